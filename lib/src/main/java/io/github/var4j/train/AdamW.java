@@ -1,0 +1,180 @@
+package io.github.var4j.train;
+
+import io.github.var4j.nn.Init;
+import io.github.var4j.nn.Param;
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * PyTorch's AdamW (decoupled weight decay, bias correction, eps outside the square root) on TF's
+ * {@code ResourceApplyAdam}, with torch-style global-norm gradient clipping. Learning rate and weight decay are fed
+ * every step, so schedules live in Java.
+ *
+ * <p>Per parameter and step t: {@code p <- p * (1 - lr*wd)}; then ResourceApplyAdam with
+ * {@code epsHat = eps * sqrt(1 - beta2^t)}, which makes TF's update equal torch's
+ * {@code p -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)} (TFJAVA-FACTS §3). Slots are variables of the store
+ * ({@code optim.m.<name>}, {@code optim.v.<name>}, {@code optim.step}), so checkpoints hold the optimizer state.
+ */
+public final class AdamW {
+  /** Hyper-parameters that do not change during training. {@code clipNorm <= 0} disables clipping. */
+  public record Config(double beta1, double beta2, double eps, double clipNorm) {
+    public Config {
+      if (beta1 < 0 || beta1 >= 1) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+      if (beta2 < 0 || beta2 >= 1) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+      if (eps <= 0) throw new IllegalArgumentException("eps must be positive, got " + eps);
+    }
+
+    /** The official VAR setting: betas (0.9, 0.95), eps 1e-8, clip 2.0. */
+    public static Config var() {
+      return new Config(0.9, 0.95, 1e-8, 2.0);
+    }
+  }
+
+  /** Keywords of the official no-decay ('ND') group (VAR-SPEC §6). */
+  public static final Set<String> NO_DECAY_KEYWORDS = Set.of("cls_token", "start_token", "task_token", "cfg_uncond",
+      "pos_embed", "pos_1LC", "pos_start", "start_pos", "lvl_embed", "gamma", "beta", "ada_gss", "moe_bias", "scale_mul");
+
+  /** The official rule: no decay for 1-D tensors, biases and the keyword list; decay for everything else. */
+  public static boolean officialDecay(Param p) {
+    if (p.torchShape().length == 1 || p.name().endsWith("bias")) return false;
+    return NO_DECAY_KEYWORDS.stream().noneMatch(k -> p.name().contains(k));
+  }
+
+  private final Config cfg;
+  private final List<Param> params;
+  private final List<Operand<TFloat32>> grads = new ArrayList<>();
+  private final Operand<TFloat32> gradNorm;
+  private final Placeholder<TFloat32> lrIn, decayDIn, decayNDIn, b1PowIn, b2PowIn, epsHatIn, stepIn;
+  private final Op trainOp;
+  private final Param stepVar;
+  private long step;
+
+  /**
+   * Builds gradients of {@code loss} w.r.t. every trainable parameter of {@code ps}, clipping and the update.
+   *
+   * @param decay selects the parameters that get weight decay (the 'D' group); the rest get {@code wdND}
+   */
+  public AdamW(Graph g, ParamStore ps, Operand<TFloat32> loss, Predicate<Param> decay, Config cfg) {
+    this.cfg = cfg;
+    this.params = ps.trainable();
+    Ops tf = ps.tf();
+    Output<?>[] handles = params.stream().map(p -> p.handle().asOutput()).toArray(Output[]::new);
+    Output<?>[] dx = g.addGradients(loss.asOutput(), handles);
+    List<Operand<TFloat32>> squares = new ArrayList<>();
+    for (int i = 0; i < dx.length; i++) {
+      if (dx[i] == null) throw new IllegalStateException("parameter '" + params.get(i).name() + "' gets no gradient from the loss");
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> gi = (Operand<TFloat32>) dx[i];
+      grads.add(gi);
+      squares.add(tf.reshape(tf.math.square(gi), tf.constant(new long[] {-1})));
+    }
+    Operand<TFloat32> sumSq = tf.reduceSum(tf.concat(squares, tf.constant(0)), tf.constant(0));
+    gradNorm = tf.withName("optim.grad_norm").math.sqrt(sumSq);
+    Operand<TFloat32> coef = cfg.clipNorm() > 0
+        ? tf.math.minimum(tf.constant(1f), tf.math.div(tf.constant((float) cfg.clipNorm()),
+            tf.math.add(gradNorm, tf.constant(1e-6f))))
+        : tf.constant(1f);
+
+    lrIn = scalar(tf, "optim.lr");
+    decayDIn = scalar(tf, "optim.lr_wd_D");
+    decayNDIn = scalar(tf, "optim.lr_wd_ND");
+    b1PowIn = scalar(tf, "optim.beta1_power");
+    b2PowIn = scalar(tf, "optim.beta2_power");
+    epsHatIn = scalar(tf, "optim.eps_hat");
+    stepIn = scalar(tf, "optim.step_in");
+    stepVar = ps.createState("optim.step", new long[] {1}, Init.zeros());
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      Param p = params.get(i);
+      Param m = ps.createState("optim.m." + p.name(), p.tfShape(), Init.zeros());
+      Param v = ps.createState("optim.v." + p.name(), p.tfShape(), Init.zeros());
+      Operand<TFloat32> clipped = tf.math.mul(grads.get(i), coef);
+      Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), decay.test(p) ? decayDIn : decayNDIn);
+      // decay after every read of p this step: the clipped gradient depends on all of them
+      Op decayed = tf.withControlDependencies(List.of(clipped))
+          .assignVariableOp(p.handle(), tf.math.mul(p.value(), keep));
+      updates.add(tf.withControlDependencies(List.of(decayed)).train.resourceApplyAdam(
+          p.handle(), m.handle(), v.handle(), b1PowIn, b2PowIn, lrIn,
+          tf.constant((float) cfg.beta1()), tf.constant((float) cfg.beta2()), epsHatIn, clipped));
+    }
+    updates.add(tf.assignVariableOp(stepVar.handle(), tf.reshape(stepIn, tf.constant(new long[] {1}))));
+    trainOp = tf.withControlDependencies(updates).withName("optim.train").noOp();
+  }
+
+  private static Placeholder<TFloat32> scalar(Ops tf, String name) {
+    return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+  }
+
+  /** Raw (unclipped) gradients, in the order of {@link #params()}, TF layout. */
+  public List<Operand<TFloat32>> grads() {
+    return grads;
+  }
+
+  public List<Param> params() {
+    return params;
+  }
+
+  /** Global L2 norm of the gradients before clipping. */
+  public Operand<TFloat32> gradNorm() {
+    return gradNorm;
+  }
+
+  /** Number of updates applied so far. */
+  public long step() {
+    return step;
+  }
+
+  /** Reads the step counter back from the variables (after a checkpoint restore). */
+  public void syncStep(Session s) {
+    try (Result r = s.runner().fetch(stepVar.value()).run()) {
+      step = Math.round(Tensors.floats(r.get(0))[0]);
+    }
+  }
+
+  /**
+   * Feeds one update into {@code runner} (learning rate {@code lr}, weight decay {@code wdD} for the decay group and
+   * {@code wdND} for the rest) and adds the train op as a target. Close the returned handle after {@code run()}; the
+   * step counter advances when it is closed.
+   */
+  public StepFeed feed(Session.Runner runner, double lr, double wdD, double wdND) {
+    long t = step + 1;
+    double b1p = Math.pow(cfg.beta1(), t), b2p = Math.pow(cfg.beta2(), t);
+    StepFeed f = new StepFeed(List.of(
+        Tensors.scalar((float) lr), Tensors.scalar((float) (lr * wdD)), Tensors.scalar((float) (lr * wdND)),
+        Tensors.scalar((float) b1p), Tensors.scalar((float) b2p),
+        Tensors.scalar((float) (cfg.eps() * Math.sqrt(1 - b2p))), Tensors.scalar((float) t)));
+    List<Placeholder<TFloat32>> ins = List.of(lrIn, decayDIn, decayNDIn, b1PowIn, b2PowIn, epsHatIn, stepIn);
+    for (int i = 0; i < ins.size(); i++) runner.feed(ins.get(i), f.tensors.get(i));
+    runner.addTarget(trainOp);
+    return f;
+  }
+
+  /** The tensors fed for one step; closing them advances the step counter. */
+  public final class StepFeed implements AutoCloseable {
+    private final List<TFloat32> tensors;
+
+    private StepFeed(List<TFloat32> tensors) {
+      this.tensors = tensors;
+    }
+
+    @Override
+    public void close() {
+      tensors.forEach(TFloat32::close);
+      step++;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.github.var4j.viz;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * Pictures of VAR's block-causal attention: over the L = sum pn_k^2 tokens of all scales, query token q may attend
+ * to key token k iff scale(q) >= scale(k). Row = query, column = key.
+ *
+ * <p>Geometry of {@link #render}: every token is {@code px} pixels; between consecutive scales a 1-pixel line of
+ * {@link #LINE_RGB} is inserted (rows and columns), so the side is L*px + (K-1) and no cell is painted over.
+ * Token t starts at {@link #cellOrigin}(patchNums, px, t) = t*px + scale(t).
+ */
+public final class AttentionMaskView {
+    /** Cells where attention is allowed. */
+    public static final int ALLOWED_RGB = 0x1F4E79;
+    /** Masked cells (attention forbidden). */
+    public static final int MASKED_RGB = 0xF0F0F0;
+    /** Scale-boundary lines. */
+    public static final int LINE_RGB = 0xD62728;
+
+    private AttentionMaskView() {}
+
+    /** scale index (0-based) of every token, (L,). */
+    public static int[] scaleOfToken(int[] patchNums) {
+        VizChecks.checkPatchNums(patchNums);
+        int[] s = new int[VizChecks.totalTokens(patchNums)];
+        int t = 0;
+        for (int k = 0; k < patchNums.length; k++) {
+            for (int i = 0; i < patchNums[k] * patchNums[k]; i++) s[t++] = k;
+        }
+        return s;
+    }
+
+    /** Whether query token q may attend to key token k: scale(q) >= scale(k). */
+    public static boolean allowed(int[] patchNums, int q, int k) {
+        int[] s = scaleOfToken(patchNums);
+        checkToken("q", q, s.length);
+        checkToken("k", k, s.length);
+        return s[q] >= s[k];
+    }
+
+    /** Pixel offset (x for a key, y for a query) where token t's cell starts: t*px + scale(t). */
+    public static int cellOrigin(int[] patchNums, int px, int t) {
+        VizChecks.checkPositive("px", px);
+        int[] s = scaleOfToken(patchNums);
+        checkToken("t", t, s.length);
+        return t * px + s[t];
+    }
+
+    /** Side in pixels of {@link #render}: L*px + (K-1). */
+    public static int side(int[] patchNums, int px) {
+        VizChecks.checkPatchNums(patchNums);
+        VizChecks.checkPositive("px", px);
+        return VizChecks.totalTokens(patchNums) * px + patchNums.length - 1;
+    }
+
+    /**
+     * The L x L block-causal mask, each cell px x px, with 1-pixel lines at the scale boundaries.
+     *
+     * @param px pixels per token (>= 1)
+     */
+    public static BufferedImage render(int[] patchNums, int px) {
+        int n = side(patchNums, px);
+        int[] s = scaleOfToken(patchNums);
+        // scale of each pixel coordinate, -1 on boundary lines
+        int[] scaleAt = new int[n];
+        int pos = 0;
+        for (int t = 0; t < s.length; t++) {
+            if (t > 0 && s[t] != s[t - 1]) scaleAt[pos++] = -1;
+            for (int i = 0; i < px; i++) scaleAt[pos++] = s[t];
+        }
+        int[] rgb = new int[n * n];
+        for (int y = 0; y < n; y++) {
+            int sq = scaleAt[y];
+            for (int x = 0; x < n; x++) {
+                int sk = scaleAt[x];
+                rgb[y * n + x] = sq < 0 || sk < 0 ? LINE_RGB : sq >= sk ? ALLOWED_RGB : MASKED_RGB;
+            }
+        }
+        BufferedImage img = new BufferedImage(n, n, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, n, n, rgb, 0, n);
+        return img;
+    }
+
+    /** {@link #render} with a title "block-causal attention mask (L = ..)" above it. */
+    public static BufferedImage renderWithTitle(int[] patchNums, int px) {
+        return ImageGrid.of(List.of(render(patchNums, px))).padding(4)
+                .title("block-causal attention mask (L = " + VizChecks.totalTokens(patchNums) + ")").build();
+    }
+
+    /** Bar chart of pn_k^2 per scale, {@value Charts#DEFAULT_WIDTH}x{@value Charts#DEFAULT_HEIGHT}. */
+    public static CategoryChart tokensPerScaleChart(int[] patchNums) {
+        return tokensPerScaleChart(patchNums, Charts.DEFAULT_WIDTH, Charts.DEFAULT_HEIGHT);
+    }
+
+    /** Bar chart of the number of tokens pn_k^2 of each scale (categories "1x1", "2x2", ...). */
+    public static CategoryChart tokensPerScaleChart(int[] patchNums, int width, int height) {
+        VizChecks.checkPatchNums(patchNums);
+        VizChecks.checkPositive("width", width);
+        VizChecks.checkPositive("height", height);
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(height)
+                .title("tokens per scale (L = " + VizChecks.totalTokens(patchNums) + ")")
+                .xAxisTitle("scale").yAxisTitle("tokens").build();
+        Charts.style(chart.getStyler());
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisTickMarkSpacingHint(20); // label every scale, not every other one
+        List<String> cats = new ArrayList<>(patchNums.length);
+        List<Integer> counts = new ArrayList<>(patchNums.length);
+        for (int pn : patchNums) {
+            cats.add(pn + "x" + pn);
+            counts.add(pn * pn);
+        }
+        chart.addSeries("tokens", cats, counts);
+        return chart;
+    }
+
+    private static void checkToken(String name, int t, int l) {
+        if (t < 0 || t >= l) throw new IllegalArgumentException(name + " must be in [0, " + l + "), got " + t);
+    }
+}

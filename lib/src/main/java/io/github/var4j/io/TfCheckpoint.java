@@ -38,17 +38,28 @@ public final class TfCheckpoint {
   public static final String DATA_SUFFIX = ".data-00000-of-00001";
   public static final String INDEX_SUFFIX = ".index";
 
-  private final ParamStore store;
+  private final List<ParamStore> stores;
   private final List<Param> vars;
   private final Placeholder<TString> prefixIn;
   private final Save saveOp;
   private final Restore restoreOp;
 
-  /** Builds the save/restore ops for every variable of {@code store} (call after the model and optimizer exist). */
-  public TfCheckpoint(ParamStore store) {
-    this.store = store;
-    this.vars = store.all();
-    Ops tf = store.tf();
+  /**
+   * Builds the save/restore ops for every variable of the given stores (call after the model and optimizer exist).
+   * All stores must belong to one graph; their names must not collide.
+   */
+  public TfCheckpoint(ParamStore... stores) {
+    if (stores.length == 0) throw new IllegalArgumentException("TfCheckpoint needs at least one ParamStore");
+    this.stores = List.of(stores);
+    this.vars = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (ParamStore st : stores) {
+      for (Param p : st.all()) {
+        if (!seen.add(p.name())) throw new IllegalArgumentException("variable name '" + p.name() + "' appears in two stores");
+        vars.add(p);
+      }
+    }
+    Ops tf = stores[0].tf();
     String[] names = vars.stream().map(Param::name).toArray(String[]::new);
     String[] slices = new String[names.length];
     Arrays.fill(slices, "");
@@ -92,7 +103,7 @@ public final class TfCheckpoint {
       throw new IOException("checkpoint not found: " + prefix + " (expected " + prefix.getFileName() + INDEX_SUFFIX
           + " and " + prefix.getFileName() + DATA_SUFFIX + ")");
     }
-    Map<Param, float[]> values = new LinkedHashMap<>();
+    Map<Param, float[]> values = new java.util.LinkedHashMap<>();
     Session.Runner r = s.runner();
     try (TString p = TString.scalarOf(prefix.toString())) {
       r.feed(prefixIn, p);
@@ -116,7 +127,11 @@ public final class TfCheckpoint {
       }
       throw new IOException("corrupt or unreadable checkpoint " + prefix + ": " + firstLine(msg), e);
     }
-    store.assignTf(s, values);
+    for (ParamStore st : stores) {
+      Map<Param, float[]> mine = new LinkedHashMap<>();
+      st.all().forEach(p -> mine.put(p, values.get(p)));
+      st.assignTf(s, mine);
+    }
   }
 
   private static String firstLine(String s) {

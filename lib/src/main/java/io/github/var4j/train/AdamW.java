@@ -69,6 +69,14 @@ public final class AdamW {
    * @param decay selects the parameters that get weight decay (the 'D' group); the rest get {@code wdND}
    */
   public AdamW(Graph g, ParamStore ps, Operand<TFloat32> loss, Predicate<Param> decay, Config cfg) {
+    this(g, ps, loss, decay, cfg, "optim.");
+  }
+
+  /**
+   * As above, with {@code prefix} naming the optimizer's ops and state variables (default {@code "optim."}); give a
+   * second optimizer in the same graph (e.g. a discriminator's) another prefix.
+   */
+  public AdamW(Graph g, ParamStore ps, Operand<TFloat32> loss, Predicate<Param> decay, Config cfg, String prefix) {
     this.cfg = cfg;
     this.params = ps.trainable();
     Ops tf = ps.tf();
@@ -83,25 +91,25 @@ public final class AdamW {
       squares.add(tf.reshape(tf.math.square(gi), tf.constant(new long[] {-1})));
     }
     Operand<TFloat32> sumSq = tf.reduceSum(tf.concat(squares, tf.constant(0)), tf.constant(0));
-    gradNorm = tf.withName("optim.grad_norm").math.sqrt(sumSq);
+    gradNorm = tf.withName(prefix + "grad_norm").math.sqrt(sumSq);
     Operand<TFloat32> coef = cfg.clipNorm() > 0
         ? tf.math.minimum(tf.constant(1f), tf.math.div(tf.constant((float) cfg.clipNorm()),
             tf.math.add(gradNorm, tf.constant(1e-6f))))
         : tf.constant(1f);
 
-    lrIn = scalar(tf, "optim.lr");
-    decayDIn = scalar(tf, "optim.lr_wd_D");
-    decayNDIn = scalar(tf, "optim.lr_wd_ND");
-    b1PowIn = scalar(tf, "optim.beta1_power");
-    b2PowIn = scalar(tf, "optim.beta2_power");
-    epsHatIn = scalar(tf, "optim.eps_hat");
-    stepIn = scalar(tf, "optim.step_in");
-    stepVar = ps.createState("optim.step", new long[] {1}, Init.zeros());
+    lrIn = scalar(tf, prefix + "lr");
+    decayDIn = scalar(tf, prefix + "lr_wd_D");
+    decayNDIn = scalar(tf, prefix + "lr_wd_ND");
+    b1PowIn = scalar(tf, prefix + "beta1_power");
+    b2PowIn = scalar(tf, prefix + "beta2_power");
+    epsHatIn = scalar(tf, prefix + "eps_hat");
+    stepIn = scalar(tf, prefix + "step_in");
+    stepVar = ps.createState(prefix + "step", new long[] {1}, Init.zeros());
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       Param p = params.get(i);
-      Param m = ps.createState("optim.m." + p.name(), p.tfShape(), Init.zeros());
-      Param v = ps.createState("optim.v." + p.name(), p.tfShape(), Init.zeros());
+      Param m = ps.createState(prefix + "m." + p.name(), p.tfShape(), Init.zeros());
+      Param v = ps.createState(prefix + "v." + p.name(), p.tfShape(), Init.zeros());
       Operand<TFloat32> clipped = tf.math.mul(grads.get(i), coef);
       Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), decay.test(p) ? decayDIn : decayNDIn);
       // decay after every read of p this step: the clipped gradient depends on all of them
@@ -112,7 +120,7 @@ public final class AdamW {
           tf.constant((float) cfg.beta1()), tf.constant((float) cfg.beta2()), epsHatIn, clipped));
     }
     updates.add(tf.assignVariableOp(stepVar.handle(), tf.reshape(stepIn, tf.constant(new long[] {1}))));
-    trainOp = tf.withControlDependencies(updates).withName("optim.train").noOp();
+    trainOp = tf.withControlDependencies(updates).withName(prefix + "train").noOp();
   }
 
   private static Placeholder<TFloat32> scalar(Ops tf, String name) {

@@ -1,0 +1,84 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.data.DataSplit;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.eval.TokenizerReport;
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.ModelFiles;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import io.github.var4j.viz.Charts;
+import io.github.var4j.viz.Images;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Evaluates an exported tokenizer on the test split and writes its results and figures. */
+@Command(name = "eval-tokenizer", mixinStandardHelpOptions = true,
+    description = "Test PSNR, codebook usage per scale and figures of a trained tokenizer.")
+public final class EvalTokenizerCommand implements Callable<Integer> {
+  @Option(names = "--model", defaultValue = "models/fmnist-tokenizer") Path model;
+  @Option(names = "--data", defaultValue = "fashion-mnist") String data;
+  @Option(names = "--image-size", defaultValue = "32") int imageSize;
+  @Option(names = "--run-dir", defaultValue = "runs/tokenizer-fmnist", description = "for the training curves") Path runDir;
+  @Option(names = "--results", defaultValue = "experiments/results") Path results;
+  @Option(names = "--figures", defaultValue = "figures") Path figures;
+
+  @Override
+  public Integer call() throws Exception {
+    return run(model, data, imageSize, runDir, results, figures);
+  }
+
+  Integer run(Path model, String data, int imageSize, Path runDir, Path results, Path figures) throws Exception {
+    DataSplit split = DataArgs.load(data, imageSize);
+    ImageDataset test = split.test();
+    VqVaeConfig cfg = ModelFiles.loadTokenizerConfig(model);
+    String tag = data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
+    try (Tokenizer tok = Tokenizer.loadNpyDir(cfg, model)) {
+      int maxImages = Quick.enabled() ? 512 : test.size();
+      long t0 = System.nanoTime();
+      TokenizerReport.Metrics m = TokenizerReport.evaluate(tok, test, test.height(), maxImages);
+      double evalSec = (System.nanoTime() - t0) / 1e9;
+      StringBuilder sb = new StringBuilder("metric,value\n");
+      m.asMap().forEach((k, v) -> sb.append(k).append(',').append(String.format(Locale.ROOT, "%.4f", v)).append('\n'));
+      var time = TrainingTime.read(runDir);
+      if (time.containsKey("seconds")) {
+        sb.append("train_seconds,").append(time.getProperty("seconds")).append('\n');
+        sb.append("train_steps,").append(time.getProperty("steps")).append('\n');
+        sb.append("train_cores,").append(time.getProperty("cores")).append('\n');
+      }
+      Path resultFile = results.resolve("tokenizer-" + tag + ".csv");
+      AtomicFiles.write(resultFile, sb.toString().getBytes(StandardCharsets.UTF_8));
+      System.out.printf(Locale.ROOT, "[eval-tokenizer] %d test images in %.1f s: PSNR %.2f dB, last-scale usage %.1f%%%n",
+          m.n(), evalSec, m.psnr(), m.lastScaleUsage());
+      for (int i = 0; i < m.usage().size(); i++) {
+        var u = m.usage().get(i);
+        System.out.printf(Locale.ROOT, "[eval-tokenizer]   scale %d (%dx%d): %d codes = %.1f%%, perplexity %.1f%n", i + 1,
+            cfg.patchNums()[i], cfg.patchNums()[i], u.distinct(), u.usagePercent(), u.perplexity());
+      }
+      System.out.println("[eval-tokenizer] wrote " + resultFile);
+      int[] pick = new int[10];
+      for (int k = 0; k < 10; k++) pick[k] = test.indicesOfClass(k % test.numClasses())[0];
+      Images.writePng(TokenizerReport.reconstructions(tok, test, pick, 3), figures.resolve("tokenizer-" + tag + "-recon.png"));
+      int[] few = {pick[0], pick[1], pick[7], pick[9]};
+      Images.writePng(TokenizerReport.tokenMaps(tok, test, few, 12), figures.resolve("tokenizer-" + tag + "-token-maps.png"));
+      Images.writePng(TokenizerReport.coarseToFine(tok, test, few, 3), figures.resolve("tokenizer-" + tag + "-coarse-to-fine.png"));
+      Charts.savePng(TokenizerReport.usageChart(m, cfg.patchNums()), figures.resolve("tokenizer-" + tag + "-usage.png"));
+      Path csv = runDir.resolve("metrics.csv");
+      if (Files.exists(csv)) {
+        List<org.knowm.xchart.XYChart> curves = TokenizerReport.trainingCurves(csv, 10);
+        Charts.savePng(curves.get(0), figures.resolve("tokenizer-" + tag + "-loss.png"));
+        Charts.savePng(curves.get(1), figures.resolve("tokenizer-" + tag + "-psnr.png"));
+      }
+      System.out.println("[eval-tokenizer] figures in " + figures);
+    }
+    return 0;
+  }
+
+}

@@ -1,0 +1,159 @@
+package io.github.var4j.eval;
+
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.quant.CodebookUsage;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import io.github.var4j.viz.Charts;
+import io.github.var4j.viz.CoarseToFine;
+import io.github.var4j.viz.ImageGrid;
+import io.github.var4j.viz.Images;
+import io.github.var4j.viz.TokenMapColors;
+import io.github.var4j.viz.TokenMapView;
+import io.github.var4j.viz.ValueRange;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+
+/**
+ * Evaluation and pictures of a trained tokenizer: test PSNR, codebook usage per scale, reconstructions, token maps
+ * and the coarse-to-fine decode. Used by the experiments command and notebook 01.
+ */
+public final class TokenizerReport {
+  private TokenizerReport() {}
+
+  /**
+   * @param psnr  mean per-image PSNR (dB) on the scored crop
+   * @param n     images evaluated
+   * @param usage per scale: distinct codes used, tokens, usage % (distinct / V) and perplexity
+   */
+  public record Metrics(double psnr, int n, List<CodebookUsage.Scale> usage) {
+    /** Usage (%) of the last scale. */
+    public double lastScaleUsage() {
+      return usage.get(usage.size() - 1).usagePercent();
+    }
+
+    public Map<String, Double> asMap() {
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("psnr_db", psnr);
+      m.put("images", (double) n);
+      for (int i = 0; i < usage.size(); i++) m.put("usage_pct_s" + (i + 1), usage.get(i).usagePercent());
+      for (int i = 0; i < usage.size(); i++) m.put("perplexity_s" + (i + 1), usage.get(i).perplexity());
+      return m;
+    }
+  }
+
+  /** Encodes and reconstructs the first {@code maxImages} images of {@code data} in chunks. */
+  public static Metrics evaluate(Tokenizer tok, ImageDataset data, int crop, int maxImages) {
+    VqVaeConfig cfg = tok.config();
+    int n = Math.min(maxImages, data.size());
+    int s = cfg.imageSize(), c = cfg.inChannels();
+    CodebookUsage usage = new CodebookUsage(cfg.vocabSize(), cfg.patchNums().length);
+    double psnrSum = 0;
+    int chunk = 256;
+    for (int start = 0; start < n; start += chunk) {
+      int m = Math.min(chunk, n - start);
+      int[] idx = new int[m];
+      for (int i = 0; i < m; i++) idx[i] = start + i;
+      float[] x = data.toFloatBatch(idx, s);
+      List<int[]> tokens = tok.encodeToIndices(x, m);
+      usage.add(tokens);
+      float[] rec = tok.decodeIndices(tokens, m);
+      psnrSum += Psnr.mean(x, rec, m, s, c, crop) * m;
+    }
+    List<CodebookUsage.Scale> perScale = new ArrayList<>();
+    for (int si = 0; si < cfg.patchNums().length; si++) {
+      perScale.add(new CodebookUsage.Scale(usage.distinct(si), usage.counts(si).length == 0 ? 0
+          : java.util.Arrays.stream(usage.counts(si)).sum(), usage.usagePercent(si), usage.perplexity(si)));
+    }
+    return new Metrics(psnrSum / n, n, perScale);
+  }
+
+  /** Two rows: originals, then reconstructions through the token maps. */
+  public static BufferedImage reconstructions(Tokenizer tok, ImageDataset data, int[] idx, int scale) {
+    VqVaeConfig cfg = tok.config();
+    int s = cfg.imageSize(), c = cfg.inChannels();
+    float[] x = data.toFloatBatch(idx, s);
+    float[] rec = tok.reconstruct(x, idx.length);
+    List<BufferedImage> tiles = new ArrayList<>(Images.fromNHWCBatch(x, s, s, c, ValueRange.MINUS_ONE_ONE));
+    tiles.addAll(Images.fromNHWCBatch(rec, s, s, c, ValueRange.MINUS_ONE_ONE));
+    return ImageGrid.of(tiles).columns(idx.length).scale(scale).rowLabels("original", "reconstructed").build();
+  }
+
+  /** Token maps r1..rK of the given images, coloured by a PCA of the codebook (one row per image). */
+  public static BufferedImage tokenMaps(Tokenizer tok, ImageDataset data, int[] idx, int cellPx) {
+    VqVaeConfig cfg = tok.config();
+    float[] x = data.toFloatBatch(idx, cfg.imageSize());
+    List<int[]> tokens = tok.encodeToIndices(x, idx.length);
+    TokenMapColors colors = TokenMapColors.fromCodebook(tok.codebook(), cfg.vocabSize(), cfg.zChannels());
+    return TokenMapView.renderMany(tokens, cfg.patchNums(), idx.length, colors, cellPx, true);
+  }
+
+  /** For every image: the image decoded from scales 1..k, for k = 1..K (one row per image). */
+  public static BufferedImage coarseToFine(Tokenizer tok, ImageDataset data, int[] idx, int scale) {
+    VqVaeConfig cfg = tok.config();
+    int s = cfg.imageSize(), c = cfg.inChannels();
+    float[] x = data.toFloatBatch(idx, s);
+    List<int[]> tokens = tok.encodeToIndices(x, idx.length);
+    List<float[]> upTo = tok.decodeUpToEachScale(tokens, idx.length);
+    List<List<BufferedImage>> rows = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int b = 0; b < idx.length; b++) {
+      List<BufferedImage> row = new ArrayList<>();
+      for (float[] img : upTo) row.add(Images.fromNHWC(img, b, s, s, c, ValueRange.MINUS_ONE_ONE));
+      rows.add(row);
+      labels.add(data.className(data.label(idx[b])));
+    }
+    return CoarseToFine.stripMany(rows, cfg.patchNums(), scale, labels);
+  }
+
+  /** Bar chart of codebook usage (%) per scale. */
+  public static CategoryChart usageChart(Metrics m, int[] patchNums) {
+    CategoryChart chart = new CategoryChartBuilder().width(700).height(400).title("Codebook usage per scale (test set)")
+        .xAxisTitle("scale (side)").yAxisTitle("codes used (%)").build();
+    List<String> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (int i = 0; i < patchNums.length; i++) {
+      xs.add(patchNums[i] + "x" + patchNums[i]);
+      ys.add(m.usage().get(i).usagePercent());
+    }
+    chart.addSeries("usage", xs, ys);
+    chart.getStyler().setLegendVisible(false);
+    return chart;
+  }
+
+  /** Loss and PSNR curves from a training run's {@code metrics.csv} (smoothed over windows of {@code window}). */
+  public static List<XYChart> trainingCurves(Path metricsCsv, int window) throws IOException {
+    List<String> lines = Files.readAllLines(metricsCsv);
+    if (lines.size() < 2) throw new IOException("no metrics rows in " + metricsCsv);
+    List<String> head = List.of(lines.get(0).split(","));
+    int iStep = head.indexOf("step"), iLoss = head.indexOf("loss"), iPsnr = head.indexOf("psnr");
+    List<double[]> rows = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",", -1);
+      rows.add(new double[] {Double.parseDouble(f[iStep]), Double.parseDouble(f[iLoss]), Double.parseDouble(f[iPsnr])});
+    }
+    int k = Math.max(1, window);
+    int m = rows.size() / k;
+    double[] x = new double[m], loss = new double[m], psnr = new double[m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < k; j++) {
+        double[] r = rows.get(i * k + j);
+        loss[i] += r[1] / k;
+        psnr[i] += r[2] / k;
+      }
+      x[i] = rows.get(i * k + k - 1)[0];
+    }
+    XYChart l = Charts.lossCurve("Tokenizer training loss", "step", "loss (L1 + L2 + VQ)", Map.of("train", new double[][] {x, loss}), true, 700, 400);
+    XYChart p = Charts.lossCurve("Tokenizer training PSNR", "step", "PSNR (dB, train batch)", Map.of("train", new double[][] {x, psnr}), false, 700, 400);
+    return List.of(l, p);
+  }
+}

@@ -1,0 +1,247 @@
+package io.github.var4j.train;
+
+import io.github.var4j.data.Batcher;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.eval.Psnr;
+import io.github.var4j.io.TfCheckpoint;
+import io.github.var4j.nn.Param;
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.Tensors;
+import io.github.var4j.quant.MultiScaleQuantizer;
+import io.github.var4j.vae.VqVae;
+import io.github.var4j.vae.VqVaeConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Trains the multi-scale VQ-VAE tokenizer: loss = l1·|x − x̂| + l2·(x − x̂)² + vq·VQ-loss (+ gan·hinge generator loss
+ * once the PatchGAN discriminator is switched on), AdamW, a progress line with loss, PSNR and ETA, a metrics CSV,
+ * atomic checkpoints every N steps, resume from the last checkpoint, and a clear stop on a NaN loss.
+ *
+ * <p>Run directory layout: {@code ckpt.index/.data-*} (model, discriminator and optimizer state, TF V2 bundle),
+ * {@code metrics.csv} (one row per step), and after {@link #exportTokenizer} the exported tokenizer.
+ */
+public final class TokenizerTrainer implements AutoCloseable {
+  private final VqVaeConfig vaeCfg;
+  private final TokenizerTrainConfig cfg;
+  private final Path runDir;
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final ParamStore ps;
+  private final ParamStore discPs;
+  private final VqVae vae;
+  private final Placeholder<TFloat32> imgIn;
+  private final Placeholder<TFloat32> ganWeightIn;
+  private final Operand<TFloat32> loss, recLoss, vqLoss, recon, f, genGan, discLoss;
+  private final List<Operand<TInt32>> idxBL;
+  private final AdamW opt;
+  private final AdamW discOpt;
+  private final TfCheckpoint ckpt;
+  private final Param codebookParam;
+
+  /** Result of {@link #train}: steps run, wall time, last metrics. */
+  public record Summary(long steps, double seconds, Map<String, Double> last) {}
+
+  public TokenizerTrainer(VqVaeConfig vaeCfg, TokenizerTrainConfig cfg, Path runDir) {
+    this.vaeCfg = vaeCfg;
+    this.cfg = cfg;
+    this.runDir = runDir;
+    Ops tf = Ops.create(graph);
+    ps = new ParamStore(tf);
+    vae = new VqVae(ps, vaeCfg);
+    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
+    imgIn = tf.withName("img").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, c)));
+    ganWeightIn = tf.withName("gan_weight").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    f = vae.encodeF(imgIn);
+    MultiScaleQuantizer.TrainOut q = vae.quantizer().forwardTrain(f);
+    idxBL = q.idxBL();
+    vqLoss = q.vqLoss();
+    recon = vae.decode(q.fHatST());
+    Operand<TFloat32> diff = tf.math.sub(imgIn, recon);
+    Operand<TInt32> all4 = tf.constant(new int[] {0, 1, 2, 3});
+    Operand<TFloat32> l1 = tf.math.mean(tf.math.abs(diff), all4);
+    Operand<TFloat32> l2 = tf.math.mean(tf.math.square(diff), all4);
+    recLoss = tf.math.add(tf.math.mul(tf.constant((float) cfg.l1Weight()), l1), tf.math.mul(tf.constant((float) cfg.l2Weight()), l2));
+    Operand<TFloat32> total = tf.math.add(recLoss, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
+    if (cfg.ganEnabled()) {
+      discPs = new ParamStore(tf);
+      PatchDiscriminator disc = new PatchDiscriminator(discPs, c, 32, 2);
+      Operand<TFloat32> logitsFake = disc.apply(recon);
+      genGan = tf.math.neg(tf.math.mean(logitsFake, all4));
+      total = tf.math.add(total, tf.math.mul(ganWeightIn, genGan));
+      Operand<TFloat32> realL = disc.apply(imgIn);
+      Operand<TFloat32> fakeL = disc.apply(tf.stopGradient(recon));
+      Operand<TFloat32> one = tf.constant(1f);
+      discLoss = tf.math.add(tf.math.mean(tf.nn.relu(tf.math.sub(one, realL)), all4),
+          tf.math.mean(tf.nn.relu(tf.math.add(one, fakeL)), all4));
+    } else {
+      discPs = null;
+      genGan = null;
+      discLoss = null;
+    }
+    loss = total;
+    AdamW.Config adam = new AdamW.Config(0.9, 0.99, 1e-8, 1.0);
+    opt = new AdamW(graph, ps, loss, p -> p.torchShape().length > 1 && !p.name().contains("embedding"), adam);
+    discOpt = cfg.ganEnabled() ? new AdamW(graph, discPs, discLoss, p -> false, new AdamW.Config(0.5, 0.9, 1e-8, 1.0), "disc_optim.") : null;
+    ckpt = cfg.ganEnabled() ? new TfCheckpoint(ps, discPs) : new TfCheckpoint(ps);
+    codebookParam = ps.param("quantize.embedding.weight");
+    session = Sessions.create(graph);
+  }
+
+  public Path checkpointPrefix() {
+    return runDir.resolve("ckpt");
+  }
+
+  /** Initialises the weights, or restores them (and the optimizer) from the run directory's checkpoint. */
+  public long initOrResume(PrintStream log) throws IOException {
+    ps.initialize(session, cfg.seed());
+    if (discPs != null) discPs.initialize(session, cfg.seed() + 1);
+    if (TfCheckpoint.exists(checkpointPrefix())) {
+      ckpt.restore(session, checkpointPrefix());
+      opt.syncStep(session);
+      if (discOpt != null) discOpt.syncStep(session);
+      log.println("[tokenizer] resumed from " + checkpointPrefix() + " at step " + opt.step());
+    }
+    return opt.step();
+  }
+
+  /**
+   * Trains until {@code cfg.steps()}, resuming from the run directory's checkpoint if there is one.
+   *
+   * @param crop side of the centred crop scored by PSNR (28 for Fashion-MNIST padded to 32)
+   * @throws IllegalStateException if the loss becomes NaN or infinite; the last checkpoint is kept
+   */
+  public Summary train(ImageDataset data, int crop, PrintStream log) throws IOException {
+    if (data.channels() != vaeCfg.inChannels()) {
+      throw new IllegalArgumentException("data has " + data.channels() + " channels, the VAE expects " + vaeCfg.inChannels());
+    }
+    if (data.height() > vaeCfg.imageSize() || data.width() != data.height()) {
+      throw new IllegalArgumentException("image size " + data.height() + "x" + data.width() + " does not fit the VAE's "
+          + vaeCfg.imageSize() + "x" + vaeCfg.imageSize());
+    }
+    Files.createDirectories(runDir);
+    long start = initOrResume(log);
+    MetricsCsv csv = new MetricsCsv(runDir.resolve("metrics.csv"),
+        List.of("step", "lr", "loss", "recon", "vq", "psnr", "gen_gan", "disc"), start);
+    Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
+    Progress progress = new Progress("tokenizer", start, cfg.steps(), cfg.logEvery(), log);
+    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels(), v = vaeCfg.vocabSize();
+    boolean[] hit = new boolean[v];
+    SplittableRandom rng = new SplittableRandom(cfg.seed() + 17);
+    Map<String, Double> last = new LinkedHashMap<>();
+    for (long it = start; it < cfg.steps(); it++) {
+      int[] idx = batcher.batch(it);
+      float[] x = data.toFloatBatch(idx, s);
+      double lr = cfg.lrAt(it);
+      boolean ganOn = cfg.ganEnabled() && it >= cfg.ganStartStep();
+      float[] rec;
+      float[] fVals;
+      int[] lastIdx;
+      double lossV, recV, vqV, genV = Double.NaN, discV = Double.NaN;
+      try (TFloat32 xt = Tensors.of(x, idx.length, s, s, c);
+          TFloat32 gw = Tensors.scalar(ganOn ? (float) cfg.ganWeight() : 0f)) {
+        Session.Runner r = session.runner().feed(imgIn, xt).feed(ganWeightIn, gw)
+            .fetch(loss).fetch(recLoss).fetch(vqLoss).fetch(recon).fetch(f).fetch(idxBL.get(idxBL.size() - 1));
+        if (genGan != null) r.fetch(genGan).fetch(discLoss);
+        AdamW.StepFeed df = null;
+        if (ganOn) df = discOpt.feed(r, lr, 0, 0);
+        try (AdamW.StepFeed ff = opt.feed(r, lr, cfg.weightDecay(), 0); Result res = r.run()) {
+          lossV = Tensors.floats(res.get(0))[0];
+          recV = Tensors.floats(res.get(1))[0];
+          vqV = Tensors.floats(res.get(2))[0];
+          rec = Tensors.floats(res.get(3));
+          fVals = Tensors.floats(res.get(4));
+          lastIdx = Tensors.ints(res.get(5));
+          if (genGan != null) {
+            genV = Tensors.floats(res.get(6))[0];
+            discV = Tensors.floats(res.get(7))[0];
+          }
+        } finally {
+          if (df != null) df.close();
+        }
+      }
+      if (!Double.isFinite(lossV)) {
+        throw new IllegalStateException("tokenizer loss is " + lossV + " at step " + (it + 1) + "; stopped. The last good "
+            + "checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)"));
+      }
+      for (int k : lastIdx) hit[k] = true;
+      long step = it + 1;
+      if (cfg.deadCodeEvery() > 0 && step % cfg.deadCodeEvery() == 0 && step < cfg.steps()) {
+        int restarted = restartDeadCodes(hit, fVals, rng);
+        java.util.Arrays.fill(hit, false);
+        if (restarted > 0) log.println("[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
+      }
+      double psnr = Psnr.mean(x, rec, idx.length, s, c, crop);
+      last = new LinkedHashMap<>();
+      last.put("loss", lossV);
+      last.put("recon", recV);
+      last.put("vq", vqV);
+      last.put("psnr", psnr);
+      if (genGan != null) {
+        last.put("gen_gan", genV);
+        last.put("disc", discV);
+      }
+      csv.append(step, lr, lossV, recV, vqV, psnr, genV, discV);
+      progress.update(step, last);
+      if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
+        ckpt.save(session, checkpointPrefix());
+      }
+    }
+    csv.close();
+    return new Summary(cfg.steps() - start, progress.elapsedSeconds(), last);
+  }
+
+  /** Codes not hit since the last check get a random latent vector of the current batch (plus a little noise). */
+  private int restartDeadCodes(boolean[] hit, float[] fVals, SplittableRandom rng) {
+    int cv = vaeCfg.zChannels();
+    int positions = fVals.length / cv;
+    float[] cb = ps.fetchTf(session, List.of(codebookParam)).get(codebookParam);
+    int n = 0;
+    for (int k = 0; k < hit.length; k++) {
+      if (hit[k]) continue;
+      int p = rng.nextInt(positions);
+      for (int j = 0; j < cv; j++) cb[k * cv + j] = fVals[p * cv + j] + (float) (0.01 * (rng.nextDouble() - 0.5));
+      n++;
+    }
+    if (n > 0) ps.assignTf(session, Map.of(codebookParam, cb));
+    return n;
+  }
+
+  /** The tokenizer's weights under the official state-dict names (PyTorch layout). */
+  public StateDict stateDict() {
+    return ps.stateDict(session);
+  }
+
+  public VqVaeConfig vaeConfig() {
+    return vaeCfg;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+
+  /** Parameters other than the codebook, for tests. */
+  List<Param> params() {
+    return new ArrayList<>(ps.trainable());
+  }
+}

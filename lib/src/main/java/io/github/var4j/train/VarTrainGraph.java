@@ -1,0 +1,232 @@
+package io.github.var4j.train;
+
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Tensors;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.transformer.VarInputs;
+import io.github.var4j.transformer.VarModel;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The VAR training graph (one {@link Graph}, owned and closed by this object): placeholders for a batch, the
+ * {@link VarModel} forward, the {@link VarLoss} and metrics, and {@link AdamW} with the official decay groups
+ * ({@link AdamW#officialDecay}) and clipping.
+ *
+ * <p>Placeholders: {@code var.label} (B) int32, {@code var.x} (B, L - firstL, Cvae) float, {@code var.target}
+ * (B, L) int32, and the scalar switches {@code var.cond_drop} / {@code var.drop_path} (default false). A training
+ * step ({@link #trainStep}) turns both switches on; {@link #evaluate} leaves them off (unlike the official eval,
+ * which keeps condition dropout active: see {@link VarModel}).
+ *
+ * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official()); Session s = Sessions.create(tg.graph()))
+ * { tg.params().initialize(s, seed); ... tg.trainStep(s, batch, schedule.at(it), true); }}. Build a
+ * {@link io.github.var4j.io.TfCheckpoint} on {@link #params()} after construction (all variables exist by then).
+ */
+public final class VarTrainGraph implements AutoCloseable {
+  /**
+   * @param labelSmoothing label smoothing of the training loss (official default 0)
+   * @param optim          AdamW hyper-parameters ({@link AdamW.Config#var()}: betas (0.9, 0.95), eps 1e-8, clip 2)
+   * @param noiseSeed      seed of the condition-dropout / drop-path random ops
+   */
+  public record Options(double labelSmoothing, AdamW.Config optim, long noiseSeed) {
+    public Options {
+      if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+        throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
+      }
+      if (optim == null) throw new IllegalArgumentException("optim must not be null");
+    }
+
+    /** Official trainer defaults: no label smoothing, AdamW (0.9, 0.95), eps 1e-8, clip 2.0. */
+    public static Options official() {
+      return new Options(0.0, AdamW.Config.var(), VarModel.DEFAULT_NOISE_SEED);
+    }
+
+    public Options withLabelSmoothing(double ls) {
+      return new Options(ls, optim, noiseSeed);
+    }
+  }
+
+  /** One batch on the host: labels (B), teacher-forcing input (B·(L-firstL)·Cvae floats), targets (B·L ids). */
+  public record Batch(int[] labelB, float[] xBLCv, int[] targetBL) {
+    public int size() {
+      return labelB.length;
+    }
+  }
+
+  /** Results of one training step: loss, pre-clip gradient norm, metrics (as in {@link Eval}). */
+  public record StepStats(float loss, float gradNorm, float ceMean, float ceTail, float accMean, float accTail) {}
+
+  /** Results of an evaluation batch (no update): loss (with the configured smoothing) and metrics. */
+  public record Eval(float loss, float ceMean, float ceTail, float accMean, float accTail) {}
+
+  private final VarConfig cfg;
+  private final Options opts;
+  private final Graph graph;
+  private final ParamStore ps;
+  private final VarModel model;
+  private final Placeholder<TInt32> label, target;
+  private final Placeholder<TFloat32> x;
+  private final PlaceholderWithDefault<TBool> condDrop, dropPath;
+  private final VarModel.Forward fwd;
+  private final VarLoss.Output metrics;
+  private final AdamW opt;
+
+  public VarTrainGraph(VarConfig cfg, Options opts) {
+    this.cfg = cfg;
+    this.opts = opts;
+    this.graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      ps = new ParamStore(tf);
+      model = new VarModel(ps, cfg, opts.noiseSeed());
+      label = tf.withName("var.label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      x = tf.withName("var.x").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, cfg.L() - cfg.firstL(), cfg.cvae())));
+      target = tf.withName("var.target").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, cfg.L())));
+      condDrop = tf.withName("var.cond_drop").placeholderWithDefault(tf.constant(false), Shape.scalar());
+      dropPath = tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
+      fwd = model.forward(label, x, condDrop, dropPath);
+      metrics = VarLoss.build(tf, cfg, fwd.logitsBLV(), target, opts.labelSmoothing());
+      opt = new AdamW(graph, ps, metrics.loss(), AdamW::officialDecay, opts.optim());
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  public VarConfig config() {
+    return cfg;
+  }
+
+  public Options options() {
+    return opts;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public ParamStore params() {
+    return ps;
+  }
+
+  public VarModel model() {
+    return model;
+  }
+
+  public AdamW optimizer() {
+    return opt;
+  }
+
+  public VarModel.Forward forward() {
+    return fwd;
+  }
+
+  public VarLoss.Output metrics() {
+    return metrics;
+  }
+
+  public Placeholder<TInt32> labelInput() {
+    return label;
+  }
+
+  public Placeholder<TFloat32> xInput() {
+    return x;
+  }
+
+  public Placeholder<TInt32> targetInput() {
+    return target;
+  }
+
+  public PlaceholderWithDefault<TBool> condDropSwitch() {
+    return condDrop;
+  }
+
+  public PlaceholderWithDefault<TBool> dropPathSwitch() {
+    return dropPath;
+  }
+
+  /**
+   * Feeds a batch (checked on the Java side: labels in [0, numClasses), targets in [0, V), lengths) into
+   * {@code runner}. Close the returned tensors after {@code run()}.
+   */
+  public Feed feed(Session.Runner runner, Batch b) {
+    int n = b.size();
+    TInt32 l = VarInputs.labels(cfg, b.labelB());
+    TFloat32 xs = null;
+    TInt32 t = null;
+    try {
+      xs = VarInputs.x(cfg, n, b.xBLCv());
+      t = VarInputs.targets(cfg, n, b.targetBL());
+    } catch (RuntimeException e) {
+      l.close();
+      if (xs != null) xs.close();
+      throw e;
+    }
+    runner.feed(label, l).feed(x, xs).feed(target, t);
+    return new Feed(List.of(l, xs, t));
+  }
+
+  /** Tensors fed for one run. */
+  public static final class Feed implements AutoCloseable {
+    private final List<? extends org.tensorflow.Tensor> tensors;
+
+    private Feed(List<? extends org.tensorflow.Tensor> tensors) {
+      this.tensors = tensors;
+    }
+
+    @Override
+    public void close() {
+      tensors.forEach(org.tensorflow.Tensor::close);
+    }
+  }
+
+  /**
+   * One optimisation step at the given schedule values.
+   *
+   * @param stochastic true for real training (condition dropout and drop path on); false gives the deterministic
+   *                   step used by the parity tests
+   */
+  public StepStats trainStep(Session s, Batch b, LrSchedule.Values v, boolean stochastic) {
+    Session.Runner r = s.runner();
+    try (Feed f = feed(r, b); TBool on = TBool.scalarOf(stochastic); TBool on2 = TBool.scalarOf(stochastic)) {
+      r.feed(condDrop, on).feed(dropPath, on2);
+      r.fetch(metrics.loss()).fetch(opt.gradNorm()).fetch(metrics.ceMean()).fetch(metrics.ceTail())
+          .fetch(metrics.accMean()).fetch(metrics.accTail());
+      try (var step = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {
+        return new StepStats(scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4),
+            scalar(res, 5));
+      }
+    }
+  }
+
+  /** Loss and metrics of a batch without updating (switches off). */
+  public Eval evaluate(Session s, Batch b) {
+    Session.Runner r = s.runner();
+    try (Feed f = feed(r, b)) {
+      r.fetch(metrics.loss()).fetch(metrics.ceMean()).fetch(metrics.ceTail()).fetch(metrics.accMean())
+          .fetch(metrics.accTail());
+      try (Result res = r.run()) {
+        return new Eval(scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4));
+      }
+    }
+  }
+
+  private static float scalar(Result r, int i) {
+    return Tensors.floats(r.get(i))[0];
+  }
+
+  @Override
+  public void close() {
+    graph.close();
+  }
+}

@@ -1,0 +1,336 @@
+package io.github.var4j.transformer;
+
+import java.util.Arrays;
+
+/**
+ * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor plus
+ * {@code init_weights} arguments; VAR-SPEC §1, §4).
+ *
+ * <p>The one-knob rule of the paper is {@link #ofDepth}: C = 64·depth, heads = depth (head dim 64), mlp ratio 4,
+ * drop-path rate 0.1·depth/24. Override single fields with the {@code with...} methods; every change is validated
+ * again.
+ *
+ * @param vocabSize      V, codebook size of the VQVAE (token ids 0..V-1)
+ * @param cvae           Cvae, latent channels of the VQVAE (input width of {@code word_embed})
+ * @param numClasses     class labels 0..numClasses-1; row {@code numClasses} of {@code class_emb} is the null class
+ * @param depth          number of AdaLN self-attention blocks
+ * @param embedDim       C (= D, the condition width)
+ * @param numHeads       H; head dim = C / H
+ * @param mlpRatio       FFN hidden width = round(C · mlpRatio) (Python round, half to even)
+ * @param dropPathRate   stochastic depth; block i uses linspace(0, dropPathRate, depth)[i] (training only)
+ * @param normEps        LayerNorm epsilon (no affine)
+ * @param condDropRate   probability of replacing a label by the null class (training only, see {@link VarModel})
+ * @param attnL2Norm     cosine attention with learned per-head scale {@code scale_mul_1H11}
+ * @param sharedAdaLN    one {@code shared_ada_lin} for all blocks plus per-block {@code ada_gss} (d36-s)
+ * @param patchNums      side lengths pn_k of the K token maps (strictly increasing)
+ * @param initAdaLN      init_adaln: scale of the shift/scale rows of every ada_lin
+ * @param initAdaLNGamma init_adaln_gamma: scale of the gamma rows of the block ada_lin
+ * @param initHead       init_head: scale of {@code head.weight} (negative: not applied)
+ * @param initStd        init_std for Linear/Embedding weights; negative means sqrt(1/(3C))
+ */
+public record VarConfig(
+    int vocabSize,
+    int cvae,
+    int numClasses,
+    int depth,
+    int embedDim,
+    int numHeads,
+    double mlpRatio,
+    double dropPathRate,
+    double normEps,
+    double condDropRate,
+    boolean attnL2Norm,
+    boolean sharedAdaLN,
+    int[] patchNums,
+    double initAdaLN,
+    double initAdaLNGamma,
+    double initHead,
+    double initStd) {
+
+  /** The 256px schedule of the released models: K = 10, L = 680. */
+  public static final int[] PATCH_NUMS_256 = {1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
+  /** The 512px schedule ({@code --pn=512}): L = 2240. */
+  public static final int[] PATCH_NUMS_512 = {1, 2, 3, 4, 6, 9, 13, 18, 24, 32};
+
+  public VarConfig {
+    positive("vocabSize", vocabSize);
+    positive("cvae", cvae);
+    positive("numClasses", numClasses);
+    positive("depth", depth);
+    positive("embedDim", embedDim);
+    positive("numHeads", numHeads);
+    if (embedDim % numHeads != 0) {
+      throw new IllegalArgumentException(
+          "embedDim must be divisible by numHeads, got embedDim=" + embedDim + ", numHeads=" + numHeads);
+    }
+    if (!(mlpRatio > 0) || Double.isInfinite(mlpRatio)) {
+      throw new IllegalArgumentException("mlpRatio must be positive, got " + mlpRatio);
+    }
+    if (Math.rint(embedDim * mlpRatio) < 1) {
+      throw new IllegalArgumentException("mlpRatio gives an empty FFN: round(" + embedDim + " * " + mlpRatio + ") = 0");
+    }
+    if (!(dropPathRate >= 0 && dropPathRate < 1)) {
+      throw new IllegalArgumentException("dropPathRate must be in [0, 1), got " + dropPathRate);
+    }
+    if (!(normEps > 0) || Double.isInfinite(normEps)) {
+      throw new IllegalArgumentException("normEps must be positive, got " + normEps);
+    }
+    if (!(condDropRate >= 0 && condDropRate <= 1)) {
+      throw new IllegalArgumentException("condDropRate must be in [0, 1], got " + condDropRate);
+    }
+    if (patchNums == null || patchNums.length == 0) throw new IllegalArgumentException("patchNums must not be empty");
+    patchNums = patchNums.clone();
+    for (int pn : patchNums) {
+      if (pn <= 0) throw new IllegalArgumentException("patchNums must be positive, got " + Arrays.toString(patchNums));
+    }
+    for (int i = 1; i < patchNums.length; i++) {
+      if (patchNums[i] <= patchNums[i - 1]) {
+        throw new IllegalArgumentException("patchNums must be strictly increasing, got " + Arrays.toString(patchNums));
+      }
+    }
+    finite("initAdaLN", initAdaLN);
+    finite("initAdaLNGamma", initAdaLNGamma);
+    finite("initHead", initHead);
+    finite("initStd", initStd);
+    if (initStd == 0) throw new IllegalArgumentException("initStd must be positive (or negative for sqrt(1/(3C))), got 0.0");
+  }
+
+  /**
+   * The official one-knob configuration (build_vae_var / train.py defaults): C = 64·depth, heads = depth, mlp 4,
+   * drop path 0.1·depth/24, norm eps 1e-6, cond drop 0.1, l2-norm attention, no shared AdaLN, init_adaln 0.5,
+   * init_adaln_gamma 1e-5, init_head 0.02, init_std -1.
+   */
+  public static VarConfig ofDepth(int depth, int vocabSize, int cvae, int numClasses, int[] patchNums) {
+    positive("depth", depth);
+    return new VarConfig(vocabSize, cvae, numClasses, depth, 64 * depth, depth, 4.0, 0.1 * depth / 24, 1e-6, 0.1,
+        true, false, patchNums, 0.5, 1e-5, 0.02, -1);
+  }
+
+  private static void positive(String name, int v) {
+    if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
+  }
+
+  private static void finite(String name, double v) {
+    if (!Double.isFinite(v)) throw new IllegalArgumentException(name + " must be finite, got " + v);
+  }
+
+  // ---- derived quantities ----
+
+  /** A copy of the patch-number schedule. */
+  @Override
+  public int[] patchNums() {
+    return patchNums.clone();
+  }
+
+  /** Number of scales K. */
+  public int K() {
+    return patchNums.length;
+  }
+
+  /** Total number of tokens L = Σ pn_k². */
+  public int L() {
+    int l = 0;
+    for (int pn : patchNums) l += pn * pn;
+    return l;
+  }
+
+  /** Tokens of the first scale, pn_0² (the sos tokens). */
+  public int firstL() {
+    return patchNums[0] * patchNums[0];
+  }
+
+  /** Tokens of the last scale, pn_{K-1}². */
+  public int lastL() {
+    int pn = patchNums[patchNums.length - 1];
+    return pn * pn;
+  }
+
+  /** [begin, end) token range of every scale. */
+  public int[][] beginEnds() {
+    int[][] be = new int[patchNums.length][];
+    int cur = 0;
+    for (int k = 0; k < patchNums.length; k++) {
+      be[k] = new int[] {cur, cur + patchNums[k] * patchNums[k]};
+      cur += patchNums[k] * patchNums[k];
+    }
+    return be;
+  }
+
+  /** Scale index of every token (official buffer {@code lvl_1L}). */
+  public int[] lvl() {
+    int[] lvl = new int[L()];
+    int cur = 0;
+    for (int k = 0; k < patchNums.length; k++) {
+      for (int i = 0; i < patchNums[k] * patchNums[k]; i++) lvl[cur++] = k;
+    }
+    return lvl;
+  }
+
+  public int headDim() {
+    return embedDim / numHeads;
+  }
+
+  /** FFN hidden width, Python {@code round(C * mlp_ratio)} (half to even). */
+  public int hiddenDim() {
+    return (int) Math.rint(embedDim * mlpRatio);
+  }
+
+  /** The init std actually used: {@code initStd}, or sqrt(1/(3C)) when negative. */
+  public double resolvedInitStd() {
+    return initStd < 0 ? Math.sqrt(1.0 / embedDim / 3) : initStd;
+  }
+
+  /**
+   * Drop-path rate of every block: {@code torch.linspace(0, dropPathRate, depth)} in float32 (so the values equal
+   * the official {@code dpr} list, e.g. 0.008333333767950535 for depth 2 of rate 1/120).
+   */
+  public double[] dropPathRates() {
+    double[] r = new double[depth];
+    if (depth == 1) {
+      r[0] = 0f;
+      return r;
+    }
+    float end = (float) dropPathRate;
+    float step = end / (depth - 1);
+    int half = depth / 2;
+    for (int i = 0; i < depth; i++) {
+      // torch's linspace kernel: the first half counts up from start, the second half counts down from end
+      r[i] = i < half ? (float) (step * i) : (float) (end - step * (depth - 1 - i));
+    }
+    return r;
+  }
+
+  /** Number of trainable scalars (VAR-SPEC §1; 310,283,520 for d16 at 256px). */
+  public long numParams() {
+    long c = embedDim, h = hiddenDim();
+    long perBlock = 3 * c * c + 2 * c + c * c + c + c * h + h + h * c + c; // attn (qkv, q/v bias, proj) + ffn
+    if (attnL2Norm) perBlock += numHeads;
+    perBlock += sharedAdaLN ? 6 * c : 6 * c * c + 6 * c; // ada_gss or ada_lin
+    long total = depth * perBlock;
+    if (sharedAdaLN) total += 6 * c * c + 6 * c;
+    total += (long) cvae * c + c; // word_embed
+    total += (numClasses + 1L) * c; // class_emb
+    total += (long) firstL() * c + (long) L() * c; // pos_start, pos_1LC
+    total += (long) K() * c; // lvl_embed
+    total += 2 * c * c + 2 * c; // head_nm
+    total += c * vocabSize + vocabSize; // head
+    return total;
+  }
+
+  // ---- withers ----
+
+  public VarConfig withVocabSize(int v) {
+    return new VarConfig(v, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps, condDropRate,
+        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withCvae(int v) {
+    return new VarConfig(vocabSize, v, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withNumClasses(int v) {
+    return new VarConfig(vocabSize, cvae, v, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps, condDropRate,
+        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  /** Changes only the depth (embedDim, heads and drop path stay as they are; use {@link #ofDepth} for the rule). */
+  public VarConfig withDepth(int v) {
+    return new VarConfig(vocabSize, cvae, numClasses, v, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withEmbedDim(int v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, v, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withNumHeads(int v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, v, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withMlpRatio(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, v, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withDropPathRate(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, v, normEps, condDropRate,
+        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withNormEps(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, v,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withCondDropRate(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps, v,
+        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withAttnL2Norm(boolean v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, v, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withSharedAdaLN(boolean v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, v, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withPatchNums(int[] v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, v, initAdaLN, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withInitAdaLN(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, v, initAdaLNGamma, initHead, initStd);
+  }
+
+  public VarConfig withInitAdaLNGamma(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, v, initHead, initStd);
+  }
+
+  public VarConfig withInitHead(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, v, initStd);
+  }
+
+  public VarConfig withInitStd(double v) {
+    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
+        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, v);
+  }
+
+  // arrays: value semantics for equals/hashCode/toString
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof VarConfig c && vocabSize == c.vocabSize && cvae == c.cvae && numClasses == c.numClasses
+        && depth == c.depth && embedDim == c.embedDim && numHeads == c.numHeads
+        && Double.compare(mlpRatio, c.mlpRatio) == 0 && Double.compare(dropPathRate, c.dropPathRate) == 0
+        && Double.compare(normEps, c.normEps) == 0 && Double.compare(condDropRate, c.condDropRate) == 0
+        && attnL2Norm == c.attnL2Norm && sharedAdaLN == c.sharedAdaLN && Arrays.equals(patchNums, c.patchNums)
+        && Double.compare(initAdaLN, c.initAdaLN) == 0 && Double.compare(initAdaLNGamma, c.initAdaLNGamma) == 0
+        && Double.compare(initHead, c.initHead) == 0 && Double.compare(initStd, c.initStd) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate,
+        normEps, condDropRate, attnL2Norm, sharedAdaLN, Arrays.hashCode(patchNums), initAdaLN, initAdaLNGamma,
+        initHead, initStd);
+  }
+
+  @Override
+  public String toString() {
+    return "VarConfig[V=" + vocabSize + ", Cvae=" + cvae + ", classes=" + numClasses + ", depth=" + depth + ", C="
+        + embedDim + ", heads=" + numHeads + ", mlpRatio=" + mlpRatio + ", dropPath=" + dropPathRate + ", normEps="
+        + normEps + ", condDrop=" + condDropRate + ", attnL2Norm=" + attnL2Norm + ", sharedAdaLN=" + sharedAdaLN
+        + ", patchNums=" + Arrays.toString(patchNums) + ", initAdaLN=" + initAdaLN + ", initAdaLNGamma="
+        + initAdaLNGamma + ", initHead=" + initHead + ", initStd=" + initStd + "]";
+  }
+}

@@ -1,0 +1,200 @@
+package io.github.var4j.transformer;
+
+import io.github.var4j.nn.Act;
+import io.github.var4j.nn.Embedding;
+import io.github.var4j.nn.Layout;
+import io.github.var4j.nn.Linear;
+import io.github.var4j.nn.ParamStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The VAR next-scale transformer ({@code models/var.py} VAR, VAR-SPEC §4): registers every parameter under its
+ * official state-dict name (in the official order) with the official initialisation, and builds the teacher-forcing
+ * forward pass.
+ *
+ * <pre>
+ * label  = where(condDrop and U(B) &lt; condDropRate, numClasses, label)      // null class = row numClasses
+ * cond_BD = sos = class_emb(label)                                            (B, C)
+ * x = cat(sos + pos_start, word_embed(x_BLCv_wo_first_l)) + (lvl_embed(lvl_1L) + pos_1LC)   (B, L, C)
+ * x = blocks(x, cond or shared_ada_lin(cond), block-causal mask)
+ * logits = head(head_nm(x, cond_BD))                                          (B, L, V)
+ * </pre>
+ *
+ * <b>Official quirk:</b> the official forward applies condition dropout unconditionally, also in {@code eval()} mode
+ * (so the official {@code eval_ep} sees dropped labels). Here it is an explicit switch: pass {@code condDrop=true}
+ * for training and false for evaluation/parity (the fixtures use rate 0). Drop path is likewise a switch, active
+ * only in training, as in the official code.
+ */
+public final class VarModel {
+  /**
+   * Tensors of one forward pass.
+   *
+   * @param labelB    the labels actually used (after condition dropout) (B)
+   * @param condBD    class embedding = sos (B, C)
+   * @param x0BLC     input of block 0 (B, L, C)
+   * @param blocks    per-block captures
+   * @param headNmOut head_nm output (B, L, C)
+   * @param logitsBLV logits (B, L, V)
+   */
+  public record Forward(Operand<TInt32> labelB, Operand<TFloat32> condBD, Operand<TFloat32> x0BLC,
+      List<AdaLNSelfAttn.Out> blocks, Operand<TFloat32> headNmOut, Operand<TFloat32> logitsBLV) {}
+
+  /** Default seed of the random ops (condition dropout, drop path). */
+  public static final long DEFAULT_NOISE_SEED = 20240402L;
+
+  private final ParamStore ps;
+  private final VarConfig cfg;
+  private final long noiseSeed;
+  private final Linear wordEmbed;
+  private final Embedding classEmb, lvlEmbed;
+  private final Linear sharedAdaLin; // null unless sharedAdaLN
+  private final List<AdaLNSelfAttn> blocks = new ArrayList<>();
+  private final AdaLNBeforeHead headNm;
+  private final Linear head;
+  private Operand<TFloat32> attnBias, lvlPos;
+  private long forwardCalls;
+
+  public VarModel(ParamStore ps, VarConfig cfg) {
+    this(ps, cfg, DEFAULT_NOISE_SEED);
+  }
+
+  /** @param noiseSeed seed of the condition-dropout and drop-path random ops (must not be 0) */
+  public VarModel(ParamStore ps, VarConfig cfg, long noiseSeed) {
+    if (noiseSeed == 0) throw new IllegalArgumentException("noiseSeed must not be 0 (TF would pick a random seed)");
+    this.ps = ps;
+    this.cfg = cfg;
+    this.noiseSeed = noiseSeed;
+    VarInit init = new VarInit(cfg);
+    int c = cfg.embedDim();
+    // official state-dict order: own parameters, then submodules in construction order
+    ps.create("pos_start", new long[] {1, cfg.firstL(), c}, Layout.AS_IS, init.position());
+    ps.create("pos_1LC", new long[] {1, cfg.L(), c}, Layout.AS_IS, init.position());
+    wordEmbed = new Linear(ps, "word_embed", cfg.cvae(), c, true, init.weight(), init.zeros());
+    classEmb = new Embedding(ps, "class_emb", cfg.numClasses() + 1, c, init.weight());
+    lvlEmbed = new Embedding(ps, "lvl_embed", cfg.K(), c, init.weight());
+    sharedAdaLin = cfg.sharedAdaLN()
+        ? new Linear(ps, "shared_ada_lin.1", c, 6 * c, true, init.weight(), init.zeros()) : null;
+    for (int i = 0; i < cfg.depth(); i++) blocks.add(new AdaLNSelfAttn(ps, cfg, init, i, noiseSeed));
+    headNm = new AdaLNBeforeHead(ps, "head_nm", cfg, init);
+    head = new Linear(ps, "head", c, cfg.vocabSize(), true, init.headWeight(), init.zeros());
+  }
+
+  public VarConfig config() {
+    return cfg;
+  }
+
+  public ParamStore params() {
+    return ps;
+  }
+
+  public List<AdaLNSelfAttn> blocks() {
+    return Collections.unmodifiableList(blocks);
+  }
+
+  /** The block-causal mask constant (1, 1, L, L), built once per model. */
+  public Operand<TFloat32> attnBias() {
+    if (attnBias == null) attnBias = AttentionMask.bias(ps.tf(), cfg.patchNums());
+    return attnBias;
+  }
+
+  /** lvl_embed(lvl_1L) + pos_1LC (1, L, C), built once per model. */
+  public Operand<TFloat32> lvlPos1LC() {
+    if (lvlPos == null) {
+      Ops tf = ps.tf();
+      Operand<TFloat32> lvl = lvlEmbed.apply(tf.constant(new int[][] {cfg.lvl()})); // (1, L, C)
+      lvlPos = tf.math.add(lvl, ps.get("pos_1LC"));
+    }
+    return lvlPos;
+  }
+
+  /** class_emb(label) (B, C); label numClasses is the null (unconditional) class. */
+  public Operand<TFloat32> classEmbedding(Operand<TInt32> labelB) {
+    return classEmb.apply(labelB);
+  }
+
+  /** The per-block condition: cond_BD itself, or shared_ada_lin(cond_BD) (B, 1, 6, C) with shared AdaLN. */
+  public Operand<TFloat32> blockCondition(Operand<TFloat32> condBD) {
+    if (sharedAdaLin == null) return condBD;
+    Ops tf = ps.tf();
+    return tf.reshape(sharedAdaLin.apply(Act.silu(tf, condBD)), tf.constant(new long[] {-1, 1, 6, cfg.embedDim()}));
+  }
+
+  /** get_logits: head(head_nm(x, cond_BD)), (B, l, C) to (B, l, V). */
+  public Operand<TFloat32> logits(Operand<TFloat32> xBLC, Operand<TFloat32> condBD) {
+    return head.apply(headNm.apply(xBLC, condBD));
+  }
+
+  /** Applies word_embed (Linear Cvae to C): (B, l, Cvae) to (B, l, C). */
+  public Operand<TFloat32> wordEmbed(Operand<TFloat32> xBlCv) {
+    return wordEmbed.apply(xBlCv);
+  }
+
+  /** Forward with static switches: false builds no random op at all. */
+  public Forward forward(Operand<TInt32> labelB, Operand<TFloat32> xBLCvWoFirstL, boolean condDrop, boolean dropPath) {
+    Ops tf = ps.tf();
+    return forward(labelB, xBLCvWoFirstL, condDrop ? tf.constant(true) : null, dropPath ? tf.constant(true) : null);
+  }
+
+  /**
+   * Teacher-forcing forward ({@code VAR.forward}).
+   *
+   * @param labelB         class labels (B), in [0, numClasses] (numClasses = null class)
+   * @param xBLCvWoFirstL  teacher-forcing input (B, L - firstL, Cvae) ({@code idxBl_to_var_input})
+   * @param condDrop       condition-dropout switch (scalar bool; null = off)
+   * @param dropPath       drop-path switch (scalar bool; null = off)
+   */
+  public Forward forward(Operand<TInt32> labelB, Operand<TFloat32> xBLCvWoFirstL, Operand<TBool> condDrop,
+      Operand<TBool> dropPath) {
+    Ops tf = ps.tf();
+    checkInputs(labelB, xBLCvWoFirstL);
+    long call = ++forwardCalls;
+
+    Operand<TInt32> label = labelB;
+    if (condDrop != null && cfg.condDropRate() > 0) {
+      Operand<TFloat32> u = tf.random.randomUniform(tf.shape(labelB), TFloat32.class, RandomUniform.seed(noiseSeed),
+          RandomUniform.seed2(call << 1));
+      Operand<TBool> drop = tf.math.logicalAnd(condDrop, tf.math.less(u, tf.constant((float) cfg.condDropRate())));
+      label = tf.select(drop, tf.constant(cfg.numClasses()), labelB);
+    }
+    Operand<TFloat32> condBD = classEmbedding(label); // (B, C)
+    Operand<TFloat32> sos = tf.math.add(tf.expandDims(condBD, tf.constant(1)), ps.get("pos_start")); // (B, first, C)
+    Operand<TFloat32> xBLC = tf.concat(List.of(sos, wordEmbed.apply(xBLCvWoFirstL)), tf.constant(1));
+    xBLC = tf.math.add(xBLC, lvlPos1LC()); // (B, L, C)
+    Operand<TFloat32> x0 = xBLC;
+
+    Operand<TFloat32> cond = blockCondition(condBD);
+    List<AdaLNSelfAttn.Out> outs = new ArrayList<>();
+    for (AdaLNSelfAttn b : blocks) {
+      AdaLNSelfAttn.Out o = b.apply(xBLC, cond, attnBias(), dropPath);
+      outs.add(o);
+      xBLC = o.out();
+    }
+    Operand<TFloat32> hn = headNm.apply(xBLC, condBD);
+    Operand<TFloat32> logits = head.apply(hn);
+    return new Forward(label, condBD, x0, Collections.unmodifiableList(outs), hn, logits);
+  }
+
+  private void checkInputs(Operand<TInt32> labelB, Operand<TFloat32> x) {
+    if (labelB.shape().isUnknown() || labelB.shape().numDimensions() != 1) {
+      throw new IllegalArgumentException("label_B must have shape (B), got " + labelB.shape());
+    }
+    long[] s = x.shape().isUnknown() ? new long[0] : x.shape().asArray();
+    long l = cfg.L() - cfg.firstL();
+    if (s.length != 3 || s[1] != l || s[2] != cfg.cvae()) {
+      throw new IllegalArgumentException("x_BLCv_wo_first_l must have shape (B, " + l + ", " + cfg.cvae() + "), got "
+          + x.shape());
+    }
+    long b = s[0], bl = labelB.shape().get(0);
+    if (b >= 0 && bl >= 0 && b != bl) {
+      throw new IllegalArgumentException("label_B has batch size " + bl + " but x_BLCv_wo_first_l has " + b);
+    }
+  }
+}

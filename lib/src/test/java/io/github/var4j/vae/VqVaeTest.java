@@ -1,0 +1,239 @@
+package io.github.var4j.vae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.var4j.nn.HostTensor;
+import io.github.var4j.nn.Param;
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.Tensors;
+import io.github.var4j.testutil.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+class VqVaeTest {
+  static final VqVaeConfig TINY = VqVaeConfig.tinyFixture();
+
+  /** name -> torch shape of the released VAE's entries of kind "param" (var-real-state-dict.json). */
+  static Map<String, List<Long>> releasedVaeParams() throws IOException {
+    Path json = Fixtures.dir().getParent().resolve("var-real-state-dict.json");
+    String text = Files.readString(json);
+    int from = text.indexOf("\"vae_ch160v4096z32\"");
+    int to = text.indexOf("\"var_d16\"");
+    assertTrue(from >= 0 && to > from, "unexpected layout of " + json);
+    Matcher m = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"shape\"\\s*:\\s*\\[([^\\]]*)]\\s*,"
+        + "\\s*\"dtype\"\\s*:\\s*\"[^\"]+\"\\s*,\\s*\"kind\"\\s*:\\s*\"([^\"]+)\"").matcher(text.substring(from, to));
+    Map<String, List<Long>> params = new TreeMap<>();
+    int entries = 0;
+    while (m.find()) {
+      entries++;
+      if (!m.group(3).equals("param")) {
+        assertEquals("quantize.ema_vocab_hit_SV", m.group(1), "the only buffer of the released VAE");
+        continue;
+      }
+      params.put(m.group(1), Arrays.stream(m.group(2).split(",")).map(String::trim).map(Long::parseLong).toList());
+    }
+    assertEquals(324, entries, "entries of the released VAE (VAR-SPEC §1)");
+    return params;
+  }
+
+  @Test
+  void officialConfigRegistersExactlyTheReleasedParameters() throws IOException {
+    Map<String, List<Long>> released = releasedVaeParams();
+    assertEquals(323, released.size());
+    try (Graph g = new Graph()) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VqVae(ps, VqVaeConfig.official());   // graph only: no session, no 108M-float initialisation
+      Map<String, List<Long>> ours = new TreeMap<>();
+      for (Param p : ps.all()) ours.put(p.name(), Arrays.stream(p.torchShape()).boxed().toList());
+      List<String> missing = new ArrayList<>(released.keySet());
+      missing.removeAll(ours.keySet());
+      List<String> extra = new ArrayList<>(ours.keySet());
+      extra.removeAll(released.keySet());
+      assertEquals(List.of(), missing, "released parameters the model lacks");
+      assertEquals(List.of(), extra, "model parameters the release lacks");
+      assertEquals(released, ours);
+      assertEquals(108_948_355L, ps.numTrainable(), "VAR-SPEC §1: 108,948,355 parameters");
+    }
+  }
+
+  @Test
+  void tinyConfigRegistersExactlyTheFixtureParameters() {
+    StateDict sd = Fixtures.stateDict("params/vae");
+    try (Graph g = new Graph()) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VqVae(ps, TINY);
+      Map<String, List<Long>> ours = new TreeMap<>();
+      for (Param p : ps.all()) ours.put(p.name(), Arrays.stream(p.torchShape()).boxed().toList());
+      Map<String, List<Long>> fixture = new TreeMap<>();
+      for (String n : sd.names()) {
+        if (!StateDict.isBuffer(n)) fixture.put(n, Arrays.stream(sd.get(n).shape()).boxed().toList());
+      }
+      assertEquals(143, fixture.size());
+      assertEquals(fixture, ours);
+    }
+  }
+
+  /** The tiny VAE with the fixture weights (strict load) and an image placeholder. */
+  static final class Built implements AutoCloseable {
+    final Graph g = new Graph();
+    final Ops tf = Ops.create(g);
+    final ParamStore ps = new ParamStore(tf);
+    final VqVae vae = new VqVae(ps, TINY);
+    final Placeholder<TFloat32> img = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 8, 8, 3)));
+    final Session s = Sessions.create(g);
+
+    @Override
+    public void close() {
+      s.close();
+      g.close();
+    }
+  }
+
+  @Test
+  void trainForwardMatchesTheOfficialDecodeAndVqLoss() {
+    try (Built b = new Built()) {
+      VqVae.TrainForward out = b.vae.forwardTrain(b.img);
+      assertArrayEquals(new long[] {-1, 8, 8, 3}, out.reconBHWC().shape().asArray());
+      assertEquals(0, out.vqLoss().shape().numDimensions());
+      b.ps.load(b.s, Fixtures.stateDict("params/vae"));
+      float[] x = Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy"));
+      Session.Runner r = b.s.runner();
+      try (TFloat32 xt = Tensors.of(x, 2, 8, 8, 3)) {
+        r.feed(b.img, xt).fetch(out.reconBHWC()).fetch(out.vqLoss()).fetch(out.fBHWC());
+        out.idxBL().forEach(r::fetch);
+        try (Result res = r.run()) {
+          // forward value of the straight-through fHat is fHat: recon = decoder(post_quant_conv(fHat_last))
+          String file = "vae/dec_unclamped_B3HW.npy";
+          double d = Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(file)), Tensors.floats(res.get(0)),
+              Fixtures.tol(file), "forwardTrain recon vs " + file);
+          System.out.printf("forwardTrain recon: max |diff| %.3g%n", d);
+          // vq loss = (1/K) sum_si (beta + 1) * mean((fHat_si - f)^2), from the stored f and cumulative fHats
+          float[] f = Fixtures.floats("vae/f_BChw.npy");
+          double expected = 0;
+          for (int si = 0; si < 4; si++) {
+            float[] fh = Fixtures.floats("vae/fhat_s" + si + ".npy");
+            double mse = 0;
+            for (int i = 0; i < f.length; i++) mse += (fh[i] - (double) f[i]) * (fh[i] - (double) f[i]);
+            expected += 1.25 * mse / f.length;
+          }
+          expected /= 4;
+          float got = Tensors.floats(res.get(1))[0];
+          System.out.printf("vq loss %.7g, expected %.7g%n", got, expected);
+          assertEquals(expected, got, 1e-4 * expected);
+          int[] gt = Fixtures.ints("vae/gt_BL.npy");
+          int[] be = {0, 1, 5, 14, 30};
+          for (int si = 0; si < 4; si++) {
+            int[] idx = Tensors.ints(res.get(3 + si));
+            int t = be[si + 1] - be[si];
+            for (int bi = 0; bi < 2; bi++) {
+              for (int j = 0; j < t; j++) assertEquals(gt[bi * 30 + be[si] + j], idx[bi * t + j], "scale " + si);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyParameterReceivesAGradientFromTheTrainingLoss() {
+    try (Built b = new Built()) {
+      VqVae.TrainForward out = b.vae.forwardTrain(b.img);
+      Ops tf = b.tf;
+      Operand<TFloat32> rec = tf.math.mean(tf.math.squaredDifference(out.reconBHWC(), b.img),
+          tf.constant(new int[] {0, 1, 2, 3}));
+      Operand<TFloat32> loss = tf.math.add(rec, out.vqLoss());
+      List<Param> params = b.ps.trainable();
+      Output<?>[] xs = params.stream().map(p -> p.value().asOutput()).toArray(Output[]::new);
+      Output<?>[] grads = b.g.addGradients(loss.asOutput(), xs);
+      b.ps.load(b.s, Fixtures.stateDict("params/vae"));
+      float[] x = Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy"));
+      Session.Runner r = b.s.runner();
+      try (TFloat32 xt = Tensors.of(x, 2, 8, 8, 3)) {
+        r.feed(b.img, xt);
+        for (Output<?> gr : grads) r.fetch(gr);
+        try (Result res = r.run()) {
+          for (int i = 0; i < params.size(); i++) {
+            float[] gv = Tensors.floats(res.get(i));
+            double norm = 0;
+            for (float v : gv) {
+              assertTrue(Float.isFinite(v), params.get(i).name());
+              norm += v * (double) v;
+            }
+            assertTrue(norm > 0, "zero gradient for " + params.get(i).name());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void loadingNamesTheMissingWeightAndTheWrongShape() {
+    StateDict full = Fixtures.stateDict("params/vae");
+    try (Built b = new Built()) {
+      StateDict missing = new StateDict();
+      full.names().stream().filter(n -> !n.equals("decoder.up.1.attn.0.qkv.weight"))
+          .forEach(n -> missing.put(n, full.get(n)));
+      var e1 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, missing));
+      assertEquals("missing weight 'decoder.up.1.attn.0.qkv.weight' in state dict", e1.getMessage());
+
+      StateDict wrong = new StateDict();
+      full.names().forEach(n -> wrong.put(n, full.get(n)));
+      wrong.put("encoder.conv_in.weight", new HostTensor(new long[] {32, 1, 3, 3}, new float[32 * 9]));
+      var e2 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, wrong));
+      assertEquals("shape mismatch for 'encoder.conv_in.weight': model expects [32, 3, 3, 3], state dict has "
+          + "[32, 1, 3, 3]", e2.getMessage());
+
+      StateDict extra = new StateDict();
+      full.names().forEach(n -> extra.put(n, full.get(n)));
+      extra.put("encoder.down.0.attn.0.qkv.weight", new HostTensor(new long[] {96, 32, 1, 1}, new float[96 * 32]));
+      var e3 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, extra));
+      assertTrue(e3.getMessage().startsWith("unexpected weight 'encoder.down.0.attn.0.qkv.weight'"), e3.getMessage());
+    }
+  }
+
+  @Test
+  void imageAndLatentShapesAreChecked() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      VqVae vae = new VqVae(new ParamStore(tf), VqVaeConfig.fashionMnistDefault());
+      var p28 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      assertEquals("image size 28x28 does not match the VAE's 32x32",
+          assertThrows(IllegalArgumentException.class, () -> vae.encodeF(p28)).getMessage());
+      var rgb = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3)));
+      assertEquals("image has 3 channels but the VAE expects 1",
+          assertThrows(IllegalArgumentException.class, () -> vae.encodeF(rgb)).getMessage());
+      var flat = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1024)));
+      assertEquals("image must have shape (B, H, W, C), got [-1, 1024]",
+          assertThrows(IllegalArgumentException.class, () -> vae.encodeF(flat)).getMessage());
+      var badLatent = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4, 16)));
+      assertEquals("fHat must have shape (B, 8, 8, 16), got [-1, 4, 4, 16]",
+          assertThrows(IllegalArgumentException.class, () -> vae.decode(badLatent)).getMessage());
+      var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 1)));
+      assertArrayEquals(new long[] {-1, 8, 8, 16}, vae.encodeF(ok).shape().asArray());
+      assertArrayEquals(new long[] {-1, 32, 32, 1}, vae.decode(vae.encodeF(ok)).shape().asArray());
+    }
+  }
+}

@@ -1,11 +1,15 @@
 package io.github.var4j.train;
 
+import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarInputs;
 import io.github.var4j.transformer.VarModel;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -28,7 +32,7 @@ import org.tensorflow.types.TInt32;
  * which keeps condition dropout active: see {@link VarModel}).
  *
  * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official()); Session s = Sessions.create(tg.graph()))
- * { tg.params().initialize(s, seed); ... tg.trainStep(s, batch, schedule.at(it), true); }}. Build a
+ * { tg.initialize(s, seed); ... tg.trainStep(s, batch, schedule.at(it), true); }}. Build a
  * {@link io.github.var4j.io.TfCheckpoint} on {@link #params()} after construction (all variables exist by then).
  */
 public final class VarTrainGraph implements AutoCloseable {
@@ -153,6 +157,23 @@ public final class VarTrainGraph implements AutoCloseable {
 
   public PlaceholderWithDefault<TBool> dropPathSwitch() {
     return dropPath;
+  }
+
+  /** Fresh start: official initialisation of the weights (seeded per name) and zeroed optimizer state. */
+  public void initialize(Session s, long seed) {
+    ps.initialize(s, seed);
+  }
+
+  /**
+   * Loads weights from a state dict (strict, PyTorch layout, official names; buffers ignored) and resets the
+   * optimizer state (moments and step counter) to zero, e.g. to fine-tune an official checkpoint.
+   */
+  public void loadWeights(Session s, StateDict sd) {
+    ps.load(s, sd);
+    Map<Param, float[]> zeros = new LinkedHashMap<>();
+    for (Param p : ps.all()) if (!p.trainable()) zeros.put(p, new float[p.numel()]);
+    ps.assignTf(s, zeros);
+    opt.syncStep(s);
   }
 
   /**

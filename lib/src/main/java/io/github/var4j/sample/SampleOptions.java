@@ -1,0 +1,78 @@
+package io.github.var4j.sample;
+
+/**
+ * Options of VAR sampling (official {@code autoregressive_infer_cfg} arguments, VAR-SPEC §5).
+ *
+ * @param cfg        classifier-free guidance strength; scale si uses t = cfg·si/(K-1) and
+ *                   {@code logits = (1+t)·cond - t·uncond} (no guidance at scale 0). FID setting 1.5, demo 4
+ * @param topK       keep only logits >= the k-th largest (0 = off; k >= V keeps everything)
+ * @param topP       nucleus sampling: remove the smallest logits whose ascending cumulative softmax is <= 1 - topP,
+ *                   never the largest (0 = off)
+ * @param moreSmooth visualisation-only smoothing: h = gumbel_softmax(masked logits·(1+ratio), tau) @ E instead of
+ *                   E[idx], tau = max(0.27·(1-0.95·ratio), 0.005), ratio = si/(K-1)
+ * @param seed       seed of the stateless random ops: the same seed (and labels and batch size) gives the same images
+ * @param greedy     take the argmax of the guided logits instead of sampling (= official top_k=1; for parity tests)
+ */
+public record SampleOptions(double cfg, int topK, double topP, boolean moreSmooth, long seed, boolean greedy) {
+
+  public SampleOptions {
+    if (!(cfg >= 0) || Double.isInfinite(cfg)) {
+      throw new IllegalArgumentException("cfg must be >= 0, got " + cfg);
+    }
+    if (topK < 0) throw new IllegalArgumentException("top_k must be >= 0, got " + topK);
+    if (!(topP >= 0 && topP <= 1)) throw new IllegalArgumentException("top_p must be in [0, 1], got " + topP);
+  }
+
+  /** cfg 1.5, no top-k/top-p, plain multinomial sampling, seed 0. */
+  public static SampleOptions defaults() {
+    return new SampleOptions(1.5, 0, 0, false, 0, false);
+  }
+
+  /** The official FID-evaluation setting: cfg 1.5, top_k 900, top_p 0.96, no smoothing. */
+  public static SampleOptions fidEval(long seed) {
+    return new SampleOptions(1.5, 900, 0.96, false, seed, false);
+  }
+
+  /** Greedy (argmax) decoding with guidance {@code cfg}: deterministic, used to replay the parity fixtures. */
+  public static SampleOptions greedy(double cfg) {
+    return new SampleOptions(cfg, 0, 0, false, 0, true);
+  }
+
+  public SampleOptions withCfg(double v) {
+    return new SampleOptions(v, topK, topP, moreSmooth, seed, greedy);
+  }
+
+  public SampleOptions withTopK(int v) {
+    return new SampleOptions(cfg, v, topP, moreSmooth, seed, greedy);
+  }
+
+  public SampleOptions withTopP(double v) {
+    return new SampleOptions(cfg, topK, v, moreSmooth, seed, greedy);
+  }
+
+  public SampleOptions withMoreSmooth(boolean v) {
+    return new SampleOptions(cfg, topK, topP, v, seed, greedy);
+  }
+
+  public SampleOptions withSeed(long v) {
+    return new SampleOptions(cfg, topK, topP, moreSmooth, v, greedy);
+  }
+
+  public SampleOptions withGreedy(boolean v) {
+    return new SampleOptions(cfg, topK, topP, moreSmooth, seed, v);
+  }
+
+  /** Short label, e.g. "cfg=1.5 k=900 p=0.96". */
+  public String label() {
+    StringBuilder sb = new StringBuilder("cfg=").append(trim(cfg));
+    if (greedy) sb.append(" greedy");
+    if (topK > 0) sb.append(" k=").append(topK);
+    if (topP > 0) sb.append(" p=").append(trim(topP));
+    if (moreSmooth) sb.append(" smooth");
+    return sb.toString();
+  }
+
+  private static String trim(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+}

@@ -1,0 +1,93 @@
+package io.github.var4j.sample;
+
+import io.github.var4j.viz.Images;
+import io.github.var4j.viz.ValueRange;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Output of {@link VarSampler}: n images and the token maps and cumulative f_hat of every scale.
+ *
+ * @param n          number of images
+ * @param imageSize  S, image side in pixels
+ * @param channels   image channels (1 grey, 3 RGB)
+ * @param images     (n, S, S, channels) row-major, values in [0, 1] (official {@code (clamp(img) + 1) / 2})
+ * @param labels     the class label of every image (numClasses = unconditional)
+ * @param patchNums  pn_k of the K scales
+ * @param tokens     per scale (n, pn²) token ids, row-major h·pn+w; with zero-shot editing, forced positions hold
+ *                   the given image's tokens
+ * @param latentSide s = pn_{K-1}
+ * @param cvae       latent channels
+ * @param fHat       per scale the cumulative f_hat after that scale, (n, s, s, Cvae) NHWC
+ */
+public record SampleResult(int n, int imageSize, int channels, float[] images, int[] labels, int[] patchNums,
+    List<int[]> tokens, int latentSide, int cvae, List<float[]> fHat) {
+
+  public SampleResult {
+    tokens = Collections.unmodifiableList(new ArrayList<>(tokens));
+    fHat = Collections.unmodifiableList(new ArrayList<>(fHat));
+  }
+
+  /** Number of scales K. */
+  public int K() {
+    return patchNums.length;
+  }
+
+  /** Image b as a picture. */
+  public BufferedImage image(int b) {
+    return Images.fromNHWC(images, b, imageSize, imageSize, channels, ValueRange.ZERO_ONE);
+  }
+
+  /** All images as pictures, in order. */
+  public List<BufferedImage> imageList() {
+    return Images.fromNHWCBatch(images, imageSize, imageSize, channels, ValueRange.ZERO_ONE);
+  }
+
+  /** The token map of scale si of image b (pn²). */
+  public int[] tokens(int si, int b) {
+    int t = patchNums[si] * patchNums[si];
+    int[] out = new int[t];
+    System.arraycopy(tokens.get(si), b * t, out, 0, t);
+    return out;
+  }
+
+  /** The cumulative f_hat after scale si of image b (s, s, Cvae). */
+  public float[] fHat(int si, int b) {
+    int per = latentSide * latentSide * cvae;
+    float[] out = new float[per];
+    System.arraycopy(fHat.get(si), b * per, out, 0, per);
+    return out;
+  }
+
+  /** Concatenates results along the batch (same model). */
+  public static SampleResult concat(List<SampleResult> parts) {
+    if (parts.isEmpty()) throw new IllegalArgumentException("nothing to concatenate");
+    if (parts.size() == 1) return parts.get(0);
+    SampleResult f = parts.get(0);
+    int n = 0;
+    for (SampleResult p : parts) n += p.n;
+    float[] img = new float[n * f.imageSize * f.imageSize * f.channels];
+    int[] labels = new int[n];
+    List<int[]> tok = new ArrayList<>();
+    List<float[]> fh = new ArrayList<>();
+    for (int si = 0; si < f.K(); si++) {
+      tok.add(new int[n * f.patchNums[si] * f.patchNums[si]]);
+      fh.add(new float[n * f.latentSide * f.latentSide * f.cvae]);
+    }
+    int b0 = 0;
+    for (SampleResult p : parts) {
+      int perImg = f.imageSize * f.imageSize * f.channels;
+      System.arraycopy(p.images, 0, img, b0 * perImg, p.n * perImg);
+      System.arraycopy(p.labels, 0, labels, b0, p.n);
+      for (int si = 0; si < f.K(); si++) {
+        int t = f.patchNums[si] * f.patchNums[si], per = f.latentSide * f.latentSide * f.cvae;
+        System.arraycopy(p.tokens.get(si), 0, tok.get(si), b0 * t, p.n * t);
+        System.arraycopy(p.fHat.get(si), 0, fh.get(si), b0 * per, p.n * per);
+      }
+      b0 += p.n;
+    }
+    return new SampleResult(n, f.imageSize, f.channels, img, labels, f.patchNums, tok, f.latentSide, f.cvae, fh);
+  }
+}

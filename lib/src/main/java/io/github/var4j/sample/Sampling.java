@@ -1,0 +1,246 @@
+package io.github.var4j.sample;
+
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceMin;
+import org.tensorflow.op.math.Cumsum;
+import org.tensorflow.op.nn.TopK;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Token selection of VAR inference (official {@code sample_with_top_k_top_p_} and {@code gumbel_softmax_with_rng},
+ * VAR-SPEC §5) as graph builders on logits (N, V), plus host-side wrappers that run them on Java arrays (for tests
+ * and notebooks; each builds a small throw-away graph).
+ *
+ * <ul>
+ *   <li>top-k: logits smaller than the k-th largest become -inf (ties with the k-th value are kept);
+ *   <li>top-p (after top-k): sort ascending, cumulative softmax (of the top-k-masked logits, accumulated in float64
+ *       like PyTorch's CPU cumsum); positions with cumulative mass {@code <= 1 - top_p} become -inf, never the
+ *       largest;
+ *   <li>sampling: stateless multinomial of softmax(masked logits) with a (2) int64 seed;
+ *   <li>more_smooth: {@code softmax((masked·(1+ratio) + G) / tau) @ E} with Gumbel noise G = -log(Exp(1)).
+ * </ul>
+ * The masks equal the official in-place masks (parity fixtures {@code sampling/}); the random streams are TF's, not
+ * torch's (equal in distribution, tested statistically).
+ */
+public final class Sampling {
+  private Sampling() {}
+
+  /** The processed ratio of scale si: si/(K-1) (official {@code ratio}); 0 when K = 1. */
+  public static double ratio(int si, int numScales) {
+    return numScales <= 1 ? 0 : (double) si / (numScales - 1);
+  }
+
+  /** more_smooth temperature: max(0.27·(1 - 0.95·ratio), 0.005) (official {@code gum_t}, MaskGIT-style). */
+  public static double smoothTau(double ratio) {
+    return Math.max(0.27 * (1 - ratio * 0.95), 0.005);
+  }
+
+  /** The k fed to the top-k op: topK itself, or V when topK is 0 (off) or at least V (nothing to remove). */
+  public static int effectiveTopK(int topK, int vocab) {
+    return topK <= 0 || topK >= vocab ? vocab : topK;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // graph builders
+
+  /**
+   * Top-k masking: {@code logits < kth_largest(logits)} become -inf.
+   *
+   * @param logitsNV (N, V)
+   * @param k        int32 scalar in [1, V]
+   */
+  public static Operand<TFloat32> topKMask(Ops tf, Operand<TFloat32> logitsNV, Operand<TInt32> k) {
+    Operand<TFloat32> values = tf.nn.topK(logitsNV, k, TInt32.class, TopK.sorted(false)).values(); // (N, k)
+    Operand<TFloat32> kth = tf.reduceMin(values, tf.constant(-1), ReduceMin.keepDims(true)); // (N, 1)
+    return tf.select(tf.math.less(logitsNV, kth), tf.constant(Float.NEGATIVE_INFINITY), logitsNV);
+  }
+
+  /**
+   * Top-p (nucleus) masking, official semantics: in ascending order, positions whose cumulative softmax is
+   * {@code <= 1 - top_p} are removed, the largest never.
+   *
+   * @param logitsNV     (N, V), V static; may already hold -inf (top-k)
+   * @param oneMinusTopP float32 scalar {@code (float) (1 - top_p)}, computed in double like PyTorch
+   */
+  public static Operand<TFloat32> topPMask(Ops tf, Operand<TFloat32> logitsNV, Operand<TFloat32> oneMinusTopP) {
+    int v = vocab(logitsNV);
+    TopK<TFloat32, TInt32> sorted = tf.nn.topK(logitsNV, tf.constant(v), TInt32.class, TopK.sorted(true)); // descending
+    Operand<TFloat32> probs = tf.nn.softmax(sorted.values()); // (N, V) descending
+    // ascending cumulative sum at descending position j = sum over positions j..V-1 (reverse inclusive cumsum)
+    Operand<TFloat32> asc = tf.dtypes.cast(
+        tf.math.cumsum(tf.dtypes.cast(probs, TFloat64.class), tf.constant(1), Cumsum.reverse(true)), TFloat32.class);
+    boolean[] notLargest = new boolean[v];
+    for (int j = 1; j < v; j++) notLargest[j] = true;
+    Operand<TBool> removeSorted = tf.math.logicalAnd(tf.math.lessEqual(asc, oneMinusTopP),
+        tf.constant(new boolean[][] {notLargest})); // (N, V) in sorted order
+    // scatter the sorted mask back to vocabulary order
+    Operand<TInt32> n = tf.gather(tf.shape(logitsNV), tf.constant(0), tf.constant(0));
+    Operand<TInt32> rowOffset = tf.math.mul(tf.expandDims(tf.range(tf.constant(0), n, tf.constant(1)), tf.constant(1)),
+        tf.constant(v)); // (N, 1)
+    Operand<TInt32> flatIdx = tf.reshape(tf.math.add(sorted.indices(), rowOffset), tf.constant(new int[] {-1, 1}));
+    Operand<TFloat32> removeF = tf.reshape(tf.dtypes.cast(removeSorted, TFloat32.class), tf.constant(new int[] {-1}));
+    Operand<TInt32> flatShape = tf.reshape(tf.math.mul(n, tf.constant(v)), tf.constant(new int[] {1}));
+    Operand<TFloat32> remove = tf.reshape(tf.scatterNd(flatIdx, removeF, flatShape), tf.shape(logitsNV));
+    return tf.select(tf.math.greater(remove, tf.constant(0.5f)), tf.constant(Float.NEGATIVE_INFINITY), logitsNV);
+  }
+
+  /**
+   * Top-k then top-p masking (official order); either may be null (off).
+   *
+   * @param k            int32 scalar (see {@link #effectiveTopK}) or null
+   * @param oneMinusTopP float32 scalar or null
+   */
+  public static Operand<TFloat32> filter(Ops tf, Operand<TFloat32> logitsNV, Operand<TInt32> k,
+      Operand<TFloat32> oneMinusTopP) {
+    Operand<TFloat32> x = logitsNV;
+    if (k != null) x = topKMask(tf, x, k);
+    if (oneMinusTopP != null) x = topPMask(tf, x, oneMinusTopP);
+    return x;
+  }
+
+  /** One draw per row from softmax(logits) (N, V) with a stateless multinomial: (N) int32. seed: (2) int64. */
+  public static Operand<TInt32> multinomial(Ops tf, Operand<TFloat32> maskedNV, Operand<? extends TNumber> seed) {
+    Operand<TInt32> draws = tf.random.statelessMultinomial(maskedNV, tf.constant(1), seed, TInt32.class); // (N, 1)
+    return tf.reshape(draws, tf.constant(new int[] {-1}));
+  }
+
+  /** argmax over the last axis (N, V) to (N) int32 (the official top_k=1). */
+  public static Operand<TInt32> greedy(Ops tf, Operand<TFloat32> logitsNV) {
+    return tf.math.argMax(logitsNV, tf.constant(-1), TInt32.class);
+  }
+
+  /**
+   * Gumbel noise G = -log(E), E ~ Exp(1) = -log(U), U uniform in (0, 1) (stateless; shape like {@code like}).
+   */
+  public static Operand<TFloat32> gumbel(Ops tf, Operand<TFloat32> like, Operand<? extends TNumber> seed) {
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(like), seed, TFloat32.class); // [0, 1)
+    u = tf.math.add(u, tf.constant(0x1p-24f)); // (0, 1): no log(0)
+    Operand<TFloat32> e = tf.math.neg(tf.math.log(u));
+    return tf.math.neg(tf.math.log(e));
+  }
+
+  /**
+   * more_smooth embedding: {@code softmax((masked·(1+ratio) + G) / tau) @ E}, tau = {@link #smoothTau}(ratio).
+   *
+   * @param maskedNV   top-k/top-p masked logits (N, V)
+   * @param gumbelNV   Gumbel noise (N, V)
+   * @param codebookVC E (V, Cvae)
+   * @return (N, Cvae)
+   */
+  public static Operand<TFloat32> smoothEmbedding(Ops tf, Operand<TFloat32> maskedNV, Operand<TFloat32> gumbelNV,
+      Operand<TFloat32> codebookVC, double ratio) {
+    Operand<TFloat32> scaled = tf.math.mul(maskedNV, tf.constant((float) (1 + ratio)));
+    Operand<TFloat32> y = tf.nn.softmax(tf.math.div(tf.math.add(scaled, gumbelNV), tf.constant((float) smoothTau(ratio))));
+    return tf.linalg.matMul(y, codebookVC);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // host wrappers
+
+  /**
+   * Applies the top-k/top-p masking to logits (n, V) on the host: a copy with removed entries set to -inf.
+   *
+   * @throws IllegalArgumentException for a bad top_k/top_p (messages of {@link SampleOptions}) or shape
+   */
+  public static float[] filter(float[] logitsNV, int n, int vocab, int topK, double topP) {
+    new SampleOptions(0, topK, topP, false, 0, false); // validates
+    checkShape(logitsNV, n, vocab);
+    if (topK <= 0 && topP <= 0) return logitsNV.clone();
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
+      Operand<TFloat32> out = filter(tf, x, topK > 0 ? tf.constant(effectiveTopK(topK, vocab)) : null,
+          topP > 0 ? tf.constant((float) (1 - topP)) : null);
+      try (TFloat32 in = Tensors.of(logitsNV, n, vocab); Result r = s.runner().feed(x, in).fetch(out).run()) {
+        return Tensors.floats(r.get(0));
+      }
+    }
+  }
+
+  /**
+   * Draws one token per row of logits (n, V) with the sampler's ops: top-k/top-p masking, then the stateless
+   * multinomial with seed (seed, 0).
+   */
+  public static int[] sample(float[] logitsNV, int n, int vocab, int topK, double topP, long seed) {
+    new SampleOptions(0, topK, topP, false, seed, false); // validates
+    checkShape(logitsNV, n, vocab);
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
+      Placeholder<TInt64> seedIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+      Operand<TFloat32> masked = filter(tf, x, topK > 0 ? tf.constant(effectiveTopK(topK, vocab)) : null,
+          topP > 0 ? tf.constant((float) (1 - topP)) : null);
+      Operand<TInt32> idx = multinomial(tf, masked, seedIn);
+      try (TFloat32 in = Tensors.of(logitsNV, n, vocab); TInt64 sd = TInt64.vectorOf(seed, 0L);
+           Result r = s.runner().feed(x, in).feed(seedIn, sd).fetch(idx).run()) {
+        return Tensors.ints(r.get(0));
+      }
+    }
+  }
+
+  /**
+   * more_smooth on the host with given Gumbel noise: {@code softmax((masked·(1+ratio) + G)/tau) @ E}, (n, Cvae).
+   *
+   * @param maskedNV   masked logits (n, V)
+   * @param gumbelNV   noise (n, V)
+   * @param codebookVC E (V, Cvae)
+   */
+  public static float[] smoothEmbedding(float[] maskedNV, float[] gumbelNV, float[] codebookVC, int n, int vocab,
+      int cvae, double ratio) {
+    checkShape(maskedNV, n, vocab);
+    checkShape(gumbelNV, n, vocab);
+    if (codebookVC.length != (long) vocab * cvae) {
+      throw new IllegalArgumentException("codebook must hold V*Cvae = " + vocab + "*" + cvae + " floats, got "
+          + codebookVC.length);
+    }
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> m = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
+      Placeholder<TFloat32> gu = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
+      Placeholder<TFloat32> e = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(vocab, cvae)));
+      Operand<TFloat32> h = smoothEmbedding(tf, m, gu, e, ratio);
+      List<TFloat32> feeds = new ArrayList<>();
+      try {
+        feeds.add(Tensors.of(maskedNV, n, vocab));
+        feeds.add(Tensors.of(gumbelNV, n, vocab));
+        feeds.add(Tensors.of(codebookVC, vocab, cvae));
+        try (Result r = s.runner().feed(m, feeds.get(0)).feed(gu, feeds.get(1)).feed(e, feeds.get(2)).fetch(h).run()) {
+          return Tensors.floats(r.get(0));
+        }
+      } finally {
+        feeds.forEach(TFloat32::close);
+      }
+    }
+  }
+
+  private static int vocab(Operand<TFloat32> logitsNV) {
+    Shape s = logitsNV.shape();
+    if (s.numDimensions() != 2 || s.get(1) < 1) {
+      throw new IllegalArgumentException("logits must be (N, V) with static V, got " + s);
+    }
+    return (int) s.get(1);
+  }
+
+  private static void checkShape(float[] a, int n, int vocab) {
+    if (n <= 0 || vocab <= 0) throw new IllegalArgumentException("n and V must be positive, got n=" + n + ", V=" + vocab);
+    if (a.length != (long) n * vocab) {
+      throw new IllegalArgumentException("expected n*V = " + n + "*" + vocab + " = " + (long) n * vocab
+          + " floats, got " + a.length);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.github.var4j.transformer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.var4j.testutil.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VarConfigTest {
+
+  @Test
+  void oneKnobRuleAndDerivedQuantities() {
+    VarConfig c = VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256);
+    assertEquals(1024, c.embedDim());
+    assertEquals(16, c.numHeads());
+    assertEquals(64, c.headDim());
+    assertEquals(4096, c.hiddenDim());
+    assertEquals(0.1 * 16 / 24, c.dropPathRate());
+    assertEquals(1e-6, c.normEps());
+    assertEquals(0.1, c.condDropRate());
+    assertTrue(c.attnL2Norm());
+    assertFalse(c.sharedAdaLN());
+    assertEquals(0.5, c.initAdaLN());
+    assertEquals(1e-5, c.initAdaLNGamma());
+    assertEquals(0.02, c.initHead());
+    assertEquals(Math.sqrt(1.0 / 3072), c.resolvedInitStd());
+    assertEquals(10, c.K());
+    assertEquals(680, c.L());
+    assertEquals(1, c.firstL());
+    assertEquals(256, c.lastL());
+    int[][] be = c.beginEnds();
+    assertArrayEquals(new int[] {0, 1}, be[0]);
+    assertArrayEquals(new int[] {424, 680}, be[9]);
+    int[] lvl = c.lvl();
+    assertEquals(680, lvl.length);
+    assertEquals(9, lvl[679]);
+    assertEquals(8, lvl[423]);
+    assertEquals(Fixtures.floats("quant10/lvl_1L_real.npy").length, lvl.length);
+    Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"), lvl, "lvl_1L (real schedule)");
+    assertEquals(2240, c.withPatchNums(VarConfig.PATCH_NUMS_512).L());
+  }
+
+  @Test
+  void paramCountsOfTheModelZoo() {
+    assertEquals(310_283_520L, VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
+    assertEquals(600_917_136L, VarConfig.ofDepth(20, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
+    assertEquals(1_033_399_360L, VarConfig.ofDepth(24, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
+    assertEquals(2_010_020_356L, VarConfig.ofDepth(30, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void tinyConfigMatchesManifestDerivedValues() {
+    VarConfig c = TinyVar.config();
+    Object m = MiniJson.parse(Fixtures.manifest());
+    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "L")).intValue(), c.L());
+    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "first_l")).intValue(), c.firstL());
+    List<Object> be = (List<Object>) MiniJson.at(m, "tiny_derived", "begin_ends");
+    for (int k = 0; k < c.K(); k++) {
+      List<Object> pair = (List<Object>) be.get(k);
+      assertArrayEquals(new int[] {((Double) pair.get(0)).intValue(), ((Double) pair.get(1)).intValue()}, c.beginEnds()[k]);
+    }
+    List<Object> dpr = (List<Object>) MiniJson.at(m, "tiny_derived", "drop_path_rates");
+    double[] rates = c.dropPathRates();
+    for (int i = 0; i < rates.length; i++) assertEquals((Double) dpr.get(i), rates[i], 0.0, "dpr[" + i + "] (float32 linspace)");
+    assertEquals(256, c.hiddenDim());
+    assertEquals(32, c.headDim());
+  }
+
+  @Test
+  void dropPathRatesFollowFloat32Linspace() {
+    VarConfig c = VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256);
+    double[] r = c.dropPathRates();
+    assertEquals(0.0, r[0]);
+    assertEquals((float) (0.1 * 16 / 24), (float) r[15]);
+    for (int i = 1; i < 16; i++) assertTrue(r[i] > r[i - 1]);
+    assertArrayEquals(new double[] {0.0}, VarConfig.ofDepth(1, 8, 4, 2, new int[] {1, 2}).dropPathRates());
+  }
+
+  @Test
+  void hiddenDimRoundsHalfToEvenLikePython() {
+    VarConfig c = TinyVar.config().withEmbedDim(2).withNumHeads(1);
+    assertEquals(2, c.withMlpRatio(1.25).hiddenDim()); // round(2.5) = 2
+    assertEquals(4, c.withMlpRatio(1.75).hiddenDim()); // round(3.5) = 4
+  }
+
+  @Test
+  void validationMessagesNameTheProblem() {
+    VarConfig t = TinyVar.config();
+    assertEquals("embedDim must be divisible by numHeads, got embedDim=64, numHeads=3",
+        assertThrows(IllegalArgumentException.class, () -> t.withNumHeads(3)).getMessage());
+    assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(new int[] {1, 3, 2})).getMessage());
+    assertEquals("patchNums must be positive, got [0, 1]",
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(new int[] {0, 1})).getMessage());
+    assertEquals("patchNums must not be empty",
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(new int[0])).getMessage());
+    assertEquals("depth must be positive, got 0",
+        assertThrows(IllegalArgumentException.class, () -> VarConfig.ofDepth(0, 64, 8, 10, new int[] {1, 2})).getMessage());
+    assertEquals("vocabSize must be positive, got 0",
+        assertThrows(IllegalArgumentException.class, () -> t.withVocabSize(0)).getMessage());
+    assertEquals("numClasses must be positive, got -1",
+        assertThrows(IllegalArgumentException.class, () -> t.withNumClasses(-1)).getMessage());
+    assertEquals("dropPathRate must be in [0, 1), got 1.0",
+        assertThrows(IllegalArgumentException.class, () -> t.withDropPathRate(1.0)).getMessage());
+    assertEquals("condDropRate must be in [0, 1], got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> t.withCondDropRate(1.5)).getMessage());
+    assertEquals("mlpRatio must be positive, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> t.withMlpRatio(0)).getMessage());
+    assertEquals("normEps must be positive, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> t.withNormEps(0)).getMessage());
+    assertEquals("initStd must be positive (or negative for sqrt(1/(3C))), got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> t.withInitStd(0)).getMessage());
+    assertEquals("initHead must be finite, got NaN",
+        assertThrows(IllegalArgumentException.class, () -> t.withInitHead(Double.NaN)).getMessage());
+  }
+
+  @Test
+  void valueSemanticsAndDefensiveCopies() {
+    int[] pn = {1, 2, 3, 4};
+    VarConfig a = VarConfig.ofDepth(2, 64, 8, 10, pn).withEmbedDim(64);
+    pn[0] = 9; // the config keeps its own copy
+    assertEquals(TinyVar.config(), a);
+    assertEquals(TinyVar.config().hashCode(), a.hashCode());
+    a.patchNums()[1] = 7;
+    assertArrayEquals(new int[] {1, 2, 3, 4}, a.patchNums());
+    assertNotEquals(a, a.withSharedAdaLN(true));
+    assertTrue(a.toString().contains("patchNums=[1, 2, 3, 4]"));
+  }
+}

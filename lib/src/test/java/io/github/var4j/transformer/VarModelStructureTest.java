@@ -1,0 +1,200 @@
+package io.github.var4j.transformer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.var4j.nn.Param;
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.Tensors;
+import io.github.var4j.testutil.Fixtures;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** Parameter names/shapes/order against the official state dicts, parameter counts, and the official init. */
+class VarModelStructureTest {
+
+  private static List<String> describe(ParamStore ps) {
+    List<String> out = new ArrayList<>();
+    for (Param p : ps.trainable()) out.add(p.name() + " " + Arrays.toString(p.torchShape()));
+    return out;
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void d16RegistersExactlyTheRealCheckpointNamesAndShapes() {
+    Object json = MiniJson.read(Fixtures.dir().getParent().resolve("var-real-state-dict.json"));
+    List<String> expected = new ArrayList<>();
+    for (Object o : (List<Object>) MiniJson.at(json, "var_d16")) {
+      Map<String, Object> e = (Map<String, Object>) o;
+      String name = (String) e.get("name");
+      if (StateDict.isBuffer(name)) {
+        assertEquals("buffer", e.get("kind"), name);
+        continue;
+      }
+      assertEquals("param", e.get("kind"), name);
+      long[] shape = ((List<Object>) e.get("shape")).stream().mapToLong(x -> ((Double) x).longValue()).toArray();
+      expected.add(name + " " + Arrays.toString(shape));
+    }
+    assertEquals(202, expected.size());
+    VarConfig cfg = VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      ParamStore ps = new ParamStore(tf);
+      VarModel m = new VarModel(ps, cfg);
+      assertEquals(expected, describe(ps), "names, shapes and order of the official state dict");
+      assertEquals(310_283_520L, ps.numTrainable());
+      assertEquals(((Double) MiniJson.at(json, "var_d16_num_params")).longValue(), ps.numTrainable());
+      assertEquals(cfg.numParams(), ps.numTrainable());
+      // the forward graph builds with a dynamic batch (no session, no initialisation of 310M parameters)
+      var label = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      var x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 679, 32)));
+      VarModel.Forward f = m.forward(label, x, true, true);
+      assertArrayEquals(new long[] {-1, 680, 4096}, f.logitsBLV().shape().asArray());
+      assertEquals(16, f.blocks().size());
+    }
+  }
+
+  @Test
+  void tinyRegistersTheFixtureStateDictInOrder() {
+    List<String> expected = new ArrayList<>();
+    StateDict fx = TinyVar.params();
+    // manifest order = official state-dict order
+    for (String part : Fixtures.manifest().split("\"file\": \"params/var/")) {
+      if (part.startsWith("{") || part.contains("\"generator\"")) continue;
+      String name = part.substring(0, part.indexOf(".npy"));
+      if (!StateDict.isBuffer(name)) expected.add(name + " " + Arrays.toString(fx.get(name).shape()));
+    }
+    assertEquals(34, expected.size());
+    try (Graph g = new Graph()) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VarModel(ps, TinyVar.config());
+      assertEquals(expected, describe(ps));
+      assertEquals(TinyVar.config().numParams(), ps.numTrainable());
+    }
+    try (Graph g = new Graph()) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VarModel(ps, TinyVar.salnConfig());
+      StateDict saln = TinyVar.salnParams();
+      List<String> names = ps.trainable().stream().map(Param::name).toList();
+      assertEquals(new java.util.TreeSet<>(saln.names().stream().filter(n -> !StateDict.isBuffer(n)).toList()),
+          new java.util.TreeSet<>(names));
+      assertTrue(names.indexOf("blocks.0.ada_gss") < names.indexOf("blocks.0.attn.scale_mul_1H11"),
+          "ada_gss is a direct parameter of the block: listed before its submodules");
+      assertEquals(TinyVar.salnConfig().numParams(), ps.numTrainable());
+    }
+  }
+
+  private static double std(float[] v, int from, int to) {
+    double s = 0, ss = 0;
+    for (int i = from; i < to; i++) {
+      s += v[i];
+      ss += (double) v[i] * v[i];
+    }
+    int n = to - from;
+    return Math.sqrt(ss / n - (s / n) * (s / n));
+  }
+
+  private static double std(float[] v) {
+    return std(v, 0, v.length);
+  }
+
+  private static void assertStd(double expected, double actual, String what) {
+    assertEquals(expected, actual, 0.06 * expected, what + " std");
+  }
+
+  @Test
+  void officialInitialisation() {
+    // C = 256 so that every tensor has enough values for 6% std checks
+    VarConfig cfg = VarConfig.ofDepth(4, 512, 16, 10, new int[] {1, 2, 3, 4}).withEmbedDim(256);
+    double std = Math.sqrt(1.0 / 768), c = 256;
+    StateDict sd, again;
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VarModel(ps, cfg);
+      ps.initialize(s, 7);
+      sd = ps.stateDict(s);
+      ps.initialize(s, 7);
+      again = ps.stateDict(s);
+    }
+    for (String n : sd.names()) assertArrayEquals(sd.get(n).data(), again.get(n).data(), n + " deterministic");
+    assertStd(std, std(sd.get("pos_1LC").data()), "pos_1LC");
+    assertStd(std, std(sd.get("class_emb.weight").data()), "class_emb");
+    assertStd(std, std(sd.get("word_embed.weight").data()), "word_embed");
+    assertStd(std, std(sd.get("blocks.0.attn.mat_qkv.weight").data()), "mat_qkv");
+    assertStd(std, std(sd.get("blocks.3.ffn.fc1.weight").data()), "fc1");
+    assertStd(std / Math.sqrt(8), std(sd.get("blocks.1.attn.proj.weight").data()), "proj / sqrt(2 depth)");
+    assertStd(std / Math.sqrt(8), std(sd.get("blocks.2.ffn.fc2.weight").data()), "fc2 / sqrt(2 depth)");
+    float[] ada = sd.get("blocks.0.ada_lin.1.weight").data();
+    assertStd(std * 1e-5, std(ada, 0, (int) (2 * c * c)), "ada_lin gamma rows");
+    assertStd(std * 0.5, std(ada, (int) (2 * c * c), ada.length), "ada_lin scale/shift rows");
+    assertStd(std * 0.5, std(sd.get("head_nm.ada_lin.1.weight").data()), "head_nm ada_lin");
+    assertStd(std * 0.02, std(sd.get("head.weight").data()), "head");
+    for (String n : sd.names()) {
+      if (n.endsWith("bias")) {
+        for (float x : sd.get(n).data()) assertEquals(0f, x, n);
+      }
+    }
+    for (float x : sd.get("blocks.2.attn.scale_mul_1H11").data()) assertEquals((float) Math.log(4), x);
+    float maxAbs = 0;
+    for (float x : sd.get("pos_1LC").data()) maxAbs = Math.max(maxAbs, Math.abs(x));
+    assertTrue(maxAbs < 5 * std, "trunc normal");
+
+    // initStd override: Linear/Embedding follow it, the positional tables keep sqrt(1/(3C)) (drawn in the constructor)
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VarModel(ps, cfg.withInitStd(0.02).withInitHead(-1));
+      ps.initialize(s, 7);
+      StateDict o = ps.stateDict(s);
+      assertStd(0.02, std(o.get("blocks.0.ffn.fc1.weight").data()), "fc1 with initStd 0.02");
+      assertStd(0.02, std(o.get("lvl_embed.weight").data()), "lvl_embed with initStd 0.02");
+      assertStd(std, std(o.get("pos_1LC").data()), "pos_1LC keeps sqrt(1/(3C))");
+      assertStd(0.02, std(o.get("head.weight").data()), "head unscaled when initHead < 0");
+    }
+    // shared AdaLN: ada_gss = randn/sqrt(C), gamma chunks x initAdaLNGamma, others x initAdaLN
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      ParamStore ps = new ParamStore(Ops.create(g));
+      new VarModel(ps, cfg.withSharedAdaLN(true).withInitAdaLNGamma(1e-3));
+      ps.initialize(s, 7);
+      StateDict o = ps.stateDict(s);
+      float[] gss = o.get("blocks.1.ada_gss").data();
+      assertStd(1e-3 / 16, std(gss, 0, 512), "ada_gss gamma chunks");
+      assertStd(0.5 / 16, std(gss, 512, 1536), "ada_gss scale/shift chunks");
+      assertStd(std, std(o.get("shared_ada_lin.1.weight").data()), "shared_ada_lin (generic Linear init)");
+    }
+  }
+
+  @Test
+  void blocksStartNearIdentity() {
+    // with gamma rows scaled by 1e-5 every residual branch is ~1e-5 of its input
+    VarConfig cfg = TinyVar.config();
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      Ops tf = Ops.create(g);
+      ParamStore ps = new ParamStore(tf);
+      VarModel m = new VarModel(ps, cfg);
+      var x = tf.constant(Shape.of(2, 29, 8), org.tensorflow.ndarray.buffer.DataBuffers.of(TinyVar.x(), true, false));
+      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), x, false, false);
+      ps.initialize(s, 3);
+      try (Result r = s.runner().fetch(f.x0BLC()).fetch(f.blocks().get(1).out()).run()) {
+        float[] x0 = Tensors.floats(r.get(0)), out = Tensors.floats(r.get(1));
+        double maxX = 0, maxD = 0;
+        for (int i = 0; i < x0.length; i++) {
+          maxX = Math.max(maxX, Math.abs(x0[i]));
+          maxD = Math.max(maxD, Math.abs(out[i] - x0[i]));
+        }
+        assertTrue(maxD < 1e-3 * maxX, "blocks change x by " + maxD + " (|x| up to " + maxX + ")");
+      }
+    }
+  }
+}

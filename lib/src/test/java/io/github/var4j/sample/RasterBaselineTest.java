@@ -1,0 +1,107 @@
+package io.github.var4j.sample;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.Tensors;
+import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.transformer.VarModel;
+import io.github.var4j.vae.VqVae;
+import io.github.var4j.vae.VqVaeConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** The raster-order benchmark baseline: token-by-token decoding with a variable KV cache. */
+class RasterBaselineTest {
+  private static final int B = 2, STEPS = 16;
+
+  @Test
+  void generatesPnSquaredTokensOneAtATimeDeterministically() {
+    SampleOptions o = new SampleOptions(1.5, 8, 0.9, false, 0, false);
+    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+        Fixtures.stateDict("params/vae"), B, o)) {
+      assertEquals(STEPS, r.steps());
+      float[] a = r.sample(new int[] {3, 10}, 11), b = r.sample(new int[] {3, 10}, 11), c = r.sample(new int[] {3, 10}, 12);
+      assertEquals(B * 8 * 8 * 3, a.length);
+      assertArrayEquals(a, b, 0f);
+      assertFalse(java.util.Arrays.equals(a, c), "another seed gives other images");
+      for (float v : a) assertTrue(v >= 0 && v <= 1);
+      assertEquals("expected 2 labels, got 1",
+          assertThrows(IllegalArgumentException.class, () -> r.sample(new int[] {1}, 0)).getMessage());
+      assertEquals("label 11 is outside [0, 10]",
+          assertThrows(IllegalArgumentException.class, () -> r.sample(new int[] {1, 11}, 0)).getMessage());
+    }
+  }
+
+  /**
+   * Greedy decoding through the variable cache equals recomputing the whole prefix with a causal mask at every step
+   * (no cache): the cache writes, reads and position masking are right.
+   */
+  @Test
+  void cachedStepsEqualFullCausalRecomputation() {
+    int[] labels = {3, 7};
+    int[] cached;
+    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+        Fixtures.stateDict("params/vae"), B, SampleOptions.greedy(1.5))) {
+      cached = r.sampleTokens(labels, 0);
+    }
+    int[] full = greedyWithoutCache(labels, 1.5);
+    assertArrayEquals(full, cached);
+    assertTrue(java.util.Arrays.stream(cached).distinct().count() > 1, "not a constant token map");
+  }
+
+  private static int[] greedyWithoutCache(int[] labels, double cfg) {
+    VarConfig vc = TinyVar.config();
+    int C = vc.embedDim(), V = vc.vocabSize(), cv = vc.cvae(), K = vc.K();
+    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      Ops tf = Ops.create(g);
+      ParamStore varPs = new ParamStore(tf, "var."), vaePs = new ParamStore(tf, "vae.");
+      VarModel m = new VarModel(varPs, vc);
+      VqVae vae = new VqVae(vaePs, VqVaeConfig.tinyFixture());
+      KvCachedVar kv = new KvCachedVar(m);
+      Placeholder<TInt32> tok = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(B, STEPS)));
+      int[] l2 = {labels[0], labels[1], 10, 10};
+      Operand<TFloat32> cond = m.classEmbedding(tf.constant(l2));
+      Operand<TFloat32> lvlPos = m.lvlPos1LC();
+      Operand<TFloat32> pos = tf.slice(lvlPos, tf.constant(new int[] {0, vc.beginEnds()[K - 1][0], 0}),
+          tf.constant(new int[] {1, STEPS, C})); // (1, 16, C)
+      Operand<TFloat32> sos = tf.math.add(tf.expandDims(cond, tf.constant(1)), varPs.get("pos_start")); // (4, 1, C)
+      // inputs 1..15 embed tokens 0..14
+      Operand<TInt32> prev = tf.slice(tok, tf.constant(new int[] {0, 0}), tf.constant(new int[] {B, STEPS - 1}));
+      Operand<TFloat32> emb = m.wordEmbed(tf.gather(vae.quantizer().codebook(), prev, tf.constant(0))); // (B, 15, C)
+      Operand<TFloat32> x = tf.math.add(tf.concat(List.of(sos, tf.concat(List.of(emb, emb), tf.constant(0))),
+          tf.constant(1)), pos); // (4, 16, C)
+      float[] causal = new float[STEPS * STEPS];
+      for (int q = 0; q < STEPS; q++) for (int k = q + 1; k < STEPS; k++) causal[q * STEPS + k] = Float.NEGATIVE_INFINITY;
+      Operand<TFloat32> bias = tf.constant(Shape.of(1, 1, STEPS, STEPS),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(causal, true, false));
+      Operand<TFloat32> logits = m.logits(kv.blocks(x, m.blockCondition(cond), null, bias).xBlC(), cond); // (4,16,V)
+      var halves = tf.split(tf.constant(0), logits, 2L).output();
+      Operand<TFloat32> guided = tf.math.sub(tf.math.mul(halves.get(0), tf.constant((float) (1 + cfg))),
+          tf.math.mul(halves.get(1), tf.constant((float) cfg)));
+      Operand<TInt32> arg = tf.math.argMax(guided, tf.constant(-1), TInt32.class); // (B, 16)
+      varPs.load(s, TinyVar.params());
+      vaePs.load(s, Fixtures.stateDict("params/vae"));
+      int[] tokens = new int[B * STEPS];
+      for (int p = 0; p < STEPS; p++) {
+        try (TInt32 t = Tensors.ofInts(tokens, B, STEPS); Result r = s.runner().feed(tok, t).fetch(arg).run()) {
+          int[] a = Tensors.ints(r.get(0));
+          for (int b = 0; b < B; b++) tokens[b * STEPS + p] = a[b * STEPS + p];
+        }
+      }
+      return tokens;
+    }
+  }
+}

@@ -15,9 +15,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 # Measured wall times (scripts/run-notebooks.sh summary line); update after a re-measurement and regenerate.
 RUNTIME = (
-    "**Runtime** (2-core CPU, measured while a training run shared the CPU): 77 s with the trained tokenizer in "
+    "**Runtime** (2-core CPU, measured while a training run shared the CPU): 150-170 s with the trained tokenizer in "
     "`../models/fmnist-tokenizer` (evaluation on all 10,000 test images + figures); if the notebook has to train the "
-    "tokenizer itself, about 35 minutes more (3,000 steps of 64 images). Quick mode (`VAR4J_QUICK=1`, CI): 35-45 s."
+    "tokenizer itself, about 57 minutes more (3,000 steps of 64 images took 3,400 s). Quick mode (`VAR4J_QUICK=1`, CI): 35-45 s."
 )
 
 CELLS = []

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "var4j", mixinStandardHelpOptions = true, version = "var4j 0.1.0",
     description = "Reproducible VAR experiments (tokenizer, transformer, sampling, benchmarks).",
-    subcommands = {TrainTokenizerCommand.class, EvalTokenizerCommand.class, TrainVarCommand.class, BenchVarCommand.class})
+    subcommands = {TrainTokenizerCommand.class, EvalTokenizerCommand.class, TrainVarCommand.class, BenchVarCommand.class,
+        BenchSampleCommand.class, SampleCommand.class, ZeroShotCommand.class})
 public final class Var4jCli implements Runnable {
   @Override
   public void run() {

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,9 @@ import org.tensorflow.types.TInt32;
  * once the PatchGAN discriminator is switched on), AdamW, a progress line with loss, PSNR and ETA, a metrics CSV,
  * atomic checkpoints every N steps, resume from the last checkpoint, and a clear stop on a NaN loss.
  *
- * <p>Run directory layout: {@code ckpt.index/.data-*} (model, discriminator and optimizer state, TF V2 bundle),
- * {@code metrics.csv} (one row per step), and after {@link #exportTokenizer} the exported tokenizer.
+ * <p>Run directory layout: {@code ckpt.index/.data-*} (model, discriminator and optimizer state, TF V2 bundle) and
+ * {@code metrics.csv} (one row per step). Export the result with {@link #stateDict()} and
+ * {@link io.github.var4j.io.ModelFiles#saveTokenizer}.
  */
 public final class TokenizerTrainer implements AutoCloseable {
   private final VqVaeConfig vaeCfg;
@@ -238,10 +238,5 @@ public final class TokenizerTrainer implements AutoCloseable {
   public void close() {
     session.close();
     graph.close();
-  }
-
-  /** Parameters other than the codebook, for tests. */
-  List<Param> params() {
-    return new ArrayList<>(ps.trainable());
   }
 }

@@ -1,0 +1,180 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.ModelFiles;
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.train.LrSchedule;
+import io.github.var4j.train.TokenCache;
+import io.github.var4j.train.VarTrainConfig;
+import io.github.var4j.train.VarTrainGraph;
+import io.github.var4j.train.VarTrainer;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.tensorflow.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Training throughput of the VAR transformer: warm-up steps, then timed steps on random tokens, for each depth;
+ * prints tokens/s, images/s, the forward-only (evaluation) time, JVM heap and process peak RSS. No assertions.
+ */
+@Command(name = "bench-var", mixinStandardHelpOptions = true,
+    description = "VAR training throughput (tokens/s) and peak memory at depth 4 and 6 on the default configuration.")
+public final class BenchVarCommand implements Callable<Integer> {
+  @Option(names = "--depths", split = ",", defaultValue = "4,6", description = "depths to measure (default 4,6)")
+  int[] depths;
+
+  @Option(names = "--width", description = "C; 0 = the official rule 64*depth (default: the train-var default, 128)")
+  Integer width;
+
+  @Option(names = "--heads", description = "heads; 0 = default (depth for the official rule, else width/64)")
+  Integer heads;
+
+  @Option(names = "--batch", defaultValue = "64", description = "images per step (default 64)")
+  int batch;
+
+  @Option(names = "--warmup", description = "untimed steps first (default 3; quick mode 1)")
+  Integer warmup;
+
+  @Option(names = "--steps", description = "timed steps (default 10; quick mode 2)")
+  Integer steps;
+
+  @Option(names = "--vocab", defaultValue = "512") int vocab;
+  @Option(names = "--cvae", defaultValue = "16") int cvae;
+  @Option(names = "--classes", defaultValue = "10") int classes;
+
+  @Option(names = "--patch-nums", split = ",", defaultValue = "1,2,3,4,5,6,8",
+      description = "token map sides (default 1,2,3,4,5,6,8: L = 155)")
+  int[] patchNums;
+
+  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer",
+      description = "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per batch")
+  Path tokenizer;
+
+  @Option(names = "--results", defaultValue = "experiments/results", description = "bench-var.csv is written here")
+  Path results;
+
+  @Override
+  public Integer call() throws Exception {
+    boolean quick = Quick.enabled();
+    int nWarm = warmup != null ? warmup : quick ? 1 : 3;
+    int nSteps = steps != null ? steps : quick ? 2 : 10;
+    List<String> csv = new ArrayList<>();
+    csv.add("depth,width,heads,params,batch,L,sec_per_step,tokens_per_sec,images_per_sec,eval_sec_per_batch,"
+        + "varinput_ms_per_batch,heap_used_mb,heap_peak_mb,rss_peak_mb,cores");
+    System.out.printf(Locale.ROOT, "[bench-var] %d cores, max heap %d MB, warm-up %d + %d timed steps, batch %d, "
+            + "V %d, Cvae %d, patchNums %s%n", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20, nWarm, nSteps, batch, vocab, cvae, Arrays.toString(patchNums));
+    double varInputMs = timeVarInput(nSteps);
+    for (int d : depths) {
+      VarTrainConfig tc = VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch);
+      if (width != null || heads != null) {
+        tc = tc.withWidth(width != null ? width : tc.width(), heads != null ? heads : width != null ? 0 : tc.heads());
+      }
+      VarConfig cfg = tc.modelConfig(vocab, cvae, classes, patchNums);
+      VarTrainGraph.Batch b = randomBatch(cfg, batch, 1);
+      double secStep, secEval;
+      long params;
+      try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
+           Session s = Sessions.create(tg.graph())) {
+        tg.initialize(s, 0);
+        params = tg.params().numTrainable();
+        LrSchedule.Values v = new LrSchedule.Values(1e-4, 0.05, 0);
+        for (int i = 0; i < nWarm; i++) tg.trainStep(s, b, v, true);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < nSteps; i++) tg.trainStep(s, b, v, true);
+        secStep = (System.nanoTime() - t0) / 1e9 / nSteps;
+        tg.evaluate(s, b);
+        long t1 = System.nanoTime();
+        for (int i = 0; i < nSteps; i++) tg.evaluate(s, b);
+        secEval = (System.nanoTime() - t1) / 1e9 / nSteps;
+      }
+      double tokensPerSec = (double) batch * cfg.L() / secStep;
+      long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      long heapPeak = heapPeakMb();
+      long rss = procStatusMb("VmHWM");
+      System.out.printf(Locale.ROOT, "[bench-var] %s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
+              + "(%.1f images/s); forward only %.3f s/batch%s; JVM heap used %d MB (peak %d MB), process peak RSS "
+              + "(VmHWM, whole process so far) %d MB%n",
+          VarTrainer.describe(cfg), params, batch, cfg.L(), secStep, tokensPerSec, batch / secStep, secEval,
+          Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "; + Tokenizer.varInput %.1f ms/batch", varInputMs),
+          heapUsed, heapPeak, rss);
+      csv.add(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.4f,%.1f,%.2f,%.4f,%s,%d,%d,%d,%d", d, cfg.embedDim(),
+          cfg.numHeads(), params, batch, cfg.L(), secStep, tokensPerSec, batch / secStep, secEval,
+          Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs), heapUsed, heapPeak, rss,
+          Runtime.getRuntime().availableProcessors()));
+    }
+    Path f = results.resolve("bench-var" + (quick ? "-quick" : "") + ".csv");
+    AtomicFiles.write(f, (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
+    System.out.println("[bench-var] wrote " + f);
+    return 0;
+  }
+
+  /** ms per batch of the tokenizer's teacher-forcing input, or NaN when the tokenizer is missing or does not fit. */
+  private double timeVarInput(int n) throws IOException {
+    if (!Files.isRegularFile(tokenizer.resolve(ModelFiles.CONFIG))) return Double.NaN;
+    VqVaeConfig vc = ModelFiles.loadTokenizerConfig(tokenizer);
+    if (!Arrays.equals(vc.patchNums(), patchNums) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
+    try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
+      SplittableRandom r = new SplittableRandom(3);
+      int l = vc.L();
+      int[] t = new int[batch * l];
+      for (int i = 0; i < t.length; i++) t[i] = r.nextInt(vocab);
+      TokenCache c = TokenCache.of(patchNums, vocab, classes, new int[batch], t, new byte[32]);
+      int[] idx = VarTrainer.evenlySpaced(batch, 0);
+      List<int[]> per = c.perScale(idx);
+      tok.varInput(per, batch);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) tok.varInput(per, batch);
+      return (System.nanoTime() - t0) / 1e6 / n;
+    }
+  }
+
+  static VarTrainGraph.Batch randomBatch(VarConfig cfg, int b, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int l = cfg.L();
+    int[] labels = new int[b], t = new int[b * l];
+    float[] x = new float[b * (l - cfg.firstL()) * cfg.cvae()];
+    for (int i = 0; i < b; i++) labels[i] = r.nextInt(cfg.numClasses());
+    for (int i = 0; i < t.length; i++) t[i] = r.nextInt(cfg.vocabSize());
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+    return new VarTrainGraph.Batch(labels, x, t);
+  }
+
+  private static long heapPeakMb() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
+    }
+    return sum >> 20;
+  }
+
+  /** A "kB" line of /proc/self/status in MB, or -1 where there is none (not Linux). */
+  static long procStatusMb(String key) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(key + ":")) {
+          String[] f = line.substring(key.length() + 1).trim().split("\\s+");
+          return Long.parseLong(f[0]) >> 10;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,158 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.data.DataSplit;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.eval.VarReport;
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.ModelFiles;
+import io.github.var4j.train.Progress;
+import io.github.var4j.train.TokenCache;
+import io.github.var4j.train.VarTrainConfig;
+import io.github.var4j.train.VarTrainer;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import io.github.var4j.viz.Charts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains the VAR transformer on the token maps of a trained tokenizer (default: Fashion-MNIST), exports it, and
+ * writes the test curves, the final metrics and the loss/accuracy figures.
+ */
+@Command(name = "train-var", mixinStandardHelpOptions = true,
+    description = "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth 4, "
+        + "width 128, 2,000 steps of 64 images: about 30 minutes on 2 CPU cores).")
+public final class TrainVarCommand implements Callable<Integer> {
+  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer", description = "exported tokenizer directory")
+  Path tokenizer;
+
+  @Option(names = "--data", defaultValue = "fashion-mnist",
+      description = "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
+  String data;
+
+  @Option(names = "--image-size", defaultValue = "32", description = "image side for --data <folder> (default 32)")
+  int imageSize;
+
+  @Option(names = "--run-dir", description = "checkpoints, token caches, metrics.csv, eval.csv (default runs/var-<data>; "
+      + "quick mode runs/var-<data>-quick)")
+  Path runDir;
+
+  @Option(names = "--out", description = "exported VAR model directory (default models/<data>-var; quick mode "
+      + "models/<data>-var-quick)")
+  Path out;
+
+  @Option(names = "--depth", description = "transformer blocks (default 4; quick mode 2)")
+  Integer depth;
+
+  @Option(names = "--width", description = "C; 0 = the official rule 64*depth (default 128; quick 64)")
+  Integer width;
+
+  @Option(names = "--heads", description = "attention heads; 0 = default (depth for the official rule, else width/64)")
+  Integer heads;
+
+  @Option(names = "--steps", description = "optimisation steps (default 2000; quick mode 20)")
+  Long steps;
+
+  @Option(names = "--epochs", description = "alternative to --steps: passes over the training images")
+  Double epochs;
+
+  @Option(names = "--batch", description = "images per step (default 64; quick 16)")
+  Integer batch;
+
+  @Option(names = "--lr", description = "peak learning rate (default 1e-3)")
+  Double lr;
+
+  @Option(names = "--eval-every", description = "steps between test evaluations (default 250)")
+  Long evalEvery;
+
+  @Option(names = "--eval-images", description = "test images per periodic evaluation, 0 = all (default 2000); the "
+      + "final evaluation always uses every test image")
+  Integer evalImages;
+
+  @Option(names = "--results", defaultValue = "experiments/results", description = "where results are written")
+  Path results;
+
+  @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
+  Path figures;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    boolean quick = Quick.enabled();
+    String tag = (data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder")
+        + (quick ? "-quick" : "");
+    Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag);
+    Path model = out != null ? out : Path.of("models", tag.replace("-quick", "") + "-var" + (quick ? "-quick" : ""));
+
+    DataSplit split = DataArgs.load(data, imageSize);
+    ImageDataset train = split.train(), test = split.test();
+    VarTrainConfig cfg = quick ? VarTrainConfig.quick(20) : VarTrainConfig.fashionMnistDefault();
+    if (quick) {
+      // evenly spaced subsets: the splits are ordered by class
+      train = train.subset(VarTrainer.evenlySpaced(train.size(), 1024));
+      test = test.subset(VarTrainer.evenlySpaced(test.size(), 256));
+    }
+    if (depth != null) cfg = cfg.withDepth(depth);
+    if (width != null || heads != null) {
+      cfg = cfg.withWidth(width != null ? width : cfg.width(), heads != null ? heads : width != null ? 0 : cfg.heads());
+    }
+    if (batch != null) cfg = cfg.withBatchSize(batch);
+    if (steps != null) cfg = cfg.withSteps(steps);
+    else if (epochs != null) cfg = cfg.withEpochs(epochs, train.size());
+    if (lr != null) cfg = cfg.withPeakLr(lr);
+    if (evalEvery != null || evalImages != null) {
+      cfg = cfg.withEval(evalEvery != null ? evalEvery : cfg.evalEvery(), evalImages != null ? evalImages : cfg.evalImages());
+    }
+
+    VqVaeConfig vae = ModelFiles.loadTokenizerConfig(tokenizer);
+    System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
+    System.out.println("[train-var] data " + data + ": " + train.size() + " train / " + test.size() + " test images"
+        + (quick ? " (quick mode subsets)" : ""));
+    System.out.println("[train-var] " + cfg);
+    try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
+      TokenCache trainTok = TokenCache.loadOrEncode(run.resolve("tokens-train.v4jt"), tok, train, "train", System.out);
+      TokenCache testTok = TokenCache.loadOrEncode(run.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
+      VarConfig modelCfg = cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums());
+      try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run)) {
+        VarTrainer.Summary s = trainer.train(trainTok, testTok, tok::varInput, System.out);
+        double total = TrainingTime.record(run, s.steps(), s.seconds());
+        System.out.printf(Locale.ROOT, "[train-var] trained steps %d..%d in %s (%d cores; all sessions of this run: %s)%n",
+            s.startStep(), s.endStep(), Progress.duration(s.seconds()), Runtime.getRuntime().availableProcessors(),
+            Progress.duration(total));
+        trainer.export(model);
+        System.out.println("[train-var] exported to " + model);
+
+        long te = System.nanoTime();
+        VarTrainer.EvalResult full = trainer.evaluate(testTok, tok::varInput, 0);
+        System.out.printf(Locale.ROOT, "[train-var] final test metrics on %d images (%.1f s): loss %.4f (perplexity %.1f), "
+                + "acc %.2f%%; last scale: loss %.4f, acc %.2f%%%n", full.images(), (System.nanoTime() - te) / 1e9,
+            full.loss(), Math.exp(full.loss()), full.acc(), full.lossTail(), full.accTail());
+        Map<String, Double> metrics = VarReport.finalMetrics(modelCfg, trainer.numParams(), full, trainer.step(), total);
+        metrics.put("train_images", (double) train.size());
+        metrics.put("batch", (double) cfg.batchSize());
+        metrics.put("peak_lr", cfg.peakLr());
+        metrics.put("cores", (double) Runtime.getRuntime().availableProcessors());
+        Path metricsFile = results.resolve("var-" + tag + ".csv");
+        AtomicFiles.write(metricsFile, VarReport.metricsCsv(metrics).getBytes(StandardCharsets.UTF_8));
+        Path evalCsv = run.resolve(VarTrainer.EVAL_CSV), metricsCsv = run.resolve(VarTrainer.METRICS_CSV);
+        Path evalOut = results.resolve("var-" + tag + "-eval.csv");
+        if (Files.exists(evalCsv)) AtomicFiles.write(evalOut, Files.readAllBytes(evalCsv));
+        int rows = (int) Math.max(1, trainer.step());
+        int window = VarReport.windowFor(rows, 100);
+        Charts.savePng(VarReport.lossChart(metricsCsv, evalCsv, window), figures.resolve("var-" + tag + "-loss.png"));
+        Charts.savePng(VarReport.accuracyChart(metricsCsv, evalCsv, window), figures.resolve("var-" + tag + "-acc.png"));
+        System.out.println("[train-var] wrote " + metricsFile + ", " + evalOut + ", " + figures.resolve("var-" + tag
+            + "-{loss,acc}.png"));
+      }
+    }
+    System.out.println("[train-var] wall time " + Progress.duration((System.nanoTime() - t0) / 1e9));
+    return 0;
+  }
+}

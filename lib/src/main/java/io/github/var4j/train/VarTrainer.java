@@ -1,0 +1,487 @@
+package io.github.var4j.train;
+
+import io.github.var4j.data.Batcher;
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.ModelFiles;
+import io.github.var4j.io.TfCheckpoint;
+import io.github.var4j.nn.Param;
+import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.transformer.VarConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+
+/**
+ * Trains the VAR transformer on cached token maps ({@link TokenCache}) with teacher forcing (official
+ * {@code trainer.py}, VAR-SPEC §6): per step a batch of images' labels and token maps, the teacher-forcing input
+ * x = {@code idxBl_to_var_input} computed by the frozen tokenizer's quantizer ({@link XSource}, e.g.
+ * {@code Tokenizer::varInput}), one {@link VarTrainGraph#trainStep} with condition dropout and drop path on, and the
+ * official 'lin0' learning-rate schedule ({@link VarTrainConfig#schedule}).
+ *
+ * <p>Run directory layout:
+ * <pre>
+ * config.properties      kind=var: the model's VarConfig (+ train.* keys, informational); compared on resume
+ * ckpt.index/.data-*     model + AdamW state (TF V2 bundle, written atomically)
+ * metrics.csv            one row per step: step, lr, loss, acc, acc_tail, grad_norm      (accuracies in percent)
+ * eval.csv               one row per evaluation: step, epoch, lr, train_loss, train_acc, test_loss, test_acc,
+ *                        test_loss_tail, test_acc_tail   (train_* = mean over the steps since the previous row)
+ * </pre>
+ * Resuming restores the checkpoint and continues at its step; both CSVs drop rows written after it. A loss or gradient
+ * norm that is NaN/infinite stops training with an {@link IllegalStateException}; the last checkpoint on disk is kept
+ * (a checkpoint is written only when every weight is finite).
+ *
+ * <p>Evaluation runs with condition dropout off (unlike the official {@code eval_ep}, see
+ * {@link io.github.var4j.transformer.VarModel}); "tail" metrics are over the last scale's tokens.
+ */
+public final class VarTrainer implements AutoCloseable {
+  /** Teacher-forcing input for a batch: token maps per scale (K arrays of B·pn²) to x (B, L - pn_0², Cvae). */
+  @FunctionalInterface
+  public interface XSource {
+    float[] varInput(List<int[]> idxPerScale, int n);
+  }
+
+  /**
+   * Test metrics (teacher forcing, no condition dropout).
+   *
+   * @param loss     mean cross-entropy over all tokens (label smoothing of the run applied; 0 = plain CE)
+   * @param acc      top-1 token accuracy over all tokens, percent
+   * @param lossTail mean cross-entropy over the last scale's tokens
+   * @param accTail  top-1 accuracy over the last scale's tokens, percent
+   * @param images   images evaluated
+   */
+  public record EvalResult(double loss, double acc, double lossTail, double accTail, int images) {
+    public Map<String, Double> asMap() {
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("test_loss", loss);
+      m.put("test_acc", acc);
+      m.put("test_loss_tail", lossTail);
+      m.put("test_acc_tail", accTail);
+      m.put("test_images", (double) images);
+      return m;
+    }
+  }
+
+  /**
+   * Result of {@link #train}.
+   *
+   * @param startStep step the run started (resumed) at
+   * @param endStep   step reached
+   * @param seconds   wall time of this session
+   * @param last      metrics of the last step (empty if no step ran)
+   * @param finalEval test metrics at the end (null without test data)
+   */
+  public record Summary(long startStep, long endStep, double seconds, Map<String, Double> last, EvalResult finalEval) {
+    public long steps() {
+      return endStep - startStep;
+    }
+  }
+
+  public static final String CHECKPOINT = "ckpt";
+  public static final String METRICS_CSV = "metrics.csv";
+  public static final String EVAL_CSV = "eval.csv";
+  public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "acc", "acc_tail", "grad_norm");
+  public static final List<String> EVAL_HEADER = List.of("step", "epoch", "lr", "train_loss", "train_acc", "test_loss",
+      "test_acc", "test_loss_tail", "test_acc_tail");
+
+  private static final int EVAL_BATCH = 200;
+  /** VarConfig fields in declaration order (keys of {@link #toProperties}). */
+  private static final List<String> CONFIG_KEYS = List.of("vocabSize", "cvae", "numClasses", "depth", "embedDim",
+      "numHeads", "mlpRatio", "dropPathRate", "normEps", "condDropRate", "attnL2Norm", "sharedAdaLN", "patchNums",
+      "initAdaLN", "initAdaLNGamma", "initHead", "initStd");
+
+  private final VarConfig model;
+  private final VarTrainConfig cfg;
+  private final Path runDir;
+  private final VarTrainGraph tg;
+  private final Session session;
+  private final TfCheckpoint ckpt;
+  private final Operand<TBool> allFinite;
+
+  /**
+   * Builds the training graph (model, loss, AdamW with clip {@code cfg.clip()}) and its session.
+   *
+   * @param model the transformer; its condition-dropout rate is used in training (see
+   *              {@link VarTrainConfig#modelConfig})
+   */
+  public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir) {
+    this.model = model;
+    this.cfg = cfg;
+    this.runDir = runDir;
+    long noiseSeed = cfg.seed() * 0x9E3779B97F4A7C15L + io.github.var4j.transformer.VarModel.DEFAULT_NOISE_SEED;
+    if (noiseSeed == 0) noiseSeed = 1;
+    VarTrainGraph.Options opts = new VarTrainGraph.Options(cfg.labelSmoothing(),
+        new AdamW.Config(0.9, 0.95, 1e-8, cfg.clip()), noiseSeed);
+    this.tg = new VarTrainGraph(model, opts);
+    try {
+      Ops tf = tg.params().tf();
+      List<Operand<TBool>> finite = new ArrayList<>();
+      for (Param p : tg.params().trainable()) {
+        finite.add(tf.reduceAll(tf.math.isFinite(tf.reshape(p.value(), tf.constant(new long[] {-1}))),
+            tf.constant(0)));
+      }
+      allFinite = tf.withName("var.all_finite").reduceAll(tf.stack(finite), tf.constant(0));
+      ckpt = new TfCheckpoint(tg.params());
+      session = Sessions.create(tg.graph());
+    } catch (RuntimeException e) {
+      tg.close();
+      throw e;
+    }
+  }
+
+  public VarConfig modelConfig() {
+    return model;
+  }
+
+  public VarTrainConfig trainConfig() {
+    return cfg;
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  public Path checkpointPrefix() {
+    return runDir.resolve(CHECKPOINT);
+  }
+
+  /** Number of trainable parameters. */
+  public long numParams() {
+    return tg.params().numTrainable();
+  }
+
+  /** Updates applied so far (the global step). */
+  public long step() {
+    return tg.optimizer().step();
+  }
+
+  /**
+   * Initialises the weights (official init, seeded), or, when the run directory holds a checkpoint, checks that it
+   * was saved for this model configuration and restores weights and optimizer state.
+   *
+   * @return the step to continue at
+   * @throws IOException if the checkpoint belongs to another configuration (naming both) or cannot be read
+   */
+  public long initOrResume(PrintStream log) throws IOException {
+    tg.initialize(session, cfg.seed());
+    Path prefix = checkpointPrefix();
+    if (TfCheckpoint.exists(prefix)) {
+      Path conf = runDir.resolve(ModelFiles.CONFIG);
+      if (Files.isRegularFile(conf)) {
+        VarConfig saved = loadVarConfig(runDir);
+        if (!saved.equals(model)) {
+          throw new IOException("checkpoint " + prefix + " was saved for " + describe(saved) + "; this model has "
+              + describe(model) + " (differs in: " + differences(saved, model) + "). Resume with the same "
+              + "configuration, or use another run directory.");
+        }
+      }
+      ckpt.restore(session, prefix);
+      tg.optimizer().syncStep(session);
+      log.println("[var] resumed from " + prefix + " at step " + step());
+    } else {
+      writeRunConfig();
+    }
+    return step();
+  }
+
+  /** Loads model weights (strict; official names) and resets the optimizer, e.g. to evaluate an exported model. */
+  public void loadWeights(StateDict sd) {
+    tg.loadWeights(session, sd);
+  }
+
+  /**
+   * Trains until {@code cfg.steps()}, resuming from the run directory's checkpoint if there is one.
+   *
+   * @param train training token maps
+   * @param test  test token maps for the evaluations (null: no evaluation)
+   * @param xs    teacher-forcing input, e.g. {@code tokenizer::varInput}
+   * @throws IllegalStateException if the loss or gradient norm becomes NaN/infinite (the last checkpoint is kept)
+   */
+  public Summary train(TokenCache train, TokenCache test, XSource xs, PrintStream log) throws IOException {
+    train.checkCompatible(model);
+    if (test != null) test.checkCompatible(model);
+    if (train.size() < cfg.batchSize()) {
+      throw new IllegalArgumentException("batch size " + cfg.batchSize() + " is larger than the " + train.size()
+          + " training images");
+    }
+    Files.createDirectories(runDir);
+    long start = initOrResume(log);
+    long steps = cfg.steps();
+    log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", describe(model), numParams());
+    log.printf(Locale.ROOT, "[var] %d train / %s test images, batch %d, steps %d -> %d, peak lr %.3g (lin0, warm-up %d, "
+            + "wpe %.3g), wd %.3g, clip %.3g, cond drop %.2f%n", train.size(), test == null ? "no" : test.size(),
+        cfg.batchSize(), start, steps, cfg.peakLr(), Math.round(cfg.warmupFrac() * steps), cfg.wpe(), cfg.weightDecay(),
+        cfg.clip(), model.condDropRate());
+    if (start >= steps) {
+      log.println("[var] already at step " + start + " of " + steps + ": nothing to train");
+      EvalResult ev = test == null ? null : evaluate(test, xs, cfg.evalImages());
+      return new Summary(start, start, 0, Map.of(), ev);
+    }
+    LrSchedule sched = cfg.schedule();
+    Batcher batcher = new Batcher(train.size(), cfg.batchSize(), true, cfg.seed());
+    double batchesPerEpoch = batcher.batchesPerEpoch();
+    List<VarTrainGraph.Batch> evalBatches = test == null ? List.of() : evalBatches(test, xs, cfg.evalImages());
+    Map<String, Double> last = new LinkedHashMap<>();
+    EvalResult lastEval = null;
+    Progress progress = new Progress("var", start, steps, cfg.logEvery(), log);
+    try (MetricsCsv csv = new MetricsCsv(runDir.resolve(METRICS_CSV), METRICS_HEADER, start);
+         MetricsCsv evalCsv = new MetricsCsv(runDir.resolve(EVAL_CSV), EVAL_HEADER, start)) {
+      if (start == 0 && !evalBatches.isEmpty() && cfg.evalEvery() > 0) {
+        lastEval = evaluateBatches(evalBatches);
+        evalCsv.append(0, 0, sched.at(0).lr(), Double.NaN, Double.NaN, lastEval.loss(), lastEval.acc(),
+            lastEval.lossTail(), lastEval.accTail());
+        log.println(evalLine(0, lastEval));
+      }
+      double sumLoss = 0, sumAcc = 0;
+      int sinceEval = 0;
+      for (long it = start; it < steps; it++) {
+        int[] idx = batcher.batch(it);
+        VarTrainGraph.Batch b = batch(train, idx, xs);
+        LrSchedule.Values v = sched.at(it);
+        VarTrainGraph.StepStats st = tg.trainStep(session, b, v, true);
+        long step = it + 1;
+        if (!Float.isFinite(st.loss()) || !Float.isFinite(st.gradNorm())) {
+          String what = !Float.isFinite(st.loss()) ? "loss is " + st.loss() : "gradient norm is " + st.gradNorm();
+          throw new IllegalStateException("VAR " + what + " at step " + step + " (lr " + String.format(Locale.ROOT, "%.3g",
+              v.lr()) + "); stopped. The last good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix())
+              ? checkpointPrefix() : "(none yet)") + "; lower the learning rate and resume or restart.");
+        }
+        sumLoss += st.loss();
+        sumAcc += st.accMean();
+        sinceEval++;
+        csv.append(step, v.lr(), st.loss(), st.accMean(), st.accTail(), st.gradNorm());
+        last = new LinkedHashMap<>();
+        last.put("loss", (double) st.loss());
+        last.put("acc", (double) st.accMean());
+        last.put("acc_tail", (double) st.accTail());
+        last.put("grad_norm", (double) st.gradNorm());
+        last.put("lr", v.lr());
+        progress.update(step, last);
+        boolean evalNow = !evalBatches.isEmpty() && (step == steps || cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
+        if (evalNow) {
+          lastEval = evaluateBatches(evalBatches);
+          evalCsv.append(step, step / batchesPerEpoch, v.lr(), sumLoss / sinceEval, sumAcc / sinceEval,
+              lastEval.loss(), lastEval.acc(), lastEval.lossTail(), lastEval.accTail());
+          log.println(evalLine(step, lastEval));
+          sumLoss = 0;
+          sumAcc = 0;
+          sinceEval = 0;
+        }
+        if (step % cfg.checkpointEvery() == 0 || step == steps) {
+          if (!weightsFinite()) {
+            throw new IllegalStateException("VAR weights are not finite after step " + step + "; stopped without "
+                + "saving. The last good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix())
+                ? checkpointPrefix() : "(none yet)") + "; lower the learning rate.");
+          }
+          ckpt.save(session, checkpointPrefix());
+        }
+      }
+    }
+    return new Summary(start, steps, progress.elapsedSeconds(), last, lastEval);
+  }
+
+  private static String evalLine(long step, EvalResult e) {
+    return String.format(Locale.ROOT, "[var] eval step %d (%d test images): loss %.4f, acc %.2f%%, last scale: loss "
+        + "%.4f, acc %.2f%%", step, e.images(), e.loss(), e.acc(), e.lossTail(), e.accTail());
+  }
+
+  /** A training/eval batch of the images {@code idx}: labels, x from {@code xs}, targets. */
+  public static VarTrainGraph.Batch batch(TokenCache c, int[] idx, XSource xs) {
+    return new VarTrainGraph.Batch(c.labels(idx), xs.varInput(c.perScale(idx), idx.length), c.targets(idx));
+  }
+
+  /** {@code m} image indices evenly spaced over [0, n) (all of them when m is 0 or >= n). */
+  public static int[] evenlySpaced(int n, int m) {
+    int k = m <= 0 || m >= n ? n : m;
+    int[] idx = new int[k];
+    for (int i = 0; i < k; i++) idx[i] = (int) ((long) i * n / k);
+    return idx;
+  }
+
+  /** Test metrics of the current weights on {@code maxImages} evenly spaced images of {@code data} (0 = all). */
+  public EvalResult evaluate(TokenCache data, XSource xs, int maxImages) {
+    data.checkCompatible(model);
+    return evaluateBatches(evalBatches(data, xs, maxImages));
+  }
+
+  private static List<VarTrainGraph.Batch> evalBatches(TokenCache data, XSource xs, int maxImages) {
+    int[] all = evenlySpaced(data.size(), maxImages);
+    List<VarTrainGraph.Batch> out = new ArrayList<>();
+    for (int b0 = 0; b0 < all.length; b0 += EVAL_BATCH) {
+      out.add(batch(data, Arrays.copyOfRange(all, b0, Math.min(all.length, b0 + EVAL_BATCH)), xs));
+    }
+    return out;
+  }
+
+  private EvalResult evaluateBatches(List<VarTrainGraph.Batch> batches) {
+    double loss = 0, acc = 0, lossT = 0, accT = 0;
+    int n = 0;
+    for (VarTrainGraph.Batch b : batches) {
+      VarTrainGraph.Eval e = tg.evaluate(session, b);
+      int m = b.size();
+      loss += (double) e.loss() * m;
+      acc += (double) e.accMean() * m;
+      lossT += (double) e.ceTail() * m;
+      accT += (double) e.accTail() * m;
+      n += m;
+    }
+    return new EvalResult(loss / n, acc / n, lossT / n, accT / n, n);
+  }
+
+  /**
+   * Test metrics of a trained model (e.g. an exported one): builds the graph, loads {@code sd}, evaluates
+   * {@code maxImages} evenly spaced images (0 = all) without condition dropout.
+   */
+  public static EvalResult evaluateModel(VarConfig cfg, StateDict sd, TokenCache data, XSource xs, int maxImages) {
+    data.checkCompatible(cfg);
+    try (VarTrainGraph g = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
+         Session s = Sessions.create(g.graph())) {
+      g.loadWeights(s, sd);
+      double loss = 0, acc = 0, lossT = 0, accT = 0;
+      int n = 0;
+      for (VarTrainGraph.Batch b : evalBatches(data, xs, maxImages)) {
+        VarTrainGraph.Eval e = g.evaluate(s, b);
+        int m = b.size();
+        loss += (double) e.loss() * m;
+        acc += (double) e.accMean() * m;
+        lossT += (double) e.ceTail() * m;
+        accT += (double) e.accTail() * m;
+        n += m;
+      }
+      return new EvalResult(loss / n, acc / n, lossT / n, accT / n, n);
+    }
+  }
+
+  private boolean weightsFinite() {
+    try (Result r = session.runner().fetch(allFinite).run()) {
+      return ((TBool) r.get(0)).getBoolean();
+    }
+  }
+
+  /** The model's weights under the official names (PyTorch layout), without optimizer state. */
+  public StateDict stateDict() {
+    return tg.params().stateDict(session);
+  }
+
+  /** Exports the model: {@code config.properties} (kind=var, every VarConfig field) + one .npy per weight. */
+  public void export(Path dir) throws IOException {
+    saveVarModel(dir, model, stateDict());
+  }
+
+  private void writeRunConfig() throws IOException {
+    Properties p = toProperties(model);
+    p.setProperty("train.batchSize", Integer.toString(cfg.batchSize()));
+    p.setProperty("train.steps", Long.toString(cfg.steps()));
+    p.setProperty("train.peakLr", Double.toString(cfg.peakLr()));
+    p.setProperty("train.warmupFrac", Double.toString(cfg.warmupFrac()));
+    p.setProperty("train.wpe", Double.toString(cfg.wpe()));
+    p.setProperty("train.weightDecay", Double.toString(cfg.weightDecay()));
+    p.setProperty("train.clip", Double.toString(cfg.clip()));
+    p.setProperty("train.labelSmoothing", Double.toString(cfg.labelSmoothing()));
+    p.setProperty("train.seed", Long.toString(cfg.seed()));
+    StringWriter w = new StringWriter();
+    p.store(w, "var4j VAR training run: model configuration (compared on resume)");
+    Files.createDirectories(runDir);
+    AtomicFiles.write(runDir.resolve(ModelFiles.CONFIG), w.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ---- model files ------------------------------------------------------------------------------------------------
+
+  /** Every VarConfig field as properties, with {@code kind=var}. */
+  public static Properties toProperties(VarConfig c) {
+    Properties p = new Properties();
+    p.setProperty("kind", "var");
+    p.setProperty("vocabSize", Integer.toString(c.vocabSize()));
+    p.setProperty("cvae", Integer.toString(c.cvae()));
+    p.setProperty("numClasses", Integer.toString(c.numClasses()));
+    p.setProperty("depth", Integer.toString(c.depth()));
+    p.setProperty("embedDim", Integer.toString(c.embedDim()));
+    p.setProperty("numHeads", Integer.toString(c.numHeads()));
+    p.setProperty("mlpRatio", Double.toString(c.mlpRatio()));
+    p.setProperty("dropPathRate", Double.toString(c.dropPathRate()));
+    p.setProperty("normEps", Double.toString(c.normEps()));
+    p.setProperty("condDropRate", Double.toString(c.condDropRate()));
+    p.setProperty("attnL2Norm", Boolean.toString(c.attnL2Norm()));
+    p.setProperty("sharedAdaLN", Boolean.toString(c.sharedAdaLN()));
+    p.setProperty("patchNums", ModelFiles.join(c.patchNums()));
+    p.setProperty("initAdaLN", Double.toString(c.initAdaLN()));
+    p.setProperty("initAdaLNGamma", Double.toString(c.initAdaLNGamma()));
+    p.setProperty("initHead", Double.toString(c.initHead()));
+    p.setProperty("initStd", Double.toString(c.initStd()));
+    return p;
+  }
+
+  /** Parses the properties written by {@link #toProperties}. */
+  public static VarConfig fromProperties(Properties p, String source) throws IOException {
+    if (!"var".equals(p.getProperty("kind"))) {
+      throw new IOException(source + " describes a '" + p.getProperty("kind") + "' model, expected 'var'");
+    }
+    try {
+      return new VarConfig(ModelFiles.intOf(p, "vocabSize"), ModelFiles.intOf(p, "cvae"),
+          ModelFiles.intOf(p, "numClasses"), ModelFiles.intOf(p, "depth"), ModelFiles.intOf(p, "embedDim"),
+          ModelFiles.intOf(p, "numHeads"), ModelFiles.dbl(p, "mlpRatio"), ModelFiles.dbl(p, "dropPathRate"),
+          ModelFiles.dbl(p, "normEps"), ModelFiles.dbl(p, "condDropRate"), bool(p, "attnL2Norm"),
+          bool(p, "sharedAdaLN"), ModelFiles.ints(p, "patchNums"), ModelFiles.dbl(p, "initAdaLN"),
+          ModelFiles.dbl(p, "initAdaLNGamma"), ModelFiles.dbl(p, "initHead"), ModelFiles.dbl(p, "initStd"));
+    } catch (IOException e) {
+      throw new IOException("invalid VAR configuration in " + source + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("invalid VAR configuration in " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean bool(Properties p, String key) throws IOException {
+    String v = p.getProperty(key);
+    if (v == null) throw new IOException("config key '" + key + "' is missing");
+    if (v.trim().equalsIgnoreCase("true")) return true;
+    if (v.trim().equalsIgnoreCase("false")) return false;
+    throw new IOException("config key '" + key + "' must be true or false, got '" + v + "'");
+  }
+
+  /** Reads the VarConfig of an exported VAR model directory (or a run directory). */
+  public static VarConfig loadVarConfig(Path dir) throws IOException {
+    return fromProperties(ModelFiles.readConfig(dir, "var"), dir.resolve(ModelFiles.CONFIG).toString());
+  }
+
+  /** Writes a VAR model directory: {@code config.properties} (kind=var) + one .npy per weight, replaced atomically. */
+  public static void saveVarModel(Path dir, VarConfig cfg, StateDict sd) throws IOException {
+    ModelFiles.saveDir(dir, toProperties(cfg), sd);
+  }
+
+  /** "depth 4, width 256, heads 4, vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]". */
+  public static String describe(VarConfig c) {
+    return "depth " + c.depth() + ", width " + c.embedDim() + ", heads " + c.numHeads() + ", vocab " + c.vocabSize()
+        + ", Cvae " + c.cvae() + ", " + c.numClasses() + " classes, patchNums " + Arrays.toString(c.patchNums());
+  }
+
+  /** The fields that differ, e.g. "depth 4 vs 6, embedDim 256 vs 384". */
+  static String differences(VarConfig a, VarConfig b) {
+    Properties pa = toProperties(a), pb = toProperties(b);
+    List<String> diffs = new ArrayList<>();
+    for (String k : CONFIG_KEYS) {
+      if (!pa.getProperty(k).equals(pb.getProperty(k))) diffs.add(k + " " + pa.getProperty(k) + " vs " + pb.getProperty(k));
+    }
+    return String.join(", ", diffs);
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    tg.close();
+  }
+}

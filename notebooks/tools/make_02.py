@@ -18,7 +18,7 @@ RUNTIME = (
     "**Runtime** (2-core CPU shared with other work): about 2-3 minutes with the trained VAR in "
     "`../models/fmnist-var` and the token caches of its run in `../runs/var-fmnist` (evaluation on all 10,000 test "
     "images + figures; about 2 minutes more if the token maps have to be encoded first); if the notebook has to train "
-    "the VAR itself, about 30-35 minutes more (2,000 steps of 64 images). Quick mode (`VAR4J_QUICK=1`, CI): under a "
+    "the VAR itself, about 30-35 minutes more (1,800 steps of 64 images). Quick mode (`VAR4J_QUICK=1`, CI): under a "
     "minute."
 )
 
@@ -194,12 +194,14 @@ md("""
 * **A trained VAR exists** (`../models/fmnist-var/config.properties`): it is loaded (config + one `.npy` per weight,
   official PyTorch names) and evaluated below; its curves come from its run directory.
 * **Otherwise** the next cell trains the default, `VarTrainConfig.fashionMnistDefault()`: depth 4, width 128,
-  2 heads (head dim 64; 1.3M parameters), batch 64, 2,000 steps (2.1 epochs), peak learning rate 1e-3 with 5%
-  warm-up and the `lin0` decay, test evaluations on 2,000 images every 250 steps, checkpoints every 250 steps (a
-  re-run resumes). The official rule $C = 64 \\cdot depth$ would give width 256 at depth 4, four times the compute per
-  step; on a 2-core CPU the narrower model trained for more steps is the better use of 30 minutes. The official peak
-  learning rate $10^{-4} \\cdot batch/256$ belongs to 300M+ parameter models and hundreds of ImageNet epochs; for a
-  1M-parameter model and 2,000 steps it is far too small.
+  2 heads (head dim 64; 1.3M parameters), batch 64, 1,800 steps (1.9 epochs), peak learning rate 2e-3 with 5%
+  warm-up and the `lin0` decay, test evaluations on 2,000 images every 200 steps, checkpoints every 200 steps (a
+  re-run resumes). The official rule $C = 64 \\cdot depth$ would give width 256 at depth 4: about four times the
+  compute per step (2.1-3.4 s instead of 0.8-0.9 s on a 2-core CPU), so only 530-840 steps in 30 minutes; the
+  narrower model trained for more steps is the better use of the time. The official peak learning rate $10^{-4} \\cdot batch/256$ belongs to
+  300M+ parameter models and hundreds of ImageNet epochs; for a 1M-parameter model and under 2,000 steps it is far
+  too small (a sweep over 3e-4 … 1.2e-2 is in the `VarTrainConfig` documentation: 1.5e-3 to 3e-3 is best for
+  600-step runs).
 """)
 
 code("""

@@ -15,9 +15,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 # Measured wall times (scripts/run-notebooks.sh summary line); update after a re-measurement and regenerate.
 RUNTIME = (
-    "**Runtime** (2-core CPU shared with other jobs): about 1 minute with the trained models in `../models` "
+    "**Runtime** (2-core CPU shared with other jobs): 30-40 s with the trained models in `../models` "
     "(100 class samples, a 5-step CFG sweep over the 10 classes, a 6-row top-k/top-p grid). Quick mode "
-    "(`VAR4J_QUICK=1`, CI): 40-60 s, with a random VAR if no trained one exists."
+    "(`VAR4J_QUICK=1`, CI; fewer samples and settings): 25 s with the trained models, 45-55 s with random ones."
 )
 
 CELLS = []
@@ -213,7 +213,7 @@ md("""
 ## Top-k and top-p
 
 One class (Bag, a varied one), the same seeds in every row, cfg 1.5. Rows: no truncation, top-k 100 and 10, top-p
-0.9 and 0.6, and top-k 100 with top-p 0.9. Strong truncation (k = 10, p = 0.6) gives cleaner but more alike images.
+0.9 and 0.6, and top-k 100 with top-p 0.9. Strong truncation (k = 10, p = 0.6) tends to give plainer, more alike images.
 (The official FID setting, top-k 900 / top-p 0.96, is for a 4096-code vocabulary; ours has 512 codes.)
 """)
 

@@ -66,7 +66,7 @@ public final class TrainVarCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "images per step (default 64; quick 16)")
   Integer batch;
 
-  @Option(names = "--lr", description = "peak learning rate (default 1e-3)")
+  @Option(names = "--lr", description = "peak learning rate (default 1e-3; quick mode 2e-3)")
   Double lr;
 
   @Option(names = "--eval-every", description = "steps between test evaluations (default 250)")
@@ -143,13 +143,15 @@ public final class TrainVarCommand implements Callable<Integer> {
         AtomicFiles.write(metricsFile, VarReport.metricsCsv(metrics).getBytes(StandardCharsets.UTF_8));
         Path evalCsv = run.resolve(VarTrainer.EVAL_CSV), metricsCsv = run.resolve(VarTrainer.METRICS_CSV);
         Path evalOut = results.resolve("var-" + tag + "-eval.csv");
+        Path stepsOut = results.resolve("var-" + tag + "-train-metrics.csv");
         if (Files.exists(evalCsv)) AtomicFiles.write(evalOut, Files.readAllBytes(evalCsv));
+        if (Files.exists(metricsCsv)) AtomicFiles.write(stepsOut, Files.readAllBytes(metricsCsv));
         int rows = (int) Math.max(1, trainer.step());
         int window = VarReport.windowFor(rows, 100);
         Charts.savePng(VarReport.lossChart(metricsCsv, evalCsv, window), figures.resolve("var-" + tag + "-loss.png"));
         Charts.savePng(VarReport.accuracyChart(metricsCsv, evalCsv, window), figures.resolve("var-" + tag + "-acc.png"));
-        System.out.println("[train-var] wrote " + metricsFile + ", " + evalOut + ", " + figures.resolve("var-" + tag
-            + "-{loss,acc}.png"));
+        System.out.println("[train-var] wrote " + metricsFile + ", " + evalOut + ", " + stepsOut + ", "
+            + figures.resolve("var-" + tag + "-{loss,acc}.png"));
       }
     }
     System.out.println("[train-var] wall time " + Progress.duration((System.nanoTime() - t0) / 1e9));

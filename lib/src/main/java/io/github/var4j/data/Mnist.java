@@ -1,7 +1,6 @@
 package io.github.var4j.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,14 +21,7 @@ public final class Mnist {
 
     /** All images (class-major, file order). */
     public static ImageDataset loadAll(Path cacheDir) throws IOException {
-        Path f = cacheDir.resolve(FILE_NAME);
-        if (!Files.isRegularFile(f))
-            throw new IOException("MNIST not found at " + f + ": run scripts/fetch-data.sh");
-        try {
-            return V4jdFile.read(f);
-        } catch (IOException e) {
-            throw new IOException(e.getMessage() + " (delete it and run scripts/fetch-data.sh)", e);
-        }
+        return V4jdFile.readCached(cacheDir.resolve(FILE_NAME), "MNIST");
     }
 
     /** The deterministic 6/7 : 1/7 split described in the class Javadoc. */

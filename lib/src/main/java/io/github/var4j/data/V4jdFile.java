@@ -179,4 +179,17 @@ public final class V4jdFile {
     private static IOException fail(Path file, String problem) {
         return new IOException("invalid v4jd file " + file + ": " + problem);
     }
+
+    /**
+     * Reads a data set file that {@code scripts/fetch-data.sh} made; a missing or corrupt file is an IOException that
+     * names {@code what} and says how to (re)create it.
+     */
+    public static ImageDataset readCached(Path f, String what) throws IOException {
+        if (!Files.isRegularFile(f)) throw new IOException(what + " not found at " + f + ": run scripts/fetch-data.sh");
+        try {
+            return read(f);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (delete it and run scripts/fetch-data.sh)", e);
+        }
+    }
 }

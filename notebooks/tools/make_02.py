@@ -15,11 +15,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 # Measured wall times (scripts/run-notebooks.sh summary line); update after a re-measurement and regenerate.
 RUNTIME = (
-    "**Runtime** (2-core CPU shared with other work): about 2-3 minutes with the trained VAR in "
-    "`../models/fmnist-var` and the token caches of its run in `../runs/var-fmnist` (evaluation on all 10,000 test "
-    "images + figures; about 2 minutes more if the token maps have to be encoded first); if the notebook has to train "
-    "the VAR itself, about 30-35 minutes more (1,800 steps of 64 images). Quick mode (`VAR4J_QUICK=1`, CI): under a "
-    "minute."
+    "**Runtime** (2-core CPU shared with other work): 56 s with the trained VAR in `../models/fmnist-var` and the "
+    "token caches of its run in `../runs/var-fmnist` (evaluation on all 10,000 test images + figures; about 2 minutes "
+    "more if the token maps have to be encoded first); if the notebook has to train the VAR itself, about 30-35 "
+    "minutes more (2,000 steps of 64 images). Quick mode (`VAR4J_QUICK=1`, CI): 20-60 s."
 )
 
 CELLS = []
@@ -98,6 +97,7 @@ String tokEnv = System.getenv("VAR4J_TOKENIZER_DIR"), varEnv = System.getenv("VA
 Path TOK_DIR = tokEnv != null && !tokEnv.isBlank() ? Path.of(tokEnv) : Path.of("../models/fmnist-tokenizer");
 Path VAR_DIR = varEnv != null && !varEnv.isBlank() ? Path.of(varEnv) : Path.of("../models/fmnist-var");  // exported VAR
 Path RUN_DIR = runEnv != null && !runEnv.isBlank() ? Path.of(runEnv) : Path.of("../runs/var-fmnist");   // its training run
+Path RESULTS = Path.of("../experiments/results");   // committed copies of the run's CSVs (runs/ is not in git)
 boolean TOK_READY = Files.isRegularFile(TOK_DIR.resolve(ModelFiles.CONFIG));
 boolean VAR_READY = Files.isRegularFile(VAR_DIR.resolve(ModelFiles.CONFIG));
 if (!TOK_READY && !QUICK) {
@@ -192,16 +192,17 @@ md("""
 * **Quick mode**: `VarTrainConfig.quick(20)`: depth 2, width 64, 2 heads (0.2M parameters), batch 16, 20 steps, into
   a temporary directory.
 * **A trained VAR exists** (`../models/fmnist-var/config.properties`): it is loaded (config + one `.npy` per weight,
-  official PyTorch names) and evaluated below; its curves come from its run directory.
+  official PyTorch names) and evaluated below; its curves come from its run directory (in a fresh clone, which has
+  no `../runs/`, from the copies in `../experiments/results/`).
 * **Otherwise** the next cell trains the default, `VarTrainConfig.fashionMnistDefault()`: depth 4, width 128,
-  2 heads (head dim 64; 1.3M parameters), batch 64, 1,800 steps (1.9 epochs), peak learning rate 2e-3 with 5%
-  warm-up and the `lin0` decay, test evaluations on 2,000 images every 200 steps, checkpoints every 200 steps (a
-  re-run resumes). The official rule $C = 64 \\cdot depth$ would give width 256 at depth 4: about four times the
-  compute per step (2.1-3.4 s instead of 0.8-0.9 s on a 2-core CPU), so only 530-840 steps in 30 minutes; the
-  narrower model trained for more steps is the better use of the time. The official peak learning rate $10^{-4} \\cdot batch/256$ belongs to
-  300M+ parameter models and hundreds of ImageNet epochs; for a 1M-parameter model and under 2,000 steps it is far
-  too small (a sweep over 3e-4 … 1.2e-2 is in the `VarTrainConfig` documentation: 1.5e-3 to 3e-3 is best for
-  600-step runs).
+  2 heads (head dim 64; 1.3M parameters), batch 64, 2,000 steps (2.1 epochs), peak learning rate 1e-3 with 5%
+  warm-up and the `lin0` decay, test evaluations on 2,000 images every 250 steps, checkpoints every 250 steps (a
+  re-run resumes); 29.6 minutes on the 2-core CPU. The official rule $C = 64 \\cdot depth$ would give width 256 at
+  depth 4: about four times the compute per step (2.1-3.4 s instead of 0.8-0.9 s), so only 530-840 steps in 30
+  minutes; the narrower model trained for more steps is the better use of the time. The official peak learning rate
+  $10^{-4} \\cdot batch/256$ belongs to 300M+ parameter models and hundreds of ImageNet epochs; for a 1M-parameter
+  model and 2,000 steps it is far too small (the sweep over 3e-4 … 1.2e-2 behind the choice of 1e-3 is in the
+  `VarTrainConfig` documentation).
 """)
 
 code("""
@@ -225,10 +226,15 @@ if (QUICK) {
     CURVES_DIR = RUN_DIR;
     MODEL_DIR = VAR_DIR;
     Path timeFile = RUN_DIR.resolve("time.properties");   // written by the train-var command
+    Path resultsCsv = RESULTS.resolve("var-fmnist.csv");   // its committed final metrics (metric,value)
     if (Files.exists(timeFile)) {
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(timeFile)) { p.load(r); }
         TRAIN_SECONDS = Double.parseDouble(p.getProperty("seconds"));
+    } else if (Files.exists(resultsCsv)) {
+        for (String line : Files.readAllLines(resultsCsv)) {
+            if (line.startsWith("train_minutes,")) TRAIN_SECONDS = 60 * Double.parseDouble(line.split(",")[1]);
+        }
     }
     System.out.println("loaded the trained VAR from " + VAR_DIR);
 } else {
@@ -241,6 +247,13 @@ if (QUICK) {
     }
     CURVES_DIR = RUN_DIR;
     MODEL_DIR = VAR_DIR;
+}
+Path METRICS_FILE = CURVES_DIR.resolve(VarTrainer.METRICS_CSV), EVAL_FILE = CURVES_DIR.resolve(VarTrainer.EVAL_CSV);
+if (!QUICK && VAR_READY && (varEnv == null || varEnv.isBlank()) && !Files.exists(EVAL_FILE)
+        && Files.exists(RESULTS.resolve("var-fmnist-eval.csv"))) {
+    // a fresh clone has no run directory (runs/ is not in git): use the copies train-var wrote to experiments/results
+    METRICS_FILE = RESULTS.resolve("var-fmnist-train-metrics.csv");
+    EVAL_FILE = RESULTS.resolve("var-fmnist-eval.csv");
 }
 System.out.println(CFG);
 System.out.println(VarTrainer.describe(CFG) + String.format(Locale.ROOT, ": %,d parameters", CFG.numParams()));
@@ -259,14 +272,15 @@ Uniform noise over 512 codes has a cross-entropy of $\\ln 512 = 6.24$ nats; that
 
 code("""
 {
-    Path metricsCsv = CURVES_DIR.resolve(VarTrainer.METRICS_CSV), evalCsv = CURVES_DIR.resolve(VarTrainer.EVAL_CSV);
+    Path metricsCsv = METRICS_FILE, evalCsv = EVAL_FILE;
     if (Files.exists(evalCsv)) {
         int window = Files.exists(metricsCsv) ? VarReport.windowFor(Files.readAllLines(metricsCsv).size() - 1, 100) : 1;
-        System.out.println("curves from " + CURVES_DIR + " (window " + window + " steps)");
+        System.out.println("curves from " + evalCsv + (Files.exists(metricsCsv) ? " and " + metricsCsv : "")
+                + " (window " + window + " steps)");
         display(Charts.toImage(VarReport.lossChart(metricsCsv, evalCsv, window)));
         display(Charts.toImage(VarReport.accuracyChart(metricsCsv, evalCsv, window)));
     } else {
-        System.out.println("no " + VarTrainer.EVAL_CSV + " in " + CURVES_DIR + ": no curves");
+        System.out.println("no " + evalCsv + ": no curves");
     }
 }
 """)
@@ -288,11 +302,10 @@ VarTrainer.EvalResult TEST;
     TEST = VarTrainer.evaluateModel(cfg, sd, testTok, tok::varInput, 0);
     System.out.println(String.format(Locale.ROOT, "evaluated %d test images in %.1f s", TEST.images(),
             (System.nanoTime() - t) / 1e9));
-    long steps = Files.exists(CURVES_DIR.resolve(VarTrainer.EVAL_CSV))
-            ? Math.round(VarReport.lastEval(CURVES_DIR.resolve(VarTrainer.EVAL_CSV)).get("step")) : 0;
+    long steps = Files.exists(EVAL_FILE) ? Math.round(VarReport.lastEval(EVAL_FILE).get("step")) : 0;
     Map<String, Double> m = VarReport.finalMetrics(cfg, cfg.numParams(), TEST, steps, TRAIN_SECONDS);
     display("html", Tables.toHtml(VarReport.metricsTable("VAR " + MODEL_DIR + " (teacher forcing, test set)", m)));
-    Path evalCsv = CURVES_DIR.resolve(VarTrainer.EVAL_CSV);
+    Path evalCsv = EVAL_FILE;
     if (Files.exists(evalCsv)) {
         Map<String, double[]> e = VarReport.readCsv(evalCsv);
         List<Object[]> rows = new ArrayList<>();
@@ -300,7 +313,7 @@ VarTrainer.EvalResult TEST;
             rows.add(new Object[] {(long) e.get("step")[i], e.get("epoch")[i], e.get("test_loss")[i],
                     e.get("test_acc")[i], e.get("test_loss_tail")[i], e.get("test_acc_tail")[i]});
         }
-        display("html", Tables.toHtml(Tables.fromRows("evaluations during training (" + CURVES_DIR + ")",
+        display("html", Tables.toHtml(Tables.fromRows("evaluations during training (" + evalCsv + ")",
                 List.of("step", "epoch", "test loss", "test acc %", "last-scale loss", "last-scale acc %"), rows)));
     }
 }

@@ -65,7 +65,8 @@ public final class BenchVarCommand implements Callable<Integer> {
       description = "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per batch")
   Path tokenizer;
 
-  @Option(names = "--results", defaultValue = "experiments/results", description = "bench-var.csv is written here")
+  @Option(names = "--results", description = "bench-var.csv is written here (default experiments/results; quick mode "
+      + "experiments/results/quick)")
   Path results;
 
   @Override
@@ -118,7 +119,9 @@ public final class BenchVarCommand implements Callable<Integer> {
           Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs), heapUsed, heapPeak, rss,
           Runtime.getRuntime().availableProcessors()));
     }
-    Path f = results.resolve("bench-var" + (quick ? "-quick" : "") + ".csv");
+    Path dir = results != null ? results : quick ? Path.of("experiments", "results", "quick")
+        : Path.of("experiments", "results");
+    Path f = dir.resolve("bench-var.csv");
     AtomicFiles.write(f, (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
     System.out.println("[bench-var] wrote " + f);
     return 0;

@@ -40,12 +40,12 @@ public final class TrainVarCommand implements Callable<Integer> {
   @Option(names = "--image-size", defaultValue = "32", description = "image side for --data <folder> (default 32)")
   int imageSize;
 
-  @Option(names = "--run-dir", description = "checkpoints, token caches, metrics.csv, eval.csv (default runs/var-<data>; "
-      + "quick mode runs/var-<data>-quick)")
+  @Option(names = "--run-dir", description = "checkpoints, token caches, metrics.csv, eval.csv (default "
+      + "runs/var-fmnist; quick mode runs/var-fmnist-quick)")
   Path runDir;
 
-  @Option(names = "--out", description = "exported VAR model directory (default models/<data>-var; quick mode "
-      + "models/<data>-var-quick)")
+  @Option(names = "--out", description = "exported VAR model directory (default models/fmnist-var; quick mode "
+      + "models/quick-fmnist-var)")
   Path out;
 
   @Option(names = "--depth", description = "transformer blocks (default 4; quick mode 2)")
@@ -76,20 +76,24 @@ public final class TrainVarCommand implements Callable<Integer> {
       + "final evaluation always uses every test image")
   Integer evalImages;
 
-  @Option(names = "--results", defaultValue = "experiments/results", description = "where results are written")
+  @Option(names = "--results", description = "where results are written (default experiments/results; quick mode "
+      + "experiments/results/quick)")
   Path results;
 
-  @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
+  @Option(names = "--figures", description = "where figures are written (default figures; quick mode figures/quick)")
   Path figures;
 
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
-    String tag = (data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder")
-        + (quick ? "-quick" : "");
-    Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag);
-    Path model = out != null ? out : Path.of("models", tag.replace("-quick", "") + "-var" + (quick ? "-quick" : ""));
+    String tag = data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
+    // quick mode (CI) writes where git ignores it: runs/, models/quick-*, figures/quick, experiments/results/quick
+    Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag + (quick ? "-quick" : ""));
+    Path model = out != null ? out : Path.of("models", (quick ? "quick-" : "") + tag + "-var");
+    Path results = this.results != null ? this.results : quick ? Path.of("experiments", "results", "quick")
+        : Path.of("experiments", "results");
+    Path figures = this.figures != null ? this.figures : quick ? Path.of("figures", "quick") : Path.of("figures");
 
     DataSplit split = DataArgs.load(data, imageSize);
     ImageDataset train = split.train(), test = split.test();

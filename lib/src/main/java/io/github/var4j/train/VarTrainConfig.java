@@ -104,12 +104,13 @@ public record VarTrainConfig(
    * with other work (0.89 s per step including the evaluations); test cross-entropy 2.068, token accuracy 44.7%
    * (last scale 3.068 / 26.0%).
    *
-   * <p>Candidates measured on the same shared CPU (batch 64, L 155, seconds per training step, two measurements at
-   * different load): depth 4 / width 256 / 4 heads (the official rule, 5.0M parameters) 2.15-3.38; depth 6 / width
-   * 384 / 6 heads (official rule, 16.5M) 5.57; depth 6 / width 192 / 6 heads (4.2M) 2.58; depth 6 / width 128 /
-   * 2 heads (1.9M) 1.03-1.50; depth 4 / width 192 / 3 heads (2.7M) 1.29; depth 4 / width 128 / 2 heads (1.3M)
-   * 0.83-0.90. In 30 minutes the official-rule depth 4 gets 530-840 steps (5-8M tokens for 5M parameters, far from
-   * compute-optimal); width 128 gets 2,000 steps (20M tokens for 1.3M parameters, ~15 tokens per parameter).
+   * <p>Candidates measured on the same shared CPU (batch 64, L 155, seconds per training step; ranges are repeated
+   * measurements at different load, load average 3 to 7): depth 4 / width 256 / 4 heads (the official rule, 5.0M
+   * parameters) 2.15-3.38; depth 6 / width 384 / 6 heads (official rule, 16.5M) 5.57; depth 6 / width 192 / 6 heads
+   * (4.2M) 2.58; depth 6 / width 128 / 2 heads (1.9M) 0.65-1.50; depth 4 / width 192 / 3 heads (2.7M) 1.29; depth 4
+   * / width 128 / 2 heads (1.3M) 0.45-0.90 (the default run averaged 0.89 with evaluations, under load). In 30
+   * minutes the official-rule depth 4 gets 530-840 steps (5-8M tokens for 5M parameters, far from compute-optimal);
+   * width 128 gets 2,000 steps (20M tokens for 1.3M parameters, ~15 tokens per parameter).
    */
   public static VarTrainConfig fashionMnistDefault() {
     return new VarTrainConfig(4, 128, 2, 64, 2000, 1e-3, 0.05, 0.01, 0.05, 2.0, 0.0, 0.1, 250, 2000, 250, 25, 0);

@@ -8,10 +8,7 @@ outputs come from executing it: bash scripts/run-notebooks.sh --inplace notebook
 Cells are plain Java (JShell): imports in their own cell, display(...) calls inside { } blocks so that the same
 source also runs under IJava/JJava-style kernels. All logic lives in the library (io.github.var4j.*).
 """
-from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgen import code, md, write
 
 # Measured wall times (scripts/run-notebooks.sh summary line); update after a re-measurement and regenerate.
 RUNTIME = (
@@ -19,16 +16,6 @@ RUNTIME = (
     "`../models/fmnist-tokenizer` (evaluation on all 10,000 test images + figures); if the notebook has to train the "
     "tokenizer itself, about 57 minutes more (3,000 steps of 64 images took 3,400 s). Quick mode (`VAR4J_QUICK=1`, CI): 35-45 s."
 )
-
-CELLS = []
-
-
-def md(text):
-    CELLS.append(new_markdown_cell(text.strip("\n")))
-
-
-def code(text):
-    CELLS.append(new_code_cell(text.strip("\n")))
 
 
 md(f"""
@@ -313,17 +300,7 @@ System.out.println(String.format(Locale.ROOT, "notebook cells ran in %.1f s (qui
 
 
 def main():
-    nb = new_notebook(cells=CELLS)
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"tok-{i:02d}"          # stable ids: regenerating gives the same file
-    nb.metadata = {
-        "kernelspec": {"display_name": "Java (var4j)", "language": "java", "name": "java"},
-        "language_info": {"name": "java"},
-    }
-    nbformat.validate(nb)
-    out = Path(__file__).resolve().parents[1] / "01-tokenizer.ipynb"
-    nbformat.write(nb, str(out))
-    print(f"wrote {out} ({len(nb.cells)} cells)")
+    write("01-tokenizer.ipynb", "tok")
 
 
 if __name__ == "__main__":

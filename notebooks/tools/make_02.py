@@ -8,10 +8,7 @@ outputs come from executing it: bash scripts/run-notebooks.sh --inplace notebook
 Cells are plain Java (JShell): imports in their own cell, display(...) calls inside { } blocks so that the same
 source also runs under IJava/JJava-style kernels. All logic lives in the library (io.github.var4j.*).
 """
-from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgen import code, md, write
 
 # Measured wall times (scripts/run-notebooks.sh summary line); update after a re-measurement and regenerate.
 RUNTIME = (
@@ -20,16 +17,6 @@ RUNTIME = (
     "more if the token maps have to be encoded first); if the notebook has to train the VAR itself, about 30-35 "
     "minutes more (2,000 steps of 64 images). Quick mode (`VAR4J_QUICK=1`, CI): 20-60 s."
 )
-
-CELLS = []
-
-
-def md(text):
-    CELLS.append(new_markdown_cell(text.strip("\n")))
-
-
-def code(text):
-    CELLS.append(new_code_cell(text.strip("\n")))
 
 
 md(f"""
@@ -333,17 +320,7 @@ System.out.println(String.format(Locale.ROOT, "notebook cells ran in %.1f s (qui
 
 
 def main():
-    nb = new_notebook(cells=CELLS)
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"var-{i:02d}"          # stable ids: regenerating gives the same file
-    nb.metadata = {
-        "kernelspec": {"display_name": "Java (var4j)", "language": "java", "name": "java"},
-        "language_info": {"name": "java"},
-    }
-    nbformat.validate(nb)
-    out = Path(__file__).resolve().parents[1] / "02-train-var.ipynb"
-    nbformat.write(nb, str(out))
-    print(f"wrote {out} ({len(nb.cells)} cells)")
+    write("02-train-var.ipynb", "var")
 
 
 if __name__ == "__main__":

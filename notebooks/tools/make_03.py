@@ -8,10 +8,7 @@ outputs come from executing it: bash scripts/run-notebooks.sh --inplace notebook
 Cells are plain Java (JShell): imports in their own cell, display(...) calls inside { } blocks so that the same
 source also runs under IJava/JJava-style kernels. All logic lives in the library (io.github.var4j.*).
 """
-from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgen import code, md, write
 
 # Measured wall times (scripts/run-notebooks.sh summary line); update after a re-measurement and regenerate.
 RUNTIME = (
@@ -19,16 +16,6 @@ RUNTIME = (
     "(100 class samples, a 5-step CFG sweep over the 10 classes, a 6-row top-k/top-p grid). Quick mode "
     "(`VAR4J_QUICK=1`, CI; fewer samples and settings): 25 s with the trained models, 45-55 s with random ones."
 )
-
-CELLS = []
-
-
-def md(text):
-    CELLS.append(new_markdown_cell(text.strip("\n")))
-
-
-def code(text):
-    CELLS.append(new_code_cell(text.strip("\n")))
 
 
 md(f"""
@@ -265,17 +252,7 @@ System.out.println(String.format(Locale.ROOT, "notebook cells ran in %.1f s (qui
 
 
 def main():
-    nb = new_notebook(cells=CELLS)
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"sample-{i:02d}"          # stable ids: regenerating gives the same file
-    nb.metadata = {
-        "kernelspec": {"display_name": "Java (var4j)", "language": "java", "name": "java"},
-        "language_info": {"name": "java"},
-    }
-    nbformat.validate(nb)
-    out = Path(__file__).resolve().parents[1] / "03-sample.ipynb"
-    nbformat.write(nb, str(out))
-    print(f"wrote {out} ({len(nb.cells)} cells)")
+    write("03-sample.ipynb", "sample")
 
 
 if __name__ == "__main__":

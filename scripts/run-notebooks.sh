@@ -79,7 +79,7 @@ else
   done
   # classes dirs first, then the dependency jars of both modules, without duplicates
   RJK_CLASSPATH=$( { echo "$ROOT/lib/target/classes"; echo "$ROOT/experiments/target/classes";
-                     cat lib/target/nb-classpath.txt experiments/target/nb-classpath.txt | tr ';' '\n'; } \
+                     { cat lib/target/nb-classpath.txt; echo; cat experiments/target/nb-classpath.txt; } | tr ';' '\n'; } \
                    | awk 'NF && !seen[$0]++' | paste -sd ';' )
 fi
 export RJK_CLASSPATH

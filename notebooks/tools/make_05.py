@@ -50,12 +50,11 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.Datasets;
 import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.ImageDataset;
-import io.github.var4j.io.ModelFiles;
-import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.Masks;
 import io.github.var4j.sample.SampleFigures;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
+import io.github.var4j.sample.TrainedModels;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.sample.ZeroShot;
 import io.github.var4j.train.VarTrainer;
@@ -67,7 +66,6 @@ import io.github.var4j.viz.Images;
 import io.github.var4j.viz.Tables;
 import io.github.var4j.viz.ValueRange;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,49 +75,13 @@ import java.util.Locale;
 
 code("""
 long T0 = System.nanoTime();
-String quickEnv = System.getenv("VAR4J_QUICK");
-boolean QUICK = quickEnv != null && !quickEnv.isBlank() && !quickEnv.equals("0") && !quickEnv.equalsIgnoreCase("false");
-String tokEnv = System.getenv("VAR4J_TOKENIZER_DIR"), varEnv = System.getenv("VAR4J_VAR_DIR");
-Path TOK_DIR = tokEnv != null && !tokEnv.isBlank() ? Path.of(tokEnv) : Path.of("../models/fmnist-tokenizer");
-Path VAR_DIR = varEnv != null && !varEnv.isBlank() ? Path.of(varEnv) : Path.of("../models/fmnist-var");
-boolean TOK_READY = Files.isRegularFile(TOK_DIR.resolve(ModelFiles.CONFIG));
-boolean VAR_READY = Files.isRegularFile(VAR_DIR.resolve(ModelFiles.CONFIG));
-System.out.println("quick mode: " + QUICK + " (VAR4J_QUICK=" + quickEnv + ")");
-System.out.println("tokenizer " + TOK_DIR + ": " + (TOK_READY ? "found" : "not found"));
-System.out.println("VAR       " + VAR_DIR + ": " + (VAR_READY ? "found" : "not found"));
-if (tokEnv != null && !tokEnv.isBlank() && !TOK_READY) {
-    throw new IllegalStateException("VAR4J_TOKENIZER_DIR=" + tokEnv + " has no " + ModelFiles.CONFIG);
-}
-if (varEnv != null && !varEnv.isBlank() && !VAR_READY) {
-    throw new IllegalStateException("VAR4J_VAR_DIR=" + varEnv + " has no " + ModelFiles.CONFIG);
-}
-if (!QUICK && !(TOK_READY && VAR_READY)) {
-    throw new IllegalStateException("no trained " + (TOK_READY ? "VAR in " + VAR_DIR : "tokenizer in " + TOK_DIR)
-        + ": run `scripts/var4j train-tokenizer` (if needed) and `scripts/var4j train-var` from the repository root "
-        + "first, or set VAR4J_TOKENIZER_DIR / VAR4J_VAR_DIR (VAR4J_QUICK=1 runs with random models)");
-}
+boolean QUICK = TrainedModels.quickMode();
 """)
 
 code("""
-VqVaeConfig vaeCfg;
-StateDict vaeSd;
-if (TOK_READY) {
-    vaeCfg = ModelFiles.loadTokenizerConfig(TOK_DIR);
-    vaeSd = StateDict.loadNpyDir(TOK_DIR);
-} else {
-    vaeCfg = VqVaeConfig.fashionMnistDefault();
-    try (Tokenizer t = Tokenizer.initialized(vaeCfg, 1)) { vaeSd = t.params().stateDict(t.session()); }
-    System.out.println("QUICK MODE WITHOUT A TRAINED TOKENIZER: randomly initialised Fashion-MNIST default tokenizer");
-}
-VarSampler sampler;
-if (VAR_READY) {
-    VarConfig varCfg = VarTrainer.loadVarConfig(VAR_DIR);
-    sampler = VarSampler.load(varCfg, StateDict.loadNpyDir(VAR_DIR), vaeCfg, vaeSd);
-} else {
-    VarConfig varCfg = VarConfig.ofDepth(2, vaeCfg.vocabSize(), vaeCfg.zChannels(), 10, vaeCfg.patchNums());
-    sampler = VarSampler.randomVar(varCfg, 2, vaeCfg, vaeSd);
-    System.out.println("QUICK MODE WITHOUT A TRAINED VAR: random depth-2 VAR (the regenerated regions are noise)");
-}
+VarSampler sampler = TrainedModels.openSampler(Path.of("../models/fmnist-tokenizer"), Path.of("../models/fmnist-var"),
+        System.out);
+VqVaeConfig vaeCfg = sampler.vaeConfig();
 int[] PNS = sampler.varConfig().patchNums();
 int PN_LAST = PNS[PNS.length - 1];
 int S = vaeCfg.imageSize();
@@ -284,9 +246,10 @@ code("""
 """)
 
 code("""
+String varUsed = sampler.varConfig().depth() + "-block VAR";
 sampler.close();
-System.out.println(String.format(Locale.ROOT, "notebook cells ran in %.1f s (quick mode: %s, VAR %s)",
-        (System.nanoTime() - T0) / 1e9, QUICK, VAR_READY ? "from " + VAR_DIR : "random"));
+System.out.println(String.format(Locale.ROOT, "notebook cells ran in %.1f s (quick mode: %s, %s)",
+        (System.nanoTime() - T0) / 1e9, QUICK, varUsed));
 """)
 
 

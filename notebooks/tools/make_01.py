@@ -54,7 +54,7 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.TokenizerReport;
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
 import io.github.var4j.vae.Tokenizer;

@@ -54,7 +54,7 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.VarReport;
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;

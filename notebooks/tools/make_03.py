@@ -49,10 +49,10 @@ command `sample` writes the same figures to `figures/var-fmnist-*.png`.
 
 code("""
 import io.github.var4j.data.FashionMnist;
-import io.github.var4j.sample.SampleFigures;
+import io.github.var4j.app.SampleFigures;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
-import io.github.var4j.sample.TrainedModels;
+import io.github.var4j.app.TrainedModels;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
@@ -128,9 +128,9 @@ code("""
     int same = 0;
     for (int i = 0; i < labels.length; i++) if (Arrays.equals(a.tokens(a.K() - 1, i), c.tokens(c.K() - 1, i))) same++;
     System.out.println("seed 7 vs seed 8: " + same + " of " + labels.length + " images with the same last token map");
-    List<BufferedImage> tiles = new ArrayList<>(a.imageList());
-    tiles.addAll(b.imageList());
-    tiles.addAll(c.imageList());
+    List<BufferedImage> tiles = new ArrayList<>(SampleFigures.images(a));
+    tiles.addAll(SampleFigures.images(b));
+    tiles.addAll(SampleFigures.images(c));
     display(ImageGrid.of(tiles).columns(10).scale(2).rowLabels("seed 7", "seed 7", "seed 8")
             .columnLabels(FashionMnist.CLASS_NAMES.stream()
                     .map(s -> s.replace("T-shirt/top", "T-shirt").replace("Ankle boot", "Boot")).toList())

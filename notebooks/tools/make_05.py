@@ -51,10 +51,10 @@ import io.github.var4j.data.Datasets;
 import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.sample.Masks;
-import io.github.var4j.sample.SampleFigures;
+import io.github.var4j.app.SampleFigures;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
-import io.github.var4j.sample.TrainedModels;
+import io.github.var4j.app.TrainedModels;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.sample.ZeroShot;
 import io.github.var4j.train.VarTrainer;
@@ -138,7 +138,7 @@ List<BufferedImage> ORIGINALS = Images.fromNHWCBatch(X, S, S, 1, ValueRange.MINU
     Arrays.fill(nullLabels, sampler.nullClass());
     SampleResult recon = ZeroShot.withMask(sampler, TOKENS, nullLabels, Masks.all(PN_LAST), OPTS);
     List<BufferedImage> tiles = new ArrayList<>(ORIGINALS);
-    tiles.addAll(recon.imageList());
+    tiles.addAll(SampleFigures.images(recon));
     display(ImageGrid.of(tiles).columns(N).scale(3).rowLabels("test image", "its tokens")
             .columnLabels(Arrays.stream(PICK).mapToObj(i -> NAMES.get(TEST.label(i))).toList()).build());
 }

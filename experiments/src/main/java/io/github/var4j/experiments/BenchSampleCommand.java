@@ -1,6 +1,6 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.RasterBaseline;
 import io.github.var4j.sample.SampleOptions;

@@ -1,9 +1,9 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.Sessions;
-import io.github.var4j.train.LrSchedule;
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainGraph;

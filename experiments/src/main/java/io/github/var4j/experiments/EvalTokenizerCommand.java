@@ -4,7 +4,7 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.TokenizerReport;
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;

@@ -1,10 +1,10 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.app.SampleFigures;
 import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.Mnist;
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.sample.SampleFigures;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;

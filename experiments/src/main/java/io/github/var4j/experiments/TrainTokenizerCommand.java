@@ -1,7 +1,7 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.data.DataSplit;
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
 import io.github.var4j.vae.VqVaeConfig;

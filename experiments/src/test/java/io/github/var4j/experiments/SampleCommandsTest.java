@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.train.VarTrainer;

@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -48,35 +49,23 @@ public final class V4jdFile {
 
     /** Writes {@code ds} to {@code file} atomically (temp file in the same directory, then rename). */
     public static void write(ImageDataset ds, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // not Files.createTempFile: that makes the file owner-only (0600); this keeps the umask's permissions
-        Path tmp = dir.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                out.writeInt(ds.size());
-                out.writeInt(ds.height());
-                out.writeInt(ds.width());
-                out.writeInt(ds.channels());
-                out.writeInt(ds.numClasses());
-                for (String name : ds.classNames()) out.writeUTF(name);
-                int[] labels = ds.labelsView();
-                byte[] lb = new byte[labels.length];
-                for (int i = 0; i < labels.length; i++) lb[i] = (byte) labels[i];
-                out.write(lb);
-                out.write(ds.pixelsView());
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, os -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(ds.size());
+            out.writeInt(ds.height());
+            out.writeInt(ds.width());
+            out.writeInt(ds.channels());
+            out.writeInt(ds.numClasses());
+            for (String name : ds.classNames()) out.writeUTF(name);
+            int[] labels = ds.labelsView();
+            byte[] lb = new byte[labels.length];
+            for (int i = 0; i < labels.length; i++) lb[i] = (byte) labels[i];
+            out.write(lb);
+            out.write(ds.pixelsView());
+            out.flush();
+        });
     }
 
     /** Reads and validates a {@code .v4jd} file. */

@@ -1,6 +1,7 @@
 package io.github.var4j.eval;
 
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Psnr;
 import io.github.var4j.quant.CodebookUsage;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;

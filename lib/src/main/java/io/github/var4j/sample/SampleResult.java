@@ -1,8 +1,5 @@
 package io.github.var4j.sample;
 
-import io.github.var4j.viz.Images;
-import io.github.var4j.viz.ValueRange;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,16 +30,6 @@ public record SampleResult(int n, int imageSize, int channels, float[] images, i
   /** Number of scales K. */
   public int K() {
     return patchNums.length;
-  }
-
-  /** Image b as a picture. */
-  public BufferedImage image(int b) {
-    return Images.fromNHWC(images, b, imageSize, imageSize, channels, ValueRange.ZERO_ONE);
-  }
-
-  /** All images as pictures, in order. */
-  public List<BufferedImage> imageList() {
-    return Images.fromNHWCBatch(images, imageSize, imageSize, channels, ValueRange.ZERO_ONE);
   }
 
   /** The token map of scale si of image b (pn²). */

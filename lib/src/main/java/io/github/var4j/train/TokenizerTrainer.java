@@ -2,13 +2,14 @@ package io.github.var4j.train;
 
 import io.github.var4j.data.Batcher;
 import io.github.var4j.data.ImageDataset;
-import io.github.var4j.eval.Psnr;
-import io.github.var4j.io.TfCheckpoint;
+import io.github.var4j.data.Psnr;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.optim.AdamW;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.vae.VqVae;
 import io.github.var4j.vae.VqVaeConfig;
@@ -37,7 +38,7 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Run directory layout: {@code ckpt.index/.data-*} (model, discriminator and optimizer state, TF V2 bundle) and
  * {@code metrics.csv} (one row per step). Export the result with {@link #stateDict()} and
- * {@link io.github.var4j.io.ModelFiles#saveTokenizer}.
+ * {@link io.github.var4j.model.ModelFiles#saveTokenizer}.
  */
 public final class TokenizerTrainer implements AutoCloseable {
   private final VqVaeConfig vaeCfg;

@@ -1,5 +1,6 @@
 package io.github.var4j.train;
 
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 
 /**

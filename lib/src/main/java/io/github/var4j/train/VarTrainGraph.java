@@ -4,6 +4,8 @@ import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.optim.AdamW;
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarInputs;
 import io.github.var4j.transformer.VarModel;
@@ -33,7 +35,7 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official()); Session s = Sessions.create(tg.graph()))
  * { tg.initialize(s, seed); ... tg.trainStep(s, batch, schedule.at(it), true); }}. Build a
- * {@link io.github.var4j.io.TfCheckpoint} on {@link #params()} after construction (all variables exist by then).
+ * {@link io.github.var4j.nn.TfCheckpoint} on {@link #params()} after construction (all variables exist by then).
  */
 public final class VarTrainGraph implements AutoCloseable {
   /**

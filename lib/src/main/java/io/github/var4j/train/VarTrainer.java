@@ -2,11 +2,13 @@ package io.github.var4j.train;
 
 import io.github.var4j.data.Batcher;
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.io.ModelFiles;
-import io.github.var4j.io.TfCheckpoint;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.optim.AdamW;
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package io.github.var4j.vae;
 
-import io.github.var4j.io.TfCheckpoint;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import java.io.IOException;
 import java.nio.file.Path;

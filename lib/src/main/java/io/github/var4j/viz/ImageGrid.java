@@ -1,5 +1,6 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.nn.Layout;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

@@ -1,5 +1,6 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

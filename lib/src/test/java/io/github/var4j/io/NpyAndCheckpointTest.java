@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.nn.Linear;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.TfCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
-import io.github.var4j.io.TfCheckpoint;
+import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

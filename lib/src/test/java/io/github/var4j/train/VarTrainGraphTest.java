@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Sessions;
+import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.optim.AdamW;
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.MiniJson;
 import io.github.var4j.transformer.TinyVar;

@@ -2,8 +2,9 @@ package io.github.var4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.io.TfCheckpoint;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

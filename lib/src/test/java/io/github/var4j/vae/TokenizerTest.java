@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.var4j.io.TfCheckpoint;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.testutil.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;

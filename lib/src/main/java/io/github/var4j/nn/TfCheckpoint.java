@@ -1,8 +1,6 @@
-package io.github.var4j.io;
+package io.github.var4j.nn;
 
-import io.github.var4j.nn.Param;
-import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Tensors;
+import io.github.var4j.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.github.var4j.train;
+package io.github.var4j.optim;
 
 import io.github.var4j.nn.Init;
 import io.github.var4j.nn.Param;

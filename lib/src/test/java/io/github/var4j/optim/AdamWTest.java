@@ -1,4 +1,4 @@
-package io.github.var4j.train;
+package io.github.var4j.optim;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,7 +6,6 @@ import io.github.var4j.nn.Init;
 import io.github.var4j.nn.Layout;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Tensors;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

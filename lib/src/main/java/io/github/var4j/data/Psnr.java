@@ -1,4 +1,4 @@
-package io.github.var4j.eval;
+package io.github.var4j.data;
 
 /**
  * Peak signal-to-noise ratio of reconstructions, on the [0, 1] scale (images in var4j live in [-1, 1]).

@@ -1,4 +1,4 @@
-package io.github.var4j.train;
+package io.github.var4j.optim;
 
 /**
  * The official learning-rate / weight-decay schedule ({@code utils/lr_control.lr_wd_annealing}, VAR-SPEC §6),

@@ -1,4 +1,4 @@
-package io.github.var4j.io;
+package io.github.var4j.model;
 
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.vae.VqVaeConfig;

@@ -1,7 +1,12 @@
-package io.github.var4j.sample;
+package io.github.var4j.app;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.sample.Masks;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.SampleResult;
+import io.github.var4j.sample.VarSampler;
+import io.github.var4j.sample.ZeroShot;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.TinyVar;
 import io.github.var4j.vae.VqVaeConfig;
@@ -33,7 +38,7 @@ class SampleFiguresTest {
     SampleResult r = sampler.sample(new int[] {3, 7}, SampleOptions.defaults().withSeed(1));
     List<BufferedImage> seq = SampleFigures.decodedUpToEachScale(sampler, r, 1);
     assertEquals(4, seq.size());
-    BufferedImage last = seq.get(3), img = r.image(1);
+    BufferedImage last = seq.get(3), img = SampleFigures.image(r, 1);
     for (int y = 0; y < 8; y++) {
       for (int x = 0; x < 8; x++) {
         int a = last.getRGB(x, y), b = img.getRGB(x, y);

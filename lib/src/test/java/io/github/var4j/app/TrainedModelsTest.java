@@ -1,7 +1,8 @@
-package io.github.var4j.sample;
+package io.github.var4j.app;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.sample.VarSampler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.github.var4j.train;
+package io.github.var4j.optim;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,10 @@
-package io.github.var4j.sample;
+package io.github.var4j.app;
 
+import io.github.var4j.sample.Masks;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.SampleResult;
+import io.github.var4j.sample.VarSampler;
+import io.github.var4j.sample.ZeroShot;
 import io.github.var4j.viz.CoarseToFine;
 import io.github.var4j.viz.ImageGrid;
 import io.github.var4j.viz.Images;
@@ -16,6 +21,17 @@ import java.util.List;
  * return a {@link BufferedImage} (write it with {@link Images#writePng}).
  */
 public final class SampleFigures {
+
+  /** Image b of a sampling result as a picture ({@code images} are NHWC in [0, 1]). */
+  public static BufferedImage image(SampleResult r, int b) {
+    return Images.fromNHWC(r.images(), b, r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
+  }
+
+  /** All images of a sampling result as pictures, in order. */
+  public static List<BufferedImage> images(SampleResult r) {
+    return Images.fromNHWCBatch(r.images(), r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
+  }
+
   /** Tint of the regenerated region in {@link #maskOverlay} (0xRRGGBB). */
   public static final int EDIT_TINT = 0xFF3030;
 
@@ -41,7 +57,7 @@ public final class SampleFigures {
       int lab = r.labels()[row * perClass];
       labels.add(className(classNames, lab));
     }
-    return ImageGrid.of(r.imageList()).columns(perClass).scale(scale).rowLabels(labels)
+    return ImageGrid.of(images(r)).columns(perClass).scale(scale).rowLabels(labels)
         .title("VAR samples (" + perClass + " per class)").build();
   }
 
@@ -92,7 +108,7 @@ public final class SampleFigures {
     List<BufferedImage> tiles = new ArrayList<>();
     List<String> rowLabels = new ArrayList<>();
     for (int row = 0; row < labels.length; row++) {
-      for (SampleResult col : cols) tiles.add(col.image(row));
+      for (SampleResult col : cols) tiles.add(image(col, row));
       rowLabels.add(className(classNames, labels[row]));
     }
     return ImageGrid.of(tiles).columns(cfgs.length).scale(scale).rowLabels(rowLabels).columnLabels(colLabels)
@@ -116,7 +132,7 @@ public final class SampleFigures {
     List<String> rowLabels = new ArrayList<>();
     for (int i = 0; i < topKs.length; i++) {
       SampleResult r = sampler.sample(labels, base.withTopK(topKs[i]).withTopP(topPs[i]));
-      tiles.addAll(r.imageList());
+      tiles.addAll(images(r));
       rowLabels.add("k=" + (topKs[i] == 0 ? "off" : topKs[i]) + " p=" + (topPs[i] == 0 ? "off" : trim(topPs[i])));
     }
     return ImageGrid.of(tiles).columns(samples).scale(scale).rowLabels(rowLabels)
@@ -162,11 +178,11 @@ public final class SampleFigures {
     for (int j = 0; j < perImage; j++) cols.add("result " + (j + 1));
     for (int i = 0; i < originals.size(); i++) {
       BufferedImage o = originals.get(i);
-      BufferedImage res0 = edited.image(i * perImage);
+      BufferedImage res0 = image(edited, i * perImage);
       BufferedImage oo = Images.resize(o, res0.getWidth(), res0.getHeight());
       tiles.add(oo);
       tiles.add(maskOverlay(oo, keepMask, pnLast));
-      for (int j = 0; j < perImage; j++) tiles.add(edited.image(i * perImage + j));
+      for (int j = 0; j < perImage; j++) tiles.add(image(edited, i * perImage + j));
     }
     return ImageGrid.of(tiles).columns(perImage + 2).scale(scale).columnLabels(cols).title(title).build();
   }

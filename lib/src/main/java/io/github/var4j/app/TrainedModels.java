@@ -1,7 +1,8 @@
-package io.github.var4j.sample;
+package io.github.var4j.app;
 
-import io.github.var4j.io.ModelFiles;
+import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.sample.VarSampler;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;

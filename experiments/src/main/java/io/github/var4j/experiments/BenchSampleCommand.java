@@ -5,6 +5,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.RasterBaseline;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -88,7 +89,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
       varDesc = "random depth " + varDepth;
     }
     SampleOptions opts = new SampleOptions(cfg, topK, topP, false, seed, false);
-    int[] pns = varCfg.patchNums();
+    int[] pns = varCfg.patchNums().toArray();
     int pnLast = pns[pns.length - 1];
     String threads = System.getenv().getOrDefault("VAR4J_INTRA_THREADS", "cores") + "/"
         + System.getenv().getOrDefault("VAR4J_INTER_THREADS", "2");
@@ -97,7 +98,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
             + "batch %d, %s; %d CPU cores (shared machine), intra/inter threads %s%n",
         tokDesc, vaeCfg.vocabSize(), vaeCfg.zChannels(), vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels(),
         varDesc, varCfg.depth(), varCfg.embedDim(), varCfg.numHeads(), varCfg.numClasses(), varCfg.numParams(),
-        Arrays.toString(pns), varCfg.K(), varCfg.L(), pnLast, pnLast, pnLast * pnLast, batch, opts.label(),
+        Arrays.toString(pns), varCfg.patchNums().K(), varCfg.patchNums().L(), pnLast, pnLast, pnLast * pnLast, batch, opts.label(),
         Runtime.getRuntime().availableProcessors(), threads);
 
     SplittableRandom rng = new SplittableRandom(seed);
@@ -114,7 +115,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
       double[] ts = time(repeats, i -> sampler.sample(labels, opts.withSeed(seed + i)));
       varIps = batch / median(ts);
       System.out.printf(Locale.ROOT, "[bench-sample] VAR    : %d scale steps, 1 Session.run per batch; warm-up %s s; "
-              + "timed %s s per batch of %d -> median %.3f s = %.1f images/s%n", varCfg.K(), fmt(w), fmt(ts), batch,
+              + "timed %s s per batch of %d -> median %.3f s = %.1f images/s%n", varCfg.patchNums().K(), fmt(w), fmt(ts), batch,
           median(ts), varIps);
     }
     if (rasterRepeats > 0) {
@@ -174,7 +175,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
     Properties p = ModelFiles.readConfig(dir, "var");
     int depth = ModelFiles.intOf(p, "depth");
     VarConfig c = VarConfig.ofDepth(depth, ModelFiles.intOf(p, "vocabSize"), ModelFiles.intOf(p, "cvae"),
-        ModelFiles.intOf(p, "numClasses"), ModelFiles.ints(p, "patchNums"));
+        ModelFiles.intOf(p, "numClasses"), ScaleSchedule.of(ModelFiles.ints(p, "patchNums")));
     if (p.containsKey("embedDim")) c = c.withEmbedDim(ModelFiles.intOf(p, "embedDim"));
     if (p.containsKey("numHeads")) c = c.withNumHeads(ModelFiles.intOf(p, "numHeads"));
     if (p.containsKey("mlpRatio")) c = c.withMlpRatio(ModelFiles.dbl(p, "mlpRatio"));

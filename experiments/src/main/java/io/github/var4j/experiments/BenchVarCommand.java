@@ -4,6 +4,7 @@ import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainGraph;
@@ -86,7 +87,7 @@ public final class BenchVarCommand implements Callable<Integer> {
       if (width != null || heads != null) {
         tc = tc.withWidth(width != null ? width : tc.width(), heads != null ? heads : width != null ? 0 : tc.heads());
       }
-      VarConfig cfg = tc.modelConfig(vocab, cvae, classes, patchNums);
+      VarConfig cfg = tc.modelConfig(vocab, cvae, classes, ScaleSchedule.of(patchNums));
       VarTrainGraph.Batch b = randomBatch(cfg, batch, 1);
       double secStep, secEval;
       long params;
@@ -104,18 +105,18 @@ public final class BenchVarCommand implements Callable<Integer> {
         for (int i = 0; i < nSteps; i++) tg.evaluate(s, b);
         secEval = (System.nanoTime() - t1) / 1e9 / nSteps;
       }
-      double tokensPerSec = (double) batch * cfg.L() / secStep;
+      double tokensPerSec = (double) batch * cfg.patchNums().L() / secStep;
       long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
       long heapPeak = heapPeakMb();
       long rss = procStatusMb("VmHWM");
       System.out.printf(Locale.ROOT, "[bench-var] %s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
               + "(%.1f images/s); forward only %.3f s/batch%s; JVM heap used %d MB (peak %d MB), process peak RSS "
               + "(VmHWM, whole process so far) %d MB%n",
-          VarTrainer.describe(cfg), params, batch, cfg.L(), secStep, tokensPerSec, batch / secStep, secEval,
+          VarTrainer.describe(cfg), params, batch, cfg.patchNums().L(), secStep, tokensPerSec, batch / secStep, secEval,
           Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "; + Tokenizer.varInput %.1f ms/batch", varInputMs),
           heapUsed, heapPeak, rss);
       csv.add(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.4f,%.1f,%.2f,%.4f,%s,%d,%d,%d,%d", d, cfg.embedDim(),
-          cfg.numHeads(), params, batch, cfg.L(), secStep, tokensPerSec, batch / secStep, secEval,
+          cfg.numHeads(), params, batch, cfg.patchNums().L(), secStep, tokensPerSec, batch / secStep, secEval,
           Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs), heapUsed, heapPeak, rss,
           Runtime.getRuntime().availableProcessors()));
     }
@@ -131,10 +132,10 @@ public final class BenchVarCommand implements Callable<Integer> {
   private double timeVarInput(int n) throws IOException {
     if (!Files.isRegularFile(tokenizer.resolve(ModelFiles.CONFIG))) return Double.NaN;
     VqVaeConfig vc = ModelFiles.loadTokenizerConfig(tokenizer);
-    if (!Arrays.equals(vc.patchNums(), patchNums) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
+    if (!Arrays.equals(vc.patchNums().toArray(), patchNums) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
     try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
       SplittableRandom r = new SplittableRandom(3);
-      int l = vc.L();
+      int l = vc.patchNums().L();
       int[] t = new int[batch * l];
       for (int i = 0; i < t.length; i++) t[i] = r.nextInt(vocab);
       TokenCache c = TokenCache.of(patchNums, vocab, classes, new int[batch], t, new byte[32]);
@@ -149,9 +150,9 @@ public final class BenchVarCommand implements Callable<Integer> {
 
   static VarTrainGraph.Batch randomBatch(VarConfig cfg, int b, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    int l = cfg.L();
+    int l = cfg.patchNums().L();
     int[] labels = new int[b], t = new int[b * l];
-    float[] x = new float[b * (l - cfg.firstL()) * cfg.cvae()];
+    float[] x = new float[b * (l - cfg.patchNums().firstL()) * cfg.cvae()];
     for (int i = 0; i < b; i++) labels[i] = r.nextInt(cfg.numClasses());
     for (int i = 0; i < t.length; i++) t[i] = r.nextInt(cfg.vocabSize());
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();

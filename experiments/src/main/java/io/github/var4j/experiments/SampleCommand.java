@@ -183,7 +183,7 @@ public final class SampleCommand implements Callable<Integer> {
     VarSampler s = VarSampler.load(varCfg, StateDict.loadNpyDir(varDir), vaeCfg, StateDict.loadNpyDir(tokenizerDir));
     System.out.printf(Locale.ROOT, "%s tokenizer %s: V=%d, Cvae=%d, %dx%d px, patchNums %s%n", prefix, tokenizerDir,
         vaeCfg.vocabSize(), vaeCfg.zChannels(), vaeCfg.imageSize(), vaeCfg.imageSize(),
-        Arrays.toString(vaeCfg.patchNums()));
+        vaeCfg.patchNums());
     System.out.printf(Locale.ROOT, "%s VAR %s: %s, %,d parameters (loaded in %.1f s)%n", prefix, varDir,
         VarTrainer.describe(varCfg), varCfg.numParams(), (System.nanoTime() - t) / 1e9);
     return s;

@@ -119,7 +119,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
       }
       List<String> names = SampleCommand.classNames(data, nc, P);
-      int pnLast = sampler.varConfig().patchNums()[sampler.varConfig().K() - 1];
+      int pnLast = sampler.varConfig().patchNums().latentSide();
       SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
       SampleOptions editOpts = opts.withCfg(editCfg);
 
@@ -169,7 +169,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
     int n = idx.length, ch = test.channels();
     float[] x = test.toFloatBatch(idx, S); // (n, S, S, ch) in [-1, 1], centred on an S x S canvas
     List<int[]> tokens = sampler.encodeToIndices(x, n);
-    List<int[]> rep = ZeroShot.repeat(tokens, n, per, sampler.varConfig().patchNums());
+    List<int[]> rep = ZeroShot.repeat(tokens, n, per, sampler.varConfig().patchNums().toArray());
     int[] labels = new int[n * per];
     Arrays.fill(labels, label);
     long t = System.nanoTime();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.var4j.model.ModelFiles;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
@@ -31,7 +32,7 @@ import picocli.CommandLine;
  */
 class SampleCommandsTest {
   /** 16x16 grey, 4x downsampling to a 4x4 latent, patch numbers 1, 2, 4 (K = 3), V = 32, Cvae = 4. */
-  static final VqVaeConfig TINY_VAE = new VqVaeConfig(1, 32, new int[] {1, 1, 1}, 1, 4, 32, new int[] {1, 2, 4},
+  static final VqVaeConfig TINY_VAE = new VqVaeConfig(1, 32, new int[] {1, 1, 1}, 1, 4, 32, ScaleSchedule.of(1, 2, 4),
       0.25, 0.5, 4, 16);
   static final int S = 16;
   /** Column labels and the title fit in this many pixels down (one 12/14 pt line each, plus gaps). */

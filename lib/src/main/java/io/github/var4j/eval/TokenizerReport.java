@@ -57,7 +57,7 @@ public final class TokenizerReport {
     VqVaeConfig cfg = tok.config();
     int n = Math.min(maxImages, data.size());
     int s = cfg.imageSize(), c = cfg.inChannels();
-    CodebookUsage usage = new CodebookUsage(cfg.vocabSize(), cfg.patchNums().length);
+    CodebookUsage usage = new CodebookUsage(cfg.vocabSize(), cfg.patchNums().K());
     double psnrSum = 0;
     int chunk = 256;
     for (int start = 0; start < n; start += chunk) {
@@ -71,7 +71,7 @@ public final class TokenizerReport {
       psnrSum += Psnr.mean(x, rec, m, s, c, crop) * m;
     }
     List<CodebookUsage.Scale> perScale = new ArrayList<>();
-    for (int si = 0; si < cfg.patchNums().length; si++) {
+    for (int si = 0; si < cfg.patchNums().K(); si++) {
       perScale.add(new CodebookUsage.Scale(usage.distinct(si), usage.counts(si).length == 0 ? 0
           : java.util.Arrays.stream(usage.counts(si)).sum(), usage.usagePercent(si), usage.perplexity(si)));
     }
@@ -95,7 +95,7 @@ public final class TokenizerReport {
     float[] x = data.toFloatBatch(idx, cfg.imageSize());
     List<int[]> tokens = tok.encodeToIndices(x, idx.length);
     TokenMapColors colors = TokenMapColors.fromCodebook(tok.codebook(), cfg.vocabSize(), cfg.zChannels());
-    return TokenMapView.renderMany(tokens, cfg.patchNums(), idx.length, colors, cellPx, true);
+    return TokenMapView.renderMany(tokens, cfg.patchNums().toArray(), idx.length, colors, cellPx, true);
   }
 
   /** For every image: the image decoded from scales 1..k, for k = 1..K (one row per image). */
@@ -113,7 +113,7 @@ public final class TokenizerReport {
       rows.add(row);
       labels.add(data.className(data.label(idx[b])));
     }
-    return CoarseToFine.stripMany(rows, cfg.patchNums(), scale, labels);
+    return CoarseToFine.stripMany(rows, cfg.patchNums().toArray(), scale, labels);
   }
 
   /** Bar chart of codebook usage (%) per scale. */

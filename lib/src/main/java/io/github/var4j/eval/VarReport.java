@@ -171,7 +171,7 @@ public final class VarReport {
     m.put("width", (double) cfg.embedDim());
     m.put("heads", (double) cfg.numHeads());
     m.put("params", (double) params);
-    m.put("tokens_per_image", (double) cfg.L());
+    m.put("tokens_per_image", (double) cfg.patchNums().L());
     m.put("steps", (double) steps);
     if (Double.isFinite(trainSeconds)) m.put("train_minutes", trainSeconds / 60);
     if (eval != null) {

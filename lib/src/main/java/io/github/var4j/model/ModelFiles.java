@@ -1,6 +1,7 @@
 package io.github.var4j.model;
 
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,7 +33,7 @@ public final class ModelFiles {
     p.setProperty("numResBlocks", Integer.toString(cfg.numResBlocks()));
     p.setProperty("zChannels", Integer.toString(cfg.zChannels()));
     p.setProperty("vocabSize", Integer.toString(cfg.vocabSize()));
-    p.setProperty("patchNums", join(cfg.patchNums()));
+    p.setProperty("patchNums", join(cfg.patchNums().toArray()));
     p.setProperty("beta", Double.toString(cfg.beta()));
     p.setProperty("quantResi", Double.toString(cfg.quantResi()));
     p.setProperty("shareQuantResi", Integer.toString(cfg.shareQuantResi()));
@@ -45,7 +46,7 @@ public final class ModelFiles {
     Properties p = readConfig(dir, "vqvae");
     try {
       return new VqVaeConfig(intOf(p, "inChannels"), intOf(p, "ch"), ints(p, "chMult"), intOf(p, "numResBlocks"),
-          intOf(p, "zChannels"), intOf(p, "vocabSize"), ints(p, "patchNums"), dbl(p, "beta"), dbl(p, "quantResi"),
+          intOf(p, "zChannels"), intOf(p, "vocabSize"), ScaleSchedule.of(ints(p, "patchNums")), dbl(p, "beta"), dbl(p, "quantResi"),
           intOf(p, "shareQuantResi"), intOf(p, "imageSize"));
     } catch (IllegalArgumentException e) {
       throw new IOException("invalid tokenizer configuration in " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);

@@ -143,9 +143,9 @@ public final class MultiScaleQuantizer {
   private record Run(List<Operand<TInt32>> idx, List<Operand<TFloat32>> fHats, Operand<TFloat32> loss) {}
 
   private Run quantize(Operand<TFloat32> fBHWC, boolean withLoss) {
-    int side = cfg.latentSide();
+    int side = cfg.patchNums().latentSide();
     requireMap(fBHWC, side, "f");
-    int K = cfg.K();
+    int K = cfg.patchNums().K();
     Operand<TFloat32> eNoGrad = tf.stopGradient(codebook()); // (V, C) for the distances only
     Operand<TFloat32> eSq = tf.sum(tf.math.square(eNoGrad), tf.constant(1)); // (V)
     Operand<TFloat32> fNoGrad = tf.stopGradient(fBHWC);
@@ -156,7 +156,7 @@ public final class MultiScaleQuantizer {
     List<Operand<TInt32>> idxs = new ArrayList<>();
     List<Operand<TFloat32>> fHats = new ArrayList<>();
     for (int si = 0; si < K; si++) {
-      int pn = cfg.pn(si);
+      int pn = cfg.patchNums().pn(si);
       Operand<TFloat32> z = si == K - 1 ? fRest : area(fRest, pn); // (B, pn, pn, C)
       Operand<TInt32> idxBL = tf.reshape(nearest(z, eNoGrad, eSq), tf.constant(new int[] {-1, pn * pn}));
       Operand<TFloat32> h = upsampledPhi(si, lookup(idxBL, pn)); // (B, H, W, C)
@@ -192,7 +192,7 @@ public final class MultiScaleQuantizer {
 
   /** Phi_si(bicubic(h -> H)) (no resampling at the last scale): (B, pn, pn, C) to (B, H, W, C). */
   private Operand<TFloat32> upsampledPhi(int si, Operand<TFloat32> hBhwC) {
-    Operand<TFloat32> h = si == cfg.K() - 1 ? hBhwC : bicubic(hBhwC, cfg.latentSide());
+    Operand<TFloat32> h = si == cfg.patchNums().K() - 1 ? hBhwC : bicubic(hBhwC, cfg.patchNums().latentSide());
     return phi(si, h);
   }
 
@@ -208,7 +208,7 @@ public final class MultiScaleQuantizer {
   public List<Operand<TFloat32>> fHatFromIdx(List<Operand<TInt32>> idxBL) {
     requireScales(idxBL.size(), "idxBL");
     List<Operand<TFloat32>> hs = new ArrayList<>();
-    for (int si = 0; si < idxBL.size(); si++) hs.add(lookup(idxBL.get(si), cfg.pn(si)));
+    for (int si = 0; si < idxBL.size(); si++) hs.add(lookup(idxBL.get(si), cfg.patchNums().pn(si)));
     return fHatFromEmbeddings(hs);
   }
 
@@ -221,7 +221,7 @@ public final class MultiScaleQuantizer {
     List<Operand<TFloat32>> out = new ArrayList<>();
     Operand<TFloat32> fHat = null;
     for (int si = 0; si < hBhwC.size(); si++) {
-      requireMap(hBhwC.get(si), cfg.pn(si), "h[" + si + "]");
+      requireMap(hBhwC.get(si), cfg.patchNums().pn(si), "h[" + si + "]");
       Operand<TFloat32> h = upsampledPhi(si, hBhwC.get(si));
       fHat = fHat == null ? h : tf.math.add(fHat, h);
       out.add(fHat);
@@ -235,7 +235,7 @@ public final class MultiScaleQuantizer {
    * first K-1 entries of {@code idxBL} (K or K-1 entries may be passed).
    */
   public Operand<TFloat32> varInput(List<Operand<TInt32>> idxBL) {
-    int K = cfg.K();
+    int K = cfg.patchNums().K();
     if (K < 2) throw new IllegalArgumentException("varInput needs at least 2 scales, patchNums has " + K);
     if (idxBL.size() != K && idxBL.size() != K - 1) {
       throw new IllegalArgumentException("idxBL must have K=" + K + " (or K-1) entries, got " + idxBL.size());
@@ -243,9 +243,9 @@ public final class MultiScaleQuantizer {
     List<Operand<TFloat32>> parts = new ArrayList<>();
     Operand<TFloat32> fHat = null;
     for (int si = 0; si < K - 1; si++) {
-      Operand<TFloat32> h = upsampledPhi(si, lookup(idxBL.get(si), cfg.pn(si)));
+      Operand<TFloat32> h = upsampledPhi(si, lookup(idxBL.get(si), cfg.patchNums().pn(si)));
       fHat = fHat == null ? h : tf.math.add(fHat, h);
-      int next = cfg.pn(si + 1);
+      int next = cfg.patchNums().pn(si + 1);
       parts.add(tf.reshape(area(fHat, next), tf.constant(new int[] {-1, next * next, cfg.cvae()})));
     }
     return parts.size() == 1 ? parts.get(0) : tf.concat(parts, tf.constant(1));
@@ -267,19 +267,19 @@ public final class MultiScaleQuantizer {
    * @param hBhwC the embeddings E[idx] of scale si (B, pn_si, pn_si, Cvae)
    */
   public Next nextAutoregressiveInput(int si, Operand<TFloat32> fHat, Operand<TFloat32> hBhwC) {
-    int K = cfg.K();
+    int K = cfg.patchNums().K();
     if (si < 0 || si >= K) throw new IllegalArgumentException("scale index must be in [0, " + (K - 1) + "], got " + si);
-    requireMap(hBhwC, cfg.pn(si), "h");
-    if (fHat != null) requireMap(fHat, cfg.latentSide(), "fHat");
+    requireMap(hBhwC, cfg.patchNums().pn(si), "h");
+    if (fHat != null) requireMap(fHat, cfg.patchNums().latentSide(), "fHat");
     Operand<TFloat32> h = upsampledPhi(si, hBhwC);
     Operand<TFloat32> f = fHat == null ? h : tf.math.add(fHat, h);
-    return new Next(f, si == K - 1 ? f : area(f, cfg.pn(si + 1)));
+    return new Next(f, si == K - 1 ? f : area(f, cfg.patchNums().pn(si + 1)));
   }
 
   /** Phi_si on (B, H, W, Cvae): (1-r) h + r conv_{phiIndex[si]}(h); the identity when |quantResi| <= 1e-6. */
   public Operand<TFloat32> phi(int si, Operand<TFloat32> h) {
-    if (si < 0 || si >= cfg.K()) {
-      throw new IllegalArgumentException("scale index must be in [0, " + (cfg.K() - 1) + "], got " + si);
+    if (si < 0 || si >= cfg.patchNums().K()) {
+      throw new IllegalArgumentException("scale index must be in [0, " + (cfg.patchNums().K() - 1) + "], got " + si);
     }
     if (phis.isEmpty()) return h;
     float r = (float) Math.abs(cfg.quantResi());
@@ -337,8 +337,8 @@ public final class MultiScaleQuantizer {
   }
 
   private void requireScales(int n, String what) {
-    if (n < 1 || n > cfg.K()) {
-      throw new IllegalArgumentException(what + " must have 1.." + cfg.K() + " scales, got " + n);
+    if (n < 1 || n > cfg.patchNums().K()) {
+      throw new IllegalArgumentException(what + " must have 1.." + cfg.patchNums().K() + " scales, got " + n);
     }
   }
 }

@@ -70,8 +70,8 @@ public final class RasterBaseline implements AutoCloseable {
     this.vaeCfg = vaeCfg;
     this.opts = opts;
     this.batch = batch;
-    int K = varCfg.K();
-    this.pn = varCfg.patchNums()[K - 1];
+    int K = varCfg.patchNums().K();
+    this.pn = varCfg.patchNums().latentSide();
     this.steps = pn * pn;
     int C = varCfg.embedDim(), H = varCfg.numHeads(), hd = varCfg.headDim(), V = varCfg.vocabSize(), cv = varCfg.cvae();
     int rows = 2 * batch;
@@ -99,7 +99,7 @@ public final class RasterBaseline implements AutoCloseable {
       Operand<TFloat32> condBD = model.classEmbedding(label2B); // (2B, C)
       Operand<TFloat32> condBlocks = model.blockCondition(condBD);
       Operand<TFloat32> lvlPos = model.lvlPos1LC(); // (1, L, C)
-      int lastBegin = varCfg.beginEnds()[K - 1][0];
+      int lastBegin = varCfg.patchNums().begin(K - 1);
       Operand<TFloat32> posTable = tf.reshape(tf.slice(lvlPos, tf.constant(new int[] {0, lastBegin, 0}),
           tf.constant(new int[] {1, steps, C})), tf.constant(new int[] {steps, C}));
       Operand<TFloat32> posEmb = tf.reshape(tf.gather(posTable, pos, tf.constant(0)), tf.constant(new int[] {1, 1, C}));

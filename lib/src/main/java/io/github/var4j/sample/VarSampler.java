@@ -5,6 +5,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.quant.MultiScaleQuantizer;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.Tokenizer;
@@ -131,9 +132,9 @@ public final class VarSampler implements AutoCloseable {
       throw new IllegalArgumentException("tokenizer and VAR disagree: Cvae " + vaeCfg.zChannels() + " vs "
           + varCfg.cvae());
     }
-    if (!Arrays.equals(vaeCfg.patchNums(), varCfg.patchNums())) {
-      throw new IllegalArgumentException("tokenizer and VAR disagree: patchNums " + Arrays.toString(vaeCfg.patchNums())
-          + " vs " + Arrays.toString(varCfg.patchNums()));
+    if (!vaeCfg.patchNums().equals(varCfg.patchNums())) {
+      throw new IllegalArgumentException("tokenizer and VAR disagree: patchNums " + vaeCfg.patchNums()
+          + " vs " + varCfg.patchNums());
     }
   }
 
@@ -251,7 +252,7 @@ public final class VarSampler implements AutoCloseable {
       SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
-    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
+    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums().toArray());
     return runChunked(labels, opts, gtTokens, force);
   }
 
@@ -267,7 +268,7 @@ public final class VarSampler implements AutoCloseable {
   public synchronized Trace traceEdited(int[] labels, List<int[]> gtTokens, float[] keepMask, SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
-    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
+    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums().toArray());
     List<ScaleTrace> tr = new ArrayList<>();
     SampleResult r = runOnce(labels, opts, 0, gtTokens, force, tr);
     return new Trace(r, tr);
@@ -338,9 +339,9 @@ public final class VarSampler implements AutoCloseable {
 
   private Built build(Variant v) {
     Built b = new Built();
-    int K = varCfg.K(), V = varCfg.vocabSize(), C = varCfg.embedDim(), cv = varCfg.cvae();
-    int[] pns = varCfg.patchNums();
-    int[][] be = varCfg.beginEnds();
+    int K = varCfg.patchNums().K(), V = varCfg.vocabSize(), C = varCfg.embedDim(), cv = varCfg.cvae();
+    int[] pns = varCfg.patchNums().toArray();
+    ScaleSchedule sched = varCfg.patchNums();
     b.label2B = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     b.seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     b.t = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(K)));
@@ -358,7 +359,7 @@ public final class VarSampler implements AutoCloseable {
     Operand<TFloat32> condBlocks = model.blockCondition(condBD);
     Operand<TFloat32> lvlPos = model.lvlPos1LC(); // (1, L, C)
     Operand<TFloat32> x = tf.math.add(tf.math.add(tf.expandDims(condBD, tf.constant(1)), varPs.get("pos_start")),
-        lvlPosSlice(lvlPos, 0, varCfg.firstL(), C)); // (2B, firstL, C)
+        lvlPosSlice(lvlPos, 0, varCfg.patchNums().firstL(), C)); // (2B, firstL, C)
     List<KvCachedVar.Kv> cache = null;
     Operand<TFloat32> fHat = null;
     for (int si = 0; si < K; si++) {
@@ -399,7 +400,7 @@ public final class VarSampler implements AutoCloseable {
         int pn1 = pns[si + 1];
         Operand<TFloat32> tok = tf.math.add(
             model.wordEmbed(tf.reshape(nx.next(), tf.constant(new int[] {-1, pn1 * pn1, cv}))),
-            lvlPosSlice(lvlPos, be[si + 1][0], pn1 * pn1, C)); // (B, pn1², C)
+            lvlPosSlice(lvlPos, sched.begin(si + 1), pn1 * pn1, C)); // (B, pn1², C)
         x = tf.concat(List.of(tok, tok), tf.constant(0)); // repeat(2, 1, 1)
       }
     }
@@ -421,7 +422,7 @@ public final class VarSampler implements AutoCloseable {
 
   private SampleResult runChunked(int[] labels, SampleOptions opts, List<int[]> gt, List<float[]> force) {
     List<SampleResult> parts = new ArrayList<>();
-    int[] pns = varCfg.patchNums();
+    int[] pns = varCfg.patchNums().toArray();
     for (int b0 = 0, c = 0; b0 < labels.length; b0 += chunk, c++) {
       int m = Math.min(chunk, labels.length - b0);
       int[] lab = Arrays.copyOfRange(labels, b0, b0 + m);
@@ -441,7 +442,7 @@ public final class VarSampler implements AutoCloseable {
   private SampleResult runOnce(int[] labels, SampleOptions o, long chunkIdx, List<int[]> gt, List<float[]> force,
       List<ScaleTrace> traceOut) {
     if (o == null) throw new IllegalArgumentException("options must not be null");
-    int K = varCfg.K(), V = varCfg.vocabSize();
+    int K = varCfg.patchNums().K(), V = varCfg.vocabSize();
     // top-k with k >= V removes nothing: no op. Greedy ignores the masks unless more_smooth uses the masked logits.
     boolean masks = !o.greedy() || o.moreSmooth();
     Variant v = new Variant(masks && o.topK() > 0 && o.topK() < V, masks && o.topP() > 0, o.moreSmooth(), o.greedy(),
@@ -466,7 +467,7 @@ public final class VarSampler implements AutoCloseable {
       r.feed(b.onePlusT, add(feeds, Tensors.of(onePlusT, K)));
       if (b.topK != null) r.feed(b.topK, add(feeds, TInt32.scalarOf(Sampling.effectiveTopK(o.topK(), V))));
       if (b.oneMinusTopP != null) r.feed(b.oneMinusTopP, add(feeds, TFloat32.scalarOf((float) (1 - o.topP()))));
-      int[] pns = varCfg.patchNums();
+      int[] pns = varCfg.patchNums().toArray();
       if (gt != null) {
         for (int k = 0; k < K; k++) {
           long l = (long) pns[k] * pns[k];
@@ -541,7 +542,7 @@ public final class VarSampler implements AutoCloseable {
   }
 
   private void checkTokens(List<int[]> idx, int n) {
-    int[] pns = varCfg.patchNums();
+    int[] pns = varCfg.patchNums().toArray();
     if (idx == null || idx.size() != pns.length) {
       throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got "
           + (idx == null ? 0 : idx.size()));

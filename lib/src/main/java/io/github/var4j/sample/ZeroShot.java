@@ -46,7 +46,7 @@ public final class ZeroShot {
   /** The general form: one label per image (numClasses = null class). */
   public static SampleResult withMask(VarSampler sampler, List<int[]> gtTokens, int[] labels, float[] keepMask,
       SampleOptions opts) {
-    Masks.checkSize(keepMask, sampler.varConfig().patchNums()[sampler.varConfig().K() - 1]);
+    Masks.checkSize(keepMask, sampler.varConfig().patchNums().latentSide());
     return sampler.sampleEdited(labels, gtTokens, keepMask, opts);
   }
 

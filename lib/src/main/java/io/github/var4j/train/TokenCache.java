@@ -135,8 +135,8 @@ public final class TokenCache {
     }
     if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
     checkImages(tok, data);
-    int[] pns = cfg.patchNums();
-    int L = cfg.L(), n = data.size(), size = cfg.imageSize();
+    int[] pns = cfg.patchNums().toArray();
+    int L = cfg.patchNums().L(), n = data.size(), size = cfg.imageSize();
     short[] tokens = new short[Math.multiplyExact(n, L)];
     Progress progress = new Progress("tokens " + tag, 0, n, (long) chunk * 10, log);
     for (int b0 = 0; b0 < n; b0 += chunk) {
@@ -342,9 +342,9 @@ public final class TokenCache {
    * @throws IllegalArgumentException e.g. "token maps have patchNums [1, 2, 4] but the model expects [1, 2, 3, 4]"
    */
   public void checkCompatible(VarConfig cfg) {
-    if (!Arrays.equals(patchNums, cfg.patchNums())) {
+    if (!Arrays.equals(patchNums, cfg.patchNums().toArray())) {
       throw new IllegalArgumentException("token maps have patchNums " + Arrays.toString(patchNums)
-          + " but the model expects " + Arrays.toString(cfg.patchNums()));
+          + " but the model expects " + cfg.patchNums());
     }
     if (vocabSize != cfg.vocabSize()) {
       throw new IllegalArgumentException("token maps use a vocabulary of " + vocabSize + " codes but the model expects "

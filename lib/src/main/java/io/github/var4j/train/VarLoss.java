@@ -37,7 +37,7 @@ public final class VarLoss {
   /** The official loss: uniform weights 1/L. */
   public static Output build(Ops tf, VarConfig cfg, Operand<TFloat32> logitsBLV, Operand<TInt32> targetBL,
       double labelSmoothing) {
-    return build(tf, cfg, logitsBLV, targetBL, labelSmoothing, uniformWeights(tf, cfg.L()));
+    return build(tf, cfg, logitsBLV, targetBL, labelSmoothing, uniformWeights(tf, cfg.patchNums().L()));
   }
 
   /** Constant per-token weights 1/L, shape (1, L). */
@@ -56,7 +56,7 @@ public final class VarLoss {
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
       throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
     }
-    int v = cfg.vocabSize(), l = cfg.L(), lastL = cfg.lastL();
+    int v = cfg.vocabSize(), l = cfg.patchNums().L(), lastL = cfg.patchNums().lastL();
     long[] s = logitsBLV.shape().asArray();
     if (s == null || s.length != 3 || s[1] != l || s[2] != v) {
       throw new IllegalArgumentException("logits must have shape (B, " + l + ", " + v + "), got " + logitsBLV.shape());

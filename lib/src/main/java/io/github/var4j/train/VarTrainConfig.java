@@ -1,6 +1,7 @@
 package io.github.var4j.train;
 
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 
 /**
@@ -125,7 +126,7 @@ public record VarTrainConfig(
   }
 
   /** The model configuration for a tokenizer with vocabulary V, latent width Cvae and the given patch numbers. */
-  public VarConfig modelConfig(int vocabSize, int cvae, int numClasses, int[] patchNums) {
+  public VarConfig modelConfig(int vocabSize, int cvae, int numClasses, ScaleSchedule patchNums) {
     VarConfig base = VarConfig.ofDepth(depth, vocabSize, cvae, numClasses, patchNums);
     int c = resolvedWidth(), h = resolvedHeads();
     return new VarConfig(vocabSize, cvae, numClasses, depth, c, h, base.mlpRatio(), base.dropPathRate(), base.normEps(),

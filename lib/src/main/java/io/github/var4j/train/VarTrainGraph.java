@@ -96,8 +96,8 @@ public final class VarTrainGraph implements AutoCloseable {
       model = new VarModel(ps, cfg, opts.noiseSeed());
       label = tf.withName("var.label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       x = tf.withName("var.x").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, cfg.L() - cfg.firstL(), cfg.cvae())));
-      target = tf.withName("var.target").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, cfg.L())));
+          Placeholder.shape(Shape.of(-1, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae())));
+      target = tf.withName("var.target").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, cfg.patchNums().L())));
       condDrop = tf.withName("var.cond_drop").placeholderWithDefault(tf.constant(false), Shape.scalar());
       dropPath = tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
       fwd = model.forward(label, x, condDrop, dropPath);

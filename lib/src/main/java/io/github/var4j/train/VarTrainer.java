@@ -9,6 +9,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -420,7 +421,7 @@ public final class VarTrainer implements AutoCloseable {
     p.setProperty("condDropRate", Double.toString(c.condDropRate()));
     p.setProperty("attnL2Norm", Boolean.toString(c.attnL2Norm()));
     p.setProperty("sharedAdaLN", Boolean.toString(c.sharedAdaLN()));
-    p.setProperty("patchNums", ModelFiles.join(c.patchNums()));
+    p.setProperty("patchNums", ModelFiles.join(c.patchNums().toArray()));
     p.setProperty("initAdaLN", Double.toString(c.initAdaLN()));
     p.setProperty("initAdaLNGamma", Double.toString(c.initAdaLNGamma()));
     p.setProperty("initHead", Double.toString(c.initHead()));
@@ -438,7 +439,7 @@ public final class VarTrainer implements AutoCloseable {
           ModelFiles.intOf(p, "numClasses"), ModelFiles.intOf(p, "depth"), ModelFiles.intOf(p, "embedDim"),
           ModelFiles.intOf(p, "numHeads"), ModelFiles.dbl(p, "mlpRatio"), ModelFiles.dbl(p, "dropPathRate"),
           ModelFiles.dbl(p, "normEps"), ModelFiles.dbl(p, "condDropRate"), bool(p, "attnL2Norm"),
-          bool(p, "sharedAdaLN"), ModelFiles.ints(p, "patchNums"), ModelFiles.dbl(p, "initAdaLN"),
+          bool(p, "sharedAdaLN"), ScaleSchedule.of(ModelFiles.ints(p, "patchNums")), ModelFiles.dbl(p, "initAdaLN"),
           ModelFiles.dbl(p, "initAdaLNGamma"), ModelFiles.dbl(p, "initHead"), ModelFiles.dbl(p, "initStd"));
     } catch (IOException e) {
       throw new IOException("invalid VAR configuration in " + source + ": " + e.getMessage(), e);
@@ -468,7 +469,7 @@ public final class VarTrainer implements AutoCloseable {
   /** "depth 4, width 256, heads 4, vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]". */
   public static String describe(VarConfig c) {
     return "depth " + c.depth() + ", width " + c.embedDim() + ", heads " + c.numHeads() + ", vocab " + c.vocabSize()
-        + ", Cvae " + c.cvae() + ", " + c.numClasses() + " classes, patchNums " + Arrays.toString(c.patchNums());
+        + ", Cvae " + c.cvae() + ", " + c.numClasses() + " classes, patchNums " + c.patchNums();
   }
 
   /** The fields that differ, e.g. "depth 4 vs 6, embedDim 256 vs 384". */

@@ -1,5 +1,6 @@
 package io.github.var4j.transformer;
 
+import io.github.var4j.scale.ScaleSchedule;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -15,8 +16,8 @@ public final class AttentionMask {
   private AttentionMask() {}
 
   /** allowed[q][k] = lvl[q] >= lvl[k] (L x L). */
-  public static boolean[][] allowed(int[] patchNums) {
-    int[] lvl = levels(patchNums);
+  public static boolean[][] allowed(ScaleSchedule patchNums) {
+    int[] lvl = patchNums.levels();
     int l = lvl.length;
     boolean[][] a = new boolean[l][l];
     for (int q = 0; q < l; q++) for (int k = 0; k < l; k++) a[q][k] = lvl[q] >= lvl[k];
@@ -24,8 +25,8 @@ public final class AttentionMask {
   }
 
   /** The additive bias as a row-major (L·L) array: 0 where allowed, -inf elsewhere. */
-  public static float[] biasValues(int[] patchNums) {
-    int[] lvl = levels(patchNums);
+  public static float[] biasValues(ScaleSchedule patchNums) {
+    int[] lvl = patchNums.levels();
     int l = lvl.length;
     float[] b = new float[l * l];
     for (int q = 0; q < l; q++) {
@@ -35,21 +36,8 @@ public final class AttentionMask {
   }
 
   /** The bias as a graph constant (1, 1, L, L). */
-  public static Operand<TFloat32> bias(Ops tf, int[] patchNums) {
-    int l = levels(patchNums).length;
+  public static Operand<TFloat32> bias(Ops tf, ScaleSchedule patchNums) {
+    int l = patchNums.L();
     return tf.constant(Shape.of(1, 1, l, l), DataBuffers.of(biasValues(patchNums), true, false));
-  }
-
-  private static int[] levels(int[] patchNums) {
-    if (patchNums == null || patchNums.length == 0) throw new IllegalArgumentException("patchNums must not be empty");
-    int l = 0;
-    for (int pn : patchNums) {
-      if (pn <= 0) throw new IllegalArgumentException("patchNums must be positive, got " + java.util.Arrays.toString(patchNums));
-      l += pn * pn;
-    }
-    int[] lvl = new int[l];
-    int cur = 0;
-    for (int k = 0; k < patchNums.length; k++) for (int i = 0; i < patchNums[k] * patchNums[k]; i++) lvl[cur++] = k;
-    return lvl;
   }
 }

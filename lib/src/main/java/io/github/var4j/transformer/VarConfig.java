@@ -1,6 +1,6 @@
 package io.github.var4j.transformer;
 
-import java.util.Arrays;
+import io.github.var4j.scale.ScaleSchedule;
 
 /**
  * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor plus
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * @param condDropRate   probability of replacing a label by the null class (training only, see {@link VarModel})
  * @param attnL2Norm     cosine attention with learned per-head scale {@code scale_mul_1H11}
  * @param sharedAdaLN    one {@code shared_ada_lin} for all blocks plus per-block {@code ada_gss} (d36-s)
- * @param patchNums      side lengths pn_k of the K token maps (strictly increasing)
+ * @param patchNums      the scale schedule: sides pn_k of the K token maps
  * @param initAdaLN      init_adaln: scale of the shift/scale rows of every ada_lin
  * @param initAdaLNGamma init_adaln_gamma: scale of the gamma rows of the block ada_lin
  * @param initHead       init_head: scale of {@code head.weight} (negative: not applied)
@@ -41,16 +41,11 @@ public record VarConfig(
     double condDropRate,
     boolean attnL2Norm,
     boolean sharedAdaLN,
-    int[] patchNums,
+    ScaleSchedule patchNums,
     double initAdaLN,
     double initAdaLNGamma,
     double initHead,
     double initStd) {
-
-  /** The 256px schedule of the released models: K = 10, L = 680. */
-  public static final int[] PATCH_NUMS_256 = {1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
-  /** The 512px schedule ({@code --pn=512}): L = 2240. */
-  public static final int[] PATCH_NUMS_512 = {1, 2, 3, 4, 6, 9, 13, 18, 24, 32};
 
   public VarConfig {
     positive("vocabSize", vocabSize);
@@ -78,16 +73,7 @@ public record VarConfig(
     if (!(condDropRate >= 0 && condDropRate <= 1)) {
       throw new IllegalArgumentException("condDropRate must be in [0, 1], got " + condDropRate);
     }
-    if (patchNums == null || patchNums.length == 0) throw new IllegalArgumentException("patchNums must not be empty");
-    patchNums = patchNums.clone();
-    for (int pn : patchNums) {
-      if (pn <= 0) throw new IllegalArgumentException("patchNums must be positive, got " + Arrays.toString(patchNums));
-    }
-    for (int i = 1; i < patchNums.length; i++) {
-      if (patchNums[i] <= patchNums[i - 1]) {
-        throw new IllegalArgumentException("patchNums must be strictly increasing, got " + Arrays.toString(patchNums));
-      }
-    }
+    if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
     finite("initAdaLN", initAdaLN);
     finite("initAdaLNGamma", initAdaLNGamma);
     finite("initHead", initHead);
@@ -100,7 +86,7 @@ public record VarConfig(
    * drop path 0.1·depth/24, norm eps 1e-6, cond drop 0.1, l2-norm attention, no shared AdaLN, init_adaln 0.5,
    * init_adaln_gamma 1e-5, init_head 0.02, init_std -1.
    */
-  public static VarConfig ofDepth(int depth, int vocabSize, int cvae, int numClasses, int[] patchNums) {
+  public static VarConfig ofDepth(int depth, int vocabSize, int cvae, int numClasses, ScaleSchedule patchNums) {
     positive("depth", depth);
     return new VarConfig(vocabSize, cvae, numClasses, depth, 64 * depth, depth, 4.0, 0.1 * depth / 24, 1e-6, 0.1,
         true, false, patchNums, 0.5, 1e-5, 0.02, -1);
@@ -117,55 +103,6 @@ public record VarConfig(
   // ---- derived quantities ----
 
   /** A copy of the patch-number schedule. */
-  @Override
-  public int[] patchNums() {
-    return patchNums.clone();
-  }
-
-  /** Number of scales K. */
-  public int K() {
-    return patchNums.length;
-  }
-
-  /** Total number of tokens L = Σ pn_k². */
-  public int L() {
-    int l = 0;
-    for (int pn : patchNums) l += pn * pn;
-    return l;
-  }
-
-  /** Tokens of the first scale, pn_0² (the sos tokens). */
-  public int firstL() {
-    return patchNums[0] * patchNums[0];
-  }
-
-  /** Tokens of the last scale, pn_{K-1}². */
-  public int lastL() {
-    int pn = patchNums[patchNums.length - 1];
-    return pn * pn;
-  }
-
-  /** [begin, end) token range of every scale. */
-  public int[][] beginEnds() {
-    int[][] be = new int[patchNums.length][];
-    int cur = 0;
-    for (int k = 0; k < patchNums.length; k++) {
-      be[k] = new int[] {cur, cur + patchNums[k] * patchNums[k]};
-      cur += patchNums[k] * patchNums[k];
-    }
-    return be;
-  }
-
-  /** Scale index of every token (official buffer {@code lvl_1L}). */
-  public int[] lvl() {
-    int[] lvl = new int[L()];
-    int cur = 0;
-    for (int k = 0; k < patchNums.length; k++) {
-      for (int i = 0; i < patchNums[k] * patchNums[k]; i++) lvl[cur++] = k;
-    }
-    return lvl;
-  }
-
   public int headDim() {
     return embedDim / numHeads;
   }
@@ -210,8 +147,8 @@ public record VarConfig(
     if (sharedAdaLN) total += 6 * c * c + 6 * c;
     total += (long) cvae * c + c; // word_embed
     total += (numClasses + 1L) * c; // class_emb
-    total += (long) firstL() * c + (long) L() * c; // pos_start, pos_1LC
-    total += (long) K() * c; // lvl_embed
+    total += (long) patchNums.firstL() * c + (long) patchNums.L() * c; // pos_start, pos_1LC
+    total += (long) patchNums.K() * c; // lvl_embed
     total += 2 * c * c + 2 * c; // head_nm
     total += c * vocabSize + vocabSize; // head
     return total;
@@ -280,7 +217,7 @@ public record VarConfig(
         condDropRate, attnL2Norm, v, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
   }
 
-  public VarConfig withPatchNums(int[] v) {
+  public VarConfig withPatchNums(ScaleSchedule v) {
     return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
         condDropRate, attnL2Norm, sharedAdaLN, v, initAdaLN, initAdaLNGamma, initHead, initStd);
   }
@@ -305,32 +242,12 @@ public record VarConfig(
         condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, v);
   }
 
-  // arrays: value semantics for equals/hashCode/toString
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof VarConfig c && vocabSize == c.vocabSize && cvae == c.cvae && numClasses == c.numClasses
-        && depth == c.depth && embedDim == c.embedDim && numHeads == c.numHeads
-        && Double.compare(mlpRatio, c.mlpRatio) == 0 && Double.compare(dropPathRate, c.dropPathRate) == 0
-        && Double.compare(normEps, c.normEps) == 0 && Double.compare(condDropRate, c.condDropRate) == 0
-        && attnL2Norm == c.attnL2Norm && sharedAdaLN == c.sharedAdaLN && Arrays.equals(patchNums, c.patchNums)
-        && Double.compare(initAdaLN, c.initAdaLN) == 0 && Double.compare(initAdaLNGamma, c.initAdaLNGamma) == 0
-        && Double.compare(initHead, c.initHead) == 0 && Double.compare(initStd, c.initStd) == 0;
-  }
-
-  @Override
-  public int hashCode() {
-    return java.util.Objects.hash(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate,
-        normEps, condDropRate, attnL2Norm, sharedAdaLN, Arrays.hashCode(patchNums), initAdaLN, initAdaLNGamma,
-        initHead, initStd);
-  }
-
   @Override
   public String toString() {
     return "VarConfig[V=" + vocabSize + ", Cvae=" + cvae + ", classes=" + numClasses + ", depth=" + depth + ", C="
         + embedDim + ", heads=" + numHeads + ", mlpRatio=" + mlpRatio + ", dropPath=" + dropPathRate + ", normEps="
         + normEps + ", condDrop=" + condDropRate + ", attnL2Norm=" + attnL2Norm + ", sharedAdaLN=" + sharedAdaLN
-        + ", patchNums=" + Arrays.toString(patchNums) + ", initAdaLN=" + initAdaLN + ", initAdaLNGamma="
+        + ", patchNums=" + patchNums + ", initAdaLN=" + initAdaLN + ", initAdaLNGamma="
         + initAdaLNGamma + ", initHead=" + initHead + ", initStd=" + initStd + "]";
   }
 }

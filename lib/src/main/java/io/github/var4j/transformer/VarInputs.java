@@ -46,7 +46,7 @@ public final class VarInputs {
    * @throws IllegalArgumentException if the length is not B·(L - firstL)·Cvae
    */
   public static TFloat32 x(VarConfig cfg, int batch, float[] xBLCv) {
-    long l = cfg.L() - cfg.firstL();
+    long l = cfg.patchNums().L() - cfg.patchNums().firstL();
     long need = batch * l * cfg.cvae();
     if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
     if (xBLCv.length != need) {
@@ -62,7 +62,7 @@ public final class VarInputs {
    * @throws IllegalArgumentException on a wrong length or an id outside [0, V)
    */
   public static TInt32 targets(VarConfig cfg, int batch, int[] targetBL) {
-    int l = cfg.L();
+    int l = cfg.patchNums().L();
     if ((long) batch * l != targetBL.length) {
       throw new IllegalArgumentException("target must hold B*L = " + batch + "*" + l + " = " + (long) batch * l
           + " ids, got " + targetBL.length);

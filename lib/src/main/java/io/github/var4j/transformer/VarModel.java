@@ -75,11 +75,11 @@ public final class VarModel {
     VarInit init = new VarInit(cfg);
     int c = cfg.embedDim();
     // official state-dict order: own parameters, then submodules in construction order
-    ps.create("pos_start", new long[] {1, cfg.firstL(), c}, Layout.AS_IS, init.position());
-    ps.create("pos_1LC", new long[] {1, cfg.L(), c}, Layout.AS_IS, init.position());
+    ps.create("pos_start", new long[] {1, cfg.patchNums().firstL(), c}, Layout.AS_IS, init.position());
+    ps.create("pos_1LC", new long[] {1, cfg.patchNums().L(), c}, Layout.AS_IS, init.position());
     wordEmbed = new Linear(ps, "word_embed", cfg.cvae(), c, true, init.weight(), init.zeros());
     classEmb = new Embedding(ps, "class_emb", cfg.numClasses() + 1, c, init.weight());
-    lvlEmbed = new Embedding(ps, "lvl_embed", cfg.K(), c, init.weight());
+    lvlEmbed = new Embedding(ps, "lvl_embed", cfg.patchNums().K(), c, init.weight());
     sharedAdaLin = cfg.sharedAdaLN()
         ? new Linear(ps, "shared_ada_lin.1", c, 6 * c, true, init.weight(), init.zeros()) : null;
     for (int i = 0; i < cfg.depth(); i++) blocks.add(new AdaLNSelfAttn(ps, cfg, init, i, noiseSeed));
@@ -109,7 +109,7 @@ public final class VarModel {
   public Operand<TFloat32> lvlPos1LC() {
     if (lvlPos == null) {
       Ops tf = ps.tf();
-      Operand<TFloat32> lvl = lvlEmbed.apply(tf.constant(new int[][] {cfg.lvl()})); // (1, L, C)
+      Operand<TFloat32> lvl = lvlEmbed.apply(tf.constant(new int[][] {cfg.patchNums().levels()})); // (1, L, C)
       lvlPos = tf.math.add(lvl, ps.get("pos_1LC"));
     }
     return lvlPos;
@@ -187,7 +187,7 @@ public final class VarModel {
       throw new IllegalArgumentException("label_B must have shape (B), got " + labelB.shape());
     }
     long[] s = x.shape().isUnknown() ? new long[0] : x.shape().asArray();
-    long l = cfg.L() - cfg.firstL();
+    long l = cfg.patchNums().L() - cfg.patchNums().firstL();
     if (s.length != 3 || s[1] != l || s[2] != cfg.cvae()) {
       throw new IllegalArgumentException("x_BLCv_wo_first_l must have shape (B, " + l + ", " + cfg.cvae() + "), got "
           + x.shape());

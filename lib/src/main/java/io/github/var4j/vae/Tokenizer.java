@@ -69,7 +69,7 @@ public final class Tokenizer implements AutoCloseable {
       encFHatLast = enc.fHat().get(enc.fHat().size() - 1);
 
       List<Placeholder<TInt32>> idx = new ArrayList<>();
-      int[] pns = cfg.patchNums();
+      int[] pns = cfg.patchNums().toArray();
       for (int k = 0; k < pns.length; k++) {
         idx.add(tf.withName("tokenizer.idx" + k).placeholder(TInt32.class,
             Placeholder.shape(Shape.of(-1, (long) pns[k] * pns[k]))));
@@ -157,7 +157,7 @@ public final class Tokenizer implements AutoCloseable {
   /** Tokens of every scale: K arrays of n*pn*pn ids (row-major h*pn+w within each image). */
   public List<int[]> encodeToIndices(float[] imgs, int n) {
     checkImages(imgs, n);
-    int[] pns = cfg.patchNums();
+    int[] pns = cfg.patchNums().toArray();
     List<int[]> out = new ArrayList<>();
     for (int pn : pns) out.add(new int[n * pn * pn]);
     int per = imgFloats();
@@ -264,8 +264,8 @@ public final class Tokenizer implements AutoCloseable {
   /** Teacher-forcing input of VAR (official idxBl_to_var_input): (n, L - pn0^2, Cvae) row-major. */
   public float[] varInput(List<int[]> idx, int n) {
     checkIndices(idx, n);
-    int[] pns = cfg.patchNums();
-    int per = (cfg.L() - pns[0] * pns[0]) * cfg.zChannels();
+    int[] pns = cfg.patchNums().toArray();
+    int per = (cfg.patchNums().L() - pns[0] * pns[0]) * cfg.zChannels();
     float[] out = new float[n * per];
     for (int b0 = 0; b0 < n; b0 += chunk) {
       int m = Math.min(chunk, n - b0);
@@ -295,7 +295,7 @@ public final class Tokenizer implements AutoCloseable {
   /** all = true: K cumulative fHats; false: only the last (as a one-element list). */
   private List<float[]> fHatFromIndices(List<int[]> idx, int n, boolean all) {
     checkIndices(idx, n);
-    int K = cfg.K(), perF = latentFloats();
+    int K = cfg.patchNums().K(), perF = latentFloats();
     int outs = all ? K : 1;
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < outs; i++) out.add(new float[n * perF]);
@@ -321,7 +321,7 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   private List<TInt32> idxFeeds(List<int[]> idx, int b0, int m) {
-    int[] pns = cfg.patchNums();
+    int[] pns = cfg.patchNums().toArray();
     List<TInt32> feeds = new ArrayList<>();
     try {
       for (int k = 0; k < pns.length; k++) {
@@ -356,7 +356,7 @@ public final class Tokenizer implements AutoCloseable {
 
   private void checkIndices(List<int[]> idx, int n) {
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    int[] pns = cfg.patchNums();
+    int[] pns = cfg.patchNums().toArray();
     if (idx.size() != pns.length) {
       throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got " + idx.size());
     }

@@ -1,6 +1,7 @@
 package io.github.var4j.vae;
 
 import io.github.var4j.quant.QuantizerConfig;
+import io.github.var4j.scale.ScaleSchedule;
 import java.util.Arrays;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Arrays;
  * @param numResBlocks   ResnetBlocks per encoder level (the decoder has one more per level); official 2
  * @param zChannels      latent channels Cvae (official 32); encoder conv_out output, quant_conv/post_quant_conv width
  * @param vocabSize      codebook size V (official 4096)
- * @param patchNums      side of the token map of every scale, strictly increasing, last = latent side
+ * @param patchNums      the scale schedule; its last side is the latent side
  * @param beta           commitment weight of the VQ loss (0.25)
  * @param quantResi      Phi mixing ratio r (0.5)
  * @param shareQuantResi number of shared Phi convolutions (4)
@@ -30,7 +31,7 @@ public record VqVaeConfig(
     int numResBlocks,
     int zChannels,
     int vocabSize,
-    int[] patchNums,
+    ScaleSchedule patchNums,
     double beta,
     double quantResi,
     int shareQuantResi,
@@ -59,7 +60,6 @@ public record VqVaeConfig(
     if (numResBlocks <= 0) throw new IllegalArgumentException("numResBlocks must be positive, got " + numResBlocks);
     if (zChannels <= 0) throw new IllegalArgumentException("zChannels must be positive, got " + zChannels);
     if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
-    patchNums = patchNums.clone();
     if (imageSize <= 0) throw new IllegalArgumentException("imageSize must be positive, got " + imageSize);
     int down = 1 << (chMult.length - 1);
     if (imageSize % down != 0) {
@@ -67,8 +67,8 @@ public record VqVaeConfig(
           + down + " (2^(" + chMult.length + " levels - 1))");
     }
     // validates vocabSize, patchNums, beta, quantResi, shareQuantResi; then the last scale against the latent side
-    new QuantizerConfig(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi)
-        .checkLatentSide(imageSize / down);
+    new QuantizerConfig(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi);
+    patchNums.checkLatentSide(imageSize / down);
   }
 
   /**
@@ -77,12 +77,7 @@ public record VqVaeConfig(
    */
   public static VqVaeConfig official() {
     return new VqVaeConfig(3, 160, new int[] {1, 1, 2, 2, 4}, 2, 32, 4096,
-        new int[] {1, 2, 3, 4, 5, 6, 8, 10, 13, 16}, 0.25, 0.5, 4, 256);
-  }
-
-  /** The parity fixtures' tiny VQ-VAE: ch 32, chMult (1,2), 1 res block, Cvae 8, V 64, 8x8 RGB, patch numbers 1..4. */
-  public static VqVaeConfig tinyFixture() {
-    return new VqVaeConfig(3, 32, new int[] {1, 2}, 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8);
+        ScaleSchedule.px256(), 0.25, 0.5, 4, 256);
   }
 
   /**
@@ -103,7 +98,7 @@ public record VqVaeConfig(
    */
   public static VqVaeConfig fashionMnistDefault() {
     return new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512,
-        new int[] {1, 2, 3, 4, 5, 6, 8}, 0.25, 0.5, 4, 32);
+        ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8), 0.25, 0.5, 4, 32);
   }
 
   /** Number of encoder/decoder levels (resolutions). */
@@ -131,33 +126,16 @@ public record VqVaeConfig(
     return new QuantizerConfig(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi);
   }
 
-  /** Number of scales K. */
-  public int K() {
-    return patchNums.length;
-  }
-
-  /** Total number of tokens L = sum pn^2. */
-  public int L() {
-    int l = 0;
-    for (int pn : patchNums) l += pn * pn;
-    return l;
-  }
-
   @Override
   public int[] chMult() {
     return chMult.clone();
   }
 
   @Override
-  public int[] patchNums() {
-    return patchNums.clone();
-  }
-
-  @Override
   public boolean equals(Object o) {
     return o instanceof VqVaeConfig c && inChannels == c.inChannels && ch == c.ch && Arrays.equals(chMult, c.chMult)
         && numResBlocks == c.numResBlocks && zChannels == c.zChannels && vocabSize == c.vocabSize
-        && Arrays.equals(patchNums, c.patchNums) && Double.compare(beta, c.beta) == 0
+        && patchNums.equals(c.patchNums) && Double.compare(beta, c.beta) == 0
         && Double.compare(quantResi, c.quantResi) == 0 && shareQuantResi == c.shareQuantResi
         && imageSize == c.imageSize;
   }
@@ -165,14 +143,14 @@ public record VqVaeConfig(
   @Override
   public int hashCode() {
     return java.util.Objects.hash(inChannels, ch, Arrays.hashCode(chMult), numResBlocks, zChannels, vocabSize,
-        Arrays.hashCode(patchNums), beta, quantResi, shareQuantResi, imageSize);
+        patchNums, beta, quantResi, shareQuantResi, imageSize);
   }
 
   @Override
   public String toString() {
     return "VqVaeConfig[inChannels=" + inChannels + ", ch=" + ch + ", chMult=" + Arrays.toString(chMult)
         + ", numResBlocks=" + numResBlocks + ", zChannels=" + zChannels + ", vocabSize=" + vocabSize
-        + ", patchNums=" + Arrays.toString(patchNums) + ", beta=" + beta + ", quantResi=" + quantResi
+        + ", patchNums=" + patchNums + ", beta=" + beta + ", quantResi=" + quantResi
         + ", shareQuantResi=" + shareQuantResi + ", imageSize=" + imageSize + "]";
   }
 }

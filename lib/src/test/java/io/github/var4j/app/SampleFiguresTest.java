@@ -9,7 +9,6 @@ import io.github.var4j.sample.VarSampler;
 import io.github.var4j.sample.ZeroShot;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.TinyVar;
-import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Images;
 import io.github.var4j.viz.ValueRange;
 import java.awt.image.BufferedImage;
@@ -24,7 +23,7 @@ class SampleFiguresTest {
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
         Fixtures.stateDict("params/vae"));
   }
 

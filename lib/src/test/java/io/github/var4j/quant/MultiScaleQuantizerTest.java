@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ class MultiScaleQuantizerTest {
   @Test
   void autoregressiveChainReproducesEncodeAndVarInput() {
     QuantizerConfig cfg = quant10();
-    int K = cfg.K(), H = 16, C = 8, B = 2;
+    int K = cfg.patchNums().K(), H = 16, C = 8, B = 2;
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("quant10/f_BChw.npy"));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -43,14 +44,14 @@ class MultiScaleQuantizerTest {
       List<Operand<TFloat32>> chainFHat = new ArrayList<>(), nexts = new ArrayList<>();
       Operand<TFloat32> fHat = null;
       for (int si = 0; si < K; si++) {
-        int pn = cfg.pn(si);
+        int pn = cfg.patchNums().pn(si);
         Operand<TFloat32> h = tf.reshape(tf.gather(q.codebook(), enc.idxBL().get(si), tf.constant(0)),
             tf.constant(new int[] {-1, pn, pn, C}));
         MultiScaleQuantizer.Next nx = q.nextAutoregressiveInput(si, fHat, h);
         fHat = nx.fHat();
         chainFHat.add(fHat);
         if (si < K - 1) {
-          int p1 = cfg.pn(si + 1);
+          int p1 = cfg.patchNums().pn(si + 1);
           assertEquals(p1, nx.next().shape().get(1));
           nexts.add(tf.reshape(nx.next(), tf.constant(new int[] {-1, p1 * p1, C})));
         } else {
@@ -90,13 +91,13 @@ class MultiScaleQuantizerTest {
       try (Session s = Sessions.create(g)) {
         ps.load(s, Fixtures.stateDict("params/quant10"));
         List<Object> one = new Run(s).feed(fIn, f1, 1, H, H, C).fetchAll(enc.idxBL()).fetch(enc.fHat().get(9)).run();
-        for (int si = 0; si < cfg.K(); si++) {
+        for (int si = 0; si < cfg.patchNums().K(); si++) {
           int[] all = Fixtures.ints("quant10/idx_s" + si + ".npy");
-          int l = cfg.pn(si) * cfg.pn(si);
+          int l = cfg.patchNums().pn(si) * cfg.patchNums().pn(si);
           Fixtures.assertExact(java.util.Arrays.copyOfRange(all, l, 2 * l), (int[]) one.get(si), "B=1 idx_s" + si);
         }
         float[] last = Fixtures.nchwToNhwc(Fixtures.npy("quant10/fhat_last.npy"));
-        Fixtures.assertClose(java.util.Arrays.copyOfRange(last, n, 2 * n), (float[]) one.get(cfg.K()),
+        Fixtures.assertClose(java.util.Arrays.copyOfRange(last, n, 2 * n), (float[]) one.get(cfg.patchNums().K()),
             Fixtures.tol("quant10/fhat_last.npy"), "B=1 fhat_last");
       }
     }
@@ -105,7 +106,7 @@ class MultiScaleQuantizerTest {
   /** Equal distances pick the first code (torch.argmin); identity Phi (quantResi 0) has no parameters. */
   @Test
   void tiesPickTheFirstCodeAndIdentityPhi() {
-    QuantizerConfig cfg = new QuantizerConfig(5, 2, new int[] {2}, 0.25, 0.0, 4);
+    QuantizerConfig cfg = new QuantizerConfig(5, 2, ScaleSchedule.of(2), 0.25, 0.0, 4);
     float[] e = {5, 5, 1, 0, 0, 1, 1, 0, -1, 0}; // rows 1 and 3 are equal
     // pixels: (1,0) -> tie 1/3; (.5,.5) -> tie 1/2/3; (0,0) -> tie 1/2/3; (-1,0) -> 4 (unique, last)
     float[] f = {1, 0, .5f, .5f, 0, 0, -1, 0};
@@ -136,7 +137,7 @@ class MultiScaleQuantizerTest {
         4, List.of("q.quant_resi.qresi_ls.0", "q.quant_resi.qresi_ls.1", "q.quant_resi.qresi_ls.2",
             "q.quant_resi.qresi_ls.3"));
     for (int share : new int[] {0, 1, 2, 4}) {
-      QuantizerConfig cfg = new QuantizerConfig(16, 3, pn, 0.25, -0.3, share); // |r| is used, like the official code
+      QuantizerConfig cfg = new QuantizerConfig(16, 3, ScaleSchedule.of(pn), 0.25, -0.3, share); // |r| is used, like the official code
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
         ParamStore ps = new ParamStore(tf);

@@ -2,6 +2,7 @@ package io.github.var4j.quant;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -29,8 +30,8 @@ class PhiIndexTest {
       double[] ticks = Arrays.stream(e.group(3).split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
       assertArrayEquals(expected, PhiIndex.forScales(pn.length, 4), "phi index for " + Arrays.toString(pn));
       assertArrayEquals(ticks, PhiIndex.ticks(4), 0.0, "ticks (bit-exact)");
-      assertArrayEquals(expected, new QuantizerConfig(64, 8, pn, 0.25, 0.5, 4).phiIndex());
-      saw512 |= Arrays.equals(pn, QuantizerConfig.patchNums512());
+      assertArrayEquals(expected, new QuantizerConfig(64, 8, ScaleSchedule.of(pn), 0.25, 0.5, 4).phiIndex());
+      saw512 |= Arrays.equals(pn, ScaleSchedule.px512().toArray());
       n++;
     }
     assertEquals(4, n, "K=4, 10 (256 and 512 schedules), 14");

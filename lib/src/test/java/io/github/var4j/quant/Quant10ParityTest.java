@@ -28,7 +28,7 @@ class Quant10ParityTest {
   @Test
   void encodeVarInputAndFHatFromIdxMatchOfficial() {
     QuantizerConfig cfg = quant10();
-    int K = cfg.K();
+    int K = cfg.patchNums().K();
     Npy.Array fA = Fixtures.npy("quant10/f_BChw.npy");
     assertArrayEquals(new long[] {B, C, H, H}, fA.shape());
     float[] f = Fixtures.nchwToNhwc(fA);
@@ -42,7 +42,7 @@ class Quant10ParityTest {
       Placeholder<TFloat32> fIn = mapPlaceholder(tf, H, C);
       MultiScaleQuantizer.Encoded enc = q.encode(fIn);
       List<Operand<TInt32>> idxIn = new ArrayList<>();
-      for (int si = 0; si < K; si++) idxIn.add(idxPlaceholder(tf, cfg.pn(si)));
+      for (int si = 0; si < K; si++) idxIn.add(idxPlaceholder(tf, cfg.patchNums().pn(si)));
       Operand<TFloat32> varIn = q.varInput(idxIn);
       List<Operand<TFloat32>> fromIdx = q.fHatFromIdx(idxIn);
       assertEquals(List.of(-1L, 679L, 8L), List.of(varIn.shape().get(0), varIn.shape().get(1), varIn.shape().get(2)));
@@ -51,7 +51,7 @@ class Quant10ParityTest {
         ps.load(s, Fixtures.stateDict("params/quant10")); // strict; ema_vocab_hit_SV is an ignored buffer
         Run r = new Run(s).feed(fIn, f, B, H, H, C).fetchAll(enc.idxBL()).fetch(enc.fHat().get(4))
             .fetch(enc.fHat().get(K - 1)).fetch(varIn).fetch(fromIdx.get(4)).fetch(fromIdx.get(K - 1));
-        for (int si = 0; si < K; si++) r.feedInts(idxIn.get(si), storedIdx.get(si), B, (long) cfg.pn(si) * cfg.pn(si));
+        for (int si = 0; si < K; si++) r.feedInts(idxIn.get(si), storedIdx.get(si), B, (long) cfg.patchNums().pn(si) * cfg.patchNums().pn(si));
         List<Object> out = r.run();
         for (int si = 0; si < K; si++) {
           Fixtures.assertExact(storedIdx.get(si), (int[]) out.get(si), "quant10 idx_s" + si);
@@ -71,9 +71,9 @@ class Quant10ParityTest {
   void gtTokensAndLevelsAgreeWithConfig() {
     QuantizerConfig cfg = quant10();
     int[] lvl = Fixtures.ints("quant10/lvl_1L_real.npy");
-    assertEquals(cfg.L(), lvl.length);
-    for (int si = 0; si < cfg.K(); si++) {
-      for (int t = cfg.begin(si); t < cfg.end(si); t++) assertEquals(si, lvl[t], "lvl at token " + t);
+    assertEquals(cfg.patchNums().L(), lvl.length);
+    for (int si = 0; si < cfg.patchNums().K(); si++) {
+      for (int t = cfg.patchNums().begin(si); t < cfg.patchNums().end(si); t++) assertEquals(si, lvl[t], "lvl at token " + t);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.var4j.quant;
 
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +10,9 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -21,12 +22,12 @@ final class QuantTestSupport {
 
   /** The tiny VAE quantizer of the fixtures (params/vae, prefix "quantize."). */
   static QuantizerConfig tiny() {
-    return new QuantizerConfig(64, 8, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4);
+    return new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4);
   }
 
   /** The quant10 fixture quantizer (params/quant10, no prefix): real 10-scale schedule. */
   static QuantizerConfig quant10() {
-    return new QuantizerConfig(64, 8, QuantizerConfig.patchNums256(), 0.25, 0.5, 4);
+    return new QuantizerConfig(64, 8, ScaleSchedule.px256(), 0.25, 0.5, 4);
   }
 
   static Placeholder<TFloat32> mapPlaceholder(Ops tf, int side, int c) {

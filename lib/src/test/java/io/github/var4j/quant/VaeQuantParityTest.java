@@ -24,8 +24,8 @@ class VaeQuantParityTest {
   @Test
   void quantizeStoredFMatchesOfficial() {
     QuantizerConfig cfg = tiny();
-    int K = cfg.K();
-    cfg.checkLatentSide((int) Fixtures.shape("vae/f_BChw.npy")[2]);
+    int K = cfg.patchNums().K();
+    cfg.patchNums().checkLatentSide((int) Fixtures.shape("vae/f_BChw.npy")[2]);
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("vae/f_BChw.npy"));
     List<int[]> storedIdx = new ArrayList<>();
     for (int si = 0; si < K; si++) storedIdx.add(Fixtures.ints("vae/idx_s" + si + ".npy"));
@@ -37,7 +37,7 @@ class VaeQuantParityTest {
       Placeholder<TFloat32> fIn = mapPlaceholder(tf, H, C);
       MultiScaleQuantizer.Encoded enc = q.encode(fIn);
       List<Operand<TInt32>> idxIn = new ArrayList<>();
-      for (int si = 0; si < K; si++) idxIn.add(idxPlaceholder(tf, cfg.pn(si)));
+      for (int si = 0; si < K; si++) idxIn.add(idxPlaceholder(tf, cfg.patchNums().pn(si)));
       Operand<TFloat32> varIn = q.varInput(idxIn);
       List<Operand<TFloat32>> fromIdx = q.fHatFromIdx(idxIn);
       Operand<TInt32> gt = tf.concat(enc.idxBL(), tf.constant(1));
@@ -46,7 +46,7 @@ class VaeQuantParityTest {
         ps.loadSubset(s, Fixtures.stateDict("params/vae"), p -> true);
         Run r = new Run(s).feed(fIn, f, B, H, H, C).fetchAll(enc.idxBL()).fetchAll(enc.fHat()).fetch(varIn)
             .fetchAll(fromIdx).fetch(gt);
-        for (int si = 0; si < K; si++) r.feedInts(idxIn.get(si), storedIdx.get(si), B, (long) cfg.pn(si) * cfg.pn(si));
+        for (int si = 0; si < K; si++) r.feedInts(idxIn.get(si), storedIdx.get(si), B, (long) cfg.patchNums().pn(si) * cfg.patchNums().pn(si));
         List<Object> out = r.run();
         double maxF = 0, maxI = 0;
         for (int si = 0; si < K; si++) {

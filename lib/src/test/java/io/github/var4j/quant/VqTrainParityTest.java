@@ -55,7 +55,7 @@ class VqTrainParityTest {
         ps.loadSubset(s, Fixtures.stateDict("params/vae"), p -> true);
         Run run = new Run(s).feed(fIn, f, B, H, H, C).fetch(t.vqLoss()).fetch(t.fHatST());
         for (Output<?> gr : grads) run.fetch(gr);
-        run.fetchAll(t.idxBL()).fetch(enc.fHat().get(cfg.K() - 1));
+        run.fetchAll(t.idxBL()).fetch(enc.fHat().get(cfg.patchNums().K() - 1));
         List<Object> out = run.run();
 
         double dl = Fixtures.assertMatches("vq_train/vq_loss.npy", (float[]) out.get(0));
@@ -70,10 +70,10 @@ class VqTrainParityTest {
         }
         // the training forward picks the same tokens as encode, and f_hat_st is numerically f_hat_last
         int base = 3 + params.size();
-        for (int si = 0; si < cfg.K(); si++) {
+        for (int si = 0; si < cfg.patchNums().K(); si++) {
           Fixtures.assertExact(Fixtures.ints("vae/idx_s" + si + ".npy"), (int[]) out.get(base + si), "train idx_s" + si);
         }
-        Fixtures.assertClose((float[]) out.get(base + cfg.K()), fHatST, 1e-6, 0, "f_hat_st vs encode f_hat_last");
+        Fixtures.assertClose((float[]) out.get(base + cfg.patchNums().K()), fHatST, 1e-6, 0, "f_hat_st vs encode f_hat_last");
         System.out.printf("vq_train: |dloss| %.3e (loss %s); max|diff| f_hat_st %.3e grad_f %.3e param grads %.3e%n",
             dl, ((float[]) out.get(0))[0], dst, dgf, dgp);
       }

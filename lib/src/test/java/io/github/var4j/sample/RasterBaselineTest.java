@@ -10,7 +10,6 @@ import io.github.var4j.transformer.TinyVar;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.VqVae;
-import io.github.var4j.vae.VqVaeConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -30,7 +29,7 @@ class RasterBaselineTest {
   @Test
   void generatesPnSquaredTokensOneAtATimeDeterministically() {
     SampleOptions o = new SampleOptions(1.5, 8, 0.9, false, 0, false);
-    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
         Fixtures.stateDict("params/vae"), B, o)) {
       assertEquals(STEPS, r.steps());
       float[] a = r.sample(new int[] {3, 10}, 11), b = r.sample(new int[] {3, 10}, 11), c = r.sample(new int[] {3, 10}, 12);
@@ -53,7 +52,7 @@ class RasterBaselineTest {
   void cachedStepsEqualFullCausalRecomputation() {
     int[] labels = {3, 7};
     int[] cached;
-    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
         Fixtures.stateDict("params/vae"), B, SampleOptions.greedy(1.5))) {
       cached = r.sampleTokens(labels, 0);
     }
@@ -64,18 +63,18 @@ class RasterBaselineTest {
 
   private static int[] greedyWithoutCache(int[] labels, double cfg) {
     VarConfig vc = TinyVar.config();
-    int C = vc.embedDim(), V = vc.vocabSize(), cv = vc.cvae(), K = vc.K();
+    int C = vc.embedDim(), V = vc.vocabSize(), cv = vc.cvae(), K = vc.patchNums().K();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore varPs = new ParamStore(tf, "var."), vaePs = new ParamStore(tf, "vae.");
       VarModel m = new VarModel(varPs, vc);
-      VqVae vae = new VqVae(vaePs, VqVaeConfig.tinyFixture());
+      VqVae vae = new VqVae(vaePs, TinyVar.vqVaeConfig());
       KvCachedVar kv = new KvCachedVar(m);
       Placeholder<TInt32> tok = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(B, STEPS)));
       int[] l2 = {labels[0], labels[1], 10, 10};
       Operand<TFloat32> cond = m.classEmbedding(tf.constant(l2));
       Operand<TFloat32> lvlPos = m.lvlPos1LC();
-      Operand<TFloat32> pos = tf.slice(lvlPos, tf.constant(new int[] {0, vc.beginEnds()[K - 1][0], 0}),
+      Operand<TFloat32> pos = tf.slice(lvlPos, tf.constant(new int[] {0, vc.patchNums().begin(K - 1), 0}),
           tf.constant(new int[] {1, STEPS, C})); // (1, 16, C)
       Operand<TFloat32> sos = tf.math.add(tf.expandDims(cond, tf.constant(1)), varPs.get("pos_start")); // (4, 1, C)
       // inputs 1..15 embed tokens 0..14

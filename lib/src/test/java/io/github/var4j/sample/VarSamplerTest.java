@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.TinyVar;
 import io.github.var4j.transformer.VarConfig;
@@ -35,7 +36,7 @@ class VarSamplerTest {
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
         Fixtures.stateDict("params/vae"));
   }
 
@@ -124,7 +125,7 @@ class VarSamplerTest {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(B, cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
+      var x = tf.constant(Shape.of(B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
       VarModel.Forward f = m.forward(tf.constant(labels), x, false, false);
       ps.load(s, TinyVar.params());
       try (Result r = s.runner().fetch(f.logitsBLV()).run()) {
@@ -214,16 +215,16 @@ class VarSamplerTest {
     assertEquals("perClass must be positive, got 0", assertThrows(IllegalArgumentException.class,
         () -> sampler.sampleClasses(0, SampleOptions.defaults())).getMessage());
     assertEquals("tokenizer and VAR disagree: vocabSize 512 vs 4096", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.checkAgree(VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256),
+        () -> VarSampler.checkAgree(VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256()),
             VqVaeConfig.fashionMnistDefault())).getMessage());
     assertEquals("tokenizer and VAR disagree: Cvae 16 vs 32", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.checkAgree(VarConfig.ofDepth(2, 512, 32, 10, new int[] {1, 2, 3, 4, 5, 6, 8}),
+        () -> VarSampler.checkAgree(VarConfig.ofDepth(2, 512, 32, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8)),
             VqVaeConfig.fashionMnistDefault())).getMessage());
     assertEquals("tokenizer and VAR disagree: patchNums [1, 2, 3, 4, 5, 6, 8] vs [1, 2, 4, 8]",
         assertThrows(IllegalArgumentException.class, () -> VarSampler.checkAgree(
-            VarConfig.ofDepth(2, 512, 16, 10, new int[] {1, 2, 4, 8}), VqVaeConfig.fashionMnistDefault())).getMessage());
+            VarConfig.ofDepth(2, 512, 16, 10, ScaleSchedule.of(1, 2, 4, 8)), VqVaeConfig.fashionMnistDefault())).getMessage());
     assertEquals("tokenizer and VAR disagree: vocabSize 64 vs 512", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.load(TinyVar.config().withVocabSize(512), TinyVar.params(), VqVaeConfig.tinyFixture(),
+        () -> VarSampler.load(TinyVar.config().withVocabSize(512), TinyVar.params(), TinyVar.vqVaeConfig(),
             Fixtures.stateDict("params/vae"))).getMessage());
     assertEquals("chunk size must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> sampler.setChunkSize(0)).getMessage());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.TinyVar;
-import io.github.var4j.vae.VqVaeConfig;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,7 @@ class ZeroShotTest {
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
         Fixtures.stateDict("params/vae"));
     gt = sampler.encodeToIndices(Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy")), 2);
   }

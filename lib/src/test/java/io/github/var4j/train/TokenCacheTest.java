@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -22,7 +23,7 @@ class TokenCacheTest {
 
   /** Grey 16x16 tokenizer, 8x8 latent, V 32, Cvae 8, patchNums 1,2,4,8 (L = 85). */
   static VqVaeConfig tinyVae() {
-    return new VqVaeConfig(1, 32, new int[] {1, 1}, 1, 8, 32, new int[] {1, 2, 4, 8}, 0.25, 0.5, 4, 16);
+    return new VqVaeConfig(1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
   }
 
   @Test
@@ -156,7 +157,7 @@ class TokenCacheTest {
 
   @Test
   void tokenMapsThatDoNotFitTheModelAreRejected() {
-    VarConfig model = VarConfig.ofDepth(1, 64, 8, 10, new int[] {1, 2, 3, 4});
+    VarConfig model = VarConfig.ofDepth(1, 64, 8, 10, ScaleSchedule.of(1, 2, 3, 4));
     var e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, new int[] {1, 2, 4}, 64).checkCompatible(model));
     assertEquals("token maps have patchNums [1, 2, 4] but the model expects [1, 2, 3, 4]", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, new int[] {1, 2, 3, 4}, 512).checkCompatible(model));

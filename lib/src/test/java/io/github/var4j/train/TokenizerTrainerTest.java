@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,7 +20,7 @@ class TokenizerTrainerTest {
 
   /** A tiny grey 16x16 tokenizer: 2 levels (2x down to 8x8), patchNums 1,2,4,8. */
   static VqVaeConfig tiny() {
-    return new VqVaeConfig(1, 32, new int[] {1, 1}, 1, 8, 32, new int[] {1, 2, 4, 8}, 0.25, 0.5, 4, 16);
+    return new VqVaeConfig(1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
   }
 
   static TokenizerTrainConfig cfg(long steps, long ckptEvery) {

@@ -24,7 +24,7 @@ class VarLossTest {
   @Test
   void valueAndGradientMatchClosedFormWithSmoothingAndWeights() {
     VarConfig cfg = TinyVar.config();
-    int b = 2, l = cfg.L(), v = cfg.vocabSize();
+    int b = 2, l = cfg.patchNums().L(), v = cfg.vocabSize();
     float[] logits = Fixtures.floats("var/logits_BLV.npy");
     int[] gt = TinyVar.targets();
     float[] w = new float[l];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class VarTrainerTest {
   }
 
   static VarConfig model(VarTrainConfig c) {
-    return c.modelConfig(V, CVAE, CLASSES, PNS);
+    return c.modelConfig(V, CVAE, CLASSES, ScaleSchedule.of(PNS));
   }
 
   @Test
@@ -185,7 +186,7 @@ class VarTrainerTest {
 
   @Test
   void varConfigPropertiesRoundTripAndWrongKindIsAnError() throws Exception {
-    VarConfig odd = VarConfig.ofDepth(3, 100, 5, 7, new int[] {1, 3, 5}).withSharedAdaLN(true).withInitStd(0.02)
+    VarConfig odd = VarConfig.ofDepth(3, 100, 5, 7, ScaleSchedule.of(1, 3, 5)).withSharedAdaLN(true).withInitStd(0.02)
         .withCondDropRate(0.25).withMlpRatio(2.5);
     assertEquals(odd, VarTrainer.fromProperties(VarTrainer.toProperties(odd), "test"));
     Path dir = tmp.resolve("m");
@@ -209,14 +210,14 @@ class VarTrainerTest {
   @Test
   void trainConfigDefaultsAndModelConfig() {
     VarTrainConfig d = VarTrainConfig.fashionMnistDefault();
-    VarConfig m = d.modelConfig(512, 16, 10, new int[] {1, 2, 3, 4, 5, 6, 8});
+    VarConfig m = d.modelConfig(512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8));
     assertEquals(4, m.depth());
     assertEquals(d.resolvedWidth(), m.embedDim());
     assertEquals(d.resolvedHeads(), m.numHeads());
     assertEquals(0.1, m.condDropRate());
-    assertEquals(155, m.L());
-    VarConfig official = d.withWidth(0, 0).modelConfig(512, 16, 10, new int[] {1, 2, 3, 4, 5, 6, 8});
-    assertEquals(VarConfig.ofDepth(4, 512, 16, 10, new int[] {1, 2, 3, 4, 5, 6, 8}), official);
+    assertEquals(155, m.patchNums().L());
+    VarConfig official = d.withWidth(0, 0).modelConfig(512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8));
+    assertEquals(VarConfig.ofDepth(4, 512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8)), official);
     assertEquals(256, official.embedDim());
     assertEquals(4, official.numHeads());
     LrSchedule s = d.schedule();

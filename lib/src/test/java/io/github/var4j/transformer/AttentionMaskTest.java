@@ -3,6 +3,7 @@ package io.github.var4j.transformer;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -14,11 +15,11 @@ class AttentionMaskTest {
 
   @Test
   void biasEqualsOfficialBufferExactly() {
-    int[] pn = TinyVar.config().patchNums();
+    ScaleSchedule pn = TinyVar.config().patchNums();
     float[] bias = AttentionMask.biasValues(pn);
     Fixtures.assertMatches("var/attn_bias_for_masking.npy", bias);
     assertArrayEquals(Fixtures.floats("params/var/attn_bias_for_masking.npy"), bias, "state-dict buffer");
-    Fixtures.assertExact(Fixtures.ints("var/lvl_1L.npy"), TinyVar.config().lvl(), "lvl_1L");
+    Fixtures.assertExact(Fixtures.ints("var/lvl_1L.npy"), TinyVar.config().patchNums().levels(), "lvl_1L");
     try (Graph g = new Graph(); Session s = new Session(g)) {
       var c = AttentionMask.bias(Ops.create(g), pn);
       assertArrayEquals(new long[] {1, 1, 30, 30}, c.shape().asArray());
@@ -30,13 +31,13 @@ class AttentionMaskTest {
 
   @Test
   void booleanMaskIsBlockCausal() {
-    boolean[][] a = AttentionMask.allowed(new int[] {1, 2, 3});
+    boolean[][] a = AttentionMask.allowed(ScaleSchedule.of(1, 2, 3));
     assertEquals(14, a.length);
     // token 0 (scale 0) sees only itself; tokens of scale 1 (1..4) see 0..4; scale 2 (5..13) sees all
     for (int k = 0; k < 14; k++) assertEquals(k == 0, a[0][k]);
     for (int q = 1; q < 5; q++) for (int k = 0; k < 14; k++) assertEquals(k < 5, a[q][k]);
     for (int q = 5; q < 14; q++) for (int k = 0; k < 14; k++) assertTrue(a[q][k]);
-    float[] b = AttentionMask.biasValues(new int[] {1, 2, 3});
+    float[] b = AttentionMask.biasValues(ScaleSchedule.of(1, 2, 3));
     for (int q = 0; q < 14; q++) {
       for (int k = 0; k < 14; k++) assertEquals(a[q][k] ? 0f : Float.NEGATIVE_INFINITY, b[q * 14 + k]);
     }

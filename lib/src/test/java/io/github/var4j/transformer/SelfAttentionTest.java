@@ -6,6 +6,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class SelfAttentionTest {
   @Test
   void kvCachedScaleByScaleAttentionEqualsMaskedFullAttention() {
     VarConfig cfg = TinyVar.config();
-    int l = cfg.L(), c = cfg.embedDim();
+    int l = cfg.patchNums().L(), c = cfg.embedDim();
     float[] x = random(2 * l * c, 5, 1.0);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
@@ -46,8 +47,9 @@ class SelfAttentionTest {
       Operand<TFloat32> full = attn.apply(xc, AttentionMask.bias(tf, cfg.patchNums()));
       List<Operand<TFloat32>> parts = new ArrayList<>();
       Operand<TFloat32> k = null, v = null;
-      for (int[] be : cfg.beginEnds()) {
-        Operand<TFloat32> xs = tf.slice(xc, tf.constant(new int[] {0, be[0], 0}), tf.constant(new int[] {2, be[1] - be[0], c}));
+      for (int si = 0; si < cfg.patchNums().K(); si++) {
+        int b0 = cfg.patchNums().begin(si), n = cfg.patchNums().tokens(si);
+        Operand<TFloat32> xs = tf.slice(xc, tf.constant(new int[] {0, b0, 0}), tf.constant(new int[] {2, n, c}));
         SelfAttention.Result r = attn.attend(xs, null, k, v);
         parts.add(r.out());
         k = r.kBHLc();
@@ -67,7 +69,7 @@ class SelfAttentionTest {
   @Test
   void matchesHostReferenceWithAndWithoutL2Norm() {
     for (boolean l2 : new boolean[] {true, false}) {
-      VarConfig cfg = VarConfig.ofDepth(2, 16, 4, 3, new int[] {1, 2}).withEmbedDim(8).withNumHeads(2).withAttnL2Norm(l2);
+      VarConfig cfg = VarConfig.ofDepth(2, 16, 4, 3, ScaleSchedule.of(1, 2)).withEmbedDim(8).withNumHeads(2).withAttnL2Norm(l2);
       int b = 2, l = 5, c = 8, h = 2, hd = 4;
       float[] x = random(b * l * c, 11, 1.0);
       float[] wqkv = random(3 * c * c, 12, 0.5), qb = random(c, 13, 0.3), vb = random(c, 14, 0.3);

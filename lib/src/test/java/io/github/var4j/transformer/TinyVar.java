@@ -2,6 +2,7 @@ package io.github.var4j.transformer;
 
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 
 /** The tiny VAR of the parity fixtures (manifest tiny_config) and its inputs. */
@@ -12,7 +13,13 @@ public final class TinyVar {
 
   /** depth 2, C 64, 2 heads, V 64, Cvae 8, 10 classes, patch_nums (1,2,3,4), l2-norm attention. */
   public static VarConfig config() {
-    return VarConfig.ofDepth(2, 64, 8, 10, new int[] {1, 2, 3, 4}).withEmbedDim(64).withNumHeads(2);
+    return VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(1, 2, 3, 4)).withEmbedDim(64).withNumHeads(2);
+  }
+
+  /** The tiny VQ-VAE of the parity fixtures: ch 32, chMult (1,2), 1 res block, Cvae 8, V 64, 8x8 RGB. */
+  public static io.github.var4j.vae.VqVaeConfig vqVaeConfig() {
+    return new io.github.var4j.vae.VqVaeConfig(3, 32, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25,
+        0.5, 4, 8);
   }
 
   /** The shared-AdaLN variant of {@link #config()}. */

@@ -2,6 +2,7 @@ package io.github.var4j.transformer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ class VarConfigTest {
 
   @Test
   void oneKnobRuleAndDerivedQuantities() {
-    VarConfig c = VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256);
+    VarConfig c = VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256());
     assertEquals(1024, c.embedDim());
     assertEquals(16, c.numHeads());
     assertEquals(64, c.headDim());
@@ -24,28 +25,29 @@ class VarConfigTest {
     assertEquals(1e-5, c.initAdaLNGamma());
     assertEquals(0.02, c.initHead());
     assertEquals(Math.sqrt(1.0 / 3072), c.resolvedInitStd());
-    assertEquals(10, c.K());
-    assertEquals(680, c.L());
-    assertEquals(1, c.firstL());
-    assertEquals(256, c.lastL());
-    int[][] be = c.beginEnds();
-    assertArrayEquals(new int[] {0, 1}, be[0]);
-    assertArrayEquals(new int[] {424, 680}, be[9]);
-    int[] lvl = c.lvl();
+    assertEquals(10, c.patchNums().K());
+    assertEquals(680, c.patchNums().L());
+    assertEquals(1, c.patchNums().firstL());
+    assertEquals(256, c.patchNums().lastL());
+    assertEquals(0, c.patchNums().begin(0));
+    assertEquals(1, c.patchNums().end(0));
+    assertEquals(424, c.patchNums().begin(9));
+    assertEquals(680, c.patchNums().end(9));
+    int[] lvl = c.patchNums().levels();
     assertEquals(680, lvl.length);
     assertEquals(9, lvl[679]);
     assertEquals(8, lvl[423]);
     assertEquals(Fixtures.floats("quant10/lvl_1L_real.npy").length, lvl.length);
     Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"), lvl, "lvl_1L (real schedule)");
-    assertEquals(2240, c.withPatchNums(VarConfig.PATCH_NUMS_512).L());
+    assertEquals(2240, c.withPatchNums(ScaleSchedule.px512()).patchNums().L());
   }
 
   @Test
   void paramCountsOfTheModelZoo() {
-    assertEquals(310_283_520L, VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
-    assertEquals(600_917_136L, VarConfig.ofDepth(20, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
-    assertEquals(1_033_399_360L, VarConfig.ofDepth(24, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
-    assertEquals(2_010_020_356L, VarConfig.ofDepth(30, 4096, 32, 1000, VarConfig.PATCH_NUMS_256).numParams());
+    assertEquals(310_283_520L, VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(600_917_136L, VarConfig.ofDepth(20, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(1_033_399_360L, VarConfig.ofDepth(24, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(2_010_020_356L, VarConfig.ofDepth(30, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
   }
 
   @Test
@@ -53,12 +55,12 @@ class VarConfigTest {
   void tinyConfigMatchesManifestDerivedValues() {
     VarConfig c = TinyVar.config();
     Object m = MiniJson.parse(Fixtures.manifest());
-    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "L")).intValue(), c.L());
-    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "first_l")).intValue(), c.firstL());
+    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "L")).intValue(), c.patchNums().L());
+    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "first_l")).intValue(), c.patchNums().firstL());
     List<Object> be = (List<Object>) MiniJson.at(m, "tiny_derived", "begin_ends");
-    for (int k = 0; k < c.K(); k++) {
+    for (int k = 0; k < c.patchNums().K(); k++) {
       List<Object> pair = (List<Object>) be.get(k);
-      assertArrayEquals(new int[] {((Double) pair.get(0)).intValue(), ((Double) pair.get(1)).intValue()}, c.beginEnds()[k]);
+      assertArrayEquals(new int[] {((Double) pair.get(0)).intValue(), ((Double) pair.get(1)).intValue()}, new int[] {c.patchNums().begin(k), c.patchNums().end(k)});
     }
     List<Object> dpr = (List<Object>) MiniJson.at(m, "tiny_derived", "drop_path_rates");
     double[] rates = c.dropPathRates();
@@ -69,12 +71,12 @@ class VarConfigTest {
 
   @Test
   void dropPathRatesFollowFloat32Linspace() {
-    VarConfig c = VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256);
+    VarConfig c = VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256());
     double[] r = c.dropPathRates();
     assertEquals(0.0, r[0]);
     assertEquals((float) (0.1 * 16 / 24), (float) r[15]);
     for (int i = 1; i < 16; i++) assertTrue(r[i] > r[i - 1]);
-    assertArrayEquals(new double[] {0.0}, VarConfig.ofDepth(1, 8, 4, 2, new int[] {1, 2}).dropPathRates());
+    assertArrayEquals(new double[] {0.0}, VarConfig.ofDepth(1, 8, 4, 2, ScaleSchedule.of(1, 2)).dropPathRates());
   }
 
   @Test
@@ -90,13 +92,13 @@ class VarConfigTest {
     assertEquals("embedDim must be divisible by numHeads, got embedDim=64, numHeads=3",
         assertThrows(IllegalArgumentException.class, () -> t.withNumHeads(3)).getMessage());
     assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
-        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(new int[] {1, 3, 2})).getMessage());
-    assertEquals("patchNums must be positive, got [0, 1]",
-        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(new int[] {0, 1})).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(1, 3, 2))).getMessage());
+    assertEquals("patchNums must start at >= 1, got [0, 1]",
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(0, 1))).getMessage());
     assertEquals("patchNums must not be empty",
-        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(new int[0])).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of())).getMessage());
     assertEquals("depth must be positive, got 0",
-        assertThrows(IllegalArgumentException.class, () -> VarConfig.ofDepth(0, 64, 8, 10, new int[] {1, 2})).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> VarConfig.ofDepth(0, 64, 8, 10, ScaleSchedule.of(1, 2))).getMessage());
     assertEquals("vocabSize must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> t.withVocabSize(0)).getMessage());
     assertEquals("numClasses must be positive, got -1",
@@ -118,12 +120,12 @@ class VarConfigTest {
   @Test
   void valueSemanticsAndDefensiveCopies() {
     int[] pn = {1, 2, 3, 4};
-    VarConfig a = VarConfig.ofDepth(2, 64, 8, 10, pn).withEmbedDim(64);
-    pn[0] = 9; // the config keeps its own copy
+    VarConfig a = VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(pn)).withEmbedDim(64);
+    pn[0] = 9; // the schedule keeps its own copy
     assertEquals(TinyVar.config(), a);
     assertEquals(TinyVar.config().hashCode(), a.hashCode());
-    a.patchNums()[1] = 7;
-    assertArrayEquals(new int[] {1, 2, 3, 4}, a.patchNums());
+    a.patchNums().toArray()[1] = 7;
+    assertArrayEquals(new int[] {1, 2, 3, 4}, a.patchNums().toArray());
     assertNotEquals(a, a.withSharedAdaLN(true));
     assertTrue(a.toString().contains("patchNums=[1, 2, 3, 4]"));
   }

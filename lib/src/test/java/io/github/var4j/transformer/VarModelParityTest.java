@@ -24,7 +24,7 @@ import org.tensorflow.types.TInt32;
 class VarModelParityTest {
 
   private static Operand<TFloat32> xConst(Ops tf, VarConfig cfg) {
-    return tf.constant(Shape.of(TinyVar.B, cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
+    return tf.constant(Shape.of(TinyVar.B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ class VarModelStructureTest {
       expected.add(name + " " + Arrays.toString(shape));
     }
     assertEquals(202, expected.size());
-    VarConfig cfg = VarConfig.ofDepth(16, 4096, 32, 1000, VarConfig.PATCH_NUMS_256);
+    VarConfig cfg = VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
@@ -117,7 +118,7 @@ class VarModelStructureTest {
   @Test
   void officialInitialisation() {
     // C = 256 so that every tensor has enough values for 6% std checks
-    VarConfig cfg = VarConfig.ofDepth(4, 512, 16, 10, new int[] {1, 2, 3, 4}).withEmbedDim(256);
+    VarConfig cfg = VarConfig.ofDepth(4, 512, 16, 10, ScaleSchedule.of(1, 2, 3, 4)).withEmbedDim(256);
     double std = Math.sqrt(1.0 / 768), c = 256;
     StateDict sd, again;
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {

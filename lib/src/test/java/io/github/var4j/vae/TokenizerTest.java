@@ -9,6 +9,7 @@ import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.transformer.TinyVar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tokenizer end to end on the official tiny VQ-VAE fixtures (params/vae, vae/). */
 class TokenizerTest {
-  static final VqVaeConfig CFG = VqVaeConfig.tinyFixture();
+  static final VqVaeConfig CFG = TinyVar.vqVaeConfig();
   static final int B = 2;
   static Tokenizer tok;
   static float[] img;
@@ -53,8 +54,8 @@ class TokenizerTest {
     for (int k = 0; k < 4; k++) Fixtures.assertExact(storedIdx.get(k), idx.get(k), "idx_s" + k);
     // gt_BL = cat over scales per image
     int[] gt = Fixtures.ints("vae/gt_BL.npy");
-    int[] cat = new int[B * CFG.L()];
-    int[] pns = CFG.patchNums();
+    int[] cat = new int[B * CFG.patchNums().L()];
+    int[] pns = CFG.patchNums().toArray();
     for (int b = 0, o = 0; b < B; b++) {
       for (int k = 0; k < 4; k++) {
         int t = pns[k] * pns[k];
@@ -120,7 +121,7 @@ class TokenizerTest {
     try (Tokenizer small = Tokenizer.load(CFG, Fixtures.stateDict("params/vae"), 2)) {
       assertEquals(2, small.chunkSize());
       List<int[]> idx3 = small.encodeToIndices(three, 3);
-      int[] pns = CFG.patchNums();
+      int[] pns = CFG.patchNums().toArray();
       for (int k = 0; k < 4; k++) {
         int t = pns[k] * pns[k];
         int[] want = new int[3 * t];
@@ -197,7 +198,7 @@ class TokenizerTest {
     for (int i = 0; i < imgs.length; i++) imgs[i] = (float) Math.sin(i * 0.013) * 0.9f;
     try (Tokenizer t = Tokenizer.initialized(fm, 7)) {
       List<int[]> idx = t.encodeToIndices(imgs, n);
-      int[] pns = fm.patchNums();
+      int[] pns = fm.patchNums().toArray();
       assertEquals(7, idx.size());
       for (int k = 0; k < 7; k++) {
         assertEquals(n * pns[k] * pns[k], idx.get(k).length);
@@ -212,7 +213,7 @@ class TokenizerTest {
       // the full-scale decode equals the reconstruction of the same images
       Fixtures.assertClose(t.reconstruct(imgs, n), upTo.get(6), Fixtures.tol("vae/recon_B3HW.npy"),
           "decodeUpToEachScale[K-1] vs reconstruct");
-      assertEquals(n * (fm.L() - 1) * 16, t.varInput(idx, n).length);
+      assertEquals(n * (fm.patchNums().L() - 1) * 16, t.varInput(idx, n).length);
       assertEquals(512 * 16, t.codebook().length);
     }
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.TinyVar;
 import org.junit.jupiter.api.Test;
 
 class VqVaeConfigTest {
@@ -15,8 +17,8 @@ class VqVaeConfigTest {
     VqVaeConfig c = VqVaeConfig.official();
     assertEquals(16, c.downsample());
     assertEquals(16, c.latentSide());
-    assertEquals(10, c.K());
-    assertEquals(680, c.L());
+    assertEquals(10, c.patchNums().K());
+    assertEquals(680, c.patchNums().L());
     assertEquals(5, c.numLevels());
     assertEquals(640, c.levelChannels(4));
     assertEquals(3, c.inChannels());
@@ -26,10 +28,10 @@ class VqVaeConfigTest {
 
   @Test
   void tinyFixturePresetMatchesTheManifest() {
-    VqVaeConfig c = VqVaeConfig.tinyFixture();
+    VqVaeConfig c = TinyVar.vqVaeConfig();
     assertEquals(2, c.downsample());   // manifest tiny_derived.vae_downsample
     assertEquals(4, c.latentSide());
-    assertEquals(30, c.L());           // tiny_derived.L
+    assertEquals(30, c.patchNums().L());           // tiny_derived.L
     assertArrayEquals(new int[] {1, 2}, c.chMult());
     assertEquals(8, c.imageSize());    // tiny_derived.image_size
   }
@@ -41,14 +43,14 @@ class VqVaeConfigTest {
     assertEquals(32, c.imageSize());
     assertEquals(4, c.downsample());
     assertEquals(8, c.latentSide());
-    assertEquals(7, c.K());
-    assertEquals(1 + 4 + 9 + 16 + 25 + 36 + 64, c.L());
+    assertEquals(7, c.patchNums().K());
+    assertEquals(1 + 4 + 9 + 16 + 25 + 36 + 64, c.patchNums().L());
   }
 
   @Test
   void channelCountMustBeAMultipleOf32() {
     var e = assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 48, new int[] {1, 2}, 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8));
+        new VqVaeConfig(3, 48, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8));
     assertEquals("ch = 48 is not a multiple of 32: every VAE channel count (ch * chMult[i]) feeds a GroupNorm with 32"
         + " groups", e.getMessage());
   }
@@ -56,7 +58,7 @@ class VqVaeConfigTest {
   @Test
   void imageSizeMustBeDivisibleByTheDownsampling() {
     var e = assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512, new int[] {1, 2, 3, 4, 5, 6, 8}, 0.25, 0.5, 4, 30));
+        new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8), 0.25, 0.5, 4, 30));
     assertEquals("imageSize 30 is not divisible by the VAE's downsampling factor 4 (2^(3 levels - 1))", e.getMessage());
   }
 
@@ -64,31 +66,31 @@ class VqVaeConfigTest {
   void patchNumsMustEndAtTheLatentSide() {
     // 32 px / 4 = 8x8 latent, but the schedule ends at 4
     var e = assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 32));
+        new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 32));
     assertEquals("patchNums must end at the VAE latent size 8, got [1, 2, 3, 4]", e.getMessage());
   }
 
   @Test
   void otherArgumentsAreChecked() {
     assertEquals("inChannels must be 1 (grey) or 3 (RGB), got 2", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(2, 32, new int[] {1, 2}, 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8)).getMessage());
+        new VqVaeConfig(2, 32, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
     assertEquals("chMult entries must be positive, got [1, 0]", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 32, new int[] {1, 0}, 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8)).getMessage());
+        new VqVaeConfig(3, 32, new int[] {1, 0}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
     assertEquals("numResBlocks must be positive, got 0", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 32, new int[] {1, 2}, 0, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8)).getMessage());
+        new VqVaeConfig(3, 32, new int[] {1, 2}, 0, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
     assertEquals("chMult must not be empty", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 32, new int[0], 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8)).getMessage());
+        new VqVaeConfig(3, 32, new int[0], 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
   }
 
   @Test
   void arraysAreCopiedAndEqualityIsByValue() {
     int[] mult = {1, 2};
-    VqVaeConfig c = new VqVaeConfig(3, 32, mult, 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8);
+    VqVaeConfig c = new VqVaeConfig(3, 32, mult, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
     mult[1] = 4;
     c.chMult()[0] = 7;
     assertArrayEquals(new int[] {1, 2}, c.chMult());
-    assertEquals(VqVaeConfig.tinyFixture(), c);
-    assertEquals(VqVaeConfig.tinyFixture().hashCode(), c.hashCode());
+    assertEquals(TinyVar.vqVaeConfig(), c);
+    assertEquals(TinyVar.vqVaeConfig().hashCode(), c.hashCode());
     assertNotEquals(VqVaeConfig.official(), c);
     assertTrue(c.toString().contains("chMult=[1, 2]"), c.toString());
   }

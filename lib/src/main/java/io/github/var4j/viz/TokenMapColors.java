@@ -4,9 +4,9 @@ import java.awt.Color;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealVector;
+import org.hipparchus.linear.Array2DRowRealMatrix;
+import org.hipparchus.linear.EigenDecompositionSymmetric;
+import org.hipparchus.linear.RealVector;
 
 /**
  * Consistent colours for VQ code indices, from a PCA of the codebook: each codebook row (code embedding) is
@@ -84,8 +84,9 @@ public final class TokenMapColors {
 
         double[][] axes = new double[3][C];
         double[] eig = new double[3];
-        EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(cov, false));
-        double[] vals = ed.getRealEigenvalues();
+        // cov is exactly symmetric (mirrored above), as EigenDecompositionSymmetric requires
+        EigenDecompositionSymmetric ed = new EigenDecompositionSymmetric(new Array2DRowRealMatrix(cov, false));
+        double[] vals = ed.getEigenvalues();
         Integer[] order = IntStream.range(0, vals.length).boxed().toArray(Integer[]::new);
         // descending eigenvalue; ties by index for determinism
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -vals[i]).thenComparingInt(i -> i));

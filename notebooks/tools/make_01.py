@@ -54,7 +54,8 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.TokenizerReport;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
 import io.github.var4j.vae.Tokenizer;
@@ -84,9 +85,9 @@ String tokEnv = System.getenv("VAR4J_TOKENIZER_DIR");
 boolean TOK_FROM_ENV = tokEnv != null && !tokEnv.isBlank();
 Path MODEL_DIR = TOK_FROM_ENV ? Path.of(tokEnv) : Path.of("../models/fmnist-tokenizer");  // exported tokenizer
 Path RUN_DIR = Path.of("../runs/tokenizer-fmnist");                                        // its training run
-boolean READY = Files.isRegularFile(MODEL_DIR.resolve(ModelFiles.CONFIG));
+boolean READY = ModelDir.exists(MODEL_DIR);
 if (TOK_FROM_ENV && !READY) {
-    throw new IllegalStateException("VAR4J_TOKENIZER_DIR=" + tokEnv + " has no " + ModelFiles.CONFIG);
+    throw new IllegalStateException("VAR4J_TOKENIZER_DIR=" + tokEnv + " has no " + ModelDir.CONFIG);
 }
 System.out.println("quick mode: " + QUICK + " (VAR4J_QUICK=" + quickEnv + ")");
 System.out.println("trained tokenizer " + MODEL_DIR + ": " + (READY ? "found" : "not found"));
@@ -127,7 +128,7 @@ md("""
 * **Quick mode**: always trains a tiny tokenizer, `TokenizerTrainConfig.quick(20)` (20 steps of 16 images on the
   first 640 training images), into a temporary directory: a smoke test of training, not a useful model (its PSNR
   stays far below the real one).
-* **A trained tokenizer exists** (`../models/fmnist-tokenizer/config.properties`, or `VAR4J_TOKENIZER_DIR`): it is
+* **A trained tokenizer exists** (`../models/fmnist-tokenizer/config.json`, or `VAR4J_TOKENIZER_DIR`): it is
   loaded (config + one `.npy` per weight, official PyTorch names) and used for everything below.
 * **No trained tokenizer, not quick**: the next cell trains the default, `TokenizerTrainConfig.fashionMnistDefault()`
   (3,000 steps of 64 images, about 3 epochs; about 35 minutes on a 2-core CPU, progress every 50 steps), into
@@ -143,7 +144,7 @@ if (QUICK) {
     try (TokenizerTrainer trainer = new TokenizerTrainer(VqVaeConfig.fashionMnistDefault(),
             TokenizerTrainConfig.quick(20), QUICK_DIR.resolve("run"))) {
         TokenizerTrainer.Summary s = trainer.train(small, 28, System.out);
-        ModelFiles.saveTokenizer(QUICK_DIR.resolve("model"), trainer.vaeConfig(), trainer.stateDict());
+        ModelDir.save(QUICK_DIR.resolve("model"), ModelKind.TOKENIZER, trainer.vaeConfig(), trainer.stateDict());
         System.out.printf(Locale.ROOT, "quick tokenizer: %d steps in %.1f s, last batch PSNR %.2f dB -> %s%n",
                 s.steps(), s.seconds(), s.last().get("psnr"), QUICK_DIR.resolve("model"));
     }
@@ -155,7 +156,7 @@ if (!READY && !QUICK) {
     try (TokenizerTrainer trainer = new TokenizerTrainer(VqVaeConfig.fashionMnistDefault(),
             TokenizerTrainConfig.fashionMnistDefault(), RUN_DIR)) {
         TokenizerTrainer.Summary s = trainer.train(train, 28, System.out);
-        ModelFiles.saveTokenizer(MODEL_DIR, trainer.vaeConfig(), trainer.stateDict());
+        ModelDir.save(MODEL_DIR, ModelKind.TOKENIZER, trainer.vaeConfig(), trainer.stateDict());
         System.out.printf(Locale.ROOT, "trained %d steps in %.1f min -> %s%n", s.steps(), s.seconds() / 60, MODEL_DIR);
     }
     READY = true;
@@ -166,7 +167,7 @@ if (!READY && !QUICK) {
 
 code("""
 Path TOK_DIR = READY ? MODEL_DIR : QUICK_DIR.resolve("model");
-VqVaeConfig cfg = ModelFiles.loadTokenizerConfig(TOK_DIR);
+VqVaeConfig cfg = ModelDir.config(TOK_DIR, ModelKind.TOKENIZER);
 Tokenizer tok = Tokenizer.loadNpyDir(cfg, TOK_DIR);
 System.out.println("tokenizer for the rest of the notebook: " + TOK_DIR);
 System.out.println(cfg);

@@ -54,7 +54,8 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.VarReport;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
@@ -85,8 +86,8 @@ Path TOK_DIR = tokEnv != null && !tokEnv.isBlank() ? Path.of(tokEnv) : Path.of("
 Path VAR_DIR = varEnv != null && !varEnv.isBlank() ? Path.of(varEnv) : Path.of("../models/fmnist-var");  // exported VAR
 Path RUN_DIR = runEnv != null && !runEnv.isBlank() ? Path.of(runEnv) : Path.of("../runs/var-fmnist");   // its training run
 Path RESULTS = Path.of("../experiments/results");   // committed copies of the run's CSVs (runs/ is not in git)
-boolean TOK_READY = Files.isRegularFile(TOK_DIR.resolve(ModelFiles.CONFIG));
-boolean VAR_READY = Files.isRegularFile(VAR_DIR.resolve(ModelFiles.CONFIG));
+boolean TOK_READY = ModelDir.exists(TOK_DIR);
+boolean VAR_READY = ModelDir.exists(VAR_DIR);
 if (!TOK_READY && !QUICK) {
     throw new IllegalStateException("no trained tokenizer in " + TOK_DIR + ": run notebook 01 or `scripts/var4j "
             + "train-tokenizer` first (or set VAR4J_TOKENIZER_DIR)");
@@ -107,7 +108,7 @@ code("""
 DataSplit split = Datasets.fashionMnist();
 ImageDataset train = split.train();
 ImageDataset test = split.test();
-VqVaeConfig VAE = TOK_READY ? ModelFiles.loadTokenizerConfig(TOK_DIR) : VqVaeConfig.fashionMnistDefault();
+VqVaeConfig VAE = TOK_READY ? ModelDir.config(TOK_DIR, ModelKind.TOKENIZER) : VqVaeConfig.fashionMnistDefault();
 Tokenizer tok = TOK_READY ? Tokenizer.loadNpyDir(VAE, TOK_DIR) : Tokenizer.initialized(VAE, 0);
 int[] PNS = VAE.patchNums();
 System.out.println("train: " + train + "\\ntest:  " + test);
@@ -178,7 +179,7 @@ md("""
 
 * **Quick mode**: `VarTrainConfig.quick(20)`: depth 2, width 64, 2 heads (0.2M parameters), batch 16, 20 steps, into
   a temporary directory.
-* **A trained VAR exists** (`../models/fmnist-var/config.properties`): it is loaded (config + one `.npy` per weight,
+* **A trained VAR exists** (`../models/fmnist-var/config.json`): it is loaded (config + one `.npy` per weight,
   official PyTorch names) and evaluated below; its curves come from its run directory (in a fresh clone, which has
   no `../runs/`, from the copies in `../experiments/results/`).
 * **Otherwise** the next cell trains the default, `VarTrainConfig.fashionMnistDefault()`: depth 4, width 128,
@@ -209,7 +210,7 @@ if (QUICK) {
     CURVES_DIR = q.resolve("run");
     MODEL_DIR = q.resolve("model");
 } else if (VAR_READY) {
-    CFG = VarTrainer.loadVarConfig(VAR_DIR);
+    CFG = ModelDir.config(VAR_DIR, ModelKind.VAR);
     CURVES_DIR = RUN_DIR;
     MODEL_DIR = VAR_DIR;
     Path timeFile = RUN_DIR.resolve("time.properties");   // written by the train-var command
@@ -284,7 +285,7 @@ code("""
 VarTrainer.EvalResult TEST;
 {
     long t = System.nanoTime();
-    VarConfig cfg = VarTrainer.loadVarConfig(MODEL_DIR);
+    VarConfig cfg = ModelDir.config(MODEL_DIR, ModelKind.VAR);
     StateDict sd = StateDict.loadNpyDir(MODEL_DIR);
     TEST = VarTrainer.evaluateModel(cfg, sd, testTok, tok::varInput, 0);
     System.out.println(String.format(Locale.ROOT, "evaluated %d test images in %.1f s", TEST.images(),

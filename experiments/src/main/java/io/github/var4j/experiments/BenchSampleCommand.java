@@ -1,11 +1,11 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.RasterBaseline;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
-import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -33,7 +33,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
           + "timings do not depend on the weights)")
   Path tokenizer;
 
-  @Option(names = "--var", description = "exported VAR directory (config.properties kind=var + <name>.npy weights); "
+  @Option(names = "--var", description = "exported VAR directory (config.json kind=var + <name>.npy weights); "
       + "default: a randomly initialised VAR of --var-depth")
   Path var;
 
@@ -65,7 +65,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
     StateDict vaeSd;
     String tokDesc;
     if (Files.isDirectory(tokenizer)) {
-      vaeCfg = ModelFiles.loadTokenizerConfig(tokenizer);
+      vaeCfg = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
       vaeSd = StateDict.loadNpyDir(tokenizer);
       tokDesc = tokenizer.toString();
     } else {
@@ -81,7 +81,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
     StateDict varSd = null;
     String varDesc;
     if (var != null) {
-      varCfg = loadVarConfig(var);
+      varCfg = ModelDir.config(var, ModelKind.VAR);
       varSd = StateDict.loadNpyDir(var);
       varDesc = var.toString();
     } else {
@@ -164,25 +164,6 @@ public final class BenchSampleCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     for (double v : t) sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
     return sb.toString();
-  }
-
-  /**
-   * Reads a VAR configuration ({@code config.properties} with {@code kind=var}). Provisional format until the lead
-   * defines the VAR model directory: keys vocabSize, cvae, numClasses, depth, patchNums; optional embedDim,
-   * numHeads (default 64·depth, depth), mlpRatio (4), normEps (1e-6), attnL2Norm (true), sharedAdaLN (false).
-   */
-  static VarConfig loadVarConfig(Path dir) throws IOException {
-    Properties p = ModelFiles.readConfig(dir, "var");
-    int depth = ModelFiles.intOf(p, "depth");
-    VarConfig c = VarConfig.ofDepth(depth, ModelFiles.intOf(p, "vocabSize"), ModelFiles.intOf(p, "cvae"),
-        ModelFiles.intOf(p, "numClasses"), ScaleSchedule.of(ModelFiles.ints(p, "patchNums")));
-    if (p.containsKey("embedDim")) c = c.withEmbedDim(ModelFiles.intOf(p, "embedDim"));
-    if (p.containsKey("numHeads")) c = c.withNumHeads(ModelFiles.intOf(p, "numHeads"));
-    if (p.containsKey("mlpRatio")) c = c.withMlpRatio(ModelFiles.dbl(p, "mlpRatio"));
-    if (p.containsKey("normEps")) c = c.withNormEps(ModelFiles.dbl(p, "normEps"));
-    if (p.containsKey("attnL2Norm")) c = c.withAttnL2Norm(Boolean.parseBoolean(p.getProperty("attnL2Norm").trim()));
-    if (p.containsKey("sharedAdaLN")) c = c.withSharedAdaLN(Boolean.parseBoolean(p.getProperty("sharedAdaLN").trim()));
-    return c;
   }
 
   public static void main(String[] args) {

@@ -1,7 +1,8 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
@@ -130,8 +131,8 @@ public final class BenchVarCommand implements Callable<Integer> {
 
   /** ms per batch of the tokenizer's teacher-forcing input, or NaN when the tokenizer is missing or does not fit. */
   private double timeVarInput(int n) throws IOException {
-    if (!Files.isRegularFile(tokenizer.resolve(ModelFiles.CONFIG))) return Double.NaN;
-    VqVaeConfig vc = ModelFiles.loadTokenizerConfig(tokenizer);
+    if (!ModelDir.exists(tokenizer)) return Double.NaN;
+    VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
     if (!Arrays.equals(vc.patchNums().toArray(), patchNums) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
     try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
       SplittableRandom r = new SplittableRandom(3);

@@ -4,7 +4,8 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.TokenizerReport;
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;
@@ -38,7 +39,7 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
   Integer run(Path model, String data, int imageSize, Path runDir, Path results, Path figures) throws Exception {
     DataSplit split = DataArgs.load(data, imageSize);
     ImageDataset test = split.test();
-    VqVaeConfig cfg = ModelFiles.loadTokenizerConfig(model);
+    VqVaeConfig cfg = ModelDir.config(model, ModelKind.TOKENIZER);
     String tag = data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
     try (Tokenizer tok = Tokenizer.loadNpyDir(cfg, model)) {
       int maxImages = Quick.enabled() ? 512 : test.size();

@@ -3,7 +3,8 @@ package io.github.var4j.experiments;
 import io.github.var4j.app.SampleFigures;
 import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.Mnist;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
@@ -40,7 +41,7 @@ public final class SampleCommand implements Callable<Integer> {
   Path tokenizer;
 
   @Option(names = "--var", defaultValue = "models/fmnist-var",
-      description = "exported VAR directory (written by train-var: config.properties kind=var + <name>.npy)")
+      description = "exported VAR directory (written by train-var: config.json kind=var + <name>.npy)")
   Path var;
 
   @Option(names = "--data", defaultValue = "fashion-mnist",
@@ -164,21 +165,21 @@ public final class SampleCommand implements Callable<Integer> {
   /**
    * Loads an exported tokenizer and VAR into one sampler, with messages that say what to run when one is missing.
    *
-   * @throws IOException e.g. "VAR model not found: models/fmnist-var/config.properties (train one with
+   * @throws IOException e.g. "VAR model not found: models/fmnist-var/config.json (train one with
    *                     `scripts/var4j train-var`, or pass --var)"
    */
   static VarSampler open(Path tokenizerDir, Path varDir, String prefix) throws IOException {
-    if (!Files.isRegularFile(tokenizerDir.resolve(ModelFiles.CONFIG))) {
-      throw new IOException("tokenizer not found: " + tokenizerDir.resolve(ModelFiles.CONFIG)
+    if (!ModelDir.exists(tokenizerDir)) {
+      throw new IOException("tokenizer not found: " + tokenizerDir.resolve(ModelDir.CONFIG)
           + " (train one with `scripts/var4j train-tokenizer`, or pass --tokenizer)");
     }
-    if (!Files.isRegularFile(varDir.resolve(ModelFiles.CONFIG))) {
-      throw new IOException("VAR model not found: " + varDir.resolve(ModelFiles.CONFIG)
+    if (!ModelDir.exists(varDir)) {
+      throw new IOException("VAR model not found: " + varDir.resolve(ModelDir.CONFIG)
           + " (train one with `scripts/var4j train-var`, or pass --var)");
     }
     long t = System.nanoTime();
-    VqVaeConfig vaeCfg = ModelFiles.loadTokenizerConfig(tokenizerDir);
-    VarConfig varCfg = VarTrainer.loadVarConfig(varDir);
+    VqVaeConfig vaeCfg = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    VarConfig varCfg = ModelDir.config(varDir, ModelKind.VAR);
     VarSampler.checkAgree(varCfg, vaeCfg);
     VarSampler s = VarSampler.load(varCfg, StateDict.loadNpyDir(varDir), vaeCfg, StateDict.loadNpyDir(tokenizerDir));
     System.out.printf(Locale.ROOT, "%s tokenizer %s: V=%d, Cvae=%d, %dx%d px, patchNums %s%n", prefix, tokenizerDir,

@@ -1,7 +1,8 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.data.DataSplit;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -73,7 +74,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
       TokenizerTrainer.Summary s = t.train(split.train(), split.train().height(), System.out);
       System.out.printf("[tokenizer] trained %d steps in %.1f s (%d cores)%n", s.steps(), s.seconds(),
           Runtime.getRuntime().availableProcessors());
-      ModelFiles.saveTokenizer(out, vae, t.stateDict());
+      ModelDir.save(out, ModelKind.TOKENIZER, vae, t.stateDict());
       System.out.println("[tokenizer] exported to " + out);
       TrainingTime.record(runDir, s.steps(), s.seconds());
     }

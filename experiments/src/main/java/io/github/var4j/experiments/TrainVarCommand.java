@@ -4,7 +4,8 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.VarReport;
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
@@ -115,7 +116,7 @@ public final class TrainVarCommand implements Callable<Integer> {
       cfg = cfg.withEval(evalEvery != null ? evalEvery : cfg.evalEvery(), evalImages != null ? evalImages : cfg.evalImages());
     }
 
-    VqVaeConfig vae = ModelFiles.loadTokenizerConfig(tokenizer);
+    VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
     System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
     System.out.println("[train-var] data " + data + ": " + train.size() + " train / " + test.size() + " test images"
         + (quick ? " (quick mode subsets)" : ""));

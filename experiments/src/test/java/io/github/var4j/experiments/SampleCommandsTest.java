@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -52,10 +52,10 @@ class SampleCommandsTest {
     try (Tokenizer t = Tokenizer.initialized(TINY_VAE, 1)) {
       vaeSd = t.params().stateDict(t.session());
     }
-    ModelFiles.saveTokenizer(tok, TINY_VAE, vaeSd);
+    ModelDir.save(tok, ModelKind.TOKENIZER, TINY_VAE, vaeSd);
     VarConfig vc = VarConfig.ofDepth(1, TINY_VAE.vocabSize(), TINY_VAE.zChannels(), 2, TINY_VAE.patchNums());
     try (VarSampler s = VarSampler.randomVar(vc, 2, TINY_VAE, vaeSd)) {
-      VarTrainer.saveVarModel(var, vc, s.varStateDict());
+      ModelDir.save(var, ModelKind.VAR, vc, s.varStateDict());
     }
     // 2 classes x 14 images: the 6/7 split leaves 2 test images per class
     SplittableRandom rng = new SplittableRandom(3);

@@ -1,9 +1,9 @@
 package io.github.var4j.app;
 
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -40,8 +40,8 @@ public final class TrainedModels {
       PrintStream log) throws IOException {
     Path tokDir = dir(env, "VAR4J_TOKENIZER_DIR", defaultTok);
     Path varDir = dir(env, "VAR4J_VAR_DIR", defaultVar);
-    boolean tokReady = Files.isRegularFile(tokDir.resolve(ModelFiles.CONFIG));
-    boolean varReady = Files.isRegularFile(varDir.resolve(ModelFiles.CONFIG));
+    boolean tokReady = ModelDir.exists(tokDir);
+    boolean varReady = ModelDir.exists(varDir);
     log.println("quick mode: " + quick);
     log.println("tokenizer " + tokDir + ": " + (tokReady ? "found" : "not found"));
     log.println("VAR       " + varDir + ": " + (varReady ? "found" : "not found"));
@@ -53,7 +53,7 @@ public final class TrainedModels {
     VqVaeConfig vaeCfg;
     StateDict vaeSd;
     if (tokReady) {
-      vaeCfg = ModelFiles.loadTokenizerConfig(tokDir);
+      vaeCfg = ModelDir.config(tokDir, ModelKind.TOKENIZER);
       vaeSd = StateDict.loadNpyDir(tokDir);
     } else {
       vaeCfg = VqVaeConfig.fashionMnistDefault();
@@ -63,7 +63,7 @@ public final class TrainedModels {
       log.println("QUICK MODE WITHOUT A TRAINED TOKENIZER: randomly initialised Fashion-MNIST default tokenizer");
     }
     if (varReady) {
-      return VarSampler.load(VarTrainer.loadVarConfig(varDir), StateDict.loadNpyDir(varDir), vaeCfg, vaeSd);
+      return VarSampler.load(ModelDir.config(varDir, ModelKind.VAR), StateDict.loadNpyDir(varDir), vaeCfg, vaeSd);
     }
     VarConfig varCfg = VarConfig.ofDepth(2, vaeCfg.vocabSize(), vaeCfg.zChannels(), 10, vaeCfg.patchNums());
     log.println("QUICK MODE WITHOUT A TRAINED VAR: random depth-2 VAR (its samples are noise)");
@@ -75,8 +75,8 @@ public final class TrainedModels {
     String v = env.get(variable);
     if (v == null || v.isBlank()) return dflt;
     Path p = Path.of(v);
-    if (!Files.isRegularFile(p.resolve(ModelFiles.CONFIG))) {
-      throw new IOException(variable + "=" + v + " has no " + ModelFiles.CONFIG);
+    if (!ModelDir.exists(p)) {
+      throw new IOException(variable + "=" + v + " has no " + ModelDir.CONFIG);
     }
     return p;
   }

@@ -38,7 +38,7 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Run directory layout: {@code ckpt.index/.data-*} (model, discriminator and optimizer state, TF V2 bundle) and
  * {@code metrics.csv} (one row per step). Export the result with {@link #stateDict()} and
- * {@link io.github.var4j.model.ModelFiles#saveTokenizer}.
+ * {@link io.github.var4j.model.ModelDir#save}.
  */
 public final class TokenizerTrainer implements AutoCloseable {
   private final VqVaeConfig vaeCfg;

@@ -1,15 +1,14 @@
 package io.github.var4j.train;
 
 import io.github.var4j.data.Batcher;
-import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.model.ModelFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
-import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +38,7 @@ import org.tensorflow.types.TBool;
  *
  * <p>Run directory layout:
  * <pre>
- * config.properties      kind=var: the model's VarConfig (+ train.* keys, informational); compared on resume
+ * config.json            ModelDir format, kind var: the VarConfig (compared on resume) + the VarTrainConfig
  * ckpt.index/.data-*     model + AdamW state (TF V2 bundle, written atomically)
  * metrics.csv            one row per step: step, lr, loss, acc, acc_tail, grad_norm      (accuracies in percent)
  * eval.csv               one row per evaluation: step, epoch, lr, train_loss, train_acc, test_loss, test_acc,
@@ -103,11 +102,6 @@ public final class VarTrainer implements AutoCloseable {
       "test_acc", "test_loss_tail", "test_acc_tail");
 
   private static final int EVAL_BATCH = 200;
-  /** VarConfig fields in declaration order (keys of {@link #toProperties}). */
-  private static final List<String> CONFIG_KEYS = List.of("vocabSize", "cvae", "numClasses", "depth", "embedDim",
-      "numHeads", "mlpRatio", "dropPathRate", "normEps", "condDropRate", "attnL2Norm", "sharedAdaLN", "patchNums",
-      "initAdaLN", "initAdaLNGamma", "initHead", "initStd");
-
   private final VarConfig model;
   private final VarTrainConfig cfg;
   private final Path runDir;
@@ -184,12 +178,11 @@ public final class VarTrainer implements AutoCloseable {
     tg.initialize(session, cfg.seed());
     Path prefix = checkpointPrefix();
     if (TfCheckpoint.exists(prefix)) {
-      Path conf = runDir.resolve(ModelFiles.CONFIG);
-      if (Files.isRegularFile(conf)) {
-        VarConfig saved = loadVarConfig(runDir);
+      if (ModelDir.exists(runDir)) {
+        VarConfig saved = ModelDir.config(runDir, ModelKind.VAR);
         if (!saved.equals(model)) {
           throw new IOException("checkpoint " + prefix + " was saved for " + describe(saved) + "; this model has "
-              + describe(model) + " (differs in: " + differences(saved, model) + "). Resume with the same "
+              + describe(model) + " (differs in: " + ModelDir.differences(saved, model) + "). Resume with the same "
               + "configuration, or use another run directory.");
         }
       }
@@ -381,105 +374,20 @@ public final class VarTrainer implements AutoCloseable {
     return tg.params().stateDict(session);
   }
 
-  /** Exports the model: {@code config.properties} (kind=var, every VarConfig field) + one .npy per weight. */
+  /** Exports the model as a model directory ({@link ModelDir}: {@code config.json} + one .npy per weight). */
   public void export(Path dir) throws IOException {
-    saveVarModel(dir, model, stateDict());
+    ModelDir.save(dir, ModelKind.VAR, model, stateDict());
   }
 
+  /** The run's {@code config.json}: the model's configuration (compared on resume) and the training configuration. */
   private void writeRunConfig() throws IOException {
-    Properties p = toProperties(model);
-    p.setProperty("train.batchSize", Integer.toString(cfg.batchSize()));
-    p.setProperty("train.steps", Long.toString(cfg.steps()));
-    p.setProperty("train.peakLr", Double.toString(cfg.peakLr()));
-    p.setProperty("train.warmupFrac", Double.toString(cfg.warmupFrac()));
-    p.setProperty("train.wpe", Double.toString(cfg.wpe()));
-    p.setProperty("train.weightDecay", Double.toString(cfg.weightDecay()));
-    p.setProperty("train.clip", Double.toString(cfg.clip()));
-    p.setProperty("train.labelSmoothing", Double.toString(cfg.labelSmoothing()));
-    p.setProperty("train.seed", Long.toString(cfg.seed()));
-    StringWriter w = new StringWriter();
-    p.store(w, "var4j VAR training run: model configuration (compared on resume)");
-    Files.createDirectories(runDir);
-    AtomicFiles.write(runDir.resolve(ModelFiles.CONFIG), w.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  // ---- model files ------------------------------------------------------------------------------------------------
-
-  /** Every VarConfig field as properties, with {@code kind=var}. */
-  public static Properties toProperties(VarConfig c) {
-    Properties p = new Properties();
-    p.setProperty("kind", "var");
-    p.setProperty("vocabSize", Integer.toString(c.vocabSize()));
-    p.setProperty("cvae", Integer.toString(c.cvae()));
-    p.setProperty("numClasses", Integer.toString(c.numClasses()));
-    p.setProperty("depth", Integer.toString(c.depth()));
-    p.setProperty("embedDim", Integer.toString(c.embedDim()));
-    p.setProperty("numHeads", Integer.toString(c.numHeads()));
-    p.setProperty("mlpRatio", Double.toString(c.mlpRatio()));
-    p.setProperty("dropPathRate", Double.toString(c.dropPathRate()));
-    p.setProperty("normEps", Double.toString(c.normEps()));
-    p.setProperty("condDropRate", Double.toString(c.condDropRate()));
-    p.setProperty("attnL2Norm", Boolean.toString(c.attnL2Norm()));
-    p.setProperty("sharedAdaLN", Boolean.toString(c.sharedAdaLN()));
-    p.setProperty("patchNums", ModelFiles.join(c.patchNums().toArray()));
-    p.setProperty("initAdaLN", Double.toString(c.initAdaLN()));
-    p.setProperty("initAdaLNGamma", Double.toString(c.initAdaLNGamma()));
-    p.setProperty("initHead", Double.toString(c.initHead()));
-    p.setProperty("initStd", Double.toString(c.initStd()));
-    return p;
-  }
-
-  /** Parses the properties written by {@link #toProperties}. */
-  public static VarConfig fromProperties(Properties p, String source) throws IOException {
-    if (!"var".equals(p.getProperty("kind"))) {
-      throw new IOException(source + " describes a '" + p.getProperty("kind") + "' model, expected 'var'");
-    }
-    try {
-      return new VarConfig(ModelFiles.intOf(p, "vocabSize"), ModelFiles.intOf(p, "cvae"),
-          ModelFiles.intOf(p, "numClasses"), ModelFiles.intOf(p, "depth"), ModelFiles.intOf(p, "embedDim"),
-          ModelFiles.intOf(p, "numHeads"), ModelFiles.dbl(p, "mlpRatio"), ModelFiles.dbl(p, "dropPathRate"),
-          ModelFiles.dbl(p, "normEps"), ModelFiles.dbl(p, "condDropRate"), bool(p, "attnL2Norm"),
-          bool(p, "sharedAdaLN"), ScaleSchedule.of(ModelFiles.ints(p, "patchNums")), ModelFiles.dbl(p, "initAdaLN"),
-          ModelFiles.dbl(p, "initAdaLNGamma"), ModelFiles.dbl(p, "initHead"), ModelFiles.dbl(p, "initStd"));
-    } catch (IOException e) {
-      throw new IOException("invalid VAR configuration in " + source + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("invalid VAR configuration in " + source + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean bool(Properties p, String key) throws IOException {
-    String v = p.getProperty(key);
-    if (v == null) throw new IOException("config key '" + key + "' is missing");
-    if (v.trim().equalsIgnoreCase("true")) return true;
-    if (v.trim().equalsIgnoreCase("false")) return false;
-    throw new IOException("config key '" + key + "' must be true or false, got '" + v + "'");
-  }
-
-  /** Reads the VarConfig of an exported VAR model directory (or a run directory). */
-  public static VarConfig loadVarConfig(Path dir) throws IOException {
-    return fromProperties(ModelFiles.readConfig(dir, "var"), dir.resolve(ModelFiles.CONFIG).toString());
-  }
-
-  /** Writes a VAR model directory: {@code config.properties} (kind=var) + one .npy per weight, replaced atomically. */
-  public static void saveVarModel(Path dir, VarConfig cfg, StateDict sd) throws IOException {
-    ModelFiles.saveDir(dir, toProperties(cfg), sd);
+    ModelDir.writeConfig(runDir, ModelKind.VAR, model, cfg);
   }
 
   /** "depth 4, width 256, heads 4, vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]". */
   public static String describe(VarConfig c) {
     return "depth " + c.depth() + ", width " + c.embedDim() + ", heads " + c.numHeads() + ", vocab " + c.vocabSize()
         + ", Cvae " + c.cvae() + ", " + c.numClasses() + " classes, patchNums " + c.patchNums();
-  }
-
-  /** The fields that differ, e.g. "depth 4 vs 6, embedDim 256 vs 384". */
-  static String differences(VarConfig a, VarConfig b) {
-    Properties pa = toProperties(a), pb = toProperties(b);
-    List<String> diffs = new ArrayList<>();
-    for (String k : CONFIG_KEYS) {
-      if (!pa.getProperty(k).equals(pb.getProperty(k))) diffs.add(k + " " + pa.getProperty(k) + " vs " + pb.getProperty(k));
-    }
-    return String.join(", ", diffs);
   }
 
   @Override

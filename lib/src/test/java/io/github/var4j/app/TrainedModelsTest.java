@@ -32,7 +32,7 @@ class TrainedModelsTest {
         e.getMessage());
     IOException bad = assertThrows(IOException.class,
         () -> TrainedModels.openSampler(Map.of("VAR4J_VAR_DIR", var.toString()), true, tok, var, log));
-    assertEquals("VAR4J_VAR_DIR=" + var + " has no config.properties", bad.getMessage());
+    assertEquals("VAR4J_VAR_DIR=" + var + " has no config.json", bad.getMessage());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (VarSampler s = TrainedModels.openSampler(Map.of(), true, tok, var, new PrintStream(out, true))) {
       assertEquals(2, s.varConfig().depth());

@@ -2,6 +2,8 @@ package io.github.var4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.LrSchedule;
@@ -77,7 +79,7 @@ class VarTrainerTest {
     assertEquals(0, s1.startStep());
     assertEquals(60, s1.endStep());
     assertTrue(TfCheckpoint.exists(run.resolve("ckpt")));
-    assertTrue(Files.isRegularFile(run.resolve("config.properties")));
+    assertTrue(Files.isRegularFile(run.resolve("config.json")));
     List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
     assertEquals("step,lr,loss,acc,acc_tail,grad_norm", rows.get(0));
     assertEquals(61, rows.size());
@@ -111,7 +113,7 @@ class VarTrainerTest {
       // export, reload, evaluate: same metrics as the trainer's own evaluation
       Path dir = tmp.resolve("model");
       t.export(dir);
-      VarConfig loaded = VarTrainer.loadVarConfig(dir);
+      VarConfig loaded = ModelDir.config(dir, ModelKind.VAR);
       assertEquals(model(c80), loaded);
       StateDict sd = StateDict.loadNpyDir(dir);
       assertEquals(t.numParams(), sd.names().stream().mapToLong(n -> sd.get(n).data().length).sum());
@@ -140,8 +142,8 @@ class VarTrainerTest {
           + "patchNums [1, 2, 4] (differs in: depth 2 vs 3, dropPathRate 0.008333333333333333 vs 0.012500000000000002). Resume with "
           + "the same configuration, or use another run directory.", e.getMessage());
     }
-    // without config.properties the checkpoint's shapes still give a clear error
-    Files.delete(run.resolve("config.properties"));
+    // without config.json the checkpoint's shapes still give a clear error
+    Files.delete(run.resolve("config.json"));
     VarTrainConfig wider = c.withWidth(64, 2);
     try (VarTrainer t = new VarTrainer(model(wider), wider, run)) {
       IOException e = assertThrows(IOException.class, () -> t.train(trainSet, null, XS, System.out));
@@ -182,29 +184,6 @@ class VarTrainerTest {
       var e = assertThrows(IllegalArgumentException.class, () -> t.train(c, null, XS, System.out));
       assertEquals("label 12 of image 2 is outside the model's [0, 10)", e.getMessage());
     }
-  }
-
-  @Test
-  void varConfigPropertiesRoundTripAndWrongKindIsAnError() throws Exception {
-    VarConfig odd = VarConfig.ofDepth(3, 100, 5, 7, ScaleSchedule.of(1, 3, 5)).withSharedAdaLN(true).withInitStd(0.02)
-        .withCondDropRate(0.25).withMlpRatio(2.5);
-    assertEquals(odd, VarTrainer.fromProperties(VarTrainer.toProperties(odd), "test"));
-    Path dir = tmp.resolve("m");
-    VarTrainer.saveVarModel(dir, odd, new StateDict().put("x", new io.github.var4j.nn.HostTensor(new long[] {1},
-        new float[] {1f})));
-    assertEquals(odd, VarTrainer.loadVarConfig(dir));
-    var p = VarTrainer.toProperties(odd);
-    p.setProperty("kind", "vqvae");
-    var e = assertThrows(IOException.class, () -> VarTrainer.fromProperties(p, "x.properties"));
-    assertEquals("x.properties describes a 'vqvae' model, expected 'var'", e.getMessage());
-    p.setProperty("kind", "var");
-    p.setProperty("numHeads", "7");
-    e = assertThrows(IOException.class, () -> VarTrainer.fromProperties(p, "x.properties"));
-    assertEquals("invalid VAR configuration in x.properties: embedDim must be divisible by numHeads, got embedDim=192, "
-        + "numHeads=7", e.getMessage());
-    p.remove("attnL2Norm");
-    e = assertThrows(IOException.class, () -> VarTrainer.fromProperties(p, "x.properties"));
-    assertEquals("invalid VAR configuration in x.properties: config key 'attnL2Norm' is missing", e.getMessage());
   }
 
   @Test

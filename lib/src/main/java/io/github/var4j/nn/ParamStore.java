@@ -44,6 +44,11 @@ public final class ParamStore {
     return tf;
   }
 
+  /** The prefix of TF op names ("" for a single-model graph). */
+  public String prefix() {
+    return opPrefix;
+  }
+
   /** Creates a trainable parameter. */
   public Param create(String name, long[] torchShape, Layout layout, Init init) {
     return add(name, torchShape, layout, true, init);

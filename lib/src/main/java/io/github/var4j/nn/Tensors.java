@@ -21,6 +21,11 @@ public final class Tensors {
     return TInt32.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false));
   }
 
+  public static TInt64 ofLongs(long[] data, long... shape) {
+    check(data.length, shape);
+    return TInt64.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false));
+  }
+
   public static TFloat32 scalar(float v) {
     return TFloat32.scalarOf(v);
   }

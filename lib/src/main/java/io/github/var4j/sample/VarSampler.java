@@ -1,9 +1,8 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.Tensors;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
@@ -16,11 +15,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -84,36 +80,33 @@ public final class VarSampler implements AutoCloseable {
 
   private final VarConfig varCfg;
   private final VqVaeConfig vaeCfg;
-  private final Graph graph;
+  private final GraphRuntime rt;
   private final Ops tf;
   private final ParamStore varPs, vaePs;
   private final VarModel model;
   private final VqVae vae;
   private final MultiScaleQuantizer quant;
   private final KvCachedVar kv;
-  private final Session session;
+  private final Tokenizer tokenizer;
   private final Map<Variant, Built> built = new HashMap<>();
   private int chunk = DEFAULT_CHUNK;
-  private Placeholder<TFloat32> fHatIn, imgIn;
-  private Operand<TFloat32> decoded;
-  private List<Operand<TInt32>> encoded;
 
   private VarSampler(VarConfig varCfg, VqVaeConfig vaeCfg) {
     checkAgree(varCfg, vaeCfg);
     this.varCfg = varCfg;
     this.vaeCfg = vaeCfg;
-    this.graph = new Graph();
+    this.rt = new GraphRuntime();
     try {
-      this.tf = Ops.create(graph);
+      this.tf = rt.tf();
       this.varPs = new ParamStore(tf, "var.");
       this.vaePs = new ParamStore(tf, "vae.");
       this.model = new VarModel(varPs, varCfg);
       this.vae = new VqVae(vaePs, vaeCfg);
       this.quant = vae.quantizer();
       this.kv = new KvCachedVar(model);
-      this.session = Sessions.create(graph);
+      this.tokenizer = Tokenizer.within(rt, vaePs, vae, Tokenizer.DEFAULT_CHUNK);
     } catch (RuntimeException e) {
-      graph.close();
+      rt.close();
       throw e;
     }
   }
@@ -140,15 +133,10 @@ public final class VarSampler implements AutoCloseable {
 
   /** Builds the sampler and loads both official-layout state dicts (strict, {@link ParamStore#load}). */
   public static VarSampler load(VarConfig varCfg, StateDict varSd, VqVaeConfig vaeCfg, StateDict vaeSd) {
-    VarSampler s = new VarSampler(varCfg, vaeCfg);
-    try {
-      s.varPs.load(s.session, varSd);
-      s.vaePs.load(s.session, vaeSd);
-      return s;
-    } catch (RuntimeException e) {
-      s.close();
-      throw e;
-    }
+    return GraphRuntime.initOrClose(new VarSampler(varCfg, vaeCfg), s -> {
+      s.varPs.load(s.rt.session(), varSd);
+      s.vaePs.load(s.rt.session(), vaeSd);
+    });
   }
 
   /** A sampler for a VAR state dict and the weights of an open tokenizer (copied). */
@@ -166,15 +154,10 @@ public final class VarSampler implements AutoCloseable {
 
   /** A randomly initialised VAR (official init, seeded) with the given tokenizer weights: for benchmarks. */
   public static VarSampler randomVar(VarConfig varCfg, long seed, VqVaeConfig vaeCfg, StateDict vaeSd) {
-    VarSampler s = new VarSampler(varCfg, vaeCfg);
-    try {
-      s.varPs.initialize(s.session, seed);
-      s.vaePs.load(s.session, vaeSd);
-      return s;
-    } catch (RuntimeException e) {
-      s.close();
-      throw e;
-    }
+    return GraphRuntime.initOrClose(new VarSampler(varCfg, vaeCfg), s -> {
+      s.varPs.initialize(s.rt.session(), seed);
+      s.vaePs.load(s.rt.session(), vaeSd);
+    });
   }
 
   public VarConfig varConfig() {
@@ -202,19 +185,22 @@ public final class VarSampler implements AutoCloseable {
 
   /** The VAR weights (official names, PyTorch layout). */
   public synchronized StateDict varStateDict() {
-    return varPs.stateDict(session);
+    return varPs.stateDict(rt.session());
   }
 
   /** The VQ-VAE weights (official names, PyTorch layout). */
   public synchronized StateDict vaeStateDict() {
-    return vaePs.stateDict(session);
+    return vaePs.stateDict(rt.session());
   }
 
   /** The codebook E (V, Cvae). */
   public synchronized float[] codebook() {
-    try (Result r = session.runner().fetch(quant.codebook()).run()) {
-      return Tensors.floats(r.get(0));
-    }
+    return tokenizer.codebook();
+  }
+
+  /** The tokenizer that shares this sampler's VQ-VAE weights and session (encoding, decoding); not to be closed. */
+  public Tokenizer tokenizer() {
+    return tokenizer;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -277,52 +263,21 @@ public final class VarSampler implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------------
   // VAE helpers
 
-  /** Decodes latents fHat (n, s, s, Cvae) to images (n, S, S, channels) in [0, 1]. */
+  /** Decodes latents fHat (n, s, s, Cvae) to images (n, S, S, channels) in [0, 1] (through {@link #tokenizer()}). */
   public synchronized float[] decodeFHat(float[] fHat, int n) {
-    int s = vaeCfg.latentSide(), per = s * s * vaeCfg.zChannels();
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    if (fHat.length != (long) n * per) {
-      throw new IllegalArgumentException("expected " + (long) n * per + " floats for " + n + " latents of " + s + "x" + s
-          + "x" + vaeCfg.zChannels() + ", got " + fHat.length);
-    }
-    if (decoded == null) {
-      fHatIn = tf.withName("sampler.fhat").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, s, s, vaeCfg.zChannels())));
-      decoded = toUnit(fHatIn);
-    }
-    try (TFloat32 x = Tensors.of(fHat, n, s, s, vaeCfg.zChannels());
-         Result r = session.runner().feed(fHatIn, x).fetch(decoded).run()) {
-      return Tensors.floats(r.get(0));
-    }
+    float[] img = tokenizer.decodeFHat(fHat, n); // clamped to [-1, 1]
+    for (int i = 0; i < img.length; i++) img[i] = (img[i] + 1f) * 0.5f; // the sampler graph's (x + 1) * 0.5
+    return img;
   }
 
-  /** Tokens of every scale of images (n, S, S, channels) in [-1, 1] (the tokenizer's encoder and quantizer). */
+  /** Tokens of every scale of images (n, S, S, channels) in [-1, 1] (through {@link #tokenizer()}). */
   public synchronized List<int[]> encodeToIndices(float[] imgs, int n) {
-    int S = vaeCfg.imageSize(), c = vaeCfg.inChannels();
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    if (imgs.length != (long) n * S * S * c) {
-      throw new IllegalArgumentException("expected " + (long) n * S * S * c + " floats for " + n + " images of " + S
-          + "x" + S + "x" + c + " (NHWC), got " + imgs.length);
-    }
-    if (encoded == null) {
-      imgIn = tf.withName("sampler.img").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, c)));
-      encoded = List.copyOf(quant.encode(vae.encodeF(imgIn)).idxBL());
-    }
-    try (TFloat32 x = Tensors.of(imgs, n, S, S, c)) {
-      Session.Runner r = session.runner().feed(imgIn, x);
-      encoded.forEach(r::fetch);
-      try (Result res = r.run()) {
-        List<int[]> out = new ArrayList<>();
-        for (int k = 0; k < encoded.size(); k++) out.add(Tensors.ints(res.get(k)));
-        return out;
-      }
-    }
+    return tokenizer.encodeToIndices(imgs, n);
   }
 
   @Override
   public synchronized void close() {
-    if (session != null) session.close();
-    graph.close();
+    rt.close();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -458,76 +413,61 @@ public final class VarSampler implements AutoCloseable {
       t[si] = (float) tt;
       onePlusT[si] = (float) (1 + tt);
     }
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner();
-      r.feed(b.label2B, add(feeds, Tensors.ofInts(label2B, 2L * n)));
-      r.feed(b.seed, add(feeds, TInt64.vectorOf(o.seed(), chunkIdx)));
-      r.feed(b.t, add(feeds, Tensors.of(t, K)));
-      r.feed(b.onePlusT, add(feeds, Tensors.of(onePlusT, K)));
-      if (b.topK != null) r.feed(b.topK, add(feeds, TInt32.scalarOf(Sampling.effectiveTopK(o.topK(), V))));
-      if (b.oneMinusTopP != null) r.feed(b.oneMinusTopP, add(feeds, TFloat32.scalarOf((float) (1 - o.topP()))));
-      int[] pns = varCfg.patchNums().toArray();
-      if (gt != null) {
-        for (int k = 0; k < K; k++) {
-          long l = (long) pns[k] * pns[k];
-          r.feed(b.gtIdx.get(k), add(feeds, Tensors.ofInts(gt.get(k), n, l)));
-          r.feed(b.force.get(k), add(feeds, Tensors.of(force.get(k), l, 1)));
-        }
+    GraphRuntime.Run run = rt.run()
+        .feed(b.label2B, label2B, 2L * n)
+        .feed(b.seed, new long[] {o.seed(), chunkIdx}, 2)
+        .feed(b.t, t, K)
+        .feed(b.onePlusT, onePlusT, K);
+    if (b.topK != null) run.feed(b.topK, new int[] {Sampling.effectiveTopK(o.topK(), V)});
+    if (b.oneMinusTopP != null) run.feed(b.oneMinusTopP, new float[] {(float) (1 - o.topP())});
+    ScaleSchedule pn = varCfg.patchNums();
+    if (gt != null) {
+      for (int k = 0; k < K; k++) {
+        run.feed(b.gtIdx.get(k), gt.get(k), n, pn.tokens(k));
+        run.feed(b.force.get(k), force.get(k), pn.tokens(k), 1);
       }
-      // an output may appear twice (area(fHat -> pn) is fHat itself when pn = s): fetch each once
-      Fetches f = new Fetches(r);
-      int imgAt = f.add(b.images);
-      int[] idxAt = b.idx.stream().mapToInt(f::add).toArray();
-      int[] fHatAt = b.fHat.stream().mapToInt(f::add).toArray();
-      boolean trace = traceOut != null;
-      int[] tinAt = null, l2At = null, lcAt = null, naAt = null;
+    }
+    // an output may appear twice (area(fHat -> pn) is fHat itself when pn = s): fetch each once
+    Fetches f = new Fetches();
+    int imgAt = f.add(b.images);
+    int[] idxAt = b.idx.stream().mapToInt(f::add).toArray();
+    int[] fHatAt = b.fHat.stream().mapToInt(f::add).toArray();
+    boolean trace = traceOut != null;
+    int[] tinAt = null, l2At = null, lcAt = null, naAt = null;
+    if (trace) {
+      tinAt = b.tokenMapIn.stream().mapToInt(f::add).toArray();
+      l2At = b.logits2B.stream().mapToInt(f::add).toArray();
+      lcAt = b.logitsCfg.stream().mapToInt(f::add).toArray();
+      naAt = b.nextArea.stream().mapToInt(f::add).toArray();
+    }
+    try (GraphRuntime.Outputs res = run.fetch(f.ops).run()) {
+      float[] img = res.floats(imgAt);
+      List<int[]> idx = new ArrayList<>();
+      List<float[]> fh = new ArrayList<>();
+      for (int k = 0; k < K; k++) idx.add(res.ints(idxAt[k]));
+      for (int k = 0; k < K; k++) fh.add(res.floats(fHatAt[k]));
       if (trace) {
-        tinAt = b.tokenMapIn.stream().mapToInt(f::add).toArray();
-        l2At = b.logits2B.stream().mapToInt(f::add).toArray();
-        lcAt = b.logitsCfg.stream().mapToInt(f::add).toArray();
-        naAt = b.nextArea.stream().mapToInt(f::add).toArray();
-      }
-      try (Result res = r.run()) {
-        float[] img = Tensors.floats(res.get(imgAt));
-        List<int[]> idx = new ArrayList<>();
-        List<float[]> fh = new ArrayList<>();
-        for (int k = 0; k < K; k++) idx.add(Tensors.ints(res.get(idxAt[k])));
-        for (int k = 0; k < K; k++) fh.add(Tensors.floats(res.get(fHatAt[k])));
-        if (trace) {
-          for (int k = 0; k < K; k++) {
-            traceOut.add(new ScaleTrace(Tensors.floats(res.get(tinAt[k])), Tensors.floats(res.get(l2At[k])),
-                Tensors.floats(res.get(lcAt[k])), k < K - 1 ? Tensors.floats(res.get(naAt[k])) : null));
-          }
+        for (int k = 0; k < K; k++) {
+          traceOut.add(new ScaleTrace(res.floats(tinAt[k]), res.floats(l2At[k]), res.floats(lcAt[k]),
+              k < K - 1 ? res.floats(naAt[k]) : null));
         }
-        return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), pns, idx,
-            vaeCfg.latentSide(), vaeCfg.zChannels(), fh);
       }
-    } finally {
-      feeds.forEach(Tensor::close);
+      return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), pn.toArray(), idx,
+          vaeCfg.latentSide(), vaeCfg.zChannels(), fh);
     }
   }
 
   /** Fetch list without duplicates: {@link #add} returns the result index of an output. */
   private static final class Fetches {
-    private final Session.Runner runner;
+    final List<Operand<?>> ops = new ArrayList<>();
     private final Map<org.tensorflow.Output<?>, Integer> at = new HashMap<>();
-
-    Fetches(Session.Runner runner) {
-      this.runner = runner;
-    }
 
     int add(Operand<?> op) {
       return at.computeIfAbsent(op.asOutput(), o -> {
-        runner.fetch(o);
-        return at.size();
+        ops.add(o);
+        return ops.size() - 1;
       });
     }
-  }
-
-  private static <T extends Tensor> T add(List<Tensor> feeds, T t) {
-    feeds.add(t);
-    return t;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -542,24 +482,6 @@ public final class VarSampler implements AutoCloseable {
   }
 
   private void checkTokens(List<int[]> idx, int n) {
-    int[] pns = varCfg.patchNums().toArray();
-    if (idx == null || idx.size() != pns.length) {
-      throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got "
-          + (idx == null ? 0 : idx.size()));
-    }
-    int V = varCfg.vocabSize();
-    for (int k = 0; k < pns.length; k++) {
-      int[] a = idx.get(k);
-      long want = (long) n * pns[k] * pns[k];
-      if (a == null || a.length != want) {
-        throw new IllegalArgumentException("scale " + k + " (pn=" + pns[k] + "): expected " + want + " token ids for "
-            + n + " images, got " + (a == null ? 0 : a.length));
-      }
-      for (int t : a) {
-        if (t < 0 || t >= V) {
-          throw new IllegalArgumentException("scale " + k + ": token id " + t + " is outside [0, " + V + ")");
-        }
-      }
-    }
+    tokenizer.checkTokens(idx, n);
   }
 }

@@ -1,18 +1,16 @@
 package io.github.var4j.vae;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.Tensors;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.quant.MultiScaleQuantizer;
+import io.github.var4j.scale.ScaleSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -21,7 +19,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * A ready-to-use VQ-VAE tokenizer for inference on Java arrays. It owns its Graph, Session and ParamStore (close it).
+ * A ready-to-use VQ-VAE tokenizer for inference on Java arrays. It owns a {@link GraphRuntime} (graph and session)
+ * and a ParamStore (close it), or lives {@link #within} another graph that holds the VQ-VAE.
  *
  * <p>Arrays are row-major: images (n, S, S, inChannels) in [-1, 1]; tokens per scale (n, pn*pn) with the row-major
  * order h*pn+w inside a scale; latents (n, s, s, Cvae). The graph is built once with batch dimension -1; large
@@ -32,10 +31,9 @@ public final class Tokenizer implements AutoCloseable {
   public static final int DEFAULT_CHUNK = 64;
 
   private final VqVaeConfig cfg;
-  private final Graph graph;
-  private final Session session;
+  private final GraphRuntime rt;
+  private final boolean ownsRuntime;
   private final ParamStore ps;
-  private final VqVae vae;
   private final int chunk;
 
   private final Placeholder<TFloat32> imgIn;              // (n, S, S, Cin)
@@ -49,44 +47,61 @@ public final class Tokenizer implements AutoCloseable {
   private final Operand<TFloat32> imgOut;                 // (n, S, S, Cin), clamped
   private final Operand<TFloat32> codebookOut;            // (V, Cvae)
 
-  private Tokenizer(VqVaeConfig cfg, int chunk) {
+  /** Builds the inference ops of {@code vae} (whose variables live in {@code ps}) into {@code rt}'s graph. */
+  private Tokenizer(GraphRuntime rt, boolean ownsRuntime, ParamStore ps, VqVae vae, int chunk) {
     if (chunk <= 0) throw new IllegalArgumentException("chunk size must be positive, got " + chunk);
-    this.cfg = cfg;
+    this.cfg = vae.config();
+    this.rt = rt;
+    this.ownsRuntime = ownsRuntime;
+    this.ps = ps;
     this.chunk = chunk;
-    this.graph = new Graph();
+    Ops tf = rt.tf();
+    ScaleSchedule pn = cfg.patchNums();
+    int S = cfg.imageSize(), s = cfg.latentSide(), cv = cfg.zChannels();
+    MultiScaleQuantizer q = vae.quantizer();
+
+    imgIn = tf.withName(ps.prefix() + "tokenizer.img").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
+    fOut = vae.encodeF(imgIn);
+    MultiScaleQuantizer.Encoded enc = q.encode(fOut);
+    encIdx = List.copyOf(enc.idxBL());
+    encFHatLast = enc.fHat().get(enc.fHat().size() - 1);
+
+    List<Placeholder<TInt32>> idx = new ArrayList<>();
+    for (int k = 0; k < pn.K(); k++) {
+      idx.add(tf.withName(ps.prefix() + "tokenizer.idx" + k).placeholder(TInt32.class,
+          Placeholder.shape(Shape.of(-1, pn.tokens(k)))));
+    }
+    idxIn = List.copyOf(idx);
+    List<Operand<TInt32>> idxOps = new ArrayList<>(idxIn);
+    fHatFromIdx = List.copyOf(q.fHatFromIdx(idxOps));
+    varInputOut = q.varInput(idxOps);
+
+    fHatIn = tf.withName(ps.prefix() + "tokenizer.fhat").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, s, s, cv)));
+    imgOut = vae.clamp(vae.decode(fHatIn));
+    codebookOut = q.codebook();
+  }
+
+  /** A tokenizer with its own graph and session (variables uninitialised). */
+  private static Tokenizer standalone(VqVaeConfig cfg, int chunk) {
+    GraphRuntime rt = new GraphRuntime();
     try {
-      Ops tf = Ops.create(graph);
-      this.ps = new ParamStore(tf);
-      this.vae = new VqVae(ps, cfg);
-      int S = cfg.imageSize(), s = cfg.latentSide(), cv = cfg.zChannels();
-      MultiScaleQuantizer q = vae.quantizer();
-
-      imgIn = tf.withName("tokenizer.img").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
-      fOut = vae.encodeF(imgIn);
-      MultiScaleQuantizer.Encoded enc = q.encode(fOut);
-      encIdx = List.copyOf(enc.idxBL());
-      encFHatLast = enc.fHat().get(enc.fHat().size() - 1);
-
-      List<Placeholder<TInt32>> idx = new ArrayList<>();
-      int[] pns = cfg.patchNums().toArray();
-      for (int k = 0; k < pns.length; k++) {
-        idx.add(tf.withName("tokenizer.idx" + k).placeholder(TInt32.class,
-            Placeholder.shape(Shape.of(-1, (long) pns[k] * pns[k]))));
-      }
-      idxIn = List.copyOf(idx);
-      List<Operand<TInt32>> idxOps = new ArrayList<>(idxIn);
-      fHatFromIdx = List.copyOf(q.fHatFromIdx(idxOps));
-      varInputOut = q.varInput(idxOps);
-
-      fHatIn = tf.withName("tokenizer.fhat").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, cv)));
-      imgOut = vae.clamp(vae.decode(fHatIn));
-      codebookOut = q.codebook();
-      this.session = Sessions.create(graph);
+      ParamStore ps = new ParamStore(rt.tf());
+      return new Tokenizer(rt, true, ps, new VqVae(ps, cfg), chunk);
     } catch (RuntimeException e) {
-      graph.close();
+      rt.close();
       throw e;
     }
+  }
+
+  /**
+   * A tokenizer inside another graph that already holds the VQ-VAE {@code vae} (its variables in {@code ps}): it
+   * shares those variables and the runtime's session, and closing it leaves the runtime open. The VAR sampler encodes
+   * and decodes through it.
+   */
+  public static Tokenizer within(GraphRuntime rt, ParamStore ps, VqVae vae, int chunk) {
+    return new Tokenizer(rt, false, ps, vae, chunk);
   }
 
   /** Builds the tokenizer and loads an official-layout state dict (strict, see {@link ParamStore#load}). */
@@ -95,17 +110,10 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   public static Tokenizer load(VqVaeConfig cfg, StateDict sd, int chunk) {
-    Tokenizer t = new Tokenizer(cfg, chunk);
-    try {
-      t.ps.load(t.session, sd);
-      return t;
-    } catch (RuntimeException e) {
-      t.close();
-      throw e;
-    }
+    return GraphRuntime.initOrClose(standalone(cfg, chunk), t -> t.ps.load(t.session(), sd));
   }
 
-  /** Loads a state dict stored as one {@code <name>.npy} per entry (the fixtures' format). */
+  /** Loads a state dict stored as one {@code <name>.npy} per entry (a model directory's weights). */
   public static Tokenizer loadNpyDir(VqVaeConfig cfg, Path dir) throws IOException {
     return load(cfg, StateDict.loadNpyDir(dir));
   }
@@ -115,9 +123,9 @@ public final class Tokenizer implements AutoCloseable {
    * run; keys of other variables in the bundle, such as optimizer slots, are ignored).
    */
   public static Tokenizer fromCheckpoint(VqVaeConfig cfg, Path prefix) throws IOException {
-    Tokenizer t = new Tokenizer(cfg, DEFAULT_CHUNK);
+    Tokenizer t = standalone(cfg, DEFAULT_CHUNK);
     try {
-      new TfCheckpoint(t.ps).restore(t.session, prefix);
+      new TfCheckpoint(t.ps).restore(t.session(), prefix);
       return t;
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -127,14 +135,7 @@ public final class Tokenizer implements AutoCloseable {
 
   /** A tokenizer with freshly initialised (untrained) weights, seeded per parameter name. */
   public static Tokenizer initialized(VqVaeConfig cfg, long seed) {
-    Tokenizer t = new Tokenizer(cfg, DEFAULT_CHUNK);
-    try {
-      t.ps.initialize(t.session, seed);
-      return t;
-    } catch (RuntimeException e) {
-      t.close();
-      throw e;
-    }
+    return GraphRuntime.initOrClose(standalone(cfg, DEFAULT_CHUNK), t -> t.ps.initialize(t.session(), seed));
   }
 
   public VqVaeConfig config() {
@@ -151,30 +152,25 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   public Session session() {
-    return session;
+    return rt.session();
   }
 
   /** Tokens of every scale: K arrays of n*pn*pn ids (row-major h*pn+w within each image). */
   public List<int[]> encodeToIndices(float[] imgs, int n) {
     checkImages(imgs, n);
-    int[] pns = cfg.patchNums().toArray();
+    ScaleSchedule pn = cfg.patchNums();
     List<int[]> out = new ArrayList<>();
-    for (int pn : pns) out.add(new int[n * pn * pn]);
+    for (int k = 0; k < pn.K(); k++) out.add(new int[n * pn.tokens(k)]);
     int per = imgFloats();
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
-      try (TFloat32 x = Tensors.of(slice(imgs, b0 * per, m * per), m, cfg.imageSize(), cfg.imageSize(),
-          cfg.inChannels())) {
-        Session.Runner r = session.runner().feed(imgIn, x);
-        encIdx.forEach(r::fetch);
-        try (Result res = r.run()) {
-          for (int k = 0; k < pns.length; k++) {
-            int[] v = Tensors.ints(res.get(k));
-            System.arraycopy(v, 0, out.get(k), b0 * pns[k] * pns[k], v.length);
-          }
+    GraphRuntime.chunks(n, chunk, (b0, m) -> {
+      try (GraphRuntime.Outputs res = rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
+          .fetch(encIdx).run()) {
+        for (int k = 0; k < pn.K(); k++) {
+          int[] v = res.ints(k);
+          System.arraycopy(v, 0, out.get(k), b0 * pn.tokens(k), v.length);
         }
       }
-    }
+    });
     return out;
   }
 
@@ -183,34 +179,30 @@ public final class Tokenizer implements AutoCloseable {
     checkImages(imgs, n);
     int per = imgFloats(), perF = latentFloats();
     float[] out = new float[n * perF];
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
-      try (TFloat32 x = Tensors.of(slice(imgs, b0 * per, m * per), m, cfg.imageSize(), cfg.imageSize(),
-          cfg.inChannels());
-           Result res = session.runner().feed(imgIn, x).fetch(fOut).run()) {
-        float[] v = Tensors.floats(res.get(0));
+    GraphRuntime.chunks(n, chunk, (b0, m) -> {
+      try (GraphRuntime.Outputs res = rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
+          .fetch(fOut).run()) {
+        float[] v = res.floats(0);
         System.arraycopy(v, 0, out, b0 * perF, v.length);
       }
-    }
+    });
     return out;
   }
 
   /** Encode, quantise and decode: the clamped reconstruction (n, S, S, Cin). */
   public float[] reconstruct(float[] imgs, int n) {
     checkImages(imgs, n);
-    int per = imgFloats(), perF = latentFloats();
+    int per = imgFloats();
     float[] out = new float[n * per];
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
+    GraphRuntime.chunks(n, chunk, (b0, m) -> {
       float[] fHat;
-      try (TFloat32 x = Tensors.of(slice(imgs, b0 * per, m * per), m, cfg.imageSize(), cfg.imageSize(),
-          cfg.inChannels());
-           Result res = session.runner().feed(imgIn, x).fetch(encFHatLast).run()) {
-        fHat = Tensors.floats(res.get(0));
+      try (GraphRuntime.Outputs res = rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
+          .fetch(encFHatLast).run()) {
+        fHat = res.floats(0);
       }
       float[] img = decodeChunk(fHat, m);
       System.arraycopy(img, 0, out, b0 * per, img.length);
-    }
+    });
     return out;
   }
 
@@ -223,11 +215,10 @@ public final class Tokenizer implements AutoCloseable {
           + cfg.latentSide() + "x" + cfg.latentSide() + "x" + cfg.zChannels() + ", got " + fHat.length);
     }
     float[] out = new float[n * per];
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
+    GraphRuntime.chunks(n, chunk, (b0, m) -> {
       float[] img = decodeChunk(slice(fHat, b0 * perF, m * perF), m);
       System.arraycopy(img, 0, out, b0 * per, img.length);
-    }
+    });
     return out;
   }
 
@@ -256,93 +247,76 @@ public final class Tokenizer implements AutoCloseable {
 
   /** The codebook E, (V, Cvae) row-major. */
   public float[] codebook() {
-    try (Result res = session.runner().fetch(codebookOut).run()) {
-      return Tensors.floats(res.get(0));
+    try (GraphRuntime.Outputs res = rt.run().fetch(codebookOut).run()) {
+      return res.floats(0);
     }
   }
 
   /** Teacher-forcing input of VAR (official idxBl_to_var_input): (n, L - pn0^2, Cvae) row-major. */
   public float[] varInput(List<int[]> idx, int n) {
-    checkIndices(idx, n);
-    int[] pns = cfg.patchNums().toArray();
-    int per = (cfg.patchNums().L() - pns[0] * pns[0]) * cfg.zChannels();
+    checkTokens(idx, n);
+    ScaleSchedule pn = cfg.patchNums();
+    int per = (pn.L() - pn.firstL()) * cfg.zChannels();
     float[] out = new float[n * per];
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
-      List<TInt32> feeds = idxFeeds(idx, b0, m);
-      try {
-        Session.Runner r = session.runner();
-        for (int k = 0; k < pns.length; k++) r.feed(idxIn.get(k), feeds.get(k));
-        try (Result res = r.fetch(varInputOut).run()) {
-          float[] v = Tensors.floats(res.get(0));
-          System.arraycopy(v, 0, out, b0 * per, v.length);
-        }
-      } finally {
-        feeds.forEach(TInt32::close);
+    GraphRuntime.chunks(n, chunk, (b0, m) -> {
+      try (GraphRuntime.Outputs res = feedIndices(rt.run(), idx, b0, m).fetch(varInputOut).run()) {
+        float[] v = res.floats(0);
+        System.arraycopy(v, 0, out, b0 * per, v.length);
       }
-    }
+    });
     return out;
   }
 
+  /** Closes the graph and session, unless this tokenizer lives {@link #within} another runtime. */
   @Override
   public void close() {
-    if (session != null) session.close();
-    graph.close();
+    if (ownsRuntime) rt.close();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
 
   /** all = true: K cumulative fHats; false: only the last (as a one-element list). */
   private List<float[]> fHatFromIndices(List<int[]> idx, int n, boolean all) {
-    checkIndices(idx, n);
+    checkTokens(idx, n);
     int K = cfg.patchNums().K(), perF = latentFloats();
     int outs = all ? K : 1;
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < outs; i++) out.add(new float[n * perF]);
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
-      List<TInt32> feeds = idxFeeds(idx, b0, m);
-      try {
-        Session.Runner r = session.runner();
-        for (int k = 0; k < K; k++) r.feed(idxIn.get(k), feeds.get(k));
-        if (all) fHatFromIdx.forEach(r::fetch);
-        else r.fetch(fHatFromIdx.get(K - 1));
-        try (Result res = r.run()) {
-          for (int i = 0; i < outs; i++) {
-            float[] v = Tensors.floats(res.get(i));
-            System.arraycopy(v, 0, out.get(i), b0 * perF, v.length);
-          }
+    GraphRuntime.chunks(n, chunk, (b0, m) -> {
+      GraphRuntime.Run run = feedIndices(rt.run(), idx, b0, m);
+      if (all) run.fetch(fHatFromIdx);
+      else run.fetch(fHatFromIdx.get(K - 1));
+      try (GraphRuntime.Outputs res = run.run()) {
+        for (int i = 0; i < outs; i++) {
+          float[] v = res.floats(i);
+          System.arraycopy(v, 0, out.get(i), b0 * perF, v.length);
         }
-      } finally {
-        feeds.forEach(TInt32::close);
       }
-    }
+    });
     return out;
   }
 
-  private List<TInt32> idxFeeds(List<int[]> idx, int b0, int m) {
-    int[] pns = cfg.patchNums().toArray();
-    List<TInt32> feeds = new ArrayList<>();
-    try {
-      for (int k = 0; k < pns.length; k++) {
-        int t = pns[k] * pns[k];
-        int[] part = new int[m * t];
-        System.arraycopy(idx.get(k), b0 * t, part, 0, m * t);
-        feeds.add(Tensors.ofInts(part, m, t));
-      }
-    } catch (RuntimeException e) {
-      feeds.forEach(TInt32::close);
-      throw e;
+  /** Feeds the token maps of images [b0, b0 + m) to the K index placeholders. */
+  private GraphRuntime.Run feedIndices(GraphRuntime.Run run, List<int[]> idx, int b0, int m) {
+    ScaleSchedule pn = cfg.patchNums();
+    for (int k = 0; k < pn.K(); k++) {
+      int t = pn.tokens(k);
+      int[] part = new int[m * t];
+      System.arraycopy(idx.get(k), b0 * t, part, 0, m * t);
+      run.feed(idxIn.get(k), part, m, t);
     }
-    return feeds;
+    return run;
   }
 
   private float[] decodeChunk(float[] fHat, int m) {
     int s = cfg.latentSide();
-    try (TFloat32 x = Tensors.of(fHat, m, s, s, cfg.zChannels());
-         Result res = session.runner().feed(fHatIn, x).fetch(imgOut).run()) {
-      return Tensors.floats(res.get(0));
+    try (GraphRuntime.Outputs res = rt.run().feed(fHatIn, fHat, m, s, s, cfg.zChannels()).fetch(imgOut).run()) {
+      return res.floats(0);
     }
+  }
+
+  private long[] imgShape(int m) {
+    return new long[] {m, cfg.imageSize(), cfg.imageSize(), cfg.inChannels()};
   }
 
   private void checkImages(float[] imgs, int n) {
@@ -354,19 +328,25 @@ public final class Tokenizer implements AutoCloseable {
     }
   }
 
-  private void checkIndices(List<int[]> idx, int n) {
+  /**
+   * Checks token maps of n images: K arrays of n·pn_k² ids in [0, V).
+   *
+   * @throws IllegalArgumentException e.g. "scale 2 (pn=3): expected 18 token ids for 2 images, got 9"
+   */
+  public void checkTokens(List<int[]> idx, int n) {
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
     int[] pns = cfg.patchNums().toArray();
-    if (idx.size() != pns.length) {
-      throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got " + idx.size());
+    if (idx == null || idx.size() != pns.length) {
+      throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got "
+          + (idx == null ? 0 : idx.size()));
     }
     int V = cfg.vocabSize();
     for (int k = 0; k < pns.length; k++) {
       int[] a = idx.get(k);
       long want = (long) n * pns[k] * pns[k];
-      if (a.length != want) {
+      if (a == null || a.length != want) {
         throw new IllegalArgumentException("scale " + k + " (pn=" + pns[k] + "): expected " + want + " token ids for "
-            + n + " images, got " + a.length);
+            + n + " images, got " + (a == null ? 0 : a.length));
       }
       for (int v : a) {
         if (v < 0 || v >= V) {

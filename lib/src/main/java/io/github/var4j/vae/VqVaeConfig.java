@@ -80,11 +80,6 @@ public record VqVaeConfig(
         new int[] {1, 2, 3, 4, 5, 6, 8, 10, 13, 16}, 0.25, 0.5, 4, 256);
   }
 
-  /** The parity fixtures' tiny VQ-VAE: ch 32, chMult (1,2), 1 res block, Cvae 8, V 64, 8x8 RGB, patch numbers 1..4. */
-  public static VqVaeConfig tinyFixture() {
-    return new VqVaeConfig(3, 32, new int[] {1, 2}, 1, 8, 64, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4, 8);
-  }
-
   /**
    * Default tokenizer for Fashion-MNIST padded to 32x32 grey: ch 32, chMult (1,2,2) (widths 32, 64, 64; 4x
    * downsampling to an 8x8 latent), 1 res block, Cvae 16, V 512, patch numbers (1,2,3,4,5,6,8) (K = 7, L = 155).

@@ -7,6 +7,7 @@ import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ class MultiScaleQuantizerTest {
   /** Feeding encode's embeddings E[idx_si] through nextAutoregressiveInput reproduces f_hat and the VAR input. */
   @Test
   void autoregressiveChainReproducesEncodeAndVarInput() {
-    QuantizerConfig cfg = quant10();
+    QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
     int K = cfg.K(), H = 16, C = 8, B = 2;
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("quant10/f_BChw.npy"));
     try (Graph g = new Graph()) {
@@ -76,7 +77,7 @@ class MultiScaleQuantizerTest {
   /** The batch dimension is dynamic: encoding sample 0 alone gives the same tokens and f_hat as in a batch of 2. */
   @Test
   void unknownBatchDimension() {
-    QuantizerConfig cfg = quant10();
+    QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
     int H = 16, C = 8, n = H * H * C;
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("quant10/f_BChw.npy"));
     float[] f1 = java.util.Arrays.copyOfRange(f, n, 2 * n); // second sample
@@ -184,7 +185,7 @@ class MultiScaleQuantizerTest {
       float[] w = randn(rng, B * t * t * C);
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
-        MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "", tiny());
+        MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "", TinyFixture.get().quantizerConfig());
         Placeholder<TFloat32> xIn = mapPlaceholder(tf, s, C);
         Operand<TFloat32> y = bic ? q.bicubic(xIn, t) : q.area(xIn, t);
         assertArrayEquals(new long[] {-1, t, t, C}, y.shape().asArray());
@@ -205,7 +206,7 @@ class MultiScaleQuantizerTest {
   void badInputsNameTheProblem() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "quantize.", tiny());
+      MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "quantize.", TinyFixture.get().quantizerConfig());
       Placeholder<TFloat32> wrong = mapPlaceholder(tf, 8, 8);
       assertEquals("f must be (B, 4, 4, 8) NHWC, got [-1, 8, 8, 8]",
           assertThrows(IllegalArgumentException.class, () -> q.encode(wrong)).getMessage());

@@ -7,6 +7,7 @@ import io.github.var4j.io.Npy;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class Quant10ParityTest {
 
   @Test
   void encodeVarInputAndFHatFromIdxMatchOfficial() {
-    QuantizerConfig cfg = quant10();
+    QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
     int K = cfg.K();
     Npy.Array fA = Fixtures.npy("quant10/f_BChw.npy");
     assertArrayEquals(new long[] {B, C, H, H}, fA.shape());
@@ -69,7 +70,7 @@ class Quant10ParityTest {
 
   @Test
   void gtTokensAndLevelsAgreeWithConfig() {
-    QuantizerConfig cfg = quant10();
+    QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
     int[] lvl = Fixtures.ints("quant10/lvl_1L_real.npy");
     assertEquals(cfg.L(), lvl.length);
     for (int si = 0; si < cfg.K(); si++) {

@@ -19,16 +19,6 @@ import org.tensorflow.types.TInt32;
 final class QuantTestSupport {
   private QuantTestSupport() {}
 
-  /** The tiny VAE quantizer of the fixtures (params/vae, prefix "quantize."). */
-  static QuantizerConfig tiny() {
-    return new QuantizerConfig(64, 8, new int[] {1, 2, 3, 4}, 0.25, 0.5, 4);
-  }
-
-  /** The quant10 fixture quantizer (params/quant10, no prefix): real 10-scale schedule. */
-  static QuantizerConfig quant10() {
-    return new QuantizerConfig(64, 8, QuantizerConfig.patchNums256(), 0.25, 0.5, 4);
-  }
-
   static Placeholder<TFloat32> mapPlaceholder(Ops tf, int side, int c) {
     return tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, c)));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class VaeQuantParityTest {
 
   @Test
   void quantizeStoredFMatchesOfficial() {
-    QuantizerConfig cfg = tiny();
+    QuantizerConfig cfg = TinyFixture.get().quantizerConfig();
     int K = cfg.K();
     cfg.checkLatentSide((int) Fixtures.shape("vae/f_BChw.npy")[2]);
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("vae/f_BChw.npy"));

@@ -7,6 +7,7 @@ import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class VqTrainParityTest {
 
   @Test
   void lossOutputAndGradientsMatchOfficial() {
-    QuantizerConfig cfg = tiny();
+    QuantizerConfig cfg = TinyFixture.get().quantizerConfig();
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("vae/f_BChw.npy"));
     float[] r = Fixtures.nchwToNhwc(Fixtures.npy("vq_train/R.npy"));
 

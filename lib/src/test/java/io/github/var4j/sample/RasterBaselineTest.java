@@ -6,7 +6,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.VqVae;
@@ -30,7 +30,7 @@ class RasterBaselineTest {
   @Test
   void generatesPnSquaredTokensOneAtATimeDeterministically() {
     SampleOptions o = new SampleOptions(1.5, 8, 0.9, false, 0, false);
-    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    try (RasterBaseline r = new RasterBaseline(TinyFixture.get().varConfig(), TinyFixture.varParams(), TinyFixture.get().vqVaeConfig(),
         Fixtures.stateDict("params/vae"), B, o)) {
       assertEquals(STEPS, r.steps());
       float[] a = r.sample(new int[] {3, 10}, 11), b = r.sample(new int[] {3, 10}, 11), c = r.sample(new int[] {3, 10}, 12);
@@ -53,7 +53,7 @@ class RasterBaselineTest {
   void cachedStepsEqualFullCausalRecomputation() {
     int[] labels = {3, 7};
     int[] cached;
-    try (RasterBaseline r = new RasterBaseline(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    try (RasterBaseline r = new RasterBaseline(TinyFixture.get().varConfig(), TinyFixture.varParams(), TinyFixture.get().vqVaeConfig(),
         Fixtures.stateDict("params/vae"), B, SampleOptions.greedy(1.5))) {
       cached = r.sampleTokens(labels, 0);
     }
@@ -63,13 +63,13 @@ class RasterBaselineTest {
   }
 
   private static int[] greedyWithoutCache(int[] labels, double cfg) {
-    VarConfig vc = TinyVar.config();
+    VarConfig vc = TinyFixture.get().varConfig();
     int C = vc.embedDim(), V = vc.vocabSize(), cv = vc.cvae(), K = vc.K();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore varPs = new ParamStore(tf, "var."), vaePs = new ParamStore(tf, "vae.");
       VarModel m = new VarModel(varPs, vc);
-      VqVae vae = new VqVae(vaePs, VqVaeConfig.tinyFixture());
+      VqVae vae = new VqVae(vaePs, TinyFixture.get().vqVaeConfig());
       KvCachedVar kv = new KvCachedVar(m);
       Placeholder<TInt32> tok = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(B, STEPS)));
       int[] l2 = {labels[0], labels[1], 10, 10};
@@ -92,7 +92,7 @@ class RasterBaselineTest {
       Operand<TFloat32> guided = tf.math.sub(tf.math.mul(halves.get(0), tf.constant((float) (1 + cfg))),
           tf.math.mul(halves.get(1), tf.constant((float) cfg)));
       Operand<TInt32> arg = tf.math.argMax(guided, tf.constant(-1), TInt32.class); // (B, 16)
-      varPs.load(s, TinyVar.params());
+      varPs.load(s, TinyFixture.varParams());
       vaePs.load(s, Fixtures.stateDict("params/vae"));
       int[] tokens = new int[B * STEPS];
       for (int p = 0; p < STEPS; p++) {

@@ -3,7 +3,7 @@ package io.github.var4j.sample;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Images;
 import io.github.var4j.viz.ValueRange;
@@ -19,7 +19,7 @@ class SampleFiguresTest {
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    sampler = VarSampler.load(TinyFixture.get().varConfig(), TinyFixture.varParams(), TinyFixture.get().vqVaeConfig(),
         Fixtures.stateDict("params/vae"));
   }
 

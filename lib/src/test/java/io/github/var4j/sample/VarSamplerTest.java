@@ -6,7 +6,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.VqVaeConfig;
@@ -35,7 +35,7 @@ class VarSamplerTest {
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), VqVaeConfig.tinyFixture(),
+    sampler = VarSampler.load(TinyFixture.get().varConfig(), TinyFixture.varParams(), TinyFixture.get().vqVaeConfig(),
         Fixtures.stateDict("params/vae"));
   }
 
@@ -50,7 +50,7 @@ class VarSamplerTest {
 
   @Test
   void greedyReplayMatchesOfficialInferenceAtEveryScale() {
-    int[] labels = TinyVar.labels(); // (3, 7)
+    int[] labels = TinyFixture.labelFile(); // (3, 7)
     assertArrayEquals(new int[] {3, 7}, labels);
     VarSampler.Trace tr = sampler.trace(labels, SampleOptions.greedy(1.5));
     SampleResult r = tr.result();
@@ -83,8 +83,8 @@ class VarSamplerTest {
 
   @Test
   void teacherForcingThroughTheCacheEqualsForwardLogits() {
-    int[] labels = TinyVar.labels();
-    int[] gtBL = TinyVar.targets(); // (B, L)
+    int[] labels = TinyFixture.labelFile();
+    int[] gtBL = TinyFixture.targets(); // (B, L)
     List<int[]> gt = splitScales(gtBL);
     VarSampler.Trace tr = sampler.traceEdited(labels, gt, Masks.all(4), SampleOptions.greedy(1.5));
     // conditional half of logits_2B, scale by scale, assembled to (B, L, V)
@@ -119,14 +119,14 @@ class VarSamplerTest {
   }
 
   private static float[] forwardLogits(int[] labels) {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(B, cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
+      var x = tf.constant(Shape.of(B, cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyFixture.x(), true, false));
       VarModel.Forward f = m.forward(tf.constant(labels), x, false, false);
-      ps.load(s, TinyVar.params());
+      ps.load(s, TinyFixture.varParams());
       try (Result r = s.runner().fetch(f.logitsBLV()).run()) {
         return Tensors.floats(r.get(0));
       }
@@ -223,7 +223,7 @@ class VarSamplerTest {
         assertThrows(IllegalArgumentException.class, () -> VarSampler.checkAgree(
             VarConfig.ofDepth(2, 512, 16, 10, new int[] {1, 2, 4, 8}), VqVaeConfig.fashionMnistDefault())).getMessage());
     assertEquals("tokenizer and VAR disagree: vocabSize 64 vs 512", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.load(TinyVar.config().withVocabSize(512), TinyVar.params(), VqVaeConfig.tinyFixture(),
+        () -> VarSampler.load(TinyFixture.get().varConfig().withVocabSize(512), TinyFixture.varParams(), TinyFixture.get().vqVaeConfig(),
             Fixtures.stateDict("params/vae"))).getMessage());
     assertEquals("chunk size must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> sampler.setChunkSize(0)).getMessage());

@@ -9,7 +9,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.MiniJson;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.tensorflow.types.TFloat32;
 class VarTrainGraphTest {
 
   private static VarTrainGraph.Batch batch() {
-    return new VarTrainGraph.Batch(TinyVar.labels(), TinyVar.x(), TinyVar.targets());
+    return new VarTrainGraph.Batch(TinyFixture.labelFile(), TinyFixture.x(), TinyFixture.targets());
   }
 
   @SuppressWarnings("unchecked")
@@ -59,9 +59,9 @@ class VarTrainGraphTest {
 
   @Test
   void gradientsAndGradNormMatchOfficial() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyVar.config(), VarTrainGraph.Options.official());
+    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyVar.params());
+      tg.loadWeights(s, TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
       assertEquals(34, params.size(), "every tiny VAR parameter has a gradient fixture");
@@ -89,7 +89,7 @@ class VarTrainGraphTest {
    */
   @Test
   void adamWStepOnOfficialGradientsMatchesAfterStep() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
@@ -103,7 +103,7 @@ class VarTrainGraphTest {
       Operand<TFloat32> loss = tf.reduceSum(tf.concat(terms, tf.constant(0)), tf.constant(0));
       AdamW opt = new AdamW(g, ps, loss, AdamW::officialDecay, AdamW.Config.var());
       ps.initialize(s, 1); // optimizer slots
-      ps.load(s, TinyVar.params());
+      ps.load(s, TinyFixture.varParams());
       LrSchedule.Values v = stepValues();
       Session.Runner r = s.runner().fetch(opt.gradNorm());
       try (var f = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {
@@ -129,10 +129,10 @@ class VarTrainGraphTest {
    */
   @Test
   void oneClippedAdamWStepMatchesOfficialAfterStep() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyVar.params());
+      tg.loadWeights(s, TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
       StateDict before = tg.params().stateDict(s);
@@ -213,7 +213,7 @@ class VarTrainGraphTest {
   @Test
   @SuppressWarnings("unchecked")
   void decayGroupsEqualOfficialGroups() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyVar.config(), VarTrainGraph.Options.official())) {
+    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official())) {
       Map<String, Object> groups = (Map<String, Object>) adamwNotes().get("groups");
       List<String> nd = new ArrayList<>(), d = new ArrayList<>();
       for (Param p : tg.optimizer().params()) (AdamW.officialDecay(p) ? d : nd).add(p.name());
@@ -224,18 +224,18 @@ class VarTrainGraphTest {
 
   @Test
   void lossesWithAndWithoutLabelSmoothingMatchOfficial() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     for (double ls : new double[] {0.0, 0.1}) {
       try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official().withLabelSmoothing(ls));
           Session s = Sessions.create(tg.graph())) {
-        tg.loadWeights(s, TinyVar.params());
+        tg.loadWeights(s, TinyFixture.varParams());
         VarTrainGraph.Eval e = tg.evaluate(s, batch());
         String file = ls == 0 ? "var/train_loss_ls0.npy" : "var/train_loss_ls0.1.npy";
         double d = Fixtures.assertMatches(file, new float[] {e.loss()});
         System.out.printf("%s: %.7f (diff %.3e)%n", file, e.loss(), d);
         // metrics recomputed on the host from the official logits
         float[] logits = Fixtures.floats("var/logits_BLV.npy");
-        int[] gt = TinyVar.targets();
+        int[] gt = TinyFixture.targets();
         double ce = 0, ceTail = 0;
         int hits = 0, hitsTail = 0;
         for (int t = 0; t < 60; t++) {
@@ -268,7 +268,7 @@ class VarTrainGraphTest {
   @Test
   void stochasticTrainingFromOfficialInitOverfitsOneBatch() {
     // official init + schedule + condition dropout + drop path: the loss on a fixed batch must fall clearly
-    VarConfig cfg = TinyVar.config().withDropPathRate(0.1);
+    VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.1);
     try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
       tg.initialize(s, 42);
@@ -289,10 +289,10 @@ class VarTrainGraphTest {
 
   @Test
   void feedRejectsLabelsOutsideTheClassRange() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyVar.config(), VarTrainGraph.Options.official());
+    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyVar.params());
-      var bad = new VarTrainGraph.Batch(new int[] {3, 12}, TinyVar.x(), TinyVar.targets());
+      tg.loadWeights(s, TinyFixture.varParams());
+      var bad = new VarTrainGraph.Batch(new int[] {3, 12}, TinyFixture.x(), TinyFixture.targets());
       var e = assertThrows(IllegalArgumentException.class, () -> tg.evaluate(s, bad));
       assertEquals("label 12 at batch index 1 is outside [0, 10)", e.getMessage());
       var e2 = assertThrows(IllegalArgumentException.class,

@@ -7,6 +7,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -35,7 +36,7 @@ class SelfAttentionTest {
    */
   @Test
   void kvCachedScaleByScaleAttentionEqualsMaskedFullAttention() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     int l = cfg.L(), c = cfg.embedDim();
     float[] x = random(2 * l * c, 5, 1.0);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
@@ -55,7 +56,7 @@ class SelfAttentionTest {
       }
       assertArrayEquals(new long[] {2, 2, l, 32}, k.shape().asArray());
       Operand<TFloat32> cached = tf.concat(parts, tf.constant(1));
-      ps.loadSubset(s, TinyVar.params(), p -> p.name().startsWith("blocks.1.attn."));
+      ps.loadSubset(s, TinyFixture.varParams(), p -> p.name().startsWith("blocks.1.attn."));
       try (Result r = s.runner().fetch(full).fetch(cached).run()) {
         double d = Fixtures.assertClose(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), 1e-5, 1e-5, "cached vs full");
         System.out.printf("kv-cache vs masked attention max|diff| %.3e%n", d);

@@ -3,6 +3,7 @@ package io.github.var4j.transformer;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class VarConfigTest {
   @Test
   @SuppressWarnings("unchecked")
   void tinyConfigMatchesManifestDerivedValues() {
-    VarConfig c = TinyVar.config();
+    VarConfig c = TinyFixture.get().varConfig();
     Object m = MiniJson.parse(Fixtures.manifest());
     assertEquals(((Double) MiniJson.at(m, "tiny_derived", "L")).intValue(), c.L());
     assertEquals(((Double) MiniJson.at(m, "tiny_derived", "first_l")).intValue(), c.firstL());
@@ -79,14 +80,14 @@ class VarConfigTest {
 
   @Test
   void hiddenDimRoundsHalfToEvenLikePython() {
-    VarConfig c = TinyVar.config().withEmbedDim(2).withNumHeads(1);
+    VarConfig c = TinyFixture.get().varConfig().withEmbedDim(2).withNumHeads(1);
     assertEquals(2, c.withMlpRatio(1.25).hiddenDim()); // round(2.5) = 2
     assertEquals(4, c.withMlpRatio(1.75).hiddenDim()); // round(3.5) = 4
   }
 
   @Test
   void validationMessagesNameTheProblem() {
-    VarConfig t = TinyVar.config();
+    VarConfig t = TinyFixture.get().varConfig();
     assertEquals("embedDim must be divisible by numHeads, got embedDim=64, numHeads=3",
         assertThrows(IllegalArgumentException.class, () -> t.withNumHeads(3)).getMessage());
     assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
@@ -120,8 +121,8 @@ class VarConfigTest {
     int[] pn = {1, 2, 3, 4};
     VarConfig a = VarConfig.ofDepth(2, 64, 8, 10, pn).withEmbedDim(64);
     pn[0] = 9; // the config keeps its own copy
-    assertEquals(TinyVar.config(), a);
-    assertEquals(TinyVar.config().hashCode(), a.hashCode());
+    assertEquals(TinyFixture.get().varConfig(), a);
+    assertEquals(TinyFixture.get().varConfig().hashCode(), a.hashCode());
     a.patchNums()[1] = 7;
     assertArrayEquals(new int[] {1, 2, 3, 4}, a.patchNums());
     assertNotEquals(a, a.withSharedAdaLN(true));

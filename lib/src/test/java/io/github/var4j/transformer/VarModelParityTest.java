@@ -7,6 +7,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,18 @@ import org.tensorflow.types.TInt32;
 class VarModelParityTest {
 
   private static Operand<TFloat32> xConst(Ops tf, VarConfig cfg) {
-    return tf.constant(Shape.of(TinyVar.B, cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
+    return tf.constant(Shape.of(TinyFixture.get().B(), cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyFixture.x(), true, false));
   }
 
   @Test
   void forwardMatchesOfficialCaptures() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), false, false);
-      ps.load(s, TinyVar.params());
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
+      ps.load(s, TinyFixture.varParams());
       List<String> files = new ArrayList<>(List.of("var/cond_BD.npy", "var/x0_BLC.npy"));
       List<Operand<TFloat32>> ops = new ArrayList<>(List.of(f.condBD(), f.x0BLC()));
       for (int i = 0; i < cfg.depth(); i++) {
@@ -55,20 +56,20 @@ class VarModelParityTest {
           double d = Fixtures.assertMatches(files.get(i), Tensors.floats(res.get(i)));
           System.out.printf("%-28s max|diff| %.3e%n", files.get(i), d);
         }
-        assertArrayEquals(TinyVar.labels(), Tensors.ints(res.get(files.size())), "no condition dropout");
+        assertArrayEquals(TinyFixture.labelFile(), Tensors.ints(res.get(files.size())), "no condition dropout");
       }
     }
   }
 
   @Test
   void sharedAdaLNForwardMatchesOfficialLogits() {
-    VarConfig cfg = TinyVar.salnConfig();
+    VarConfig cfg = TinyFixture.get().salnVarConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), false, false);
-      StateDict sd = TinyVar.salnParams();
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
+      StateDict sd = TinyFixture.salnVarParams();
       ps.load(s, sd);
       assertEquals(cfg.numParams(), ps.numTrainable());
       try (Result res = s.runner().fetch(f.logitsBLV()).run()) {
@@ -81,22 +82,22 @@ class VarModelParityTest {
   @Test
   void conditionDropoutUsesNullClassAndIsOffWhenSwitchedOff() {
     // rate 1: every label becomes the null class when the switch is on; unchanged when off
-    VarConfig cfg = TinyVar.config().withCondDropRate(1.0);
+    VarConfig cfg = TinyFixture.get().varConfig().withCondDropRate(1.0);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
       var sw = tf.placeholderWithDefault(tf.constant(false), Shape.scalar());
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), sw, null);
-      ps.load(s, TinyVar.params());
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), sw, null);
+      ps.load(s, TinyFixture.varParams());
       try (Result res = s.runner().fetch(f.labelB()).run()) {
-        assertArrayEquals(TinyVar.labels(), Tensors.ints(res.get(0)));
+        assertArrayEquals(TinyFixture.labelFile(), Tensors.ints(res.get(0)));
       }
       try (var on = org.tensorflow.types.TBool.scalarOf(true);
           Result res = s.runner().feed(sw, on).fetch(f.labelB()).fetch(f.condBD()).run()) {
         assertArrayEquals(new int[] {10, 10}, Tensors.ints(res.get(0)));
         float[] cond = Tensors.floats(res.get(1));
-        float[] nullRow = java.util.Arrays.copyOfRange(TinyVar.params().get("class_emb.weight").data(), 10 * 64, 11 * 64);
+        float[] nullRow = java.util.Arrays.copyOfRange(TinyFixture.varParams().get("class_emb.weight").data(), 10 * 64, 11 * 64);
         assertArrayEquals(nullRow, java.util.Arrays.copyOfRange(cond, 0, 64));
         assertArrayEquals(nullRow, java.util.Arrays.copyOfRange(cond, 64, 128));
       }
@@ -106,14 +107,14 @@ class VarModelParityTest {
   @Test
   void dropPathIsIdentityWhenOffAndDropsWholeSamplesWhenOn() {
     // a large rate makes dropped samples likely; per sample each branch is either 0 or scaled by 1/keep
-    VarConfig cfg = TinyVar.config().withDropPathRate(0.9);
+    VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.9);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
       var sw = tf.placeholderWithDefault(tf.constant(false), Shape.scalar());
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), null, sw);
-      ps.load(s, TinyVar.params());
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), null, sw);
+      ps.load(s, TinyFixture.varParams());
       try (Result res = s.runner().fetch(f.logitsBLV()).run()) {
         Fixtures.assertMatches("var/logits_BLV.npy", Tensors.floats(res.get(0)));
       }
@@ -157,7 +158,7 @@ class VarModelParityTest {
 
   @Test
   void rejectsWrongInputShapes() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarModel m = new VarModel(new ParamStore(tf), cfg);
@@ -176,7 +177,7 @@ class VarModelParityTest {
 
   @Test
   void feedingHelpersRejectBadLabelsTargetsAndLengths() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     var e1 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {3, 10}));
     assertEquals("label 10 at batch index 1 is outside [0, 10)", e1.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {-1}));

@@ -8,6 +8,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,7 +70,7 @@ class VarModelStructureTest {
   @Test
   void tinyRegistersTheFixtureStateDictInOrder() {
     List<String> expected = new ArrayList<>();
-    StateDict fx = TinyVar.params();
+    StateDict fx = TinyFixture.varParams();
     // manifest order = official state-dict order
     for (String part : Fixtures.manifest().split("\"file\": \"params/var/")) {
       if (part.startsWith("{") || part.contains("\"generator\"")) continue;
@@ -79,20 +80,20 @@ class VarModelStructureTest {
     assertEquals(34, expected.size());
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
-      new VarModel(ps, TinyVar.config());
+      new VarModel(ps, TinyFixture.get().varConfig());
       assertEquals(expected, describe(ps));
-      assertEquals(TinyVar.config().numParams(), ps.numTrainable());
+      assertEquals(TinyFixture.get().varConfig().numParams(), ps.numTrainable());
     }
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
-      new VarModel(ps, TinyVar.salnConfig());
-      StateDict saln = TinyVar.salnParams();
+      new VarModel(ps, TinyFixture.get().salnVarConfig());
+      StateDict saln = TinyFixture.salnVarParams();
       List<String> names = ps.trainable().stream().map(Param::name).toList();
       assertEquals(new java.util.TreeSet<>(saln.names().stream().filter(n -> !StateDict.isBuffer(n)).toList()),
           new java.util.TreeSet<>(names));
       assertTrue(names.indexOf("blocks.0.ada_gss") < names.indexOf("blocks.0.attn.scale_mul_1H11"),
           "ada_gss is a direct parameter of the block: listed before its submodules");
-      assertEquals(TinyVar.salnConfig().numParams(), ps.numTrainable());
+      assertEquals(TinyFixture.get().salnVarConfig().numParams(), ps.numTrainable());
     }
   }
 
@@ -178,13 +179,13 @@ class VarModelStructureTest {
   @Test
   void blocksStartNearIdentity() {
     // with gamma rows scaled by 1e-5 every residual branch is ~1e-5 of its input
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(2, 29, 8), org.tensorflow.ndarray.buffer.DataBuffers.of(TinyVar.x(), true, false));
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), x, false, false);
+      var x = tf.constant(Shape.of(2, 29, 8), org.tensorflow.ndarray.buffer.DataBuffers.of(TinyFixture.x(), true, false));
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), x, false, false);
       ps.initialize(s, 3);
       try (Result r = s.runner().fetch(f.x0BLC()).fetch(f.blocks().get(1).out()).run()) {
         float[] x0 = Tensors.floats(r.get(0)), out = Tensors.floats(r.get(1));

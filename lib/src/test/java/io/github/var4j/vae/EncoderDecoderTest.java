@@ -9,6 +9,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * the official tiny VQ-VAE fixtures (params/vae, vae/).
  */
 class EncoderDecoderTest {
-  static final VqVaeConfig CFG = VqVaeConfig.tinyFixture();
+  static final VqVaeConfig CFG = TinyFixture.get().vqVaeConfig();
   static Graph g;
   static Session s;
   static Placeholder<TFloat32> img;

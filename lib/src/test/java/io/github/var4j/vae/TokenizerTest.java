@@ -9,6 +9,7 @@ import io.github.var4j.io.TfCheckpoint;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tokenizer end to end on the official tiny VQ-VAE fixtures (params/vae, vae/). */
 class TokenizerTest {
-  static final VqVaeConfig CFG = VqVaeConfig.tinyFixture();
+  static final VqVaeConfig CFG = TinyFixture.get().vqVaeConfig();
   static final int B = 2;
   static Tokenizer tok;
   static float[] img;

@@ -1,5 +1,6 @@
 package io.github.var4j.vae;
 
+import io.github.var4j.testutil.TinyFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,7 +27,7 @@ class VqVaeConfigTest {
 
   @Test
   void tinyFixturePresetMatchesTheManifest() {
-    VqVaeConfig c = VqVaeConfig.tinyFixture();
+    VqVaeConfig c = TinyFixture.get().vqVaeConfig();
     assertEquals(2, c.downsample());   // manifest tiny_derived.vae_downsample
     assertEquals(4, c.latentSide());
     assertEquals(30, c.L());           // tiny_derived.L
@@ -87,8 +88,8 @@ class VqVaeConfigTest {
     mult[1] = 4;
     c.chMult()[0] = 7;
     assertArrayEquals(new int[] {1, 2}, c.chMult());
-    assertEquals(VqVaeConfig.tinyFixture(), c);
-    assertEquals(VqVaeConfig.tinyFixture().hashCode(), c.hashCode());
+    assertEquals(TinyFixture.get().vqVaeConfig(), c);
+    assertEquals(TinyFixture.get().vqVaeConfig().hashCode(), c.hashCode());
     assertNotEquals(VqVaeConfig.official(), c);
     assertTrue(c.toString().contains("chMult=[1, 2]"), c.toString());
   }

@@ -12,6 +12,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 class VqVaeTest {
-  static final VqVaeConfig TINY = VqVaeConfig.tinyFixture();
+  static final VqVaeConfig TINY = TinyFixture.get().vqVaeConfig();
 
   /** name -> torch shape of the released VAE's entries of kind "param" (var-real-state-dict.json). */
   static Map<String, List<Long>> releasedVaeParams() throws IOException {

@@ -108,6 +108,15 @@ public final class Fixtures {
     return parsedManifest().root();
   }
 
+  /** Any JSON file as a Jackson tree (e.g. {@code var-real-state-dict.json} next to the fixture directory). */
+  public static JsonNode readJson(Path file) {
+    try {
+      return Manifest.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The manifest tolerance of a fixture file ({@code "tol": {"atol": .., "rtol": ..}} or {@code "tol": "exact"}). A
    * missing atol or rtol is 0.

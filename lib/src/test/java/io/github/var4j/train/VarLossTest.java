@@ -24,7 +24,7 @@ class VarLossTest {
   @Test
   void valueAndGradientMatchClosedFormWithSmoothingAndWeights() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    int b = 2, l = cfg.L(), v = cfg.vocabSize();
+    int b = TinyFixture.get().B(), l = cfg.L(), v = cfg.vocabSize();
     float[] logits = Fixtures.floats("var/logits_BLV.npy");
     int[] gt = TinyFixture.targets();
     float[] w = new float[l];
@@ -81,13 +81,14 @@ class VarLossTest {
   @Test
   void rejectsBadArguments() {
     VarConfig cfg = TinyFixture.get().varConfig();
+    int l = cfg.L(), v = cfg.vocabSize();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var lg = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 30, 63)));
-      var tg = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, 30)));
-      assertEquals("logits must have shape (B, 30, 64), got [-1, 30, 63]",
+      var lg = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v - 1)));
+      var tg = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, l)));
+      assertEquals("logits must have shape (B, " + l + ", " + v + "), got [-1, " + l + ", " + (v - 1) + "]",
           assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, lg, tg, 0.0)).getMessage());
-      var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 30, 64)));
+      var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v)));
       assertEquals("labelSmoothing must be in [0, 1], got -0.1",
           assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, ok, tg, -0.1)).getMessage());
     }

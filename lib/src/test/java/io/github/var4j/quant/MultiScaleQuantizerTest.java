@@ -97,7 +97,8 @@ class MultiScaleQuantizerTest {
         for (int si = 0; si < cfg.K(); si++) {
           int[] all = Fixtures.ints("quant10/idx_s" + si + ".npy");
           int l = cfg.pn(si) * cfg.pn(si);
-          Fixtures.assertExact(java.util.Arrays.copyOfRange(all, last * l, B * l), (int[]) one.get(si), "B=1 idx_s" + si);
+          Fixtures.assertExact(java.util.Arrays.copyOfRange(all, last * l, B * l), (int[]) one.get(si),
+              "B=1 idx_s" + si);
         }
         float[] fHatLast = Fixtures.nchwToNhwc(Fixtures.npy("quant10/fhat_last.npy"));
         Fixtures.assertClose(java.util.Arrays.copyOfRange(fHatLast, last * n, B * n), (float[]) one.get(cfg.K()),
@@ -218,8 +219,9 @@ class MultiScaleQuantizerTest {
       Placeholder<TFloat32> h = mapPlaceholder(tf, p0 + 1, c);
       assertEquals("scale index must be in [0, " + (K - 1) + "], got " + K,
           assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(K, null, h)).getMessage());
-      assertEquals("h must be (B, " + p0 + ", " + p0 + ", " + c + ") NHWC, got [-1, " + (p0 + 1) + ", " + (p0 + 1) + ", "
-          + c + "]", assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(0, null, h)).getMessage());
+      assertEquals("h must be (B, " + p0 + ", " + p0 + ", " + c + ") NHWC, got [-1, " + (p0 + 1) + ", " + (p0 + 1)
+          + ", " + c + "]",
+          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(0, null, h)).getMessage());
       List<Operand<TInt32>> tooMany = new ArrayList<>();
       for (int i = 0; i <= K; i++) tooMany.add(idxPlaceholder(tf, 1));
       assertEquals("idxBL must have 1.." + K + " scales, got " + (K + 1),

@@ -87,14 +87,16 @@ class RasterBaselineTest {
       Operand<TFloat32> sos = tf.math.add(tf.expandDims(cond, tf.constant(1)), varPs.get("pos_start")); // (2B, 1, C)
       // inputs 1..STEPS-1 embed tokens 0..STEPS-2
       Operand<TInt32> prev = tf.slice(tok, tf.constant(new int[] {0, 0}), tf.constant(new int[] {B, STEPS - 1}));
-      Operand<TFloat32> emb = m.wordEmbed(tf.gather(vae.quantizer().codebook(), prev, tf.constant(0))); // (B, STEPS-1, C)
+      // (B, STEPS-1, C)
+      Operand<TFloat32> emb = m.wordEmbed(tf.gather(vae.quantizer().codebook(), prev, tf.constant(0)));
       Operand<TFloat32> x = tf.math.add(tf.concat(List.of(sos, tf.concat(List.of(emb, emb), tf.constant(0))),
           tf.constant(1)), pos); // (2B, STEPS, C)
       float[] causal = new float[STEPS * STEPS];
       for (int q = 0; q < STEPS; q++) for (int k = q + 1; k < STEPS; k++) causal[q * STEPS + k] = Float.NEGATIVE_INFINITY;
       Operand<TFloat32> bias = tf.constant(Shape.of(1, 1, STEPS, STEPS),
           org.tensorflow.ndarray.buffer.DataBuffers.of(causal, true, false));
-      Operand<TFloat32> logits = m.logits(kv.blocks(x, m.blockCondition(cond), null, bias).xBlC(), cond); // (2B,STEPS,V)
+      // (2B, STEPS, V)
+      Operand<TFloat32> logits = m.logits(kv.blocks(x, m.blockCondition(cond), null, bias).xBlC(), cond);
       var halves = tf.split(tf.constant(0), logits, 2L).output();
       Operand<TFloat32> guided = tf.math.sub(tf.math.mul(halves.get(0), tf.constant((float) (1 + cfg))),
           tf.math.mul(halves.get(1), tf.constant((float) cfg)));

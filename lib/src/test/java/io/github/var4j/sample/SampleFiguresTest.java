@@ -66,7 +66,8 @@ class SampleFiguresTest {
     assertTrue(maps.getWidth() >= K * SIDE * 4); // one column per scale, each pn_last cells of 4 px
     // 2·NC images: perClass 2·NC + 1 does not divide them
     assertEquals("perClass must divide the number of images " + r.n() + ", got " + (r.n() + 1),
-        assertThrows(IllegalArgumentException.class, () -> SampleFigures.classGrid(r, r.n() + 1, null, 1)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SampleFigures.classGrid(r, r.n() + 1, null, 1))
+            .getMessage());
   }
 
   @Test

@@ -124,7 +124,8 @@ class VarSamplerTest {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(B, cfg.L() - cfg.firstL(), cfg.cvae()), DataBuffers.of(TinyFixture.x(), true, false));
+      var x = tf.constant(Shape.of(B, cfg.L() - cfg.firstL(), cfg.cvae()),
+          DataBuffers.of(TinyFixture.x(), true, false));
       VarModel.Forward f = m.forward(tf.constant(labels), x, false, false);
       ps.load(s, TinyFixture.varParams());
       try (Result r = s.runner().fetch(f.logitsBLV()).run()) {
@@ -234,6 +235,7 @@ class VarSamplerTest {
         assertThrows(IllegalArgumentException.class, () -> sampler.setChunkSize(0)).getMessage());
     int side = T.latentSide(), cv = T.Cvae();
     assertEquals("expected " + 4 * side * side * cv + " floats for 4 latents of " + side + "x" + side + "x" + cv
-        + ", got 3", assertThrows(IllegalArgumentException.class, () -> sampler.decodeFHat(new float[3], 4)).getMessage());
+        + ", got 3",
+        assertThrows(IllegalArgumentException.class, () -> sampler.decodeFHat(new float[3], 4)).getMessage());
   }
 }

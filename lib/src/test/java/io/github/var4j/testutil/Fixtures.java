@@ -192,14 +192,18 @@ public final class Fixtures {
     private static double number(JsonNode tol, String key, String file) {
       JsonNode v = tol.get(key);
       if (v == null) return 0;
-      if (!v.isNumber()) throw new IllegalArgumentException("manifest entry for '" + file + "': " + key + " is not a number");
+      if (!v.isNumber()) {
+        throw new IllegalArgumentException("manifest entry for '" + file + "': " + key + " is not a number");
+      }
       return v.asDouble();
     }
 
     /** See {@link Fixtures#shape}. */
     public long[] shape(String file) {
       JsonNode s = entry(file).get("shape");
-      if (s == null || !s.isArray()) throw new IllegalArgumentException("manifest entry for '" + file + "' has no shape");
+      if (s == null || !s.isArray()) {
+        throw new IllegalArgumentException("manifest entry for '" + file + "' has no shape");
+      }
       long[] out = new long[s.size()];
       for (int i = 0; i < out.length; i++) out[i] = s.get(i).asLong();
       return out;

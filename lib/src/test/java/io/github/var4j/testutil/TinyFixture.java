@@ -191,7 +191,9 @@ public record TinyFixture(
       Matcher m = p.matcher(f);
       if (!m.matches()) throw new IllegalStateException("unexpected quant10 file name " + f);
       int k = Integer.parseInt(m.group(1));
-      if (k >= pns.length || seen[k]) throw new IllegalStateException("quant10/idx_s* are not numbered 0..K-1: " + files);
+      if (k >= pns.length || seen[k]) {
+        throw new IllegalStateException("quant10/idx_s* are not numbered 0..K-1: " + files);
+      }
       long tokens = Fixtures.shape(f)[1];
       int pn = (int) Math.round(Math.sqrt(tokens));
       if ((long) pn * pn != tokens) throw new IllegalStateException(f + " holds " + tokens + " tokens, not a square");
@@ -201,11 +203,13 @@ public record TinyFixture(
     return pns;
   }
 
-  // ---- configurations (the only place the tests build the fixtures' configs) -----------------------------------------
+  // ---- configurations (the only place the tests build the fixtures' configs) ---------------------------------------
 
   /** The tiny VQ-VAE (params/vae). */
   public VqVaeConfig vqVaeConfig() {
-    if (usingZnorm) throw new IllegalStateException("the fixtures use using_znorm = true, which the port does not support");
+    if (usingZnorm) {
+      throw new IllegalStateException("the fixtures use using_znorm = true, which the port does not support");
+    }
     return new VqVaeConfig(imageChannels(), vaeCh, vaeChMult, vaeNumResBlocks, Cvae, V, patchNums, beta, quantResi,
         shareQuantResi, imageSize);
   }

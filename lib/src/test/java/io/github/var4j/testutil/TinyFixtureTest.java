@@ -58,7 +58,8 @@ class TinyFixtureTest {
     assertArrayEquals(new long[] {T.B(), T.L() - T.firstL(), T.Cvae()}, Fixtures.shape("vae/x_BLCv_wo_first_l.npy"));
     assertArrayEquals(new long[] {T.V(), T.Cvae()}, Fixtures.shape("params/vae/quantize.embedding.weight.npy"));
     assertArrayEquals(new long[] {T.numClasses() + 1, T.embedDim()}, Fixtures.shape("params/var/class_emb.weight.npy"));
-    assertArrayEquals(new long[] {1, T.numHeads(), 1, 1}, Fixtures.shape("params/var/blocks.0.attn.scale_mul_1H11.npy"));
+    assertArrayEquals(new long[] {1, T.numHeads(), 1, 1},
+        Fixtures.shape("params/var/blocks.0.attn.scale_mul_1H11.npy"));
   }
 
   @Test

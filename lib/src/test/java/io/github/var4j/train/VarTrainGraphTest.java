@@ -133,8 +133,8 @@ class VarTrainGraphTest {
    *   <li>The gradients the step applied equal the official ones (var_train/grad, manifest tolerance, every element).
    *   <li>Every parameter equals a float64 torch AdamW first step (clip_grad_norm_, decoupled decay, bias correction)
    *       applied to those same gradients (atol 1e-6, every element).
-   *   <li>The stored parameters equal the official var_train/after_step at the manifest tolerance, every element that is
-   *       not ill-conditioned ({@link #illConditioned}).
+   *   <li>The stored parameters equal the official var_train/after_step at the manifest tolerance, every element that
+   *       is not ill-conditioned ({@link #illConditioned}).
    * </ol>
    * Ill-conditioned elements: at the first step Adam moves p by {@code -lr * phi(g)}, {@code phi(g) = g / (|g| + eps)}
    * of the clipped gradient g. phi saturates at ±1 for |g| >> eps but has slope {@code eps / (|g| + eps)^2} near 0,
@@ -178,7 +178,8 @@ class VarTrainGraphTest {
       // link 1: the applied gradients are the official ones
       double worstGrad = 0;
       for (Param p : params) {
-        worstGrad = Math.max(worstGrad, Fixtures.assertMatches("var_train/grad/" + p.name() + ".npy", grads.get(p.name())));
+        String file = "var_train/grad/" + p.name() + ".npy";
+        worstGrad = Math.max(worstGrad, Fixtures.assertMatches(file, grads.get(p.name())));
       }
 
       // link 2: our step is the float64 torch step of our gradients
@@ -200,8 +201,8 @@ class VarTrainGraphTest {
       for (String name : afterStepNames()) {
         String file = "var_train/after_step/" + name + ".npy", gradFile = "var_train/grad/" + name + ".npy";
         float[] expected = Fixtures.floats(file), actual = after.get(name).data();
-        boolean[] skip = illConditioned(Fixtures.floats(gradFile), expected, officialCoef, v.lr(), Fixtures.tol(gradFile),
-            Fixtures.tol(file));
+        boolean[] skip = illConditioned(Fixtures.floats(gradFile), expected, officialCoef, v.lr(),
+            Fixtures.tol(gradFile), Fixtures.tol(file));
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < expected.length; i++) {
           if (skip[i]) {
@@ -222,9 +223,10 @@ class VarTrainGraphTest {
       }
       assertTrue(ill <= MAX_ILL_CONDITIONED_FRACTION * total, ill + " of " + total
           + " after_step elements are ill-conditioned (more than " + MAX_ILL_CONDITIONED_FRACTION + "): " + illNames);
-      System.out.printf("end-to-end step: grads max|diff| %.3e; vs float64 AdamW(our grads) max|diff| %.3e; vs after_step"
-          + " max|diff| %.3e over %d of %d elements; %d ill-conditioned (e.g. %s) held to links 1-2, their |diff| to"
-          + " after_step up to %.3e%n", worstGrad, worstRef, worst, total - ill, total, ill, illNames, worstIll);
+      System.out.printf("end-to-end step: grads max|diff| %.3e; vs float64 AdamW(our grads) max|diff| %.3e;"
+          + " vs after_step max|diff| %.3e over %d of %d elements; %d ill-conditioned (e.g. %s) held to links 1-2,"
+          + " their |diff| to after_step up to %.3e%n", worstGrad, worstRef, worst, total - ill, total, ill, illNames,
+          worstIll);
     }
   }
 

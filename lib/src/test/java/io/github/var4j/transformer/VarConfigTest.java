@@ -36,8 +36,8 @@ class VarConfigTest {
     assertEquals(9, lvl[679]);
     assertEquals(8, lvl[423]);
     // quant10/lvl_1L_real: the official lvl_1L of the fixtures' real schedule
-    Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"), c.withPatchNums(TinyFixture.quant10PatchNums()).lvl(),
-        "lvl_1L (quant10 schedule)");
+    Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"),
+        c.withPatchNums(TinyFixture.quant10PatchNums()).lvl(), "lvl_1L (quant10 schedule)");
     assertEquals(2240, c.withPatchNums(VarConfig.PATCH_NUMS_512).L());
   }
 

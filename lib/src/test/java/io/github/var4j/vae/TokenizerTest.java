@@ -153,17 +153,20 @@ class TokenizerTest {
     int px = CFG.imageSize(), ch = CFG.inChannels(), side = CFG.latentSide(), cv = CFG.zChannels(), v = CFG.vocabSize();
     assertEquals("expected " + B * IMG + " floats for " + B + " images of " + px + "x" + px + "x" + ch + " (NHWC), got "
         + (B * IMG - 1),
-        assertThrows(IllegalArgumentException.class, () -> tok.encodeToIndices(new float[B * IMG - 1], B)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> tok.encodeToIndices(new float[B * IMG - 1], B))
+            .getMessage());
     assertEquals("n must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> tok.reconstruct(new float[0], 0)).getMessage());
-    assertEquals("expected token maps for " + K + " scales, got " + (K - 1), assertThrows(IllegalArgumentException.class,
-        () -> tok.decodeIndices(storedIdx.subList(0, K - 1), B)).getMessage());
+    assertEquals("expected token maps for " + K + " scales, got " + (K - 1),
+        assertThrows(IllegalArgumentException.class, () -> tok.decodeIndices(storedIdx.subList(0, K - 1), B))
+            .getMessage());
     // the last scale one token short
     int si = K - 1, pn = CFG.patchNums()[si];
     List<int[]> shortIdx = new ArrayList<>(storedIdx);
     shortIdx.set(si, new int[B * pn * pn - 1]);
     assertEquals("scale " + si + " (pn=" + pn + "): expected " + B * pn * pn + " token ids for " + B + " images, got "
-        + (B * pn * pn - 1), assertThrows(IllegalArgumentException.class, () -> tok.varInput(shortIdx, B)).getMessage());
+        + (B * pn * pn - 1),
+        assertThrows(IllegalArgumentException.class, () -> tok.varInput(shortIdx, B)).getMessage());
     // one token id = V on the last scale
     List<int[]> badId = new ArrayList<>(storedIdx);
     int[] bad = storedIdx.get(si).clone();
@@ -172,7 +175,8 @@ class TokenizerTest {
     assertEquals("scale " + si + ": token id " + v + " is outside [0, " + v + ")",
         assertThrows(IllegalArgumentException.class, () -> tok.decodeUpToEachScale(badId, B)).getMessage());
     assertEquals("expected " + B * LAT + " floats for " + B + " latents of " + side + "x" + side + "x" + cv + ", got "
-        + LAT, assertThrows(IllegalArgumentException.class, () -> tok.decodeFHat(new float[LAT], B)).getMessage());
+        + (B * LAT - 1),
+        assertThrows(IllegalArgumentException.class, () -> tok.decodeFHat(new float[B * LAT - 1], B)).getMessage());
   }
 
   @Test
@@ -186,9 +190,9 @@ class TokenizerTest {
     full.names().forEach(n -> wrong.put(n, full.get(n)));
     int v = CFG.vocabSize(), cv = CFG.zChannels();
     wrong.put("quantize.embedding.weight", new HostTensor(new long[] {v + 1, cv}, new float[(v + 1) * cv]));
-    assertEquals("shape mismatch for 'quantize.embedding.weight': model expects [" + v + ", " + cv + "], state dict has ["
-        + (v + 1) + ", " + cv + "]", assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(CFG, wrong))
-        .getMessage());
+    assertEquals("shape mismatch for 'quantize.embedding.weight': model expects [" + v + ", " + cv
+        + "], state dict has [" + (v + 1) + ", " + cv + "]",
+        assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(CFG, wrong)).getMessage());
   }
 
   @Test

@@ -1,14 +1,10 @@
-package io.github.var4j.app;
+package io.github.var4j.sample;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.sample.Masks;
-import io.github.var4j.sample.SampleOptions;
-import io.github.var4j.sample.SampleResult;
-import io.github.var4j.sample.VarSampler;
-import io.github.var4j.sample.ZeroShot;
+import io.github.var4j.app.SampleFigures;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.viz.Images;
 import io.github.var4j.viz.ValueRange;
 import java.awt.image.BufferedImage;
@@ -19,12 +15,14 @@ import org.junit.jupiter.api.Test;
 
 /** The sampling figures on the tiny fixture models: layout, content and the coarse-to-fine invariant. */
 class SampleFiguresTest {
+  private static final TinyFixture T = TinyFixture.get();
+  /** Fixture images, scales, image side, last (mask) side, classes. */
+  private static final int B = T.B(), K = T.K(), PX = T.imageSize(), SIDE = T.latentSide(), NC = T.numClasses();
   private static VarSampler sampler;
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
-        Fixtures.stateDict("params/vae"));
+    sampler = VarSampler.load(T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
   }
 
   @AfterAll
@@ -34,47 +32,57 @@ class SampleFiguresTest {
 
   @Test
   void coarseToFineEndsWithTheSample() {
-    SampleResult r = sampler.sample(new int[] {3, 7}, SampleOptions.defaults().withSeed(1));
-    List<BufferedImage> seq = SampleFigures.decodedUpToEachScale(sampler, r, 1);
-    assertEquals(4, seq.size());
-    BufferedImage last = seq.get(3), img = SampleFigures.image(r, 1);
-    for (int y = 0; y < 8; y++) {
-      for (int x = 0; x < 8; x++) {
+    SampleResult r = sampler.sample(T.labels(), SampleOptions.defaults().withSeed(1));
+    int which = B - 1; // the last image
+    List<BufferedImage> seq = SampleFigures.decodedUpToEachScale(sampler, r, which);
+    assertEquals(K, seq.size());
+    BufferedImage last = seq.get(K - 1), img = SampleFigures.image(r, which);
+    for (int y = 0; y < PX; y++) {
+      for (int x = 0; x < PX; x++) {
         int a = last.getRGB(x, y), b = img.getRGB(x, y);
         for (int sh = 0; sh <= 16; sh += 8) assertTrue(Math.abs((a >> sh & 255) - (b >> sh & 255)) <= 1);
       }
     }
-    BufferedImage strip = SampleFigures.coarseToFine(sampler, r, new int[] {0, 1}, List.of("a", "b", "c", "d", "e",
-        "f", "g", "h", "i", "j"), 4);
-    assertTrue(strip.getWidth() >= 4 * 32 && strip.getHeight() >= 2 * 32, strip.getWidth() + "x" + strip.getHeight());
+    List<String> names = java.util.stream.IntStream.range(0, NC).mapToObj(c -> "class " + c).toList();
+    BufferedImage strip = SampleFigures.coarseToFine(sampler, r, new int[] {0, which}, names, 4);
+    // one row per selected image, one column per scale, each tile at least the image scaled 4x
+    assertTrue(strip.getWidth() >= K * 4 * PX && strip.getHeight() >= 2 * 4 * PX, strip.getWidth() + "x"
+        + strip.getHeight());
   }
 
   @Test
   void gridsHaveOneTilePerSample() {
-    SampleResult r = sampler.sampleClasses(2, SampleOptions.defaults().withSeed(3));
+    SampleResult r = sampler.sampleClasses(2, SampleOptions.defaults().withSeed(3)); // 2 per class, class-major
+    int tile = 2 * PX; // tiles at scale 2
     BufferedImage g = SampleFigures.classGrid(r, 2, null, 2);
-    assertTrue(g.getWidth() >= 2 * 16 && g.getHeight() >= 10 * 16);
-    BufferedImage sweep = SampleFigures.cfgSweep(sampler, new int[] {1, 2}, new double[] {0, 1.5, 4},
+    assertTrue(g.getWidth() >= 2 * tile && g.getHeight() >= NC * tile);
+    BufferedImage sweep = SampleFigures.cfgSweep(sampler, new int[] {0, NC - 1}, new double[] {0, T.cfg(), 4},
         SampleOptions.defaults().withSeed(4), null, 2);
-    assertTrue(sweep.getWidth() >= 3 * 16 && sweep.getHeight() >= 2 * 16);
-    BufferedImage tk = SampleFigures.topKTopPGrid(sampler, 5, new int[] {0, 8, 0}, new double[] {0, 0, 0.9}, 3,
+    assertTrue(sweep.getWidth() >= 3 * tile && sweep.getHeight() >= 2 * tile);
+    BufferedImage tk = SampleFigures.topKTopPGrid(sampler, NC / 2, new int[] {0, 8, 0}, new double[] {0, 0, 0.9}, 3,
         SampleOptions.defaults(), 2);
-    assertTrue(tk.getWidth() >= 3 * 16 && tk.getHeight() >= 3 * 16);
-    BufferedImage maps = SampleFigures.tokenMaps(sampler, r, new int[] {0, 19}, 4);
-    assertTrue(maps.getWidth() >= 4 * 16);
-    assertEquals("perClass must divide the number of images 20, got 3",
-        assertThrows(IllegalArgumentException.class, () -> SampleFigures.classGrid(r, 3, null, 1)).getMessage());
+    assertTrue(tk.getWidth() >= 3 * tile && tk.getHeight() >= 3 * tile);
+    BufferedImage maps = SampleFigures.tokenMaps(sampler, r, new int[] {0, r.n() - 1}, 4);
+    assertTrue(maps.getWidth() >= K * SIDE * 4); // one column per scale, each pn_last cells of 4 px
+    // 2·NC images: perClass 2·NC + 1 does not divide them
+    assertEquals("perClass must divide the number of images " + r.n() + ", got " + (r.n() + 1),
+        assertThrows(IllegalArgumentException.class, () -> SampleFigures.classGrid(r, r.n() + 1, null, 1))
+            .getMessage());
   }
 
   @Test
   void maskOverlayTintsOnlyTheRegeneratedCells() {
     float[] x = Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy"));
-    BufferedImage img = Images.fromNHWC(x, 0, 8, 8, 3, ValueRange.MINUS_ONE_ONE);
-    float[] keep = Masks.invert(Masks.box(4, 0, 0.5, 0, 0.5)); // top-left 2x2 cells regenerated
-    BufferedImage o = SampleFigures.maskOverlay(img, keep, 4);
-    for (int y = 0; y < 8; y++) {
-      for (int xx = 0; xx < 8; xx++) {
-        boolean edited = y < 4 && xx < 4;
+    int ch = TinyFixture.imageChannels();
+    BufferedImage img = Images.fromNHWC(x, 0, PX, PX, ch, ValueRange.MINUS_ONE_ONE);
+    float[] keep = Masks.invert(Masks.box(SIDE, 0, 0.5, 0, 0.5)); // the top-left quarter of the cells regenerated
+    BufferedImage o = SampleFigures.maskOverlay(img, keep, SIDE);
+    int edits = 0;
+    for (int y = 0; y < PX; y++) {
+      for (int xx = 0; xx < PX; xx++) {
+        // the cell of a pixel: PX / SIDE pixels per cell (the VAE's downsampling)
+        boolean edited = keep[(y * SIDE / PX) * SIDE + xx * SIDE / PX] < 0.5f;
+        if (edited) edits++;
         int a = img.getRGB(xx, y) & 0xFFFFFF, b = o.getRGB(xx, y) & 0xFFFFFF;
         if (edited) {
           assertEquals(((a >> 16 & 255) + 0xFF) / 2, b >> 16 & 255);
@@ -83,11 +91,14 @@ class SampleFiguresTest {
         }
       }
     }
-    List<int[]> gt = sampler.encodeToIndices(x, 2);
-    SampleResult e = ZeroShot.inpaint(sampler, ZeroShot.repeat(gt, 2, 3, new int[] {1, 2, 3, 4}), 6, keep,
+    assertTrue(edits > 0 && edits < PX * PX, "tinted pixels " + edits);
+    List<int[]> gt = sampler.encodeToIndices(x, B);
+    SampleResult e = ZeroShot.inpaint(sampler, ZeroShot.repeat(gt, B, 3, T.patchNums()), 3 * B, keep,
         SampleOptions.defaults());
-    BufferedImage panel = SampleFigures.editPanels(List.of(img, Images.fromNHWC(x, 1, 8, 8, 3,
-        ValueRange.MINUS_ONE_ONE)), keep, 4, e, 3, "in-painting", 4);
-    assertTrue(panel.getWidth() >= 5 * 32 && panel.getHeight() >= 2 * 32);
+    List<BufferedImage> originals = new java.util.ArrayList<>();
+    for (int i = 0; i < B; i++) originals.add(Images.fromNHWC(x, i, PX, PX, ch, ValueRange.MINUS_ONE_ONE));
+    BufferedImage panel = SampleFigures.editPanels(originals, keep, SIDE, e, 3, "in-painting", 4);
+    // one row per original: original, region, 3 results; tiles at scale 4
+    assertTrue(panel.getWidth() >= 5 * 4 * PX && panel.getHeight() >= B * 4 * PX);
   }
 }

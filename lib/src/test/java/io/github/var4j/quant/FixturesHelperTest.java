@@ -2,26 +2,59 @@ package io.github.var4j.quant;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.var4j.testutil.Fixtures;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
 /** Checks of the shared fixture helper {@link Fixtures} (manifest parsing, layout conversion, assertions). */
 class FixturesHelperTest {
+  /** Tolerance and shape parsing on a manifest written here: exact, atol/rtol objects, missing parts, errors. */
   @Test
   void manifestTolerancesAndShapes() {
-    assertEquals(Fixtures.Tol.of(1e-4, 1e-4), Fixtures.tol("vae/fhat_s0.npy"));
-    assertEquals(Fixtures.Tol.of(1e-5, 1e-4), Fixtures.tol("quant10/x_BLCv_wo_first_l.npy"));
-    assertEquals(Fixtures.Tol.of(1e-7, 0), Fixtures.tol("interp/real_area_16to13.npy"));
-    assertEquals(Fixtures.Tol.EXACT, Fixtures.tol("vae/idx_s3.npy"));
-    assertEquals(Fixtures.Tol.of(1e-5, 1e-3), Fixtures.tol("vq_train/grad/quantize.embedding.weight.npy"));
-    assertEquals("manifest entry for 'vq_train/R.npy' has no tolerance",
-        assertThrows(IllegalArgumentException.class, () -> Fixtures.tol("vq_train/R.npy")).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Fixtures.tol("nope.npy"));
-    assertArrayEquals(new long[] {2, 679, 8}, Fixtures.shape("quant10/x_BLCv_wo_first_l.npy"));
-    assertArrayEquals(new long[] {8, 8, 3, 3}, Fixtures.shape("params/vae/quantize.quant_resi.qresi_ls.0.weight.npy"));
-    assertArrayEquals(Fixtures.shape("vae/f_BChw.npy"), Fixtures.npy("vae/f_BChw.npy").shape());
-    assertEquals(144, Fixtures.stateDict("params/vae").size());
+    Fixtures.Manifest m = Fixtures.Manifest.parse("""
+        {"tiny_config": {}, "entries": [
+          {"file": "a/x.npy", "dtype": "float32", "shape": [2, 3], "tol": {"atol": 1e-4, "rtol": 1e-3}},
+          {"file": "a/idx.npy", "dtype": "int64", "shape": [2, 1], "tol": "exact"},
+          {"file": "a/atol_only.npy", "dtype": "float32", "shape": [4], "tol": {"atol": 1e-7}},
+          {"file": "a/input.npy", "dtype": "float32", "shape": []},
+          {"file": "b/pattern.npy", "dtype": "float32", "shape": [1, 2, 3], "tol": "same -inf pattern"},
+          {"file": "a/x.npy", "dtype": "float32", "shape": [9], "tol": "exact"}
+        ]}""");
+    assertEquals(Fixtures.Tol.of(1e-4, 1e-3), m.tol("a/x.npy"), "the first entry of a file counts");
+    assertEquals(Fixtures.Tol.EXACT, m.tol("a/idx.npy"));
+    assertEquals(Fixtures.Tol.of(1e-7, 0), m.tol("a/atol_only.npy"));
+    assertEquals("manifest entry for 'a/input.npy' has no tolerance",
+        assertThrows(IllegalArgumentException.class, () -> m.tol("a/input.npy")).getMessage());
+    assertEquals("manifest entry for 'b/pattern.npy' has no tolerance",
+        assertThrows(IllegalArgumentException.class, () -> m.tol("b/pattern.npy")).getMessage());
+    assertEquals("no manifest entry for fixture 'nope.npy'",
+        assertThrows(IllegalArgumentException.class, () -> m.tol("nope.npy")).getMessage());
+    assertArrayEquals(new long[] {2, 3}, m.shape("a/x.npy"));
+    assertArrayEquals(new long[0], m.shape("a/input.npy"));
+    assertEquals(List.of("a/x.npy", "a/idx.npy", "a/atol_only.npy", "a/input.npy"), m.files("a/"));
+    assertTrue(m.root().get("tiny_config").isObject());
+  }
+
+  /** Every entry of the fixtures' manifest: its shape is the file's, its tolerance (if any) parses. */
+  @Test
+  void realManifestShapesMatchTheFilesAndTolerancesParse() {
+    List<String> all = Fixtures.files("");
+    assertFalse(all.isEmpty(), "manifest lists no files");
+    int withTol = 0;
+    for (String f : all) {
+      assertArrayEquals(Fixtures.shape(f), Fixtures.npy(f).shape(), f + ": manifest shape vs file");
+      JsonNode t = Fixtures.parsedManifest().entry(f).get("tol");
+      if (t != null && (t.isObject() || t.asText().equals("exact"))) {
+        Fixtures.Tol tol = Fixtures.tol(f);
+        assertTrue(tol.exact() || tol.atol() > 0 || tol.rtol() > 0, f + ": tolerance " + tol);
+        withTol++;
+      }
+    }
+    assertEquals(Fixtures.files("params/vae/").size(), Fixtures.stateDict("params/vae").size(),
+        "params/vae: one state-dict entry per manifest file");
+    System.out.printf("manifest: %d files, %d with a numeric or exact tolerance%n", all.size(), withTol);
   }
 
   @Test

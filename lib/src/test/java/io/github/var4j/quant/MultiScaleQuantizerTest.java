@@ -8,6 +8,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,14 @@ import org.tensorflow.types.TInt32;
 
 /** Invariants of the quantizer graph beyond the fixtures. */
 class MultiScaleQuantizerTest {
+  /** quant10/f_BChw: (B, Cvae, pn_last, pn_last). */
+  private static final long[] F_SHAPE = Fixtures.shape("quant10/f_BChw.npy");
 
   /** Feeding encode's embeddings E[idx_si] through nextAutoregressiveInput reproduces f_hat and the VAR input. */
   @Test
   void autoregressiveChainReproducesEncodeAndVarInput() {
-    QuantizerConfig cfg = quant10();
-    int K = cfg.patchNums().K(), H = 16, C = 8, B = 2;
+    QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
+    int K = cfg.patchNums().K(), B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2];
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("quant10/f_BChw.npy"));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -73,13 +76,13 @@ class MultiScaleQuantizerTest {
     }
   }
 
-  /** The batch dimension is dynamic: encoding sample 0 alone gives the same tokens and f_hat as in a batch of 2. */
+  /** The batch dimension is dynamic: encoding the last sample alone gives the same tokens and f_hat as in the batch. */
   @Test
   void unknownBatchDimension() {
-    QuantizerConfig cfg = quant10();
-    int H = 16, C = 8, n = H * H * C;
+    QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
+    int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2], n = H * H * C, last = B - 1;
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("quant10/f_BChw.npy"));
-    float[] f1 = java.util.Arrays.copyOfRange(f, n, 2 * n); // second sample
+    float[] f1 = java.util.Arrays.copyOfRange(f, last * n, B * n);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
@@ -89,14 +92,16 @@ class MultiScaleQuantizerTest {
       assertEquals(-1, enc.fHat().get(0).shape().get(0));
       try (Session s = Sessions.create(g)) {
         ps.load(s, Fixtures.stateDict("params/quant10"));
-        List<Object> one = new Run(s).feed(fIn, f1, 1, H, H, C).fetchAll(enc.idxBL()).fetch(enc.fHat().get(9)).run();
+        List<Object> one = new Run(s).feed(fIn, f1, 1, H, H, C).fetchAll(enc.idxBL())
+            .fetch(enc.fHat().get(cfg.patchNums().K() - 1)).run();
         for (int si = 0; si < cfg.patchNums().K(); si++) {
           int[] all = Fixtures.ints("quant10/idx_s" + si + ".npy");
           int l = cfg.patchNums().pn(si) * cfg.patchNums().pn(si);
-          Fixtures.assertExact(java.util.Arrays.copyOfRange(all, l, 2 * l), (int[]) one.get(si), "B=1 idx_s" + si);
+          Fixtures.assertExact(java.util.Arrays.copyOfRange(all, last * l, B * l), (int[]) one.get(si),
+              "B=1 idx_s" + si);
         }
-        float[] last = Fixtures.nchwToNhwc(Fixtures.npy("quant10/fhat_last.npy"));
-        Fixtures.assertClose(java.util.Arrays.copyOfRange(last, n, 2 * n), (float[]) one.get(cfg.patchNums().K()),
+        float[] fHatLast = Fixtures.nchwToNhwc(Fixtures.npy("quant10/fhat_last.npy"));
+        Fixtures.assertClose(java.util.Arrays.copyOfRange(fHatLast, last * n, B * n), (float[]) one.get(cfg.patchNums().K()),
             Fixtures.tol("quant10/fhat_last.npy"), "B=1 fhat_last");
       }
     }
@@ -184,7 +189,7 @@ class MultiScaleQuantizerTest {
       float[] w = randn(rng, B * t * t * C);
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
-        MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "", tiny());
+        MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "", TinyFixture.get().quantizerConfig());
         Placeholder<TFloat32> xIn = mapPlaceholder(tf, s, C);
         Operand<TFloat32> y = bic ? q.bicubic(xIn, t) : q.area(xIn, t);
         assertArrayEquals(new long[] {-1, t, t, C}, y.shape().asArray());
@@ -203,23 +208,26 @@ class MultiScaleQuantizerTest {
 
   @Test
   void badInputsNameTheProblem() {
+    QuantizerConfig cfg = TinyFixture.get().quantizerConfig();
+    int K = cfg.patchNums().K(), side = cfg.patchNums().latentSide(), c = cfg.cvae(), p0 = cfg.patchNums().pn(0);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "quantize.", tiny());
-      Placeholder<TFloat32> wrong = mapPlaceholder(tf, 8, 8);
-      assertEquals("f must be (B, 4, 4, 8) NHWC, got [-1, 8, 8, 8]",
-          assertThrows(IllegalArgumentException.class, () -> q.encode(wrong)).getMessage());
-      Placeholder<TFloat32> h = mapPlaceholder(tf, 2, 8);
-      assertEquals("scale index must be in [0, 3], got 4",
-          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(4, null, h)).getMessage());
-      assertEquals("h must be (B, 1, 1, 8) NHWC, got [-1, 2, 2, 8]",
+      MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "quantize.", cfg);
+      Placeholder<TFloat32> wrong = mapPlaceholder(tf, 2 * side, c);
+      assertEquals("f must be (B, " + side + ", " + side + ", " + c + ") NHWC, got [-1, " + 2 * side + ", " + 2 * side
+          + ", " + c + "]", assertThrows(IllegalArgumentException.class, () -> q.encode(wrong)).getMessage());
+      Placeholder<TFloat32> h = mapPlaceholder(tf, p0 + 1, c);
+      assertEquals("scale index must be in [0, " + (K - 1) + "], got " + K,
+          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(K, null, h)).getMessage());
+      assertEquals("h must be (B, " + p0 + ", " + p0 + ", " + c + ") NHWC, got [-1, " + (p0 + 1) + ", " + (p0 + 1)
+          + ", " + c + "]",
           assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(0, null, h)).getMessage());
-      List<Operand<TInt32>> five = new ArrayList<>();
-      for (int i = 0; i < 5; i++) five.add(idxPlaceholder(tf, 1));
-      assertEquals("idxBL must have 1..4 scales, got 5",
-          assertThrows(IllegalArgumentException.class, () -> q.fHatFromIdx(five)).getMessage());
-      assertEquals("idxBL must have K=4 (or K-1) entries, got 2",
-          assertThrows(IllegalArgumentException.class, () -> q.varInput(five.subList(0, 2))).getMessage());
+      List<Operand<TInt32>> tooMany = new ArrayList<>();
+      for (int i = 0; i <= K; i++) tooMany.add(idxPlaceholder(tf, 1));
+      assertEquals("idxBL must have 1.." + K + " scales, got " + (K + 1),
+          assertThrows(IllegalArgumentException.class, () -> q.fHatFromIdx(tooMany)).getMessage());
+      assertEquals("idxBL must have K=" + K + " (or K-1) entries, got " + (K + 1),
+          assertThrows(IllegalArgumentException.class, () -> q.varInput(tooMany)).getMessage());
     }
   }
 

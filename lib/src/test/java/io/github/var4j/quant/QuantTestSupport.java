@@ -1,7 +1,6 @@
 package io.github.var4j.quant;
 
 import io.github.var4j.nn.Tensors;
-import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,25 +9,15 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /** Small helpers for the quantizer tests: run a graph with fed arrays and fetch float/int arrays. */
 final class QuantTestSupport {
   private QuantTestSupport() {}
-
-  /** The tiny VAE quantizer of the fixtures (params/vae, prefix "quantize."). */
-  static QuantizerConfig tiny() {
-    return new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4);
-  }
-
-  /** The quant10 fixture quantizer (params/quant10, no prefix): real 10-scale schedule. */
-  static QuantizerConfig quant10() {
-    return new QuantizerConfig(64, 8, ScaleSchedule.px256(), 0.25, 0.5, 4);
-  }
 
   static Placeholder<TFloat32> mapPlaceholder(Ops tf, int side, int c) {
     return tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, c)));

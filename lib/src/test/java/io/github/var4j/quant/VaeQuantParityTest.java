@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,17 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** vae/: the quantizer part of the tiny official VQVAE (params/vae, prefix "quantize.", patch_nums 1,2,3,4). */
+/** vae/: the quantizer part of the tiny official VQVAE (params/vae, prefix "quantize.", the fixtures' patch_nums). */
 class VaeQuantParityTest {
-  private static final int B = 2, H = 4, C = 8;
+  /** vae/f_BChw: (B, Cvae, pn_last, pn_last). */
+  private static final long[] F_SHAPE = Fixtures.shape("vae/f_BChw.npy");
+  private static final int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2];
 
   @Test
   void quantizeStoredFMatchesOfficial() {
-    QuantizerConfig cfg = tiny();
+    QuantizerConfig cfg = TinyFixture.get().quantizerConfig();
     int K = cfg.patchNums().K();
-    cfg.patchNums().checkLatentSide((int) Fixtures.shape("vae/f_BChw.npy")[2]);
+    cfg.patchNums().checkLatentSide(H);
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("vae/f_BChw.npy"));
     List<int[]> storedIdx = new ArrayList<>();
     for (int si = 0; si < K; si++) storedIdx.add(Fixtures.ints("vae/idx_s" + si + ".npy"));

@@ -7,6 +7,7 @@ import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -25,11 +26,13 @@ import org.tensorflow.types.TFloat32;
  * quantize.* parameter.
  */
 class VqTrainParityTest {
-  private static final int B = 2, H = 4, C = 8;
+  /** vae/f_BChw: (B, Cvae, pn_last, pn_last). */
+  private static final long[] F_SHAPE = Fixtures.shape("vae/f_BChw.npy");
+  private static final int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2];
 
   @Test
   void lossOutputAndGradientsMatchOfficial() {
-    QuantizerConfig cfg = tiny();
+    QuantizerConfig cfg = TinyFixture.get().quantizerConfig();
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("vae/f_BChw.npy"));
     float[] r = Fixtures.nchwToNhwc(Fixtures.npy("vq_train/R.npy"));
 
@@ -43,7 +46,8 @@ class VqTrainParityTest {
       Operand<TFloat32> loss = tf.math.add(t.vqLoss(),
           tf.sum(tf.math.mul(t.fHatST(), rC), tf.constant(new int[] {0, 1, 2, 3})));
       List<Param> params = ps.trainable();
-      assertEquals(9, params.size(), "embedding + 4 x (weight, bias)");
+      assertEquals(Fixtures.files("vq_train/grad/").size(), params.size(),
+          "one vq_train/grad fixture per quantizer parameter (embedding + weight and bias of every Phi)");
       Output<?>[] xs = new Output<?>[params.size() + 1];
       xs[0] = fIn.asOutput();
       for (int i = 0; i < params.size(); i++) xs[i + 1] = params.get(i).handle().asOutput();

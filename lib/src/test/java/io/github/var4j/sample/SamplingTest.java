@@ -4,21 +4,30 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.testutil.Fixtures;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Masking, smoothing and sampling of {@link Sampling} against the official fixtures and statistically. */
 class SamplingTest {
-  private static final int N = 32, V = 64, CVAE = 8; // sampling/logits_in is (2, 16, 64)
+  /** sampling/logits_in is (B, l, V): N = B·l rows of V logits; Cvae from the codebook (V, Cvae). */
+  private static final long[] LOGITS = Fixtures.shape("sampling/logits_in.npy");
+  private static final int N = (int) (LOGITS[0] * LOGITS[1]), V = (int) LOGITS[2],
+      CVAE = (int) Fixtures.shape("params/vae/quantize.embedding.weight.npy")[1];
+  /** sampling/filtered_k{top_k}_p{top_p}.npy: the in-place masked logits for one (top_k, top_p). */
+  private static final Pattern FILTERED = Pattern.compile("sampling/filtered_k(\\d+)_p([0-9.]+)\\.npy");
 
   @Test
   void topKTopPMasksEqualOfficialInPlaceMasks() {
     float[] logits = Fixtures.floats("sampling/logits_in.npy");
-    Object[][] settings = {{8, 0.0, "filtered_k8_p0"}, {0, 0.5, "filtered_k0_p0.5"}, {8, 0.9, "filtered_k8_p0.9"},
-        {0, 0.96, "filtered_k0_p0.96"}};
-    for (Object[] st : settings) {
-      int k = (Integer) st[0];
-      double p = (Double) st[1];
-      String file = "sampling/" + st[2] + ".npy";
+    List<String> files = Fixtures.files("sampling/filtered_");
+    assertFalse(files.isEmpty(), "manifest lists sampling/filtered_* files");
+    for (String file : files) {
+      Matcher m = FILTERED.matcher(file);
+      assertTrue(m.matches(), "unexpected sampling file " + file);
+      int k = Integer.parseInt(m.group(1));
+      double p = Double.parseDouble(m.group(2));
       float[] expected = Fixtures.floats(file);
       float[] actual = Sampling.filter(logits, N, V, k, p);
       int removed = 0;
@@ -33,9 +42,18 @@ class SamplingTest {
     }
   }
 
+  /**
+   * more_smooth_h = softmax((masked * (1 + ratio) + G) / tau) @ E at the last scale (ratio 1); the manifest's
+   * description names the masked logits it used (sampling/filtered_k*_p*), which our filter must reproduce.
+   */
   @Test
   void moreSmoothHMatchesOfficialWithStoredGumbelNoise() {
-    float[] masked = Sampling.filter(Fixtures.floats("sampling/logits_in.npy"), N, V, 8, 0.9);
+    String desc = Fixtures.parsedManifest().entry("sampling/more_smooth_h_BlCv.npy").path("desc").asText();
+    Matcher used = Pattern.compile("filtered_k(\\d+)_p([0-9.]+)").matcher(desc);
+    assertTrue(used.find(), "the description of more_smooth_h names its masked logits: " + desc);
+    int k = Integer.parseInt(used.group(1));
+    double p = Double.parseDouble(used.group(2));
+    float[] masked = Sampling.filter(Fixtures.floats("sampling/logits_in.npy"), N, V, k, p);
     float[] g = Fixtures.floats("sampling/gumbel_G.npy");
     float[] e = Fixtures.floats("params/vae/quantize.embedding.weight.npy");
     float[] h = Sampling.smoothEmbedding(masked, g, e, N, V, CVAE, 1.0);

@@ -7,7 +7,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.VqVaeConfig;
@@ -25,19 +25,19 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 
 /**
- * {@link VarSampler} on the fixtures' tiny VAR (depth 2, C 64, V 64, Cvae 8, patch_nums 1..4) and tiny VQ-VAE:
- * greedy replay of the official {@code autoregressive_infer_cfg} (infer/), teacher forcing through the KV cache,
- * sampling statistics, determinism and input checks.
+ * {@link VarSampler} on the fixtures' tiny VAR and tiny VQ-VAE ({@link TinyFixture}): greedy replay of the official
+ * {@code autoregressive_infer_cfg} (infer/), teacher forcing through the KV cache, sampling statistics, determinism
+ * and input checks.
  */
 class VarSamplerTest {
-  private static final int B = 2;
-  private static final int[] PNS = {1, 2, 3, 4};
+  private static final TinyFixture T = TinyFixture.get();
+  private static final int B = T.B(), K = T.K(), V = T.V(), NC = T.numClasses();
+  private static final int[] PNS = T.patchNums();
   private static VarSampler sampler;
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
-        Fixtures.stateDict("params/vae"));
+    sampler = VarSampler.load(T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
   }
 
   @AfterAll
@@ -51,9 +51,9 @@ class VarSamplerTest {
 
   @Test
   void greedyReplayMatchesOfficialInferenceAtEveryScale() {
-    int[] labels = TinyVar.labels(); // (3, 7)
-    assertArrayEquals(new int[] {3, 7}, labels);
-    VarSampler.Trace tr = sampler.trace(labels, SampleOptions.greedy(1.5));
+    int[] labels = TinyFixture.labelFile();
+    assertArrayEquals(T.labels(), labels, "var/label_B vs tiny_config.labels");
+    VarSampler.Trace tr = sampler.trace(labels, SampleOptions.greedy(T.cfg()));
     SampleResult r = tr.result();
     double maxTok = 0, maxLogit = 0, maxCfg = 0, maxFHat = 0, maxArea = 0;
     for (int si = 0; si < PNS.length; si++) {
@@ -78,18 +78,18 @@ class VarSamplerTest {
         + "next_area %.2e, image %.2e; idx exact at all %d scales%n", maxTok, maxLogit, maxCfg, maxFHat, maxArea, dImg,
         PNS.length);
     // sample() gives the same as the traced run
-    SampleResult again = sampler.sample(labels, SampleOptions.greedy(1.5));
+    SampleResult again = sampler.sample(labels, SampleOptions.greedy(T.cfg()));
     assertArrayEquals(r.images(), again.images(), 0f);
   }
 
   @Test
   void teacherForcingThroughTheCacheEqualsForwardLogits() {
-    int[] labels = TinyVar.labels();
-    int[] gtBL = TinyVar.targets(); // (B, L)
+    int[] labels = TinyFixture.labelFile();
+    int[] gtBL = TinyFixture.targets(); // (B, L)
     List<int[]> gt = splitScales(gtBL);
-    VarSampler.Trace tr = sampler.traceEdited(labels, gt, Masks.all(4), SampleOptions.greedy(1.5));
+    VarSampler.Trace tr = sampler.traceEdited(labels, gt, Masks.all(T.latentSide()), SampleOptions.greedy(T.cfg()));
     // conditional half of logits_2B, scale by scale, assembled to (B, L, V)
-    int L = 30, V = 64;
+    int L = T.L();
     float[] logits = new float[B * L * V];
     int cur = 0;
     for (int si = 0; si < PNS.length; si++) {
@@ -106,7 +106,7 @@ class VarSamplerTest {
   }
 
   private static List<int[]> splitScales(int[] gtBL) {
-    int L = 30;
+    int L = T.L();
     List<int[]> out = new ArrayList<>();
     int cur = 0;
     for (int pn : PNS) {
@@ -120,14 +120,15 @@ class VarSamplerTest {
   }
 
   private static float[] forwardLogits(int[] labels) {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = T.varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
+      var x = tf.constant(Shape.of(B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
+          DataBuffers.of(TinyFixture.x(), true, false));
       VarModel.Forward f = m.forward(tf.constant(labels), x, false, false);
-      ps.load(s, TinyVar.params());
+      ps.load(s, TinyFixture.varParams());
       try (Result r = s.runner().fetch(f.logitsBLV()).run()) {
         return Tensors.floats(r.get(0));
       }
@@ -136,15 +137,16 @@ class VarSamplerTest {
 
   @Test
   void sameSeedSameImagesDifferentSeedDifferentImages() {
-    int[] labels = {3, 7, 0, 10};
-    SampleOptions o = new SampleOptions(1.5, 8, 0.9, false, 42, false);
+    int[] labels = java.util.stream.IntStream.concat(java.util.Arrays.stream(T.labels()),
+        java.util.stream.IntStream.of(0, NC)).toArray(); // the fixture labels, class 0 and the null class
+    SampleOptions o = new SampleOptions(T.cfg(), 8, 0.9, false, 42, false);
     SampleResult a = sampler.sample(labels, o), b = sampler.sample(labels, o), c = sampler.sample(labels, o.withSeed(43));
     for (int si = 0; si < PNS.length; si++) assertArrayEquals(a.tokens().get(si), b.tokens().get(si));
     assertArrayEquals(a.images(), b.images(), 0f);
     boolean differs = false;
     for (int si = 0; si < PNS.length; si++) differs |= !Arrays.equals(a.tokens().get(si), c.tokens().get(si));
     assertTrue(differs, "seed 43 must give different tokens than seed 42");
-    assertEquals(4, a.n());
+    assertEquals(labels.length, a.n());
     assertArrayEquals(labels, a.labels());
     for (float v : a.images()) assertTrue(v >= 0 && v <= 1, "image values in [0, 1]");
     // more_smooth runs and keeps images in range; its tokens are still sampled
@@ -157,43 +159,46 @@ class VarSamplerTest {
     int old = sampler.chunkSize();
     try {
       sampler.setChunkSize(3);
-      SampleResult r = sampler.sampleClasses(1, SampleOptions.defaults().withSeed(5)); // 10 images, 4 chunks
-      assertEquals(10, r.n());
-      for (int c = 0; c < 10; c++) assertEquals(c, r.labels()[c]);
+      SampleResult r = sampler.sampleClasses(1, SampleOptions.defaults().withSeed(5)); // one image per class
+      assertEquals(NC, r.n());
+      for (int c = 0; c < NC; c++) assertEquals(c, r.labels()[c]);
       SampleResult r2 = sampler.sampleClasses(1, SampleOptions.defaults().withSeed(5));
       assertArrayEquals(r.images(), r2.images(), 0f);
-      assertEquals(10 * 16, r.tokens().get(3).length);
-      assertEquals(10 * 4 * 4 * 8, r.fHat().get(3).length);
-      // the decoded last f_hat is the image (up to float noise: chunks of 3 vs one batch of 10)
-      assertArrayEquals(r.images(), sampler.decodeFHat(r.fHat().get(3), 10), 1e-5f);
+      int side = T.latentSide();
+      assertEquals(NC * PNS[K - 1] * PNS[K - 1], r.tokens().get(K - 1).length);
+      assertEquals(NC * side * side * T.Cvae(), r.fHat().get(K - 1).length);
+      // the decoded last f_hat is the image (up to float noise: chunks of 3 vs one batch of all)
+      assertArrayEquals(r.images(), sampler.decodeFHat(r.fHat().get(K - 1), NC), 1e-5f);
     } finally {
       sampler.setChunkSize(old);
     }
   }
 
   /**
-   * The scale-0 tokens of label 3 follow softmax(s0 logits) (no guidance at scale 0): n = 2000 images, every token
-   * frequency within 5·sqrt(p(1-p)/n) + 1/n of its probability (fixed seed: deterministic).
+   * The scale-0 tokens of the first fixture label follow softmax(s0 logits) (no guidance at scale 0): n = 2000 images,
+   * every token frequency within 5·sqrt(p(1-p)/n) + 1/n of its probability (fixed seed: deterministic).
    */
   @Test
   void firstScaleTokenFrequenciesFollowTheSoftmax() {
-    float[] s0 = Fixtures.floats("infer/s0_logits_cfg.npy"); // (2, 1, 64): row 0 = label 3
-    double[] p = new double[64];
+    // infer/s0_logits_cfg is (B, pn_0², V); this uses the first token of row 0 (the first label)
+    float[] s0 = Fixtures.floats("infer/s0_logits_cfg.npy");
+    assertEquals(1, PNS[0], "scale 0 is a single token");
+    double[] p = new double[V];
     double max = Double.NEGATIVE_INFINITY, sum = 0;
-    for (int v = 0; v < 64; v++) max = Math.max(max, s0[v]);
-    for (int v = 0; v < 64; v++) sum += p[v] = Math.exp(s0[v] - max);
-    for (int v = 0; v < 64; v++) p[v] /= sum;
+    for (int v = 0; v < V; v++) max = Math.max(max, s0[v]);
+    for (int v = 0; v < V; v++) sum += p[v] = Math.exp(s0[v] - max);
+    for (int v = 0; v < V; v++) p[v] /= sum;
     int n = 2000;
     int[] labels = new int[n];
-    Arrays.fill(labels, 3);
+    Arrays.fill(labels, T.labels()[0]);
     int old = sampler.chunkSize();
     try {
       sampler.setChunkSize(n);
       int[] tok = sampler.sample(labels, SampleOptions.defaults().withSeed(2024)).tokens().get(0);
-      long[] count = new long[64];
+      long[] count = new long[V];
       for (int t : tok) count[t]++;
       double worstZ = 0;
-      for (int v = 0; v < 64; v++) {
+      for (int v = 0; v < V; v++) {
         double f = (double) count[v] / n, se = Math.sqrt(p[v] * (1 - p[v]) / n);
         assertTrue(Math.abs(f - p[v]) <= 5 * se + 1.0 / n, "token " + v + ": freq " + f + " vs p " + p[v]);
         worstZ = Math.max(worstZ, Math.abs(f - p[v]) / Math.max(se, 1e-12));
@@ -206,9 +211,10 @@ class VarSamplerTest {
 
   @Test
   void badInputsAreRejectedWithExactMessages() {
-    assertEquals("label 12 is outside [0, 10]", assertThrows(IllegalArgumentException.class,
-        () -> sampler.sample(new int[] {3, 12}, SampleOptions.defaults())).getMessage());
-    assertEquals("label -1 is outside [0, 10]", assertThrows(IllegalArgumentException.class,
+    String range = " is outside [0, " + NC + "]"; // NC itself is the null class
+    assertEquals("label " + (NC + 2) + range, assertThrows(IllegalArgumentException.class,
+        () -> sampler.sample(new int[] {0, NC + 2}, SampleOptions.defaults())).getMessage());
+    assertEquals("label -1" + range, assertThrows(IllegalArgumentException.class,
         () -> sampler.sample(new int[] {-1}, SampleOptions.defaults())).getMessage());
     assertEquals("labels must not be empty", assertThrows(IllegalArgumentException.class,
         () -> sampler.sample(new int[0], SampleOptions.defaults())).getMessage());
@@ -223,12 +229,14 @@ class VarSamplerTest {
     assertEquals("tokenizer and VAR disagree: patchNums [1, 2, 3, 4, 5, 6, 8] vs [1, 2, 4, 8]",
         assertThrows(IllegalArgumentException.class, () -> VarSampler.checkAgree(
             VarConfig.ofDepth(2, 512, 16, 10, ScaleSchedule.of(1, 2, 4, 8)), VqVaeConfig.fashionMnistDefault())).getMessage());
-    assertEquals("tokenizer and VAR disagree: vocabSize 64 vs 512", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.load(TinyVar.config().withVocabSize(512), TinyVar.params(), TinyVar.vqVaeConfig(),
-            Fixtures.stateDict("params/vae"))).getMessage());
+    assertEquals("tokenizer and VAR disagree: vocabSize " + V + " vs " + 2 * V, assertThrows(
+        IllegalArgumentException.class, () -> VarSampler.load(T.varConfig().withVocabSize(2 * V),
+            TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams())).getMessage());
     assertEquals("chunk size must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> sampler.setChunkSize(0)).getMessage());
-    assertEquals("expected 512 floats for 4 latents of 4x4x8, got 3",
+    int side = T.latentSide(), cv = T.Cvae();
+    assertEquals("expected " + 4 * side * side * cv + " floats for 4 latents of " + side + "x" + side + "x" + cv
+        + ", got 3",
         assertThrows(IllegalArgumentException.class, () -> sampler.decodeFHat(new float[3], 4)).getMessage());
   }
 }

@@ -3,7 +3,8 @@ package io.github.var4j.sample;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,15 +12,19 @@ import org.junit.jupiter.api.Test;
 
 /** Zero-shot in-/out-painting and class-conditional editing on the fixtures' tiny VAR and VQ-VAE. */
 class ZeroShotTest {
-  private static final int[] PNS = {1, 2, 3, 4};
+  private static final TinyFixture T = TinyFixture.get();
+  private static final int[] PNS = T.patchNums();
+  /** Images of vae/img_B3HW, scales, last (mask) side, classes (= the null class label). */
+  private static final int B = T.B(), K = T.K(), SIDE = T.latentSide(), NC = T.numClasses();
+  /** Copies of every fixture image in the edit tests. */
+  private static final int TIMES = 4;
   private static VarSampler sampler;
-  private static List<int[]> gt; // tokens of vae/img_B3HW (2 images)
+  private static List<int[]> gt; // tokens of vae/img_B3HW (B images)
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(TinyVar.config(), TinyVar.params(), TinyVar.vqVaeConfig(),
-        Fixtures.stateDict("params/vae"));
-    gt = sampler.encodeToIndices(Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy")), 2);
+    sampler = VarSampler.load(T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
+    gt = sampler.encodeToIndices(Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy")), B);
   }
 
   @AfterAll
@@ -55,35 +60,39 @@ class ZeroShotTest {
 
   @Test
   void inpaintingKeepsEverythingOutsideTheBox() {
-    List<int[]> given = ZeroShot.repeat(gt, 2, 4, PNS); // 8 images: a,a,a,a,b,b,b,b
-    float[] keep = Masks.invert(Masks.box(4, 0.25, 0.75, 0.25, 0.75));
-    SampleResult r = ZeroShot.inpaint(sampler, given, 8, keep, new SampleOptions(3, 0, 0.95, false, 1, false));
-    assertEquals(8, r.n());
-    for (int lab : r.labels()) assertEquals(10, lab, "null class");
+    List<int[]> given = ZeroShot.repeat(gt, B, TIMES, PNS); // image-major: a,a,a,a,b,b,b,b,...
+    float[] keep = Masks.invert(Masks.box(SIDE, 0.25, 0.75, 0.25, 0.75));
+    SampleResult r = ZeroShot.inpaint(sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, false, 1, false));
+    assertEquals(B * TIMES, r.n());
+    for (int lab : r.labels()) assertEquals(NC, lab, "null class");
     assertKeptRegion(r, given, keep, "inpaint");
-    assertEquals(12, countOnes(Masks.forceMaps(keep, PNS).get(3)));
+    // at the last scale the forced tokens are the keep mask itself; the box is a proper part of the map
+    assertArrayEquals(keep, Masks.forceMaps(keep, PNS).get(K - 1));
+    int kept = countOnes(keep);
+    assertTrue(kept > 0 && kept < SIDE * SIDE, "kept cells " + kept);
   }
 
   @Test
   void outpaintingKeepsTheCentre() {
-    List<int[]> given = ZeroShot.repeat(gt, 2, 4, PNS);
-    float[] keep = Masks.box(4, 0.25, 0.75, 0.25, 0.75);
-    SampleResult r = ZeroShot.outpaint(sampler, given, 8, keep, new SampleOptions(3, 0, 0.95, true, 2, false));
+    List<int[]> given = ZeroShot.repeat(gt, B, TIMES, PNS);
+    float[] keep = Masks.box(SIDE, 0.25, 0.75, 0.25, 0.75);
+    SampleResult r = ZeroShot.outpaint(sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, true, 2, false));
     assertKeptRegion(r, given, keep, "outpaint (more_smooth)");
   }
 
   @Test
   void classConditionalEditingUsesTheLabel() {
-    List<int[]> given = ZeroShot.repeat(gt, 2, 4, PNS);
-    float[] keep = Masks.invert(Masks.box(4, 0, 1, 0.5, 1)); // regenerate the right half
-    SampleResult r = ZeroShot.edit(sampler, given, 8, keep, 3, new SampleOptions(3, 0, 0, false, 3, false));
-    for (int lab : r.labels()) assertEquals(3, lab);
+    List<int[]> given = ZeroShot.repeat(gt, B, TIMES, PNS);
+    float[] keep = Masks.invert(Masks.box(SIDE, 0, 1, 0.5, 1)); // regenerate the right half
+    int label = T.labels()[0];
+    SampleResult r = ZeroShot.edit(sampler, given, B * TIMES, keep, label, new SampleOptions(3, 0, 0, false, 3, false));
+    for (int lab : r.labels()) assertEquals(label, lab);
     assertKeptRegion(r, given, keep, "edit");
   }
 
   @Test
   void keepingEverythingReproducesTheTokenizersReconstruction() {
-    SampleResult r = ZeroShot.withMask(sampler, gt, new int[] {3, 7}, Masks.all(4), SampleOptions.defaults());
+    SampleResult r = ZeroShot.withMask(sampler, gt, T.labels(), Masks.all(SIDE), SampleOptions.defaults());
     for (int k = 0; k < PNS.length; k++) {
       Fixtures.assertExact(gt.get(k), r.tokens().get(k), "scale " + k);
       String f = "vae/fhat_s" + k + ".npy";
@@ -98,16 +107,26 @@ class ZeroShotTest {
 
   @Test
   void badInputsAreRejected() {
-    assertEquals("mask must be 4x4 (the last scale), got 6x6", assertThrows(IllegalArgumentException.class,
-        () -> ZeroShot.inpaint(sampler, gt, 2, new float[36], SampleOptions.defaults())).getMessage());
-    assertEquals("label 11 is outside [0, 10]", assertThrows(IllegalArgumentException.class,
-        () -> ZeroShot.edit(sampler, gt, 2, Masks.all(4), 11, SampleOptions.defaults())).getMessage());
-    assertEquals("scale 3 (pn=4): expected 48 token ids for 3 images, got 32", assertThrows(
-        IllegalArgumentException.class, () -> ZeroShot.inpaint(sampler, List.of(new int[3], new int[12], new int[27], new int[32]), 3,
-            Masks.all(4), SampleOptions.defaults())).getMessage());
-    assertEquals("scale 0: token id 64 is outside [0, 64)", assertThrows(IllegalArgumentException.class,
-        () -> ZeroShot.inpaint(sampler, List.of(new int[] {64, 0}, gt.get(1), gt.get(2), gt.get(3)), 2, Masks.all(4),
-            SampleOptions.defaults())).getMessage());
+    int big = SIDE + 2, v = T.V();
+    assertEquals("mask must be " + SIDE + "x" + SIDE + " (the last scale), got " + big + "x" + big,
+        assertThrows(IllegalArgumentException.class,
+            () -> ZeroShot.inpaint(sampler, gt, B, new float[big * big], SampleOptions.defaults())).getMessage());
+    assertEquals("label " + (NC + 1) + " is outside [0, " + NC + "]", assertThrows(IllegalArgumentException.class,
+        () -> ZeroShot.edit(sampler, gt, B, Masks.all(SIDE), NC + 1, SampleOptions.defaults())).getMessage());
+    // token maps for 3 images, the last scale holding only 2 images
+    List<int[]> short3 = new ArrayList<>();
+    for (int k = 0; k < K; k++) short3.add(new int[(k < K - 1 ? 3 : 2) * PNS[k] * PNS[k]]);
+    int last = PNS[K - 1] * PNS[K - 1];
+    assertEquals("scale " + (K - 1) + " (pn=" + PNS[K - 1] + "): expected " + 3 * last + " token ids for 3 images, got "
+        + 2 * last, assertThrows(IllegalArgumentException.class,
+            () -> ZeroShot.inpaint(sampler, short3, 3, Masks.all(SIDE), SampleOptions.defaults())).getMessage());
+    // the fixture tokens with the first id of scale 0 set to V
+    List<int[]> badId = new ArrayList<>(gt);
+    int[] s0 = gt.get(0).clone();
+    s0[0] = v;
+    badId.set(0, s0);
+    assertEquals("scale 0: token id " + v + " is outside [0, " + v + ")", assertThrows(IllegalArgumentException.class,
+        () -> ZeroShot.inpaint(sampler, badId, B, Masks.all(SIDE), SampleOptions.defaults())).getMessage());
   }
 
   private static int countOnes(float[] m) {

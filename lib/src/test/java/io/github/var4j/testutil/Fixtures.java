@@ -1,5 +1,7 @@
 package io.github.var4j.testutil;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.var4j.io.Npy;
 import io.github.var4j.nn.StateDict;
 import java.io.IOException;
@@ -8,19 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.opentest4j.AssertionFailedError;
 
 /**
  * Access to the parity fixtures (made by the official PyTorch code, see VAR-SPEC §10) for tests.
  *
- * <p>The fixture directory comes from the system property {@code var4j.fixtures} (set by surefire and by
- * {@code /work/tools/jt}); fixtures are never copied into the repository. A missing property or file fails the test
+ * <p>The fixture directory comes from the system property {@code var4j.fixtures} (set by surefire from the root
+ * pom); fixtures are never copied into the repository. A missing property or file fails the test
  * (no silent skipping). Paths are relative to the fixture directory, e.g. {@code "vae/f_BChw.npy"}.
  *
  * <p>Fixture arrays are in PyTorch layouts (NCHW images, OIHW weights); {@link #nchwToNhwc} and {@link #nhwcToNchw}
- * convert images/latents. Tolerances come from {@code manifest.json} ({@link #tol}); never weaken them.
+ * convert images/latents. Tolerances and shapes come from {@code manifest.json} ({@link #tol}, {@link #shape}); never
+ * weaken them. The tiny model configuration of the fixtures is {@link TinyFixture}.
  */
 public final class Fixtures {
   private Fixtures() {}
@@ -35,12 +39,13 @@ public final class Fixtures {
   }
 
   private static String manifestText;
+  private static Manifest manifest;
 
   /** The fixture directory (system property {@code var4j.fixtures}). */
   public static Path dir() {
     String p = System.getProperty("var4j.fixtures");
     if (p == null || p.isBlank()) {
-      throw new IllegalStateException("system property var4j.fixtures is not set (surefire and /work/tools/jt set it)");
+      throw new IllegalStateException("system property var4j.fixtures is not set (the Maven build sets it)");
     }
     Path d = Path.of(p);
     if (!Files.isDirectory(d)) throw new IllegalStateException("fixture directory not found: " + d);
@@ -92,50 +97,122 @@ public final class Fixtures {
     return manifestText;
   }
 
-  /** The manifest text of the entry for {@code file} (from its {@code "file"} key to the next entry). */
-  private static String entry(String file) {
-    String m = manifest();
-    String key = "\"file\": \"" + file + "\"";
-    int at = m.indexOf(key);
-    if (at < 0) {
-      Matcher mm = Pattern.compile("\"file\"\\s*:\\s*\"" + Pattern.quote(file) + "\"").matcher(m);
-      if (!mm.find()) throw new IllegalArgumentException("no manifest entry for fixture '" + file + "'");
-      at = mm.start();
-    }
-    int next = m.indexOf("\"file\"", at + key.length());
-    return m.substring(at, next < 0 ? m.length() : next);
+  /** The parsed {@code manifest.json} of the fixture directory. */
+  public static synchronized Manifest parsedManifest() {
+    if (manifest == null) manifest = Manifest.parse(manifest());
+    return manifest;
   }
 
-  private static final Pattern TOL_EXACT = Pattern.compile("\"tol\"\\s*:\\s*\"exact\"");
-  private static final Pattern TOL_OBJ = Pattern.compile("\"tol\"\\s*:\\s*\\{([^}]*)}");
-  private static final Pattern ATOL = Pattern.compile("\"atol\"\\s*:\\s*([-+0-9.eE]+)");
-  private static final Pattern RTOL = Pattern.compile("\"rtol\"\\s*:\\s*([-+0-9.eE]+)");
-  private static final Pattern SHAPE = Pattern.compile("\"shape\"\\s*:\\s*\\[([^\\]]*)]");
+  /** The root of {@code manifest.json} as a Jackson tree (keys {@code tiny_config}, {@code notes}, ...). */
+  public static JsonNode manifestJson() {
+    return parsedManifest().root();
+  }
+
+  /** Any JSON file as a Jackson tree (e.g. {@code var-real-state-dict.json} next to the fixture directory). */
+  public static JsonNode readJson(Path file) {
+    try {
+      return Manifest.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /**
    * The manifest tolerance of a fixture file ({@code "tol": {"atol": .., "rtol": ..}} or {@code "tol": "exact"}). A
-   * missing rtol is 0.
+   * missing atol or rtol is 0.
    *
    * @throws IllegalArgumentException if the file has no entry or no tolerance
    */
   public static Tol tol(String file) {
-    String e = entry(file);
-    if (TOL_EXACT.matcher(e).find()) return Tol.EXACT;
-    Matcher t = TOL_OBJ.matcher(e);
-    if (!t.find()) throw new IllegalArgumentException("manifest entry for '" + file + "' has no tolerance");
-    Matcher a = ATOL.matcher(t.group(1));
-    Matcher r = RTOL.matcher(t.group(1));
-    double atol = a.find() ? Double.parseDouble(a.group(1)) : 0;
-    double rtol = r.find() ? Double.parseDouble(r.group(1)) : 0;
-    return Tol.of(atol, rtol);
+    return parsedManifest().tol(file);
   }
 
   /** The shape listed in the manifest for {@code file}. */
   public static long[] shape(String file) {
-    Matcher s = SHAPE.matcher(entry(file));
-    if (!s.find()) throw new IllegalArgumentException("manifest entry for '" + file + "' has no shape");
-    return Arrays.stream(s.group(1).split(",")).map(String::trim).filter(x -> !x.isEmpty())
-        .mapToLong(Long::parseLong).toArray();
+    return parsedManifest().shape(file);
+  }
+
+  /** The manifest's fixture files whose path starts with {@code prefix}, in manifest order (e.g. {@code "interp/"}). */
+  public static List<String> files(String prefix) {
+    return parsedManifest().files(prefix);
+  }
+
+  /**
+   * A parsed manifest: the Jackson tree plus its {@code entries} by file. Entries are objects with {@code file},
+   * {@code dtype}, {@code shape} and optionally {@code kind}, {@code desc} and {@code tol}; the first entry of a file
+   * counts.
+   */
+  public static final class Manifest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JsonNode root;
+    private final Map<String, JsonNode> entries = new LinkedHashMap<>();
+
+    private Manifest(JsonNode root) {
+      this.root = root;
+      JsonNode list = root.get("entries");
+      if (list == null || !list.isArray()) throw new IllegalArgumentException("manifest has no 'entries' array");
+      for (JsonNode e : list) {
+        JsonNode f = e.get("file");
+        if (f == null || !f.isTextual()) throw new IllegalArgumentException("manifest entry without 'file': " + e);
+        entries.putIfAbsent(f.asText(), e);
+      }
+    }
+
+    /** Parses manifest JSON text. */
+    public static Manifest parse(String json) {
+      try {
+        return new Manifest(JSON.readTree(json));
+      } catch (IOException e) {
+        throw new UncheckedIOException("manifest.json is not valid JSON", e);
+      }
+    }
+
+    /** The whole JSON tree. */
+    public JsonNode root() {
+      return root;
+    }
+
+    /** The entry object of {@code file}. */
+    public JsonNode entry(String file) {
+      JsonNode e = entries.get(file);
+      if (e == null) throw new IllegalArgumentException("no manifest entry for fixture '" + file + "'");
+      return e;
+    }
+
+    /** See {@link Fixtures#tol}. A tolerance that is neither {@code "exact"} nor an object counts as none. */
+    public Tol tol(String file) {
+      JsonNode t = entry(file).get("tol");
+      if (t != null && t.isTextual() && t.asText().equals("exact")) return Tol.EXACT;
+      if (t == null || !t.isObject()) {
+        throw new IllegalArgumentException("manifest entry for '" + file + "' has no tolerance");
+      }
+      return Tol.of(number(t, "atol", file), number(t, "rtol", file));
+    }
+
+    private static double number(JsonNode tol, String key, String file) {
+      JsonNode v = tol.get(key);
+      if (v == null) return 0;
+      if (!v.isNumber()) {
+        throw new IllegalArgumentException("manifest entry for '" + file + "': " + key + " is not a number");
+      }
+      return v.asDouble();
+    }
+
+    /** See {@link Fixtures#shape}. */
+    public long[] shape(String file) {
+      JsonNode s = entry(file).get("shape");
+      if (s == null || !s.isArray()) {
+        throw new IllegalArgumentException("manifest entry for '" + file + "' has no shape");
+      }
+      long[] out = new long[s.size()];
+      for (int i = 0; i < out.length; i++) out[i] = s.get(i).asLong();
+      return out;
+    }
+
+    /** See {@link Fixtures#files}. */
+    public List<String> files(String prefix) {
+      return entries.keySet().stream().filter(f -> f.startsWith(prefix)).toList();
+    }
   }
 
   /** (B, C, H, W) to (B, H, W, C). */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.VarConfig;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,10 +23,10 @@ class VarLossTest {
 
   @Test
   void valueAndGradientMatchClosedFormWithSmoothingAndWeights() {
-    VarConfig cfg = TinyVar.config();
-    int b = 2, l = cfg.patchNums().L(), v = cfg.vocabSize();
+    VarConfig cfg = TinyFixture.get().varConfig();
+    int b = TinyFixture.get().B(), l = cfg.patchNums().L(), v = cfg.vocabSize();
     float[] logits = Fixtures.floats("var/logits_BLV.npy");
-    int[] gt = TinyVar.targets();
+    int[] gt = TinyFixture.targets();
     float[] w = new float[l];
     Random r = new Random(3);
     for (int i = 0; i < l; i++) w[i] = (float) r.nextDouble();
@@ -80,14 +80,15 @@ class VarLossTest {
 
   @Test
   void rejectsBadArguments() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
+    int l = cfg.patchNums().L(), v = cfg.vocabSize();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var lg = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 30, 63)));
-      var tg = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, 30)));
-      assertEquals("logits must have shape (B, 30, 64), got [-1, 30, 63]",
+      var lg = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v - 1)));
+      var tg = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, l)));
+      assertEquals("logits must have shape (B, " + l + ", " + v + "), got [-1, " + l + ", " + (v - 1) + "]",
           assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, lg, tg, 0.0)).getMessage());
-      var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 30, 64)));
+      var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v)));
       assertEquals("labelSmoothing must be in [0, 1], got -0.1",
           assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, ok, tg, -0.1)).getMessage());
     }

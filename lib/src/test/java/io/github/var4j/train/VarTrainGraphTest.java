@@ -2,6 +2,7 @@ package io.github.var4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
@@ -10,8 +11,7 @@ import io.github.var4j.nn.Tensors;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.MiniJson;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import java.util.ArrayList;
@@ -29,44 +29,53 @@ import org.tensorflow.types.TFloat32;
 
 /** The VAR training graph against var_train/ (gradients, grad norm, one clipped AdamW step) and var/ losses. */
 class VarTrainGraphTest {
+  /**
+   * The official optimiser recipe (VAR-SPEC §6: torch AdamW betas (0.9, 0.95), eps 1e-8; clip_grad_norm_ 2.0, which
+   * divides by norm + 1e-6): constants of the trainer, not of a fixture set. The float64 reference below uses them
+   * rather than {@link AdamW.Config#var()} so that it stays independent of the code under test.
+   */
+  private static final double BETA1 = 0.9, BETA2 = 0.95, EPS = 1e-8, CLIP = 2.0, CLIP_EPS = 1e-6;
+  /** At most this fraction of the after_step elements may be ill-conditioned: the exception must stay one. */
+  private static final double MAX_ILL_CONDITIONED_FRACTION = 0.01;
 
   private static VarTrainGraph.Batch batch() {
-    return new VarTrainGraph.Batch(TinyVar.labels(), TinyVar.x(), TinyVar.targets());
+    return new VarTrainGraph.Batch(TinyFixture.labelFile(), TinyFixture.x(), TinyFixture.targets());
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> adamwNotes() {
-    return (Map<String, Object>) MiniJson.at(MiniJson.parse(Fixtures.manifest()), "notes", "adamw_step");
+  private static JsonNode adamwNotes() {
+    JsonNode n = Fixtures.manifestJson().path("notes").path("adamw_step");
+    assertTrue(n.isObject(), "manifest notes.adamw_step");
+    return n;
   }
 
-  /** The 9 var_train/after_step files, by parameter name. */
+  /** The parameter names of the var_train/after_step files (the parameters whose updated value is stored). */
   private static List<String> afterStepNames() {
     List<String> names = new ArrayList<>();
-    for (String f : Fixtures.manifest().split("\"file\": \"")) {
-      if (f.startsWith("var_train/after_step/")) names.add(f.substring("var_train/after_step/".length(), f.indexOf(".npy")));
+    for (String f : Fixtures.files("var_train/after_step/")) {
+      names.add(f.substring("var_train/after_step/".length(), f.length() - ".npy".length()));
     }
-    assertEquals(9, names.size());
+    assertFalse(names.isEmpty(), "manifest lists var_train/after_step files");
     return names;
   }
 
   /** Manifest lr and wd of the one AdamW step (notes.adamw_step; groups ND, D). */
-  @SuppressWarnings("unchecked")
   private static LrSchedule.Values stepValues() {
-    Map<String, Object> notes = adamwNotes();
-    List<Object> lrs = (List<Object>) notes.get("lr"), wds = (List<Object>) notes.get("weight_decay");
-    assertEquals(List.of("ND", "D"), notes.get("group_names"));
-    assertEquals(lrs.get(0), lrs.get(1), "both groups share one lr");
-    return new LrSchedule.Values((Double) lrs.get(1), (Double) wds.get(1), (Double) wds.get(0));
+    JsonNode notes = adamwNotes();
+    JsonNode lrs = notes.get("lr"), wds = notes.get("weight_decay");
+    assertEquals("[\"ND\",\"D\"]", notes.get("group_names").toString());
+    assertEquals(lrs.get(0).asDouble(), lrs.get(1).asDouble(), "both groups share one lr");
+    return new LrSchedule.Values(lrs.get(1).asDouble(), wds.get(1).asDouble(), wds.get(0).asDouble());
   }
 
   @Test
   void gradientsAndGradNormMatchOfficial() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyVar.config(), VarTrainGraph.Options.official());
+    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyVar.params());
+      tg.loadWeights(s, TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
-      assertEquals(34, params.size(), "every tiny VAR parameter has a gradient fixture");
+      assertEquals(Fixtures.files("var_train/grad/").size(), params.size(),
+          "one var_train/grad fixture per tiny VAR parameter");
       Session.Runner r = s.runner();
       opt.grads().forEach(r::fetch);
       r.fetch(opt.gradNorm()).fetch(tg.metrics().loss());
@@ -91,7 +100,7 @@ class VarTrainGraphTest {
    */
   @Test
   void adamWStepOnOfficialGradientsMatchesAfterStep() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
@@ -105,7 +114,7 @@ class VarTrainGraphTest {
       Operand<TFloat32> loss = tf.reduceSum(tf.concat(terms, tf.constant(0)), tf.constant(0));
       AdamW opt = new AdamW(g, ps, loss, AdamW::officialDecay, AdamW.Config.var());
       ps.initialize(s, 1); // optimizer slots
-      ps.load(s, TinyVar.params());
+      ps.load(s, TinyFixture.varParams());
       LrSchedule.Values v = stepValues();
       Session.Runner r = s.runner().fetch(opt.gradNorm());
       try (var f = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {
@@ -121,20 +130,29 @@ class VarTrainGraphTest {
   }
 
   /**
-   * End to end: our gradients + clip + AdamW in the training graph. Every parameter must equal a float64 torch AdamW
-   * (clip_grad_norm_ 2.0, decoupled decay, bias correction) applied to the gradients the graph computed (atol 1e-6),
-   * and the official after_step values at the manifest tolerance. The one exception is documented and pinned:
-   * where the clipped official gradient is nonzero but below 10 eps (1e-7), Adam's first step lr*g/(|g|+eps) amplifies fp32
-   * gradient noise by lr*eps/(|g|+eps)^2 (about 7e3 for blocks.0.attn.mat_qkv.weight[34, 36], g = -2.7e-8: our
-   * gradient differs from torch's by 3.5e-10, well inside the gradient tolerance, giving 2.9e-6 after the step).
-   * Those elements are held to the float64 reference only, and there must be exactly one of them.
+   * End to end: our gradients + clip + AdamW in the training graph, in three links.
+   * <ol>
+   *   <li>The gradients the step applied equal the official ones (var_train/grad, manifest tolerance, every element).
+   *   <li>Every parameter equals a float64 torch AdamW first step (clip_grad_norm_, decoupled decay, bias correction)
+   *       applied to those same gradients (atol 1e-6, every element).
+   *   <li>The stored parameters equal the official var_train/after_step at the manifest tolerance, every element that
+   *       is not ill-conditioned ({@link #illConditioned}).
+   * </ol>
+   * Ill-conditioned elements: at the first step Adam moves p by {@code -lr * phi(g)}, {@code phi(g) = g / (|g| + eps)}
+   * of the clipped gradient g. phi saturates at ±1 for |g| >> eps but has slope {@code eps / (|g| + eps)^2} near 0,
+   * so a gradient difference the gradient tolerance accepts can move p by more than the after_step tolerance allows:
+   * there the two manifest tolerances are incompatible, and float32 gradient noise far inside the gradient tolerance
+   * fails the after_step check (a gradient of a few eps amplifies gradient noise lr·eps/(|g| + eps)² times: thousands
+   * of times at lr 1e-3). The rule is decided from the official data and the manifest alone, never from our output,
+   * and the elements it selects are still checked by links 1 and 2: their gradient at the manifest tolerance and the
+   * float64 update of that gradient. At most {@link #MAX_ILL_CONDITIONED_FRACTION} of the elements may be selected.
    */
   @Test
   void oneClippedAdamWStepMatchesOfficialAfterStep() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyVar.params());
+      tg.loadWeights(s, TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
       StateDict before = tg.params().stateDict(s);
@@ -159,109 +177,166 @@ class VarTrainGraphTest {
       assertEquals(1, opt.step());
       StateDict after = tg.params().stateDict(s);
 
-      double coef = Math.min(1, 2.0 / (Math.sqrt(normSq) + 1e-6));
+      // link 1: the applied gradients are the official ones
+      double worstGrad = 0;
+      for (Param p : params) {
+        String file = "var_train/grad/" + p.name() + ".npy";
+        worstGrad = Math.max(worstGrad, Fixtures.assertMatches(file, grads.get(p.name())));
+      }
+
+      // link 2: our step is the float64 torch step of our gradients
+      double coef = Math.min(1, CLIP / (Math.sqrt(normSq) + CLIP_EPS));
       double worstRef = 0;
       for (Param p : params) {
         double wd = AdamW.officialDecay(p) ? v.wdD() : v.wdND();
         float[] ref = torchAdamWFirstStep(before.get(p.name()).data(), grads.get(p.name()), coef, v.lr(), wd);
-        worstRef = Math.max(worstRef, Fixtures.assertClose(ref, after.get(p.name()).data(), 1e-6, 0, p.name() + " vs float64 AdamW"));
+        worstRef = Math.max(worstRef, Fixtures.assertClose(ref, after.get(p.name()).data(), 1e-6, 0,
+            p.name() + " vs float64 AdamW"));
       }
 
+      // link 3: the official after_step values, where the gradient tolerance pins them
       double officialNorm = Fixtures.floats("var_train/grad_norm_before_clip.npy")[0];
-      double officialCoef = Math.min(1, 2.0 / (officialNorm + 1e-6));
-      int illConditioned = 0;
-      double worst = 0, worstExcluded = 0;
+      double officialCoef = Math.min(1, CLIP / (officialNorm + CLIP_EPS));
+      int ill = 0, total = 0;
+      double worst = 0, worstIll = 0;
+      List<String> illNames = new ArrayList<>();
       for (String name : afterStepNames()) {
-        String file = "var_train/after_step/" + name + ".npy";
+        String file = "var_train/after_step/" + name + ".npy", gradFile = "var_train/grad/" + name + ".npy";
         float[] expected = Fixtures.floats(file), actual = after.get(name).data();
-        float[] gOfficial = Fixtures.floats("var_train/grad/" + name + ".npy");
-        Fixtures.Tol tol = Fixtures.tol(file);
+        boolean[] skip = illConditioned(Fixtures.floats(gradFile), expected, officialCoef, v.lr(),
+            Fixtures.tol(gradFile), Fixtures.tol(file));
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < expected.length; i++) {
-          if (gOfficial[i] != 0 && Math.abs(gOfficial[i] * officialCoef) < 1e-7) {
-            illConditioned++;
-            worstExcluded = Math.max(worstExcluded, Math.abs(expected[i] - actual[i]));
+          if (skip[i]) {
+            ill++;
+            if (illNames.size() < 5) illNames.add(name + "[" + i + "]");
+            worstIll = Math.max(worstIll, Math.abs(expected[i] - actual[i]));
           } else {
             keep.add(i);
           }
         }
+        total += expected.length;
         float[] e = new float[keep.size()], a = new float[keep.size()];
         for (int k = 0; k < keep.size(); k++) {
           e[k] = expected[keep.get(k)];
           a[k] = actual[keep.get(k)];
         }
-        worst = Math.max(worst, Fixtures.assertClose(e, a, tol, file));
+        worst = Math.max(worst, Fixtures.assertClose(e, a, Fixtures.tol(file), file));
       }
-      assertEquals(1, illConditioned, "elements with 0 < |clipped official grad| < 1e-7 (first Adam step ill-conditioned)");
-      System.out.printf("end-to-end step: vs float64 AdamW(our grads) max|diff| %.3e; vs after_step max|diff| %.3e"
-          + " (the ill-conditioned element: %.3e)%n", worstRef, worst, worstExcluded);
+      assertTrue(ill <= MAX_ILL_CONDITIONED_FRACTION * total, ill + " of " + total
+          + " after_step elements are ill-conditioned (more than " + MAX_ILL_CONDITIONED_FRACTION + "): " + illNames);
+      System.out.printf("end-to-end step: grads max|diff| %.3e; vs float64 AdamW(our grads) max|diff| %.3e;"
+          + " vs after_step max|diff| %.3e over %d of %d elements; %d ill-conditioned (e.g. %s) held to links 1-2,"
+          + " their |diff| to after_step up to %.3e%n", worstGrad, worstRef, worst, total - ill, total, ill, illNames,
+          worstIll);
     }
+  }
+
+  /**
+   * The elements whose official after-step value is not determined, to the after_step tolerance, by a gradient within
+   * the gradient tolerance: a nonzero official gradient g with
+   * {@code lr * max(|phi(c g + c dg) - phi(c g)|, |phi(c g - c dg) - phi(c g)|) > atol_p + rtol_p |p|}, where c is the
+   * clip coefficient, {@code dg = atol_g + rtol_g |g|} the gradient tolerance, p the official after-step value and
+   * {@code phi(x) = x / (|x| + eps)} Adam's first step (m̂ = x, sqrt(v̂) = |x|). An exactly zero official gradient is
+   * structural (no path from the loss, e.g. class_emb rows of classes absent from the batch), not noise, and is never
+   * ill-conditioned.
+   *
+   * @param g        official gradient (torch layout)
+   * @param pAfter   official after-step values
+   * @param coef     official clip coefficient
+   * @param lr       learning rate of the step
+   * @param gradTol  manifest tolerance of the gradient file
+   * @param stepTol  manifest tolerance of the after_step file
+   */
+  static boolean[] illConditioned(float[] g, float[] pAfter, double coef, double lr, Fixtures.Tol gradTol,
+      Fixtures.Tol stepTol) {
+    boolean[] out = new boolean[g.length];
+    for (int i = 0; i < g.length; i++) {
+      if (g[i] == 0) continue;
+      double dg = gradTol.exact() ? 0 : coef * (gradTol.atol() + gradTol.rtol() * Math.abs(g[i]));
+      double x = coef * g[i], phi = adamPhi(x);
+      double move = lr * Math.max(Math.abs(adamPhi(x + dg) - phi), Math.abs(adamPhi(x - dg) - phi));
+      double allowed = stepTol.exact() ? 0 : stepTol.atol() + stepTol.rtol() * Math.abs(pAfter[i]);
+      out[i] = move > allowed;
+    }
+    return out;
+  }
+
+  /** Adam's first-step direction for a clipped gradient x: m̂ / (sqrt(v̂) + eps) = x / (|x| + eps). */
+  private static double adamPhi(double x) {
+    return x / (Math.abs(x) + EPS);
   }
 
   /** torch AdamW, first step (t = 1), after clip coefficient {@code coef}, in float64. */
   private static float[] torchAdamWFirstStep(float[] p0, float[] g, double coef, double lr, double wd) {
-    double b1 = 0.9, b2 = 0.95, eps = 1e-8;
     float[] out = new float[p0.length];
     for (int i = 0; i < p0.length; i++) {
       double gi = g[i] * coef;
-      double m = (1 - b1) * gi, v = (1 - b2) * gi * gi;
+      double m = (1 - BETA1) * gi, v = (1 - BETA2) * gi * gi;
       double p = p0[i] * (1 - lr * wd);
-      p -= lr * (m / (1 - b1)) / (Math.sqrt(v / (1 - b2)) + eps);
+      p -= lr * (m / (1 - BETA1)) / (Math.sqrt(v / (1 - BETA2)) + EPS);
       out[i] = (float) p;
     }
     return out;
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void decayGroupsEqualOfficialGroups() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyVar.config(), VarTrainGraph.Options.official())) {
-      Map<String, Object> groups = (Map<String, Object>) adamwNotes().get("groups");
+    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official())) {
+      JsonNode groups = adamwNotes().get("groups");
       List<String> nd = new ArrayList<>(), d = new ArrayList<>();
       for (Param p : tg.optimizer().params()) (AdamW.officialDecay(p) ? d : nd).add(p.name());
-      assertEquals(groups.get("ND"), nd);
-      assertEquals(groups.get("D"), d);
+      assertEquals(names(groups.get("ND")), nd);
+      assertEquals(names(groups.get("D")), d);
     }
+  }
+
+  private static List<String> names(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : array) out.add(n.asText());
+    return out;
   }
 
   @Test
   void lossesWithAndWithoutLabelSmoothingMatchOfficial() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     for (double ls : new double[] {0.0, 0.1}) {
       try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official().withLabelSmoothing(ls));
           Session s = Sessions.create(tg.graph())) {
-        tg.loadWeights(s, TinyVar.params());
+        tg.loadWeights(s, TinyFixture.varParams());
         VarTrainGraph.Eval e = tg.evaluate(s, batch());
         String file = ls == 0 ? "var/train_loss_ls0.npy" : "var/train_loss_ls0.1.npy";
         double d = Fixtures.assertMatches(file, new float[] {e.loss()});
         System.out.printf("%s: %.7f (diff %.3e)%n", file, e.loss(), d);
-        // metrics recomputed on the host from the official logits
+        // metrics recomputed on the host from the official logits (B, L, V); the tail is the last scale
         float[] logits = Fixtures.floats("var/logits_BLV.npy");
-        int[] gt = TinyVar.targets();
+        int[] gt = TinyFixture.targets();
+        int nb = TinyFixture.get().B(), l = cfg.patchNums().L(), nv = cfg.vocabSize(), tailBegin = cfg.patchNums().begin(cfg.patchNums().K() - 1);
+        int n = nb * l, nTail = nb * (l - tailBegin);
         double ce = 0, ceTail = 0;
         int hits = 0, hitsTail = 0;
-        for (int t = 0; t < 60; t++) {
-          int base = t * 64, arg = 0;
+        for (int t = 0; t < n; t++) {
+          int base = t * nv, arg = 0;
           double max = Double.NEGATIVE_INFINITY, sum = 0;
-          for (int v = 0; v < 64; v++) {
+          for (int v = 0; v < nv; v++) {
             if (logits[base + v] > max) {
               max = logits[base + v];
               arg = v;
             }
           }
-          for (int v = 0; v < 64; v++) sum += Math.exp(logits[base + v] - max);
+          for (int v = 0; v < nv; v++) sum += Math.exp(logits[base + v] - max);
           double nll = Math.log(sum) + max - logits[base + gt[t]];
-          ce += nll / 60;
+          ce += nll / n;
           if (arg == gt[t]) hits++;
-          if (t % 30 >= 14) {
-            ceTail += nll / 32;
+          if (t % l >= tailBegin) {
+            ceTail += nll / nTail;
             if (arg == gt[t]) hitsTail++;
           }
         }
         assertEquals(ce, e.ceMean(), 1e-5 * ce);
         assertEquals(ceTail, e.ceTail(), 1e-5 * ceTail);
-        assertEquals(100.0 * hits / 60, e.accMean(), 1e-4);
-        assertEquals(100.0 * hitsTail / 32, e.accTail(), 1e-4);
+        assertEquals(100.0 * hits / n, e.accMean(), 1e-4);
+        assertEquals(100.0 * hitsTail / nTail, e.accTail(), 1e-4);
         if (ls == 0) assertEquals(e.ceMean(), e.loss(), 1e-5 * e.loss(), "uniform 1/L weights = mean CE");
       }
     }
@@ -270,13 +345,13 @@ class VarTrainGraphTest {
   @Test
   void stochasticTrainingFromOfficialInitOverfitsOneBatch() {
     // official init + schedule + condition dropout + drop path: the loss on a fixed batch must fall clearly
-    VarConfig cfg = TinyVar.config().withDropPathRate(0.1);
+    VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.1);
     try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
       tg.initialize(s, 42);
       LrSchedule sch = new LrSchedule("lin0", 3e-3, 5, 60, 0.005, 0.1, 0.05, 0.05);
       float first = tg.evaluate(s, batch()).loss();
-      assertEquals(Math.log(64), first, 0.05, "near-uniform logits at init (head scaled by 0.02)");
+      assertEquals(Math.log(cfg.vocabSize()), first, 0.05, "near-uniform logits at init (head scaled by 0.02)");
       VarTrainGraph.StepStats last = null;
       for (int it = 0; it < 60; it++) {
         last = tg.trainStep(s, batch(), sch.at(it), true);
@@ -291,15 +366,20 @@ class VarTrainGraphTest {
 
   @Test
   void feedRejectsLabelsOutsideTheClassRange() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyVar.config(), VarTrainGraph.Options.official());
+    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyVar.params());
-      var bad = new VarTrainGraph.Batch(new int[] {3, 12}, TinyVar.x(), TinyVar.targets());
+      tg.loadWeights(s, TinyFixture.varParams());
+      // the fixture labels with the last one replaced by numClasses + 2
+      int nc = TinyFixture.get().numClasses();
+      int[] labels = TinyFixture.labelFile();
+      labels[labels.length - 1] = nc + 2;
+      String want = "label " + (nc + 2) + " at batch index " + (labels.length - 1) + " is outside [0, " + nc + ")";
+      var bad = new VarTrainGraph.Batch(labels, TinyFixture.x(), TinyFixture.targets());
       var e = assertThrows(IllegalArgumentException.class, () -> tg.evaluate(s, bad));
-      assertEquals("label 12 at batch index 1 is outside [0, 10)", e.getMessage());
+      assertEquals(want, e.getMessage());
       var e2 = assertThrows(IllegalArgumentException.class,
           () -> tg.trainStep(s, bad, new LrSchedule.Values(1e-3, 0.05, 0), true));
-      assertEquals("label 12 at batch index 1 is outside [0, 10)", e2.getMessage());
+      assertEquals(want, e2.getMessage());
       assertEquals(0, tg.optimizer().step(), "a rejected batch does not count as a step");
     }
   }

@@ -8,6 +8,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,13 +37,14 @@ class SelfAttentionTest {
    */
   @Test
   void kvCachedScaleByScaleAttentionEqualsMaskedFullAttention() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     int l = cfg.patchNums().L(), c = cfg.embedDim();
+    String block = "blocks." + (cfg.depth() - 1) + ".attn"; // the last block's attention, with the fixture weights
     float[] x = random(2 * l * c, 5, 1.0);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
-      SelfAttention attn = new SelfAttention(ps, "blocks.1.attn", cfg, new VarInit(cfg));
+      SelfAttention attn = new SelfAttention(ps, block, cfg, new VarInit(cfg));
       Operand<TFloat32> xc = tf.constant(Shape.of(2, l, c), DataBuffers.of(x, true, false));
       Operand<TFloat32> full = attn.apply(xc, AttentionMask.bias(tf, cfg.patchNums()));
       List<Operand<TFloat32>> parts = new ArrayList<>();
@@ -55,9 +57,9 @@ class SelfAttentionTest {
         k = r.kBHLc();
         v = r.vBHLc();
       }
-      assertArrayEquals(new long[] {2, 2, l, 32}, k.shape().asArray());
+      assertArrayEquals(new long[] {2, cfg.numHeads(), l, cfg.headDim()}, k.shape().asArray());
       Operand<TFloat32> cached = tf.concat(parts, tf.constant(1));
-      ps.loadSubset(s, TinyVar.params(), p -> p.name().startsWith("blocks.1.attn."));
+      ps.loadSubset(s, TinyFixture.varParams(), p -> p.name().startsWith(block + "."));
       try (Result r = s.runner().fetch(full).fetch(cached).run()) {
         double d = Fixtures.assertClose(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), 1e-5, 1e-5, "cached vs full");
         System.out.printf("kv-cache vs masked attention max|diff| %.3e%n", d);

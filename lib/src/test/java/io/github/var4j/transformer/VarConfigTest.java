@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
-import java.util.List;
+import io.github.var4j.testutil.TinyFixture;
 import org.junit.jupiter.api.Test;
 
 class VarConfigTest {
@@ -37,8 +37,9 @@ class VarConfigTest {
     assertEquals(680, lvl.length);
     assertEquals(9, lvl[679]);
     assertEquals(8, lvl[423]);
-    assertEquals(Fixtures.floats("quant10/lvl_1L_real.npy").length, lvl.length);
-    Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"), lvl, "lvl_1L (real schedule)");
+    // quant10/lvl_1L_real: the official lvl_1L of the fixtures' real schedule
+    Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"),
+        c.withPatchNums(ScaleSchedule.of(TinyFixture.quant10PatchNums())).patchNums().levels(), "lvl_1L (quant10 schedule)");
     assertEquals(2240, c.withPatchNums(ScaleSchedule.px512()).patchNums().L());
   }
 
@@ -48,25 +49,6 @@ class VarConfigTest {
     assertEquals(600_917_136L, VarConfig.ofDepth(20, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
     assertEquals(1_033_399_360L, VarConfig.ofDepth(24, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
     assertEquals(2_010_020_356L, VarConfig.ofDepth(30, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
-  }
-
-  @Test
-  @SuppressWarnings("unchecked")
-  void tinyConfigMatchesManifestDerivedValues() {
-    VarConfig c = TinyVar.config();
-    Object m = MiniJson.parse(Fixtures.manifest());
-    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "L")).intValue(), c.patchNums().L());
-    assertEquals(((Double) MiniJson.at(m, "tiny_derived", "first_l")).intValue(), c.patchNums().firstL());
-    List<Object> be = (List<Object>) MiniJson.at(m, "tiny_derived", "begin_ends");
-    for (int k = 0; k < c.patchNums().K(); k++) {
-      List<Object> pair = (List<Object>) be.get(k);
-      assertArrayEquals(new int[] {((Double) pair.get(0)).intValue(), ((Double) pair.get(1)).intValue()}, new int[] {c.patchNums().begin(k), c.patchNums().end(k)});
-    }
-    List<Object> dpr = (List<Object>) MiniJson.at(m, "tiny_derived", "drop_path_rates");
-    double[] rates = c.dropPathRates();
-    for (int i = 0; i < rates.length; i++) assertEquals((Double) dpr.get(i), rates[i], 0.0, "dpr[" + i + "] (float32 linspace)");
-    assertEquals(256, c.hiddenDim());
-    assertEquals(32, c.headDim());
   }
 
   @Test
@@ -81,16 +63,17 @@ class VarConfigTest {
 
   @Test
   void hiddenDimRoundsHalfToEvenLikePython() {
-    VarConfig c = TinyVar.config().withEmbedDim(2).withNumHeads(1);
+    VarConfig c = TinyFixture.get().varConfig().withNumHeads(1).withEmbedDim(2);
     assertEquals(2, c.withMlpRatio(1.25).hiddenDim()); // round(2.5) = 2
     assertEquals(4, c.withMlpRatio(1.75).hiddenDim()); // round(3.5) = 4
   }
 
   @Test
   void validationMessagesNameTheProblem() {
-    VarConfig t = TinyVar.config();
-    assertEquals("embedDim must be divisible by numHeads, got embedDim=64, numHeads=3",
-        assertThrows(IllegalArgumentException.class, () -> t.withNumHeads(3)).getMessage());
+    VarConfig t = TinyFixture.get().varConfig();
+    int c = t.embedDim();
+    assertEquals("embedDim must be divisible by numHeads, got embedDim=" + c + ", numHeads=" + (c + 1),
+        assertThrows(IllegalArgumentException.class, () -> t.withNumHeads(c + 1)).getMessage());
     assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
         assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(1, 3, 2))).getMessage());
     assertEquals("patchNums must start at >= 1, got [0, 1]",
@@ -122,8 +105,9 @@ class VarConfigTest {
     int[] pn = {1, 2, 3, 4};
     VarConfig a = VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(pn)).withEmbedDim(64);
     pn[0] = 9; // the schedule keeps its own copy
-    assertEquals(TinyVar.config(), a);
-    assertEquals(TinyVar.config().hashCode(), a.hashCode());
+    VarConfig b = a.withEmbedDim(a.embedDim()); // a new record with equal values (and its own arrays)
+    assertEquals(b, a);
+    assertEquals(b.hashCode(), a.hashCode());
     a.patchNums().toArray()[1] = 7;
     assertArrayEquals(new int[] {1, 2, 3, 4}, a.patchNums().toArray());
     assertNotEquals(a, a.withSharedAdaLN(true));

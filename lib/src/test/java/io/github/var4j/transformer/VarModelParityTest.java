@@ -7,6 +7,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,19 @@ import org.tensorflow.types.TInt32;
 class VarModelParityTest {
 
   private static Operand<TFloat32> xConst(Ops tf, VarConfig cfg) {
-    return tf.constant(Shape.of(TinyVar.B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()), DataBuffers.of(TinyVar.x(), true, false));
+    return tf.constant(Shape.of(TinyFixture.get().B(), cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
+        DataBuffers.of(TinyFixture.x(), true, false));
   }
 
   @Test
   void forwardMatchesOfficialCaptures() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), false, false);
-      ps.load(s, TinyVar.params());
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
+      ps.load(s, TinyFixture.varParams());
       List<String> files = new ArrayList<>(List.of("var/cond_BD.npy", "var/x0_BLC.npy"));
       List<Operand<TFloat32>> ops = new ArrayList<>(List.of(f.condBD(), f.x0BLC()));
       for (int i = 0; i < cfg.depth(); i++) {
@@ -55,20 +57,20 @@ class VarModelParityTest {
           double d = Fixtures.assertMatches(files.get(i), Tensors.floats(res.get(i)));
           System.out.printf("%-28s max|diff| %.3e%n", files.get(i), d);
         }
-        assertArrayEquals(TinyVar.labels(), Tensors.ints(res.get(files.size())), "no condition dropout");
+        assertArrayEquals(TinyFixture.labelFile(), Tensors.ints(res.get(files.size())), "no condition dropout");
       }
     }
   }
 
   @Test
   void sharedAdaLNForwardMatchesOfficialLogits() {
-    VarConfig cfg = TinyVar.salnConfig();
+    VarConfig cfg = TinyFixture.get().salnVarConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), false, false);
-      StateDict sd = TinyVar.salnParams();
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
+      StateDict sd = TinyFixture.salnVarParams();
       ps.load(s, sd);
       assertEquals(cfg.numParams(), ps.numTrainable());
       try (Result res = s.runner().fetch(f.logitsBLV()).run()) {
@@ -81,24 +83,29 @@ class VarModelParityTest {
   @Test
   void conditionDropoutUsesNullClassAndIsOffWhenSwitchedOff() {
     // rate 1: every label becomes the null class when the switch is on; unchanged when off
-    VarConfig cfg = TinyVar.config().withCondDropRate(1.0);
+    VarConfig cfg = TinyFixture.get().varConfig().withCondDropRate(1.0);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
       var sw = tf.placeholderWithDefault(tf.constant(false), Shape.scalar());
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), sw, null);
-      ps.load(s, TinyVar.params());
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), sw, null);
+      ps.load(s, TinyFixture.varParams());
       try (Result res = s.runner().fetch(f.labelB()).run()) {
-        assertArrayEquals(TinyVar.labels(), Tensors.ints(res.get(0)));
+        assertArrayEquals(TinyFixture.labelFile(), Tensors.ints(res.get(0)));
       }
       try (var on = org.tensorflow.types.TBool.scalarOf(true);
           Result res = s.runner().feed(sw, on).fetch(f.labelB()).fetch(f.condBD()).run()) {
-        assertArrayEquals(new int[] {10, 10}, Tensors.ints(res.get(0)));
-        float[] cond = Tensors.floats(res.get(1));
-        float[] nullRow = java.util.Arrays.copyOfRange(TinyVar.params().get("class_emb.weight").data(), 10 * 64, 11 * 64);
-        assertArrayEquals(nullRow, java.util.Arrays.copyOfRange(cond, 0, 64));
-        assertArrayEquals(nullRow, java.util.Arrays.copyOfRange(cond, 64, 128));
+        int b = TinyFixture.get().B(), nc = cfg.numClasses(), c = cfg.embedDim();
+        int[] nullLabels = new int[b];
+        java.util.Arrays.fill(nullLabels, nc);
+        assertArrayEquals(nullLabels, Tensors.ints(res.get(0)));
+        float[] cond = Tensors.floats(res.get(1)); // (B, C)
+        float[] nullRow = java.util.Arrays.copyOfRange(TinyFixture.varParams().get("class_emb.weight").data(), nc * c,
+            (nc + 1) * c);
+        for (int i = 0; i < b; i++) {
+          assertArrayEquals(nullRow, java.util.Arrays.copyOfRange(cond, i * c, (i + 1) * c), "cond of sample " + i);
+        }
       }
     }
   }
@@ -106,37 +113,42 @@ class VarModelParityTest {
   @Test
   void dropPathIsIdentityWhenOffAndDropsWholeSamplesWhenOn() {
     // a large rate makes dropped samples likely; per sample each branch is either 0 or scaled by 1/keep
-    VarConfig cfg = TinyVar.config().withDropPathRate(0.9);
+    VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.9);
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
       var sw = tf.placeholderWithDefault(tf.constant(false), Shape.scalar());
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), xConst(tf, cfg), null, sw);
-      ps.load(s, TinyVar.params());
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), null, sw);
+      ps.load(s, TinyFixture.varParams());
       try (Result res = s.runner().fetch(f.logitsBLV()).run()) {
         Fixtures.assertMatches("var/logits_BLV.npy", Tensors.floats(res.get(0)));
       }
-      // block 1 has rate 0.9 (linspace(0, 0.9, 2)), block 0 rate 0. Per sample, block 1 computes
+      // the last block has rate 0.9 (linspace(0, 0.9, depth)). Per sample, it computes
       // out = in + m1 * attn * gamma1 + m2 * ffn * gamma2 with m1, m2 in {0, 1/keep}: find the combination.
-      AdaLNSelfAttn.Out b1 = f.blocks().get(1);
-      float scaleKept = 1f / 0.1f;
-      int dropped = 0, kept = 0;
-      for (int rep = 0; rep < 6; rep++) {
+      // ada_lin_out is (B, 6C) = (gamma1, gamma2, scale1, scale2, shift1, shift2).
+      int last = cfg.depth() - 1, nb = TinyFixture.get().B(), l = cfg.patchNums().L(), ch = cfg.embedDim();
+      double rate = cfg.dropPathRates()[last];
+      assertTrue(rate > 0.5, "the last block drops with rate " + rate);
+      AdaLNSelfAttn.Out bl = f.blocks().get(last);
+      Operand<TFloat32> blockIn = last == 0 ? f.x0BLC() : f.blocks().get(last - 1).out();
+      float scaleKept = (float) (1 / (1 - rate));
+      int dropped = 0, kept = 0, reps = 6;
+      for (int rep = 0; rep < reps; rep++) {
         try (var on = org.tensorflow.types.TBool.scalarOf(true);
-            Result res = s.runner().feed(sw, on).fetch(f.blocks().get(0).out()).fetch(b1.out())
-                .fetch(b1.attnOut()).fetch(b1.ffnOut()).fetch(b1.adaLinOut()).run()) {
+            Result res = s.runner().feed(sw, on).fetch(blockIn).fetch(bl.out())
+                .fetch(bl.attnOut()).fetch(bl.ffnOut()).fetch(bl.adaLinOut()).run()) {
           float[] in = Tensors.floats(res.get(0)), out = Tensors.floats(res.get(1)), at = Tensors.floats(res.get(2)),
               ff = Tensors.floats(res.get(3)), ada = Tensors.floats(res.get(4));
-          for (int b = 0; b < 2; b++) {
+          for (int b = 0; b < nb; b++) {
             boolean found = false;
             for (float m1 : new float[] {0, scaleKept}) {
               for (float m2 : new float[] {0, scaleKept}) {
                 double worst = 0;
-                for (int t = 0; t < 30; t++) {
-                  for (int c = 0; c < 64; c++) {
-                    int i = (b * 30 + t) * 64 + c;
-                    double expect = in[i] + m1 * at[i] * ada[b * 384 + c] + m2 * ff[i] * ada[b * 384 + 64 + c];
+                for (int t = 0; t < l; t++) {
+                  for (int c = 0; c < ch; c++) {
+                    int i = (b * l + t) * ch + c;
+                    double expect = in[i] + m1 * at[i] * ada[b * 6 * ch + c] + m2 * ff[i] * ada[b * 6 * ch + ch + c];
                     worst = Math.max(worst, Math.abs(out[i] - expect));
                   }
                 }
@@ -151,46 +163,54 @@ class VarModelParityTest {
           }
         }
       }
-      assertTrue(dropped > 0 && kept > 0, "rate 0.9 over 12 samples: dropped " + dropped + ", kept " + kept);
+      assertTrue(dropped > 0 && kept > 0, "rate " + rate + " over " + reps * nb + " samples: dropped " + dropped
+          + ", kept " + kept);
     }
   }
 
   @Test
   void rejectsWrongInputShapes() {
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
+    int b = TinyFixture.get().B(), n = cfg.patchNums().L() - cfg.patchNums().firstL(), cv = cfg.cvae();
+    String want = "x_BLCv_wo_first_l must have shape (B, " + n + ", " + cv + "), got ";
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarModel m = new VarModel(new ParamStore(tf), cfg);
-      var label = tf.constant(new int[] {1, 2});
+      var label = tf.constant(new int[b]);
       var e1 = assertThrows(IllegalArgumentException.class,
-          () -> m.forward(label, tf.constant(new float[2][30][8]), false, false));
-      assertEquals("x_BLCv_wo_first_l must have shape (B, 29, 8), got [2, 30, 8]", e1.getMessage());
+          () -> m.forward(label, tf.constant(new float[b][n + 1][cv]), false, false));
+      assertEquals(want + "[" + b + ", " + (n + 1) + ", " + cv + "]", e1.getMessage());
       var e2 = assertThrows(IllegalArgumentException.class,
-          () -> m.forward(label, tf.constant(new float[2][29][4]), false, false));
-      assertEquals("x_BLCv_wo_first_l must have shape (B, 29, 8), got [2, 29, 4]", e2.getMessage());
+          () -> m.forward(label, tf.constant(new float[b][n][cv + 1]), false, false));
+      assertEquals(want + "[" + b + ", " + n + ", " + (cv + 1) + "]", e2.getMessage());
       var e3 = assertThrows(IllegalArgumentException.class,
-          () -> m.forward(tf.constant(new int[] {1, 2, 3}), tf.constant(new float[2][29][8]), false, false));
-      assertEquals("label_B has batch size 3 but x_BLCv_wo_first_l has 2", e3.getMessage());
+          () -> m.forward(tf.constant(new int[b + 1]), tf.constant(new float[b][n][cv]), false, false));
+      assertEquals("label_B has batch size " + (b + 1) + " but x_BLCv_wo_first_l has " + b, e3.getMessage());
     }
   }
 
   @Test
   void feedingHelpersRejectBadLabelsTargetsAndLengths() {
-    VarConfig cfg = TinyVar.config();
-    var e1 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {3, 10}));
-    assertEquals("label 10 at batch index 1 is outside [0, 10)", e1.getMessage());
+    VarConfig cfg = TinyFixture.get().varConfig();
+    int nc = cfg.numClasses(), v = cfg.vocabSize(), l = cfg.patchNums().L(), n = l - cfg.patchNums().firstL(), cv = cfg.cvae();
+    int b = TinyFixture.get().B();
+    String range = " is outside [0, " + nc + ")";
+    var e1 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {0, nc}));
+    assertEquals("label " + nc + " at batch index 1" + range, e1.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {-1}));
-    assertEquals("label -1 at batch index 0 is outside [0, 10)", e2.getMessage());
-    try (TInt32 ok = VarInputs.labelsOrNull(cfg, new int[] {10, 0})) {
-      assertArrayEquals(new int[] {10, 0}, Tensors.ints(ok));
+    assertEquals("label -1 at batch index 0" + range, e2.getMessage());
+    try (TInt32 ok = VarInputs.labelsOrNull(cfg, new int[] {nc, 0})) {
+      assertArrayEquals(new int[] {nc, 0}, Tensors.ints(ok));
     }
-    var e3 = assertThrows(IllegalArgumentException.class, () -> VarInputs.x(cfg, 2, new float[2 * 30 * 8]));
-    assertEquals("x_BLCv_wo_first_l must hold B*(L-firstL)*Cvae = 2*29*8 = 464 floats, got 480", e3.getMessage());
-    int[] t = new int[60];
-    t[35] = 64;
-    var e4 = assertThrows(IllegalArgumentException.class, () -> VarInputs.targets(cfg, 2, t));
-    assertEquals("target token 64 at (1, 5) is outside [0, 64)", e4.getMessage());
-    var e5 = assertThrows(IllegalArgumentException.class, () -> VarInputs.targets(cfg, 2, new int[59]));
-    assertEquals("target must hold B*L = 2*30 = 60 ids, got 59", e5.getMessage());
+    var e3 = assertThrows(IllegalArgumentException.class, () -> VarInputs.x(cfg, b, new float[b * l * cv]));
+    assertEquals("x_BLCv_wo_first_l must hold B*(L-firstL)*Cvae = " + b + "*" + n + "*" + cv + " = " + b * n * cv
+        + " floats, got " + b * l * cv, e3.getMessage());
+    int[] t = new int[b * l];
+    t[b * l - 1] = v; // the last token of the last image
+    var e4 = assertThrows(IllegalArgumentException.class, () -> VarInputs.targets(cfg, b, t));
+    assertEquals("target token " + v + " at (" + (b - 1) + ", " + (l - 1) + ") is outside [0, " + v + ")",
+        e4.getMessage());
+    var e5 = assertThrows(IllegalArgumentException.class, () -> VarInputs.targets(cfg, b, new int[b * l - 1]));
+    assertEquals("target must hold B*L = " + b + "*" + l + " = " + b * l + " ids, got " + (b * l - 1), e5.getMessage());
   }
 }

@@ -2,6 +2,7 @@ package io.github.var4j.transformer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
@@ -9,10 +10,10 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -33,19 +34,18 @@ class VarModelStructureTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void d16RegistersExactlyTheRealCheckpointNamesAndShapes() {
-    Object json = MiniJson.read(Fixtures.dir().getParent().resolve("var-real-state-dict.json"));
+    JsonNode json = Fixtures.readJson(Fixtures.dir().getParent().resolve("var-real-state-dict.json"));
     List<String> expected = new ArrayList<>();
-    for (Object o : (List<Object>) MiniJson.at(json, "var_d16")) {
-      Map<String, Object> e = (Map<String, Object>) o;
-      String name = (String) e.get("name");
+    for (JsonNode e : json.get("var_d16")) {
+      String name = e.get("name").asText();
       if (StateDict.isBuffer(name)) {
-        assertEquals("buffer", e.get("kind"), name);
+        assertEquals("buffer", e.get("kind").asText(), name);
         continue;
       }
-      assertEquals("param", e.get("kind"), name);
-      long[] shape = ((List<Object>) e.get("shape")).stream().mapToLong(x -> ((Double) x).longValue()).toArray();
+      assertEquals("param", e.get("kind").asText(), name);
+      long[] shape = new long[e.get("shape").size()];
+      for (int i = 0; i < shape.length; i++) shape[i] = e.get("shape").get(i).asLong();
       expected.add(name + " " + Arrays.toString(shape));
     }
     assertEquals(202, expected.size());
@@ -56,7 +56,7 @@ class VarModelStructureTest {
       VarModel m = new VarModel(ps, cfg);
       assertEquals(expected, describe(ps), "names, shapes and order of the official state dict");
       assertEquals(310_283_520L, ps.numTrainable());
-      assertEquals(((Double) MiniJson.at(json, "var_d16_num_params")).longValue(), ps.numTrainable());
+      assertEquals(json.get("var_d16_num_params").asLong(), ps.numTrainable());
       assertEquals(cfg.numParams(), ps.numTrainable());
       // the forward graph builds with a dynamic batch (no session, no initialisation of 310M parameters)
       var label = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
@@ -70,30 +70,30 @@ class VarModelStructureTest {
   @Test
   void tinyRegistersTheFixtureStateDictInOrder() {
     List<String> expected = new ArrayList<>();
-    StateDict fx = TinyVar.params();
+    StateDict fx = TinyFixture.varParams();
     // manifest order = official state-dict order
-    for (String part : Fixtures.manifest().split("\"file\": \"params/var/")) {
-      if (part.startsWith("{") || part.contains("\"generator\"")) continue;
-      String name = part.substring(0, part.indexOf(".npy"));
+    for (String file : Fixtures.files("params/var/")) {
+      String name = file.substring("params/var/".length(), file.length() - ".npy".length());
       if (!StateDict.isBuffer(name)) expected.add(name + " " + Arrays.toString(fx.get(name).shape()));
     }
-    assertEquals(34, expected.size());
+    assertEquals(fx.names().stream().filter(n -> !StateDict.isBuffer(n)).count(), expected.size(),
+        "every parameter of params/var is listed in the manifest");
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
-      new VarModel(ps, TinyVar.config());
+      new VarModel(ps, TinyFixture.get().varConfig());
       assertEquals(expected, describe(ps));
-      assertEquals(TinyVar.config().numParams(), ps.numTrainable());
+      assertEquals(TinyFixture.get().varConfig().numParams(), ps.numTrainable());
     }
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
-      new VarModel(ps, TinyVar.salnConfig());
-      StateDict saln = TinyVar.salnParams();
+      new VarModel(ps, TinyFixture.get().salnVarConfig());
+      StateDict saln = TinyFixture.salnVarParams();
       List<String> names = ps.trainable().stream().map(Param::name).toList();
       assertEquals(new java.util.TreeSet<>(saln.names().stream().filter(n -> !StateDict.isBuffer(n)).toList()),
           new java.util.TreeSet<>(names));
       assertTrue(names.indexOf("blocks.0.ada_gss") < names.indexOf("blocks.0.attn.scale_mul_1H11"),
           "ada_gss is a direct parameter of the block: listed before its submodules");
-      assertEquals(TinyVar.salnConfig().numParams(), ps.numTrainable());
+      assertEquals(TinyFixture.get().salnVarConfig().numParams(), ps.numTrainable());
     }
   }
 
@@ -179,15 +179,16 @@ class VarModelStructureTest {
   @Test
   void blocksStartNearIdentity() {
     // with gamma rows scaled by 1e-5 every residual branch is ~1e-5 of its input
-    VarConfig cfg = TinyVar.config();
+    VarConfig cfg = TinyFixture.get().varConfig();
     try (Graph g = new Graph(); Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(2, 29, 8), org.tensorflow.ndarray.buffer.DataBuffers.of(TinyVar.x(), true, false));
-      VarModel.Forward f = m.forward(tf.constant(TinyVar.labels()), x, false, false);
+      var x = tf.constant(Shape.of(TinyFixture.get().B(), cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(TinyFixture.x(), true, false));
+      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), x, false, false);
       ps.initialize(s, 3);
-      try (Result r = s.runner().fetch(f.x0BLC()).fetch(f.blocks().get(1).out()).run()) {
+      try (Result r = s.runner().fetch(f.x0BLC()).fetch(f.blocks().get(cfg.depth() - 1).out()).run()) {
         float[] x0 = Tensors.floats(r.get(0)), out = Tensors.floats(r.get(1));
         double maxX = 0, maxD = 0;
         for (int i = 0; i < x0.length; i++) {

@@ -9,7 +9,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,9 @@ import org.tensorflow.types.TFloat32;
  * the official tiny VQ-VAE fixtures (params/vae, vae/).
  */
 class EncoderDecoderTest {
-  static final VqVaeConfig CFG = TinyVar.vqVaeConfig();
+  static final VqVaeConfig CFG = TinyFixture.get().vqVaeConfig();
+  /** Image side, image channels, latent side and latent channels Cvae of the tiny VQ-VAE. */
+  static final int PX = CFG.imageSize(), CH = CFG.inChannels(), SIDE = CFG.latentSide(), CV = CFG.zChannels();
   static Graph g;
   static Session s;
   static Placeholder<TFloat32> img;
@@ -41,10 +43,11 @@ class EncoderDecoderTest {
     ParamStore ps = new ParamStore(tf);
     Encoder enc = new Encoder(ps, "encoder", CFG);
     Decoder decoder = new Decoder(ps, "decoder", CFG);
-    Conv2d quantConv = new Conv2d(ps, "quant_conv", 8, 8, 3);
-    Conv2d postQuantConv = new Conv2d(ps, "post_quant_conv", 8, 8, 3);
-    img = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 8, 8, 3)));
-    fHat = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4, 8)));
+    int ks = TinyFixture.get().quantConvKs();
+    Conv2d quantConv = new Conv2d(ps, "quant_conv", CV, CV, ks);
+    Conv2d postQuantConv = new Conv2d(ps, "post_quant_conv", CV, CV, ks);
+    img = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, PX, PX, CH)));
+    fHat = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIDE, SIDE, CV)));
     encOut = enc.apply(img);
     f = quantConv.apply(encOut);
     pqc = postQuantConv.apply(fHat);
@@ -59,6 +62,12 @@ class EncoderDecoderTest {
   static void close() {
     s.close();
     g.close();
+  }
+
+  /** (B, C, H, W) of an NCHW fixture file as the NHWC shape (B, H, W, C). */
+  static long[] nhwcShape(String file) {
+    long[] s = Fixtures.shape(file);
+    return new long[] {s[0], s[2], s[3], s[1]};
   }
 
   private static float[] run(Placeholder<TFloat32> in, float[] x, long[] shape, Operand<TFloat32> out) {
@@ -78,32 +87,34 @@ class EncoderDecoderTest {
   @Test
   void encoderAndQuantConvMatchOfficial() {
     float[] x = Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy"));
-    check("vae/enc_out_BChw.npy", run(img, x, new long[] {2, 8, 8, 3}, encOut));
-    check("vae/f_BChw.npy", run(img, x, new long[] {2, 8, 8, 3}, f));
+    check("vae/enc_out_BChw.npy", run(img, x, nhwcShape("vae/img_B3HW.npy"), encOut));
+    check("vae/f_BChw.npy", run(img, x, nhwcShape("vae/img_B3HW.npy"), f));
   }
 
   @Test
   void postQuantConvAndDecoderMatchOfficial() {
-    float[] fh = Fixtures.nchwToNhwc(Fixtures.npy("vae/fhat_s3.npy"));
-    check("vae/post_quant_conv_out.npy", run(fHat, fh, new long[] {2, 4, 4, 8}, pqc));
-    check("vae/dec_unclamped_B3HW.npy", run(fHat, fh, new long[] {2, 4, 4, 8}, dec));
+    String last = "vae/fhat_s" + (CFG.patchNums().K() - 1) + ".npy"; // f_hat after the last scale
+    float[] fh = Fixtures.nchwToNhwc(Fixtures.npy(last));
+    check("vae/post_quant_conv_out.npy", run(fHat, fh, nhwcShape(last), pqc));
+    check("vae/dec_unclamped_B3HW.npy", run(fHat, fh, nhwcShape(last), dec));
   }
 
   @Test
   void decoderOutputShapeIsTheImage() {
-    assertArrayEquals(new long[] {-1, 8, 8, 3}, dec.shape().asArray());
-    assertArrayEquals(new long[] {-1, 4, 4, 8}, f.shape().asArray());
+    assertArrayEquals(new long[] {-1, PX, PX, CH}, dec.shape().asArray());
+    assertArrayEquals(new long[] {-1, SIDE, SIDE, CV}, f.shape().asArray());
   }
 
   @Test
   void nearest2xCopiesEachPixelToA2x2Block() {
-    float[] x = new float[4 * 4 * 8];
+    float[] x = new float[SIDE * SIDE * CV];
     for (int i = 0; i < x.length; i++) x[i] = i * 0.37f - 5f;
-    float[] y = run(fHat, x, new long[] {1, 4, 4, 8}, up);
-    assertEquals(8 * 8 * 8, y.length);
-    for (int yy = 0; yy < 8; yy++)
-      for (int xx = 0; xx < 8; xx++)
-        for (int c = 0; c < 8; c++)
-          assertEquals(x[((yy / 2) * 4 + xx / 2) * 8 + c], y[(yy * 8 + xx) * 8 + c], 0f);
+    float[] y = run(fHat, x, new long[] {1, SIDE, SIDE, CV}, up);
+    int s2 = 2 * SIDE;
+    assertEquals(s2 * s2 * CV, y.length);
+    for (int yy = 0; yy < s2; yy++)
+      for (int xx = 0; xx < s2; xx++)
+        for (int c = 0; c < CV; c++)
+          assertEquals(x[((yy / 2) * SIDE + xx / 2) * CV + c], y[(yy * s2 + xx) * CV + c], 0f);
   }
 }

@@ -12,7 +12,7 @@ import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.testutil.Fixtures;
-import io.github.var4j.transformer.TinyVar;
+import io.github.var4j.testutil.TinyFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 class VqVaeTest {
-  static final VqVaeConfig TINY = TinyVar.vqVaeConfig();
+  static final VqVaeConfig TINY = TinyFixture.get().vqVaeConfig();
 
   /** name -> torch shape of the released VAE's entries of kind "param" (var-real-state-dict.json). */
   static Map<String, List<Long>> releasedVaeParams() throws IOException {
@@ -92,7 +92,9 @@ class VqVaeTest {
       for (String n : sd.names()) {
         if (!StateDict.isBuffer(n)) fixture.put(n, Arrays.stream(sd.get(n).shape()).boxed().toList());
       }
-      assertEquals(143, fixture.size());
+      long manifestParams = Fixtures.files("params/vae/").stream()
+          .filter(f -> "param".equals(Fixtures.parsedManifest().entry(f).path("kind").asText())).count();
+      assertEquals(manifestParams, fixture.size(), "params/vae entries of kind 'param' in the manifest");
       assertEquals(fixture, ours);
     }
   }
@@ -103,7 +105,8 @@ class VqVaeTest {
     final Ops tf = Ops.create(g);
     final ParamStore ps = new ParamStore(tf);
     final VqVae vae = new VqVae(ps, TINY);
-    final Placeholder<TFloat32> img = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 8, 8, 3)));
+    final Placeholder<TFloat32> img = tf.placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, TINY.imageSize(), TINY.imageSize(), TINY.inChannels())));
     final Session s = Sessions.create(g);
 
     @Override
@@ -117,12 +120,13 @@ class VqVaeTest {
   void trainForwardMatchesTheOfficialDecodeAndVqLoss() {
     try (Built b = new Built()) {
       VqVae.TrainForward out = b.vae.forwardTrain(b.img);
-      assertArrayEquals(new long[] {-1, 8, 8, 3}, out.reconBHWC().shape().asArray());
+      assertArrayEquals(new long[] {-1, TINY.imageSize(), TINY.imageSize(), TINY.inChannels()},
+          out.reconBHWC().shape().asArray());
       assertEquals(0, out.vqLoss().shape().numDimensions());
       b.ps.load(b.s, Fixtures.stateDict("params/vae"));
       float[] x = Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy"));
       Session.Runner r = b.s.runner();
-      try (TFloat32 xt = Tensors.of(x, 2, 8, 8, 3)) {
+      try (TFloat32 xt = Tensors.of(x, EncoderDecoderTest.nhwcShape("vae/img_B3HW.npy"))) {
         r.feed(b.img, xt).fetch(out.reconBHWC()).fetch(out.vqLoss()).fetch(out.fBHWC());
         out.idxBL().forEach(r::fetch);
         try (Result res = r.run()) {
@@ -132,25 +136,30 @@ class VqVaeTest {
               Fixtures.tol(file), "forwardTrain recon vs " + file);
           System.out.printf("forwardTrain recon: max |diff| %.3g%n", d);
           // vq loss = (1/K) sum_si (beta + 1) * mean((fHat_si - f)^2), from the stored f and cumulative fHats
+          int K = TINY.patchNums().K();
           float[] f = Fixtures.floats("vae/f_BChw.npy");
           double expected = 0;
-          for (int si = 0; si < 4; si++) {
+          for (int si = 0; si < K; si++) {
             float[] fh = Fixtures.floats("vae/fhat_s" + si + ".npy");
             double mse = 0;
             for (int i = 0; i < f.length; i++) mse += (fh[i] - (double) f[i]) * (fh[i] - (double) f[i]);
-            expected += 1.25 * mse / f.length;
+            expected += (TINY.beta() + 1) * mse / f.length;
           }
-          expected /= 4;
+          expected /= K;
           float got = Tensors.floats(res.get(1))[0];
           System.out.printf("vq loss %.7g, expected %.7g%n", got, expected);
           assertEquals(expected, got, 1e-4 * expected);
+          // the training forward's tokens, scale by scale, are the official targets gt_BL (B, L)
           int[] gt = Fixtures.ints("vae/gt_BL.npy");
-          int[] be = {0, 1, 5, 14, 30};
-          for (int si = 0; si < 4; si++) {
+          long[] gtShape = Fixtures.shape("vae/gt_BL.npy");
+          int nb = (int) gtShape[0], L = (int) gtShape[1];
+          int[][] be = TinyFixture.get().beginEnds();
+          for (int si = 0; si < K; si++) {
             int[] idx = Tensors.ints(res.get(3 + si));
-            int t = be[si + 1] - be[si];
-            for (int bi = 0; bi < 2; bi++) {
-              for (int j = 0; j < t; j++) assertEquals(gt[bi * 30 + be[si] + j], idx[bi * t + j], "scale " + si);
+            int t = be[si][1] - be[si][0];
+            assertEquals(nb * t, idx.length, "scale " + si + " token count");
+            for (int bi = 0; bi < nb; bi++) {
+              for (int j = 0; j < t; j++) assertEquals(gt[bi * L + be[si][0] + j], idx[bi * t + j], "scale " + si);
             }
           }
         }
@@ -172,7 +181,7 @@ class VqVaeTest {
       b.ps.load(b.s, Fixtures.stateDict("params/vae"));
       float[] x = Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy"));
       Session.Runner r = b.s.runner();
-      try (TFloat32 xt = Tensors.of(x, 2, 8, 8, 3)) {
+      try (TFloat32 xt = Tensors.of(x, EncoderDecoderTest.nhwcShape("vae/img_B3HW.npy"))) {
         r.feed(b.img, xt);
         for (Output<?> gr : grads) r.fetch(gr);
         try (Result res = r.run()) {
@@ -194,24 +203,29 @@ class VqVaeTest {
   void loadingNamesTheMissingWeightAndTheWrongShape() {
     StateDict full = Fixtures.stateDict("params/vae");
     try (Built b = new Built()) {
+      // the decoder's attention sits in its lowest-resolution up block (official Decoder)
+      String attn = "decoder.up." + (TINY.numLevels() - 1) + ".attn.0.qkv.weight";
+      assertTrue(full.contains(attn), attn + " in params/vae");
       StateDict missing = new StateDict();
-      full.names().stream().filter(n -> !n.equals("decoder.up.1.attn.0.qkv.weight"))
-          .forEach(n -> missing.put(n, full.get(n)));
+      full.names().stream().filter(n -> !n.equals(attn)).forEach(n -> missing.put(n, full.get(n)));
       var e1 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, missing));
-      assertEquals("missing weight 'decoder.up.1.attn.0.qkv.weight' in state dict", e1.getMessage());
+      assertEquals("missing weight '" + attn + "' in state dict", e1.getMessage());
 
+      // conv_in with one input channel too many: (ch, C + 1, 3, 3)
+      long[] good = full.get("encoder.conv_in.weight").shape(), bad = good.clone();
+      bad[1]++;
       StateDict wrong = new StateDict();
       full.names().forEach(n -> wrong.put(n, full.get(n)));
-      wrong.put("encoder.conv_in.weight", new HostTensor(new long[] {32, 1, 3, 3}, new float[32 * 9]));
+      wrong.put("encoder.conv_in.weight", new HostTensor(bad, new float[(int) (bad[0] * bad[1] * bad[2] * bad[3])]));
       var e2 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, wrong));
-      assertEquals("shape mismatch for 'encoder.conv_in.weight': model expects [32, 3, 3, 3], state dict has "
-          + "[32, 1, 3, 3]", e2.getMessage());
+      assertEquals("shape mismatch for 'encoder.conv_in.weight': model expects " + Arrays.toString(good)
+          + ", state dict has " + Arrays.toString(bad), e2.getMessage());
 
       StateDict extra = new StateDict();
       full.names().forEach(n -> extra.put(n, full.get(n)));
-      extra.put("encoder.down.0.attn.0.qkv.weight", new HostTensor(new long[] {96, 32, 1, 1}, new float[96 * 32]));
+      extra.put("encoder.conv_in.extra.weight", new HostTensor(new long[] {2, 3}, new float[6]));
       var e3 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, extra));
-      assertTrue(e3.getMessage().startsWith("unexpected weight 'encoder.down.0.attn.0.qkv.weight'"), e3.getMessage());
+      assertTrue(e3.getMessage().startsWith("unexpected weight 'encoder.conv_in.extra.weight'"), e3.getMessage());
     }
   }
 

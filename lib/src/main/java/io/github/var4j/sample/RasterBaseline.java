@@ -1,7 +1,7 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.quant.MultiScaleQuantizer;
@@ -12,11 +12,7 @@ import io.github.var4j.vae.VqVaeConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -46,8 +42,7 @@ public final class RasterBaseline implements AutoCloseable {
   private final VqVaeConfig vaeCfg;
   private final SampleOptions opts;
   private final int batch, pn, steps;
-  private final Graph graph;
-  private final Session session;
+  private final GraphRuntime rt;
   private final Placeholder<TInt32> label2B, prevTok, pos;
   private final Placeholder<TInt64> seed;
   private final Placeholder<TFloat32> t, onePlusT, oneMinusTopP;
@@ -75,10 +70,9 @@ public final class RasterBaseline implements AutoCloseable {
     this.steps = pn * pn;
     int C = varCfg.embedDim(), H = varCfg.numHeads(), hd = varCfg.headDim(), V = varCfg.vocabSize(), cv = varCfg.cvae();
     int rows = 2 * batch;
-    this.graph = new Graph();
-    Session s = null;
+    this.rt = new GraphRuntime();
     try {
-      Ops tf = Ops.create(graph);
+      Ops tf = rt.tf();
       ParamStore varPs = new ParamStore(tf, "var."), vaePs = new ParamStore(tf, "vae.");
       VarModel model = new VarModel(varPs, varCfg);
       VqVae vae = new VqVae(vaePs, vaeCfg);
@@ -156,16 +150,13 @@ public final class RasterBaseline implements AutoCloseable {
       Operand<TFloat32> fHat = quant.phi(K - 1, h);
       images = tf.math.mul(tf.math.add(vae.clamp(vae.decode(fHat)), tf.constant(1f)), tf.constant(0.5f));
 
-      s = Sessions.create(graph);
-      varPs.load(s, varSd);
-      vaePs.load(s, vaeSd);
-      Session.Runner init = s.runner();
-      inits.forEach(init::addTarget);
+      varPs.load(rt.session(), varSd);
+      vaePs.load(rt.session(), vaeSd);
+      GraphRuntime.Run init = rt.run();
+      inits.forEach(init::target);
       init.run().close();
-      this.session = s;
     } catch (RuntimeException ex) {
-      if (s != null) s.close();
-      graph.close();
+      rt.close();
       throw ex;
     }
   }
@@ -193,9 +184,8 @@ public final class RasterBaseline implements AutoCloseable {
    */
   public float[] sample(int[] labels, long seedValue) {
     int[] tokens = sampleTokens(labels, seedValue);
-    try (TInt32 tokT = Tensors.ofInts(tokens, batch, steps);
-         Result res = session.runner().feed(tokensIn, tokT).fetch(images).run()) {
-      return Tensors.floats(res.get(0));
+    try (GraphRuntime.Outputs res = rt.run().feed(tokensIn, tokens, batch, steps).fetch(images).run()) {
+      return res.floats(0);
     }
   }
 
@@ -213,40 +203,28 @@ public final class RasterBaseline implements AutoCloseable {
     double tt = opts.cfg(); // guidance of the last scale (ratio 1)
     int[] tokens = new int[batch * steps];
     int[] prev = new int[batch];
-    List<Tensor> fixed = new ArrayList<>();
-    try {
-      TInt32 labT = add(fixed, Tensors.ofInts(l2, 2L * batch));
-      TFloat32 tT = add(fixed, TFloat32.scalarOf((float) tt)), opT = add(fixed, TFloat32.scalarOf((float) (1 + tt)));
-      TInt32 kT = topK == null ? null : add(fixed, TInt32.scalarOf(Sampling.effectiveTopK(opts.topK(), varCfg.vocabSize())));
-      TFloat32 pT = oneMinusTopP == null ? null : add(fixed, TFloat32.scalarOf((float) (1 - opts.topP())));
+    // the per-run constants become tensors once, then are fed to every step
+    try (TInt32 labT = Tensors.ofInts(l2, 2L * batch); TFloat32 tT = TFloat32.scalarOf((float) tt);
+         TFloat32 opT = TFloat32.scalarOf((float) (1 + tt));
+         TInt32 kT = TInt32.scalarOf(Sampling.effectiveTopK(opts.topK(), varCfg.vocabSize()));
+         TFloat32 pT = TFloat32.scalarOf((float) (1 - opts.topP()))) {
       for (int p = 0; p < steps; p++) {
-        try (TInt32 prevT = Tensors.ofInts(prev, batch); TInt32 posT = TInt32.scalarOf(p);
-             TInt64 seedT = TInt64.vectorOf(seedValue, p)) {
-          Session.Runner r = session.runner().feed(label2B, labT).feed(prevTok, prevT).feed(pos, posT)
-              .feed(seed, seedT).feed(t, tT).feed(onePlusT, opT);
-          if (kT != null) r.feed(topK, kT);
-          if (pT != null) r.feed(oneMinusTopP, pT);
-          updates.forEach(r::addTarget);
-          try (Result res = r.fetch(idx).run()) {
-            prev = Tensors.ints(res.get(0));
-          }
+        GraphRuntime.Run r = rt.run().feed(label2B, labT).feed(prevTok, prev, batch).feed(pos, new int[] {p})
+            .feed(seed, new long[] {seedValue, p}, 2).feed(t, tT).feed(onePlusT, opT);
+        if (topK != null) r.feed(topK, kT);
+        if (oneMinusTopP != null) r.feed(oneMinusTopP, pT);
+        updates.forEach(r::target);
+        try (GraphRuntime.Outputs res = r.fetch(idx).run()) {
+          prev = res.ints(0);
         }
         for (int b = 0; b < batch; b++) tokens[b * steps + p] = prev[b];
       }
-    } finally {
-      fixed.forEach(Tensor::close);
     }
     return tokens;
   }
 
-  private static <T extends Tensor> T add(List<Tensor> list, T t) {
-    list.add(t);
-    return t;
-  }
-
   @Override
   public void close() {
-    if (session != null) session.close();
-    graph.close();
+    rt.close();
   }
 }

@@ -1,13 +1,7 @@
 package io.github.var4j.sample;
 
-import io.github.var4j.nn.Sessions;
-import io.github.var4j.nn.Tensors;
-import java.util.ArrayList;
-import java.util.List;
-import org.tensorflow.Graph;
+import io.github.var4j.nn.GraphRuntime;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -161,13 +155,13 @@ public final class Sampling {
     new SampleOptions(0, topK, topP, false, 0, false); // validates
     checkShape(logitsNV, n, vocab);
     if (topK <= 0 && topP <= 0) return logitsNV.clone();
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
-      Ops tf = Ops.create(g);
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
       Operand<TFloat32> out = filter(tf, x, topK > 0 ? tf.constant(effectiveTopK(topK, vocab)) : null,
           topP > 0 ? tf.constant((float) (1 - topP)) : null);
-      try (TFloat32 in = Tensors.of(logitsNV, n, vocab); Result r = s.runner().feed(x, in).fetch(out).run()) {
-        return Tensors.floats(r.get(0));
+      try (GraphRuntime.Outputs r = rt.run().feed(x, logitsNV, n, vocab).fetch(out).run()) {
+        return r.floats(0);
       }
     }
   }
@@ -179,16 +173,16 @@ public final class Sampling {
   public static int[] sample(float[] logitsNV, int n, int vocab, int topK, double topP, long seed) {
     new SampleOptions(0, topK, topP, false, seed, false); // validates
     checkShape(logitsNV, n, vocab);
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
-      Ops tf = Ops.create(g);
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
       Placeholder<TInt64> seedIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
       Operand<TFloat32> masked = filter(tf, x, topK > 0 ? tf.constant(effectiveTopK(topK, vocab)) : null,
           topP > 0 ? tf.constant((float) (1 - topP)) : null);
       Operand<TInt32> idx = multinomial(tf, masked, seedIn);
-      try (TFloat32 in = Tensors.of(logitsNV, n, vocab); TInt64 sd = TInt64.vectorOf(seed, 0L);
-           Result r = s.runner().feed(x, in).feed(seedIn, sd).fetch(idx).run()) {
-        return Tensors.ints(r.get(0));
+      try (GraphRuntime.Outputs r = rt.run().feed(x, logitsNV, n, vocab).feed(seedIn, new long[] {seed, 0L}, 2)
+          .fetch(idx).run()) {
+        return r.ints(0);
       }
     }
   }
@@ -208,22 +202,15 @@ public final class Sampling {
       throw new IllegalArgumentException("codebook must hold V*Cvae = " + vocab + "*" + cvae + " floats, got "
           + codebookVC.length);
     }
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
-      Ops tf = Ops.create(g);
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
       Placeholder<TFloat32> m = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
       Placeholder<TFloat32> gu = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, vocab)));
       Placeholder<TFloat32> e = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(vocab, cvae)));
       Operand<TFloat32> h = smoothEmbedding(tf, m, gu, e, ratio);
-      List<TFloat32> feeds = new ArrayList<>();
-      try {
-        feeds.add(Tensors.of(maskedNV, n, vocab));
-        feeds.add(Tensors.of(gumbelNV, n, vocab));
-        feeds.add(Tensors.of(codebookVC, vocab, cvae));
-        try (Result r = s.runner().feed(m, feeds.get(0)).feed(gu, feeds.get(1)).feed(e, feeds.get(2)).fetch(h).run()) {
-          return Tensors.floats(r.get(0));
-        }
-      } finally {
-        feeds.forEach(TFloat32::close);
+      try (GraphRuntime.Outputs r = rt.run().feed(m, maskedNV, n, vocab).feed(gu, gumbelNV, n, vocab)
+          .feed(e, codebookVC, vocab, cvae).fetch(h).run()) {
+        return r.floats(0);
       }
     }
   }

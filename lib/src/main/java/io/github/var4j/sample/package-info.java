@@ -3,8 +3,7 @@
  * scale by scale with a KV cache and classifier-free guidance in one unrolled graph;
  * {@link io.github.var4j.sample.Sampling} holds the official top-k/top-p masking, multinomial and more_smooth
  * Gumbel-softmax; {@link io.github.var4j.sample.ZeroShot} and {@link io.github.var4j.sample.Masks} do zero-shot
- * in-/out-painting and class-conditional editing; {@link io.github.var4j.app.SampleFigures} draws sample grids,
- * coarse-to-fine sequences, CFG and top-k/top-p sweeps and before/after panels;
+ * in-/out-painting and class-conditional editing (the figures of sampling live in the app layer);
  * {@link io.github.var4j.sample.RasterBaseline} is the token-by-token baseline of the sampling benchmark.
  */
 package io.github.var4j.sample;

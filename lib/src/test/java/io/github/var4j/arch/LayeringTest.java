@@ -78,4 +78,29 @@ class LayeringTest {
     assertEquals(new TreeSet<>(), unplaced, "packages without a layer");
     assertEquals(List.of(), violations, "imports of a package in the same or a higher layer");
   }
+
+  @Test
+  void everyPackageStatesItsRoleInPackageInfo() throws IOException {
+    List<String> missing = new ArrayList<>();
+    try (Stream<Path> s = Files.list(mainSources())) {
+      for (Path dir : (Iterable<Path>) s.filter(Files::isDirectory)::iterator) {
+        if (!Files.isRegularFile(dir.resolve("package-info.java"))) missing.add(dir.getFileName().toString());
+      }
+    }
+    assertEquals(List.of(), missing, "packages without package-info.java");
+  }
+
+  @Test
+  void oneMathLibrary() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    for (Path root : List.of(mainSources(), mainSources().resolve("../../../../../../../experiments/src/main/java"))) {
+      if (!Files.isDirectory(root)) continue;
+      try (Stream<Path> s = Files.walk(root)) {
+        for (Path f : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".java"))::iterator) {
+          if (Files.readString(f).contains("import org.apache.commons.math3")) offenders.add(f.getFileName().toString());
+        }
+      }
+    }
+    assertEquals(List.of(), offenders, "commons-math3 imports: math goes through Hipparchus");
+  }
 }

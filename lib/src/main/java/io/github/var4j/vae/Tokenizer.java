@@ -6,6 +6,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.Tensors;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.quant.MultiScaleQuantizer;
+import io.github.var4j.scale.ScaleSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,10 +70,9 @@ public final class Tokenizer implements AutoCloseable {
       encFHatLast = enc.fHat().get(enc.fHat().size() - 1);
 
       List<Placeholder<TInt32>> idx = new ArrayList<>();
-      int[] pns = cfg.patchNums().toArray();
-      for (int k = 0; k < pns.length; k++) {
+      for (int k = 0; k < cfg.patchNums().K(); k++) {
         idx.add(tf.withName("tokenizer.idx" + k).placeholder(TInt32.class,
-            Placeholder.shape(Shape.of(-1, (long) pns[k] * pns[k]))));
+            Placeholder.shape(Shape.of(-1, cfg.patchNums().tokens(k)))));
       }
       idxIn = List.copyOf(idx);
       List<Operand<TInt32>> idxOps = new ArrayList<>(idxIn);
@@ -157,9 +157,9 @@ public final class Tokenizer implements AutoCloseable {
   /** Tokens of every scale: K arrays of n*pn*pn ids (row-major h*pn+w within each image). */
   public List<int[]> encodeToIndices(float[] imgs, int n) {
     checkImages(imgs, n);
-    int[] pns = cfg.patchNums().toArray();
+    ScaleSchedule sched = cfg.patchNums();
     List<int[]> out = new ArrayList<>();
-    for (int pn : pns) out.add(new int[n * pn * pn]);
+    for (int k = 0; k < sched.K(); k++) out.add(new int[n * sched.tokens(k)]);
     int per = imgFloats();
     for (int b0 = 0; b0 < n; b0 += chunk) {
       int m = Math.min(chunk, n - b0);
@@ -168,9 +168,9 @@ public final class Tokenizer implements AutoCloseable {
         Session.Runner r = session.runner().feed(imgIn, x);
         encIdx.forEach(r::fetch);
         try (Result res = r.run()) {
-          for (int k = 0; k < pns.length; k++) {
+          for (int k = 0; k < sched.K(); k++) {
             int[] v = Tensors.ints(res.get(k));
-            System.arraycopy(v, 0, out.get(k), b0 * pns[k] * pns[k], v.length);
+            System.arraycopy(v, 0, out.get(k), b0 * sched.tokens(k), v.length);
           }
         }
       }
@@ -264,15 +264,15 @@ public final class Tokenizer implements AutoCloseable {
   /** Teacher-forcing input of VAR (official idxBl_to_var_input): (n, L - pn0^2, Cvae) row-major. */
   public float[] varInput(List<int[]> idx, int n) {
     checkIndices(idx, n);
-    int[] pns = cfg.patchNums().toArray();
-    int per = (cfg.patchNums().L() - pns[0] * pns[0]) * cfg.zChannels();
+    int K = cfg.patchNums().K();
+    int per = (cfg.patchNums().L() - cfg.patchNums().firstL()) * cfg.zChannels();
     float[] out = new float[n * per];
     for (int b0 = 0; b0 < n; b0 += chunk) {
       int m = Math.min(chunk, n - b0);
       List<TInt32> feeds = idxFeeds(idx, b0, m);
       try {
         Session.Runner r = session.runner();
-        for (int k = 0; k < pns.length; k++) r.feed(idxIn.get(k), feeds.get(k));
+        for (int k = 0; k < K; k++) r.feed(idxIn.get(k), feeds.get(k));
         try (Result res = r.fetch(varInputOut).run()) {
           float[] v = Tensors.floats(res.get(0));
           System.arraycopy(v, 0, out, b0 * per, v.length);
@@ -321,11 +321,11 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   private List<TInt32> idxFeeds(List<int[]> idx, int b0, int m) {
-    int[] pns = cfg.patchNums().toArray();
+    ScaleSchedule sched = cfg.patchNums();
     List<TInt32> feeds = new ArrayList<>();
     try {
-      for (int k = 0; k < pns.length; k++) {
-        int t = pns[k] * pns[k];
+      for (int k = 0; k < sched.K(); k++) {
+        int t = sched.tokens(k);
         int[] part = new int[m * t];
         System.arraycopy(idx.get(k), b0 * t, part, 0, m * t);
         feeds.add(Tensors.ofInts(part, m, t));
@@ -356,17 +356,17 @@ public final class Tokenizer implements AutoCloseable {
 
   private void checkIndices(List<int[]> idx, int n) {
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    int[] pns = cfg.patchNums().toArray();
-    if (idx.size() != pns.length) {
-      throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got " + idx.size());
+    ScaleSchedule sched = cfg.patchNums();
+    if (idx.size() != sched.K()) {
+      throw new IllegalArgumentException("expected token maps for " + sched.K() + " scales, got " + idx.size());
     }
     int V = cfg.vocabSize();
-    for (int k = 0; k < pns.length; k++) {
+    for (int k = 0; k < sched.K(); k++) {
       int[] a = idx.get(k);
-      long want = (long) n * pns[k] * pns[k];
+      long want = (long) n * sched.tokens(k);
       if (a.length != want) {
-        throw new IllegalArgumentException("scale " + k + " (pn=" + pns[k] + "): expected " + want + " token ids for "
-            + n + " images, got " + a.length);
+        throw new IllegalArgumentException("scale " + k + " (pn=" + sched.pn(k) + "): expected " + want
+            + " token ids for " + n + " images, got " + a.length);
       }
       for (int v : a) {
         if (v < 0 || v >= V) {

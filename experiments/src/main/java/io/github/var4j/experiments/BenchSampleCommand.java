@@ -89,8 +89,8 @@ public final class BenchSampleCommand implements Callable<Integer> {
       varDesc = "random depth " + varDepth;
     }
     SampleOptions opts = new SampleOptions(cfg, topK, topP, false, seed, false);
-    int[] pns = varCfg.patchNums().toArray();
-    int pnLast = pns[pns.length - 1];
+    ScaleSchedule pns = varCfg.patchNums();
+    int pnLast = pns.latentSide();
     String threads = System.getenv().getOrDefault("VAR4J_INTRA_THREADS", "cores") + "/"
         + System.getenv().getOrDefault("VAR4J_INTER_THREADS", "2");
     System.out.printf(Locale.ROOT, "[bench-sample] config: tokenizer %s (V=%d, Cvae=%d, %dx%d px, %d ch); VAR %s "
@@ -98,7 +98,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
             + "batch %d, %s; %d CPU cores (shared machine), intra/inter threads %s%n",
         tokDesc, vaeCfg.vocabSize(), vaeCfg.zChannels(), vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels(),
         varDesc, varCfg.depth(), varCfg.embedDim(), varCfg.numHeads(), varCfg.numClasses(), varCfg.numParams(),
-        Arrays.toString(pns), varCfg.patchNums().K(), varCfg.patchNums().L(), pnLast, pnLast, pnLast * pnLast, batch, opts.label(),
+        pns, pns.K(), pns.L(), pnLast, pnLast, pns.lastL(), batch, opts.label(),
         Runtime.getRuntime().availableProcessors(), threads);
 
     SplittableRandom rng = new SplittableRandom(seed);

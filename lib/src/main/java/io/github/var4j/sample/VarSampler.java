@@ -252,7 +252,7 @@ public final class VarSampler implements AutoCloseable {
       SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
-    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums().toArray());
+    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
     return runChunked(labels, opts, gtTokens, force);
   }
 
@@ -268,7 +268,7 @@ public final class VarSampler implements AutoCloseable {
   public synchronized Trace traceEdited(int[] labels, List<int[]> gtTokens, float[] keepMask, SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
-    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums().toArray());
+    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
     List<ScaleTrace> tr = new ArrayList<>();
     SampleResult r = runOnce(labels, opts, 0, gtTokens, force, tr);
     return new Trace(r, tr);
@@ -339,9 +339,8 @@ public final class VarSampler implements AutoCloseable {
 
   private Built build(Variant v) {
     Built b = new Built();
-    int K = varCfg.patchNums().K(), V = varCfg.vocabSize(), C = varCfg.embedDim(), cv = varCfg.cvae();
-    int[] pns = varCfg.patchNums().toArray();
     ScaleSchedule sched = varCfg.patchNums();
+    int K = sched.K(), V = varCfg.vocabSize(), C = varCfg.embedDim(), cv = varCfg.cvae();
     b.label2B = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     b.seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     b.t = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(K)));
@@ -349,9 +348,9 @@ public final class VarSampler implements AutoCloseable {
     if (v.topK()) b.topK = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
     if (v.topP()) b.oneMinusTopP = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     if (v.zeroShot()) {
-      for (int pn : pns) {
-        b.gtIdx.add(tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, (long) pn * pn))));
-        b.force.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of((long) pn * pn, 1))));
+      for (int k = 0; k < K; k++) {
+        b.gtIdx.add(tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, sched.tokens(k)))));
+        b.force.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(sched.tokens(k), 1))));
       }
     }
     Operand<TFloat32> e = quant.codebook(); // (V, Cvae)
@@ -359,11 +358,11 @@ public final class VarSampler implements AutoCloseable {
     Operand<TFloat32> condBlocks = model.blockCondition(condBD);
     Operand<TFloat32> lvlPos = model.lvlPos1LC(); // (1, L, C)
     Operand<TFloat32> x = tf.math.add(tf.math.add(tf.expandDims(condBD, tf.constant(1)), varPs.get("pos_start")),
-        lvlPosSlice(lvlPos, 0, varCfg.patchNums().firstL(), C)); // (2B, firstL, C)
+        lvlPosSlice(lvlPos, 0, sched.firstL(), C)); // (2B, firstL, C)
     List<KvCachedVar.Kv> cache = null;
     Operand<TFloat32> fHat = null;
     for (int si = 0; si < K; si++) {
-      int pn = pns[si], l = pn * pn;
+      int pn = sched.pn(si), l = sched.tokens(si);
       b.tokenMapIn.add(x);
       KvCachedVar.Step step = kv.blocks(x, condBlocks, cache, null);
       cache = step.cache();
@@ -397,10 +396,10 @@ public final class VarSampler implements AutoCloseable {
       b.fHat.add(fHat);
       if (si < K - 1) {
         b.nextArea.add(nx.next());
-        int pn1 = pns[si + 1];
+        int l1 = sched.tokens(si + 1);
         Operand<TFloat32> tok = tf.math.add(
-            model.wordEmbed(tf.reshape(nx.next(), tf.constant(new int[] {-1, pn1 * pn1, cv}))),
-            lvlPosSlice(lvlPos, sched.begin(si + 1), pn1 * pn1, C)); // (B, pn1², C)
+            model.wordEmbed(tf.reshape(nx.next(), tf.constant(new int[] {-1, l1, cv}))),
+            lvlPosSlice(lvlPos, sched.begin(si + 1), l1, C)); // (B, pn1², C)
         x = tf.concat(List.of(tok, tok), tf.constant(0)); // repeat(2, 1, 1)
       }
     }
@@ -422,15 +421,15 @@ public final class VarSampler implements AutoCloseable {
 
   private SampleResult runChunked(int[] labels, SampleOptions opts, List<int[]> gt, List<float[]> force) {
     List<SampleResult> parts = new ArrayList<>();
-    int[] pns = varCfg.patchNums().toArray();
+    ScaleSchedule sched = varCfg.patchNums();
     for (int b0 = 0, c = 0; b0 < labels.length; b0 += chunk, c++) {
       int m = Math.min(chunk, labels.length - b0);
       int[] lab = Arrays.copyOfRange(labels, b0, b0 + m);
       List<int[]> gtPart = null;
       if (gt != null) {
         gtPart = new ArrayList<>();
-        for (int k = 0; k < pns.length; k++) {
-          int t = pns[k] * pns[k];
+        for (int k = 0; k < sched.K(); k++) {
+          int t = sched.tokens(k);
           gtPart.add(Arrays.copyOfRange(gt.get(k), b0 * t, (b0 + m) * t));
         }
       }
@@ -467,10 +466,9 @@ public final class VarSampler implements AutoCloseable {
       r.feed(b.onePlusT, add(feeds, Tensors.of(onePlusT, K)));
       if (b.topK != null) r.feed(b.topK, add(feeds, TInt32.scalarOf(Sampling.effectiveTopK(o.topK(), V))));
       if (b.oneMinusTopP != null) r.feed(b.oneMinusTopP, add(feeds, TFloat32.scalarOf((float) (1 - o.topP()))));
-      int[] pns = varCfg.patchNums().toArray();
       if (gt != null) {
         for (int k = 0; k < K; k++) {
-          long l = (long) pns[k] * pns[k];
+          long l = varCfg.patchNums().tokens(k);
           r.feed(b.gtIdx.get(k), add(feeds, Tensors.ofInts(gt.get(k), n, l)));
           r.feed(b.force.get(k), add(feeds, Tensors.of(force.get(k), l, 1)));
         }
@@ -500,8 +498,8 @@ public final class VarSampler implements AutoCloseable {
                 Tensors.floats(res.get(lcAt[k])), k < K - 1 ? Tensors.floats(res.get(naAt[k])) : null));
           }
         }
-        return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), pns, idx,
-            vaeCfg.latentSide(), vaeCfg.zChannels(), fh);
+        return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), varCfg.patchNums(),
+            idx, vaeCfg.latentSide(), vaeCfg.zChannels(), fh);
       }
     } finally {
       feeds.forEach(Tensor::close);
@@ -542,18 +540,18 @@ public final class VarSampler implements AutoCloseable {
   }
 
   private void checkTokens(List<int[]> idx, int n) {
-    int[] pns = varCfg.patchNums().toArray();
-    if (idx == null || idx.size() != pns.length) {
-      throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got "
+    ScaleSchedule sched = varCfg.patchNums();
+    if (idx == null || idx.size() != sched.K()) {
+      throw new IllegalArgumentException("expected token maps for " + sched.K() + " scales, got "
           + (idx == null ? 0 : idx.size()));
     }
     int V = varCfg.vocabSize();
-    for (int k = 0; k < pns.length; k++) {
+    for (int k = 0; k < sched.K(); k++) {
       int[] a = idx.get(k);
-      long want = (long) n * pns[k] * pns[k];
+      long want = (long) n * sched.tokens(k);
       if (a == null || a.length != want) {
-        throw new IllegalArgumentException("scale " + k + " (pn=" + pns[k] + "): expected " + want + " token ids for "
-            + n + " images, got " + (a == null ? 0 : a.length));
+        throw new IllegalArgumentException("scale " + k + " (pn=" + sched.pn(k) + "): expected " + want
+            + " token ids for " + n + " images, got " + (a == null ? 0 : a.length));
       }
       for (int t : a) {
         if (t < 0 || t >= V) {

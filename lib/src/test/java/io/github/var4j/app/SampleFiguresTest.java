@@ -7,6 +7,7 @@ import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.sample.ZeroShot;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.TinyVar;
 import io.github.var4j.viz.Images;
@@ -84,7 +85,7 @@ class SampleFiguresTest {
       }
     }
     List<int[]> gt = sampler.encodeToIndices(x, 2);
-    SampleResult e = ZeroShot.inpaint(sampler, ZeroShot.repeat(gt, 2, 3, new int[] {1, 2, 3, 4}), 6, keep,
+    SampleResult e = ZeroShot.inpaint(sampler, ZeroShot.repeat(gt, 2, 3, ScaleSchedule.of(1, 2, 3, 4)), 6, keep,
         SampleOptions.defaults());
     BufferedImage panel = SampleFigures.editPanels(List.of(img, Images.fromNHWC(x, 1, 8, 8, 3,
         ValueRange.MINUS_ONE_ONE)), keep, 4, e, 3, "in-painting", 4);

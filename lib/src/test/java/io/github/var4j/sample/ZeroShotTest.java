@@ -2,6 +2,7 @@ package io.github.var4j.sample;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.transformer.TinyVar;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Zero-shot in-/out-painting and class-conditional editing on the fixtures' tiny VAR and VQ-VAE. */
 class ZeroShotTest {
-  private static final int[] PNS = {1, 2, 3, 4};
+  private static final ScaleSchedule PNS = ScaleSchedule.of(1, 2, 3, 4);
   private static VarSampler sampler;
   private static List<int[]> gt; // tokens of vae/img_B3HW (2 images)
 
@@ -29,15 +30,15 @@ class ZeroShotTest {
 
   @Test
   void encodingTheFixtureImagesGivesTheOfficialTokens() {
-    for (int k = 0; k < PNS.length; k++) Fixtures.assertExact(Fixtures.ints("vae/idx_s" + k + ".npy"), gt.get(k), "idx_s" + k);
+    for (int k = 0; k < PNS.K(); k++) Fixtures.assertExact(Fixtures.ints("vae/idx_s" + k + ".npy"), gt.get(k), "idx_s" + k);
   }
 
   /** Kept positions hold the given tokens at every scale; generated ones differ somewhere (sampling happens). */
   private static void assertKeptRegion(SampleResult r, List<int[]> given, float[] keep, String what) {
     List<float[]> force = Masks.forceMaps(keep, PNS);
     boolean generatedDiffers = false;
-    for (int k = 0; k < PNS.length; k++) {
-      int t = PNS[k] * PNS[k];
+    for (int k = 0; k < PNS.K(); k++) {
+      int t = PNS.tokens(k);
       for (int b = 0; b < r.n(); b++) {
         for (int i = 0; i < t; i++) {
           int want = given.get(k)[b * t + i], got = r.tokens().get(k)[b * t + i];
@@ -84,7 +85,7 @@ class ZeroShotTest {
   @Test
   void keepingEverythingReproducesTheTokenizersReconstruction() {
     SampleResult r = ZeroShot.withMask(sampler, gt, new int[] {3, 7}, Masks.all(4), SampleOptions.defaults());
-    for (int k = 0; k < PNS.length; k++) {
+    for (int k = 0; k < PNS.K(); k++) {
       Fixtures.assertExact(gt.get(k), r.tokens().get(k), "scale " + k);
       String f = "vae/fhat_s" + k + ".npy";
       Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(f)), r.fHat().get(k), Fixtures.tol(f), f);

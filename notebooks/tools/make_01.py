@@ -55,7 +55,6 @@ import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.TokenizerReport;
 import io.github.var4j.model.ModelFiles;
-import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
 import io.github.var4j.vae.Tokenizer;
@@ -226,7 +225,7 @@ code("""
     display("html", Tables.toHtml(table));
 
     List<Object[]> rows = new ArrayList<>();
-    ScaleSchedule pns = cfg.patchNums();
+    var pns = cfg.patchNums();   // the ScaleSchedule
     for (int i = 0; i < pns.K(); i++) {
         var u = METRICS.usage().get(i);
         rows.add(new Object[] {i + 1, pns.pn(i) + "x" + pns.pn(i), u.tokens(), u.distinct(), u.usagePercent(), u.perplexity()});

@@ -171,8 +171,8 @@ VqVaeConfig cfg = ModelDir.config(TOK_DIR, ModelKind.TOKENIZER);
 Tokenizer tok = Tokenizer.loadNpyDir(cfg, TOK_DIR);
 System.out.println("tokenizer for the rest of the notebook: " + TOK_DIR);
 System.out.println(cfg);
-System.out.println("patch numbers " + Arrays.toString(cfg.patchNums()) + ": K = " + cfg.K() + " scales, L = "
-        + cfg.L() + " tokens per image, codebook " + cfg.vocabSize() + " x " + cfg.zChannels());
+System.out.println("patch numbers " + cfg.patchNums() + ": K = " + cfg.patchNums().K() + " scales, L = "
+        + cfg.patchNums().L() + " tokens per image, codebook " + cfg.vocabSize() + " x " + cfg.zChannels());
 """)
 
 md("""
@@ -226,10 +226,10 @@ code("""
     display("html", Tables.toHtml(table));
 
     List<Object[]> rows = new ArrayList<>();
-    int[] pns = cfg.patchNums();
-    for (int i = 0; i < pns.length; i++) {
+    var pns = cfg.patchNums();   // the ScaleSchedule
+    for (int i = 0; i < pns.K(); i++) {
         var u = METRICS.usage().get(i);
-        rows.add(new Object[] {i + 1, pns[i] + "x" + pns[i], u.tokens(), u.distinct(), u.usagePercent(), u.perplexity()});
+        rows.add(new Object[] {i + 1, pns.pn(i) + "x" + pns.pn(i), u.tokens(), u.distinct(), u.usagePercent(), u.perplexity()});
     }
     display("html", Tables.toHtml(Tables.fromRows("codebook usage per scale (" + METRICS.n() + " test images)",
             List.of("scale", "token map", "tokens", "codes used", "usage %", "perplexity"), rows)));

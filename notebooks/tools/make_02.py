@@ -57,6 +57,7 @@ import io.github.var4j.eval.VarReport;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
@@ -110,9 +111,9 @@ ImageDataset train = split.train();
 ImageDataset test = split.test();
 VqVaeConfig VAE = TOK_READY ? ModelDir.config(TOK_DIR, ModelKind.TOKENIZER) : VqVaeConfig.fashionMnistDefault();
 Tokenizer tok = TOK_READY ? Tokenizer.loadNpyDir(VAE, TOK_DIR) : Tokenizer.initialized(VAE, 0);
-int[] PNS = VAE.patchNums();
+ScaleSchedule PNS = VAE.patchNums();
 System.out.println("train: " + train + "\\ntest:  " + test);
-System.out.println("tokenizer: patchNums " + Arrays.toString(PNS) + ", K = " + VAE.K() + ", L = " + VAE.L()
+System.out.println("tokenizer: patchNums " + PNS + ", K = " + PNS.K() + ", L = " + PNS.L()
         + ", V = " + VAE.vocabSize() + ", Cvae = " + VAE.zChannels());
 """)
 
@@ -166,8 +167,8 @@ System.out.println("train tokens: " + trainTok + "\\ntest tokens:  " + testTok);
     int i = 0;   // the first training image: its label and its token maps r1..rK (= one row of the targets)
     List<int[]> maps = trainTok.perScale(new int[] {i});
     StringBuilder sb = new StringBuilder("image 0 (" + train.className(trainTok.label(i)) + "):\\n");
-    for (int k = 0; k < PNS.length; k++) {
-        sb.append(String.format(Locale.ROOT, "  r%d (%dx%d): %s%n", k + 1, PNS[k], PNS[k],
+    for (int k = 0; k < PNS.K(); k++) {
+        sb.append(String.format(Locale.ROOT, "  r%d (%dx%d): %s%n", k + 1, PNS.pn(k), PNS.pn(k),
                 k < 4 ? Arrays.toString(maps.get(k)) : Arrays.toString(Arrays.copyOf(maps.get(k), 8)) + " ..."));
     }
     System.out.print(sb);

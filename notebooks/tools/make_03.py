@@ -124,9 +124,9 @@ code("""
     SampleResult b = sampler.sample(labels, OPTS.withSeed(7));
     SampleResult c = sampler.sample(labels, OPTS.withSeed(8));
     System.out.println("seed 7 twice: identical pixels = " + Arrays.equals(a.images(), b.images())
-            + ", identical tokens = " + Arrays.equals(a.tokens().get(a.K() - 1), b.tokens().get(b.K() - 1)));
+            + ", identical tokens = " + Arrays.equals(a.tokens().get(a.patchNums().K() - 1), b.tokens().get(b.patchNums().K() - 1)));
     int same = 0;
-    for (int i = 0; i < labels.length; i++) if (Arrays.equals(a.tokens(a.K() - 1, i), c.tokens(c.K() - 1, i))) same++;
+    for (int i = 0; i < labels.length; i++) if (Arrays.equals(a.tokens(a.patchNums().K() - 1, i), c.tokens(c.patchNums().K() - 1, i))) same++;
     System.out.println("seed 7 vs seed 8: " + same + " of " + labels.length + " images with the same last token map");
     List<BufferedImage> tiles = new ArrayList<>(SampleFigures.images(a));
     tiles.addAll(SampleFigures.images(b));

@@ -57,6 +57,7 @@ import io.github.var4j.sample.SampleResult;
 import io.github.var4j.app.TrainedModels;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.sample.ZeroShot;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
@@ -82,8 +83,8 @@ code("""
 VarSampler sampler = TrainedModels.openSampler(Path.of("../models/fmnist-tokenizer"), Path.of("../models/fmnist-var"),
         System.out);
 VqVaeConfig vaeCfg = sampler.vaeConfig();
-int[] PNS = sampler.varConfig().patchNums();
-int PN_LAST = PNS[PNS.length - 1];
+ScaleSchedule PNS = sampler.varConfig().patchNums();
+int PN_LAST = PNS.latentSide();
 int S = vaeCfg.imageSize();
 List<String> NAMES = FashionMnist.CLASS_NAMES;
 System.out.println("tokenizer: " + vaeCfg);
@@ -159,13 +160,13 @@ float[] KEEP_UPPER = Masks.invert(Masks.box(PN_LAST, 0, 0.5, 0, 1));         // 
     List<BufferedImage> tiles = new ArrayList<>();
     for (float[] keep : List.of(KEEP_IN, KEEP_OUT, KEEP_UPPER)) {
         List<float[]> maps = Masks.forceMaps(keep, PNS);
-        for (int k = 0; k < PNS.length; k++) {
-            tiles.add(Images.resize(Images.fromNHWC(maps.get(k), 0, PNS[k], PNS[k], 1, ValueRange.ZERO_ONE), 48, 48));
+        for (int k = 0; k < PNS.K(); k++) {
+            tiles.add(Images.resize(Images.fromNHWC(maps.get(k), 0, PNS.pn(k), PNS.pn(k), 1, ValueRange.ZERO_ONE), 48, 48));
         }
     }
-    display(ImageGrid.of(tiles).columns(PNS.length).padding(4).background(new java.awt.Color(0xB0B0B0))
+    display(ImageGrid.of(tiles).columns(PNS.K()).padding(4).background(new java.awt.Color(0xB0B0B0))
             .rowLabels("in-painting", "out-painting", "editing")
-            .columnLabels(Arrays.stream(PNS).mapToObj(p -> p + "x" + p).toList()).build());
+            .columnLabels(Arrays.stream(PNS.toArray()).mapToObj(p -> p + "x" + p).toList()).build());
 }
 """)
 

@@ -6,6 +6,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.RasterBaseline;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -87,8 +88,8 @@ public final class BenchSampleCommand implements Callable<Integer> {
       varDesc = "random depth " + varDepth;
     }
     SampleOptions opts = new SampleOptions(cfg, topK, topP, false, seed, false);
-    int[] pns = varCfg.patchNums().toArray();
-    int pnLast = pns[pns.length - 1];
+    ScaleSchedule pns = varCfg.patchNums();
+    int pnLast = pns.latentSide();
     String threads = System.getenv().getOrDefault("VAR4J_INTRA_THREADS", "cores") + "/"
         + System.getenv().getOrDefault("VAR4J_INTER_THREADS", "2");
     System.out.printf(Locale.ROOT, "[bench-sample] config: tokenizer %s (V=%d, Cvae=%d, %dx%d px, %d ch); VAR %s "
@@ -96,7 +97,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
             + "batch %d, %s; %d CPU cores (shared machine), intra/inter threads %s%n",
         tokDesc, vaeCfg.vocabSize(), vaeCfg.zChannels(), vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels(),
         varDesc, varCfg.depth(), varCfg.embedDim(), varCfg.numHeads(), varCfg.numClasses(), varCfg.numParams(),
-        Arrays.toString(pns), varCfg.patchNums().K(), varCfg.patchNums().L(), pnLast, pnLast, pnLast * pnLast, batch, opts.label(),
+        pns, pns.K(), pns.L(), pnLast, pnLast, pns.lastL(), batch, opts.label(),
         Runtime.getRuntime().availableProcessors(), threads);
 
     SplittableRandom rng = new SplittableRandom(seed);

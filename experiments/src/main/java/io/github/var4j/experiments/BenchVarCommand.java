@@ -82,13 +82,14 @@ public final class BenchVarCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "[bench-var] %d cores, max heap %d MB, warm-up %d + %d timed steps, batch %d, "
             + "V %d, Cvae %d, patchNums %s%n", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, nWarm, nSteps, batch, vocab, cvae, Arrays.toString(patchNums));
-    double varInputMs = timeVarInput(nSteps);
+    ScaleSchedule pns = ScaleSchedule.of(patchNums);
+    double varInputMs = timeVarInput(pns, nSteps);
     for (int d : depths) {
       VarTrainConfig tc = VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch);
       if (width != null || heads != null) {
         tc = tc.withWidth(width != null ? width : tc.width(), heads != null ? heads : width != null ? 0 : tc.heads());
       }
-      VarConfig cfg = tc.modelConfig(vocab, cvae, classes, ScaleSchedule.of(patchNums));
+      VarConfig cfg = tc.modelConfig(vocab, cvae, classes, pns);
       VarTrainGraph.Batch b = randomBatch(cfg, batch, 1);
       double secStep, secEval;
       long params;
@@ -130,16 +131,16 @@ public final class BenchVarCommand implements Callable<Integer> {
   }
 
   /** ms per batch of the tokenizer's teacher-forcing input, or NaN when the tokenizer is missing or does not fit. */
-  private double timeVarInput(int n) throws IOException {
+  private double timeVarInput(ScaleSchedule pns, int n) throws IOException {
     if (!ModelDir.exists(tokenizer)) return Double.NaN;
     VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-    if (!Arrays.equals(vc.patchNums().toArray(), patchNums) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
+    if (!vc.patchNums().equals(pns) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
     try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
       SplittableRandom r = new SplittableRandom(3);
       int l = vc.patchNums().L();
       int[] t = new int[batch * l];
       for (int i = 0; i < t.length; i++) t[i] = r.nextInt(vocab);
-      TokenCache c = TokenCache.of(patchNums, vocab, classes, new int[batch], t, new byte[32]);
+      TokenCache c = TokenCache.of(pns, vocab, classes, new int[batch], t, new byte[32]);
       int[] idx = VarTrainer.evenlySpaced(batch, 0);
       List<int[]> per = c.perScale(idx);
       tok.varInput(per, batch);

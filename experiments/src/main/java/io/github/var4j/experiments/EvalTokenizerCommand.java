@@ -70,7 +70,7 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
       int[] few = {pick[0], pick[1], pick[7], pick[9]};
       Images.writePng(TokenizerReport.tokenMaps(tok, test, few, 12), figures.resolve("tokenizer-" + tag + "-token-maps.png"));
       Images.writePng(TokenizerReport.coarseToFine(tok, test, few, 3), figures.resolve("tokenizer-" + tag + "-coarse-to-fine.png"));
-      Charts.savePng(TokenizerReport.usageChart(m, cfg.patchNums().toArray()), figures.resolve("tokenizer-" + tag + "-usage.png"));
+      Charts.savePng(TokenizerReport.usageChart(m, cfg.patchNums()), figures.resolve("tokenizer-" + tag + "-usage.png"));
       Path csv = runDir.resolve("metrics.csv");
       if (Files.exists(csv)) {
         List<org.knowm.xchart.XYChart> curves = TokenizerReport.trainingCurves(csv, 10);

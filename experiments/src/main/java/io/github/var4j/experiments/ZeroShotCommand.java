@@ -169,7 +169,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
     int n = idx.length, ch = test.channels();
     float[] x = test.toFloatBatch(idx, S); // (n, S, S, ch) in [-1, 1], centred on an S x S canvas
     List<int[]> tokens = sampler.encodeToIndices(x, n);
-    List<int[]> rep = ZeroShot.repeat(tokens, n, per, sampler.varConfig().patchNums().toArray());
+    List<int[]> rep = ZeroShot.repeat(tokens, n, per, sampler.varConfig().patchNums());
     int[] labels = new int[n * per];
     Arrays.fill(labels, label);
     long t = System.nanoTime();

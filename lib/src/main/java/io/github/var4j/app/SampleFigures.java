@@ -64,7 +64,7 @@ public final class SampleFigures {
   /** The K pictures of image {@code b} decoded from f_hat after scales 1..k (the coarse-to-fine sequence). */
   public static List<BufferedImage> decodedUpToEachScale(VarSampler sampler, SampleResult r, int b) {
     if (b < 0 || b >= r.n()) throw new IllegalArgumentException("b must be in [0, " + r.n() + "), got " + b);
-    int K = r.K();
+    int K = r.patchNums().K();
     float[] all = new float[K * r.latentSide() * r.latentSide() * r.cvae()];
     int per = r.latentSide() * r.latentSide() * r.cvae();
     for (int k = 0; k < K; k++) System.arraycopy(r.fHat(k, b), 0, all, k * per, per);

@@ -3,6 +3,7 @@ package io.github.var4j.eval;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
 import io.github.var4j.quant.CodebookUsage;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;
@@ -95,7 +96,7 @@ public final class TokenizerReport {
     float[] x = data.toFloatBatch(idx, cfg.imageSize());
     List<int[]> tokens = tok.encodeToIndices(x, idx.length);
     TokenMapColors colors = TokenMapColors.fromCodebook(tok.codebook(), cfg.vocabSize(), cfg.zChannels());
-    return TokenMapView.renderMany(tokens, cfg.patchNums().toArray(), idx.length, colors, cellPx, true);
+    return TokenMapView.renderMany(tokens, cfg.patchNums(), idx.length, colors, cellPx, true);
   }
 
   /** For every image: the image decoded from scales 1..k, for k = 1..K (one row per image). */
@@ -113,17 +114,22 @@ public final class TokenizerReport {
       rows.add(row);
       labels.add(data.className(data.label(idx[b])));
     }
-    return CoarseToFine.stripMany(rows, cfg.patchNums().toArray(), scale, labels);
+    return CoarseToFine.stripMany(rows, cfg.patchNums(), scale, labels);
   }
 
-  /** Bar chart of codebook usage (%) per scale. */
-  public static CategoryChart usageChart(Metrics m, int[] patchNums) {
+  /**
+   * Bar chart of codebook usage (%) per scale: K bars labelled "pnxpn", 700x400.
+   *
+   * @param m         metrics with the usage of each of the K scales
+   * @param patchNums the tokenizer's scale schedule (K scales)
+   */
+  public static CategoryChart usageChart(Metrics m, ScaleSchedule patchNums) {
     CategoryChart chart = new CategoryChartBuilder().width(700).height(400).title("Codebook usage per scale (test set)")
         .xAxisTitle("scale (side)").yAxisTitle("codes used (%)").build();
     List<String> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
-    for (int i = 0; i < patchNums.length; i++) {
-      xs.add(patchNums[i] + "x" + patchNums[i]);
+    for (int i = 0; i < patchNums.K(); i++) {
+      xs.add(patchNums.pn(i) + "x" + patchNums.pn(i));
       ys.add(m.usage().get(i).usagePercent());
     }
     chart.addSeries("usage", xs, ys);

@@ -1,5 +1,6 @@
 package io.github.var4j.eval;
 
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.viz.AttentionMaskView;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,26 +204,28 @@ public final class VarReport {
     return sb.toString();
   }
 
-  /** The block-causal attention mask (L x L, {@code px} pixels per token) with a title. */
-  public static BufferedImage attentionMask(int[] patchNums, int px) {
+  /**
+   * The block-causal attention mask (L x L tokens, {@code px} pixels per token, a square of side L*px + (K-1)) with a
+   * title.
+   */
+  public static BufferedImage attentionMask(ScaleSchedule patchNums, int px) {
     return AttentionMaskView.renderWithTitle(patchNums, px);
   }
 
-  /** Bar chart of pn_k² tokens per scale. */
-  public static CategoryChart tokensPerScale(int[] patchNums) {
+  /** Bar chart of pn_k² tokens per scale (K bars). */
+  public static CategoryChart tokensPerScale(ScaleSchedule patchNums) {
     return AttentionMaskView.tokensPerScaleChart(patchNums);
   }
 
-  /** Table of the scales: index, side, tokens pn², cumulative tokens (= keys visible to that scale's queries). */
-  public static Table scalesTable(int[] patchNums) {
+  /**
+   * Table of the scales, K rows: index, side, tokens pn², cumulative tokens (= keys visible to that scale's queries).
+   */
+  public static Table scalesTable(ScaleSchedule patchNums) {
     List<Object[]> rows = new ArrayList<>();
-    int cum = 0;
-    for (int k = 0; k < patchNums.length; k++) {
-      int t = patchNums[k] * patchNums[k];
-      cum += t;
-      rows.add(new Object[] {k + 1, patchNums[k] + "x" + patchNums[k], t, cum});
+    for (int k = 0; k < patchNums.K(); k++) {
+      rows.add(new Object[] {k + 1, patchNums.pn(k) + "x" + patchNums.pn(k), patchNums.tokens(k), patchNums.end(k)});
     }
-    return Tables.fromRows("scales (L = " + cum + ", patchNums " + Arrays.toString(patchNums) + ")",
+    return Tables.fromRows("scales (L = " + patchNums.L() + ", patchNums " + patchNums + ")",
         List.of("scale", "token map", "tokens", "visible keys"), rows);
   }
 }

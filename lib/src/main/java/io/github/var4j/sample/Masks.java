@@ -1,5 +1,6 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -114,13 +115,17 @@ public final class Masks {
 
   /**
    * Per scale the 0/1 map of tokens forced to the given image's tokens: bilinear(mask -> pn) > 0.5, and everything
-   * when pn² <= 3 (official). Returns K arrays of pn² floats.
+   * when pn² <= 3 (official).
+   *
+   * @param keepMask  (pn_{K-1}, pn_{K-1}) floats, 1 = keep
+   * @return K arrays, scale k (pn_k, pn_k) floats of 0 or 1
    */
-  public static List<float[]> forceMaps(float[] keepMask, int[] patchNums) {
-    int last = patchNums[patchNums.length - 1];
+  public static List<float[]> forceMaps(float[] keepMask, ScaleSchedule patchNums) {
+    int last = patchNums.latentSide();
     checkSize(keepMask, last);
     List<float[]> out = new ArrayList<>();
-    for (int pn : patchNums) {
+    for (int k = 0; k < patchNums.K(); k++) {
+      int pn = patchNums.pn(k);
       float[] f = new float[pn * pn];
       if (pn * pn <= 3) {
         java.util.Arrays.fill(f, 1f);

@@ -1,5 +1,6 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,14 +13,14 @@ import java.util.List;
  * @param channels   image channels (1 grey, 3 RGB)
  * @param images     (n, S, S, channels) row-major, values in [0, 1] (official {@code (clamp(img) + 1) / 2})
  * @param labels     the class label of every image (numClasses = unconditional)
- * @param patchNums  pn_k of the K scales
+ * @param patchNums  the scale schedule: pn_k of the K scales
  * @param tokens     per scale (n, pn²) token ids, row-major h·pn+w; with zero-shot editing, forced positions hold
  *                   the given image's tokens
  * @param latentSide s = pn_{K-1}
  * @param cvae       latent channels
  * @param fHat       per scale the cumulative f_hat after that scale, (n, s, s, Cvae) NHWC
  */
-public record SampleResult(int n, int imageSize, int channels, float[] images, int[] labels, int[] patchNums,
+public record SampleResult(int n, int imageSize, int channels, float[] images, int[] labels, ScaleSchedule patchNums,
     List<int[]> tokens, int latentSide, int cvae, List<float[]> fHat) {
 
   public SampleResult {
@@ -27,14 +28,9 @@ public record SampleResult(int n, int imageSize, int channels, float[] images, i
     fHat = Collections.unmodifiableList(new ArrayList<>(fHat));
   }
 
-  /** Number of scales K. */
-  public int K() {
-    return patchNums.length;
-  }
-
-  /** The token map of scale si of image b (pn²). */
+  /** The token map of scale si of image b (pn_si²). */
   public int[] tokens(int si, int b) {
-    int t = patchNums[si] * patchNums[si];
+    int t = patchNums.tokens(si);
     int[] out = new int[t];
     System.arraycopy(tokens.get(si), b * t, out, 0, t);
     return out;
@@ -59,8 +55,9 @@ public record SampleResult(int n, int imageSize, int channels, float[] images, i
     int[] labels = new int[n];
     List<int[]> tok = new ArrayList<>();
     List<float[]> fh = new ArrayList<>();
-    for (int si = 0; si < f.K(); si++) {
-      tok.add(new int[n * f.patchNums[si] * f.patchNums[si]]);
+    int K = f.patchNums.K();
+    for (int si = 0; si < K; si++) {
+      tok.add(new int[n * f.patchNums.tokens(si)]);
       fh.add(new float[n * f.latentSide * f.latentSide * f.cvae]);
     }
     int b0 = 0;
@@ -68,8 +65,8 @@ public record SampleResult(int n, int imageSize, int channels, float[] images, i
       int perImg = f.imageSize * f.imageSize * f.channels;
       System.arraycopy(p.images, 0, img, b0 * perImg, p.n * perImg);
       System.arraycopy(p.labels, 0, labels, b0, p.n);
-      for (int si = 0; si < f.K(); si++) {
-        int t = f.patchNums[si] * f.patchNums[si], per = f.latentSide * f.latentSide * f.cvae;
+      for (int si = 0; si < K; si++) {
+        int t = f.patchNums.tokens(si), per = f.latentSide * f.latentSide * f.cvae;
         System.arraycopy(p.tokens.get(si), 0, tok.get(si), b0 * t, p.n * t);
         System.arraycopy(p.fHat.get(si), 0, fh.get(si), b0 * per, p.n * per);
       }

@@ -238,7 +238,7 @@ public final class VarSampler implements AutoCloseable {
       SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
-    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums().toArray());
+    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
     return runChunked(labels, opts, gtTokens, force);
   }
 
@@ -254,7 +254,7 @@ public final class VarSampler implements AutoCloseable {
   public synchronized Trace traceEdited(int[] labels, List<int[]> gtTokens, float[] keepMask, SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
-    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums().toArray());
+    List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
     List<ScaleTrace> tr = new ArrayList<>();
     SampleResult r = runOnce(labels, opts, 0, gtTokens, force, tr);
     return new Trace(r, tr);
@@ -377,15 +377,15 @@ public final class VarSampler implements AutoCloseable {
 
   private SampleResult runChunked(int[] labels, SampleOptions opts, List<int[]> gt, List<float[]> force) {
     List<SampleResult> parts = new ArrayList<>();
-    int[] pns = varCfg.patchNums().toArray();
+    ScaleSchedule pn = varCfg.patchNums();
     for (int b0 = 0, c = 0; b0 < labels.length; b0 += chunk, c++) {
       int m = Math.min(chunk, labels.length - b0);
       int[] lab = Arrays.copyOfRange(labels, b0, b0 + m);
       List<int[]> gtPart = null;
       if (gt != null) {
         gtPart = new ArrayList<>();
-        for (int k = 0; k < pns.length; k++) {
-          int t = pns[k] * pns[k];
+        for (int k = 0; k < pn.K(); k++) {
+          int t = pn.tokens(k);
           gtPart.add(Arrays.copyOfRange(gt.get(k), b0 * t, (b0 + m) * t));
         }
       }
@@ -452,7 +452,7 @@ public final class VarSampler implements AutoCloseable {
               k < K - 1 ? res.floats(naAt[k]) : null));
         }
       }
-      return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), pn.toArray(), idx,
+      return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), pn, idx,
           vaeCfg.latentSide(), vaeCfg.zChannels(), fh);
     }
   }

@@ -1,5 +1,6 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,15 +54,18 @@ public final class ZeroShot {
   /**
    * Repeats every image's token maps {@code times} times (image-major: a,a,a,b,b,b), e.g. to draw several edits per
    * image in one call.
+   *
+   * @param tokens K arrays, scale k (n, pn_k²) token ids
+   * @return K arrays, scale k (n·times, pn_k²)
    */
-  public static List<int[]> repeat(List<int[]> tokens, int n, int times, int[] patchNums) {
+  public static List<int[]> repeat(List<int[]> tokens, int n, int times, ScaleSchedule patchNums) {
     if (times <= 0) throw new IllegalArgumentException("times must be positive, got " + times);
-    if (tokens.size() != patchNums.length) {
-      throw new IllegalArgumentException("expected token maps for " + patchNums.length + " scales, got " + tokens.size());
+    if (tokens.size() != patchNums.K()) {
+      throw new IllegalArgumentException("expected token maps for " + patchNums.K() + " scales, got " + tokens.size());
     }
     List<int[]> out = new ArrayList<>();
-    for (int k = 0; k < patchNums.length; k++) {
-      int t = patchNums[k] * patchNums[k];
+    for (int k = 0; k < patchNums.K(); k++) {
+      int t = patchNums.tokens(k);
       int[] src = tokens.get(k);
       if (src.length != n * t) {
         throw new IllegalArgumentException("scale " + k + ": expected " + n * t + " token ids, got " + src.length);

@@ -4,6 +4,7 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import java.io.IOException;
@@ -51,17 +52,16 @@ public final class TokenCache {
   private static final int MAX_K = 64;
 
   private final int n;
-  private final int[] patchNums;
+  private final ScaleSchedule patchNums;
   private final int vocabSize;
   private final int numClasses;
   private final int[] labels;   // (N)
   private final short[] tokens; // (N, L) uint16
   private final byte[] key;     // 32 bytes
-  private final int l;
-  private final int[] offsets;  // start of scale k inside an image's L tokens
+  private final int l;          // L = patchNums.L()
 
-  private TokenCache(int[] patchNums, int vocabSize, int numClasses, int[] labels, short[] tokens, byte[] key) {
-    checkPatchNums(patchNums);
+  private TokenCache(ScaleSchedule patchNums, int vocabSize, int numClasses, int[] labels, short[] tokens, byte[] key) {
+    if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
     if (vocabSize < 1 || vocabSize > MAX_VOCAB) {
       throw new IllegalArgumentException("vocabSize must be in [1, " + MAX_VOCAB + "], got " + vocabSize);
     }
@@ -72,15 +72,13 @@ public final class TokenCache {
       throw new IllegalArgumentException("cache key must have " + KEY_BYTES + " bytes");
     }
     this.n = labels.length;
-    this.patchNums = patchNums.clone();
+    this.patchNums = patchNums;
     this.vocabSize = vocabSize;
     this.numClasses = numClasses;
     this.labels = labels;
     this.tokens = tokens;
     this.key = key.clone();
-    this.offsets = new int[patchNums.length + 1];
-    for (int k = 0; k < patchNums.length; k++) offsets[k + 1] = offsets[k] + patchNums[k] * patchNums[k];
-    this.l = offsets[patchNums.length];
+    this.l = patchNums.L();
     if ((long) n * l != tokens.length) {
       throw new IllegalArgumentException("tokens must hold N*L = " + n + "*" + l + " = " + (long) n * l + " ids, got "
           + tokens.length);
@@ -102,11 +100,13 @@ public final class TokenCache {
   /**
    * A cache from host arrays (e.g. synthetic tokens for tests).
    *
-   * @param labels   (N) class labels in [0, numClasses)
-   * @param tokensNL (N, L) token ids in [0, vocabSize), scale order
-   * @param key      32-byte cache key
+   * @param patchNums the scale schedule of the token maps (K scales, L tokens per image)
+   * @param labels    (N) class labels in [0, numClasses)
+   * @param tokensNL  (N, L) token ids in [0, vocabSize), scale order
+   * @param key       32-byte cache key
    */
-  public static TokenCache of(int[] patchNums, int vocabSize, int numClasses, int[] labels, int[] tokensNL, byte[] key) {
+  public static TokenCache of(ScaleSchedule patchNums, int vocabSize, int numClasses, int[] labels, int[] tokensNL,
+      byte[] key) {
     short[] t = new short[tokensNL.length];
     for (int j = 0; j < t.length; j++) {
       int v = tokensNL[j];
@@ -135,8 +135,8 @@ public final class TokenCache {
     }
     if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
     checkImages(tok, data);
-    int[] pns = cfg.patchNums().toArray();
-    int L = cfg.patchNums().L(), n = data.size(), size = cfg.imageSize();
+    ScaleSchedule sched = cfg.patchNums();
+    int L = sched.L(), n = data.size(), size = cfg.imageSize();
     short[] tokens = new short[Math.multiplyExact(n, L)];
     Progress progress = new Progress("tokens " + tag, 0, n, (long) chunk * 10, log);
     for (int b0 = 0; b0 < n; b0 += chunk) {
@@ -144,19 +144,17 @@ public final class TokenCache {
       int[] idx = new int[m];
       for (int i = 0; i < m; i++) idx[i] = b0 + i;
       List<int[]> perScale = tok.encodeToIndices(data.toFloatBatch(idx, size), m);
-      int off = 0;
-      for (int k = 0; k < pns.length; k++) {
-        int t = pns[k] * pns[k];
+      for (int k = 0; k < sched.K(); k++) {
+        int t = sched.tokens(k);
         int[] ids = perScale.get(k);
         for (int i = 0; i < m; i++) {
-          int dst = (b0 + i) * L + off;
+          int dst = (b0 + i) * L + sched.begin(k);
           for (int j = 0; j < t; j++) tokens[dst + j] = (short) ids[i * t + j];
         }
-        off += t;
       }
       progress.update(b0 + m, java.util.Map.of());
     }
-    return new TokenCache(pns, cfg.vocabSize(), data.numClasses(), data.labels(), tokens, cacheKey(tok, data));
+    return new TokenCache(sched, cfg.vocabSize(), data.numClasses(), data.labels(), tokens, cacheKey(tok, data));
   }
 
   /**
@@ -238,12 +236,12 @@ public final class TokenCache {
 
   /** Writes the cache atomically (temp file, then rename). */
   public void write(Path file) throws IOException {
-    int headerLen = headerBytes(patchNums.length);
+    int headerLen = headerBytes(patchNums.K());
     long total = (long) headerLen + 2L * n + 2L * tokens.length + 4;
     if (total > Integer.MAX_VALUE - 16) throw new IOException("token cache of " + total + " bytes is too large");
     ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(MAGIC).putInt(VERSION).putInt(n).putInt(patchNums.length);
-    for (int pn : patchNums) b.putInt(pn);
+    b.put(MAGIC).putInt(VERSION).putInt(n).putInt(patchNums.K());
+    for (int pn : patchNums.toArray()) b.putInt(pn);
     b.putInt(vocabSize).putInt(numClasses).put(key);
     for (int lab : labels) b.putShort((short) lab);
     b.asShortBuffer().put(tokens);
@@ -314,7 +312,7 @@ public final class TokenCache {
     short[] tokens = new short[(int) (n * lTokens)];
     b.asShortBuffer().get(tokens);
     try {
-      return new TokenCache(pns, vocab, classes, labels, tokens, key);
+      return new TokenCache(ScaleSchedule.of(pns), vocab, classes, labels, tokens, key);
     } catch (IllegalArgumentException e) {
       throw new IOException(what + " is corrupt: " + e.getMessage(), e);
     }
@@ -322,16 +320,6 @@ public final class TokenCache {
 
   private static int headerBytes(int k) {
     return MAGIC.length + 4 * 3 + 4 * k + 4 * 2 + KEY_BYTES;
-  }
-
-  private static void checkPatchNums(int[] pns) {
-    if (pns == null || pns.length == 0) throw new IllegalArgumentException("patchNums must not be empty");
-    for (int i = 0; i < pns.length; i++) {
-      if (pns[i] <= 0 || i > 0 && pns[i] <= pns[i - 1]) {
-        throw new IllegalArgumentException("patchNums must be positive and strictly increasing, got "
-            + Arrays.toString(pns));
-      }
-    }
   }
 
   // ---- checks and accessors --------------------------------------------------------------------------------------
@@ -342,8 +330,8 @@ public final class TokenCache {
    * @throws IllegalArgumentException e.g. "token maps have patchNums [1, 2, 4] but the model expects [1, 2, 3, 4]"
    */
   public void checkCompatible(VarConfig cfg) {
-    if (!Arrays.equals(patchNums, cfg.patchNums().toArray())) {
-      throw new IllegalArgumentException("token maps have patchNums " + Arrays.toString(patchNums)
+    if (!patchNums.equals(cfg.patchNums())) {
+      throw new IllegalArgumentException("token maps have patchNums " + patchNums
           + " but the model expects " + cfg.patchNums());
     }
     if (vocabSize != cfg.vocabSize()) {
@@ -365,18 +353,9 @@ public final class TokenCache {
     return n;
   }
 
-  /** Tokens per image L = Σ pn². */
-  public int L() {
-    return l;
-  }
-
-  /** Number of scales K. */
-  public int K() {
-    return patchNums.length;
-  }
-
-  public int[] patchNums() {
-    return patchNums.clone();
+  /** The scale schedule of the token maps: K scales, L = Σ pn_k² tokens per image. */
+  public ScaleSchedule patchNums() {
+    return patchNums;
   }
 
   public int vocabSize() {
@@ -428,9 +407,9 @@ public final class TokenCache {
 
   /** Token maps per scale of the images {@code idx}: K arrays of B·pn_k² ids (the input of Tokenizer.varInput). */
   public List<int[]> perScale(int[] idx) {
-    List<int[]> out = new ArrayList<>(patchNums.length);
-    for (int k = 0; k < patchNums.length; k++) {
-      int t = patchNums[k] * patchNums[k], off = offsets[k];
+    List<int[]> out = new ArrayList<>(patchNums.K());
+    for (int k = 0; k < patchNums.K(); k++) {
+      int t = patchNums.tokens(k), off = patchNums.begin(k);
       int[] a = new int[idx.length * t];
       for (int b = 0; b < idx.length; b++) {
         checkIndex(idx[b]);
@@ -464,7 +443,7 @@ public final class TokenCache {
 
   @Override
   public String toString() {
-    return "TokenCache[n=" + n + ", patchNums=" + Arrays.toString(patchNums) + ", L=" + l + ", V=" + vocabSize
+    return "TokenCache[n=" + n + ", patchNums=" + patchNums + ", L=" + l + ", V=" + vocabSize
         + ", classes=" + numClasses + ", key=" + keyHex().substring(0, 12) + "]";
   }
 }

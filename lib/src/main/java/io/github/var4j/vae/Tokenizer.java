@@ -335,17 +335,17 @@ public final class Tokenizer implements AutoCloseable {
    */
   public void checkTokens(List<int[]> idx, int n) {
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    int[] pns = cfg.patchNums().toArray();
-    if (idx == null || idx.size() != pns.length) {
-      throw new IllegalArgumentException("expected token maps for " + pns.length + " scales, got "
+    ScaleSchedule pn = cfg.patchNums();
+    if (idx == null || idx.size() != pn.K()) {
+      throw new IllegalArgumentException("expected token maps for " + pn.K() + " scales, got "
           + (idx == null ? 0 : idx.size()));
     }
     int V = cfg.vocabSize();
-    for (int k = 0; k < pns.length; k++) {
+    for (int k = 0; k < pn.K(); k++) {
       int[] a = idx.get(k);
-      long want = (long) n * pns[k] * pns[k];
+      long want = (long) n * pn.tokens(k);
       if (a == null || a.length != want) {
-        throw new IllegalArgumentException("scale " + k + " (pn=" + pns[k] + "): expected " + want + " token ids for "
+        throw new IllegalArgumentException("scale " + k + " (pn=" + pn.pn(k) + "): expected " + want + " token ids for "
             + n + " images, got " + (a == null ? 0 : a.length));
       }
       for (int v : a) {

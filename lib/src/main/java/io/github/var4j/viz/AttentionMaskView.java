@@ -1,5 +1,6 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * Pictures of VAR's block-causal attention: over the L = sum pn_k^2 tokens of all scales, query token q may attend
- * to key token k iff scale(q) >= scale(k). Row = query, column = key.
+ * to key token k iff scale(q) >= scale(k) (the mask itself is {@code transformer.AttentionMask}; the scale of each
+ * token is {@link ScaleSchedule#levels}). Row = query, column = key.
  *
  * <p>Geometry of {@link #render}: every token is {@code px} pixels; between consecutive scales a 1-pixel line of
  * {@link #LINE_RGB} is inserted (rows and columns), so the side is L*px + (K-1) and no cell is painted over.
@@ -24,48 +26,42 @@ public final class AttentionMaskView {
 
     private AttentionMaskView() {}
 
-    /** scale index (0-based) of every token, (L,). */
-    public static int[] scaleOfToken(int[] patchNums) {
-        VizChecks.checkPatchNums(patchNums);
-        int[] s = new int[VizChecks.totalTokens(patchNums)];
-        int t = 0;
-        for (int k = 0; k < patchNums.length; k++) {
-            for (int i = 0; i < patchNums[k] * patchNums[k]; i++) s[t++] = k;
-        }
-        return s;
-    }
-
-    /** Whether query token q may attend to key token k: scale(q) >= scale(k). */
-    public static boolean allowed(int[] patchNums, int q, int k) {
-        int[] s = scaleOfToken(patchNums);
-        checkToken("q", q, s.length);
-        checkToken("k", k, s.length);
-        return s[q] >= s[k];
-    }
-
-    /** Pixel offset (x for a key, y for a query) where token t's cell starts: t*px + scale(t). */
-    public static int cellOrigin(int[] patchNums, int px, int t) {
+    /**
+     * Pixel offset (x for a key, y for a query) where token t's cell starts: t*px + scale(t).
+     *
+     * @param patchNums the scale schedule (L tokens)
+     * @param px        pixels per token (>= 1)
+     * @param t         token in [0, L)
+     */
+    public static int cellOrigin(ScaleSchedule patchNums, int px, int t) {
+        VizChecks.checkNotNull("patchNums", patchNums);
         VizChecks.checkPositive("px", px);
-        int[] s = scaleOfToken(patchNums);
-        checkToken("t", t, s.length);
-        return t * px + s[t];
-    }
-
-    /** Side in pixels of {@link #render}: L*px + (K-1). */
-    public static int side(int[] patchNums, int px) {
-        VizChecks.checkPatchNums(patchNums);
-        VizChecks.checkPositive("px", px);
-        return VizChecks.totalTokens(patchNums) * px + patchNums.length - 1;
+        checkToken("t", t, patchNums.L());
+        return t * px + patchNums.levels()[t];
     }
 
     /**
-     * The L x L block-causal mask, each cell px x px, with 1-pixel lines at the scale boundaries.
+     * Side in pixels of {@link #render}: L*px + (K-1).
      *
-     * @param px pixels per token (>= 1)
+     * @param patchNums the scale schedule (K scales, L tokens)
+     * @param px        pixels per token (>= 1)
      */
-    public static BufferedImage render(int[] patchNums, int px) {
+    public static int side(ScaleSchedule patchNums, int px) {
+        VizChecks.checkNotNull("patchNums", patchNums);
+        VizChecks.checkPositive("px", px);
+        return patchNums.L() * px + patchNums.K() - 1;
+    }
+
+    /**
+     * The L x L block-causal mask, each cell px x px, with 1-pixel lines at the scale boundaries: a square
+     * picture of side {@link #side}(patchNums, px) = L*px + (K-1).
+     *
+     * @param patchNums the scale schedule (K scales, L tokens)
+     * @param px        pixels per token (>= 1)
+     */
+    public static BufferedImage render(ScaleSchedule patchNums, int px) {
         int n = side(patchNums, px);
-        int[] s = scaleOfToken(patchNums);
+        int[] s = patchNums.levels();
         // scale of each pixel coordinate, -1 on boundary lines
         int[] scaleAt = new int[n];
         int pos = 0;
@@ -86,33 +82,39 @@ public final class AttentionMaskView {
         return img;
     }
 
-    /** {@link #render} with a title "block-causal attention mask (L = ..)" above it. */
-    public static BufferedImage renderWithTitle(int[] patchNums, int px) {
+    /**
+     * {@link #render} with a title "block-causal attention mask (L = ..)" above it: the L*px + (K-1) square plus
+     * padding and the title.
+     */
+    public static BufferedImage renderWithTitle(ScaleSchedule patchNums, int px) {
         return ImageGrid.of(List.of(render(patchNums, px))).padding(4)
-                .title("block-causal attention mask (L = " + VizChecks.totalTokens(patchNums) + ")").build();
+                .title("block-causal attention mask (L = " + patchNums.L() + ")").build();
     }
 
-    /** Bar chart of pn_k^2 per scale, {@value Charts#DEFAULT_WIDTH}x{@value Charts#DEFAULT_HEIGHT}. */
-    public static CategoryChart tokensPerScaleChart(int[] patchNums) {
+    /** Bar chart of pn_k^2 per scale (K bars), {@value Charts#DEFAULT_WIDTH}x{@value Charts#DEFAULT_HEIGHT}. */
+    public static CategoryChart tokensPerScaleChart(ScaleSchedule patchNums) {
         return tokensPerScaleChart(patchNums, Charts.DEFAULT_WIDTH, Charts.DEFAULT_HEIGHT);
     }
 
-    /** Bar chart of the number of tokens pn_k^2 of each scale (categories "1x1", "2x2", ...). */
-    public static CategoryChart tokensPerScaleChart(int[] patchNums, int width, int height) {
-        VizChecks.checkPatchNums(patchNums);
+    /**
+     * Bar chart of the number of tokens pn_k^2 of each scale: K bars (categories "1x1", "2x2", ...), width x height
+     * pixels.
+     */
+    public static CategoryChart tokensPerScaleChart(ScaleSchedule patchNums, int width, int height) {
+        VizChecks.checkNotNull("patchNums", patchNums);
         VizChecks.checkPositive("width", width);
         VizChecks.checkPositive("height", height);
         CategoryChart chart = new CategoryChartBuilder().width(width).height(height)
-                .title("tokens per scale (L = " + VizChecks.totalTokens(patchNums) + ")")
+                .title("tokens per scale (L = " + patchNums.L() + ")")
                 .xAxisTitle("scale").yAxisTitle("tokens").build();
         Charts.style(chart.getStyler());
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisTickMarkSpacingHint(20); // label every scale, not every other one
-        List<String> cats = new ArrayList<>(patchNums.length);
-        List<Integer> counts = new ArrayList<>(patchNums.length);
-        for (int pn : patchNums) {
-            cats.add(pn + "x" + pn);
-            counts.add(pn * pn);
+        List<String> cats = new ArrayList<>(patchNums.K());
+        List<Integer> counts = new ArrayList<>(patchNums.K());
+        for (int k = 0; k < patchNums.K(); k++) {
+            cats.add(patchNums.pn(k) + "x" + patchNums.pn(k));
+            counts.add(patchNums.tokens(k));
         }
         chart.addSeries("tokens", cats, counts);
         return chart;

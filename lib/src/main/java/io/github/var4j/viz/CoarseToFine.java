@@ -1,5 +1,6 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,44 +16,50 @@ public final class CoarseToFine {
 
     private CoarseToFine() {}
 
-    /** Column label of scale k: "p x p" for k = 0, else "p..pn_k" with p = patchNums[0]. */
-    public static String label(int[] patchNums, int k) {
-        VizChecks.checkPatchNums(patchNums);
-        if (k < 0 || k >= patchNums.length) {
-            throw new IllegalArgumentException("k must be in [0, " + patchNums.length + "), got " + k);
+    /** Column label of scale k in [0, K): "pxp" for k = 0, else "p..pn_k" with p = pn_0. */
+    public static String label(ScaleSchedule patchNums, int k) {
+        VizChecks.checkNotNull("patchNums", patchNums);
+        if (k < 0 || k >= patchNums.K()) {
+            throw new IllegalArgumentException("k must be in [0, " + patchNums.K() + "), got " + k);
         }
-        return k == 0 ? patchNums[0] + "x" + patchNums[0] : patchNums[0] + ".." + patchNums[k];
+        int p = patchNums.pn(0);
+        return k == 0 ? p + "x" + p : p + ".." + patchNums.pn(k);
     }
 
-    /** One labelled row, pictures at the size of the largest one. */
-    public static BufferedImage strip(List<BufferedImage> decodedUpToScale, int[] patchNums) {
+    /**
+     * One labelled row of K pictures at the size of the largest one.
+     *
+     * @param decodedUpToScale K pictures, picture k decoded from scales 1..k
+     */
+    public static BufferedImage strip(List<BufferedImage> decodedUpToScale, ScaleSchedule patchNums) {
         return strip(decodedUpToScale, patchNums, 1);
     }
 
     /**
-     * One labelled row.
+     * One labelled row of K pictures, each at the size of the largest one times {@code scale}.
      *
      * @param decodedUpToScale K pictures, picture k decoded from scales 1..k
      * @param scale            integer upscale of the common size (>= 1)
      */
-    public static BufferedImage strip(List<BufferedImage> decodedUpToScale, int[] patchNums, int scale) {
+    public static BufferedImage strip(List<BufferedImage> decodedUpToScale, ScaleSchedule patchNums, int scale) {
         return stripMany(decodedUpToScale == null ? null : List.of(decodedUpToScale), patchNums, scale, null);
     }
 
     /**
-     * Several samples, one row each.
+     * Several samples, one row each: a grid of perSample.size() rows x K columns.
      *
      * @param perSample  per sample the K pictures decoded up to scale k
+     * @param scale      integer upscale of the common size (>= 1)
      * @param rowLabels  one label per sample, or null for none
      */
-    public static BufferedImage stripMany(List<List<BufferedImage>> perSample, int[] patchNums, int scale,
+    public static BufferedImage stripMany(List<List<BufferedImage>> perSample, ScaleSchedule patchNums, int scale,
                                           List<String> rowLabels) {
-        VizChecks.checkPatchNums(patchNums);
+        VizChecks.checkNotNull("patchNums", patchNums);
         VizChecks.checkPositive("scale", scale);
         if (perSample == null || perSample.isEmpty()) {
             throw new IllegalArgumentException("decodedUpToScale must not be empty");
         }
-        int K = patchNums.length;
+        int K = patchNums.K();
         int w = 0, h = 0;
         for (int s = 0; s < perSample.size(); s++) {
             List<BufferedImage> row = perSample.get(s);

@@ -1,5 +1,6 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -23,32 +24,45 @@ public final class TokenMapView {
 
     private TokenMapView() {}
 
-    /** The token maps of image {@code b}, one panel per scale, left to right, without index numbers. */
-    public static BufferedImage render(List<int[]> idxPerScale, int[] patchNums, int b, TokenMapColors colors,
+    /**
+     * The token maps of image {@code b}, one panel per scale, left to right, without index numbers.
+     *
+     * @param idxPerScale K arrays, scale k: (B, pn_k, pn_k) code indices
+     */
+    public static BufferedImage render(List<int[]> idxPerScale, ScaleSchedule patchNums, int b, TokenMapColors colors,
                                        int cellPx) {
         return render(idxPerScale, patchNums, b, colors, cellPx, false);
     }
 
     /**
-     * The token maps of image {@code b}, one panel per scale, left to right.
+     * The token maps of image {@code b}, one panel per scale, left to right: one row of K panels.
      *
      * @param idxPerScale K arrays, scale k: (B, pn_k, pn_k) code indices
      * @param cellPx      side in pixels of one cell of the finest scale (>= 1); every panel is pn_K*cellPx square
      * @param showIndices overlay the code index on each cell of scales with pn <= {@value #INDEX_OVERLAY_MAX_PN}
      */
-    public static BufferedImage render(List<int[]> idxPerScale, int[] patchNums, int b, TokenMapColors colors,
+    public static BufferedImage render(List<int[]> idxPerScale, ScaleSchedule patchNums, int b, TokenMapColors colors,
                                        int cellPx, boolean showIndices) {
         return renderMany(idxPerScale, patchNums, new int[] {b}, colors, cellPx, showIndices, false);
     }
 
-    /** Several images of the batch, one row each (labelled "#b"), one column per scale. */
-    public static BufferedImage renderMany(List<int[]> idxPerScale, int[] patchNums, int[] images,
+    /**
+     * Several images of the batch, one row each (labelled "#b"), one column per scale: images.length x K panels.
+     *
+     * @param idxPerScale K arrays, scale k: (B, pn_k, pn_k) code indices
+     * @param images      the images b in [0, B) to draw, in this order
+     */
+    public static BufferedImage renderMany(List<int[]> idxPerScale, ScaleSchedule patchNums, int[] images,
                                            TokenMapColors colors, int cellPx, boolean showIndices) {
         return renderMany(idxPerScale, patchNums, images, colors, cellPx, showIndices, true);
     }
 
-    /** The first {@code count} images of the batch, one row each. */
-    public static BufferedImage renderMany(List<int[]> idxPerScale, int[] patchNums, int count,
+    /**
+     * The first {@code count} images of the batch, one row each: count x K panels.
+     *
+     * @param idxPerScale K arrays, scale k: (B, pn_k, pn_k) code indices, B >= count
+     */
+    public static BufferedImage renderMany(List<int[]> idxPerScale, ScaleSchedule patchNums, int count,
                                            TokenMapColors colors, int cellPx, boolean showIndices) {
         VizChecks.checkPositive("count", count);
         int[] images = new int[count];
@@ -56,7 +70,7 @@ public final class TokenMapView {
         return renderMany(idxPerScale, patchNums, images, colors, cellPx, showIndices);
     }
 
-    private static BufferedImage renderMany(List<int[]> idxPerScale, int[] patchNums, int[] images,
+    private static BufferedImage renderMany(List<int[]> idxPerScale, ScaleSchedule patchNums, int[] images,
                                             TokenMapColors colors, int cellPx, boolean showIndices,
                                             boolean rowLabels) {
         int batch = checkTokenMaps(idxPerScale, patchNums);
@@ -66,17 +80,17 @@ public final class TokenMapView {
         for (int b : images) {
             if (b < 0 || b >= batch) throw new IllegalArgumentException("b must be in [0, " + batch + "), got " + b);
         }
-        int K = patchNums.length;
-        int side = patchNums[K - 1] * cellPx;
+        int K = patchNums.K();
+        int side = patchNums.latentSide() * cellPx;
         List<BufferedImage> panels = new ArrayList<>(images.length * K);
         for (int b : images) {
             for (int k = 0; k < K; k++) {
-                panels.add(panel(idxPerScale.get(k), patchNums[k], b, side, colors,
-                        showIndices && patchNums[k] <= INDEX_OVERLAY_MAX_PN));
+                panels.add(panel(idxPerScale.get(k), patchNums.pn(k), b, side, colors,
+                        showIndices && patchNums.pn(k) <= INDEX_OVERLAY_MAX_PN));
             }
         }
         List<String> colLabels = new ArrayList<>(K);
-        for (int pn : patchNums) colLabels.add(pn + "x" + pn);
+        for (int k = 0; k < K; k++) colLabels.add(patchNums.pn(k) + "x" + patchNums.pn(k));
         ImageGrid grid = ImageGrid.of(panels).columns(K).padding(PADDING).columnLabels(colLabels);
         if (rowLabels) {
             List<String> rl = new ArrayList<>(images.length);
@@ -153,18 +167,18 @@ public final class TokenMapView {
         return 0.299 * r + 0.587 * g + 0.114 * b >= 128 ? Color.BLACK : Color.WHITE;
     }
 
-    /** Validates the token maps against patchNums and returns the batch size B. */
-    static int checkTokenMaps(List<int[]> idxPerScale, int[] patchNums) {
-        VizChecks.checkPatchNums(patchNums);
+    /** Validates the K token maps, scale k (B, pn_k, pn_k), against patchNums and returns the batch size B. */
+    static int checkTokenMaps(List<int[]> idxPerScale, ScaleSchedule patchNums) {
+        VizChecks.checkNotNull("patchNums", patchNums);
         if (idxPerScale == null) throw new IllegalArgumentException("idxPerScale must not be null");
-        if (idxPerScale.size() != patchNums.length) {
-            throw new IllegalArgumentException("idxPerScale must have one array per scale (" + patchNums.length
+        if (idxPerScale.size() != patchNums.K()) {
+            throw new IllegalArgumentException("idxPerScale must have one array per scale (" + patchNums.K()
                     + "), got " + idxPerScale.size());
         }
         int batch = -1;
-        for (int k = 0; k < patchNums.length; k++) {
+        for (int k = 0; k < patchNums.K(); k++) {
             int[] idx = idxPerScale.get(k);
-            int n = patchNums[k] * patchNums[k];
+            int n = patchNums.tokens(k);
             if (idx == null) throw new IllegalArgumentException("idxPerScale[" + k + "] is null");
             if (idx.length == 0 || idx.length % n != 0) {
                 throw new IllegalArgumentException("idxPerScale[" + k + "].length must be a positive multiple of "

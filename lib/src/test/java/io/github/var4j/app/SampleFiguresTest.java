@@ -93,7 +93,7 @@ class SampleFiguresTest {
     }
     assertTrue(edits > 0 && edits < PX * PX, "tinted pixels " + edits);
     List<int[]> gt = sampler.encodeToIndices(x, B);
-    SampleResult e = ZeroShot.inpaint(sampler, ZeroShot.repeat(gt, B, 3, T.patchNums()), 3 * B, keep,
+    SampleResult e = ZeroShot.inpaint(sampler, ZeroShot.repeat(gt, B, 3, T.schedule()), 3 * B, keep,
         SampleOptions.defaults());
     List<BufferedImage> originals = new java.util.ArrayList<>();
     for (int i = 0; i < B; i++) originals.add(Images.fromNHWC(x, i, PX, PX, ch, ValueRange.MINUS_ONE_ONE));

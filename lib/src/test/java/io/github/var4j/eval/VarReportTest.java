@@ -95,7 +95,7 @@ class VarReportTest {
     Table t = VarReport.metricsTable("final", m);
     assertEquals("final", t.name());
     assertEquals(m.size(), t.rowCount());
-    Table s = VarReport.scalesTable(new int[] {1, 2, 3, 4});
+    Table s = VarReport.scalesTable(ScaleSchedule.of(1, 2, 3, 4));
     assertEquals(4, s.rowCount());
     assertEquals(30, s.intColumn("visible keys").get(3));
     assertEquals("3x3", s.stringColumn("token map").get(2));
@@ -107,7 +107,7 @@ class VarReportTest {
 
   @Test
   void maskPictureAndTokensPerScale() {
-    int[] pns = {1, 2, 3};
+    ScaleSchedule pns = ScaleSchedule.of(1, 2, 3);
     var img = VarReport.attentionMask(pns, 4);
     assertTrue(img.getWidth() >= AttentionMaskView.side(pns, 4), "width " + img.getWidth());
     var chart = VarReport.tokensPerScale(pns);

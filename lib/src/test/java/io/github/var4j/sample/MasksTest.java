@@ -2,6 +2,7 @@ package io.github.var4j.sample;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class MasksTest {
   void forceMapsThresholdTheResizedMaskAndForceTinyScales() {
     // keep the left half of an 8x8 map
     float[] keep = Masks.box(8, 0, 1, 0, 0.5);
-    List<float[]> f = Masks.forceMaps(keep, new int[] {1, 2, 3, 4, 8});
+    List<float[]> f = Masks.forceMaps(keep, ScaleSchedule.of(1, 2, 3, 4, 8));
     assertArrayEquals(new float[] {1}, f.get(0), "pn^2 = 1 <= 3: forced");
     assertArrayEquals(new float[] {1, 0, 1, 0}, f.get(1));
     // 8 -> 3: the middle column interpolates 0.5 (taps 3 and 4) and 0.5 is not > 0.5
@@ -68,6 +69,6 @@ class MasksTest {
     assertEquals("mask must be 8x8 (the last scale), got 37 values",
         assertThrows(IllegalArgumentException.class, () -> Masks.checkSize(new float[37], 8)).getMessage());
     assertEquals("mask must be 8x8 (the last scale), got 6x6", assertThrows(IllegalArgumentException.class,
-        () -> Masks.forceMaps(new float[36], new int[] {1, 2, 4, 8})).getMessage());
+        () -> Masks.forceMaps(new float[36], ScaleSchedule.of(1, 2, 4, 8))).getMessage());
   }
 }

@@ -2,6 +2,7 @@ package io.github.var4j.sample;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.testutil.TinyFixture;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Zero-shot in-/out-painting and class-conditional editing on the fixtures' tiny VAR and VQ-VAE. */
 class ZeroShotTest {
   private static final TinyFixture T = TinyFixture.get();
-  private static final int[] PNS = T.patchNums();
+  private static final ScaleSchedule PNS = T.schedule();
   /** Images of vae/img_B3HW, scales, last (mask) side, classes (= the null class label). */
   private static final int B = T.B(), K = T.K(), SIDE = T.latentSide(), NC = T.numClasses();
   /** Copies of every fixture image in the edit tests. */
@@ -34,15 +35,15 @@ class ZeroShotTest {
 
   @Test
   void encodingTheFixtureImagesGivesTheOfficialTokens() {
-    for (int k = 0; k < PNS.length; k++) Fixtures.assertExact(Fixtures.ints("vae/idx_s" + k + ".npy"), gt.get(k), "idx_s" + k);
+    for (int k = 0; k < PNS.K(); k++) Fixtures.assertExact(Fixtures.ints("vae/idx_s" + k + ".npy"), gt.get(k), "idx_s" + k);
   }
 
   /** Kept positions hold the given tokens at every scale; generated ones differ somewhere (sampling happens). */
   private static void assertKeptRegion(SampleResult r, List<int[]> given, float[] keep, String what) {
     List<float[]> force = Masks.forceMaps(keep, PNS);
     boolean generatedDiffers = false;
-    for (int k = 0; k < PNS.length; k++) {
-      int t = PNS[k] * PNS[k];
+    for (int k = 0; k < PNS.K(); k++) {
+      int t = PNS.tokens(k);
       for (int b = 0; b < r.n(); b++) {
         for (int i = 0; i < t; i++) {
           int want = given.get(k)[b * t + i], got = r.tokens().get(k)[b * t + i];
@@ -93,7 +94,7 @@ class ZeroShotTest {
   @Test
   void keepingEverythingReproducesTheTokenizersReconstruction() {
     SampleResult r = ZeroShot.withMask(sampler, gt, T.labels(), Masks.all(SIDE), SampleOptions.defaults());
-    for (int k = 0; k < PNS.length; k++) {
+    for (int k = 0; k < PNS.K(); k++) {
       Fixtures.assertExact(gt.get(k), r.tokens().get(k), "scale " + k);
       String f = "vae/fhat_s" + k + ".npy";
       Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(f)), r.fHat().get(k), Fixtures.tol(f), f);
@@ -115,9 +116,9 @@ class ZeroShotTest {
         () -> ZeroShot.edit(sampler, gt, B, Masks.all(SIDE), NC + 1, SampleOptions.defaults())).getMessage());
     // token maps for 3 images, the last scale holding only 2 images
     List<int[]> short3 = new ArrayList<>();
-    for (int k = 0; k < K; k++) short3.add(new int[(k < K - 1 ? 3 : 2) * PNS[k] * PNS[k]]);
-    int last = PNS[K - 1] * PNS[K - 1];
-    assertEquals("scale " + (K - 1) + " (pn=" + PNS[K - 1] + "): expected " + 3 * last + " token ids for 3 images, got "
+    for (int k = 0; k < K; k++) short3.add(new int[(k < K - 1 ? 3 : 2) * PNS.tokens(k)]);
+    int last = PNS.lastL();
+    assertEquals("scale " + (K - 1) + " (pn=" + PNS.pn(K - 1) + "): expected " + 3 * last + " token ids for 3 images, got "
         + 2 * last, assertThrows(IllegalArgumentException.class,
             () -> ZeroShot.inpaint(sampler, short3, 3, Masks.all(SIDE), SampleOptions.defaults())).getMessage());
     // the fixture tokens with the first id of scale 0 set to V

@@ -11,10 +11,13 @@ import io.github.var4j.vae.VqVaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +36,8 @@ class TokenCacheTest {
     try (Tokenizer tok = Tokenizer.initialized(tinyVae(), 3)) {
       TokenCache c = TokenCache.encode(tok, data, 10, "test", new PrintStream(log, true));
       assertEquals(23, c.size());
-      assertEquals(85, c.L());
-      assertEquals(4, c.K());
+      assertEquals(85, c.patchNums().L());
+      assertEquals(4, c.patchNums().K());
       assertEquals(32, c.vocabSize());
       assertEquals(SyntheticShapes.NUM_CLASSES, c.numClasses());
       assertTrue(log.toString().contains("[tokens test] step 23/23 (100.0%)"), log.toString());
@@ -61,7 +64,7 @@ class TokenCacheTest {
       c.write(f);
       TokenCache r = TokenCache.read(f);
       assertEquals(c.size(), r.size());
-      assertArrayEquals(c.patchNums(), r.patchNums());
+      assertEquals(ScaleSchedule.of(1, 2, 4, 8), r.patchNums());
       assertEquals(c.keyHex(), r.keyHex());
       int[] all = VarTrainer.evenlySpaced(c.size(), 0);
       assertArrayEquals(c.targets(all), r.targets(all));
@@ -107,8 +110,8 @@ class TokenCacheTest {
     }
   }
 
-  static TokenCache synthetic(int n, int[] pns, int vocab) {
-    int l = Arrays.stream(pns).map(p -> p * p).sum();
+  static TokenCache synthetic(int n, ScaleSchedule pns, int vocab) {
+    int l = pns.L();
     int[] labels = new int[n], tokens = new int[n * l];
     for (int i = 0; i < n; i++) labels[i] = i % 10;
     for (int j = 0; j < tokens.length; j++) tokens[j] = (j * 7 + 3) % vocab;
@@ -117,7 +120,7 @@ class TokenCacheTest {
 
   @Test
   void corruptTruncatedAndForeignFilesAreRejectedWithClearErrors() throws Exception {
-    TokenCache c = synthetic(5, new int[] {1, 2, 3}, 300);
+    TokenCache c = synthetic(5, ScaleSchedule.of(1, 2, 3), 300);
     Path f = tmp.resolve("x.v4jt");
     c.write(f);
     byte[] good = Files.readAllBytes(f);
@@ -145,6 +148,16 @@ class TokenCacheTest {
     e = assertThrows(IOException.class, () -> TokenCache.read(f));
     assertTrue(e.getMessage().endsWith("is not a var4j token cache (bad magic)"), e.getMessage());
 
+    byte[] swapped = good.clone(); // patchNums [1, 2, 3] -> [1, 3, 2] (same L), checksum made to match
+    ByteBuffer.wrap(swapped).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 3).putInt(28, 2);
+    CRC32 crc = new CRC32();
+    crc.update(swapped, 0, swapped.length - 4);
+    ByteBuffer.wrap(swapped).order(ByteOrder.LITTLE_ENDIAN).putInt(swapped.length - 4, (int) crc.getValue());
+    Files.write(f, swapped);
+    e = assertThrows(IOException.class, () -> TokenCache.read(f));
+    assertTrue(e.getMessage().endsWith("is corrupt: patchNums must be strictly increasing, got [1, 3, 2]"),
+        e.getMessage());
+
     byte[] longer = Arrays.copyOf(good, good.length + 3);
     Files.write(f, longer);
     e = assertThrows(IOException.class, () -> TokenCache.read(f));
@@ -158,19 +171,22 @@ class TokenCacheTest {
   @Test
   void tokenMapsThatDoNotFitTheModelAreRejected() {
     VarConfig model = VarConfig.ofDepth(1, 64, 8, 10, ScaleSchedule.of(1, 2, 3, 4));
-    var e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, new int[] {1, 2, 4}, 64).checkCompatible(model));
+    var e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, ScaleSchedule.of(1, 2, 4), 64).checkCompatible(model));
     assertEquals("token maps have patchNums [1, 2, 4] but the model expects [1, 2, 3, 4]", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, new int[] {1, 2, 3, 4}, 512).checkCompatible(model));
+    e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, ScaleSchedule.of(1, 2, 3, 4), 512).checkCompatible(model));
     assertEquals("token maps use a vocabulary of 512 codes but the model expects 64", e.getMessage());
-    synthetic(4, new int[] {1, 2, 3, 4}, 64).checkCompatible(model); // fits
+    synthetic(4, ScaleSchedule.of(1, 2, 3, 4), 64).checkCompatible(model); // fits
     e = assertThrows(IllegalArgumentException.class,
-        () -> synthetic(12, new int[] {1, 2, 3, 4}, 64).checkCompatible(model.withNumClasses(5)));
+        () -> synthetic(12, ScaleSchedule.of(1, 2, 3, 4), 64).checkCompatible(model.withNumClasses(5)));
     assertEquals("label 5 of image 5 is outside the model's [0, 5)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> TokenCache.of(new int[] {1, 2}, 16, 10, new int[] {0}, new int[] {1, 2, 3, 4, 16}, new byte[32]));
+        () -> TokenCache.of(ScaleSchedule.of(1, 2), 16, 10, new int[] {0}, new int[] {1, 2, 3, 4, 16}, new byte[32]));
     assertEquals("token 16 at index 4 is outside [0, 16)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> TokenCache.of(new int[] {1, 2}, 16, 10, new int[] {0}, new int[] {1, 2, 3}, new byte[32]));
+        () -> TokenCache.of(ScaleSchedule.of(1, 2), 16, 10, new int[] {0}, new int[] {1, 2, 3}, new byte[32]));
     assertEquals("tokens must hold N*L = 1*5 = 5 ids, got 3", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TokenCache.of(null, 16, 10, new int[] {0}, new int[] {1}, new byte[32]));
+    assertEquals("patchNums must not be null", e.getMessage());
   }
 }

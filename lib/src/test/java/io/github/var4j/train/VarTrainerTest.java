@@ -36,7 +36,7 @@ class VarTrainerTest {
       labels[i] = r.nextInt(CLASSES);
       for (int j = 0; j < l; j++) t[i * l + j] = r.nextInt(4) == 0 ? r.nextInt(V) : (labels[i] * 5 + j * 3) % V;
     }
-    return TokenCache.of(PNS, V, CLASSES, labels, t, new byte[32]);
+    return TokenCache.of(ScaleSchedule.of(PNS), V, CLASSES, labels, t, new byte[32]);
   }
 
   /**
@@ -178,7 +178,7 @@ class VarTrainerTest {
   @Test
   void labelsOutsideTheModelsClassesAreRejected() {
     int[] labels = {0, 1, 12, 3};
-    TokenCache c = TokenCache.of(PNS, V, 13, labels, new int[4 * 21], new byte[32]);
+    TokenCache c = TokenCache.of(ScaleSchedule.of(PNS), V, 13, labels, new int[4 * 21], new byte[32]);
     VarTrainConfig cfg = train(4);
     try (VarTrainer t = new VarTrainer(model(cfg), cfg, tmp.resolve("labels"))) {
       var e = assertThrows(IllegalArgumentException.class, () -> t.train(c, null, XS, System.out));

@@ -2,6 +2,8 @@ package io.github.var4j.viz;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.AttentionMask;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class AttentionMaskViewTest {
 
     @Test
     void exactBlockStructureFor123() {
-        BufferedImage img = AttentionMaskView.render(new int[] {1, 2, 3}, 1);
+        BufferedImage img = AttentionMaskView.render(ScaleSchedule.of(1, 2, 3), 1);
         assertEquals(BufferedImage.TYPE_INT_RGB, img.getType());
         assertEquals(16, img.getWidth());
         assertEquals(16, img.getHeight());
@@ -55,17 +57,18 @@ class AttentionMaskViewTest {
 
     @Test
     void cellsArePxSquaresMatchingTheMaskRule() {
-        int[] patchNums = {1, 2, 3};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2, 3);
         int px = 3;
         BufferedImage img = AttentionMaskView.render(patchNums, px);
         assertEquals(14 * 3 + 2, img.getWidth());
         assertEquals(AttentionMaskView.side(patchNums, px), img.getHeight());
-        int[] scale = AttentionMaskView.scaleOfToken(patchNums);
+        int[] scale = patchNums.levels();
         assertArrayEquals(new int[] {0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2}, scale);
+        boolean[][] allowed = AttentionMask.allowed(patchNums); // the transformer's mask
         int allowedCells = 0, allowedPixels = 0;
         for (int q = 0; q < 14; q++) {
             for (int k = 0; k < 14; k++) {
-                boolean ok = AttentionMaskView.allowed(patchNums, q, k);
+                boolean ok = allowed[q][k];
                 assertEquals(scale[q] >= scale[k], ok);
                 if (ok) allowedCells++;
                 int x0 = AttentionMaskView.cellOrigin(patchNums, px, k);
@@ -92,18 +95,18 @@ class AttentionMaskViewTest {
 
     @Test
     void fullVarMaskSizeAndTitleVersion() {
-        int[] pn = {1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
+        ScaleSchedule pn = ScaleSchedule.px256();
         BufferedImage img = AttentionMaskView.render(pn, 1);
         assertEquals(680 + 9, img.getWidth());
         // last query row attends to everything: no masked pixel in it
         for (int x = 0; x < img.getWidth(); x++) assertNotEquals(AttentionMaskView.MASKED_RGB, rgb(img, x, 688));
-        BufferedImage titled = AttentionMaskView.renderWithTitle(new int[] {1, 2, 3}, 4);
-        assertTrue(titled.getHeight() > AttentionMaskView.side(new int[] {1, 2, 3}, 4) + 10);
+        BufferedImage titled = AttentionMaskView.renderWithTitle(ScaleSchedule.of(1, 2, 3), 4);
+        assertTrue(titled.getHeight() > AttentionMaskView.side(ScaleSchedule.of(1, 2, 3), 4) + 10);
     }
 
     @Test
     void tokensPerScaleChart() {
-        CategoryChart chart = AttentionMaskView.tokensPerScaleChart(new int[] {1, 2, 3, 4}, 600, 400);
+        CategoryChart chart = AttentionMaskView.tokensPerScaleChart(ScaleSchedule.of(1, 2, 3, 4), 600, 400);
         assertEquals("tokens per scale (L = 30)", chart.getTitle());
         assertEquals(List.of("1x1", "2x2", "3x3", "4x4"), List.copyOf(chart.getSeries("tokens").getXData()));
         assertArrayEquals(new double[] {1, 4, 9, 16}, chart.getSeries("tokens").getYData());
@@ -114,13 +117,11 @@ class AttentionMaskViewTest {
 
     @Test
     void validationMessages() {
-        assertEquals("patchNums must be strictly increasing, got [1, 3, 2]", assertThrows(
-                IllegalArgumentException.class, () -> AttentionMaskView.render(new int[] {1, 3, 2}, 1)).getMessage());
-        assertEquals("patchNums must not be empty", assertThrows(IllegalArgumentException.class,
-                () -> AttentionMaskView.render(new int[0], 1)).getMessage());
+        assertEquals("patchNums must not be null", assertThrows(IllegalArgumentException.class,
+                () -> AttentionMaskView.render(null, 1)).getMessage());
         assertEquals("px must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
-                () -> AttentionMaskView.render(new int[] {1, 2}, 0)).getMessage());
-        assertEquals("q must be in [0, 5), got 5", assertThrows(IllegalArgumentException.class,
-                () -> AttentionMaskView.allowed(new int[] {1, 2}, 5, 0)).getMessage());
+                () -> AttentionMaskView.render(ScaleSchedule.of(1, 2), 0)).getMessage());
+        assertEquals("t must be in [0, 5), got 5", assertThrows(IllegalArgumentException.class,
+                () -> AttentionMaskView.cellOrigin(ScaleSchedule.of(1, 2), 1, 5)).getMessage());
     }
 }

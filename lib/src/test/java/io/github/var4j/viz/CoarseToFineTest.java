@@ -2,6 +2,7 @@ package io.github.var4j.viz;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class CoarseToFineTest {
 
     @Test
     void labels() {
-        int[] pn = {1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
+        ScaleSchedule pn = ScaleSchedule.px256();
         assertEquals("1x1", CoarseToFine.label(pn, 0));
         assertEquals("1..2", CoarseToFine.label(pn, 1));
         assertEquals("1..16", CoarseToFine.label(pn, 9));
@@ -22,7 +23,7 @@ class CoarseToFineTest {
 
     @Test
     void stripUpscalesAllPicturesToTheLargestSize() {
-        int[] patchNums = {1, 2, 4};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2, 4);
         BufferedImage small = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
         small.setRGB(0, 0, 0xFF0000);
         small.setRGB(1, 0, 0x00FF00);
@@ -53,7 +54,7 @@ class CoarseToFineTest {
 
     @Test
     void stripManyHasOneRowPerSample() {
-        int[] patchNums = {1, 2};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2);
         BufferedImage a = ImageGridTest.solid(4, 4, 0x111111), b = ImageGridTest.solid(4, 4, 0xEEEEEE);
         BufferedImage img = CoarseToFine.stripMany(List.of(List.of(a, b), List.of(b, a)), patchNums, 1,
                 List.of("s0", "s1"));
@@ -70,8 +71,12 @@ class CoarseToFineTest {
         BufferedImage a = ImageGridTest.solid(2, 2, 0);
         assertEquals("decodedUpToScale must have one picture per scale (3), got 2",
                 assertThrows(IllegalArgumentException.class,
-                        () -> CoarseToFine.strip(List.of(a, a), new int[] {1, 2, 3})).getMessage());
+                        () -> CoarseToFine.strip(List.of(a, a), ScaleSchedule.of(1, 2, 3))).getMessage());
         assertEquals("scale must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
-                () -> CoarseToFine.strip(List.of(a, a), new int[] {1, 2}, 0)).getMessage());
+                () -> CoarseToFine.strip(List.of(a, a), ScaleSchedule.of(1, 2), 0)).getMessage());
+        assertEquals("patchNums must not be null", assertThrows(IllegalArgumentException.class,
+                () -> CoarseToFine.strip(List.of(a, a), null)).getMessage());
+        assertEquals("k must be in [0, 2), got 2", assertThrows(IllegalArgumentException.class,
+                () -> CoarseToFine.label(ScaleSchedule.of(1, 2), 2)).getMessage());
     }
 }

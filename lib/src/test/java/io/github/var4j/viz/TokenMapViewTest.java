@@ -2,6 +2,7 @@ package io.github.var4j.viz;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.scale.ScaleSchedule;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +46,10 @@ class TokenMapViewTest {
         for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) assertEquals(colors.rgbOf(7), rgb(p0, x, y));
     }
 
-    static List<int[]> maps(int[] patchNums, int batch) {
+    static List<int[]> maps(ScaleSchedule patchNums, int batch) {
         List<int[]> l = new ArrayList<>();
-        for (int k = 0; k < patchNums.length; k++) {
-            int n = patchNums[k] * patchNums[k];
+        for (int k = 0; k < patchNums.K(); k++) {
+            int n = patchNums.tokens(k);
             int[] idx = new int[batch * n];
             for (int b = 0; b < batch; b++) for (int i = 0; i < n; i++) idx[b * n + i] = (b + k + i) % 8;
             l.add(idx);
@@ -58,7 +59,7 @@ class TokenMapViewTest {
 
     @Test
     void renderLaysScalesLeftToRightAtTheSameSize() {
-        int[] patchNums = {1, 2, 4};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2, 4);
         TokenMapColors colors = lineColors();
         List<int[]> idx = maps(patchNums, 2);
         int cellPx = 3, side = 12;
@@ -72,7 +73,7 @@ class TokenMapViewTest {
         assertEquals(4 + 3 * (side + 4), img.getWidth());
         assertEquals(lay.height(), img.getHeight());
         for (int k = 0; k < 3; k++) {
-            int pn = patchNums[k], n = pn * pn, cell = side / pn;
+            int pn = patchNums.pn(k), n = pn * pn, cell = side / pn;
             for (int h = 0; h < pn; h++) {
                 for (int w = 0; w < pn; w++) {
                     int expect = colors.rgbOf(idx.get(k)[n + h * pn + w]); // image b=1
@@ -90,7 +91,7 @@ class TokenMapViewTest {
 
     @Test
     void indexOverlayOnlyOnCoarseScales() {
-        int[] patchNums = {1, 2, 5};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2, 5);
         TokenMapColors colors = lineColors();
         List<int[]> idx = maps(patchNums, 1);
         BufferedImage plain = TokenMapView.render(idx, patchNums, 0, colors, 8);
@@ -117,7 +118,7 @@ class TokenMapViewTest {
 
     @Test
     void renderManyStacksImagesAsRows() {
-        int[] patchNums = {1, 2};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2);
         TokenMapColors colors = lineColors();
         List<int[]> idx = maps(patchNums, 3);
         BufferedImage one = TokenMapView.render(idx, patchNums, 0, colors, 4);
@@ -141,7 +142,7 @@ class TokenMapViewTest {
     @Test
     void validationMessages() {
         TokenMapColors colors = lineColors();
-        int[] patchNums = {1, 2};
+        ScaleSchedule patchNums = ScaleSchedule.of(1, 2);
         assertEquals("idxPerScale[1].length must be a positive multiple of pn*pn = 4, got 6",
                 assertThrows(IllegalArgumentException.class, () -> TokenMapView.render(
                         List.of(new int[1], new int[6]), patchNums, 0, colors, 2)).getMessage());
@@ -154,9 +155,9 @@ class TokenMapViewTest {
         assertEquals("b must be in [0, 1), got 1",
                 assertThrows(IllegalArgumentException.class, () -> TokenMapView.render(
                         List.of(new int[1], new int[4]), patchNums, 1, colors, 2)).getMessage());
-        assertEquals("patchNums must be strictly increasing, got [2, 1]",
+        assertEquals("patchNums must not be null",
                 assertThrows(IllegalArgumentException.class, () -> TokenMapView.render(
-                        List.of(new int[4], new int[1]), new int[] {2, 1}, 0, colors, 2)).getMessage());
+                        List.of(new int[4], new int[1]), null, 0, colors, 2)).getMessage());
         assertEquals("code must be in [0, 8), got 9",
                 assertThrows(IllegalArgumentException.class, () -> TokenMapView.render(
                         List.of(new int[] {9}, new int[4]), patchNums, 0, colors, 2)).getMessage());

@@ -6,6 +6,7 @@ import io.github.var4j.eval.TokenizerReport;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;
@@ -15,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,11 +49,12 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
       double evalSec = (System.nanoTime() - t0) / 1e9;
       StringBuilder sb = new StringBuilder("metric,value\n");
       m.asMap().forEach((k, v) -> sb.append(k).append(',').append(String.format(Locale.ROOT, "%.4f", v)).append('\n'));
-      var time = TrainingTime.read(runDir);
-      if (time.containsKey("seconds")) {
-        sb.append("train_seconds,").append(time.getProperty("seconds")).append('\n');
-        sb.append("train_steps,").append(time.getProperty("steps")).append('\n');
-        sb.append("train_cores,").append(time.getProperty("cores")).append('\n');
+      RunDir run = new RunDir(runDir);
+      Optional<RunDir.TrainingTime> time = run.trainingTime();
+      if (time.isPresent()) {
+        sb.append("train_seconds,").append(String.format(Locale.ROOT, "%.1f", time.get().seconds())).append('\n');
+        sb.append("train_steps,").append(time.get().steps()).append('\n');
+        sb.append("train_cores,").append(time.get().cores()).append('\n');
       }
       Path resultFile = results.resolve("tokenizer-" + tag + ".csv");
       AtomicFiles.write(resultFile, sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -71,7 +73,7 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
       Images.writePng(TokenizerReport.tokenMaps(tok, test, few, 12), figures.resolve("tokenizer-" + tag + "-token-maps.png"));
       Images.writePng(TokenizerReport.coarseToFine(tok, test, few, 3), figures.resolve("tokenizer-" + tag + "-coarse-to-fine.png"));
       Charts.savePng(TokenizerReport.usageChart(m, cfg.patchNums()), figures.resolve("tokenizer-" + tag + "-usage.png"));
-      Path csv = runDir.resolve("metrics.csv");
+      Path csv = run.metricsCsv();
       if (Files.exists(csv)) {
         List<org.knowm.xchart.XYChart> curves = TokenizerReport.trainingCurves(csv, 10);
         Charts.savePng(curves.get(0), figures.resolve("tokenizer-" + tag + "-loss.png"));

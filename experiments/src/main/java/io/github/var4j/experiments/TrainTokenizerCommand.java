@@ -76,7 +76,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors());
       ModelDir.save(out, ModelKind.TOKENIZER, vae, t.stateDict());
       System.out.println("[tokenizer] exported to " + out);
-      TrainingTime.record(runDir, s.steps(), s.seconds());
+      t.runDir().addTrainingTime(s.steps(), s.seconds());
     }
     if (!noEval) {
       return new EvalTokenizerCommand().run(out, data, imageSize, runDir, results, figures);

@@ -127,7 +127,7 @@ public final class TrainVarCommand implements Callable<Integer> {
       VarConfig modelCfg = cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums());
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, tok::varInput, System.out);
-        double total = TrainingTime.record(run, s.steps(), s.seconds());
+        double total = trainer.runDir().addTrainingTime(s.steps(), s.seconds()).seconds();
         System.out.printf(Locale.ROOT, "[train-var] trained steps %d..%d in %s (%d cores; all sessions of this run: %s)%n",
             s.startStep(), s.endStep(), Progress.duration(s.seconds()), Runtime.getRuntime().availableProcessors(),
             Progress.duration(total));
@@ -146,7 +146,7 @@ public final class TrainVarCommand implements Callable<Integer> {
         metrics.put("cores", (double) Runtime.getRuntime().availableProcessors());
         Path metricsFile = results.resolve("var-" + tag + ".csv");
         AtomicFiles.write(metricsFile, VarReport.metricsCsv(metrics).getBytes(StandardCharsets.UTF_8));
-        Path evalCsv = run.resolve(VarTrainer.EVAL_CSV), metricsCsv = run.resolve(VarTrainer.METRICS_CSV);
+        Path evalCsv = trainer.runDir().evalCsv(), metricsCsv = trainer.runDir().metricsCsv();
         Path evalOut = results.resolve("var-" + tag + "-eval.csv");
         Path stepsOut = results.resolve("var-" + tag + "-train-metrics.csv");
         if (Files.exists(evalCsv)) AtomicFiles.write(evalOut, Files.readAllBytes(evalCsv));

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "var4j", mixinStandardHelpOptions = true, version = "var4j 0.1.0",
     description = "Reproducible VAR experiments (tokenizer, transformer, sampling, benchmarks).",
     subcommands = {TrainTokenizerCommand.class, EvalTokenizerCommand.class, TrainVarCommand.class, BenchVarCommand.class,
-        BenchSampleCommand.class, SampleCommand.class, ZeroShotCommand.class})
+        BenchSampleCommand.class, SampleCommand.class, ZeroShotCommand.class, SoakCommand.class})
 public final class Var4jCli implements Runnable {
   @Override
   public void run() {

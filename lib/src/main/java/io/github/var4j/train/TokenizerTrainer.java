@@ -3,6 +3,8 @@ package io.github.var4j.train;
 import io.github.var4j.data.Batcher;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
+import io.github.var4j.model.MetricsCsv;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.Sessions;
@@ -15,11 +17,14 @@ import io.github.var4j.vae.VqVae;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -36,14 +41,21 @@ import org.tensorflow.types.TInt32;
  * once the PatchGAN discriminator is switched on), AdamW, a progress line with loss, PSNR and ETA, a metrics CSV,
  * atomic checkpoints every N steps, resume from the last checkpoint, and a clear stop on a NaN loss.
  *
- * <p>Run directory layout: {@code ckpt.index/.data-*} (model, discriminator and optimizer state, TF V2 bundle) and
+ * <p>Run directory ({@link RunDir}): {@code ckpt.index/.data-*} (model, discriminator and both optimizers' state, TF
+ * V2 bundle), {@code resume.properties} (per checkpoint: seed and batch size, checked on resume, and the dead-code
+ * state: the codes hit since the last check and how many codes the restart generator has re-drawn) and
  * {@code metrics.csv} (one row per step). Export the result with {@link #stateDict()} and
  * {@link io.github.var4j.model.ModelDir#save}.
+ *
+ * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), the learning rate and the GAN switch are functions
+ * of (seed, step); the weights and optimizer state are in the bundle; the dead-code statistics and generator are in the
+ * resume state (the generator is rebuilt by replaying its draws). A run killed at any point and resumed writes the
+ * same {@code metrics.csv}, bit for bit, as an uninterrupted one.
  */
 public final class TokenizerTrainer implements AutoCloseable {
   private final VqVaeConfig vaeCfg;
   private final TokenizerTrainConfig cfg;
-  private final Path runDir;
+  private final RunDir run;
   private final Graph graph = new Graph();
   private final Session session;
   private final ParamStore ps;
@@ -57,6 +69,13 @@ public final class TokenizerTrainer implements AutoCloseable {
   private final AdamW discOpt;
   private final TfCheckpoint ckpt;
   private final Param codebookParam;
+  /** Dead-code state at the step reached by {@link #initOrResume}: codes hit since the last check, codes re-drawn. */
+  private boolean[] deadCodeHit;
+  private long deadCodeDraws;
+
+  /** Columns of {@code metrics.csv}. */
+  public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "recon", "vq", "psnr", "gen_gan",
+      "disc");
 
   /** Result of {@link #train}: steps run, wall time, last metrics. */
   public record Summary(long steps, double seconds, Map<String, Double> last) {}
@@ -64,7 +83,7 @@ public final class TokenizerTrainer implements AutoCloseable {
   public TokenizerTrainer(VqVaeConfig vaeCfg, TokenizerTrainConfig cfg, Path runDir) {
     this.vaeCfg = vaeCfg;
     this.cfg = cfg;
-    this.runDir = runDir;
+    this.run = new RunDir(runDir);
     Ops tf = Ops.create(graph);
     ps = new ParamStore(tf);
     vae = new VqVae(ps, vaeCfg);
@@ -107,21 +126,62 @@ public final class TokenizerTrainer implements AutoCloseable {
     session = Sessions.create(graph);
   }
 
-  public Path checkpointPrefix() {
-    return runDir.resolve("ckpt");
+  public RunDir runDir() {
+    return run;
   }
 
-  /** Initialises the weights, or restores them (and the optimizer) from the run directory's checkpoint. */
+  public Path checkpointPrefix() {
+    return run.checkpointPrefix();
+  }
+
+  /**
+   * Initialises the weights, or restores them, the optimizers and the resume state from the run directory's
+   * checkpoint.
+   *
+   * @throws IOException if the checkpoint cannot be read or was trained with another seed or batch size
+   */
   public long initOrResume(PrintStream log) throws IOException {
     ps.initialize(session, cfg.seed());
     if (discPs != null) discPs.initialize(session, cfg.seed() + 1);
+    deadCodeHit = new boolean[vaeCfg.vocabSize()];
+    deadCodeDraws = 0;
     if (TfCheckpoint.exists(checkpointPrefix())) {
       ckpt.restore(session, checkpointPrefix());
       opt.syncStep(session);
       if (discOpt != null) discOpt.syncStep(session);
+      Optional<RunDir.ResumeState> state = run.resumeState(opt.step());
+      if (state.isPresent()) {
+        RunDir.ResumeState st = state.get();
+        st.expect("seed", cfg.seed());
+        st.expect("batchSize", cfg.batchSize());
+        BitSet hit;
+        try {
+          hit = BitSet.valueOf(HexFormat.of().parseHex(st.getString("deadCodeHit")));
+        } catch (IllegalArgumentException e) {
+          throw new IOException(run.resumeFile() + ": deadCodeHit of step " + opt.step() + " is not a hex bit set: "
+              + e.getMessage(), e);
+        }
+        if (hit.length() > deadCodeHit.length) {
+          throw new IOException(run.resumeFile() + ": the dead-code state of step " + opt.step() + " names code "
+              + (hit.length() - 1) + ", the codebook has " + deadCodeHit.length + " codes");
+        }
+        for (int k = hit.nextSetBit(0); k >= 0; k = hit.nextSetBit(k + 1)) deadCodeHit[k] = true;
+        deadCodeDraws = st.getLong("deadCodeDraws");
+      } else if (opt.step() > 0) {
+        log.println("[tokenizer] note: " + run.resumeFile() + " has no state for step " + opt.step() + " (a run "
+            + "directory of an older var4j?): the dead-code statistics and their generator restart here");
+      }
       log.println("[tokenizer] resumed from " + checkpointPrefix() + " at step " + opt.step());
     }
     return opt.step();
+  }
+
+  /** The resume state at {@code step}: seed, batch size, codes hit since the last dead-code check, codes re-drawn. */
+  private RunDir.ResumeState resumeState(long step, boolean[] hit, long draws) {
+    BitSet bits = new BitSet(hit.length);
+    for (int k = 0; k < hit.length; k++) if (hit[k]) bits.set(k);
+    return new RunDir.ResumeState(step).put("seed", cfg.seed()).put("batchSize", cfg.batchSize())
+        .put("deadCodeHit", HexFormat.of().formatHex(bits.toByteArray())).put("deadCodeDraws", draws);
   }
 
   /**
@@ -131,6 +191,11 @@ public final class TokenizerTrainer implements AutoCloseable {
    * @throws IllegalStateException if the loss becomes NaN or infinite; the last checkpoint is kept
    */
   public Summary train(ImageDataset data, int crop, PrintStream log) throws IOException {
+    return train(data, crop, log, StepListener.NONE);
+  }
+
+  /** As {@link #train(ImageDataset, int, PrintStream)}, calling {@code listener} after every step. */
+  public Summary train(ImageDataset data, int crop, PrintStream log, StepListener listener) throws IOException {
     if (data.channels() != vaeCfg.inChannels()) {
       throw new IllegalArgumentException("data has " + data.channels() + " channels, the VAE expects " + vaeCfg.inChannels());
     }
@@ -138,76 +203,102 @@ public final class TokenizerTrainer implements AutoCloseable {
       throw new IllegalArgumentException("image size " + data.height() + "x" + data.width() + " does not fit the VAE's "
           + vaeCfg.imageSize() + "x" + vaeCfg.imageSize());
     }
-    Files.createDirectories(runDir);
+    run.create();
     long start = initOrResume(log);
-    MetricsCsv csv = new MetricsCsv(runDir.resolve("metrics.csv"),
-        List.of("step", "lr", "loss", "recon", "vq", "psnr", "gen_gan", "disc"), start);
+    MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
     Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
     Progress progress = new Progress("tokenizer", start, cfg.steps(), cfg.logEvery(), log);
-    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels(), v = vaeCfg.vocabSize();
-    boolean[] hit = new boolean[v];
-    SplittableRandom rng = new SplittableRandom(cfg.seed() + 17);
+    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
+    boolean[] hit = deadCodeHit.clone();
+    long draws = deadCodeDraws;
+    int positions = cfg.batchSize() * vaeCfg.latentSide() * vaeCfg.latentSide(); // latent vectors per batch
+    SplittableRandom rng = deadCodeRandom(draws, positions);
     Map<String, Double> last = new LinkedHashMap<>();
-    for (long it = start; it < cfg.steps(); it++) {
-      int[] idx = batcher.batch(it);
-      float[] x = data.toFloatBatch(idx, s);
-      double lr = cfg.lrAt(it);
-      boolean ganOn = cfg.ganEnabled() && it >= cfg.ganStartStep();
-      float[] rec;
-      float[] fVals;
-      int[] lastIdx;
-      double lossV, recV, vqV, genV = Double.NaN, discV = Double.NaN;
-      try (TFloat32 xt = Tensors.of(x, idx.length, s, s, c);
-          TFloat32 gw = Tensors.scalar(ganOn ? (float) cfg.ganWeight() : 0f)) {
-        Session.Runner r = session.runner().feed(imgIn, xt).feed(ganWeightIn, gw)
-            .fetch(loss).fetch(recLoss).fetch(vqLoss).fetch(recon).fetch(f).fetch(idxBL.get(idxBL.size() - 1));
-        if (genGan != null) r.fetch(genGan).fetch(discLoss);
-        AdamW.StepFeed df = null;
-        if (ganOn) df = discOpt.feed(r, lr, 0, 0);
-        try (AdamW.StepFeed ff = opt.feed(r, lr, cfg.weightDecay(), 0); Result res = r.run()) {
-          lossV = Tensors.floats(res.get(0))[0];
-          recV = Tensors.floats(res.get(1))[0];
-          vqV = Tensors.floats(res.get(2))[0];
-          rec = Tensors.floats(res.get(3));
-          fVals = Tensors.floats(res.get(4));
-          lastIdx = Tensors.ints(res.get(5));
-          if (genGan != null) {
-            genV = Tensors.floats(res.get(6))[0];
-            discV = Tensors.floats(res.get(7))[0];
+    try (csv) {
+      for (long it = start; it < cfg.steps(); it++) {
+        int[] idx = batcher.batch(it);
+        float[] x = data.toFloatBatch(idx, s);
+        double lr = cfg.lrAt(it);
+        boolean ganOn = cfg.ganEnabled() && it >= cfg.ganStartStep();
+        float[] rec;
+        float[] fVals;
+        int[] lastIdx;
+        double lossV, recV, vqV, genV = Double.NaN, discV = Double.NaN;
+        try (TFloat32 xt = Tensors.of(x, idx.length, s, s, c);
+            TFloat32 gw = Tensors.scalar(ganOn ? (float) cfg.ganWeight() : 0f)) {
+          Session.Runner r = session.runner().feed(imgIn, xt).feed(ganWeightIn, gw)
+              .fetch(loss).fetch(recLoss).fetch(vqLoss).fetch(recon).fetch(f).fetch(idxBL.get(idxBL.size() - 1));
+          if (genGan != null) r.fetch(genGan).fetch(discLoss);
+          AdamW.StepFeed df = null;
+          if (ganOn) df = discOpt.feed(r, lr, 0, 0);
+          try (AdamW.StepFeed ff = opt.feed(r, lr, cfg.weightDecay(), 0); Result res = r.run()) {
+            lossV = Tensors.floats(res.get(0))[0];
+            recV = Tensors.floats(res.get(1))[0];
+            vqV = Tensors.floats(res.get(2))[0];
+            rec = Tensors.floats(res.get(3));
+            fVals = Tensors.floats(res.get(4));
+            lastIdx = Tensors.ints(res.get(5));
+            if (genGan != null) {
+              genV = Tensors.floats(res.get(6))[0];
+              discV = Tensors.floats(res.get(7))[0];
+            }
+          } finally {
+            if (df != null) df.close();
           }
-        } finally {
-          if (df != null) df.close();
         }
-      }
-      if (!Double.isFinite(lossV)) {
-        throw new IllegalStateException("tokenizer loss is " + lossV + " at step " + (it + 1) + "; stopped. The last good "
-            + "checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)"));
-      }
-      for (int k : lastIdx) hit[k] = true;
-      long step = it + 1;
-      if (cfg.deadCodeEvery() > 0 && step % cfg.deadCodeEvery() == 0 && step < cfg.steps()) {
-        int restarted = restartDeadCodes(hit, fVals, rng);
-        java.util.Arrays.fill(hit, false);
-        if (restarted > 0) log.println("[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
-      }
-      double psnr = Psnr.mean(x, rec, idx.length, s, c, crop);
-      last = new LinkedHashMap<>();
-      last.put("loss", lossV);
-      last.put("recon", recV);
-      last.put("vq", vqV);
-      last.put("psnr", psnr);
-      if (genGan != null) {
-        last.put("gen_gan", genV);
-        last.put("disc", discV);
-      }
-      csv.append(step, lr, lossV, recV, vqV, psnr, genV, discV);
-      progress.update(step, last);
-      if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
-        ckpt.save(session, checkpointPrefix());
+        if (!Double.isFinite(lossV)) {
+          throw new IllegalStateException("tokenizer loss is " + lossV + " at step " + (it + 1) + "; stopped. The last "
+              + "good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix()
+              : "(none yet)"));
+        }
+        for (int k : lastIdx) hit[k] = true;
+        long step = it + 1;
+        if (cfg.deadCodeEvery() > 0 && step % cfg.deadCodeEvery() == 0 && step < cfg.steps()) {
+          if (fVals.length != positions * vaeCfg.zChannels()) {
+            throw new IllegalStateException("encoder output has " + fVals.length / vaeCfg.zChannels() + " latent "
+                + "vectors, expected " + positions + " (batch " + cfg.batchSize() + " x " + vaeCfg.latentSide()
+                + "^2)");
+          }
+          int restarted = restartDeadCodes(hit, fVals, rng);
+          draws += restarted;
+          Arrays.fill(hit, false);
+          if (restarted > 0) {
+            log.println("[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
+          }
+        }
+        double psnr = Psnr.mean(x, rec, idx.length, s, c, crop);
+        last = new LinkedHashMap<>();
+        last.put("loss", lossV);
+        last.put("recon", recV);
+        last.put("vq", vqV);
+        last.put("psnr", psnr);
+        if (genGan != null) {
+          last.put("gen_gan", genV);
+          last.put("disc", discV);
+        }
+        csv.append(step, lr, lossV, recV, vqV, psnr, genV, discV);
+        progress.update(step, last);
+        if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
+          run.saveCheckpoint(session, ckpt, resumeState(step, hit, draws));
+        }
+        listener.afterStep(step);
       }
     }
-    csv.close();
     return new Summary(cfg.steps() - start, progress.elapsedSeconds(), last);
+  }
+
+  /**
+   * The dead-code generator after {@code draws} re-drawn codes: seeded with seed + 17, then advanced by replaying the
+   * draws of that many codes (a position among {@code positions} latent vectors, then zChannels noise values each),
+   * exactly as {@link #restartDeadCodes} made them.
+   */
+  private SplittableRandom deadCodeRandom(long draws, int positions) {
+    SplittableRandom rng = new SplittableRandom(cfg.seed() + 17);
+    for (long i = 0; i < draws; i++) {
+      rng.nextInt(positions);
+      for (int j = 0; j < vaeCfg.zChannels(); j++) rng.nextDouble();
+    }
+    return rng;
   }
 
   /** Codes not hit since the last check get a random latent vector of the current batch (plus a little noise). */

@@ -22,6 +22,7 @@ import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * The VAR training graph (one {@link Graph}, owned and closed by this object): placeholders for a batch, the
@@ -41,7 +42,8 @@ public final class VarTrainGraph implements AutoCloseable {
   /**
    * @param labelSmoothing label smoothing of the training loss (official default 0)
    * @param optim          AdamW hyper-parameters ({@link AdamW.Config#var()}: betas (0.9, 0.95), eps 1e-8, clip 2)
-   * @param noiseSeed      seed of the condition-dropout / drop-path random ops
+   * @param noiseSeed      seed of the condition-dropout / drop-path draws: step t of {@link #trainStep} feeds the
+   *                       noise key (noiseSeed, t) ({@link VarModel#noiseKey()})
    */
   public record Options(double labelSmoothing, AdamW.Config optim, long noiseSeed) {
     public Options {
@@ -216,13 +218,20 @@ public final class VarTrainGraph implements AutoCloseable {
   /**
    * One optimisation step at the given schedule values.
    *
+   * <p>With {@code stochastic}, the condition-dropout and drop-path draws of the step are a pure function of
+   * ({@link Options#noiseSeed()}, t) with t = {@code optimizer().step()}, the updates applied before this one (the
+   * noise key (noiseSeed, t) is fed, see {@link VarModel#noiseKey()}): a run restored from a checkpoint (which holds
+   * t) draws exactly what the uninterrupted run drew.
+   *
    * @param stochastic true for real training (condition dropout and drop path on); false gives the deterministic
    *                   step used by the parity tests
    */
   public StepStats trainStep(Session s, Batch b, LrSchedule.Values v, boolean stochastic) {
     Session.Runner r = s.runner();
-    try (Feed f = feed(r, b); TBool on = TBool.scalarOf(stochastic); TBool on2 = TBool.scalarOf(stochastic)) {
+    try (Feed f = feed(r, b); TBool on = TBool.scalarOf(stochastic); TBool on2 = TBool.scalarOf(stochastic);
+        TInt64 key = TInt64.vectorOf(opts.noiseSeed(), opt.step())) {
       r.feed(condDrop, on).feed(dropPath, on2);
+      if (model.noiseKey() != null) r.feed(model.noiseKey(), key);
       r.fetch(metrics.loss()).fetch(opt.gradNorm()).fetch(metrics.ceMean()).fetch(metrics.ceTail())
           .fetch(metrics.accMean()).fetch(metrics.accTail());
       try (var step = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {

@@ -1,8 +1,10 @@
 package io.github.var4j.train;
 
 import io.github.var4j.data.Batcher;
+import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
@@ -12,7 +14,6 @@ import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -33,17 +35,26 @@ import org.tensorflow.types.TBool;
  * {@code Tokenizer::varInput}), one {@link VarTrainGraph#trainStep} with condition dropout and drop path on, and the
  * official 'lin0' learning-rate schedule ({@link VarTrainConfig#schedule}).
  *
- * <p>Run directory layout:
+ * <p>Run directory ({@link RunDir}):
  * <pre>
  * config.json            ModelDir format, kind var: the VarConfig (compared on resume) + the VarTrainConfig
  * ckpt.index/.data-*     model + AdamW state (TF V2 bundle, written atomically)
+ * resume.properties      per checkpoint: the seed and batch size (checked on resume) and the running sums of the
+ *                        next eval row (evalSumLoss, evalSumAcc, evalSteps)
  * metrics.csv            one row per step: step, lr, loss, acc, acc_tail, grad_norm      (accuracies in percent)
  * eval.csv               one row per evaluation: step, epoch, lr, train_loss, train_acc, test_loss, test_acc,
  *                        test_loss_tail, test_acc_tail   (train_* = mean over the steps since the previous row)
  * </pre>
- * Resuming restores the checkpoint and continues at its step; both CSVs drop rows written after it. A loss or gradient
- * norm that is NaN/infinite stops training with an {@link IllegalStateException}; the last checkpoint on disk is kept
- * (a checkpoint is written only when every weight is finite).
+ *
+ * <p><b>Exact resume.</b> Resuming restores the checkpoint (weights, AdamW moments and step) and the resume state and
+ * continues at the checkpoint's step; both CSVs drop rows written after it. Everything else a step depends on is a
+ * pure function of (seed, step): the batch ({@link Batcher#batch(long)}), the learning rate and weight decay
+ * ({@link LrSchedule#at}) and the condition-dropout / drop-path draws (stateless ops keyed by (noise seed, step), see
+ * {@link VarTrainGraph#trainStep}). So a run killed at any point and resumed writes the same metrics, bit for bit, as
+ * an uninterrupted one (on the same machine and thread settings).
+ *
+ * <p>A loss or gradient norm that is NaN/infinite stops training with an {@link IllegalStateException}; the last
+ * checkpoint on disk is kept (a checkpoint is written only when every weight is finite).
  *
  * <p>Evaluation runs with condition dropout off (unlike the official {@code eval_ep}, see
  * {@link io.github.var4j.transformer.VarModel}); "tail" metrics are over the last scale's tokens.
@@ -91,9 +102,6 @@ public final class VarTrainer implements AutoCloseable {
     }
   }
 
-  public static final String CHECKPOINT = "ckpt";
-  public static final String METRICS_CSV = "metrics.csv";
-  public static final String EVAL_CSV = "eval.csv";
   public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "acc", "acc_tail", "grad_norm");
   public static final List<String> EVAL_HEADER = List.of("step", "epoch", "lr", "train_loss", "train_acc", "test_loss",
       "test_acc", "test_loss_tail", "test_acc_tail");
@@ -102,10 +110,14 @@ public final class VarTrainer implements AutoCloseable {
   private final VarConfig model;
   private final VarTrainConfig cfg;
   private final Path runDir;
+  private final RunDir run;
   private final VarTrainGraph tg;
   private final Session session;
   private final TfCheckpoint ckpt;
   private final Operand<TBool> allFinite;
+  /** Running sums of the next eval row at the step reached by {@link #initOrResume} (restored on resume). */
+  private double evalSumLoss, evalSumAcc;
+  private int evalSteps;
 
   /**
    * Builds the training graph (model, loss, AdamW with clip {@code cfg.clip()}) and its session.
@@ -117,6 +129,7 @@ public final class VarTrainer implements AutoCloseable {
     this.model = model;
     this.cfg = cfg;
     this.runDir = runDir;
+    this.run = new RunDir(runDir);
     long noiseSeed = cfg.seed() * 0x9E3779B97F4A7C15L + io.github.var4j.transformer.VarModel.DEFAULT_NOISE_SEED;
     if (noiseSeed == 0) noiseSeed = 1;
     VarTrainGraph.Options opts = new VarTrainGraph.Options(cfg.labelSmoothing(),
@@ -146,12 +159,12 @@ public final class VarTrainer implements AutoCloseable {
     return cfg;
   }
 
-  public Path runDir() {
-    return runDir;
+  public RunDir runDir() {
+    return run;
   }
 
   public Path checkpointPrefix() {
-    return runDir.resolve(CHECKPOINT);
+    return run.checkpointPrefix();
   }
 
   /** Number of trainable parameters. */
@@ -166,13 +179,17 @@ public final class VarTrainer implements AutoCloseable {
 
   /**
    * Initialises the weights (official init, seeded), or, when the run directory holds a checkpoint, checks that it
-   * was saved for this model configuration and restores weights and optimizer state.
+   * was saved for this model configuration and restores weights, optimizer state and the resume state.
    *
    * @return the step to continue at
-   * @throws IOException if the checkpoint belongs to another configuration (naming both) or cannot be read
+   * @throws IOException if the checkpoint belongs to another configuration or was trained with another seed or batch
+   *     size (naming both), or cannot be read
    */
   public long initOrResume(PrintStream log) throws IOException {
     tg.initialize(session, cfg.seed());
+    evalSumLoss = 0;
+    evalSumAcc = 0;
+    evalSteps = 0;
     Path prefix = checkpointPrefix();
     if (TfCheckpoint.exists(prefix)) {
       if (ModelDir.exists(runDir)) {
@@ -185,6 +202,18 @@ public final class VarTrainer implements AutoCloseable {
       }
       ckpt.restore(session, prefix);
       tg.optimizer().syncStep(session);
+      Optional<RunDir.ResumeState> state = run.resumeState(step());
+      if (state.isPresent()) {
+        RunDir.ResumeState st = state.get();
+        st.expect("seed", cfg.seed());
+        st.expect("batchSize", cfg.batchSize());
+        evalSumLoss = st.getDouble("evalSumLoss");
+        evalSumAcc = st.getDouble("evalSumAcc");
+        evalSteps = (int) st.getLong("evalSteps");
+      } else if (step() > 0) {
+        log.println("[var] note: " + run.resumeFile() + " has no state for step " + step() + " (a run directory of an "
+            + "older var4j?): the train_loss/train_acc of the next eval.csv row average only the steps from here");
+      }
       log.println("[var] resumed from " + prefix + " at step " + step());
     } else {
       writeRunConfig();
@@ -206,13 +235,22 @@ public final class VarTrainer implements AutoCloseable {
    * @throws IllegalStateException if the loss or gradient norm becomes NaN/infinite (the last checkpoint is kept)
    */
   public Summary train(TokenCache train, TokenCache test, XSource xs, PrintStream log) throws IOException {
+    return train(train, test, xs, log, StepListener.NONE);
+  }
+
+  /**
+   * As {@link #train(TokenCache, TokenCache, XSource, PrintStream)}, calling {@code listener} after every step (after
+   * its metrics row, evaluation and checkpoint are written).
+   */
+  public Summary train(TokenCache train, TokenCache test, XSource xs, PrintStream log, StepListener listener)
+      throws IOException {
     train.checkCompatible(model);
     if (test != null) test.checkCompatible(model);
     if (train.size() < cfg.batchSize()) {
       throw new IllegalArgumentException("batch size " + cfg.batchSize() + " is larger than the " + train.size()
           + " training images");
     }
-    Files.createDirectories(runDir);
+    run.create();
     long start = initOrResume(log);
     long steps = cfg.steps();
     log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", describe(model), numParams());
@@ -232,16 +270,16 @@ public final class VarTrainer implements AutoCloseable {
     Map<String, Double> last = new LinkedHashMap<>();
     EvalResult lastEval = null;
     Progress progress = new Progress("var", start, steps, cfg.logEvery(), log);
-    try (MetricsCsv csv = new MetricsCsv(runDir.resolve(METRICS_CSV), METRICS_HEADER, start);
-         MetricsCsv evalCsv = new MetricsCsv(runDir.resolve(EVAL_CSV), EVAL_HEADER, start)) {
+    try (MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
+         MetricsCsv evalCsv = run.openEval(EVAL_HEADER, start)) {
       if (start == 0 && !evalBatches.isEmpty() && cfg.evalEvery() > 0) {
         lastEval = evaluateBatches(evalBatches);
         evalCsv.append(0, 0, sched.at(0).lr(), Double.NaN, Double.NaN, lastEval.loss(), lastEval.acc(),
             lastEval.lossTail(), lastEval.accTail());
         log.println(evalLine(0, lastEval));
       }
-      double sumLoss = 0, sumAcc = 0;
-      int sinceEval = 0;
+      double sumLoss = evalSumLoss, sumAcc = evalSumAcc;
+      int sinceEval = evalSteps;
       for (long it = start; it < steps; it++) {
         int[] idx = batcher.batch(it);
         VarTrainGraph.Batch b = batch(train, idx, xs);
@@ -281,8 +319,11 @@ public final class VarTrainer implements AutoCloseable {
                 + "saving. The last good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix())
                 ? checkpointPrefix() : "(none yet)") + "; lower the learning rate.");
           }
-          ckpt.save(session, checkpointPrefix());
+          run.saveCheckpoint(session, ckpt, new RunDir.ResumeState(step).put("seed", cfg.seed())
+              .put("batchSize", cfg.batchSize()).put("evalSumLoss", sumLoss).put("evalSumAcc", sumAcc)
+              .put("evalSteps", sinceEval));
         }
+        listener.afterStep(step);
       }
     }
     return new Summary(start, steps, progress.elapsedSeconds(), last, lastEval);

@@ -10,6 +10,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * One VAR block ({@code basic_var.AdaLNSelfAttn}, VAR-SPEC §4), named {@code blocks.<i>}:
@@ -44,16 +45,14 @@ public final class AdaLNSelfAttn {
   private final SelfAttention attn;
   private final Ffn ffn;
   private final Linear adaLin; // null with shared AdaLN
-  private final long noiseSeed;
   private long calls;
 
-  public AdaLNSelfAttn(ParamStore ps, VarConfig cfg, VarInit init, int blockIdx, long noiseSeed) {
+  public AdaLNSelfAttn(ParamStore ps, VarConfig cfg, VarInit init, int blockIdx) {
     this.ps = ps;
     this.cfg = cfg;
     this.blockIdx = blockIdx;
     this.name = "blocks." + blockIdx;
     this.dropPathRate = cfg.dropPathRates()[blockIdx];
-    this.noiseSeed = noiseSeed;
     int c = cfg.embedDim();
     if (cfg.sharedAdaLN()) ps.create(name + ".ada_gss", new long[] {1, 1, 6, c}, Layout.AS_IS, init.adaGss());
     this.attn = new SelfAttention(ps, name + ".attn", cfg, init);
@@ -79,9 +78,11 @@ public final class AdaLNSelfAttn {
    * @param condBDOrGss  cond_BD (B, C) or, with shared AdaLN, the shared modulation (B, 1, 6, C)
    * @param attnBias     additive mask (1, 1, L, L) or null
    * @param dropPath     drop-path switch (null: statically off)
+   * @param noiseKey     (2,) int64 key of the drop-path draws ({@link VarModel#noiseKey()}); each call site derives
+   *                     its own seed from it. May be null when {@code dropPath} is null or the rate is 0
    */
   public Out apply(Operand<TFloat32> xBLC, Operand<TFloat32> condBDOrGss, Operand<TFloat32> attnBias,
-      Operand<TBool> dropPath) {
+      Operand<TBool> dropPath, Operand<TInt64> noiseKey) {
     Ops tf = ps.tf();
     int c = cfg.embedDim();
     Operand<TFloat32> ada, mod;
@@ -100,13 +101,15 @@ public final class AdaLNSelfAttn {
 
     Operand<TFloat32> h1 = tf.math.add(tf.math.mul(Act.layerNorm(tf, xBLC, eps), tf.math.add(scale1, one)), shift1);
     Operand<TFloat32> attnOut = attn.apply(h1, attnBias);
+    boolean drop = dropPath != null && dropPathRate > 0;
     long id = (long) (blockIdx + 1) << 32 | (calls++ << 1);
-    Operand<TFloat32> x = tf.math.add(xBLC,
-        DropPath.apply(tf, tf.math.mul(attnOut, gamma1), dropPathRate, dropPath, noiseSeed, id));
+    Operand<TFloat32> x = tf.math.add(xBLC, DropPath.apply(tf, tf.math.mul(attnOut, gamma1), dropPathRate, dropPath,
+        drop ? VarModel.siteSeed(tf, noiseKey, id) : null));
 
     Operand<TFloat32> h2 = tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
     Operand<TFloat32> ffnOut = ffn.apply(h2);
-    x = tf.math.add(x, DropPath.apply(tf, tf.math.mul(ffnOut, gamma2), dropPathRate, dropPath, noiseSeed, id | 1));
+    x = tf.math.add(x, DropPath.apply(tf, tf.math.mul(ffnOut, gamma2), dropPathRate, dropPath,
+        drop ? VarModel.siteSeed(tf, noiseKey, id | 1) : null));
     return new Out(ada, attnOut, ffnOut, x);
   }
 }

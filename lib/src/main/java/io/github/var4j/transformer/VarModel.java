@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.random.RandomUniformInt;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * The VAR next-scale transformer ({@code models/var.py} VAR, VAR-SPEC §4): registers every parameter under its
@@ -32,6 +35,11 @@ import org.tensorflow.types.TInt32;
  * (so the official {@code eval_ep} sees dropped labels). Here it is an explicit switch: pass {@code condDrop=true}
  * for training and false for evaluation/parity (the fixtures use rate 0). Drop path is likewise a switch, active
  * only in training, as in the official code.
+ *
+ * <p><b>Randomness:</b> condition dropout and drop path draw with TF's <i>stateless</i> uniform op from a per-site
+ * seed derived from one key, {@link #noiseKey()} (2,) int64. A trainer feeds the key of each step (VarTrainGraph:
+ * (noiseSeed, step)), so the draws of step t are a pure function of (seed, t) and a run resumed from a checkpoint
+ * draws exactly what the uninterrupted run drew (a stateful op would restart its sequence with every new session).
  */
 public final class VarModel {
   /**
@@ -47,7 +55,7 @@ public final class VarModel {
   public record Forward(Operand<TInt32> labelB, Operand<TFloat32> condBD, Operand<TFloat32> x0BLC,
       List<AdaLNSelfAttn.Out> blocks, Operand<TFloat32> headNmOut, Operand<TFloat32> logitsBLV) {}
 
-  /** Default seed of the random ops (condition dropout, drop path). */
+  /** Default seed of the random ops (condition dropout, drop path) when the noise key is not fed. */
   public static final long DEFAULT_NOISE_SEED = 20240402L;
 
   private final ParamStore ps;
@@ -60,13 +68,17 @@ public final class VarModel {
   private final AdaLNBeforeHead headNm;
   private final Linear head;
   private Operand<TFloat32> attnBias, lvlPos;
+  private PlaceholderWithDefault<TInt64> noiseKey;
   private long forwardCalls;
 
   public VarModel(ParamStore ps, VarConfig cfg) {
     this(ps, cfg, DEFAULT_NOISE_SEED);
   }
 
-  /** @param noiseSeed seed of the condition-dropout and drop-path random ops (must not be 0) */
+  /**
+   * @param noiseSeed seed of the generator behind the default {@link #noiseKey()} (used when the key is not fed; must
+   *                  not be 0)
+   */
   public VarModel(ParamStore ps, VarConfig cfg, long noiseSeed) {
     if (noiseSeed == 0) throw new IllegalArgumentException("noiseSeed must not be 0 (TF would pick a random seed)");
     this.ps = ps;
@@ -82,7 +94,7 @@ public final class VarModel {
     lvlEmbed = new Embedding(ps, "lvl_embed", cfg.patchNums().K(), c, init.weight());
     sharedAdaLin = cfg.sharedAdaLN()
         ? new Linear(ps, "shared_ada_lin.1", c, 6 * c, true, init.weight(), init.zeros()) : null;
-    for (int i = 0; i < cfg.depth(); i++) blocks.add(new AdaLNSelfAttn(ps, cfg, init, i, noiseSeed));
+    for (int i = 0; i < cfg.depth(); i++) blocks.add(new AdaLNSelfAttn(ps, cfg, init, i));
     headNm = new AdaLNBeforeHead(ps, "head_nm", cfg, init);
     head = new Linear(ps, "head", c, cfg.vocabSize(), true, init.headWeight(), init.zeros());
   }
@@ -97,6 +109,39 @@ public final class VarModel {
 
   public List<AdaLNSelfAttn> blocks() {
     return Collections.unmodifiableList(blocks);
+  }
+
+  /**
+   * The key (2,) int64 of every random op of this model's forward passes (condition dropout, drop path), built by the
+   * first {@link #forward} that has one; null before. Feed it for reproducible draws: each call site uses the
+   * stateless seed {@link #siteSeed key ^ (mix(site), 0)}, so the same key gives the same draws in any session.
+   * Unfed, it defaults to a fresh key per run from a stateful generator seeded with the model's noise seed (random
+   * draws, reproducible only within one session).
+   */
+  public PlaceholderWithDefault<TInt64> noiseKey() {
+    return noiseKey;
+  }
+
+  private Operand<TInt64> noiseKeyOrCreate() {
+    if (noiseKey == null) {
+      Ops tf = ps.tf();
+      Operand<TInt64> fresh = tf.random.randomUniformInt(tf.constant(new int[] {2}), tf.constant(0L),
+          tf.constant(Long.MAX_VALUE), RandomUniformInt.seed(noiseSeed), RandomUniformInt.seed2(1L));
+      noiseKey = tf.placeholderWithDefault(fresh, Shape.of(2));
+    }
+    return noiseKey;
+  }
+
+  /**
+   * The (2,) int64 seed of one random-op call site: {@code key ^ (mix64(site), 0)} (splitmix64 finaliser), so call
+   * sites draw independent streams from one key.
+   */
+  public static Operand<TInt64> siteSeed(Ops tf, Operand<TInt64> key, long site) {
+    long z = site * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return tf.bitwise.bitwiseXor(key, tf.constant(new long[] {z, 0L}));
   }
 
   /** The block-causal mask constant (1, 1, L, L), built once per model. */
@@ -156,11 +201,15 @@ public final class VarModel {
     Ops tf = ps.tf();
     checkInputs(labelB, xBLCvWoFirstL);
     long call = ++forwardCalls;
+    boolean anyDropPath = false;
+    for (double r : cfg.dropPathRates()) anyDropPath |= r > 0;
+    Operand<TInt64> key = condDrop != null && cfg.condDropRate() > 0 || dropPath != null && anyDropPath
+        ? noiseKeyOrCreate() : null;
 
     Operand<TInt32> label = labelB;
     if (condDrop != null && cfg.condDropRate() > 0) {
-      Operand<TFloat32> u = tf.random.randomUniform(tf.shape(labelB), TFloat32.class, RandomUniform.seed(noiseSeed),
-          RandomUniform.seed2(call << 1));
+      Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(labelB), siteSeed(tf, key, call << 1),
+          TFloat32.class);
       Operand<TBool> drop = tf.math.logicalAnd(condDrop, tf.math.less(u, tf.constant((float) cfg.condDropRate())));
       label = tf.select(drop, tf.constant(cfg.numClasses()), labelB);
     }
@@ -173,7 +222,7 @@ public final class VarModel {
     Operand<TFloat32> cond = blockCondition(condBD);
     List<AdaLNSelfAttn.Out> outs = new ArrayList<>();
     for (AdaLNSelfAttn b : blocks) {
-      AdaLNSelfAttn.Out o = b.apply(xBLC, cond, attnBias(), dropPath);
+      AdaLNSelfAttn.Out o = b.apply(xBLC, cond, attnBias(), dropPath, key);
       outs.add(o);
       xBLC = o.out();
     }

@@ -20,23 +20,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Sampling throughput: VAR's next-scale prediction (K steps, one unrolled graph, one Session.run per batch) against a
- * raster-order baseline with the same transformer that generates the last scale's pn² tokens one per step (one
- * Session.run per token, KV cache). Prints the configuration and images/s; makes no assertion on time.
+ * Sampling throughput: VAR's next-scale prediction (K steps, one unrolled graph, one Session.run
+ * per batch) against a raster-order baseline with the same transformer that generates the last
+ * scale's pn² tokens one per step (one Session.run per token, KV cache). Prints the configuration
+ * and images/s; makes no assertion on time.
  */
-@Command(name = "bench-sample", mixinStandardHelpOptions = true,
+@Command(
+    name = "bench-sample",
+    mixinStandardHelpOptions = true,
     description = "Images/s of VAR sampling (KV cache, CFG) vs a token-by-token raster baseline.")
 public final class BenchSampleCommand implements Callable<Integer> {
-  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer",
-      description = "exported tokenizer directory (missing: a randomly initialised Fashion-MNIST default tokenizer; "
-          + "timings do not depend on the weights)")
+  @Option(
+      names = "--tokenizer",
+      defaultValue = "models/fmnist-tokenizer",
+      description =
+          "exported tokenizer directory (missing: a randomly initialised Fashion-MNIST default tokenizer; "
+              + "timings do not depend on the weights)")
   Path tokenizer;
 
-  @Option(names = "--var", description = "exported VAR directory (config.json kind=var + <name>.npy weights); "
-      + "default: a randomly initialised VAR of --var-depth")
+  @Option(
+      names = "--var",
+      description =
+          "exported VAR directory (config.json kind=var + <name>.npy weights); "
+              + "default: a randomly initialised VAR of --var-depth")
   Path var;
 
-  @Option(names = "--var-depth", defaultValue = "4", description = "depth of the random VAR (C = 64*depth, heads = depth)")
+  @Option(
+      names = "--var-depth",
+      defaultValue = "4",
+      description = "depth of the random VAR (C = 64*depth, heads = depth)")
   int varDepth;
 
   @Option(names = "--classes", defaultValue = "10", description = "classes of the random VAR")
@@ -45,19 +57,38 @@ public final class BenchSampleCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "64", description = "images per batch (B)")
   int batch;
 
-  @Option(names = "--cfg", defaultValue = "1.5") double cfg;
-  @Option(names = "--top-k", defaultValue = "900") int topK;
-  @Option(names = "--top-p", defaultValue = "0.96") double topP;
-  @Option(names = "--warmup", defaultValue = "1", description = "untimed batches first (graph build, grappler)") int warmup;
-  @Option(names = "--repeats", defaultValue = "3", description = "timed batches") int repeats;
-  @Option(names = "--raster-repeats", defaultValue = "1", description = "timed raster batches (0 = skip the baseline)")
+  @Option(names = "--cfg", defaultValue = "1.5")
+  double cfg;
+
+  @Option(names = "--top-k", defaultValue = "900")
+  int topK;
+
+  @Option(names = "--top-p", defaultValue = "0.96")
+  double topP;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
+      description = "untimed batches first (graph build, grappler)")
+  int warmup;
+
+  @Option(names = "--repeats", defaultValue = "3", description = "timed batches")
+  int repeats;
+
+  @Option(
+      names = "--raster-repeats",
+      defaultValue = "1",
+      description = "timed raster batches (0 = skip the baseline)")
   int rasterRepeats;
-  @Option(names = "--seed", defaultValue = "0") long seed;
+
+  @Option(names = "--seed", defaultValue = "0")
+  long seed;
 
   @Override
   public Integer call() throws Exception {
     if (batch <= 0 || repeats <= 0 || warmup < 0 || rasterRepeats < 0) {
-      throw new IllegalArgumentException("batch and repeats must be positive, warmup and raster-repeats >= 0");
+      throw new IllegalArgumentException(
+          "batch and repeats must be positive, warmup and raster-repeats >= 0");
     }
     long t0 = System.nanoTime();
     VqVaeConfig vaeCfg;
@@ -73,8 +104,11 @@ public final class BenchSampleCommand implements Callable<Integer> {
         vaeSd = tok.params().stateDict(tok.session());
       }
       tokDesc = "random (" + tokenizer + " not found)";
-      System.out.println("[bench-sample] tokenizer dir " + tokenizer + " not found: using a randomly initialised "
-          + "Fashion-MNIST default tokenizer (timings do not depend on the weights)");
+      System.out.println(
+          "[bench-sample] tokenizer dir "
+              + tokenizer
+              + " not found: using a randomly initialised "
+              + "Fashion-MNIST default tokenizer (timings do not depend on the weights)");
     }
     VarConfig varCfg;
     StateDict varSd = null;
@@ -84,38 +118,75 @@ public final class BenchSampleCommand implements Callable<Integer> {
       varSd = StateDict.loadNpyDir(var);
       varDesc = var.toString();
     } else {
-      varCfg = VarConfig.ofDepth(varDepth, vaeCfg.vocabSize(), vaeCfg.zChannels(), classes, vaeCfg.patchNums());
+      varCfg =
+          VarConfig.ofDepth(
+              varDepth, vaeCfg.vocabSize(), vaeCfg.zChannels(), classes, vaeCfg.patchNums());
       varDesc = "random depth " + varDepth;
     }
     SampleOptions opts = new SampleOptions(cfg, topK, topP, false, seed, false);
     ScaleSchedule pns = varCfg.patchNums();
     int pnLast = pns.latentSide();
-    String threads = System.getenv().getOrDefault("VAR4J_INTRA_THREADS", "cores") + "/"
-        + System.getenv().getOrDefault("VAR4J_INTER_THREADS", "2");
-    System.out.printf(Locale.ROOT, "[bench-sample] config: tokenizer %s (V=%d, Cvae=%d, %dx%d px, %d ch); VAR %s "
+    String threads =
+        System.getenv().getOrDefault("VAR4J_INTRA_THREADS", "cores")
+            + "/"
+            + System.getenv().getOrDefault("VAR4J_INTER_THREADS", "2");
+    System.out.printf(
+        Locale.ROOT,
+        "[bench-sample] config: tokenizer %s (V=%d, Cvae=%d, %dx%d px, %d ch); VAR %s "
             + "(depth %d, C=%d, heads %d, classes %d, %,d params); patchNums %s (K=%d, L=%d, last %dx%d = %d tokens); "
             + "batch %d, %s; %d CPU cores (shared machine), intra/inter threads %s%n",
-        tokDesc, vaeCfg.vocabSize(), vaeCfg.zChannels(), vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels(),
-        varDesc, varCfg.depth(), varCfg.embedDim(), varCfg.numHeads(), varCfg.numClasses(), varCfg.numParams(),
-        pns, pns.K(), pns.L(), pnLast, pnLast, pns.lastL(), batch, opts.label(),
-        Runtime.getRuntime().availableProcessors(), threads);
+        tokDesc,
+        vaeCfg.vocabSize(),
+        vaeCfg.zChannels(),
+        vaeCfg.imageSize(),
+        vaeCfg.imageSize(),
+        vaeCfg.inChannels(),
+        varDesc,
+        varCfg.depth(),
+        varCfg.embedDim(),
+        varCfg.numHeads(),
+        varCfg.numClasses(),
+        varCfg.numParams(),
+        pns,
+        pns.K(),
+        pns.L(),
+        pnLast,
+        pnLast,
+        pns.lastL(),
+        batch,
+        opts.label(),
+        Runtime.getRuntime().availableProcessors(),
+        threads);
 
     SplittableRandom rng = new SplittableRandom(seed);
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(varCfg.numClasses());
 
     double varIps;
-    try (VarSampler sampler = varSd != null ? VarSampler.load(varCfg, varSd, vaeCfg, vaeSd)
-        : VarSampler.randomVar(varCfg, seed + 2, vaeCfg, vaeSd)) {
+    try (VarSampler sampler =
+        varSd != null
+            ? VarSampler.load(varCfg, varSd, vaeCfg, vaeSd)
+            : VarSampler.randomVar(varCfg, seed + 2, vaeCfg, vaeSd)) {
       sampler.setChunkSize(batch);
-      if (varSd == null) varSd = sampler.varStateDict(); // the raster baseline uses the same weights
-      System.out.printf(Locale.ROOT, "[bench-sample] setup (load, build) %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      if (varSd == null)
+        varSd = sampler.varStateDict(); // the raster baseline uses the same weights
+      System.out.printf(
+          Locale.ROOT,
+          "[bench-sample] setup (load, build) %.1f s%n",
+          (System.nanoTime() - t0) / 1e9);
       double[] w = time(warmup, i -> sampler.sample(labels, opts.withSeed(seed + 100 + i)));
       double[] ts = time(repeats, i -> sampler.sample(labels, opts.withSeed(seed + i)));
       varIps = batch / median(ts);
-      System.out.printf(Locale.ROOT, "[bench-sample] VAR    : %d scale steps, 1 Session.run per batch; warm-up %s s; "
-              + "timed %s s per batch of %d -> median %.3f s = %.1f images/s%n", varCfg.patchNums().K(), fmt(w), fmt(ts), batch,
-          median(ts), varIps);
+      System.out.printf(
+          Locale.ROOT,
+          "[bench-sample] VAR    : %d scale steps, 1 Session.run per batch; warm-up %s s; "
+              + "timed %s s per batch of %d -> median %.3f s = %.1f images/s%n",
+          varCfg.patchNums().K(),
+          fmt(w),
+          fmt(ts),
+          batch,
+          median(ts),
+          varIps);
     }
     if (rasterRepeats > 0) {
       long r0 = System.nanoTime();
@@ -123,10 +194,19 @@ public final class BenchSampleCommand implements Callable<Integer> {
         double[] w = time(Math.min(warmup, 1), i -> raster.sample(labels, seed + 100 + i));
         double[] ts = time(rasterRepeats, i -> raster.sample(labels, seed + i));
         double rIps = batch / median(ts);
-        System.out.printf(Locale.ROOT, "[bench-sample] raster : %d token steps, 1 Session.run per token (+1 decode); "
+        System.out.printf(
+            Locale.ROOT,
+            "[bench-sample] raster : %d token steps, 1 Session.run per token (+1 decode); "
                 + "setup %.1f s, warm-up %s s; timed %s s per batch of %d -> median %.3f s = %.1f images/s%n",
-            raster.steps(), (System.nanoTime() - r0) / 1e9 - sum(w) - sum(ts), fmt(w), fmt(ts), batch, median(ts), rIps);
-        System.out.printf(Locale.ROOT, "[bench-sample] VAR / raster throughput: %.1fx%n", varIps / rIps);
+            raster.steps(),
+            (System.nanoTime() - r0) / 1e9 - sum(w) - sum(ts),
+            fmt(w),
+            fmt(ts),
+            batch,
+            median(ts),
+            rIps);
+        System.out.printf(
+            Locale.ROOT, "[bench-sample] VAR / raster throughput: %.1fx%n", varIps / rIps);
       }
     }
     return 0;
@@ -161,7 +241,8 @@ public final class BenchSampleCommand implements Callable<Integer> {
   private static String fmt(double[] t) {
     if (t.length == 0) return "-";
     StringBuilder sb = new StringBuilder();
-    for (double v : t) sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
+    for (double v : t)
+      sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
     return sb.toString();
   }
 

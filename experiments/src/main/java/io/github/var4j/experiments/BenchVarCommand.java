@@ -31,19 +31,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Training throughput of the VAR transformer: warm-up steps, then timed steps on random tokens, for each depth;
- * prints tokens/s, images/s, the forward-only (evaluation) time, JVM heap and process peak RSS. No assertions.
+ * Training throughput of the VAR transformer: warm-up steps, then timed steps on random tokens, for
+ * each depth; prints tokens/s, images/s, the forward-only (evaluation) time, JVM heap and process
+ * peak RSS. No assertions.
  */
-@Command(name = "bench-var", mixinStandardHelpOptions = true,
-    description = "VAR training throughput (tokens/s) and peak memory at depth 4 and 6 on the default configuration.")
+@Command(
+    name = "bench-var",
+    mixinStandardHelpOptions = true,
+    description =
+        "VAR training throughput (tokens/s) and peak memory at depth 4 and 6 on the default configuration.")
 public final class BenchVarCommand implements Callable<Integer> {
-  @Option(names = "--depths", split = ",", defaultValue = "4,6", description = "depths to measure (default 4,6)")
+  @Option(
+      names = "--depths",
+      split = ",",
+      defaultValue = "4,6",
+      description = "depths to measure (default 4,6)")
   int[] depths;
 
-  @Option(names = "--width", description = "C; 0 = the official rule 64*depth (default: the train-var default, 128)")
+  @Option(
+      names = "--width",
+      description = "C; 0 = the official rule 64*depth (default: the train-var default, 128)")
   Integer width;
 
-  @Option(names = "--heads", description = "heads; 0 = default (depth for the official rule, else width/64)")
+  @Option(
+      names = "--heads",
+      description = "heads; 0 = default (depth for the official rule, else width/64)")
   Integer heads;
 
   @Option(names = "--batch", defaultValue = "64", description = "images per step (default 64)")
@@ -55,20 +67,34 @@ public final class BenchVarCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "timed steps (default 10; quick mode 2)")
   Integer steps;
 
-  @Option(names = "--vocab", defaultValue = "512") int vocab;
-  @Option(names = "--cvae", defaultValue = "16") int cvae;
-  @Option(names = "--classes", defaultValue = "10") int classes;
+  @Option(names = "--vocab", defaultValue = "512")
+  int vocab;
 
-  @Option(names = "--patch-nums", split = ",", defaultValue = "1,2,3,4,5,6,8",
+  @Option(names = "--cvae", defaultValue = "16")
+  int cvae;
+
+  @Option(names = "--classes", defaultValue = "10")
+  int classes;
+
+  @Option(
+      names = "--patch-nums",
+      split = ",",
+      defaultValue = "1,2,3,4,5,6,8",
       description = "token map sides (default 1,2,3,4,5,6,8: L = 155)")
   int[] patchNums;
 
-  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer",
-      description = "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per batch")
+  @Option(
+      names = "--tokenizer",
+      defaultValue = "models/fmnist-tokenizer",
+      description =
+          "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per batch")
   Path tokenizer;
 
-  @Option(names = "--results", description = "bench-var.csv is written here (default experiments/results; quick mode "
-      + "experiments/results/quick)")
+  @Option(
+      names = "--results",
+      description =
+          "bench-var.csv is written here (default experiments/results; quick mode "
+              + "experiments/results/quick)")
   Path results;
 
   @Override
@@ -77,24 +103,37 @@ public final class BenchVarCommand implements Callable<Integer> {
     int nWarm = warmup != null ? warmup : quick ? 1 : 3;
     int nSteps = steps != null ? steps : quick ? 2 : 10;
     List<String> csv = new ArrayList<>();
-    csv.add("depth,width,heads,params,batch,L,sec_per_step,tokens_per_sec,images_per_sec,eval_sec_per_batch,"
-        + "varinput_ms_per_batch,heap_used_mb,heap_peak_mb,rss_peak_mb,cores");
-    System.out.printf(Locale.ROOT, "[bench-var] %d cores, max heap %d MB, warm-up %d + %d timed steps, batch %d, "
-            + "V %d, Cvae %d, patchNums %s%n", Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20, nWarm, nSteps, batch, vocab, cvae, Arrays.toString(patchNums));
+    csv.add(
+        "depth,width,heads,params,batch,L,sec_per_step,tokens_per_sec,images_per_sec,eval_sec_per_batch,"
+            + "varinput_ms_per_batch,heap_used_mb,heap_peak_mb,rss_peak_mb,cores");
+    System.out.printf(
+        Locale.ROOT,
+        "[bench-var] %d cores, max heap %d MB, warm-up %d + %d timed steps, batch %d, "
+            + "V %d, Cvae %d, patchNums %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        nWarm,
+        nSteps,
+        batch,
+        vocab,
+        cvae,
+        Arrays.toString(patchNums));
     ScaleSchedule pns = ScaleSchedule.of(patchNums);
     double varInputMs = timeVarInput(pns, nSteps);
     for (int d : depths) {
       VarTrainConfig tc = VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch);
       if (width != null || heads != null) {
-        tc = tc.withWidth(width != null ? width : tc.width(), heads != null ? heads : width != null ? 0 : tc.heads());
+        tc =
+            tc.withWidth(
+                width != null ? width : tc.width(),
+                heads != null ? heads : width != null ? 0 : tc.heads());
       }
       VarConfig cfg = tc.modelConfig(vocab, cvae, classes, pns);
       VarTrainGraph.Batch b = randomBatch(cfg, batch, 1);
       double secStep, secEval;
       long params;
       try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
-           Session s = Sessions.create(tg.graph())) {
+          Session s = Sessions.create(tg.graph())) {
         tg.initialize(s, 0);
         params = tg.params().numTrainable();
         LrSchedule.Values v = new LrSchedule.Values(1e-4, 0.05, 0);
@@ -111,30 +150,66 @@ public final class BenchVarCommand implements Callable<Integer> {
       long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
       long heapPeak = heapPeakMb();
       long rss = procStatusMb("VmHWM");
-      System.out.printf(Locale.ROOT, "[bench-var] %s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
+      System.out.printf(
+          Locale.ROOT,
+          "[bench-var] %s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
               + "(%.1f images/s); forward only %.3f s/batch%s; JVM heap used %d MB (peak %d MB), process peak RSS "
               + "(VmHWM, whole process so far) %d MB%n",
-          VarTrainer.describe(cfg), params, batch, cfg.patchNums().L(), secStep, tokensPerSec, batch / secStep, secEval,
-          Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "; + Tokenizer.varInput %.1f ms/batch", varInputMs),
-          heapUsed, heapPeak, rss);
-      csv.add(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.4f,%.1f,%.2f,%.4f,%s,%d,%d,%d,%d", d, cfg.embedDim(),
-          cfg.numHeads(), params, batch, cfg.patchNums().L(), secStep, tokensPerSec, batch / secStep, secEval,
-          Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs), heapUsed, heapPeak, rss,
-          Runtime.getRuntime().availableProcessors()));
+          VarTrainer.describe(cfg),
+          params,
+          batch,
+          cfg.patchNums().L(),
+          secStep,
+          tokensPerSec,
+          batch / secStep,
+          secEval,
+          Double.isNaN(varInputMs)
+              ? ""
+              : String.format(Locale.ROOT, "; + Tokenizer.varInput %.1f ms/batch", varInputMs),
+          heapUsed,
+          heapPeak,
+          rss);
+      csv.add(
+          String.format(
+              Locale.ROOT,
+              "%d,%d,%d,%d,%d,%d,%.4f,%.1f,%.2f,%.4f,%s,%d,%d,%d,%d",
+              d,
+              cfg.embedDim(),
+              cfg.numHeads(),
+              params,
+              batch,
+              cfg.patchNums().L(),
+              secStep,
+              tokensPerSec,
+              batch / secStep,
+              secEval,
+              Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs),
+              heapUsed,
+              heapPeak,
+              rss,
+              Runtime.getRuntime().availableProcessors()));
     }
-    Path dir = results != null ? results : quick ? Path.of("experiments", "results", "quick")
-        : Path.of("experiments", "results");
+    Path dir =
+        results != null
+            ? results
+            : quick
+                ? Path.of("experiments", "results", "quick")
+                : Path.of("experiments", "results");
     Path f = dir.resolve("bench-var.csv");
     AtomicFiles.write(f, (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
     System.out.println("[bench-var] wrote " + f);
     return 0;
   }
 
-  /** ms per batch of the tokenizer's teacher-forcing input, or NaN when the tokenizer is missing or does not fit. */
+  /**
+   * ms per batch of the tokenizer's teacher-forcing input, or NaN when the tokenizer is missing or
+   * does not fit.
+   */
   private double timeVarInput(ScaleSchedule pns, int n) throws IOException {
     if (!ModelDir.exists(tokenizer)) return Double.NaN;
     VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-    if (!vc.patchNums().equals(pns) || vc.zChannels() != cvae || vc.vocabSize() != vocab) return Double.NaN;
+    if (!vc.patchNums().equals(pns) || vc.zChannels() != cvae || vc.vocabSize() != vocab)
+      return Double.NaN;
     try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
       SplittableRandom r = new SplittableRandom(3);
       int l = vc.patchNums().L();
@@ -164,7 +239,8 @@ public final class BenchVarCommand implements Callable<Integer> {
   private static long heapPeakMb() {
     long sum = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null)
+        sum += p.getPeakUsage().getUsed();
     }
     return sum >> 20;
   }

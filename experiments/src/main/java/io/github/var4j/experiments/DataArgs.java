@@ -6,7 +6,10 @@ import io.github.var4j.data.ImageFolderDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Resolves the {@code --data} argument: fashion-mnist, mnist, or an image folder (split 6/7 train per class). */
+/**
+ * Resolves the {@code --data} argument: fashion-mnist, mnist, or an image folder (split 6/7 train
+ * per class).
+ */
 final class DataArgs {
   private DataArgs() {}
 

@@ -22,57 +22,103 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Evaluates an exported tokenizer on the test split and writes its results and figures. */
-@Command(name = "eval-tokenizer", mixinStandardHelpOptions = true,
+@Command(
+    name = "eval-tokenizer",
+    mixinStandardHelpOptions = true,
     description = "Test PSNR, codebook usage per scale and figures of a trained tokenizer.")
 public final class EvalTokenizerCommand implements Callable<Integer> {
-  @Option(names = "--model", defaultValue = "models/fmnist-tokenizer") Path model;
-  @Option(names = "--data", defaultValue = "fashion-mnist") String data;
-  @Option(names = "--image-size", defaultValue = "32") int imageSize;
-  @Option(names = "--run-dir", defaultValue = "runs/tokenizer-fmnist", description = "for the training curves") Path runDir;
-  @Option(names = "--results", defaultValue = "experiments/results") Path results;
-  @Option(names = "--figures", defaultValue = "figures") Path figures;
+  @Option(names = "--model", defaultValue = "models/fmnist-tokenizer")
+  Path model;
+
+  @Option(names = "--data", defaultValue = "fashion-mnist")
+  String data;
+
+  @Option(names = "--image-size", defaultValue = "32")
+  int imageSize;
+
+  @Option(
+      names = "--run-dir",
+      defaultValue = "runs/tokenizer-fmnist",
+      description = "for the training curves")
+  Path runDir;
+
+  @Option(names = "--results", defaultValue = "experiments/results")
+  Path results;
+
+  @Option(names = "--figures", defaultValue = "figures")
+  Path figures;
 
   @Override
   public Integer call() throws Exception {
     return run(model, data, imageSize, runDir, results, figures);
   }
 
-  Integer run(Path model, String data, int imageSize, Path runDir, Path results, Path figures) throws Exception {
+  Integer run(Path model, String data, int imageSize, Path runDir, Path results, Path figures)
+      throws Exception {
     DataSplit split = DataArgs.load(data, imageSize);
     ImageDataset test = split.test();
     VqVaeConfig cfg = ModelDir.config(model, ModelKind.TOKENIZER);
-    String tag = data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
+    String tag =
+        data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
     try (Tokenizer tok = Tokenizer.loadNpyDir(cfg, model)) {
       int maxImages = Quick.enabled() ? 512 : test.size();
       long t0 = System.nanoTime();
       TokenizerReport.Metrics m = TokenizerReport.evaluate(tok, test, test.height(), maxImages);
       double evalSec = (System.nanoTime() - t0) / 1e9;
       StringBuilder sb = new StringBuilder("metric,value\n");
-      m.asMap().forEach((k, v) -> sb.append(k).append(',').append(String.format(Locale.ROOT, "%.4f", v)).append('\n'));
+      m.asMap()
+          .forEach(
+              (k, v) ->
+                  sb.append(k)
+                      .append(',')
+                      .append(String.format(Locale.ROOT, "%.4f", v))
+                      .append('\n'));
       RunDir run = new RunDir(runDir);
       Optional<RunDir.TrainingTime> time = run.trainingTime();
       if (time.isPresent()) {
-        sb.append("train_seconds,").append(String.format(Locale.ROOT, "%.1f", time.get().seconds())).append('\n');
+        sb.append("train_seconds,")
+            .append(String.format(Locale.ROOT, "%.1f", time.get().seconds()))
+            .append('\n');
         sb.append("train_steps,").append(time.get().steps()).append('\n');
         sb.append("train_cores,").append(time.get().cores()).append('\n');
       }
       Path resultFile = results.resolve("tokenizer-" + tag + ".csv");
       AtomicFiles.write(resultFile, sb.toString().getBytes(StandardCharsets.UTF_8));
-      System.out.printf(Locale.ROOT, "[eval-tokenizer] %d test images in %.1f s: PSNR %.2f dB, last-scale usage %.1f%%%n",
-          m.n(), evalSec, m.psnr(), m.lastScaleUsage());
+      System.out.printf(
+          Locale.ROOT,
+          "[eval-tokenizer] %d test images in %.1f s: PSNR %.2f dB, last-scale usage %.1f%%%n",
+          m.n(),
+          evalSec,
+          m.psnr(),
+          m.lastScaleUsage());
       for (int i = 0; i < m.usage().size(); i++) {
         var u = m.usage().get(i);
-        System.out.printf(Locale.ROOT, "[eval-tokenizer]   scale %d (%dx%d): %d codes = %.1f%%, perplexity %.1f%n", i + 1,
-            cfg.patchNums().pn(i), cfg.patchNums().pn(i), u.distinct(), u.usagePercent(), u.perplexity());
+        System.out.printf(
+            Locale.ROOT,
+            "[eval-tokenizer]   scale %d (%dx%d): %d codes = %.1f%%, perplexity %.1f%n",
+            i + 1,
+            cfg.patchNums().pn(i),
+            cfg.patchNums().pn(i),
+            u.distinct(),
+            u.usagePercent(),
+            u.perplexity());
       }
       System.out.println("[eval-tokenizer] wrote " + resultFile);
       int[] pick = new int[10];
       for (int k = 0; k < 10; k++) pick[k] = test.indicesOfClass(k % test.numClasses())[0];
-      Images.writePng(TokenizerReport.reconstructions(tok, test, pick, 3), figures.resolve("tokenizer-" + tag + "-recon.png"));
+      Images.writePng(
+          TokenizerReport.reconstructions(tok, test, pick, 3),
+          figures.resolve("tokenizer-" + tag + "-recon.png"));
       int[] few = {pick[0], pick[1], pick[7], pick[9]};
-      Images.writePng(TokenizerReport.tokenMaps(tok, test, few, 12), figures.resolve("tokenizer-" + tag + "-token-maps.png"));
-      Images.writePng(TokenizerReport.coarseToFine(tok, test, few, 3), figures.resolve("tokenizer-" + tag + "-coarse-to-fine.png"));
-      Charts.savePng(TokenizerReport.usageChart(m, cfg.patchNums()), figures.resolve("tokenizer-" + tag + "-usage.png"));
+      Images.writePng(
+          TokenizerReport.tokenMaps(tok, test, few, 12),
+          figures.resolve("tokenizer-" + tag + "-token-maps.png"));
+      Images.writePng(
+          TokenizerReport.coarseToFine(tok, test, few, 3),
+          figures.resolve("tokenizer-" + tag + "-coarse-to-fine.png"));
+      Charts.savePng(
+          TokenizerReport.usageChart(m, cfg.patchNums()),
+          figures.resolve("tokenizer-" + tag + "-usage.png"));
       Path csv = run.metricsCsv();
       if (Files.exists(csv)) {
         List<org.knowm.xchart.XYChart> curves = TokenizerReport.trainingCurves(csv, 10);
@@ -83,5 +129,4 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
     }
     return 0;
   }
-
 }

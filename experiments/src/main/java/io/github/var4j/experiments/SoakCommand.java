@@ -30,56 +30,87 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Memory soak test: trains a VAR with the real trainer ({@link VarTrainer}: batches, teacher-forcing input from the
- * tokenizer, evaluations, checkpoints, CSVs) and, every {@code --every} steps, samples {@code --samples} batches with a
- * {@link VarSampler} (KV-cached generation and VQ-VAE decoding), printing the process RSS ({@code VmRSS} of
- * {@code /proc/self/status}) and the JVM heap in use after a GC. At the end it prints the first and last RSS and the
- * least-squares slope in MB per 1000 steps (from the second point on, after the sampler's graph exists): flat means
- * every TF Tensor, Result and Session is closed. The training data are random token maps (a leak does not depend on
- * what is learnt), so no data set or token cache is needed.
+ * Memory soak test: trains a VAR with the real trainer ({@link VarTrainer}: batches,
+ * teacher-forcing input from the tokenizer, evaluations, checkpoints, CSVs) and, every {@code
+ * --every} steps, samples {@code --samples} batches with a {@link VarSampler} (KV-cached generation
+ * and VQ-VAE decoding), printing the process RSS ({@code VmRSS} of {@code /proc/self/status}) and
+ * the JVM heap in use after a GC. At the end it prints the first and last RSS and the least-squares
+ * slope in MB per 1000 steps (from the second point on, after the sampler's graph exists): flat
+ * means every TF Tensor, Result and Session is closed. The training data are random token maps (a
+ * leak does not depend on what is learnt), so no data set or token cache is needed.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true,
-    description = "Memory soak: train the VAR and sample in a loop, printing process RSS and JVM heap every --every "
-        + "steps, then the RSS slope in MB per 1000 steps (flat = no leak of TF tensors/results/sessions).")
+@Command(
+    name = "soak",
+    mixinStandardHelpOptions = true,
+    description =
+        "Memory soak: train the VAR and sample in a loop, printing process RSS and JVM heap every --every "
+            + "steps, then the RSS slope in MB per 1000 steps (flat = no leak of TF tensors/results/sessions).")
 public final class SoakCommand implements Callable<Integer> {
   private static final String P = "[soak]";
 
-  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer",
-      description = "exported tokenizer (teacher-forcing input and decoding); a missing one is replaced by a randomly "
-          + "initialised Fashion-MNIST default tokenizer")
+  @Option(
+      names = "--tokenizer",
+      defaultValue = "models/fmnist-tokenizer",
+      description =
+          "exported tokenizer (teacher-forcing input and decoding); a missing one is replaced by a randomly "
+              + "initialised Fashion-MNIST default tokenizer")
   Path tokenizer;
 
-  @Option(names = "--steps", defaultValue = "600", description = "training steps (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--steps",
+      defaultValue = "600",
+      description = "training steps (default ${DEFAULT-VALUE})")
   long steps;
 
-  @Option(names = "--every", defaultValue = "50",
-      description = "steps between measurements, sampling rounds, evaluations and checkpoints (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--every",
+      defaultValue = "50",
+      description =
+          "steps between measurements, sampling rounds, evaluations and checkpoints (default ${DEFAULT-VALUE})")
   long every;
 
-  @Option(names = "--samples", defaultValue = "2", description = "batches sampled per round (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--samples",
+      defaultValue = "2",
+      description = "batches sampled per round (default ${DEFAULT-VALUE})")
   int samples;
 
-  @Option(names = "--sample-batch", defaultValue = "10", description = "images per sampled batch (default "
-      + "${DEFAULT-VALUE})")
+  @Option(
+      names = "--sample-batch",
+      defaultValue = "10",
+      description = "images per sampled batch (default " + "${DEFAULT-VALUE})")
   int sampleBatch;
 
-  @Option(names = "--depth", defaultValue = "2", description = "transformer blocks (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--depth",
+      defaultValue = "2",
+      description = "transformer blocks (default ${DEFAULT-VALUE})")
   int depth;
 
   @Option(names = "--width", defaultValue = "64", description = "C (default ${DEFAULT-VALUE})")
   int width;
 
-  @Option(names = "--heads", defaultValue = "2", description = "attention heads (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--heads",
+      defaultValue = "2",
+      description = "attention heads (default ${DEFAULT-VALUE})")
   int heads;
 
-  @Option(names = "--batch", defaultValue = "16", description = "training images per step (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "training images per step (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--images", defaultValue = "1024", description = "random training token maps (default "
-      + "${DEFAULT-VALUE})")
+  @Option(
+      names = "--images",
+      defaultValue = "1024",
+      description = "random training token maps (default " + "${DEFAULT-VALUE})")
   int images;
 
-  @Option(names = "--run-dir", description = "run directory (default: a temporary one, deleted at the end)")
+  @Option(
+      names = "--run-dir",
+      description = "run directory (default: a temporary one, deleted at the end)")
   Path runDir;
 
   /** One measurement: step, process RSS and JVM heap after GC, in MB. */
@@ -88,7 +119,8 @@ public final class SoakCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (steps < 2 || every < 1 || samples < 0 || sampleBatch < 1) {
-      throw new IllegalArgumentException("need --steps >= 2, --every >= 1, --samples >= 0, --sample-batch >= 1");
+      throw new IllegalArgumentException(
+          "need --steps >= 2, --every >= 1, --samples >= 0, --sample-batch >= 1");
     }
     long t0 = System.nanoTime();
     boolean tempRun = runDir == null;
@@ -104,36 +136,63 @@ public final class SoakCommand implements Callable<Integer> {
       try (Tokenizer t = Tokenizer.initialized(vaeCfg, 1)) {
         vaeSd = t.params().stateDict(t.session());
       }
-      System.out.println(P + " no tokenizer in " + tokenizer + ": a randomly initialised default tokenizer");
+      System.out.println(
+          P + " no tokenizer in " + tokenizer + ": a randomly initialised default tokenizer");
     }
     int classes = 10;
-    VarTrainConfig cfg = VarTrainConfig.quick(steps).withDepth(depth).withWidth(width, heads).withBatchSize(batch)
-        .withEval(every, 64).withCheckpointEvery(every).withLogEvery(every);
-    VarConfig varCfg = cfg.modelConfig(vaeCfg.vocabSize(), vaeCfg.zChannels(), classes, vaeCfg.patchNums());
+    VarTrainConfig cfg =
+        VarTrainConfig.quick(steps)
+            .withDepth(depth)
+            .withWidth(width, heads)
+            .withBatchSize(batch)
+            .withEval(every, 64)
+            .withCheckpointEvery(every)
+            .withLogEvery(every);
+    VarConfig varCfg =
+        cfg.modelConfig(vaeCfg.vocabSize(), vaeCfg.zChannels(), classes, vaeCfg.patchNums());
     TokenCache train = randomTokens(images, varCfg, 1), test = randomTokens(64, varCfg, 2);
-    System.out.printf(Locale.ROOT, "%s %s; %d steps of %d images, every %d steps: %d x %d samples, eval, checkpoint; "
-        + "run dir %s; %d cores, max heap %d MB%n", P, VarTrainer.describe(varCfg), steps, batch, every, samples,
-        sampleBatch, run, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "%s %s; %d steps of %d images, every %d steps: %d x %d samples, eval, checkpoint; "
+            + "run dir %s; %d cores, max heap %d MB%n",
+        P,
+        VarTrainer.describe(varCfg),
+        steps,
+        batch,
+        every,
+        samples,
+        sampleBatch,
+        run,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
     List<Point> points = new ArrayList<>();
     points.add(measure(0));
     print(points.get(0), 0);
     VarSampler[] sampler = new VarSampler[1];
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    try (Tokenizer tok = Tokenizer.load(vaeCfg, vaeSd); VarTrainer trainer = new VarTrainer(varCfg, cfg, run)) {
-      trainer.train(train, test, tok::varInput, quiet, step -> {
-        if (step % every != 0 && step != steps) return;
-        if (sampler[0] == null) sampler[0] = VarSampler.fromTokenizer(varCfg, trainer.stateDict(), tok);
-        int n = 0;
-        for (int i = 0; i < samples; i++) {
-          int[] labels = new int[sampleBatch];
-          for (int j = 0; j < sampleBatch; j++) labels[j] = (j + i) % classes;
-          SampleResult r = sampler[0].sample(labels, SampleOptions.defaults().withSeed(step * 1000 + i));
-          n += r.n();
-        }
-        Point pt = measure(step);
-        points.add(pt);
-        print(pt, n);
-      });
+    try (Tokenizer tok = Tokenizer.load(vaeCfg, vaeSd);
+        VarTrainer trainer = new VarTrainer(varCfg, cfg, run)) {
+      trainer.train(
+          train,
+          test,
+          tok::varInput,
+          quiet,
+          step -> {
+            if (step % every != 0 && step != steps) return;
+            if (sampler[0] == null)
+              sampler[0] = VarSampler.fromTokenizer(varCfg, trainer.stateDict(), tok);
+            int n = 0;
+            for (int i = 0; i < samples; i++) {
+              int[] labels = new int[sampleBatch];
+              for (int j = 0; j < sampleBatch; j++) labels[j] = (j + i) % classes;
+              SampleResult r =
+                  sampler[0].sample(labels, SampleOptions.defaults().withSeed(step * 1000 + i));
+              n += r.n();
+            }
+            Point pt = measure(step);
+            points.add(pt);
+            print(pt, n);
+          });
     } finally {
       if (sampler[0] != null) sampler[0].close();
       if (tempRun) deleteTree(run);
@@ -143,11 +202,25 @@ public final class SoakCommand implements Callable<Integer> {
     List<Point> late = points.subList(Math.max(1, points.size() / 2), points.size());
     double lateSlope = slopePer1000(late);
     double maxRss = points.stream().mapToDouble(Point::rssMb).max().orElse(Double.NaN);
-    System.out.printf(Locale.ROOT, "%s RSS before training %.0f MB; first measurement (step %d) %.0f MB, last (step %d) "
+    System.out.printf(
+        Locale.ROOT,
+        "%s RSS before training %.0f MB; first measurement (step %d) %.0f MB, last (step %d) "
             + "%.0f MB, max %.0f MB; slope %+.1f MB per 1000 steps (least squares over %d points from step %d), "
-            + "%+.1f over the second half (from step %d); heap %.1f -> %.1f MB; wall time %s%n", P,
-        points.get(0).rssMb(), first.step(), first.rssMb(), last.step(), last.rssMb(), maxRss, slope,
-        points.size() - 1, first.step(), lateSlope, late.get(0).step(), first.heapMb(), last.heapMb(),
+            + "%+.1f over the second half (from step %d); heap %.1f -> %.1f MB; wall time %s%n",
+        P,
+        points.get(0).rssMb(),
+        first.step(),
+        first.rssMb(),
+        last.step(),
+        last.rssMb(),
+        maxRss,
+        slope,
+        points.size() - 1,
+        first.step(),
+        lateSlope,
+        late.get(0).step(),
+        first.heapMb(),
+        last.heapMb(),
         Progress.duration((System.nanoTime() - t0) / 1e9));
     return 0;
   }
@@ -158,7 +231,8 @@ public final class SoakCommand implements Callable<Integer> {
     int[] labels = new int[n], t = new int[n * cfg.patchNums().L()];
     for (int i = 0; i < n; i++) labels[i] = r.nextInt(cfg.numClasses());
     for (int i = 0; i < t.length; i++) t[i] = r.nextInt(cfg.vocabSize());
-    return TokenCache.of(cfg.patchNums(), cfg.vocabSize(), cfg.numClasses(), labels, t, new byte[32]);
+    return TokenCache.of(
+        cfg.patchNums(), cfg.vocabSize(), cfg.numClasses(), labels, t, new byte[32]);
   }
 
   private static Point measure(long step) {
@@ -168,7 +242,13 @@ public final class SoakCommand implements Callable<Integer> {
   }
 
   private static void print(Point p, int sampled) {
-    System.out.printf(Locale.ROOT, "%s step %6d  RSS %7.1f MB  heap %6.1f MB%s%n", P, p.step(), p.rssMb(), p.heapMb(),
+    System.out.printf(
+        Locale.ROOT,
+        "%s step %6d  RSS %7.1f MB  heap %6.1f MB%s%n",
+        P,
+        p.step(),
+        p.rssMb(),
+        p.heapMb(),
         sampled > 0 ? "  (sampled " + sampled + " images)" : "");
   }
 
@@ -176,7 +256,8 @@ public final class SoakCommand implements Callable<Integer> {
   static double vmRssMb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
+        if (line.startsWith("VmRSS:"))
+          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
       }
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
@@ -200,7 +281,8 @@ public final class SoakCommand implements Callable<Integer> {
 
   private static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator)
+        Files.deleteIfExists(p);
     }
   }
 }

@@ -11,39 +11,68 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Trains the multi-scale VQ-VAE tokenizer, exports it and (by default) evaluates it and writes its figures. */
-@Command(name = "train-tokenizer", mixinStandardHelpOptions = true,
-    description = "Train the multi-scale VQ-VAE tokenizer (default: Fashion-MNIST 32x32 grey, 8x8 latent).")
+/**
+ * Trains the multi-scale VQ-VAE tokenizer, exports it and (by default) evaluates it and writes its
+ * figures.
+ */
+@Command(
+    name = "train-tokenizer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train the multi-scale VQ-VAE tokenizer (default: Fashion-MNIST 32x32 grey, 8x8 latent).")
 public final class TrainTokenizerCommand implements Callable<Integer> {
-  @Option(names = "--data", defaultValue = "fashion-mnist",
-      description = "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist",
+      description =
+          "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
   String data;
 
-  @Option(names = "--image-size", defaultValue = "32", description = "image side for --data <folder> (default 32)")
+  @Option(
+      names = "--image-size",
+      defaultValue = "32",
+      description = "image side for --data <folder> (default 32)")
   int imageSize;
 
-  @Option(names = "--run-dir", defaultValue = "runs/tokenizer-fmnist", description = "checkpoints and metrics.csv")
+  @Option(
+      names = "--run-dir",
+      defaultValue = "runs/tokenizer-fmnist",
+      description = "checkpoints and metrics.csv")
   Path runDir;
 
-  @Option(names = "--out", defaultValue = "models/fmnist-tokenizer", description = "exported tokenizer directory")
+  @Option(
+      names = "--out",
+      defaultValue = "models/fmnist-tokenizer",
+      description = "exported tokenizer directory")
   Path out;
 
-  @Option(names = "--steps", description = "optimisation steps (default: the preset's 3000; quick mode 30)")
+  @Option(
+      names = "--steps",
+      description = "optimisation steps (default: the preset's 3000; quick mode 30)")
   Long steps;
 
   @Option(names = "--batch", description = "batch size (default 64)")
   Integer batch;
 
-  @Option(names = "--gan-weight", defaultValue = "0", description = "PatchGAN hinge loss weight; 0 = off")
+  @Option(
+      names = "--gan-weight",
+      defaultValue = "0",
+      description = "PatchGAN hinge loss weight; 0 = off")
   double ganWeight;
 
-  @Option(names = "--gan-start", defaultValue = "1000", description = "step at which the discriminator starts")
+  @Option(
+      names = "--gan-start",
+      defaultValue = "1000",
+      description = "step at which the discriminator starts")
   long ganStart;
 
   @Option(names = "--no-eval", description = "skip the evaluation and figures")
   boolean noEval;
 
-  @Option(names = "--results", defaultValue = "experiments/results", description = "where results are written")
+  @Option(
+      names = "--results",
+      defaultValue = "experiments/results",
+      description = "where results are written")
   Path results;
 
   @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
@@ -55,25 +84,57 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
     int channels = split.train().channels();
     VqVaeConfig vae = VqVaeConfig.fashionMnistDefault();
     if (channels != vae.inChannels() || !data.equals("fashion-mnist") && !data.equals("mnist")) {
-      vae = new VqVaeConfig(channels, vae.ch(), vae.chMult(), vae.numResBlocks(), vae.zChannels(), vae.vocabSize(),
-          vae.patchNums(), vae.beta(), vae.quantResi(), vae.shareQuantResi(), Math.max(32, split.train().height()));
+      vae =
+          new VqVaeConfig(
+              channels,
+              vae.ch(),
+              vae.chMult(),
+              vae.numResBlocks(),
+              vae.zChannels(),
+              vae.vocabSize(),
+              vae.patchNums(),
+              vae.beta(),
+              vae.quantResi(),
+              vae.shareQuantResi(),
+              Math.max(32, split.train().height()));
     }
     TokenizerTrainConfig cfg = TokenizerTrainConfig.fashionMnistDefault();
     if (Quick.enabled() && steps == null) cfg = TokenizerTrainConfig.quick(30);
     if (steps != null) cfg = cfg.withSteps(steps);
     if (batch != null) {
-      cfg = new TokenizerTrainConfig(batch, cfg.steps(), cfg.lr(), cfg.warmupSteps(), cfg.weightDecay(), cfg.l1Weight(),
-          cfg.l2Weight(), cfg.vqWeight(), cfg.ganWeight(), cfg.ganStartStep(), cfg.deadCodeEvery(), cfg.checkpointEvery(),
-          cfg.logEvery(), cfg.seed());
+      cfg =
+          new TokenizerTrainConfig(
+              batch,
+              cfg.steps(),
+              cfg.lr(),
+              cfg.warmupSteps(),
+              cfg.weightDecay(),
+              cfg.l1Weight(),
+              cfg.l2Weight(),
+              cfg.vqWeight(),
+              cfg.ganWeight(),
+              cfg.ganStartStep(),
+              cfg.deadCodeEvery(),
+              cfg.checkpointEvery(),
+              cfg.logEvery(),
+              cfg.seed());
     }
     if (ganWeight > 0) cfg = cfg.withGan(ganWeight, ganStart);
     System.out.println("[tokenizer] " + vae);
     System.out.println("[tokenizer] " + cfg);
-    System.out.println("[tokenizer] data " + data + ": " + split.train().size() + " train / " + split.test().size() + " test");
+    System.out.println(
+        "[tokenizer] data "
+            + data
+            + ": "
+            + split.train().size()
+            + " train / "
+            + split.test().size()
+            + " test");
     try (TokenizerTrainer t = new TokenizerTrainer(vae, cfg, runDir)) {
       TokenizerTrainer.Summary s = t.train(split.train(), split.train().height(), System.out);
-      System.out.printf("[tokenizer] trained %d steps in %.1f s (%d cores)%n", s.steps(), s.seconds(),
-          Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          "[tokenizer] trained %d steps in %.1f s (%d cores)%n",
+          s.steps(), s.seconds(), Runtime.getRuntime().availableProcessors());
       ModelDir.save(out, ModelKind.TOKENIZER, vae, t.stateDict());
       System.out.println("[tokenizer] exported to " + out);
       t.runDir().addTrainingTime(s.steps(), s.seconds());

@@ -24,44 +24,68 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Trains the VAR transformer on the token maps of a trained tokenizer (default: Fashion-MNIST), exports it, and
- * writes the test curves, the final metrics and the loss/accuracy figures.
+ * Trains the VAR transformer on the token maps of a trained tokenizer (default: Fashion-MNIST),
+ * exports it, and writes the test curves, the final metrics and the loss/accuracy figures.
  */
-@Command(name = "train-var", mixinStandardHelpOptions = true,
-    description = "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth 4, "
-        + "width 128, 2,000 steps of 64 images: about 30 minutes on 2 CPU cores).")
+@Command(
+    name = "train-var",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth 4, "
+            + "width 128, 2,000 steps of 64 images: about 30 minutes on 2 CPU cores).")
 public final class TrainVarCommand implements Callable<Integer> {
-  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer", description = "exported tokenizer directory")
+  @Option(
+      names = "--tokenizer",
+      defaultValue = "models/fmnist-tokenizer",
+      description = "exported tokenizer directory")
   Path tokenizer;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist",
-      description = "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist",
+      description =
+          "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
   String data;
 
-  @Option(names = "--image-size", defaultValue = "32", description = "image side for --data <folder> (default 32)")
+  @Option(
+      names = "--image-size",
+      defaultValue = "32",
+      description = "image side for --data <folder> (default 32)")
   int imageSize;
 
-  @Option(names = "--run-dir", description = "checkpoints, token caches, metrics.csv, eval.csv (default "
-      + "runs/var-fmnist; quick mode runs/var-fmnist-quick)")
+  @Option(
+      names = "--run-dir",
+      description =
+          "checkpoints, token caches, metrics.csv, eval.csv (default "
+              + "runs/var-fmnist; quick mode runs/var-fmnist-quick)")
   Path runDir;
 
-  @Option(names = "--out", description = "exported VAR model directory (default models/fmnist-var; quick mode "
-      + "models/quick-fmnist-var)")
+  @Option(
+      names = "--out",
+      description =
+          "exported VAR model directory (default models/fmnist-var; quick mode "
+              + "models/quick-fmnist-var)")
   Path out;
 
   @Option(names = "--depth", description = "transformer blocks (default 4; quick mode 2)")
   Integer depth;
 
-  @Option(names = "--width", description = "C; 0 = the official rule 64*depth (default 128; quick 64)")
+  @Option(
+      names = "--width",
+      description = "C; 0 = the official rule 64*depth (default 128; quick 64)")
   Integer width;
 
-  @Option(names = "--heads", description = "attention heads; 0 = default (depth for the official rule, else width/64)")
+  @Option(
+      names = "--heads",
+      description = "attention heads; 0 = default (depth for the official rule, else width/64)")
   Integer heads;
 
   @Option(names = "--steps", description = "optimisation steps (default 2000; quick mode 20)")
   Long steps;
 
-  @Option(names = "--epochs", description = "alternative to --steps: passes over the training images")
+  @Option(
+      names = "--epochs",
+      description = "alternative to --steps: passes over the training images")
   Double epochs;
 
   @Option(names = "--batch", description = "images per step (default 64; quick 16)")
@@ -73,28 +97,45 @@ public final class TrainVarCommand implements Callable<Integer> {
   @Option(names = "--eval-every", description = "steps between test evaluations (default 250)")
   Long evalEvery;
 
-  @Option(names = "--eval-images", description = "test images per periodic evaluation, 0 = all (default 2000); the "
-      + "final evaluation always uses every test image")
+  @Option(
+      names = "--eval-images",
+      description =
+          "test images per periodic evaluation, 0 = all (default 2000); the "
+              + "final evaluation always uses every test image")
   Integer evalImages;
 
-  @Option(names = "--results", description = "where results are written (default experiments/results; quick mode "
-      + "experiments/results/quick)")
+  @Option(
+      names = "--results",
+      description =
+          "where results are written (default experiments/results; quick mode "
+              + "experiments/results/quick)")
   Path results;
 
-  @Option(names = "--figures", description = "where figures are written (default figures; quick mode figures/quick)")
+  @Option(
+      names = "--figures",
+      description = "where figures are written (default figures; quick mode figures/quick)")
   Path figures;
 
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
-    String tag = data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
-    // quick mode (CI) writes where git ignores it: runs/, models/quick-*, figures/quick, experiments/results/quick
+    String tag =
+        data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
+    // quick mode (CI) writes where git ignores it: runs/, models/quick-*, figures/quick,
+    // experiments/results/quick
     Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag + (quick ? "-quick" : ""));
     Path model = out != null ? out : Path.of("models", (quick ? "quick-" : "") + tag + "-var");
-    Path results = this.results != null ? this.results : quick ? Path.of("experiments", "results", "quick")
-        : Path.of("experiments", "results");
-    Path figures = this.figures != null ? this.figures : quick ? Path.of("figures", "quick") : Path.of("figures");
+    Path results =
+        this.results != null
+            ? this.results
+            : quick
+                ? Path.of("experiments", "results", "quick")
+                : Path.of("experiments", "results");
+    Path figures =
+        this.figures != null
+            ? this.figures
+            : quick ? Path.of("figures", "quick") : Path.of("figures");
 
     DataSplit split = DataArgs.load(data, imageSize);
     ImageDataset train = split.train(), test = split.test();
@@ -106,46 +147,78 @@ public final class TrainVarCommand implements Callable<Integer> {
     }
     if (depth != null) cfg = cfg.withDepth(depth);
     if (width != null || heads != null) {
-      cfg = cfg.withWidth(width != null ? width : cfg.width(), heads != null ? heads : width != null ? 0 : cfg.heads());
+      cfg =
+          cfg.withWidth(
+              width != null ? width : cfg.width(),
+              heads != null ? heads : width != null ? 0 : cfg.heads());
     }
     if (batch != null) cfg = cfg.withBatchSize(batch);
     if (steps != null) cfg = cfg.withSteps(steps);
     else if (epochs != null) cfg = cfg.withEpochs(epochs, train.size());
     if (lr != null) cfg = cfg.withPeakLr(lr);
     if (evalEvery != null || evalImages != null) {
-      cfg = cfg.withEval(evalEvery != null ? evalEvery : cfg.evalEvery(), evalImages != null ? evalImages : cfg.evalImages());
+      cfg =
+          cfg.withEval(
+              evalEvery != null ? evalEvery : cfg.evalEvery(),
+              evalImages != null ? evalImages : cfg.evalImages());
     }
 
     VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
     System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
-    System.out.println("[train-var] data " + data + ": " + train.size() + " train / " + test.size() + " test images"
-        + (quick ? " (quick mode subsets)" : ""));
+    System.out.println(
+        "[train-var] data "
+            + data
+            + ": "
+            + train.size()
+            + " train / "
+            + test.size()
+            + " test images"
+            + (quick ? " (quick mode subsets)" : ""));
     System.out.println("[train-var] " + cfg);
     try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
-      TokenCache trainTok = TokenCache.loadOrEncode(run.resolve("tokens-train.v4jt"), tok, train, "train", System.out);
-      TokenCache testTok = TokenCache.loadOrEncode(run.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
-      VarConfig modelCfg = cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums());
+      TokenCache trainTok =
+          TokenCache.loadOrEncode(
+              run.resolve("tokens-train.v4jt"), tok, train, "train", System.out);
+      TokenCache testTok =
+          TokenCache.loadOrEncode(run.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
+      VarConfig modelCfg =
+          cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums());
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, tok::varInput, System.out);
         double total = trainer.runDir().addTrainingTime(s.steps(), s.seconds()).seconds();
-        System.out.printf(Locale.ROOT, "[train-var] trained steps %d..%d in %s (%d cores; all sessions of this run: %s)%n",
-            s.startStep(), s.endStep(), Progress.duration(s.seconds()), Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+            Locale.ROOT,
+            "[train-var] trained steps %d..%d in %s (%d cores; all sessions of this run: %s)%n",
+            s.startStep(),
+            s.endStep(),
+            Progress.duration(s.seconds()),
+            Runtime.getRuntime().availableProcessors(),
             Progress.duration(total));
         trainer.export(model);
         System.out.println("[train-var] exported to " + model);
 
         long te = System.nanoTime();
         VarTrainer.EvalResult full = trainer.evaluate(testTok, tok::varInput, 0);
-        System.out.printf(Locale.ROOT, "[train-var] final test metrics on %d images (%.1f s): loss %.4f (perplexity %.1f), "
-                + "acc %.2f%%; last scale: loss %.4f, acc %.2f%%%n", full.images(), (System.nanoTime() - te) / 1e9,
-            full.loss(), Math.exp(full.loss()), full.acc(), full.lossTail(), full.accTail());
-        Map<String, Double> metrics = VarReport.finalMetrics(modelCfg, trainer.numParams(), full, trainer.step(), total);
+        System.out.printf(
+            Locale.ROOT,
+            "[train-var] final test metrics on %d images (%.1f s): loss %.4f (perplexity %.1f), "
+                + "acc %.2f%%; last scale: loss %.4f, acc %.2f%%%n",
+            full.images(),
+            (System.nanoTime() - te) / 1e9,
+            full.loss(),
+            Math.exp(full.loss()),
+            full.acc(),
+            full.lossTail(),
+            full.accTail());
+        Map<String, Double> metrics =
+            VarReport.finalMetrics(modelCfg, trainer.numParams(), full, trainer.step(), total);
         metrics.put("train_images", (double) train.size());
         metrics.put("batch", (double) cfg.batchSize());
         metrics.put("peak_lr", cfg.peakLr());
         metrics.put("cores", (double) Runtime.getRuntime().availableProcessors());
         Path metricsFile = results.resolve("var-" + tag + ".csv");
-        AtomicFiles.write(metricsFile, VarReport.metricsCsv(metrics).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(
+            metricsFile, VarReport.metricsCsv(metrics).getBytes(StandardCharsets.UTF_8));
         Path evalCsv = trainer.runDir().evalCsv(), metricsCsv = trainer.runDir().metricsCsv();
         Path evalOut = results.resolve("var-" + tag + "-eval.csv");
         Path stepsOut = results.resolve("var-" + tag + "-train-metrics.csv");
@@ -153,13 +226,25 @@ public final class TrainVarCommand implements Callable<Integer> {
         if (Files.exists(metricsCsv)) AtomicFiles.write(stepsOut, Files.readAllBytes(metricsCsv));
         int rows = (int) Math.max(1, trainer.step());
         int window = VarReport.windowFor(rows, 100);
-        Charts.savePng(VarReport.lossChart(metricsCsv, evalCsv, window), figures.resolve("var-" + tag + "-loss.png"));
-        Charts.savePng(VarReport.accuracyChart(metricsCsv, evalCsv, window), figures.resolve("var-" + tag + "-acc.png"));
-        System.out.println("[train-var] wrote " + metricsFile + ", " + evalOut + ", " + stepsOut + ", "
-            + figures.resolve("var-" + tag + "-{loss,acc}.png"));
+        Charts.savePng(
+            VarReport.lossChart(metricsCsv, evalCsv, window),
+            figures.resolve("var-" + tag + "-loss.png"));
+        Charts.savePng(
+            VarReport.accuracyChart(metricsCsv, evalCsv, window),
+            figures.resolve("var-" + tag + "-acc.png"));
+        System.out.println(
+            "[train-var] wrote "
+                + metricsFile
+                + ", "
+                + evalOut
+                + ", "
+                + stepsOut
+                + ", "
+                + figures.resolve("var-" + tag + "-{loss,acc}.png"));
       }
     }
-    System.out.println("[train-var] wall time " + Progress.duration((System.nanoTime() - t0) / 1e9));
+    System.out.println(
+        "[train-var] wall time " + Progress.duration((System.nanoTime() - t0) / 1e9));
     return 0;
   }
 }

@@ -4,13 +4,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The var4j experiments command line: reproducible runs that write results under {@code experiments/results/} and
- * figures under {@code figures/}. Run {@code scripts/var4j --help}.
+ * The var4j experiments command line: reproducible runs that write results under {@code
+ * experiments/results/} and figures under {@code figures/}. Run {@code scripts/var4j --help}.
  */
-@Command(name = "var4j", mixinStandardHelpOptions = true, version = "var4j 0.1.0",
+@Command(
+    name = "var4j",
+    mixinStandardHelpOptions = true,
+    version = "var4j 0.1.0",
     description = "Reproducible VAR experiments (tokenizer, transformer, sampling, benchmarks).",
-    subcommands = {TrainTokenizerCommand.class, EvalTokenizerCommand.class, TrainVarCommand.class, BenchVarCommand.class,
-        BenchSampleCommand.class, SampleCommand.class, ZeroShotCommand.class, SoakCommand.class})
+    subcommands = {
+      TrainTokenizerCommand.class,
+      EvalTokenizerCommand.class,
+      TrainVarCommand.class,
+      BenchVarCommand.class,
+      BenchSampleCommand.class,
+      SampleCommand.class,
+      ZeroShotCommand.class,
+      SoakCommand.class
+    })
 public final class Var4jCli implements Runnable {
   @Override
   public void run() {

@@ -21,33 +21,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Zero-shot editing with a trained VAR (VAR-SPEC §7) on test images: in-painting (a centre box regenerated,
- * unconditional), out-painting (a centre box kept, the border regenerated, unconditional) and class-conditional
- * editing (a box regenerated as another class). Writes {@code figures/var-<tag>-{inpaint,outpaint,edit}.png}: per
- * image the original, the regenerated region tinted, and several results.
+ * Zero-shot editing with a trained VAR (VAR-SPEC §7) on test images: in-painting (a centre box
+ * regenerated, unconditional), out-painting (a centre box kept, the border regenerated,
+ * unconditional) and class-conditional editing (a box regenerated as another class). Writes {@code
+ * figures/var-<tag>-{inpaint,outpaint,edit}.png}: per image the original, the regenerated region
+ * tinted, and several results.
  */
-@Command(name = "zero-shot", mixinStandardHelpOptions = true,
-    description = "Zero-shot in-painting, out-painting and class-conditional editing figures of a trained VAR.")
+@Command(
+    name = "zero-shot",
+    mixinStandardHelpOptions = true,
+    description =
+        "Zero-shot in-painting, out-painting and class-conditional editing figures of a trained VAR.")
 public final class ZeroShotCommand implements Callable<Integer> {
   private static final String P = "[zero-shot]";
 
-  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer", description = "exported tokenizer directory")
+  @Option(
+      names = "--tokenizer",
+      defaultValue = "models/fmnist-tokenizer",
+      description = "exported tokenizer directory")
   Path tokenizer;
 
-  @Option(names = "--var", defaultValue = "models/fmnist-var", description = "exported VAR directory (train-var)")
+  @Option(
+      names = "--var",
+      defaultValue = "models/fmnist-var",
+      description = "exported VAR directory (train-var)")
   Path var;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist",
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist",
       description = "test images: fashion-mnist, mnist or an image folder (its test split)")
   String data;
 
-  @Option(names = "--image-size", defaultValue = "32", description = "image side for --data <folder>")
+  @Option(
+      names = "--image-size",
+      defaultValue = "32",
+      description = "image side for --data <folder>")
   int imageSize;
 
   @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
   Path figures;
 
-  @Option(names = "--seed", defaultValue = "0") long seed;
+  @Option(names = "--seed", defaultValue = "0")
+  long seed;
 
   @Option(names = "--images", description = "test images per figure (default 4; quick mode 3)")
   Integer images;
@@ -55,11 +71,17 @@ public final class ZeroShotCommand implements Callable<Integer> {
   @Option(names = "--per-image", description = "results per image (default 4; quick mode 2)")
   Integer perImage;
 
-  @Option(names = "--cfg", defaultValue = "1.5",
-      description = "guidance of in/out-painting (their label is the null class, so it has no effect there)")
+  @Option(
+      names = "--cfg",
+      defaultValue = "1.5",
+      description =
+          "guidance of in/out-painting (their label is the null class, so it has no effect there)")
   double cfg;
 
-  @Option(names = "--edit-cfg", defaultValue = "3", description = "guidance of class-conditional editing")
+  @Option(
+      names = "--edit-cfg",
+      defaultValue = "3",
+      description = "guidance of class-conditional editing")
   double editCfg;
 
   @Option(names = "--top-k", defaultValue = "0", description = "top-k (0 = off)")
@@ -71,22 +93,38 @@ public final class ZeroShotCommand implements Callable<Integer> {
   @Option(names = "--more-smooth", description = "gumbel-softmax smoothing (visualisation only)")
   boolean moreSmooth;
 
-  @Option(names = "--inpaint-box", split = ",", defaultValue = "0.25,0.75,0.25,0.75",
+  @Option(
+      names = "--inpaint-box",
+      split = ",",
+      defaultValue = "0.25,0.75,0.25,0.75",
       description = "regenerated box of in-painting: y0,y1,x0,x1 as fractions of the image side")
   double[] inpaintBox;
 
-  @Option(names = "--outpaint-box", split = ",", defaultValue = "0.25,0.75,0.25,0.75",
+  @Option(
+      names = "--outpaint-box",
+      split = ",",
+      defaultValue = "0.25,0.75,0.25,0.75",
       description = "kept box of out-painting (the rest is regenerated): y0,y1,x0,x1")
   double[] outpaintBox;
 
-  @Option(names = "--edit-box", split = ",", defaultValue = "0,0.5,0,1",
-      description = "regenerated box of class-conditional editing: y0,y1,x0,x1 (default: the upper half)")
+  @Option(
+      names = "--edit-box",
+      split = ",",
+      defaultValue = "0,0.5,0,1",
+      description =
+          "regenerated box of class-conditional editing: y0,y1,x0,x1 (default: the upper half)")
   double[] editBox;
 
-  @Option(names = "--edit-from", defaultValue = "7", description = "class of the edited test images (7 = Sneaker)")
+  @Option(
+      names = "--edit-from",
+      defaultValue = "7",
+      description = "class of the edited test images (7 = Sneaker)")
   int editFrom;
 
-  @Option(names = "--edit-to", defaultValue = "9", description = "class the box is regenerated as (9 = Ankle boot)")
+  @Option(
+      names = "--edit-to",
+      defaultValue = "9",
+      description = "class the box is regenerated as (9 = Ankle boot)")
   int editTo;
 
   @Option(names = "--scale", defaultValue = "2", description = "pixel scale of the pictures")
@@ -98,7 +136,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
     boolean quick = Quick.enabled();
     int n = images != null ? images : quick ? 3 : 4;
     int per = perImage != null ? perImage : quick ? 2 : 4;
-    if (n <= 0 || per <= 0) throw new IllegalArgumentException("--images and --per-image must be positive");
+    if (n <= 0 || per <= 0)
+      throw new IllegalArgumentException("--images and --per-image must be positive");
     if (scale <= 0) throw new IllegalArgumentException("--scale must be positive, got " + scale);
     String tag = SampleCommand.tag(data);
     DataSplit split = DataArgs.load(data, imageSize);
@@ -108,15 +147,32 @@ public final class ZeroShotCommand implements Callable<Integer> {
       int nc = sampler.varConfig().numClasses();
       int S = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
       if (test.height() > S || test.width() > S || test.channels() != ch) {
-        throw new IllegalArgumentException("test images are " + test.height() + "x" + test.width() + "x"
-            + test.channels() + ", the tokenizer takes " + S + "x" + S + "x" + ch);
+        throw new IllegalArgumentException(
+            "test images are "
+                + test.height()
+                + "x"
+                + test.width()
+                + "x"
+                + test.channels()
+                + ", the tokenizer takes "
+                + S
+                + "x"
+                + S
+                + "x"
+                + ch);
       }
       if (editFrom < 0 || editFrom >= test.numClasses()) {
-        throw new IllegalArgumentException("--edit-from must be a class of " + data + " in [0, " + test.numClasses()
-            + "), got " + editFrom);
+        throw new IllegalArgumentException(
+            "--edit-from must be a class of "
+                + data
+                + " in [0, "
+                + test.numClasses()
+                + "), got "
+                + editFrom);
       }
       if (editTo < 0 || editTo >= nc) {
-        throw new IllegalArgumentException("--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
+        throw new IllegalArgumentException(
+            "--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
       }
       List<String> names = SampleCommand.classNames(data, nc, P);
       int pnLast = sampler.varConfig().patchNums().latentSide();
@@ -125,37 +181,94 @@ public final class ZeroShotCommand implements Callable<Integer> {
 
       // in/out-painting: the first test image of n classes spread over the data set's classes
       int[] spread = new int[n];
-      for (int i = 0; i < n; i++) spread[i] = firstOfClass(test, (int) ((long) i * test.numClasses() / n), i);
+      for (int i = 0; i < n; i++)
+        spread[i] = firstOfClass(test, (int) ((long) i * test.numClasses() / n), i);
       int[] fromCls = test.indicesOfClass(editFrom);
       if (fromCls.length == 0) {
-        throw new IllegalArgumentException("the test split has no image of --edit-from " + editFrom);
+        throw new IllegalArgumentException(
+            "the test split has no image of --edit-from " + editFrom);
       }
       int[] edit = Arrays.copyOf(fromCls, Math.min(n, fromCls.length));
 
       checkBoxes(inpaintBox, outpaintBox, editBox);
-      float[] keepIn = Masks.invert(Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3]));
-      float[] keepOut = Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]);
-      float[] keepEdit = Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3]));
+      float[] keepIn =
+          Masks.invert(
+              Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3]));
+      float[] keepOut =
+          Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]);
+      float[] keepEdit =
+          Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3]));
 
       String settings = settings(topK, topP, moreSmooth, seed);
-      System.out.println(P + " settings: in/out-painting cfg " + trim(cfg) + " (null class), editing cfg "
-          + trim(editCfg) + "; " + settings + ", more_smooth " + moreSmooth + "; " + per + " results per image");
+      System.out.println(
+          P
+              + " settings: in/out-painting cfg "
+              + trim(cfg)
+              + " (null class), editing cfg "
+              + trim(editCfg)
+              + "; "
+              + settings
+              + ", more_smooth "
+              + moreSmooth
+              + "; "
+              + per
+              + " results per image");
 
       Edited in = run(sampler, test, spread, per, S, keepIn, sampler.nullClass(), opts);
       Edited out = run(sampler, test, spread, per, S, keepOut, sampler.nullClass(), opts);
       Edited ed = run(sampler, test, edit, per, S, keepEdit, editTo, editOpts);
       List<Path> written = new ArrayList<>();
-      written.add(SampleCommand.write(SampleFigures.editPanels(in.originals, keepIn, pnLast, in.result, per,
-          "in-painting, red = regenerated, no class (" + settings + ")", scale),
-          figures, "var-" + tag + "-inpaint.png", P));
-      written.add(SampleCommand.write(SampleFigures.editPanels(out.originals, keepOut, pnLast, out.result, per,
-          "out-painting, red = regenerated, no class (" + settings + ")", scale),
-          figures, "var-" + tag + "-outpaint.png", P));
-      written.add(SampleCommand.write(SampleFigures.editPanels(ed.originals, keepEdit, pnLast, ed.result, per,
-          SampleCommand.className(test.classNames(), editFrom) + ", red regenerated as "
-              + SampleCommand.className(names, editTo) + " (cfg " + trim(editCfg) + ", " + settings + ")", scale),
-          figures, "var-" + tag + "-edit.png", P));
-      System.out.printf(Locale.ROOT, "%s wrote %d figures in %.1f s (wall time, load included)%n", P, written.size(),
+      written.add(
+          SampleCommand.write(
+              SampleFigures.editPanels(
+                  in.originals,
+                  keepIn,
+                  pnLast,
+                  in.result,
+                  per,
+                  "in-painting, red = regenerated, no class (" + settings + ")",
+                  scale),
+              figures,
+              "var-" + tag + "-inpaint.png",
+              P));
+      written.add(
+          SampleCommand.write(
+              SampleFigures.editPanels(
+                  out.originals,
+                  keepOut,
+                  pnLast,
+                  out.result,
+                  per,
+                  "out-painting, red = regenerated, no class (" + settings + ")",
+                  scale),
+              figures,
+              "var-" + tag + "-outpaint.png",
+              P));
+      written.add(
+          SampleCommand.write(
+              SampleFigures.editPanels(
+                  ed.originals,
+                  keepEdit,
+                  pnLast,
+                  ed.result,
+                  per,
+                  SampleCommand.className(test.classNames(), editFrom)
+                      + ", red regenerated as "
+                      + SampleCommand.className(names, editTo)
+                      + " (cfg "
+                      + trim(editCfg)
+                      + ", "
+                      + settings
+                      + ")",
+                  scale),
+              figures,
+              "var-" + tag + "-edit.png",
+              P));
+      System.out.printf(
+          Locale.ROOT,
+          "%s wrote %d figures in %.1f s (wall time, load included)%n",
+          P,
+          written.size(),
           (System.nanoTime() - t0) / 1e9);
     }
     return 0;
@@ -164,7 +277,14 @@ public final class ZeroShotCommand implements Callable<Integer> {
   /** The originals (as pictures at the tokenizer's size) and the image-major edited results. */
   private record Edited(List<BufferedImage> originals, SampleResult result) {}
 
-  private static Edited run(VarSampler sampler, ImageDataset test, int[] idx, int per, int S, float[] keep, int label,
+  private static Edited run(
+      VarSampler sampler,
+      ImageDataset test,
+      int[] idx,
+      int per,
+      int S,
+      float[] keep,
+      int label,
       SampleOptions opts) {
     int n = idx.length, ch = test.channels();
     float[] x = test.toFloatBatch(idx, S); // (n, S, S, ch) in [-1, 1], centred on an S x S canvas
@@ -174,8 +294,14 @@ public final class ZeroShotCommand implements Callable<Integer> {
     Arrays.fill(labels, label);
     long t = System.nanoTime();
     SampleResult r = ZeroShot.withMask(sampler, rep, labels, keep, opts);
-    System.out.printf(Locale.ROOT, "%s %d images x %d results, %s: %.1f s%n", P, n, per,
-        label == sampler.nullClass() ? "null class" : "class " + label, (System.nanoTime() - t) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "%s %d images x %d results, %s: %.1f s%n",
+        P,
+        n,
+        per,
+        label == sampler.nullClass() ? "null class" : "class " + label,
+        (System.nanoTime() - t) / 1e9);
     return new Edited(Images.fromNHWCBatch(x, S, S, ch, ValueRange.MINUS_ONE_ONE), r);
   }
 
@@ -188,7 +314,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
   private static void checkBoxes(double[]... boxes) {
     for (double[] b : boxes) {
       if (b.length != 4) {
-        throw new IllegalArgumentException("a box is y0,y1,x0,x1 (4 fractions), got " + Arrays.toString(b));
+        throw new IllegalArgumentException(
+            "a box is y0,y1,x0,x1 (4 fractions), got " + Arrays.toString(b));
       }
     }
   }

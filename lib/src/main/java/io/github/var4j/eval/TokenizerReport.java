@@ -26,15 +26,16 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 
 /**
- * Evaluation and pictures of a trained tokenizer: test PSNR, codebook usage per scale, reconstructions, token maps
- * and the coarse-to-fine decode. Used by the experiments command and notebook 01.
+ * Evaluation and pictures of a trained tokenizer: test PSNR, codebook usage per scale,
+ * reconstructions, token maps and the coarse-to-fine decode. Used by the experiments command and
+ * notebook 01.
  */
 public final class TokenizerReport {
   private TokenizerReport() {}
 
   /**
-   * @param psnr  mean per-image PSNR (dB) on the scored crop
-   * @param n     images evaluated
+   * @param psnr mean per-image PSNR (dB) on the scored crop
+   * @param n images evaluated
    * @param usage per scale: distinct codes used, tokens, usage % (distinct / V) and perplexity
    */
   public record Metrics(double psnr, int n, List<CodebookUsage.Scale> usage) {
@@ -47,8 +48,10 @@ public final class TokenizerReport {
       Map<String, Double> m = new LinkedHashMap<>();
       m.put("psnr_db", psnr);
       m.put("images", (double) n);
-      for (int i = 0; i < usage.size(); i++) m.put("usage_pct_s" + (i + 1), usage.get(i).usagePercent());
-      for (int i = 0; i < usage.size(); i++) m.put("perplexity_s" + (i + 1), usage.get(i).perplexity());
+      for (int i = 0; i < usage.size(); i++)
+        m.put("usage_pct_s" + (i + 1), usage.get(i).usagePercent());
+      for (int i = 0; i < usage.size(); i++)
+        m.put("perplexity_s" + (i + 1), usage.get(i).perplexity());
       return m;
     }
   }
@@ -73,29 +76,42 @@ public final class TokenizerReport {
     }
     List<CodebookUsage.Scale> perScale = new ArrayList<>();
     for (int si = 0; si < cfg.patchNums().K(); si++) {
-      perScale.add(new CodebookUsage.Scale(usage.distinct(si), usage.counts(si).length == 0 ? 0
-          : java.util.Arrays.stream(usage.counts(si)).sum(), usage.usagePercent(si), usage.perplexity(si)));
+      perScale.add(
+          new CodebookUsage.Scale(
+              usage.distinct(si),
+              usage.counts(si).length == 0 ? 0 : java.util.Arrays.stream(usage.counts(si)).sum(),
+              usage.usagePercent(si),
+              usage.perplexity(si)));
     }
     return new Metrics(psnrSum / n, n, perScale);
   }
 
   /** Two rows: originals, then reconstructions through the token maps. */
-  public static BufferedImage reconstructions(Tokenizer tok, ImageDataset data, int[] idx, int scale) {
+  public static BufferedImage reconstructions(
+      Tokenizer tok, ImageDataset data, int[] idx, int scale) {
     VqVaeConfig cfg = tok.config();
     int s = cfg.imageSize(), c = cfg.inChannels();
     float[] x = data.toFloatBatch(idx, s);
     float[] rec = tok.reconstruct(x, idx.length);
-    List<BufferedImage> tiles = new ArrayList<>(Images.fromNHWCBatch(x, s, s, c, ValueRange.MINUS_ONE_ONE));
+    List<BufferedImage> tiles =
+        new ArrayList<>(Images.fromNHWCBatch(x, s, s, c, ValueRange.MINUS_ONE_ONE));
     tiles.addAll(Images.fromNHWCBatch(rec, s, s, c, ValueRange.MINUS_ONE_ONE));
-    return ImageGrid.of(tiles).columns(idx.length).scale(scale).rowLabels("original", "reconstructed").build();
+    return ImageGrid.of(tiles)
+        .columns(idx.length)
+        .scale(scale)
+        .rowLabels("original", "reconstructed")
+        .build();
   }
 
-  /** Token maps r1..rK of the given images, coloured by a PCA of the codebook (one row per image). */
+  /**
+   * Token maps r1..rK of the given images, coloured by a PCA of the codebook (one row per image).
+   */
   public static BufferedImage tokenMaps(Tokenizer tok, ImageDataset data, int[] idx, int cellPx) {
     VqVaeConfig cfg = tok.config();
     float[] x = data.toFloatBatch(idx, cfg.imageSize());
     List<int[]> tokens = tok.encodeToIndices(x, idx.length);
-    TokenMapColors colors = TokenMapColors.fromCodebook(tok.codebook(), cfg.vocabSize(), cfg.zChannels());
+    TokenMapColors colors =
+        TokenMapColors.fromCodebook(tok.codebook(), cfg.vocabSize(), cfg.zChannels());
     return TokenMapView.renderMany(tokens, cfg.patchNums(), idx.length, colors, cellPx, true);
   }
 
@@ -120,12 +136,18 @@ public final class TokenizerReport {
   /**
    * Bar chart of codebook usage (%) per scale: K bars labelled "pnxpn", 700x400.
    *
-   * @param m         metrics with the usage of each of the K scales
+   * @param m metrics with the usage of each of the K scales
    * @param patchNums the tokenizer's scale schedule (K scales)
    */
   public static CategoryChart usageChart(Metrics m, ScaleSchedule patchNums) {
-    CategoryChart chart = new CategoryChartBuilder().width(700).height(400).title("Codebook usage per scale (test set)")
-        .xAxisTitle("scale (side)").yAxisTitle("codes used (%)").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(700)
+            .height(400)
+            .title("Codebook usage per scale (test set)")
+            .xAxisTitle("scale (side)")
+            .yAxisTitle("codes used (%)")
+            .build();
     List<String> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (int i = 0; i < patchNums.K(); i++) {
@@ -137,7 +159,10 @@ public final class TokenizerReport {
     return chart;
   }
 
-  /** Loss and PSNR curves from a training run's {@code metrics.csv} (smoothed over windows of {@code window}). */
+  /**
+   * Loss and PSNR curves from a training run's {@code metrics.csv} (smoothed over windows of {@code
+   * window}).
+   */
   public static List<XYChart> trainingCurves(Path metricsCsv, int window) throws IOException {
     List<String> lines = Files.readAllLines(metricsCsv);
     if (lines.size() < 2) throw new IOException("no metrics rows in " + metricsCsv);
@@ -146,7 +171,10 @@ public final class TokenizerReport {
     List<double[]> rows = new ArrayList<>();
     for (String l : lines.subList(1, lines.size())) {
       String[] f = l.split(",", -1);
-      rows.add(new double[] {Double.parseDouble(f[iStep]), Double.parseDouble(f[iLoss]), Double.parseDouble(f[iPsnr])});
+      rows.add(
+          new double[] {
+            Double.parseDouble(f[iStep]), Double.parseDouble(f[iLoss]), Double.parseDouble(f[iPsnr])
+          });
     }
     int k = Math.max(1, window);
     int m = rows.size() / k;
@@ -159,8 +187,24 @@ public final class TokenizerReport {
       }
       x[i] = rows.get(i * k + k - 1)[0];
     }
-    XYChart l = Charts.lossCurve("Tokenizer training loss", "step", "loss (L1 + L2 + VQ)", Map.of("train", new double[][] {x, loss}), true, 700, 400);
-    XYChart p = Charts.lossCurve("Tokenizer training PSNR", "step", "PSNR (dB, train batch)", Map.of("train", new double[][] {x, psnr}), false, 700, 400);
+    XYChart l =
+        Charts.lossCurve(
+            "Tokenizer training loss",
+            "step",
+            "loss (L1 + L2 + VQ)",
+            Map.of("train", new double[][] {x, loss}),
+            true,
+            700,
+            400);
+    XYChart p =
+        Charts.lossCurve(
+            "Tokenizer training PSNR",
+            "step",
+            "PSNR (dB, train batch)",
+            Map.of("train", new double[][] {x, psnr}),
+            false,
+            700,
+            400);
     return List.of(l, p);
   }
 }

@@ -23,16 +23,17 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
 /**
- * Charts and tables of a VAR training run, read from its CSVs ({@link VarTrainer}: {@code metrics.csv} per step,
- * {@code eval.csv} per evaluation): loss and accuracy curves, a metrics table, the block-causal attention mask and the
- * number of tokens per scale. Used by the {@code train-var} command and notebook 02.
+ * Charts and tables of a VAR training run, read from its CSVs ({@link VarTrainer}: {@code
+ * metrics.csv} per step, {@code eval.csv} per evaluation): loss and accuracy curves, a metrics
+ * table, the block-causal attention mask and the number of tokens per scale. Used by the {@code
+ * train-var} command and notebook 02.
  */
 public final class VarReport {
   private VarReport() {}
 
   /**
-   * A numeric CSV as columns: header name to values (an empty cell is NaN). Rows of a different length than the
-   * header (a torn last line) are skipped.
+   * A numeric CSV as columns: header name to values (an empty cell is NaN). Rows of a different
+   * length than the header (a torn last line) are skipped.
    */
   public static Map<String, double[]> readCsv(Path csv) throws IOException {
     if (!Files.isRegularFile(csv)) throw new IOException("metrics file not found: " + csv);
@@ -46,7 +47,8 @@ public final class VarReport {
       if (f.length != head.length) continue;
       double[] r = new double[head.length];
       try {
-        for (int i = 0; i < f.length; i++) r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
+        for (int i = 0; i < f.length; i++)
+          r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
       } catch (NumberFormatException e) {
         continue;
       }
@@ -62,8 +64,8 @@ public final class VarReport {
   }
 
   /**
-   * Means over consecutive windows of {@code window} rows: {x = last step of the window, y = mean}; NaN values are
-   * skipped; a final partial window is kept.
+   * Means over consecutive windows of {@code window} rows: {x = last step of the window, y = mean};
+   * NaN values are skipped; a final partial window is kept.
    */
   public static double[][] windowMeans(double[] step, double[] y, int window) {
     int k = Math.max(1, window);
@@ -94,30 +96,58 @@ public final class VarReport {
   }
 
   /**
-   * Cross-entropy curves: training loss (window means of {@code metrics.csv}), test loss over all tokens and over the
-   * last scale ({@code eval.csv}).
+   * Cross-entropy curves: training loss (window means of {@code metrics.csv}), test loss over all
+   * tokens and over the last scale ({@code eval.csv}).
    */
   public static XYChart lossChart(Path metricsCsv, Path evalCsv, int window) throws IOException {
-    return curves("VAR cross-entropy (teacher forcing)", "cross-entropy (nats)", metricsCsv, "loss", evalCsv,
-        "train_loss", new String[] {"test_loss", "test_loss_tail"},
-        new String[] {"test, all scales", "test, last scale"}, window);
+    return curves(
+        "VAR cross-entropy (teacher forcing)",
+        "cross-entropy (nats)",
+        metricsCsv,
+        "loss",
+        evalCsv,
+        "train_loss",
+        new String[] {"test_loss", "test_loss_tail"},
+        new String[] {"test, all scales", "test, last scale"},
+        window);
   }
 
   /** Top-1 token accuracy curves (percent), same sources as {@link #lossChart}. */
-  public static XYChart accuracyChart(Path metricsCsv, Path evalCsv, int window) throws IOException {
-    XYChart chart = curves("VAR token accuracy (teacher forcing)", "top-1 accuracy (%)", metricsCsv, "acc", evalCsv,
-        "train_acc", new String[] {"test_acc", "test_acc_tail"}, new String[] {"test, all scales", "test, last scale"},
-        window);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // rising curves would hide behind it
+  public static XYChart accuracyChart(Path metricsCsv, Path evalCsv, int window)
+      throws IOException {
+    XYChart chart =
+        curves(
+            "VAR token accuracy (teacher forcing)",
+            "top-1 accuracy (%)",
+            metricsCsv,
+            "acc",
+            evalCsv,
+            "train_acc",
+            new String[] {"test_acc", "test_acc_tail"},
+            new String[] {"test, all scales", "test, last scale"},
+            window);
+    chart
+        .getStyler()
+        .setLegendPosition(Styler.LegendPosition.OutsideS); // rising curves would hide behind it
     return chart;
   }
 
-  private static XYChart curves(String title, String yTitle, Path metricsCsv, String trainCol, Path evalCsv,
-      String evalTrainCol, String[] evalCols, String[] evalNames, int window) throws IOException {
+  private static XYChart curves(
+      String title,
+      String yTitle,
+      Path metricsCsv,
+      String trainCol,
+      Path evalCsv,
+      String evalTrainCol,
+      String[] evalCols,
+      String[] evalNames,
+      int window)
+      throws IOException {
     Map<String, double[][]> series = new LinkedHashMap<>();
     if (metricsCsv != null && Files.isRegularFile(metricsCsv)) {
       Map<String, double[]> m = readCsv(metricsCsv);
-      double[][] xy = windowMeans(column(m, "step", metricsCsv), column(m, trainCol, metricsCsv), window);
+      double[][] xy =
+          windowMeans(column(m, "step", metricsCsv), column(m, trainCol, metricsCsv), window);
       if (xy[0].length > 0) {
         series.put(window <= 1 ? "train (per step)" : "train (mean of " + window + " steps)", xy);
       }
@@ -136,7 +166,9 @@ public final class VarReport {
     if (series.isEmpty()) {
       throw new IOException("no rows to plot in " + metricsCsv + " or " + evalCsv);
     }
-    XYChart chart = Charts.lossCurve(title, "step", yTitle, series, false, Charts.DEFAULT_WIDTH, Charts.DEFAULT_HEIGHT);
+    XYChart chart =
+        Charts.lossCurve(
+            title, "step", yTitle, series, false, Charts.DEFAULT_WIDTH, Charts.DEFAULT_HEIGHT);
     for (String name : evalNames) {
       XYSeries s = chart.getSeries(name);
       if (s != null) s.setMarker(SeriesMarkers.CIRCLE); // evaluations are sparse: mark them
@@ -144,9 +176,12 @@ public final class VarReport {
     return chart;
   }
 
-  private static double[] column(Map<String, double[]> cols, String name, Path file) throws IOException {
+  private static double[] column(Map<String, double[]> cols, String name, Path file)
+      throws IOException {
     double[] v = cols.get(name);
-    if (v == null) throw new IOException("column '" + name + "' not found in " + file + " (columns " + cols.keySet() + ")");
+    if (v == null)
+      throw new IOException(
+          "column '" + name + "' not found in " + file + " (columns " + cols.keySet() + ")");
     return v;
   }
 
@@ -161,11 +196,11 @@ public final class VarReport {
   }
 
   /**
-   * The final metrics of a run: model size and the test metrics of {@code eval}, in a fixed order (the rows of the
-   * results CSV and of the notebook's table).
+   * The final metrics of a run: model size and the test metrics of {@code eval}, in a fixed order
+   * (the rows of the results CSV and of the notebook's table).
    */
-  public static Map<String, Double> finalMetrics(VarConfig cfg, long params, VarTrainer.EvalResult eval, long steps,
-      double trainSeconds) {
+  public static Map<String, Double> finalMetrics(
+      VarConfig cfg, long params, VarTrainer.EvalResult eval, long steps, double trainSeconds) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("depth", (double) cfg.depth());
     m.put("width", (double) cfg.embedDim());
@@ -192,21 +227,27 @@ public final class VarReport {
     return t;
   }
 
-  /** "metric,value" CSV text of {@code metrics} (values with up to 6 significant digits, integers as integers). */
+  /**
+   * "metric,value" CSV text of {@code metrics} (values with up to 6 significant digits, integers as
+   * integers).
+   */
   public static String metricsCsv(Map<String, ? extends Number> metrics) {
     StringBuilder sb = new StringBuilder("metric,value\n");
-    metrics.forEach((k, v) -> {
-      double d = v.doubleValue();
-      String s = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
-          : String.format(java.util.Locale.ROOT, "%.6g", d);
-      sb.append(k).append(',').append(s).append('\n');
-    });
+    metrics.forEach(
+        (k, v) -> {
+          double d = v.doubleValue();
+          String s =
+              d == Math.rint(d) && Math.abs(d) < 1e15
+                  ? Long.toString((long) d)
+                  : String.format(java.util.Locale.ROOT, "%.6g", d);
+          sb.append(k).append(',').append(s).append('\n');
+        });
     return sb.toString();
   }
 
   /**
-   * The block-causal attention mask (L x L tokens, {@code px} pixels per token, a square of side L*px + (K-1)) with a
-   * title.
+   * The block-causal attention mask (L x L tokens, {@code px} pixels per token, a square of side
+   * L*px + (K-1)) with a title.
    */
   public static BufferedImage attentionMask(ScaleSchedule patchNums, int px) {
     return AttentionMaskView.renderWithTitle(patchNums, px);
@@ -218,14 +259,20 @@ public final class VarReport {
   }
 
   /**
-   * Table of the scales, K rows: index, side, tokens pn², cumulative tokens (= keys visible to that scale's queries).
+   * Table of the scales, K rows: index, side, tokens pn², cumulative tokens (= keys visible to that
+   * scale's queries).
    */
   public static Table scalesTable(ScaleSchedule patchNums) {
     List<Object[]> rows = new ArrayList<>();
     for (int k = 0; k < patchNums.K(); k++) {
-      rows.add(new Object[] {k + 1, patchNums.pn(k) + "x" + patchNums.pn(k), patchNums.tokens(k), patchNums.end(k)});
+      rows.add(
+          new Object[] {
+            k + 1, patchNums.pn(k) + "x" + patchNums.pn(k), patchNums.tokens(k), patchNums.end(k)
+          });
     }
-    return Tables.fromRows("scales (L = " + patchNums.L() + ", patchNums " + patchNums + ")",
-        List.of("scale", "token map", "tokens", "visible keys"), rows);
+    return Tables.fromRows(
+        "scales (L = " + patchNums.L() + ", patchNums " + patchNums + ")",
+        List.of("scale", "token map", "tokens", "visible keys"),
+        rows);
   }
 }

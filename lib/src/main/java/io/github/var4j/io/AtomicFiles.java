@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes files so that a reader never sees a half-written file: write a temp sibling, then rename it over the target.
- * A killed process leaves either the old file or the new one, never a torn one. The one atomic-write helper of var4j.
+ * Writes files so that a reader never sees a half-written file: write a temp sibling, then rename
+ * it over the target. A killed process leaves either the old file or the new one, never a torn one.
+ * The one atomic-write helper of var4j.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -33,19 +34,21 @@ public final class AtomicFiles {
   }
 
   /**
-   * Streams the content from {@code writer} into a temp sibling of {@code file}, then renames it onto {@code file};
-   * creates parent directories. The temp file is removed if the writer fails.
+   * Streams the content from {@code writer} into a temp sibling of {@code file}, then renames it
+   * onto {@code file}; creates parent directories. The temp file is removed if the writer fails.
    */
   public static void write(Path file, Writer writer) throws IOException {
     if (file == null) throw new IllegalArgumentException("file must not be null");
     Path abs = file.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir != null) Files.createDirectories(dir);
-    // not Files.createTempFile: that makes the file rw------- ; CREATE_NEW keeps the umask permissions
+    // not Files.createTempFile: that makes the file rw------- ; CREATE_NEW keeps the umask
+    // permissions
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
     Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + suffix + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writer.write(out);
       }
       move(tmp, abs);

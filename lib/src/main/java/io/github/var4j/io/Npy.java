@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Reader and writer for NumPy {@code .npy} files (format v1.0/v2.0, C order, little-endian).
  *
- * <p>Supported dtypes: {@code <f4}, {@code <f8} (read as float), {@code <i8}, {@code <i4} (read as long).
- * This is the format of the official parity fixtures and of var4j's {@code .npy} state dicts.
+ * <p>Supported dtypes: {@code <f4}, {@code <f8} (read as float), {@code <i8}, {@code <i4} (read as
+ * long). This is the format of the official parity fixtures and of var4j's {@code .npy} state
+ * dicts.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -25,7 +26,10 @@ public final class Npy {
 
   private Npy() {}
 
-  /** A dense array read from a {@code .npy} file: exactly one of {@code floats} / {@code longs} is non-null. */
+  /**
+   * A dense array read from a {@code .npy} file: exactly one of {@code floats} / {@code longs} is
+   * non-null.
+   */
   public record Array(long[] shape, String dtype, float[] floats, long[] longs) {
     public long size() {
       long n = 1;
@@ -55,7 +59,9 @@ public final class Npy {
     }
   }
 
-  /** Reads a {@code .npy} file; throws {@link IOException} naming the file on any format problem. */
+  /**
+   * Reads a {@code .npy} file; throws {@link IOException} naming the file on any format problem.
+   */
   public static Array read(Path file) throws IOException {
     byte[] bytes;
     try {
@@ -88,52 +94,69 @@ public final class Npy {
     Matcher d = DESCR.matcher(header);
     Matcher f = FORTRAN.matcher(header);
     Matcher s = SHAPE.matcher(header);
-    if (!d.find() || !f.find() || !s.find()) throw new IOException("malformed .npy header in " + what + ": " + header);
-    if (f.group(1).equals("True")) throw new IOException("Fortran-order .npy is not supported: " + what);
+    if (!d.find() || !f.find() || !s.find())
+      throw new IOException("malformed .npy header in " + what + ": " + header);
+    if (f.group(1).equals("True"))
+      throw new IOException("Fortran-order .npy is not supported: " + what);
     String descr = d.group(1);
-    long[] shape = Arrays.stream(s.group(1).split(","))
-        .map(String::trim).filter(t -> !t.isEmpty()).mapToLong(Long::parseLong).toArray();
+    long[] shape =
+        Arrays.stream(s.group(1).split(","))
+            .map(String::trim)
+            .filter(t -> !t.isEmpty())
+            .mapToLong(Long::parseLong)
+            .toArray();
     long n = 1;
     for (long x : shape) n *= x;
     int dataStart = pos + headerLen;
     bb.position(dataStart);
-    int itemSize = switch (descr) {
-      case "<f4", "<i4" -> 4;
-      case "<f8", "<i8" -> 8;
-      case "|b1", "|u1" -> 1;
-      default -> throw new IOException("unsupported .npy dtype " + descr + ": " + what);
-    };
+    int itemSize =
+        switch (descr) {
+          case "<f4", "<i4" -> 4;
+          case "<f8", "<i8" -> 8;
+          case "|b1", "|u1" -> 1;
+          default -> throw new IOException("unsupported .npy dtype " + descr + ": " + what);
+        };
     if ((long) bytes.length - dataStart < n * itemSize) {
-      throw new IOException("truncated .npy data in " + what + ": expected " + n * itemSize + " bytes, found "
-          + (bytes.length - dataStart));
+      throw new IOException(
+          "truncated .npy data in "
+              + what
+              + ": expected "
+              + n * itemSize
+              + " bytes, found "
+              + (bytes.length - dataStart));
     }
     int count = Math.toIntExact(n);
     switch (descr) {
-      case "<f4": {
-        float[] out = new float[count];
-        bb.asFloatBuffer().get(out);
-        return new Array(shape, descr, out, null);
-      }
-      case "<f8": {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) out[i] = (float) bb.getDouble(dataStart + 8 * i);
-        return new Array(shape, descr, out, null);
-      }
-      case "<i8": {
-        long[] out = new long[count];
-        bb.asLongBuffer().get(out);
-        return new Array(shape, descr, null, out);
-      }
-      case "<i4": {
-        long[] out = new long[count];
-        for (int i = 0; i < count; i++) out[i] = bb.getInt(dataStart + 4 * i);
-        return new Array(shape, descr, null, out);
-      }
-      default: {
-        long[] out = new long[count];
-        for (int i = 0; i < count; i++) out[i] = bytes[dataStart + i] & 0xff;
-        return new Array(shape, descr, null, out);
-      }
+      case "<f4":
+        {
+          float[] out = new float[count];
+          bb.asFloatBuffer().get(out);
+          return new Array(shape, descr, out, null);
+        }
+      case "<f8":
+        {
+          float[] out = new float[count];
+          for (int i = 0; i < count; i++) out[i] = (float) bb.getDouble(dataStart + 8 * i);
+          return new Array(shape, descr, out, null);
+        }
+      case "<i8":
+        {
+          long[] out = new long[count];
+          bb.asLongBuffer().get(out);
+          return new Array(shape, descr, null, out);
+        }
+      case "<i4":
+        {
+          long[] out = new long[count];
+          for (int i = 0; i < count; i++) out[i] = bb.getInt(dataStart + 4 * i);
+          return new Array(shape, descr, null, out);
+        }
+      default:
+        {
+          long[] out = new long[count];
+          for (int i = 0; i < count; i++) out[i] = bytes[dataStart + i] & 0xff;
+          return new Array(shape, descr, null, out);
+        }
     }
   }
 
@@ -151,14 +174,17 @@ public final class Npy {
     write(file, "<i8", shape, bb.array(), data.length);
   }
 
-  private static void write(Path file, String descr, long[] shape, byte[] payload, int n) throws IOException {
+  private static void write(Path file, String descr, long[] shape, byte[] payload, int n)
+      throws IOException {
     long expect = 1;
     for (long d : shape) expect *= d;
     if (expect != n) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expect + " values, data has " + n);
+      throw new IllegalArgumentException(
+          "shape " + Arrays.toString(shape) + " holds " + expect + " values, data has " + n);
     }
     StringBuilder sh = new StringBuilder("(");
-    for (int i = 0; i < shape.length; i++) sh.append(shape[i]).append(shape.length == 1 ? "," : (i < shape.length - 1 ? ", " : ""));
+    for (int i = 0; i < shape.length; i++)
+      sh.append(shape[i]).append(shape.length == 1 ? "," : (i < shape.length - 1 ? ", " : ""));
     sh.append(")");
     String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + sh + ", }";
     int total = 10 + header.length() + 1;

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one model-directory format of var4j, for every kind of model (tokenizer, VAR, and what later issues add):
+ * The one model-directory format of var4j, for every kind of model (tokenizer, VAR, and what later
+ * issues add):
  *
  * <pre>
  * dir/config.json          {"format": "var4j-model/1", "kind": "var", "config": {...every record component...},
@@ -22,15 +23,17 @@ import java.util.Map;
  * dir/&lt;official name&gt;.npy one file per weight, PyTorch layout (OIHW convolutions, out x in linears), float32
  * </pre>
  *
- * <p>The weights are the same files as the parity fixtures: {@code numpy.load} reads them, and {@link StateDict}
- * loads them by their official names. A directory is replaced as a whole (written beside it, then renamed), so a
- * killed save leaves the old model intact. Run directories keep the same {@code config.json} (see {@link #writeConfig}).
+ * <p>The weights are the same files as the parity fixtures: {@code numpy.load} reads them, and
+ * {@link StateDict} loads them by their official names. A directory is replaced as a whole (written
+ * beside it, then renamed), so a killed save leaves the old model intact. Run directories keep the
+ * same {@code config.json} (see {@link #writeConfig}).
  */
 public final class ModelDir {
   private ModelDir() {}
 
   /** The configuration file of a model or run directory. */
   public static final String CONFIG = "config.json";
+
   /** The value of {@code "format"}. */
   public static final String FORMAT = "var4j-model/1";
 
@@ -39,8 +42,12 @@ public final class ModelDir {
     return Files.isRegularFile(dir.resolve(CONFIG));
   }
 
-  /** Writes a model: {@code config.json} plus one {@code .npy} per weight; the directory is replaced atomically. */
-  public static <C> void save(Path dir, ModelKind<C> kind, C config, StateDict weights) throws IOException {
+  /**
+   * Writes a model: {@code config.json} plus one {@code .npy} per weight; the directory is replaced
+   * atomically.
+   */
+  public static <C> void save(Path dir, ModelKind<C> kind, C config, StateDict weights)
+      throws IOException {
     Path abs = dir.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     Path staging = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + System.nanoTime());
@@ -60,16 +67,22 @@ public final class ModelDir {
   }
 
   /**
-   * Writes {@code dir/config.json} alone, atomically (run directories: the model's configuration, compared on
-   * resume, and the training configuration for the record).
+   * Writes {@code dir/config.json} alone, atomically (run directories: the model's configuration,
+   * compared on resume, and the training configuration for the record).
    *
    * @param training any record or map, or null for none
    */
-  public static <C> void writeConfig(Path dir, ModelKind<C> kind, C config, Object training) throws IOException {
+  public static <C> void writeConfig(Path dir, ModelKind<C> kind, C config, Object training)
+      throws IOException {
     if (config == null) throw new IllegalArgumentException("config must not be null");
     if (!kind.configType().isInstance(config)) {
-      throw new IllegalArgumentException("a '" + kind.name() + "' model needs a " + kind.configType().getSimpleName()
-          + ", got " + config.getClass().getSimpleName());
+      throw new IllegalArgumentException(
+          "a '"
+              + kind.name()
+              + "' model needs a "
+              + kind.configType().getSimpleName()
+              + ", got "
+              + config.getClass().getSimpleName());
     }
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("format", FORMAT);
@@ -82,8 +95,8 @@ public final class ModelDir {
   /**
    * Reads the configuration of a model or run directory.
    *
-   * @throws IOException naming the file and the problem: no {@code config.json}, another format or kind, a missing
-   *     or unknown key, a value the configuration rejects
+   * @throws IOException naming the file and the problem: no {@code config.json}, another format or
+   *     kind, a missing or unknown key, a value the configuration rejects
    */
   public static <C> C config(Path dir, ModelKind<C> kind) throws IOException {
     Path file = dir.resolve(CONFIG);
@@ -95,10 +108,14 @@ public final class ModelDir {
     }
     String k = root.path("kind").asText("");
     if (!kind.name().equals(k)) {
-      throw new IOException(file + " describes a '" + k + "' model, expected '" + kind.name() + "'");
+      throw new IOException(
+          file + " describes a '" + k + "' model, expected '" + kind.name() + "'");
     }
     if (!root.has("config")) throw new IOException(file + " has no \"config\" object");
-    return Json.convert(root.get("config"), kind.configType(), "invalid " + kind.name() + " configuration in " + file);
+    return Json.convert(
+        root.get("config"),
+        kind.configType(),
+        "invalid " + kind.name() + " configuration in " + file);
   }
 
   /** The weights of a model directory, by official name (PyTorch layouts). */
@@ -107,8 +124,8 @@ public final class ModelDir {
   }
 
   /**
-   * The components in which two configurations differ, e.g. {@code "depth 4 vs 6, embedDim 256 vs 384"} (empty if
-   * none): what a resumed run reports when its checkpoint belongs to another model.
+   * The components in which two configurations differ, e.g. {@code "depth 4 vs 6, embedDim 256 vs
+   * 384"} (empty if none): what a resumed run reports when its checkpoint belongs to another model.
    */
   public static String differences(Object a, Object b) {
     JsonNode ta = Json.tree(a), tb = Json.tree(b);

@@ -4,15 +4,21 @@ import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.VqVaeConfig;
 
 /**
- * What a model directory holds: a name written into its {@code config.json} and the record type of its configuration.
- * Kinds defined in higher layers (a classifier, a raster baseline) are made with {@link #of}.
+ * What a model directory holds: a name written into its {@code config.json} and the record type of
+ * its configuration. Kinds defined in higher layers (a classifier, a raster baseline) are made with
+ * {@link #of}.
  *
- * @param name       the {@code "kind"} written to and checked in {@code config.json}, e.g. "var"
+ * @param name the {@code "kind"} written to and checked in {@code config.json}, e.g. "var"
  * @param configType the configuration record, serialised component by component
  */
 public record ModelKind<C>(String name, Class<C> configType) {
-  /** The multi-scale VQ-VAE tokenizer ({@link VqVaeConfig}; weights with official {@code vae_*} names). */
-  public static final ModelKind<VqVaeConfig> TOKENIZER = new ModelKind<>("tokenizer", VqVaeConfig.class);
+  /**
+   * The multi-scale VQ-VAE tokenizer ({@link VqVaeConfig}; weights with official {@code vae_*}
+   * names).
+   */
+  public static final ModelKind<VqVaeConfig> TOKENIZER =
+      new ModelKind<>("tokenizer", VqVaeConfig.class);
+
   /** The VAR transformer ({@link VarConfig}; weights with official {@code var_d*} names). */
   public static final ModelKind<VarConfig> VAR = new ModelKind<>("var", VarConfig.class);
 

@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
 import org.tensorflow.Session;
 
 /**
- * The directory of one training run (tokenizer or VAR): its layout, and the reading and writing of everything in it
- * except the model configuration ({@code config.json}, see {@link ModelDir}). Both trainers and the
- * experiments command line go through this class; the file names are those of earlier var4j versions, so older run
- * directories still resume.
+ * The directory of one training run (tokenizer or VAR): its layout, and the reading and writing of
+ * everything in it except the model configuration ({@code config.json}, see {@link ModelDir}). Both
+ * trainers and the experiments command line go through this class; the file names are those of
+ * earlier var4j versions, so older run directories still resume.
  *
  * <pre>
  * ckpt.index, ckpt.data-00000-of-00001   weights and optimizer state, a TF V2 bundle ({@link TfCheckpoint}), atomic
@@ -35,20 +35,24 @@ import org.tensorflow.Session;
  * config.json, tokens-*.v4jt            the model configuration (VAR, {@link ModelDir} format), the token caches (VAR)
  * </pre>
  *
- * <p>Every file is written atomically (temp file, then rename, {@link AtomicFiles}); the CSVs are appended to and
- * trimmed atomically on resume. {@link #saveCheckpoint} writes the resume state before the bundle and keeps the
- * previous checkpoint's state in the same file, so a run killed at any moment finds the state of the checkpoint on
- * disk.
+ * <p>Every file is written atomically (temp file, then rename, {@link AtomicFiles}); the CSVs are
+ * appended to and trimmed atomically on resume. {@link #saveCheckpoint} writes the resume state
+ * before the bundle and keeps the previous checkpoint's state in the same file, so a run killed at
+ * any moment finds the state of the checkpoint on disk.
  */
 public final class RunDir {
   /** Prefix of the checkpoint bundle. */
   public static final String CHECKPOINT = "ckpt";
+
   /** Per-step metrics. */
   public static final String METRICS_CSV = "metrics.csv";
+
   /** Per-evaluation metrics (VAR). */
   public static final String EVAL_CSV = "eval.csv";
+
   /** Wall time of training, summed over the sessions of the run. */
   public static final String TIME = "time.properties";
+
   /** Training state outside the checkpoint bundle. */
   public static final String RESUME = "resume.properties";
 
@@ -78,7 +82,8 @@ public final class RunDir {
     return dir.toString();
   }
 
-  // ---- checkpoint and resume state ---------------------------------------------------------------------------------
+  // ---- checkpoint and resume state
+  // ---------------------------------------------------------------------------------
 
   /** {@code <dir>/ckpt}: the prefix of {@code ckpt.index} and {@code ckpt.data-00000-of-00001}. */
   public Path checkpointPrefix() {
@@ -94,9 +99,10 @@ public final class RunDir {
   }
 
   /**
-   * Writes a checkpoint: first {@code state} into {@code resume.properties} (next to the state of the checkpoint
-   * still on disk, the newest one of an earlier step), then the bundle (temp prefix, then rename). A run killed
-   * between the two finds the old bundle and the old state; killed after, the new ones.
+   * Writes a checkpoint: first {@code state} into {@code resume.properties} (next to the state of
+   * the checkpoint still on disk, the newest one of an earlier step), then the bundle (temp prefix,
+   * then rename). A run killed between the two finds the old bundle and the old state; killed
+   * after, the new ones.
    *
    * @param state the training state at the step the bundle is saved at
    */
@@ -110,10 +116,11 @@ public final class RunDir {
   }
 
   /**
-   * The resume state saved with the checkpoint of {@code step}; empty when there is none (a run directory of an older
-   * var4j, or a checkpoint written without one).
+   * The resume state saved with the checkpoint of {@code step}; empty when there is none (a run
+   * directory of an older var4j, or a checkpoint written without one).
    *
-   * @throws IOException if {@code resume.properties} cannot be read or is malformed (naming the file and the line)
+   * @throws IOException if {@code resume.properties} cannot be read or is malformed (naming the
+   *     file and the line)
    */
   public Optional<ResumeState> resumeState(long step) throws IOException {
     return Optional.ofNullable(readResumeStates().get(step));
@@ -130,29 +137,47 @@ public final class RunDir {
       try {
         step = Long.parseLong(key.substring(0, Math.max(0, dot)));
       } catch (NumberFormatException e) {
-        throw new IOException(f + ": key '" + key + "' is not of the form <step>.<name>; the file is damaged (delete "
-            + "it to resume without the state)", e);
+        throw new IOException(
+            f
+                + ": key '"
+                + key
+                + "' is not of the form <step>.<name>; the file is damaged (delete "
+                + "it to resume without the state)",
+            e);
       }
       try {
-        states.computeIfAbsent(step, st -> new ResumeState(st, f.toString()))
+        states
+            .computeIfAbsent(step, st -> new ResumeState(st, f.toString()))
             .put(key.substring(dot + 1), p.getProperty(key).trim());
       } catch (IllegalArgumentException e) {
-        throw new IOException(f + ": " + e.getMessage() + "; the file is damaged (delete it to resume without the "
-            + "state)", e);
+        throw new IOException(
+            f
+                + ": "
+                + e.getMessage()
+                + "; the file is damaged (delete it to resume without the "
+                + "state)",
+            e);
       }
     }
     return states;
   }
 
   private static String formatResumeStates(Map<Long, ResumeState> states) {
-    StringBuilder sb = new StringBuilder("# var4j: training state that is not in the checkpoint bundle, per checkpoint "
-        + "step (<step>.<name>=<value>);\n# resuming uses the entry of the bundle's step\n");
-    states.forEach((step, st) -> st.values().forEach((k, v) -> sb.append(step).append('.').append(k).append('=')
-        .append(v).append('\n')));
+    StringBuilder sb =
+        new StringBuilder(
+            "# var4j: training state that is not in the checkpoint bundle, per checkpoint "
+                + "step (<step>.<name>=<value>);\n# resuming uses the entry of the bundle's step\n");
+    states.forEach(
+        (step, st) ->
+            st.values()
+                .forEach(
+                    (k, v) ->
+                        sb.append(step).append('.').append(k).append('=').append(v).append('\n')));
     return sb.toString();
   }
 
-  // ---- metrics ----------------------------------------------------------------------------------------------------
+  // ---- metrics
+  // ----------------------------------------------------------------------------------------------------
 
   public Path metricsCsv() {
     return dir.resolve(METRICS_CSV);
@@ -162,7 +187,10 @@ public final class RunDir {
     return dir.resolve(EVAL_CSV);
   }
 
-  /** Opens {@code metrics.csv} for a run at {@code resumeStep} (rows after it are dropped, see {@link MetricsCsv}). */
+  /**
+   * Opens {@code metrics.csv} for a run at {@code resumeStep} (rows after it are dropped, see
+   * {@link MetricsCsv}).
+   */
   public MetricsCsv openMetrics(List<String> header, long resumeStep) throws IOException {
     return new MetricsCsv(metricsCsv(), header, resumeStep);
   }
@@ -172,15 +200,16 @@ public final class RunDir {
     return new MetricsCsv(evalCsv(), header, resumeStep);
   }
 
-  // ---- timing -----------------------------------------------------------------------------------------------------
+  // ---- timing
+  // -----------------------------------------------------------------------------------------------------
 
   public Path timeFile() {
     return dir.resolve(TIME);
   }
 
   /**
-   * Wall time of training summed over the sessions of a run ({@code time.properties}: {@code seconds} with one
-   * decimal, {@code steps}, {@code cores} of the last session).
+   * Wall time of training summed over the sessions of a run ({@code time.properties}: {@code
+   * seconds} with one decimal, {@code steps}, {@code cores} of the last session).
    */
   public record TrainingTime(double seconds, long steps, int cores) {
     public double minutes() {
@@ -194,23 +223,36 @@ public final class RunDir {
     if (!Files.exists(f)) return Optional.empty();
     Properties p = load(f);
     try {
-      return Optional.of(new TrainingTime(Double.parseDouble(required(p, "seconds", f)),
-          Long.parseLong(required(p, "steps", f)), Integer.parseInt(p.getProperty("cores", "0").trim())));
+      return Optional.of(
+          new TrainingTime(
+              Double.parseDouble(required(p, "seconds", f)),
+              Long.parseLong(required(p, "steps", f)),
+              Integer.parseInt(p.getProperty("cores", "0").trim())));
     } catch (NumberFormatException e) {
       throw new IOException(f + " holds a value that is not a number: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Adds one session ({@code steps} steps in {@code seconds}) to {@code time.properties}, with this machine's core
-   * count; returns the new totals.
+   * Adds one session ({@code steps} steps in {@code seconds}) to {@code time.properties}, with this
+   * machine's core count; returns the new totals.
    */
   public TrainingTime addTrainingTime(long steps, double seconds) throws IOException {
     TrainingTime before = trainingTime().orElse(new TrainingTime(0, 0, 0));
-    TrainingTime now = new TrainingTime(before.seconds() + seconds, before.steps() + steps,
-        Runtime.getRuntime().availableProcessors());
-    AtomicFiles.writeString(timeFile(), String.format(Locale.ROOT, "# var4j: wall time of training, summed over the "
-        + "sessions of this run%nseconds=%.1f%nsteps=%d%ncores=%d%n", now.seconds(), now.steps(), now.cores()));
+    TrainingTime now =
+        new TrainingTime(
+            before.seconds() + seconds,
+            before.steps() + steps,
+            Runtime.getRuntime().availableProcessors());
+    AtomicFiles.writeString(
+        timeFile(),
+        String.format(
+            Locale.ROOT,
+            "# var4j: wall time of training, summed over the "
+                + "sessions of this run%nseconds=%.1f%nsteps=%d%ncores=%d%n",
+            now.seconds(),
+            now.steps(),
+            now.cores()));
     return now;
   }
 
@@ -230,12 +272,14 @@ public final class RunDir {
     return v.trim();
   }
 
-  // ---- resume state -----------------------------------------------------------------------------------------------
+  // ---- resume state
+  // -----------------------------------------------------------------------------------------------
 
   /**
-   * Training state at a checkpoint step that the TF bundle does not hold (e.g. running sums for the next evaluation
-   * row, dead-code statistics, the seed and batch size the data order depends on): named values, written exactly
-   * (doubles as {@link Double#toString}, which reads back to the same bits).
+   * Training state at a checkpoint step that the TF bundle does not hold (e.g. running sums for the
+   * next evaluation row, dead-code statistics, the seed and batch size the data order depends on):
+   * named values, written exactly (doubles as {@link Double#toString}, which reads back to the same
+   * bits).
    */
   public static final class ResumeState {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
@@ -275,10 +319,16 @@ public final class RunDir {
      * @return this
      */
     public ResumeState put(String name, String value) {
-      if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("bad resume state name '" + name + "'");
+      if (!NAME.matcher(name).matches())
+        throw new IllegalArgumentException("bad resume state name '" + name + "'");
       if (!VALUE.matcher(value).matches()) {
-        throw new IllegalArgumentException("resume state value of '" + name + "' has characters outside "
-            + "[A-Za-z0-9_.+-]: '" + value + "'");
+        throw new IllegalArgumentException(
+            "resume state value of '"
+                + name
+                + "' has characters outside "
+                + "[A-Za-z0-9_.+-]: '"
+                + value
+                + "'");
       }
       values.put(name, value);
       return this;
@@ -303,7 +353,8 @@ public final class RunDir {
       try {
         return Long.parseLong(getString(name));
       } catch (NumberFormatException e) {
-        throw new IOException(source + ": '" + step + "." + name + "' is not an integer: " + values.get(name), e);
+        throw new IOException(
+            source + ": '" + step + "." + name + "' is not an integer: " + values.get(name), e);
       }
     }
 
@@ -311,13 +362,15 @@ public final class RunDir {
       try {
         return Double.parseDouble(getString(name));
       } catch (NumberFormatException e) {
-        throw new IOException(source + ": '" + step + "." + name + "' is not a number: " + values.get(name), e);
+        throw new IOException(
+            source + ": '" + step + "." + name + "' is not a number: " + values.get(name), e);
       }
     }
 
     /**
-     * Checks that the run being resumed uses the value the checkpoint was trained with (e.g. the seed or batch size
-     * that the data order depends on); a state without the value (older var4j) passes.
+     * Checks that the run being resumed uses the value the checkpoint was trained with (e.g. the
+     * seed or batch size that the data order depends on); a state without the value (older var4j)
+     * passes.
      *
      * @throws IOException naming the value, both settings and what to do
      */
@@ -325,9 +378,24 @@ public final class RunDir {
       if (!has(name)) return;
       long saved = getLong(name);
       if (saved != value) {
-        throw new IOException("the checkpoint at step " + step + " (" + source + ") was trained with " + name + " "
-            + saved + ", this run has " + name + " " + value + ": it would not continue the same run. Resume with "
-            + name + " " + saved + ", or use another run directory.");
+        throw new IOException(
+            "the checkpoint at step "
+                + step
+                + " ("
+                + source
+                + ") was trained with "
+                + name
+                + " "
+                + saved
+                + ", this run has "
+                + name
+                + " "
+                + value
+                + ": it would not continue the same run. Resume with "
+                + name
+                + " "
+                + saved
+                + ", or use another run directory.");
       }
     }
 

@@ -6,8 +6,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * nn.Conv2d with explicit zero padding followed by a VALID convolution (TF's EXPLICIT padding has a broken gradient).
- * Parameters {@code <name>.weight} (PyTorch (out, in, k, k), TF HWIO) and {@code <name>.bias} (out).
+ * nn.Conv2d with explicit zero padding followed by a VALID convolution (TF's EXPLICIT padding has a
+ * broken gradient). Parameters {@code <name>.weight} (PyTorch (out, in, k, k), TF HWIO) and {@code
+ * <name>.bias} (out).
  *
  * <p>apply: x (B, H, W, in) to (B, H', W', out), NHWC.
  */
@@ -27,9 +28,13 @@ public final class Conv2d {
   private final ParamStore ps;
   private final String name;
 
-  public Conv2d(ParamStore ps, String name, int in, int out, int kernel, int stride, Padding padding) {
-    if (in <= 0 || out <= 0) throw new IllegalArgumentException(name + ": channels must be positive, got in=" + in + " out=" + out);
-    if (kernel <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": kernel and stride must be positive");
+  public Conv2d(
+      ParamStore ps, String name, int in, int out, int kernel, int stride, Padding padding) {
+    if (in <= 0 || out <= 0)
+      throw new IllegalArgumentException(
+          name + ": channels must be positive, got in=" + in + " out=" + out);
+    if (kernel <= 0 || stride <= 0)
+      throw new IllegalArgumentException(name + ": kernel and stride must be positive");
     this.ps = ps;
     this.name = name;
     this.inChannels = in;
@@ -38,7 +43,11 @@ public final class Conv2d {
     this.stride = stride;
     this.padding = padding;
     long fanIn = (long) in * kernel * kernel;
-    ps.create(name + ".weight", new long[] {out, in, kernel, kernel}, Layout.CONV, Init.torchDefault(fanIn));
+    ps.create(
+        name + ".weight",
+        new long[] {out, in, kernel, kernel},
+        Layout.CONV,
+        Init.torchDefault(fanIn));
     ps.create(name + ".bias", new long[] {out}, Layout.AS_IS, Init.torchDefault(fanIn));
   }
 
@@ -52,10 +61,15 @@ public final class Conv2d {
     Padding p = padding;
     Operand<TFloat32> xp = x;
     if (p.top + p.bottom + p.left + p.right > 0) {
-      xp = tf.pad(x, tf.constant(new int[][] {{0, 0}, {p.top, p.bottom}, {p.left, p.right}, {0, 0}}),
-          tf.constant(0f));
+      xp =
+          tf.pad(
+              x,
+              tf.constant(new int[][] {{0, 0}, {p.top, p.bottom}, {p.left, p.right}, {0, 0}}),
+              tf.constant(0f));
     }
-    Operand<TFloat32> y = tf.nn.conv2d(xp, ps.get(name + ".weight"), List.of(1L, (long) stride, (long) stride, 1L), "VALID");
+    Operand<TFloat32> y =
+        tf.nn.conv2d(
+            xp, ps.get(name + ".weight"), List.of(1L, (long) stride, (long) stride, 1L), "VALID");
     return tf.nn.biasAdd(y, ps.get(name + ".bias"));
   }
 }

@@ -5,8 +5,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * nn.Embedding(num, dim): parameter {@code <name>.weight} (num, dim). Lookup uses Gather on the read value (ResourceGather
- * has no gradient in TF Java).
+ * nn.Embedding(num, dim): parameter {@code <name>.weight} (num, dim). Lookup uses Gather on the
+ * read value (ResourceGather has no gradient in TF Java).
  *
  * <p>apply: idx (...) int to (..., dim).
  */
@@ -17,7 +17,8 @@ public final class Embedding {
   private final String name;
 
   public Embedding(ParamStore ps, String name, int num, int dim, Init init) {
-    if (num <= 0 || dim <= 0) throw new IllegalArgumentException(name + ": sizes must be positive, got " + num + "x" + dim);
+    if (num <= 0 || dim <= 0)
+      throw new IllegalArgumentException(name + ": sizes must be positive, got " + num + "x" + dim);
     this.ps = ps;
     this.name = name;
     this.num = num;

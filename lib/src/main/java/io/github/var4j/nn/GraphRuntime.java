@@ -12,12 +12,14 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 
 /**
- * One TF graph and its session: the one way var4j runs graphs. The owner builds ops with {@link #tf()}, then runs
- * them with {@link #run()}: named feeds (placeholders and host arrays), fetches, targets; the feed tensors and the
- * {@link Result} are closed for the caller. {@link #chunks} splits a batch into runs of at most {@code chunk} images.
+ * One TF graph and its session: the one way var4j runs graphs. The owner builds ops with {@link
+ * #tf()}, then runs them with {@link #run()}: named feeds (placeholders and host arrays), fetches,
+ * targets; the feed tensors and the {@link Result} are closed for the caller. {@link #chunks}
+ * splits a batch into runs of at most {@code chunk} images.
  *
- * <p>The session is created at the first run (ops may still be added later: TF extends a session's graph).
- * {@link #close} closes the session, then the graph. Not thread-safe: owners synchronise if they need to.
+ * <p>The session is created at the first run (ops may still be added later: TF extends a session's
+ * graph). {@link #close} closes the session, then the graph. Not thread-safe: owners synchronise if
+ * they need to.
  *
  * <pre>{@code
  * GraphRuntime rt = new GraphRuntime();
@@ -60,8 +62,8 @@ public final class GraphRuntime implements AutoCloseable {
   }
 
   /**
-   * Initialises a fresh owner of a runtime, closing it if the initialisation throws (so a failed load leaks no
-   * native memory). Returns the owner.
+   * Initialises a fresh owner of a runtime, closing it if the initialisation throws (so a failed
+   * load leaks no native memory). Returns the owner.
    */
   public static <T extends AutoCloseable> T initOrClose(T owner, Consumer<? super T> init) {
     try {
@@ -84,7 +86,8 @@ public final class GraphRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code body} for consecutive chunks [b0, b0 + m) covering [0, n), each of at most {@code chunk} items.
+   * Calls {@code body} for consecutive chunks [b0, b0 + m) covering [0, n), each of at most {@code
+   * chunk} items.
    *
    * @throws IllegalArgumentException if n or chunk is not positive
    */
@@ -101,7 +104,10 @@ public final class GraphRuntime implements AutoCloseable {
     graph.close();
   }
 
-  /** Feeds, fetches and targets of one {@code Session.run}. Host arrays become tensors only inside {@link #run()}. */
+  /**
+   * Feeds, fetches and targets of one {@code Session.run}. Host arrays become tensors only inside
+   * {@link #run()}.
+   */
   public final class Run {
     private interface Feed {
       Tensor open();
@@ -116,60 +122,75 @@ public final class GraphRuntime implements AutoCloseable {
 
     private Run() {}
 
-    /** Feeds floats of the given shape to a placeholder (the tensor is made and closed by the run). */
+    /**
+     * Feeds floats of the given shape to a placeholder (the tensor is made and closed by the run).
+     */
     public Run feed(Operand<?> placeholder, float[] data, long... shape) {
-      return add(placeholder, new Feed() {
-        public Tensor open() {
-          return Tensors.of(data, shape);
-        }
+      return add(
+          placeholder,
+          new Feed() {
+            public Tensor open() {
+              return Tensors.of(data, shape);
+            }
 
-        public boolean owned() {
-          return true;
-        }
-      });
+            public boolean owned() {
+              return true;
+            }
+          });
     }
 
-    /** Feeds ints of the given shape to a placeholder (the tensor is made and closed by the run). */
+    /**
+     * Feeds ints of the given shape to a placeholder (the tensor is made and closed by the run).
+     */
     public Run feed(Operand<?> placeholder, int[] data, long... shape) {
-      return add(placeholder, new Feed() {
-        public Tensor open() {
-          return Tensors.ofInts(data, shape);
-        }
+      return add(
+          placeholder,
+          new Feed() {
+            public Tensor open() {
+              return Tensors.ofInts(data, shape);
+            }
 
-        public boolean owned() {
-          return true;
-        }
-      });
+            public boolean owned() {
+              return true;
+            }
+          });
     }
 
-    /** Feeds longs of the given shape to a placeholder (the tensor is made and closed by the run). */
+    /**
+     * Feeds longs of the given shape to a placeholder (the tensor is made and closed by the run).
+     */
     public Run feed(Operand<?> placeholder, long[] data, long... shape) {
-      return add(placeholder, new Feed() {
-        public Tensor open() {
-          return Tensors.ofLongs(data, shape);
-        }
+      return add(
+          placeholder,
+          new Feed() {
+            public Tensor open() {
+              return Tensors.ofLongs(data, shape);
+            }
 
-        public boolean owned() {
-          return true;
-        }
-      });
+            public boolean owned() {
+              return true;
+            }
+          });
     }
 
     /** Feeds a tensor the caller owns (and closes). */
     public Run feed(Operand<?> placeholder, Tensor t) {
-      return add(placeholder, new Feed() {
-        public Tensor open() {
-          return t;
-        }
+      return add(
+          placeholder,
+          new Feed() {
+            public Tensor open() {
+              return t;
+            }
 
-        public boolean owned() {
-          return false;
-        }
-      });
+            public boolean owned() {
+              return false;
+            }
+          });
     }
 
     private Run add(Operand<?> placeholder, Feed f) {
-      if (placeholder == null) throw new IllegalArgumentException("feed placeholder must not be null");
+      if (placeholder == null)
+        throw new IllegalArgumentException("feed placeholder must not be null");
       feedOps.add(placeholder);
       feeds.add(f);
       return this;
@@ -212,7 +233,10 @@ public final class GraphRuntime implements AutoCloseable {
     }
   }
 
-  /** The fetched values of one run, by fetch index; close it (try-with-resources) to free the native tensors. */
+  /**
+   * The fetched values of one run, by fetch index; close it (try-with-resources) to free the native
+   * tensors.
+   */
   public static final class Outputs implements AutoCloseable {
     private final Result result;
 

@@ -3,8 +3,9 @@ package io.github.var4j.nn;
 import java.util.SplittableRandom;
 
 /**
- * A parameter initializer. It produces values in the PyTorch layout of the parameter (the official shape), drawn from
- * a generator seeded per parameter name, so initial weights do not depend on construction order.
+ * A parameter initializer. It produces values in the PyTorch layout of the parameter (the official
+ * shape), drawn from a generator seeded per parameter name, so initial weights do not depend on
+ * construction order.
  */
 @FunctionalInterface
 public interface Init {
@@ -37,7 +38,10 @@ public interface Init {
     };
   }
 
-  /** PyTorch's default for nn.Linear / nn.Conv2d weights and biases: U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
+  /**
+   * PyTorch's default for nn.Linear / nn.Conv2d weights and biases: U(-1/sqrt(fanIn),
+   * 1/sqrt(fanIn)).
+   */
   static Init torchDefault(long fanIn) {
     return uniform(1.0 / Math.sqrt(fanIn));
   }
@@ -52,7 +56,8 @@ public interface Init {
   }
 
   /**
-   * PyTorch {@code trunc_normal_(std=std)} with its default ABSOLUTE bounds [-2, 2] (VAR-SPEC §4: not ±2σ).
+   * PyTorch {@code trunc_normal_(std=std)} with its default ABSOLUTE bounds [-2, 2] (VAR-SPEC §4:
+   * not ±2σ).
    */
   static Init truncNormal(double std) {
     return (s, r) -> {

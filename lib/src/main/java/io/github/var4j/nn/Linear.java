@@ -5,8 +5,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * nn.Linear(in, out, bias). Parameters {@code <name>.weight} (PyTorch (out, in), TF (in, out)) and optionally
- * {@code <name>.bias} (out). Built with reshape + MatMul (never Einsum: TFJAVA-FACTS §2).
+ * nn.Linear(in, out, bias). Parameters {@code <name>.weight} (PyTorch (out, in), TF (in, out)) and
+ * optionally {@code <name>.bias} (out). Built with reshape + MatMul (never Einsum: TFJAVA-FACTS
+ * §2).
  *
  * <p>apply: x (..., in) to (..., out); all dimensions but the first must be static.
  */
@@ -17,8 +18,11 @@ public final class Linear {
   private final ParamStore ps;
   private final String name;
 
-  public Linear(ParamStore ps, String name, int in, int out, boolean bias, Init weightInit, Init biasInit) {
-    if (in <= 0 || out <= 0) throw new IllegalArgumentException(name + ": features must be positive, got in=" + in + " out=" + out);
+  public Linear(
+      ParamStore ps, String name, int in, int out, boolean bias, Init weightInit, Init biasInit) {
+    if (in <= 0 || out <= 0)
+      throw new IllegalArgumentException(
+          name + ": features must be positive, got in=" + in + " out=" + out);
     this.ps = ps;
     this.name = name;
     this.in = in;
@@ -50,7 +54,9 @@ public final class Linear {
       outShape[0] = -1;
       outShape[s.length - 1] = out;
       for (int i = 1; i < s.length - 1; i++) {
-        if (s[i] < 0) throw new IllegalArgumentException(name + ": only the first dimension may be unknown, got " + x.shape());
+        if (s[i] < 0)
+          throw new IllegalArgumentException(
+              name + ": only the first dimension may be unknown, got " + x.shape());
       }
       y = tf.reshape(m, tf.constant(outShape));
     }

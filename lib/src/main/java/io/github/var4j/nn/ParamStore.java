@@ -21,16 +21,20 @@ import org.tensorflow.types.family.TType;
 /**
  * The registry of a graph's resource variables, keyed by official state-dict names.
  *
- * <p>Every variable gets a unique {@code sharedName} (without one, all VarHandleOps of a session alias a single
- * resource: TFJAVA-FACTS §3), is read once ({@link Param#value()}) and can be assigned from Java through a
- * placeholder. Values enter and leave in PyTorch layout (see {@link Layout}), so official checkpoints load by name.
+ * <p>Every variable gets a unique {@code sharedName} (without one, all VarHandleOps of a session
+ * alias a single resource: TFJAVA-FACTS §3), is read once ({@link Param#value()}) and can be
+ * assigned from Java through a placeholder. Values enter and leave in PyTorch layout (see {@link
+ * Layout}), so official checkpoints load by name.
  */
 public final class ParamStore {
   private final Ops tf;
   private final String opPrefix;
   private final Map<String, Param> params = new LinkedHashMap<>();
 
-  /** @param opPrefix prefix for TF op names and sharedNames (not for keys); "" for the usual single-model graph */
+  /**
+   * @param opPrefix prefix for TF op names and sharedNames (not for keys); "" for the usual
+   *     single-model graph
+   */
   public ParamStore(Ops tf, String opPrefix) {
     this.tf = tf;
     this.opPrefix = opPrefix;
@@ -60,22 +64,29 @@ public final class ParamStore {
   }
 
   private Param add(String name, long[] torchShape, Layout layout, boolean trainable, Init init) {
-    if (params.containsKey(name)) throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
+    if (params.containsKey(name))
+      throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
     if (!name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
       throw new IllegalArgumentException("parameter name '" + name + "' is not a valid TF op name");
     }
     for (long d : torchShape) {
-      if (d <= 0) throw new IllegalArgumentException("parameter '" + name + "' has a non-positive dimension: "
-          + Arrays.toString(torchShape));
+      if (d <= 0)
+        throw new IllegalArgumentException(
+            "parameter '"
+                + name
+                + "' has a non-positive dimension: "
+                + Arrays.toString(torchShape));
     }
     String op = opPrefix + name;
     Shape tfShape = Shape.of(layout.tfShape(torchShape));
     Operand<? extends TType> handle =
         tf.withName(op).varHandleOp(TFloat32.class, tfShape, VarHandleOp.sharedName(op));
     Operand<TFloat32> value = tf.withName(op + ".read").readVariableOp(handle, TFloat32.class);
-    Placeholder<TFloat32> in = tf.withName(op + ".in").placeholder(TFloat32.class, Placeholder.shape(tfShape));
+    Placeholder<TFloat32> in =
+        tf.withName(op + ".in").placeholder(TFloat32.class, Placeholder.shape(tfShape));
     var assign = tf.withName(op + ".assign").assignVariableOp(handle, in);
-    Param p = new Param(name, torchShape.clone(), layout, trainable, init, handle, value, in, assign);
+    Param p =
+        new Param(name, torchShape.clone(), layout, trainable, init, handle, value, in, assign);
     params.put(name, p);
     return p;
   }
@@ -108,7 +119,10 @@ public final class ParamStore {
     return trainable().stream().mapToLong(Param::numel).sum();
   }
 
-  /** Sets every variable to its initializer's values; each parameter's generator is seeded by (seed, name). */
+  /**
+   * Sets every variable to its initializer's values; each parameter's generator is seeded by (seed,
+   * name).
+   */
   public void initialize(Session s, long seed) {
     Map<Param, float[]> values = new LinkedHashMap<>();
     for (Param p : params.values()) {
@@ -119,33 +133,42 @@ public final class ParamStore {
   }
 
   /**
-   * Loads parameters from a state dict (PyTorch layout). Strict: every trainable parameter must be present with the
-   * same shape, and every entry of the dict must be a parameter or a known buffer ({@link StateDict#BUFFER_SUFFIXES}).
+   * Loads parameters from a state dict (PyTorch layout). Strict: every trainable parameter must be
+   * present with the same shape, and every entry of the dict must be a parameter or a known buffer
+   * ({@link StateDict#BUFFER_SUFFIXES}).
    *
-   * @throws IllegalArgumentException naming the missing weight, the unexpected weight or the shape mismatch
+   * @throws IllegalArgumentException naming the missing weight, the unexpected weight or the shape
+   *     mismatch
    */
   public void load(Session s, StateDict sd) {
     for (String n : sd.names()) {
       if (!params.containsKey(n) && !StateDict.isBuffer(n)) {
-        throw new IllegalArgumentException("unexpected weight '" + n + "' in state dict: the model has no such parameter");
+        throw new IllegalArgumentException(
+            "unexpected weight '" + n + "' in state dict: the model has no such parameter");
       }
     }
     loadSubset(s, sd, p -> p.trainable());
   }
 
   /**
-   * Loads the parameters selected by {@code which} from {@code sd}; each selected parameter must be present with the
-   * right shape. Entries of {@code sd} that are not selected are ignored.
+   * Loads the parameters selected by {@code which} from {@code sd}; each selected parameter must be
+   * present with the right shape. Entries of {@code sd} that are not selected are ignored.
    */
   public void loadSubset(Session s, StateDict sd, Predicate<Param> which) {
     Map<Param, float[]> values = new LinkedHashMap<>();
     for (Param p : params.values()) {
       if (!which.test(p)) continue;
-      if (!sd.contains(p.name())) throw new IllegalArgumentException("missing weight '" + p.name() + "' in state dict");
+      if (!sd.contains(p.name()))
+        throw new IllegalArgumentException("missing weight '" + p.name() + "' in state dict");
       HostTensor t = sd.get(p.name());
       if (!Arrays.equals(t.shape(), p.torchShape())) {
-        throw new IllegalArgumentException("shape mismatch for '" + p.name() + "': model expects "
-            + Arrays.toString(p.torchShape()) + ", state dict has " + Arrays.toString(t.shape()));
+        throw new IllegalArgumentException(
+            "shape mismatch for '"
+                + p.name()
+                + "': model expects "
+                + Arrays.toString(p.torchShape())
+                + ", state dict has "
+                + Arrays.toString(t.shape()));
       }
       values.put(p, p.layout().toTf(t.data(), p.torchShape()));
     }
@@ -184,8 +207,12 @@ public final class ParamStore {
   /** The trainable parameters as a state dict in PyTorch layout under their official names. */
   public StateDict stateDict(Session s) {
     StateDict sd = new StateDict();
-    fetchTf(s, trainable()).forEach((p, v) ->
-        sd.put(p.name(), new HostTensor(p.torchShape(), p.layout().toTorch(v, p.torchShape()))));
+    fetchTf(s, trainable())
+        .forEach(
+            (p, v) ->
+                sd.put(
+                    p.name(),
+                    new HostTensor(p.torchShape(), p.layout().toTorch(v, p.torchShape()))));
     return sd;
   }
 }

@@ -5,8 +5,8 @@ import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * Creates sessions with thread settings suited to the graph. Override with the environment variables
- * {@code VAR4J_INTRA_THREADS} and {@code VAR4J_INTER_THREADS}.
+ * Creates sessions with thread settings suited to the graph. Override with the environment
+ * variables {@code VAR4J_INTRA_THREADS} and {@code VAR4J_INTER_THREADS}.
  */
 public final class Sessions {
   private Sessions() {}
@@ -15,11 +15,12 @@ public final class Sessions {
     int cores = Runtime.getRuntime().availableProcessors();
     int intra = envInt("VAR4J_INTRA_THREADS", cores);
     int inter = envInt("VAR4J_INTER_THREADS", 2);
-    ConfigProto cfg = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(intra)
-        .setInterOpParallelismThreads(inter)
-        .setAllowSoftPlacement(true)
-        .build();
+    ConfigProto cfg =
+        ConfigProto.newBuilder()
+            .setIntraOpParallelismThreads(intra)
+            .setInterOpParallelismThreads(inter)
+            .setAllowSoftPlacement(true)
+            .build();
     return new Session(g, cfg);
   }
 

@@ -15,13 +15,15 @@ import java.util.stream.Stream;
 /**
  * A PyTorch-style state dict: official parameter names to tensors in the official (PyTorch) layout.
  *
- * <p>On disk it is a directory with one {@code <name>.npy} per entry, the format of the parity fixtures, so that
- * weights exported from an official checkpoint ({@code np.save(f"{k}.npy", v.numpy())} for each entry) load as they
- * are. Integer buffers (for example {@code lvl_1L}) are read as floats.
+ * <p>On disk it is a directory with one {@code <name>.npy} per entry, the format of the parity
+ * fixtures, so that weights exported from an official checkpoint ({@code np.save(f"{k}.npy",
+ * v.numpy())} for each entry) load as they are. Integer buffers (for example {@code lvl_1L}) are
+ * read as floats.
  */
 public final class StateDict {
   /**
-   * Official buffers that are not parameters: they are derived from the configuration and are ignored when loading.
+   * Official buffers that are not parameters: they are derived from the configuration and are
+   * ignored when loading.
    */
   public static final List<String> BUFFER_SUFFIXES =
       List.of("ema_vocab_hit_SV", "lvl_1L", "attn_bias_for_masking", "zero_k_bias");
@@ -66,9 +68,10 @@ public final class StateDict {
   /** Entries whose name starts with {@code prefix}, with the prefix removed (e.g. "quantize."). */
   public StateDict withPrefixStripped(String prefix) {
     StateDict out = new StateDict();
-    entries.forEach((k, v) -> {
-      if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), v);
-    });
+    entries.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), v);
+        });
     return out;
   }
 
@@ -77,7 +80,9 @@ public final class StateDict {
     if (!Files.isDirectory(dir)) throw new IOException("state dict directory not found: " + dir);
     Map<String, HostTensor> sorted = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".npy"))::iterator) {
+      for (Path f :
+          (Iterable<Path>)
+              files.filter(p -> p.getFileName().toString().endsWith(".npy"))::iterator) {
         String name = f.getFileName().toString();
         name = name.substring(0, name.length() - 4);
         Npy.Array a = Npy.read(f);

@@ -7,7 +7,10 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
-/** Copies between Java arrays and TF tensors in whole buffers (never element by element). Caller closes tensors. */
+/**
+ * Copies between Java arrays and TF tensors in whole buffers (never element by element). Caller
+ * closes tensors.
+ */
 public final class Tensors {
   private Tensors() {}
 
@@ -58,6 +61,8 @@ public final class Tensors {
   private static void check(int n, long[] shape) {
     long m = 1;
     for (long d : shape) m *= d;
-    if (m != n) throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " needs " + m + " values, got " + n);
+    if (m != n)
+      throw new IllegalArgumentException(
+          "shape " + java.util.Arrays.toString(shape) + " needs " + m + " values, got " + n);
   }
 }

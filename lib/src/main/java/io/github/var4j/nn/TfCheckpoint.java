@@ -24,13 +24,15 @@ import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
 /**
- * Saves and restores every variable of a {@link ParamStore} (parameters and optimizer state) as a standard TF V2
- * tensor bundle ({@code <prefix>.index} + {@code <prefix>.data-00000-of-00001}, written by TF's own SaveV2 kernel, so
- * {@code tf.train.load_checkpoint} reads it). Keys are the official state-dict names; values are in TF layout.
+ * Saves and restores every variable of a {@link ParamStore} (parameters and optimizer state) as a
+ * standard TF V2 tensor bundle ({@code <prefix>.index} + {@code <prefix>.data-00000-of-00001},
+ * written by TF's own SaveV2 kernel, so {@code tf.train.load_checkpoint} reads it). Keys are the
+ * official state-dict names; values are in TF layout.
  *
- * <p>A save never destroys the previous checkpoint: the bundle is written under a temporary prefix and then renamed
- * onto the final prefix (data file first, index last). Restoring checks every key and shape first and names the
- * problem (missing key, shape from another configuration, corrupt file).
+ * <p>A save never destroys the previous checkpoint: the bundle is written under a temporary prefix
+ * and then renamed onto the final prefix (data file first, index last). Restoring checks every key
+ * and shape first and names the problem (missing key, shape from another configuration, corrupt
+ * file).
  */
 public final class TfCheckpoint {
   public static final String DATA_SUFFIX = ".data-00000-of-00001";
@@ -43,17 +45,20 @@ public final class TfCheckpoint {
   private final Restore restoreOp;
 
   /**
-   * Builds the save/restore ops for every variable of the given stores (call after the model and optimizer exist).
-   * All stores must belong to one graph; their names must not collide.
+   * Builds the save/restore ops for every variable of the given stores (call after the model and
+   * optimizer exist). All stores must belong to one graph; their names must not collide.
    */
   public TfCheckpoint(ParamStore... stores) {
-    if (stores.length == 0) throw new IllegalArgumentException("TfCheckpoint needs at least one ParamStore");
+    if (stores.length == 0)
+      throw new IllegalArgumentException("TfCheckpoint needs at least one ParamStore");
     this.stores = List.of(stores);
     this.vars = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (ParamStore st : stores) {
       for (Param p : st.all()) {
-        if (!seen.add(p.name())) throw new IllegalArgumentException("variable name '" + p.name() + "' appears in two stores");
+        if (!seen.add(p.name()))
+          throw new IllegalArgumentException(
+              "variable name '" + p.name() + "' appears in two stores");
         vars.add(p);
       }
     }
@@ -61,7 +66,9 @@ public final class TfCheckpoint {
     String[] names = vars.stream().map(Param::name).toArray(String[]::new);
     String[] slices = new String[names.length];
     Arrays.fill(slices, "");
-    prefixIn = tf.withName("checkpoint.prefix").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+    prefixIn =
+        tf.withName("checkpoint.prefix")
+            .placeholder(TString.class, Placeholder.shape(Shape.scalar()));
     Operand<TString> namesT = tf.constant(NdArrays.vectorOfObjects(names));
     Operand<TString> slicesT = tf.constant(NdArrays.vectorOfObjects(slices));
     List<Operand<?>> reads = new ArrayList<>();
@@ -76,7 +83,14 @@ public final class TfCheckpoint {
   public void save(Session s, Path prefix) throws IOException {
     Path dir = prefix.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + prefix.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    Path tmp =
+        dir.resolve(
+            "."
+                + prefix.getFileName()
+                + ".tmp-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + System.nanoTime());
     try (TString p = TString.scalarOf(tmp.toString())) {
       s.runner().feed(prefixIn, p).addTarget(saveOp).run().close();
     } catch (TensorFlowException e) {
@@ -87,19 +101,28 @@ public final class TfCheckpoint {
   }
 
   public static boolean exists(Path prefix) {
-    return Files.isRegularFile(Path.of(prefix + INDEX_SUFFIX)) && Files.isRegularFile(Path.of(prefix + DATA_SUFFIX));
+    return Files.isRegularFile(Path.of(prefix + INDEX_SUFFIX))
+        && Files.isRegularFile(Path.of(prefix + DATA_SUFFIX));
   }
 
   /**
    * Restores every variable from {@code prefix}.
    *
-   * @throws IOException naming the checkpoint and the problem: missing files, a missing key, a corrupt file, or a
-   *     shape that belongs to another configuration
+   * @throws IOException naming the checkpoint and the problem: missing files, a missing key, a
+   *     corrupt file, or a shape that belongs to another configuration
    */
   public void restore(Session s, Path prefix) throws IOException {
     if (!exists(prefix)) {
-      throw new IOException("checkpoint not found: " + prefix + " (expected " + prefix.getFileName() + INDEX_SUFFIX
-          + " and " + prefix.getFileName() + DATA_SUFFIX + ")");
+      throw new IOException(
+          "checkpoint not found: "
+              + prefix
+              + " (expected "
+              + prefix.getFileName()
+              + INDEX_SUFFIX
+              + " and "
+              + prefix.getFileName()
+              + DATA_SUFFIX
+              + ")");
     }
     Map<Param, float[]> values = new java.util.LinkedHashMap<>();
     Session.Runner r = s.runner();
@@ -111,9 +134,16 @@ public final class TfCheckpoint {
           Param v = vars.get(i);
           long[] got = res.get(i).shape().asArray();
           if (!Arrays.equals(got, v.tfShape())) {
-            throw new IOException("checkpoint " + prefix + " does not match this model: '" + v.name() + "' has shape "
-                + Arrays.toString(got) + " but the model expects " + Arrays.toString(v.tfShape())
-                + " (was it saved from another configuration: vocabulary, width, depth?)");
+            throw new IOException(
+                "checkpoint "
+                    + prefix
+                    + " does not match this model: '"
+                    + v.name()
+                    + "' has shape "
+                    + Arrays.toString(got)
+                    + " but the model expects "
+                    + Arrays.toString(v.tfShape())
+                    + " (was it saved from another configuration: vocabulary, width, depth?)");
           }
           values.put(v, Tensors.floats(res.get(i)));
         }
@@ -121,9 +151,11 @@ public final class TfCheckpoint {
     } catch (TensorFlowException e) {
       String msg = e.getMessage();
       if (msg != null && msg.contains("not found in checkpoint")) {
-        throw new IOException("checkpoint " + prefix + " does not match this model: " + firstLine(msg), e);
+        throw new IOException(
+            "checkpoint " + prefix + " does not match this model: " + firstLine(msg), e);
       }
-      throw new IOException("corrupt or unreadable checkpoint " + prefix + ": " + firstLine(msg), e);
+      throw new IOException(
+          "corrupt or unreadable checkpoint " + prefix + ": " + firstLine(msg), e);
     }
     for (ParamStore st : stores) {
       Map<Param, float[]> mine = new LinkedHashMap<>();

@@ -21,20 +21,25 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * PyTorch's AdamW (decoupled weight decay, bias correction, eps outside the square root) on TF's
- * {@code ResourceApplyAdam}, with torch-style global-norm gradient clipping. Learning rate and weight decay are fed
- * every step, so schedules live in Java.
+ * {@code ResourceApplyAdam}, with torch-style global-norm gradient clipping. Learning rate and
+ * weight decay are fed every step, so schedules live in Java.
  *
- * <p>Per parameter and step t: {@code p <- p * (1 - lr*wd)}; then ResourceApplyAdam with
- * {@code epsHat = eps * sqrt(1 - beta2^t)}, which makes TF's update equal torch's
- * {@code p -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)} (TFJAVA-FACTS §3). Slots are variables of the store
- * ({@code optim.m.<name>}, {@code optim.v.<name>}, {@code optim.step}), so checkpoints hold the optimizer state.
+ * <p>Per parameter and step t: {@code p <- p * (1 - lr*wd)}; then ResourceApplyAdam with {@code
+ * epsHat = eps * sqrt(1 - beta2^t)}, which makes TF's update equal torch's {@code p -=
+ * lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)} (TFJAVA-FACTS §3). Slots are variables of
+ * the store ({@code optim.m.<name>}, {@code optim.v.<name>}, {@code optim.step}), so checkpoints
+ * hold the optimizer state.
  */
 public final class AdamW {
-  /** Hyper-parameters that do not change during training. {@code clipNorm <= 0} disables clipping. */
+  /**
+   * Hyper-parameters that do not change during training. {@code clipNorm <= 0} disables clipping.
+   */
   public record Config(double beta1, double beta2, double eps, double clipNorm) {
     public Config {
-      if (beta1 < 0 || beta1 >= 1) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
-      if (beta2 < 0 || beta2 >= 1) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+      if (beta1 < 0 || beta1 >= 1)
+        throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+      if (beta2 < 0 || beta2 >= 1)
+        throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
       if (eps <= 0) throw new IllegalArgumentException("eps must be positive, got " + eps);
     }
 
@@ -45,10 +50,27 @@ public final class AdamW {
   }
 
   /** Keywords of the official no-decay ('ND') group (VAR-SPEC §6). */
-  public static final Set<String> NO_DECAY_KEYWORDS = Set.of("cls_token", "start_token", "task_token", "cfg_uncond",
-      "pos_embed", "pos_1LC", "pos_start", "start_pos", "lvl_embed", "gamma", "beta", "ada_gss", "moe_bias", "scale_mul");
+  public static final Set<String> NO_DECAY_KEYWORDS =
+      Set.of(
+          "cls_token",
+          "start_token",
+          "task_token",
+          "cfg_uncond",
+          "pos_embed",
+          "pos_1LC",
+          "pos_start",
+          "start_pos",
+          "lvl_embed",
+          "gamma",
+          "beta",
+          "ada_gss",
+          "moe_bias",
+          "scale_mul");
 
-  /** The official rule: no decay for 1-D tensors, biases and the keyword list; decay for everything else. */
+  /**
+   * The official rule: no decay for 1-D tensors, biases and the keyword list; decay for everything
+   * else.
+   */
   public static boolean officialDecay(Param p) {
     if (p.torchShape().length == 1 || p.name().endsWith("bias")) return false;
     return NO_DECAY_KEYWORDS.stream().noneMatch(k -> p.name().contains(k));
@@ -64,19 +86,27 @@ public final class AdamW {
   private long step;
 
   /**
-   * Builds gradients of {@code loss} w.r.t. every trainable parameter of {@code ps}, clipping and the update.
+   * Builds gradients of {@code loss} w.r.t. every trainable parameter of {@code ps}, clipping and
+   * the update.
    *
-   * @param decay selects the parameters that get weight decay (the 'D' group); the rest get {@code wdND}
+   * @param decay selects the parameters that get weight decay (the 'D' group); the rest get {@code
+   *     wdND}
    */
   public AdamW(Graph g, ParamStore ps, Operand<TFloat32> loss, Predicate<Param> decay, Config cfg) {
     this(g, ps, loss, decay, cfg, "optim.");
   }
 
   /**
-   * As above, with {@code prefix} naming the optimizer's ops and state variables (default {@code "optim."}); give a
-   * second optimizer in the same graph (e.g. a discriminator's) another prefix.
+   * As above, with {@code prefix} naming the optimizer's ops and state variables (default {@code
+   * "optim."}); give a second optimizer in the same graph (e.g. a discriminator's) another prefix.
    */
-  public AdamW(Graph g, ParamStore ps, Operand<TFloat32> loss, Predicate<Param> decay, Config cfg, String prefix) {
+  public AdamW(
+      Graph g,
+      ParamStore ps,
+      Operand<TFloat32> loss,
+      Predicate<Param> decay,
+      Config cfg,
+      String prefix) {
     this.cfg = cfg;
     this.params = ps.trainable();
     Ops tf = ps.tf();
@@ -84,7 +114,9 @@ public final class AdamW {
     Output<?>[] dx = g.addGradients(loss.asOutput(), handles);
     List<Operand<TFloat32>> squares = new ArrayList<>();
     for (int i = 0; i < dx.length; i++) {
-      if (dx[i] == null) throw new IllegalStateException("parameter '" + params.get(i).name() + "' gets no gradient from the loss");
+      if (dx[i] == null)
+        throw new IllegalStateException(
+            "parameter '" + params.get(i).name() + "' gets no gradient from the loss");
       @SuppressWarnings("unchecked")
       Operand<TFloat32> gi = (Operand<TFloat32>) dx[i];
       grads.add(gi);
@@ -92,10 +124,13 @@ public final class AdamW {
     }
     Operand<TFloat32> sumSq = tf.reduceSum(tf.concat(squares, tf.constant(0)), tf.constant(0));
     gradNorm = tf.withName(prefix + "grad_norm").math.sqrt(sumSq);
-    Operand<TFloat32> coef = cfg.clipNorm() > 0
-        ? tf.math.minimum(tf.constant(1f), tf.math.div(tf.constant((float) cfg.clipNorm()),
-            tf.math.add(gradNorm, tf.constant(1e-6f))))
-        : tf.constant(1f);
+    Operand<TFloat32> coef =
+        cfg.clipNorm() > 0
+            ? tf.math.minimum(
+                tf.constant(1f),
+                tf.math.div(
+                    tf.constant((float) cfg.clipNorm()), tf.math.add(gradNorm, tf.constant(1e-6f))))
+            : tf.constant(1f);
 
     lrIn = scalar(tf, prefix + "lr");
     decayDIn = scalar(tf, prefix + "lr_wd_D");
@@ -113,13 +148,26 @@ public final class AdamW {
       Operand<TFloat32> clipped = tf.math.mul(grads.get(i), coef);
       Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), decay.test(p) ? decayDIn : decayNDIn);
       // decay after every read of p this step: the clipped gradient depends on all of them
-      Op decayed = tf.withControlDependencies(List.of(clipped))
-          .assignVariableOp(p.handle(), tf.math.mul(p.value(), keep));
-      updates.add(tf.withControlDependencies(List.of(decayed)).train.resourceApplyAdam(
-          p.handle(), m.handle(), v.handle(), b1PowIn, b2PowIn, lrIn,
-          tf.constant((float) cfg.beta1()), tf.constant((float) cfg.beta2()), epsHatIn, clipped));
+      Op decayed =
+          tf.withControlDependencies(List.of(clipped))
+              .assignVariableOp(p.handle(), tf.math.mul(p.value(), keep));
+      updates.add(
+          tf.withControlDependencies(List.of(decayed))
+              .train
+              .resourceApplyAdam(
+                  p.handle(),
+                  m.handle(),
+                  v.handle(),
+                  b1PowIn,
+                  b2PowIn,
+                  lrIn,
+                  tf.constant((float) cfg.beta1()),
+                  tf.constant((float) cfg.beta2()),
+                  epsHatIn,
+                  clipped));
     }
-    updates.add(tf.assignVariableOp(stepVar.handle(), tf.reshape(stepIn, tf.constant(new long[] {1}))));
+    updates.add(
+        tf.assignVariableOp(stepVar.handle(), tf.reshape(stepIn, tf.constant(new long[] {1}))));
     trainOp = tf.withControlDependencies(updates).withName(prefix + "train").noOp();
   }
 
@@ -154,18 +202,25 @@ public final class AdamW {
   }
 
   /**
-   * Feeds one update into {@code runner} (learning rate {@code lr}, weight decay {@code wdD} for the decay group and
-   * {@code wdND} for the rest) and adds the train op as a target. Close the returned handle after {@code run()}; the
-   * step counter advances when it is closed.
+   * Feeds one update into {@code runner} (learning rate {@code lr}, weight decay {@code wdD} for
+   * the decay group and {@code wdND} for the rest) and adds the train op as a target. Close the
+   * returned handle after {@code run()}; the step counter advances when it is closed.
    */
   public StepFeed feed(Session.Runner runner, double lr, double wdD, double wdND) {
     long t = step + 1;
     double b1p = Math.pow(cfg.beta1(), t), b2p = Math.pow(cfg.beta2(), t);
-    StepFeed f = new StepFeed(List.of(
-        Tensors.scalar((float) lr), Tensors.scalar((float) (lr * wdD)), Tensors.scalar((float) (lr * wdND)),
-        Tensors.scalar((float) b1p), Tensors.scalar((float) b2p),
-        Tensors.scalar((float) (cfg.eps() * Math.sqrt(1 - b2p))), Tensors.scalar((float) t)));
-    List<Placeholder<TFloat32>> ins = List.of(lrIn, decayDIn, decayNDIn, b1PowIn, b2PowIn, epsHatIn, stepIn);
+    StepFeed f =
+        new StepFeed(
+            List.of(
+                Tensors.scalar((float) lr),
+                Tensors.scalar((float) (lr * wdD)),
+                Tensors.scalar((float) (lr * wdND)),
+                Tensors.scalar((float) b1p),
+                Tensors.scalar((float) b2p),
+                Tensors.scalar((float) (cfg.eps() * Math.sqrt(1 - b2p))),
+                Tensors.scalar((float) t)));
+    List<Placeholder<TFloat32>> ins =
+        List.of(lrIn, decayDIn, decayNDIn, b1PowIn, b2PowIn, epsHatIn, stepIn);
     for (int i = 0; i < ins.size(); i++) runner.feed(ins.get(i), f.tensors.get(i));
     runner.addTarget(trainOp);
     return f;

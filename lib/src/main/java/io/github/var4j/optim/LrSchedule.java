@@ -1,8 +1,9 @@
 package io.github.var4j.optim;
 
 /**
- * The official learning-rate / weight-decay schedule ({@code utils/lr_control.lr_wd_annealing}, VAR-SPEC §6),
- * evaluated in double with the official operation order, so values equal Python's to the last bits.
+ * The official learning-rate / weight-decay schedule ({@code utils/lr_control.lr_wd_annealing},
+ * VAR-SPEC §6), evaluated in double with the official operation order, so values equal Python's to
+ * the last bits.
  *
  * <pre>
  * it &lt; wp_it:  lr = peak · (wp0 + (1-wp0)·it/wp_it)                      linear warm-up
@@ -14,19 +15,27 @@ package io.github.var4j.optim;
  * wd = twde + (twd - twde)·(0.5 + 0.5 cos(π·it/(max_it-1)))    for group 'D'; group 'ND' gets wd·0 = 0
  * </pre>
  *
- * Official call: {@code wp_it = wp · iters_per_epoch} (wp = ep/50 when 0), {@code max_it = ep · iters_per_epoch},
- * {@code peak = ac · tblr · global_batch / 256} ({@link #peakLr}); wp_it is rounded like Python's round().
+ * Official call: {@code wp_it = wp · iters_per_epoch} (wp = ep/50 when 0), {@code max_it = ep ·
+ * iters_per_epoch}, {@code peak = ac · tblr · global_batch / 256} ({@link #peakLr}); wp_it is
+ * rounded like Python's round().
  *
- * @param sche   schedule type: lin0, lin, lin00, lin&lt;T&gt;, cos, exp
+ * @param sche schedule type: lin0, lin, lin00, lin&lt;T&gt;, cos, exp
  * @param peakLr tlr
- * @param wpIt   warm-up iterations (rounded half to even, as Python's round)
- * @param maxIt  total iterations
- * @param wp0    warm-up start fraction (official 0.005)
- * @param wpe    final fraction (official CLI default 0.01; README d16/d20 use 0.1)
- * @param twd    weight decay at the start (official 0.05)
- * @param twde   weight decay at the end (official default = twd)
+ * @param wpIt warm-up iterations (rounded half to even, as Python's round)
+ * @param maxIt total iterations
+ * @param wp0 warm-up start fraction (official 0.005)
+ * @param wpe final fraction (official CLI default 0.01; README d16/d20 use 0.1)
+ * @param twd weight decay at the start (official 0.05)
+ * @param twde weight decay at the end (official default = twd)
  */
-public record LrSchedule(String sche, double peakLr, double wpIt, long maxIt, double wp0, double wpe, double twd,
+public record LrSchedule(
+    String sche,
+    double peakLr,
+    double wpIt,
+    long maxIt,
+    double wp0,
+    double wpe,
+    double twd,
     double twde) {
 
   /** Learning rate and weight decay of the two official parameter groups at one iteration. */
@@ -34,25 +43,37 @@ public record LrSchedule(String sche, double peakLr, double wpIt, long maxIt, do
 
   public LrSchedule {
     if (sche == null || !(sche.equals("cos") || sche.equals("exp") || sche.startsWith("lin"))) {
-      throw new IllegalArgumentException("unknown schedule type '" + sche + "' (expected lin0, lin, lin00, lin<T>, cos, exp)");
+      throw new IllegalArgumentException(
+          "unknown schedule type '" + sche + "' (expected lin0, lin, lin00, lin<T>, cos, exp)");
     }
-    if (sche.startsWith("lin") && !sche.equals("lin") && !sche.equals("lin0") && !sche.equals("lin00")) {
+    if (sche.startsWith("lin")
+        && !sche.equals("lin")
+        && !sche.equals("lin0")
+        && !sche.equals("lin00")) {
       double t;
       try {
         t = Double.parseDouble(sche.substring(3));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("unknown schedule type '" + sche + "' (expected lin0, lin, lin00, lin<T>, cos, exp)");
+        throw new IllegalArgumentException(
+            "unknown schedule type '" + sche + "' (expected lin0, lin, lin00, lin<T>, cos, exp)");
       }
-      if (!(t > 0 && t < 1)) throw new IllegalArgumentException("schedule '" + sche + "': T must be in (0, 1), got " + t);
+      if (!(t > 0 && t < 1))
+        throw new IllegalArgumentException(
+            "schedule '" + sche + "': T must be in (0, 1), got " + t);
     }
-    if (!(peakLr > 0) || Double.isInfinite(peakLr)) throw new IllegalArgumentException("peakLr must be positive, got " + peakLr);
+    if (!(peakLr > 0) || Double.isInfinite(peakLr))
+      throw new IllegalArgumentException("peakLr must be positive, got " + peakLr);
     if (!(wpIt >= 0)) throw new IllegalArgumentException("wpIt must be >= 0, got " + wpIt);
     if (maxIt - 1 - Math.rint(wpIt) <= 0) {
-      throw new IllegalArgumentException("maxIt must be greater than round(wpIt) + 1, got maxIt=" + maxIt + ", wpIt=" + wpIt);
+      throw new IllegalArgumentException(
+          "maxIt must be greater than round(wpIt) + 1, got maxIt=" + maxIt + ", wpIt=" + wpIt);
     }
-    if (!(wp0 >= 0 && wp0 <= 1)) throw new IllegalArgumentException("wp0 must be in [0, 1], got " + wp0);
-    if (!(wpe >= 0 && wpe <= 1)) throw new IllegalArgumentException("wpe must be in [0, 1], got " + wpe);
-    if (sche.equals("exp") && !(wpe > 0)) throw new IllegalArgumentException("schedule 'exp' needs wpe > 0, got " + wpe);
+    if (!(wp0 >= 0 && wp0 <= 1))
+      throw new IllegalArgumentException("wp0 must be in [0, 1], got " + wp0);
+    if (!(wpe >= 0 && wpe <= 1))
+      throw new IllegalArgumentException("wpe must be in [0, 1], got " + wpe);
+    if (sche.equals("exp") && !(wpe > 0))
+      throw new IllegalArgumentException("schedule 'exp' needs wpe > 0, got " + wpe);
     if (!(twd >= 0)) throw new IllegalArgumentException("twd must be >= 0, got " + twd);
     if (!(twde >= 0)) throw new IllegalArgumentException("twde must be >= 0, got " + twde);
   }

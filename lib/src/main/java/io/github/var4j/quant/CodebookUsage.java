@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * Codebook usage statistics per scale, accumulated over token maps (pure Java).
  *
- * <p><b>Usage</b> of scale si = 100 * (number of codes hit at least once by the maps of that scale) / V. This is a
- * plain count over the given maps, not the official EMA-with-margin statistic ({@code ema_vocab_hit_SV >= margin},
- * which needs the distributed training state). <b>Perplexity</b> = exp(H) of the empirical code distribution of that
- * scale (natural log; 1 = a single code, V = uniform over all codes).
+ * <p><b>Usage</b> of scale si = 100 * (number of codes hit at least once by the maps of that scale)
+ * / V. This is a plain count over the given maps, not the official EMA-with-margin statistic
+ * ({@code ema_vocab_hit_SV >= margin}, which needs the distributed training state).
+ * <b>Perplexity</b> = exp(H) of the empirical code distribution of that scale (natural log; 1 = a
+ * single code, V = uniform over all codes).
  */
 public final class CodebookUsage {
   /** Statistics of one scale. */
@@ -19,13 +20,18 @@ public final class CodebookUsage {
   private final long[][] counts; // (K, V)
 
   public CodebookUsage(int vocabSize, int numScales) {
-    if (vocabSize < 2) throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
-    if (numScales < 1) throw new IllegalArgumentException("numScales must be >= 1, got " + numScales);
+    if (vocabSize < 2)
+      throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
+    if (numScales < 1)
+      throw new IllegalArgumentException("numScales must be >= 1, got " + numScales);
     this.vocabSize = vocabSize;
     this.counts = new long[numScales][vocabSize];
   }
 
-  /** Statistics of the given maps: {@code idxPerScale.get(si)} holds all tokens of scale si (any batch size). */
+  /**
+   * Statistics of the given maps: {@code idxPerScale.get(si)} holds all tokens of scale si (any
+   * batch size).
+   */
   public static List<Scale> of(int vocabSize, List<int[]> idxPerScale) {
     CodebookUsage u = new CodebookUsage(vocabSize, idxPerScale.size());
     u.add(idxPerScale);
@@ -35,10 +41,12 @@ public final class CodebookUsage {
   /** Adds the tokens of scale si. */
   public CodebookUsage add(int si, int[] idx) {
     if (si < 0 || si >= counts.length) {
-      throw new IllegalArgumentException("scale index must be in [0, " + (counts.length - 1) + "], got " + si);
+      throw new IllegalArgumentException(
+          "scale index must be in [0, " + (counts.length - 1) + "], got " + si);
     }
     for (int v : idx) {
-      if (v < 0 || v >= vocabSize) throw new IllegalArgumentException("token " + v + " outside [0, " + vocabSize + ")");
+      if (v < 0 || v >= vocabSize)
+        throw new IllegalArgumentException("token " + v + " outside [0, " + vocabSize + ")");
       counts[si][v]++;
     }
     return this;
@@ -47,7 +55,8 @@ public final class CodebookUsage {
   /** Adds one batch of maps, one array per scale (the first {@code idxPerScale.size()} scales). */
   public CodebookUsage add(List<int[]> idxPerScale) {
     if (idxPerScale.size() > counts.length) {
-      throw new IllegalArgumentException("got " + idxPerScale.size() + " scales, expected at most " + counts.length);
+      throw new IllegalArgumentException(
+          "got " + idxPerScale.size() + " scales, expected at most " + counts.length);
     }
     for (int si = 0; si < idxPerScale.size(); si++) add(si, idxPerScale.get(si));
     return this;

@@ -1,12 +1,14 @@
 package io.github.var4j.quant;
 
 /**
- * Which of the shared Phi convolutions serves each scale (official PhiShared / PhiPartiallyShared / PhiNonShared).
+ * Which of the shared Phi convolutions serves each scale (official PhiShared / PhiPartiallyShared /
+ * PhiNonShared).
  *
  * <p>With n Phis, scale si of K uses {@code argmin_j |ticks[j] - si/(K-1)|} (first minimum), where
- * {@code ticks = numpy.linspace(a, 1-a, n)} with a = 1/3/n if n == 4 else 1/2/n. Everything is computed in float64
- * exactly like numpy (linspace: {@code start + i*step}, last element set to {@code stop}), because for K = 10 the
- * positions 2/9 and 7/9 are exact ties in real arithmetic, decided by rounding: K=10 gives [0,0,1,1,1,2,2,3,3,3].
+ * {@code ticks = numpy.linspace(a, 1-a, n)} with a = 1/3/n if n == 4 else 1/2/n. Everything is
+ * computed in float64 exactly like numpy (linspace: {@code start + i*step}, last element set to
+ * {@code stop}), because for K = 10 the positions 2/9 and 7/9 are exact ties in real arithmetic,
+ * decided by rounding: K=10 gives [0,0,1,1,1,2,2,3,3,3].
  *
  * <p>K == 1 divides by zero in the official code; here the single scale sits at position 0.
  */
@@ -14,13 +16,15 @@ public final class PhiIndex {
   private PhiIndex() {}
 
   /**
-   * @param K              number of scales (>= 1)
-   * @param shareQuantResi 0 = one Phi per scale (n = K), 1 = one shared Phi (all 0), n >= 2 = n partially shared
+   * @param K number of scales (>= 1)
+   * @param shareQuantResi 0 = one Phi per scale (n = K), 1 = one shared Phi (all 0), n >= 2 = n
+   *     partially shared
    * @return int[K]: Phi index per scale
    */
   public static int[] forScales(int K, int shareQuantResi) {
     if (K < 1) throw new IllegalArgumentException("K must be >= 1, got " + K);
-    if (shareQuantResi < 0) throw new IllegalArgumentException("shareQuantResi must be >= 0, got " + shareQuantResi);
+    if (shareQuantResi < 0)
+      throw new IllegalArgumentException("shareQuantResi must be >= 0, got " + shareQuantResi);
     int[] out = new int[K];
     if (shareQuantResi == 1) return out;
     int n = shareQuantResi == 0 ? K : shareQuantResi;

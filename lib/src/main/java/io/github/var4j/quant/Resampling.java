@@ -1,9 +1,10 @@
 package io.github.var4j.quant;
 
 /**
- * PyTorch's 2-D resampling of square maps as dense 1-D matrices (out, in), row-major; the 2-D operation is separable:
- * {@code out = M X M^T} for each channel. TF's ResizeArea / ResizeBicubic do not reproduce PyTorch (VAR-SPEC §2), so
- * the quantizer multiplies by these matrices instead. Entries are computed in double and rounded to float once.
+ * PyTorch's 2-D resampling of square maps as dense 1-D matrices (out, in), row-major; the 2-D
+ * operation is separable: {@code out = M X M^T} for each channel. TF's ResizeArea / ResizeBicubic
+ * do not reproduce PyTorch (VAR-SPEC §2), so the quantizer multiplies by these matrices instead.
+ * Entries are computed in double and rounded to float once.
  */
 public final class Resampling {
   private Resampling() {}
@@ -12,8 +13,9 @@ public final class Resampling {
   static final double A = -0.75;
 
   /**
-   * {@code F.interpolate(mode='area')} = adaptive average pooling along one axis: output o averages the inputs
-   * {@code [floor(o*in/out), ceil((o+1)*in/out))} (windows overlap when out does not divide in).
+   * {@code F.interpolate(mode='area')} = adaptive average pooling along one axis: output o averages
+   * the inputs {@code [floor(o*in/out), ceil((o+1)*in/out))} (windows overlap when out does not
+   * divide in).
    *
    * @return (out, in) row-major
    */
@@ -30,10 +32,10 @@ public final class Resampling {
   }
 
   /**
-   * {@code F.interpolate(mode='bicubic', align_corners=False)} with an explicit size along one axis: source position
-   * {@code src = (in/out)(o+0.5) - 0.5} (not clamped), {@code i0 = floor(src)}, {@code t = src - i0}, weights
-   * {@code [c2(t+1), c1(t), c1(1-t), c2(2-t)]} on taps {@code i0-1 .. i0+2} clamped to {@code [0, in-1]} (clamped taps
-   * add up), A = -0.75.
+   * {@code F.interpolate(mode='bicubic', align_corners=False)} with an explicit size along one
+   * axis: source position {@code src = (in/out)(o+0.5) - 0.5} (not clamped), {@code i0 =
+   * floor(src)}, {@code t = src - i0}, weights {@code [c2(t+1), c1(t), c1(1-t), c2(2-t)]} on taps
+   * {@code i0-1 .. i0+2} clamped to {@code [0, in-1]} (clamped taps add up), A = -0.75.
    *
    * @return (out, in) row-major
    */
@@ -67,6 +69,7 @@ public final class Resampling {
   }
 
   private static void check(int in, int out) {
-    if (in < 1 || out < 1) throw new IllegalArgumentException("sizes must be >= 1, got in=" + in + " out=" + out);
+    if (in < 1 || out < 1)
+      throw new IllegalArgumentException("sizes must be >= 1, got in=" + in + " out=" + out);
   }
 }

@@ -15,19 +15,23 @@ import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The blocks of a {@link VarModel} applied with a KV cache (official {@code kv_caching(True)}, VAR-SPEC §5): every
- * block attends from the new tokens to the cached keys/values of all earlier tokens plus its own, and returns the
- * grown cache. Keys are cached after l2 normalisation, exactly like the official code; no mask is needed because
- * the cache only holds earlier scales (pass a bias only for token-by-token decoding).
+ * The blocks of a {@link VarModel} applied with a KV cache (official {@code kv_caching(True)},
+ * VAR-SPEC §5): every block attends from the new tokens to the cached keys/values of all earlier
+ * tokens plus its own, and returns the grown cache. Keys are cached after l2 normalisation, exactly
+ * like the official code; no mask is needed because the cache only holds earlier scales (pass a
+ * bias only for token-by-token decoding).
  *
- * <p>Inference only: no drop path. The block arithmetic is that of {@link AdaLNSelfAttn#apply} (same parameters,
- * same op order), with {@link SelfAttention#attend} taking the cache.
+ * <p>Inference only: no drop path. The block arithmetic is that of {@link AdaLNSelfAttn#apply}
+ * (same parameters, same op order), with {@link SelfAttention#attend} taking the cache.
  */
 public final class KvCachedVar {
   /** Keys and values of one block (B, H, Lc, hd), keys l2-normalised. */
   public record Kv(Operand<TFloat32> k, Operand<TFloat32> v) {}
 
-  /** Output of the block stack (B, l, C) and the cache grown by the l new tokens (one entry per block). */
+  /**
+   * Output of the block stack (B, l, C) and the cache grown by the l new tokens (one entry per
+   * block).
+   */
   public record Step(Operand<TFloat32> xBlC, List<Kv> cache) {}
 
   private final VarModel model;
@@ -47,15 +51,21 @@ public final class KvCachedVar {
   /**
    * All blocks with the cache.
    *
-   * @param xBlC       new tokens (B, l, C), l static
-   * @param condBlocks {@link VarModel#blockCondition}(cond_BD): (B, C), or (B, 1, 6, C) with shared AdaLN
-   * @param past       cache of the earlier tokens (one entry per block), or null for the first tokens
-   * @param attnBias   additive bias broadcastable to (B, H, l, Lc + l), or null (scale-wise decoding)
+   * @param xBlC new tokens (B, l, C), l static
+   * @param condBlocks {@link VarModel#blockCondition}(cond_BD): (B, C), or (B, 1, 6, C) with shared
+   *     AdaLN
+   * @param past cache of the earlier tokens (one entry per block), or null for the first tokens
+   * @param attnBias additive bias broadcastable to (B, H, l, Lc + l), or null (scale-wise decoding)
    */
-  public Step blocks(Operand<TFloat32> xBlC, Operand<TFloat32> condBlocks, List<Kv> past, Operand<TFloat32> attnBias) {
+  public Step blocks(
+      Operand<TFloat32> xBlC,
+      Operand<TFloat32> condBlocks,
+      List<Kv> past,
+      Operand<TFloat32> attnBias) {
     int depth = cfg.depth();
     if (past != null && past.size() != depth) {
-      throw new IllegalArgumentException("the cache must have one entry per block (" + depth + "), got " + past.size());
+      throw new IllegalArgumentException(
+          "the cache must have one entry per block (" + depth + "), got " + past.size());
     }
     List<Kv> next = new ArrayList<>(depth);
     Operand<TFloat32> x = xBlC;
@@ -69,11 +79,16 @@ public final class KvCachedVar {
   }
 
   /**
-   * Block {@code i}: x + attn(LN(x)(1+scale1)+shift1)·gamma1, then + ffn(LN(x)(1+scale2)+shift2)·gamma2.
+   * Block {@code i}: x + attn(LN(x)(1+scale1)+shift1)·gamma1, then +
+   * ffn(LN(x)(1+scale2)+shift2)·gamma2.
    *
    * @return the block output (B, l, C) and the block's full keys/values (B, H, Lc + l, hd)
    */
-  public SelfAttention.Result block(int i, Operand<TFloat32> xBlC, Operand<TFloat32> condBlocks, Kv past,
+  public SelfAttention.Result block(
+      int i,
+      Operand<TFloat32> xBlC,
+      Operand<TFloat32> condBlocks,
+      Kv past,
       Operand<TFloat32> attnBias) {
     Ops tf = ps.tf();
     int c = cfg.embedDim();
@@ -81,22 +96,32 @@ public final class KvCachedVar {
     AdaLNSelfAttn blk = model.blocks().get(i);
     Operand<TFloat32> mod;
     if (!cfg.sharedAdaLN()) {
-      Operand<TFloat32> ada = tf.math.add(
-          tf.linalg.matMul(Act.silu(tf, condBlocks), ps.get(name + ".ada_lin.1.weight")), ps.get(name + ".ada_lin.1.bias"));
+      Operand<TFloat32> ada =
+          tf.math.add(
+              tf.linalg.matMul(Act.silu(tf, condBlocks), ps.get(name + ".ada_lin.1.weight")),
+              ps.get(name + ".ada_lin.1.bias"));
       mod = tf.reshape(ada, tf.constant(new long[] {-1, 1, 6, c})); // (B, 1, 6, C)
     } else {
       mod = tf.math.add(ps.get(name + ".ada_gss"), condBlocks); // (B, 1, 6, C)
     }
     List<Output<TFloat32>> ch = tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
-    Operand<TFloat32> gamma1 = ch.get(0), gamma2 = ch.get(1), scale1 = ch.get(2), scale2 = ch.get(3),
-        shift1 = ch.get(4), shift2 = ch.get(5);
+    Operand<TFloat32> gamma1 = ch.get(0),
+        gamma2 = ch.get(1),
+        scale1 = ch.get(2),
+        scale2 = ch.get(3),
+        shift1 = ch.get(4),
+        shift2 = ch.get(5);
     float eps = (float) cfg.normEps();
     Operand<TFloat32> one = tf.constant(1f);
 
-    Operand<TFloat32> h1 = tf.math.add(tf.math.mul(Act.layerNorm(tf, xBlC, eps), tf.math.add(scale1, one)), shift1);
-    SelfAttention.Result a = blk.attn().attend(h1, attnBias, past == null ? null : past.k(), past == null ? null : past.v());
+    Operand<TFloat32> h1 =
+        tf.math.add(tf.math.mul(Act.layerNorm(tf, xBlC, eps), tf.math.add(scale1, one)), shift1);
+    SelfAttention.Result a =
+        blk.attn()
+            .attend(h1, attnBias, past == null ? null : past.k(), past == null ? null : past.v());
     Operand<TFloat32> x = tf.math.add(xBlC, tf.math.mul(a.out(), gamma1));
-    Operand<TFloat32> h2 = tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
+    Operand<TFloat32> h2 =
+        tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
     x = tf.math.add(x, tf.math.mul(blk.ffn().apply(h2), gamma2));
     return new SelfAttention.Result(x, a.kBHLc(), a.vBHLc());
   }

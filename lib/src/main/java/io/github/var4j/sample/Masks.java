@@ -5,28 +5,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Edit masks of zero-shot in-/out-painting and class-conditional editing (official {@code demo_zero_shot_edit.ipynb},
- * VAR-SPEC §7). A mask is the last scale's token map, {@code pnLast x pnLast} floats row-major, where 1 means "keep
- * the given image's tokens" and 0 "generate".
+ * Edit masks of zero-shot in-/out-painting and class-conditional editing (official {@code
+ * demo_zero_shot_edit.ipynb}, VAR-SPEC §7). A mask is the last scale's token map, {@code pnLast x
+ * pnLast} floats row-major, where 1 means "keep the given image's tokens" and 0 "generate".
  *
- * <p>At scale si the mask is resized with PyTorch's bilinear interpolation ({@code align_corners=False}, no
- * antialias) to pn x pn and thresholded {@code > 0.5}; scales with pn² <= 3 are forced completely
- * ({@link #forceMaps}).
+ * <p>At scale si the mask is resized with PyTorch's bilinear interpolation ({@code
+ * align_corners=False}, no antialias) to pn x pn and thresholded {@code > 0.5}; scales with pn² <=
+ * 3 are forced completely ({@link #forceMaps}).
  */
 public final class Masks {
   private Masks() {}
 
   /**
-   * The official {@code get_edit_mask} box (without the in-painting inversion): rows
-   * [round(y0·pn), round(y1·pn)) and columns [round(x0·pn), round(x1·pn)) are 1, the rest 0; Python's round (half to
-   * even). Coordinates are fractions of the image side.
+   * The official {@code get_edit_mask} box (without the in-painting inversion): rows [round(y0·pn),
+   * round(y1·pn)) and columns [round(x0·pn), round(x1·pn)) are 1, the rest 0; Python's round (half
+   * to even). Coordinates are fractions of the image side.
    */
   public static float[] box(int pn, double y0, double y1, double x0, double x1) {
     if (pn <= 0) throw new IllegalArgumentException("pn must be positive, got " + pn);
     for (double v : new double[] {y0, y1, x0, x1}) {
       if (!(v >= 0 && v <= 1)) {
-        throw new IllegalArgumentException("box coordinates must be fractions in [0, 1], got y0=" + y0 + ", y1=" + y1
-            + ", x0=" + x0 + ", x1=" + x1);
+        throw new IllegalArgumentException(
+            "box coordinates must be fractions in [0, 1], got y0="
+                + y0
+                + ", y1="
+                + y1
+                + ", x0="
+                + x0
+                + ", x1="
+                + x1);
       }
     }
     int r0 = (int) Math.rint(y0 * pn), r1 = (int) Math.rint(y1 * pn);
@@ -60,16 +67,19 @@ public final class Masks {
     if (mask.length == pnLast * pnLast) return;
     int side = (int) Math.round(Math.sqrt(mask.length));
     String got = side * side == mask.length ? side + "x" + side : mask.length + " values";
-    throw new IllegalArgumentException("mask must be " + pnLast + "x" + pnLast + " (the last scale), got " + got);
+    throw new IllegalArgumentException(
+        "mask must be " + pnLast + "x" + pnLast + " (the last scale), got " + got);
   }
 
   /**
-   * PyTorch's 1-D bilinear resampling ({@code F.interpolate(mode='bilinear', align_corners=False)}, no antialias) as
-   * an (out, in) matrix, computed in float like the CPU kernel: src = max((in/out)·(o+0.5) - 0.5, 0),
-   * i0 = floor(src), i1 = min(i0+1, in-1), weights (1-λ, λ) with λ = src - i0.
+   * PyTorch's 1-D bilinear resampling ({@code F.interpolate(mode='bilinear', align_corners=False)},
+   * no antialias) as an (out, in) matrix, computed in float like the CPU kernel: src =
+   * max((in/out)·(o+0.5) - 0.5, 0), i0 = floor(src), i1 = min(i0+1, in-1), weights (1-λ, λ) with λ
+   * = src - i0.
    */
   public static float[] bilinearMatrix(int in, int out) {
-    if (in <= 0 || out <= 0) throw new IllegalArgumentException("sizes must be positive, got in=" + in + ", out=" + out);
+    if (in <= 0 || out <= 0)
+      throw new IllegalArgumentException("sizes must be positive, got in=" + in + ", out=" + out);
     float[] m = new float[out * in];
     float scale = (float) in / out;
     for (int o = 0; o < out; o++) {
@@ -85,12 +95,14 @@ public final class Masks {
   }
 
   /**
-   * Bilinear resize of a square map (in x in) to (out x out) with {@link #bilinearMatrix}, summed in the order of
-   * PyTorch's kernel: {@code y = Σ_h w_h · (Σ_w w_w · x[h][w])} over the (at most two) taps of each axis.
+   * Bilinear resize of a square map (in x in) to (out x out) with {@link #bilinearMatrix}, summed
+   * in the order of PyTorch's kernel: {@code y = Σ_h w_h · (Σ_w w_w · x[h][w])} over the (at most
+   * two) taps of each axis.
    */
   public static float[] resizeBilinear(float[] map, int in, int out) {
     if (map.length != in * in) {
-      throw new IllegalArgumentException("map must be " + in + "x" + in + ", got " + map.length + " values");
+      throw new IllegalArgumentException(
+          "map must be " + in + "x" + in + ", got " + map.length + " values");
     }
     float[] m = bilinearMatrix(in, out);
     float[] y = new float[out * out];
@@ -114,10 +126,10 @@ public final class Masks {
   }
 
   /**
-   * Per scale the 0/1 map of tokens forced to the given image's tokens: bilinear(mask -> pn) > 0.5, and everything
-   * when pn² <= 3 (official).
+   * Per scale the 0/1 map of tokens forced to the given image's tokens: bilinear(mask -> pn) > 0.5,
+   * and everything when pn² <= 3 (official).
    *
-   * @param keepMask  (pn_{K-1}, pn_{K-1}) floats, 1 = keep
+   * @param keepMask (pn_{K-1}, pn_{K-1}) floats, 1 = keep
    * @return K arrays, scale k (pn_k, pn_k) floats of 0 or 1
    */
   public static List<float[]> forceMaps(float[] keepMask, ScaleSchedule patchNums) {

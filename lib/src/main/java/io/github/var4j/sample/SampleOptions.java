@@ -3,24 +3,28 @@ package io.github.var4j.sample;
 /**
  * Options of VAR sampling (official {@code autoregressive_infer_cfg} arguments, VAR-SPEC §5).
  *
- * @param cfg        classifier-free guidance strength; scale si uses t = cfg·si/(K-1) and
- *                   {@code logits = (1+t)·cond - t·uncond} (no guidance at scale 0). FID setting 1.5, demo 4
- * @param topK       keep only logits >= the k-th largest (0 = off; k >= V keeps everything)
- * @param topP       nucleus sampling: remove the smallest logits whose ascending cumulative softmax is <= 1 - topP,
- *                   never the largest (0 = off)
- * @param moreSmooth visualisation-only smoothing: h = gumbel_softmax(masked logits·(1+ratio), tau) @ E instead of
- *                   E[idx], tau = max(0.27·(1-0.95·ratio), 0.005), ratio = si/(K-1)
- * @param seed       seed of the stateless random ops: the same seed (and labels and batch size) gives the same images
- * @param greedy     take the argmax of the guided logits instead of sampling (= official top_k=1; for parity tests)
+ * @param cfg classifier-free guidance strength; scale si uses t = cfg·si/(K-1) and {@code logits =
+ *     (1+t)·cond - t·uncond} (no guidance at scale 0). FID setting 1.5, demo 4
+ * @param topK keep only logits >= the k-th largest (0 = off; k >= V keeps everything)
+ * @param topP nucleus sampling: remove the smallest logits whose ascending cumulative softmax is <=
+ *     1 - topP, never the largest (0 = off)
+ * @param moreSmooth visualisation-only smoothing: h = gumbel_softmax(masked logits·(1+ratio),
+ *     tau) @ E instead of E[idx], tau = max(0.27·(1-0.95·ratio), 0.005), ratio = si/(K-1)
+ * @param seed seed of the stateless random ops: the same seed (and labels and batch size) gives the
+ *     same images
+ * @param greedy take the argmax of the guided logits instead of sampling (= official top_k=1; for
+ *     parity tests)
  */
-public record SampleOptions(double cfg, int topK, double topP, boolean moreSmooth, long seed, boolean greedy) {
+public record SampleOptions(
+    double cfg, int topK, double topP, boolean moreSmooth, long seed, boolean greedy) {
 
   public SampleOptions {
     if (!(cfg >= 0) || Double.isInfinite(cfg)) {
       throw new IllegalArgumentException("cfg must be >= 0, got " + cfg);
     }
     if (topK < 0) throw new IllegalArgumentException("top_k must be >= 0, got " + topK);
-    if (!(topP >= 0 && topP <= 1)) throw new IllegalArgumentException("top_p must be in [0, 1], got " + topP);
+    if (!(topP >= 0 && topP <= 1))
+      throw new IllegalArgumentException("top_p must be in [0, 1], got " + topP);
   }
 
   /** cfg 1.5, no top-k/top-p, plain multinomial sampling, seed 0. */
@@ -33,7 +37,10 @@ public record SampleOptions(double cfg, int topK, double topP, boolean moreSmoot
     return new SampleOptions(1.5, 900, 0.96, false, seed, false);
   }
 
-  /** Greedy (argmax) decoding with guidance {@code cfg}: deterministic, used to replay the parity fixtures. */
+  /**
+   * Greedy (argmax) decoding with guidance {@code cfg}: deterministic, used to replay the parity
+   * fixtures.
+   */
   public static SampleOptions greedy(double cfg) {
     return new SampleOptions(cfg, 0, 0, false, 0, true);
   }

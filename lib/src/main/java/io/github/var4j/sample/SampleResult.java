@@ -8,20 +8,30 @@ import java.util.List;
 /**
  * Output of {@link VarSampler}: n images and the token maps and cumulative f_hat of every scale.
  *
- * @param n          number of images
- * @param imageSize  S, image side in pixels
- * @param channels   image channels (1 grey, 3 RGB)
- * @param images     (n, S, S, channels) row-major, values in [0, 1] (official {@code (clamp(img) + 1) / 2})
- * @param labels     the class label of every image (numClasses = unconditional)
- * @param patchNums  the scale schedule: pn_k of the K scales
- * @param tokens     per scale (n, pn²) token ids, row-major h·pn+w; with zero-shot editing, forced positions hold
- *                   the given image's tokens
+ * @param n number of images
+ * @param imageSize S, image side in pixels
+ * @param channels image channels (1 grey, 3 RGB)
+ * @param images (n, S, S, channels) row-major, values in [0, 1] (official {@code (clamp(img) + 1) /
+ *     2})
+ * @param labels the class label of every image (numClasses = unconditional)
+ * @param patchNums the scale schedule: pn_k of the K scales
+ * @param tokens per scale (n, pn²) token ids, row-major h·pn+w; with zero-shot editing, forced
+ *     positions hold the given image's tokens
  * @param latentSide s = pn_{K-1}
- * @param cvae       latent channels
- * @param fHat       per scale the cumulative f_hat after that scale, (n, s, s, Cvae) NHWC
+ * @param cvae latent channels
+ * @param fHat per scale the cumulative f_hat after that scale, (n, s, s, Cvae) NHWC
  */
-public record SampleResult(int n, int imageSize, int channels, float[] images, int[] labels, ScaleSchedule patchNums,
-    List<int[]> tokens, int latentSide, int cvae, List<float[]> fHat) {
+public record SampleResult(
+    int n,
+    int imageSize,
+    int channels,
+    float[] images,
+    int[] labels,
+    ScaleSchedule patchNums,
+    List<int[]> tokens,
+    int latentSide,
+    int cvae,
+    List<float[]> fHat) {
 
   public SampleResult {
     tokens = Collections.unmodifiableList(new ArrayList<>(tokens));
@@ -72,6 +82,7 @@ public record SampleResult(int n, int imageSize, int channels, float[] images, i
       }
       b0 += p.n;
     }
-    return new SampleResult(n, f.imageSize, f.channels, img, labels, f.patchNums, tok, f.latentSide, f.cvae, fh);
+    return new SampleResult(
+        n, f.imageSize, f.channels, img, labels, f.patchNums, tok, f.latentSide, f.cvae, fh);
   }
 }

@@ -28,8 +28,9 @@ import org.tensorflow.types.TInt64;
  * Class-conditional VAR image generation with a KV cache and classifier-free guidance (official
  * {@code autoregressive_infer_cfg}, VAR-SPEC §5), and the zero-shot editing variant of VAR-SPEC §7.
  *
- * <p>The patch numbers are static, so all K scales are unrolled into ONE graph (built once per option structure,
- * batch size dynamic); a batch is a single {@code Session.run}:
+ * <p>The patch numbers are static, so all K scales are unrolled into ONE graph (built once per
+ * option structure, batch size dynamic); a batch is a single {@code Session.run}:
+ *
  * <pre>
  * cond_BD = class_emb([labels; null x B])                                        (2B, C)   cond half, uncond half
  * x = cond_BD + pos_start + lvl_pos[first scale]                                 (2B, 1, C)
@@ -44,23 +45,27 @@ import org.tensorflow.types.TInt64;
  *   x = [word_embed(next) + lvl_pos[scale si+1]] x 2                             (2B, pn_{si+1}², C)
  * image = (clamp(decoder(post_quant_conv(fHat)), -1, 1) + 1) / 2                   (B, S, S, channels)
  * </pre>
- * Randomness uses TF's stateless ops with the seed pair (seed, chunk index), so equal seeds, labels and batch
- * chunking give equal images. Methods are synchronized: one run at a time per sampler.
+ *
+ * Randomness uses TF's stateless ops with the seed pair (seed, chunk index), so equal seeds, labels
+ * and batch chunking give equal images. Methods are synchronized: one run at a time per sampler.
  */
 public final class VarSampler implements AutoCloseable {
   /** Default number of images per Session.run. */
   public static final int DEFAULT_CHUNK = 64;
 
   /** Intermediate tensors of one scale (official capture points of the parity fixtures). */
-  public record ScaleTrace(float[] tokenMapIn, float[] logits2B, float[] logitsCfg, float[] nextArea) {}
+  public record ScaleTrace(
+      float[] tokenMapIn, float[] logits2B, float[] logitsCfg, float[] nextArea) {}
 
   /**
-   * A traced run: the result and, per scale, token_map_in (2B, pn², C), logits_2B (2B, pn², V), the guided logits
-   * (B, pn², V) and the area-downsampled next input (B, pn_{si+1}, pn_{si+1}, Cvae) (null at the last scale).
+   * A traced run: the result and, per scale, token_map_in (2B, pn², C), logits_2B (2B, pn², V), the
+   * guided logits (B, pn², V) and the area-downsampled next input (B, pn_{si+1}, pn_{si+1}, Cvae)
+   * (null at the last scale).
    */
   public record Trace(SampleResult result, List<ScaleTrace> scales) {}
 
-  private record Variant(boolean topK, boolean topP, boolean smooth, boolean greedy, boolean zeroShot) {}
+  private record Variant(
+      boolean topK, boolean topP, boolean smooth, boolean greedy, boolean zeroShot) {}
 
   /** The placeholders and outputs of one unrolled graph. */
   private static final class Built {
@@ -74,8 +79,10 @@ public final class VarSampler implements AutoCloseable {
     Operand<TFloat32> images;
     final List<Operand<TInt32>> idx = new ArrayList<>();
     final List<Operand<TFloat32>> fHat = new ArrayList<>();
-    final List<Operand<TFloat32>> tokenMapIn = new ArrayList<>(), logits2B = new ArrayList<>(),
-        logitsCfg = new ArrayList<>(), nextArea = new ArrayList<>();
+    final List<Operand<TFloat32>> tokenMapIn = new ArrayList<>(),
+        logits2B = new ArrayList<>(),
+        logitsCfg = new ArrayList<>(),
+        nextArea = new ArrayList<>();
   }
 
   private final VarConfig varCfg;
@@ -114,29 +121,42 @@ public final class VarSampler implements AutoCloseable {
   /**
    * Checks that a tokenizer and a VAR fit together (vocabulary, latent channels, patch numbers).
    *
-   * @throws IllegalArgumentException e.g. "tokenizer and VAR disagree: vocabSize 512 vs 4096" (tokenizer first)
+   * @throws IllegalArgumentException e.g. "tokenizer and VAR disagree: vocabSize 512 vs 4096"
+   *     (tokenizer first)
    */
   public static void checkAgree(VarConfig varCfg, VqVaeConfig vaeCfg) {
     if (vaeCfg.vocabSize() != varCfg.vocabSize()) {
-      throw new IllegalArgumentException("tokenizer and VAR disagree: vocabSize " + vaeCfg.vocabSize() + " vs "
-          + varCfg.vocabSize());
+      throw new IllegalArgumentException(
+          "tokenizer and VAR disagree: vocabSize "
+              + vaeCfg.vocabSize()
+              + " vs "
+              + varCfg.vocabSize());
     }
     if (vaeCfg.zChannels() != varCfg.cvae()) {
-      throw new IllegalArgumentException("tokenizer and VAR disagree: Cvae " + vaeCfg.zChannels() + " vs "
-          + varCfg.cvae());
+      throw new IllegalArgumentException(
+          "tokenizer and VAR disagree: Cvae " + vaeCfg.zChannels() + " vs " + varCfg.cvae());
     }
     if (!vaeCfg.patchNums().equals(varCfg.patchNums())) {
-      throw new IllegalArgumentException("tokenizer and VAR disagree: patchNums " + vaeCfg.patchNums()
-          + " vs " + varCfg.patchNums());
+      throw new IllegalArgumentException(
+          "tokenizer and VAR disagree: patchNums "
+              + vaeCfg.patchNums()
+              + " vs "
+              + varCfg.patchNums());
     }
   }
 
-  /** Builds the sampler and loads both official-layout state dicts (strict, {@link ParamStore#load}). */
-  public static VarSampler load(VarConfig varCfg, StateDict varSd, VqVaeConfig vaeCfg, StateDict vaeSd) {
-    return GraphRuntime.initOrClose(new VarSampler(varCfg, vaeCfg), s -> {
-      s.varPs.load(s.rt.session(), varSd);
-      s.vaePs.load(s.rt.session(), vaeSd);
-    });
+  /**
+   * Builds the sampler and loads both official-layout state dicts (strict, {@link
+   * ParamStore#load}).
+   */
+  public static VarSampler load(
+      VarConfig varCfg, StateDict varSd, VqVaeConfig vaeCfg, StateDict vaeSd) {
+    return GraphRuntime.initOrClose(
+        new VarSampler(varCfg, vaeCfg),
+        s -> {
+          s.varPs.load(s.rt.session(), varSd);
+          s.vaePs.load(s.rt.session(), vaeSd);
+        });
   }
 
   /** A sampler for a VAR state dict and the weights of an open tokenizer (copied). */
@@ -145,19 +165,33 @@ public final class VarSampler implements AutoCloseable {
     return load(varCfg, varSd, tok.config(), tok.params().stateDict(tok.session()));
   }
 
-  /** A sampler with the current weights of existing stores (for example a trainer's), copied through the host. */
-  public static VarSampler fromStores(VarConfig varCfg, ParamStore varStore, Session varSession, VqVaeConfig vaeCfg,
-      ParamStore vaeStore, Session vaeSession) {
+  /**
+   * A sampler with the current weights of existing stores (for example a trainer's), copied through
+   * the host.
+   */
+  public static VarSampler fromStores(
+      VarConfig varCfg,
+      ParamStore varStore,
+      Session varSession,
+      VqVaeConfig vaeCfg,
+      ParamStore vaeStore,
+      Session vaeSession) {
     checkAgree(varCfg, vaeCfg);
     return load(varCfg, varStore.stateDict(varSession), vaeCfg, vaeStore.stateDict(vaeSession));
   }
 
-  /** A randomly initialised VAR (official init, seeded) with the given tokenizer weights: for benchmarks. */
-  public static VarSampler randomVar(VarConfig varCfg, long seed, VqVaeConfig vaeCfg, StateDict vaeSd) {
-    return GraphRuntime.initOrClose(new VarSampler(varCfg, vaeCfg), s -> {
-      s.varPs.initialize(s.rt.session(), seed);
-      s.vaePs.load(s.rt.session(), vaeSd);
-    });
+  /**
+   * A randomly initialised VAR (official init, seeded) with the given tokenizer weights: for
+   * benchmarks.
+   */
+  public static VarSampler randomVar(
+      VarConfig varCfg, long seed, VqVaeConfig vaeCfg, StateDict vaeSd) {
+    return GraphRuntime.initOrClose(
+        new VarSampler(varCfg, vaeCfg),
+        s -> {
+          s.varPs.initialize(s.rt.session(), seed);
+          s.vaePs.load(s.rt.session(), vaeSd);
+        });
   }
 
   public VarConfig varConfig() {
@@ -177,7 +211,9 @@ public final class VarSampler implements AutoCloseable {
     return chunk;
   }
 
-  /** Images per Session.run (larger batches are split; each chunk c uses the seed pair (seed, c)). */
+  /**
+   * Images per Session.run (larger batches are split; each chunk c uses the seed pair (seed, c)).
+   */
   public synchronized void setChunkSize(int n) {
     if (n <= 0) throw new IllegalArgumentException("chunk size must be positive, got " + n);
     this.chunk = n;
@@ -198,7 +234,10 @@ public final class VarSampler implements AutoCloseable {
     return tokenizer.codebook();
   }
 
-  /** The tokenizer that shares this sampler's VQ-VAE weights and session (encoding, decoding); not to be closed. */
+  /**
+   * The tokenizer that shares this sampler's VQ-VAE weights and session (encoding, decoding); not
+   * to be closed.
+   */
   public Tokenizer tokenizer() {
     return tokenizer;
   }
@@ -217,25 +256,30 @@ public final class VarSampler implements AutoCloseable {
     return runChunked(labels, opts, null, null);
   }
 
-  /** {@code perClass} images of every class, class-major (labels 0,0,..,1,1,..), batched internally. */
+  /**
+   * {@code perClass} images of every class, class-major (labels 0,0,..,1,1,..), batched internally.
+   */
   public SampleResult sampleClasses(int perClass, SampleOptions opts) {
-    if (perClass <= 0) throw new IllegalArgumentException("perClass must be positive, got " + perClass);
+    if (perClass <= 0)
+      throw new IllegalArgumentException("perClass must be positive, got " + perClass);
     int[] labels = new int[perClass * varCfg.numClasses()];
     for (int i = 0; i < labels.length; i++) labels[i] = i / perClass;
     return sample(labels, opts);
   }
 
   /**
-   * Zero-shot editing (VAR-SPEC §7): at every scale the embeddings of the positions where
-   * {@code bilinear(keepMask -> pn) > 0.5} (all positions when pn² <= 3) are replaced by those of the given image's
-   * tokens before Phi/upsampling, so later scales are conditioned on them through the cache.
+   * Zero-shot editing (VAR-SPEC §7): at every scale the embeddings of the positions where {@code
+   * bilinear(keepMask -> pn) > 0.5} (all positions when pn² <= 3) are replaced by those of the
+   * given image's tokens before Phi/upsampling, so later scales are conditioned on them through the
+   * cache.
    *
-   * @param labels   one label per image (null class for in/out-painting)
-   * @param gtTokens per scale (n, pn²) tokens of the given images (e.g. {@code Tokenizer.encodeToIndices})
+   * @param labels one label per image (null class for in/out-painting)
+   * @param gtTokens per scale (n, pn²) tokens of the given images (e.g. {@code
+   *     Tokenizer.encodeToIndices})
    * @param keepMask pnLast x pnLast floats, 1 = keep the given image's tokens (see {@link Masks})
    */
-  public synchronized SampleResult sampleEdited(int[] labels, List<int[]> gtTokens, float[] keepMask,
-      SampleOptions opts) {
+  public synchronized SampleResult sampleEdited(
+      int[] labels, List<int[]> gtTokens, float[] keepMask, SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
     List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
@@ -250,8 +294,11 @@ public final class VarSampler implements AutoCloseable {
     return new Trace(r, tr);
   }
 
-  /** {@link #trace} of {@link #sampleEdited} (keepMask of ones = teacher forcing through the cache). */
-  public synchronized Trace traceEdited(int[] labels, List<int[]> gtTokens, float[] keepMask, SampleOptions opts) {
+  /**
+   * {@link #trace} of {@link #sampleEdited} (keepMask of ones = teacher forcing through the cache).
+   */
+  public synchronized Trace traceEdited(
+      int[] labels, List<int[]> gtTokens, float[] keepMask, SampleOptions opts) {
     checkLabels(labels);
     checkTokens(gtTokens, labels.length);
     List<float[]> force = Masks.forceMaps(keepMask, varCfg.patchNums());
@@ -263,14 +310,20 @@ public final class VarSampler implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------------
   // VAE helpers
 
-  /** Decodes latents fHat (n, s, s, Cvae) to images (n, S, S, channels) in [0, 1] (through {@link #tokenizer()}). */
+  /**
+   * Decodes latents fHat (n, s, s, Cvae) to images (n, S, S, channels) in [0, 1] (through {@link
+   * #tokenizer()}).
+   */
   public synchronized float[] decodeFHat(float[] fHat, int n) {
     float[] img = tokenizer.decodeFHat(fHat, n); // clamped to [-1, 1]
-    for (int i = 0; i < img.length; i++) img[i] = (img[i] + 1f) * 0.5f; // the sampler graph's (x + 1) * 0.5
+    for (int i = 0; i < img.length; i++)
+      img[i] = (img[i] + 1f) * 0.5f; // the sampler graph's (x + 1) * 0.5
     return img;
   }
 
-  /** Tokens of every scale of images (n, S, S, channels) in [-1, 1] (through {@link #tokenizer()}). */
+  /**
+   * Tokens of every scale of images (n, S, S, channels) in [-1, 1] (through {@link #tokenizer()}).
+   */
   public synchronized List<int[]> encodeToIndices(float[] imgs, int n) {
     return tokenizer.encodeToIndices(imgs, n);
   }
@@ -294,7 +347,10 @@ public final class VarSampler implements AutoCloseable {
 
   private Built build(Variant v) {
     Built b = new Built();
-    int K = varCfg.patchNums().K(), V = varCfg.vocabSize(), C = varCfg.embedDim(), cv = varCfg.cvae();
+    int K = varCfg.patchNums().K(),
+        V = varCfg.vocabSize(),
+        C = varCfg.embedDim(),
+        cv = varCfg.cvae();
     int[] pns = varCfg.patchNums().toArray();
     ScaleSchedule sched = varCfg.patchNums();
     b.label2B = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
@@ -302,7 +358,8 @@ public final class VarSampler implements AutoCloseable {
     b.t = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(K)));
     b.onePlusT = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(K)));
     if (v.topK()) b.topK = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-    if (v.topP()) b.oneMinusTopP = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    if (v.topP())
+      b.oneMinusTopP = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     if (v.zeroShot()) {
       for (int pn : pns) {
         b.gtIdx.add(tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, (long) pn * pn))));
@@ -313,8 +370,10 @@ public final class VarSampler implements AutoCloseable {
     Operand<TFloat32> condBD = model.classEmbedding(b.label2B); // (2B, C)
     Operand<TFloat32> condBlocks = model.blockCondition(condBD);
     Operand<TFloat32> lvlPos = model.lvlPos1LC(); // (1, L, C)
-    Operand<TFloat32> x = tf.math.add(tf.math.add(tf.expandDims(condBD, tf.constant(1)), varPs.get("pos_start")),
-        lvlPosSlice(lvlPos, 0, varCfg.patchNums().firstL(), C)); // (2B, firstL, C)
+    Operand<TFloat32> x =
+        tf.math.add(
+            tf.math.add(tf.expandDims(condBD, tf.constant(1)), varPs.get("pos_start")),
+            lvlPosSlice(lvlPos, 0, varCfg.patchNums().firstL(), C)); // (2B, firstL, C)
     List<KvCachedVar.Kv> cache = null;
     Operand<TFloat32> fHat = null;
     for (int si = 0; si < K; si++) {
@@ -327,35 +386,51 @@ public final class VarSampler implements AutoCloseable {
       List<org.tensorflow.Output<TFloat32>> halves = tf.split(tf.constant(0), logits, 2L).output();
       Operand<TFloat32> t = tf.gather(b.t, tf.constant(si), tf.constant(0));
       Operand<TFloat32> onePlusT = tf.gather(b.onePlusT, tf.constant(si), tf.constant(0));
-      Operand<TFloat32> guided = tf.math.sub(tf.math.mul(halves.get(0), onePlusT), tf.math.mul(halves.get(1), t));
+      Operand<TFloat32> guided =
+          tf.math.sub(tf.math.mul(halves.get(0), onePlusT), tf.math.mul(halves.get(1), t));
       b.logitsCfg.add(guided); // (B, l, V)
       Operand<TFloat32> guidedNV = tf.reshape(guided, tf.constant(new int[] {-1, V}));
       Operand<TFloat32> masked = Sampling.filter(tf, guidedNV, b.topK, b.oneMinusTopP);
-      Operand<TInt32> idx = v.greedy() ? Sampling.greedy(tf, guidedNV) : Sampling.multinomial(tf, masked, seedFor(b, si, 0));
-      Operand<TFloat32> hN = v.smooth()
-          ? Sampling.smoothEmbedding(tf, masked, Sampling.gumbel(tf, masked, seedFor(b, si, 1)), e,
-              Sampling.ratio(si, K))
-          : tf.gather(e, idx, tf.constant(0)); // (N, Cvae)
+      Operand<TInt32> idx =
+          v.greedy()
+              ? Sampling.greedy(tf, guidedNV)
+              : Sampling.multinomial(tf, masked, seedFor(b, si, 0));
+      Operand<TFloat32> hN =
+          v.smooth()
+              ? Sampling.smoothEmbedding(
+                  tf,
+                  masked,
+                  Sampling.gumbel(tf, masked, seedFor(b, si, 1)),
+                  e,
+                  Sampling.ratio(si, K))
+              : tf.gather(e, idx, tf.constant(0)); // (N, Cvae)
       Operand<TFloat32> h = tf.reshape(hN, tf.constant(new int[] {-1, l, cv})); // (B, l, Cvae)
       Operand<TInt32> idxBl = tf.reshape(idx, tf.constant(new int[] {-1, l}));
       if (v.zeroShot()) {
         Operand<TFloat32> force = b.force.get(si); // (l, 1)
         Operand<TFloat32> hGt = tf.gather(e, b.gtIdx.get(si), tf.constant(0)); // (B, l, Cvae)
-        h = tf.math.add(tf.math.mul(hGt, force), tf.math.mul(h, tf.math.sub(tf.constant(1f), force)));
-        idxBl = tf.select(tf.math.greater(tf.reshape(force, tf.constant(new int[] {l})), tf.constant(0.5f)),
-            b.gtIdx.get(si), idxBl);
+        h =
+            tf.math.add(
+                tf.math.mul(hGt, force), tf.math.mul(h, tf.math.sub(tf.constant(1f), force)));
+        idxBl =
+            tf.select(
+                tf.math.greater(tf.reshape(force, tf.constant(new int[] {l})), tf.constant(0.5f)),
+                b.gtIdx.get(si),
+                idxBl);
       }
-      MultiScaleQuantizer.Next nx = quant.nextAutoregressiveInput(si, fHat,
-          tf.reshape(h, tf.constant(new int[] {-1, pn, pn, cv})));
+      MultiScaleQuantizer.Next nx =
+          quant.nextAutoregressiveInput(
+              si, fHat, tf.reshape(h, tf.constant(new int[] {-1, pn, pn, cv})));
       fHat = nx.fHat();
       b.idx.add(idxBl);
       b.fHat.add(fHat);
       if (si < K - 1) {
         b.nextArea.add(nx.next());
         int pn1 = pns[si + 1];
-        Operand<TFloat32> tok = tf.math.add(
-            model.wordEmbed(tf.reshape(nx.next(), tf.constant(new int[] {-1, pn1 * pn1, cv}))),
-            lvlPosSlice(lvlPos, sched.begin(si + 1), pn1 * pn1, C)); // (B, pn1², C)
+        Operand<TFloat32> tok =
+            tf.math.add(
+                model.wordEmbed(tf.reshape(nx.next(), tf.constant(new int[] {-1, pn1 * pn1, cv}))),
+                lvlPosSlice(lvlPos, sched.begin(si + 1), pn1 * pn1, C)); // (B, pn1², C)
         x = tf.concat(List.of(tok, tok), tf.constant(0)); // repeat(2, 1, 1)
       }
     }
@@ -364,10 +439,14 @@ public final class VarSampler implements AutoCloseable {
   }
 
   private Operand<TFloat32> lvlPosSlice(Operand<TFloat32> lvlPos, int begin, int len, int c) {
-    return tf.slice(lvlPos, tf.constant(new int[] {0, begin, 0}), tf.constant(new int[] {1, len, c}));
+    return tf.slice(
+        lvlPos, tf.constant(new int[] {0, begin, 0}), tf.constant(new int[] {1, len, c}));
   }
 
-  /** Per scale and purpose an independent stateless stream: (seed, chunk + ((2·si + purpose + 1) << 32)). */
+  /**
+   * Per scale and purpose an independent stateless stream: (seed, chunk + ((2·si + purpose + 1) <<
+   * 32)).
+   */
   private Operand<TInt64> seedFor(Built b, int si, int purpose) {
     return tf.math.add(b.seed, tf.constant(new long[] {0, (long) (2 * si + purpose + 1) << 32}));
   }
@@ -375,7 +454,8 @@ public final class VarSampler implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------------
   // running
 
-  private SampleResult runChunked(int[] labels, SampleOptions opts, List<int[]> gt, List<float[]> force) {
+  private SampleResult runChunked(
+      int[] labels, SampleOptions opts, List<int[]> gt, List<float[]> force) {
     List<SampleResult> parts = new ArrayList<>();
     ScaleSchedule pn = varCfg.patchNums();
     for (int b0 = 0, c = 0; b0 < labels.length; b0 += chunk, c++) {
@@ -394,14 +474,25 @@ public final class VarSampler implements AutoCloseable {
     return SampleResult.concat(parts);
   }
 
-  private SampleResult runOnce(int[] labels, SampleOptions o, long chunkIdx, List<int[]> gt, List<float[]> force,
+  private SampleResult runOnce(
+      int[] labels,
+      SampleOptions o,
+      long chunkIdx,
+      List<int[]> gt,
+      List<float[]> force,
       List<ScaleTrace> traceOut) {
     if (o == null) throw new IllegalArgumentException("options must not be null");
     int K = varCfg.patchNums().K(), V = varCfg.vocabSize();
-    // top-k with k >= V removes nothing: no op. Greedy ignores the masks unless more_smooth uses the masked logits.
+    // top-k with k >= V removes nothing: no op. Greedy ignores the masks unless more_smooth uses
+    // the masked logits.
     boolean masks = !o.greedy() || o.moreSmooth();
-    Variant v = new Variant(masks && o.topK() > 0 && o.topK() < V, masks && o.topP() > 0, o.moreSmooth(), o.greedy(),
-        gt != null);
+    Variant v =
+        new Variant(
+            masks && o.topK() > 0 && o.topK() < V,
+            masks && o.topP() > 0,
+            o.moreSmooth(),
+            o.greedy(),
+            gt != null);
     Built b = graphFor(v);
     int n = labels.length;
     int[] label2B = new int[2 * n];
@@ -413,11 +504,12 @@ public final class VarSampler implements AutoCloseable {
       t[si] = (float) tt;
       onePlusT[si] = (float) (1 + tt);
     }
-    GraphRuntime.Run run = rt.run()
-        .feed(b.label2B, label2B, 2L * n)
-        .feed(b.seed, new long[] {o.seed(), chunkIdx}, 2)
-        .feed(b.t, t, K)
-        .feed(b.onePlusT, onePlusT, K);
+    GraphRuntime.Run run =
+        rt.run()
+            .feed(b.label2B, label2B, 2L * n)
+            .feed(b.seed, new long[] {o.seed(), chunkIdx}, 2)
+            .feed(b.t, t, K)
+            .feed(b.onePlusT, onePlusT, K);
     if (b.topK != null) run.feed(b.topK, new int[] {Sampling.effectiveTopK(o.topK(), V)});
     if (b.oneMinusTopP != null) run.feed(b.oneMinusTopP, new float[] {(float) (1 - o.topP())});
     ScaleSchedule pn = varCfg.patchNums();
@@ -448,12 +540,25 @@ public final class VarSampler implements AutoCloseable {
       for (int k = 0; k < K; k++) fh.add(res.floats(fHatAt[k]));
       if (trace) {
         for (int k = 0; k < K; k++) {
-          traceOut.add(new ScaleTrace(res.floats(tinAt[k]), res.floats(l2At[k]), res.floats(lcAt[k]),
-              k < K - 1 ? res.floats(naAt[k]) : null));
+          traceOut.add(
+              new ScaleTrace(
+                  res.floats(tinAt[k]),
+                  res.floats(l2At[k]),
+                  res.floats(lcAt[k]),
+                  k < K - 1 ? res.floats(naAt[k]) : null));
         }
       }
-      return new SampleResult(n, vaeCfg.imageSize(), vaeCfg.inChannels(), img, labels.clone(), pn, idx,
-          vaeCfg.latentSide(), vaeCfg.zChannels(), fh);
+      return new SampleResult(
+          n,
+          vaeCfg.imageSize(),
+          vaeCfg.inChannels(),
+          img,
+          labels.clone(),
+          pn,
+          idx,
+          vaeCfg.latentSide(),
+          vaeCfg.zChannels(),
+          fh);
     }
   }
 
@@ -463,10 +568,12 @@ public final class VarSampler implements AutoCloseable {
     private final Map<org.tensorflow.Output<?>, Integer> at = new HashMap<>();
 
     int add(Operand<?> op) {
-      return at.computeIfAbsent(op.asOutput(), o -> {
-        ops.add(o);
-        return ops.size() - 1;
-      });
+      return at.computeIfAbsent(
+          op.asOutput(),
+          o -> {
+            ops.add(o);
+            return ops.size() - 1;
+          });
     }
   }
 
@@ -474,10 +581,12 @@ public final class VarSampler implements AutoCloseable {
   // checks
 
   private void checkLabels(int[] labels) {
-    if (labels == null || labels.length == 0) throw new IllegalArgumentException("labels must not be empty");
+    if (labels == null || labels.length == 0)
+      throw new IllegalArgumentException("labels must not be empty");
     int nc = varCfg.numClasses();
     for (int lab : labels) {
-      if (lab < 0 || lab > nc) throw new IllegalArgumentException("label " + lab + " is outside [0, " + nc + "]");
+      if (lab < 0 || lab > nc)
+        throw new IllegalArgumentException("label " + lab + " is outside [0, " + nc + "]");
     }
   }
 

@@ -5,48 +5,60 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /**
- * The scale schedule of VAR: the side {@code pn_k} of each of the K token maps r_1..r_K, coarse to fine (official
- * {@code patch_nums}). The one place where K, L, the token offsets of each scale and the scale of each token are
- * derived; the quantizer, the VQ-VAE, the transformer, the token cache and the pictures all use it.
+ * The scale schedule of VAR: the side {@code pn_k} of each of the K token maps r_1..r_K, coarse to
+ * fine (official {@code patch_nums}). The one place where K, L, the token offsets of each scale and
+ * the scale of each token are derived; the quantizer, the VQ-VAE, the transformer, the token cache
+ * and the pictures all use it.
  *
  * <p>Token layout: the K maps are flattened row-major and concatenated, so scale k holds the tokens
- * {@code [begin(k), end(k))} of the L = Σ pn_k² tokens. Immutable; serialises to JSON as the plain array
- * {@code [1, 2, 3, ...]}.
+ * {@code [begin(k), end(k))} of the L = Σ pn_k² tokens. Immutable; serialises to JSON as the plain
+ * array {@code [1, 2, 3, ...]}.
  */
 public final class ScaleSchedule {
   private final int[] pn;
   private final int[] offsets;
 
   private ScaleSchedule(int[] patchNums) {
-    if (patchNums == null || patchNums.length == 0) throw new IllegalArgumentException("patchNums must not be empty");
+    if (patchNums == null || patchNums.length == 0)
+      throw new IllegalArgumentException("patchNums must not be empty");
     pn = patchNums.clone();
-    if (pn[0] < 1) throw new IllegalArgumentException("patchNums must start at >= 1, got " + Arrays.toString(pn));
+    if (pn[0] < 1)
+      throw new IllegalArgumentException(
+          "patchNums must start at >= 1, got " + Arrays.toString(pn));
     for (int i = 1; i < pn.length; i++) {
       if (pn[i] <= pn[i - 1]) {
-        throw new IllegalArgumentException("patchNums must be strictly increasing, got " + Arrays.toString(pn));
+        throw new IllegalArgumentException(
+            "patchNums must be strictly increasing, got " + Arrays.toString(pn));
       }
     }
     offsets = new int[pn.length + 1];
-    for (int k = 0; k < pn.length; k++) offsets[k + 1] = Math.addExact(offsets[k], Math.multiplyExact(pn[k], pn[k]));
+    for (int k = 0; k < pn.length; k++)
+      offsets[k + 1] = Math.addExact(offsets[k], Math.multiplyExact(pn[k], pn[k]));
   }
 
   /**
    * A schedule from its sides, e.g. {@code of(1, 2, 3, 4, 5, 6, 8)}.
    *
-   * @throws IllegalArgumentException "patchNums must be strictly increasing, got [1, 3, 2]" (also: empty, or a first
-   *     side below 1)
+   * @throws IllegalArgumentException "patchNums must be strictly increasing, got [1, 3, 2]" (also:
+   *     empty, or a first side below 1)
    */
   @JsonCreator
   public static ScaleSchedule of(int... patchNums) {
     return new ScaleSchedule(patchNums);
   }
 
-  /** The official 256-px schedule (1, 2, 3, 4, 5, 6, 8, 10, 13, 16): a 16×16 latent, K = 10, L = 680. */
+  /**
+   * The official 256-px schedule (1, 2, 3, 4, 5, 6, 8, 10, 13, 16): a 16×16 latent, K = 10, L =
+   * 680.
+   */
   public static ScaleSchedule px256() {
     return of(1, 2, 3, 4, 5, 6, 8, 10, 13, 16);
   }
 
-  /** The official 512-px schedule (1, 2, 3, 4, 6, 9, 13, 18, 24, 32): a 32×32 latent, K = 10, L = 2240. */
+  /**
+   * The official 512-px schedule (1, 2, 3, 4, 6, 9, 13, 18, 24, 32): a 32×32 latent, K = 10, L =
+   * 2240.
+   */
   public static ScaleSchedule px512() {
     return of(1, 2, 3, 4, 6, 9, 13, 18, 24, 32);
   }
@@ -97,7 +109,10 @@ public final class ScaleSchedule {
     return offsets[k + 1];
   }
 
-  /** Token offsets {@code [0, pn_0², pn_0² + pn_1², ..., L]} (K + 1 entries): scale k is [offsets[k], offsets[k+1]). */
+  /**
+   * Token offsets {@code [0, pn_0², pn_0² + pn_1², ..., L]} (K + 1 entries): scale k is
+   * [offsets[k], offsets[k+1]).
+   */
   public int[] offsets() {
     return offsets.clone();
   }
@@ -121,7 +136,8 @@ public final class ScaleSchedule {
    */
   public void checkLatentSide(int side) {
     if (latentSide() != side) {
-      throw new IllegalArgumentException("patchNums must end at the VAE latent size " + side + ", got " + this);
+      throw new IllegalArgumentException(
+          "patchNums must end at the VAE latent size " + side + ", got " + this);
     }
   }
 

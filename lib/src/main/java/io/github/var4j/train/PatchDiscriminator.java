@@ -10,12 +10,13 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A PatchGAN discriminator (pix2pix / taming {@code NLayerDiscriminator}) for tokenizer training: 4x4 convolutions,
- * LeakyReLU(0.2), GroupNorm(32) instead of BatchNorm (no batch statistics to carry), one logit per patch.
+ * A PatchGAN discriminator (pix2pix / taming {@code NLayerDiscriminator}) for tokenizer training:
+ * 4x4 convolutions, LeakyReLU(0.2), GroupNorm(32) instead of BatchNorm (no batch statistics to
+ * carry), one logit per patch.
  *
  * <p>apply: image (B, S, S, C) in [-1, 1] to patch logits (B, S', S', 1). Parameters are named
- * {@code disc.main.<i>.weight/bias} and live in their own {@link ParamStore} so the tokenizer's optimizer never sees
- * them.
+ * {@code disc.main.<i>.weight/bias} and live in their own {@link ParamStore} so the tokenizer's
+ * optimizer never sees them.
  */
 public final class PatchDiscriminator {
   private final Ops tf;
@@ -24,12 +25,14 @@ public final class PatchDiscriminator {
 
   /**
    * @param inChannels image channels
-   * @param ndf        channels of the first layer (multiple of 32)
-   * @param nLayers    number of stride-2 layers (the receptive field grows with it)
+   * @param ndf channels of the first layer (multiple of 32)
+   * @param nLayers number of stride-2 layers (the receptive field grows with it)
    */
   public PatchDiscriminator(ParamStore ps, int inChannels, int ndf, int nLayers) {
-    if (ndf % 32 != 0) throw new IllegalArgumentException("discriminator ndf must be a multiple of 32, got " + ndf);
-    if (nLayers < 1) throw new IllegalArgumentException("discriminator nLayers must be >= 1, got " + nLayers);
+    if (ndf % 32 != 0)
+      throw new IllegalArgumentException("discriminator ndf must be a multiple of 32, got " + ndf);
+    if (nLayers < 1)
+      throw new IllegalArgumentException("discriminator nLayers must be >= 1, got " + nLayers);
     this.tf = ps.tf();
     Conv2d.Padding p1 = Conv2d.Padding.same(1);
     convs.add(new Conv2d(ps, "disc.main.0", inChannels, ndf, 4, 2, p1));

@@ -1,24 +1,28 @@
 package io.github.var4j.train;
 
 /**
- * Hyper-parameters of tokenizer (multi-scale VQ-VAE) training. The official VAR repository ships no tokenizer
- * training code; this recipe follows the paper's loss (reconstruction + VQ loss, optional PatchGAN) at small scale.
+ * Hyper-parameters of tokenizer (multi-scale VQ-VAE) training. The official VAR repository ships no
+ * tokenizer training code; this recipe follows the paper's loss (reconstruction + VQ loss, optional
+ * PatchGAN) at small scale.
  *
- * @param batchSize        images per step
- * @param steps            total optimisation steps
- * @param lr               peak learning rate (AdamW)
- * @param warmupSteps      linear warm-up from 0.01 lr to lr; then cosine decay to {@code 0.1 * lr}
- * @param weightDecay      decoupled weight decay for conv/linear weights (norms, biases and the codebook: none)
- * @param l1Weight         weight of the L1 reconstruction loss
- * @param l2Weight         weight of the L2 (MSE) reconstruction loss
- * @param vqWeight         weight of the VQ loss (codebook + 0.25 commitment, averaged over scales)
- * @param ganWeight        weight of the generator's hinge loss; 0 disables the discriminator entirely
- * @param ganStartStep     step at which the discriminator is switched on (after a warm-up of pure reconstruction)
- * @param deadCodeEvery    every this many steps, codes unused since the last check are re-initialised to random
- *                         encoder features (0 disables; a var4j addition against codebook collapse on small data)
- * @param checkpointEvery  steps between checkpoints (written to a temp prefix, then renamed)
- * @param logEvery         steps between progress lines
- * @param seed             seed of initialisation and data order
+ * @param batchSize images per step
+ * @param steps total optimisation steps
+ * @param lr peak learning rate (AdamW)
+ * @param warmupSteps linear warm-up from 0.01 lr to lr; then cosine decay to {@code 0.1 * lr}
+ * @param weightDecay decoupled weight decay for conv/linear weights (norms, biases and the
+ *     codebook: none)
+ * @param l1Weight weight of the L1 reconstruction loss
+ * @param l2Weight weight of the L2 (MSE) reconstruction loss
+ * @param vqWeight weight of the VQ loss (codebook + 0.25 commitment, averaged over scales)
+ * @param ganWeight weight of the generator's hinge loss; 0 disables the discriminator entirely
+ * @param ganStartStep step at which the discriminator is switched on (after a warm-up of pure
+ *     reconstruction)
+ * @param deadCodeEvery every this many steps, codes unused since the last check are re-initialised
+ *     to random encoder features (0 disables; a var4j addition against codebook collapse on small
+ *     data)
+ * @param checkpointEvery steps between checkpoints (written to a temp prefix, then renamed)
+ * @param logEvery steps between progress lines
+ * @param seed seed of initialisation and data order
  */
 public record TokenizerTrainConfig(
     int batchSize,
@@ -37,50 +41,113 @@ public record TokenizerTrainConfig(
     long seed) {
 
   public TokenizerTrainConfig {
-    if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    if (batchSize < 1)
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
     if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
-    if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+    if (warmupSteps < 0)
+      throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
     if (l1Weight < 0 || l2Weight < 0 || l1Weight + l2Weight == 0) {
-      throw new IllegalArgumentException("reconstruction weights must be >= 0 and not both 0, got l1=" + l1Weight
-          + " l2=" + l2Weight);
+      throw new IllegalArgumentException(
+          "reconstruction weights must be >= 0 and not both 0, got l1="
+              + l1Weight
+              + " l2="
+              + l2Weight);
     }
-    if (vqWeight < 0 || ganWeight < 0) throw new IllegalArgumentException("loss weights must be >= 0");
+    if (vqWeight < 0 || ganWeight < 0)
+      throw new IllegalArgumentException("loss weights must be >= 0");
     if (checkpointEvery < 1 || logEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
     }
   }
 
-  /** The Fashion-MNIST default (README): 3000 steps of 64 images (3.2 epochs), lr 1e-3, L1 + L2, no GAN. */
+  /**
+   * The Fashion-MNIST default (README): 3000 steps of 64 images (3.2 epochs), lr 1e-3, L1 + L2, no
+   * GAN.
+   */
   public static TokenizerTrainConfig fashionMnistDefault() {
-    return new TokenizerTrainConfig(64, 3000, 1e-3, 200, 0.0, 1.0, 1.0, 1.0, 0.0, 1000, 100, 500, 50, 0);
+    return new TokenizerTrainConfig(
+        64, 3000, 1e-3, 200, 0.0, 1.0, 1.0, 1.0, 0.0, 1000, 100, 500, 50, 0);
   }
 
   /** A few steps, for tests and quick notebook runs. */
   public static TokenizerTrainConfig quick(long steps) {
-    return new TokenizerTrainConfig(16, steps, 1e-3, Math.min(10, steps / 2), 0.0, 1.0, 1.0, 1.0, 0.0,
-        steps, 0, Math.max(1, steps), Math.max(1, steps / 5), 0);
+    return new TokenizerTrainConfig(
+        16,
+        steps,
+        1e-3,
+        Math.min(10, steps / 2),
+        0.0,
+        1.0,
+        1.0,
+        1.0,
+        0.0,
+        steps,
+        0,
+        Math.max(1, steps),
+        Math.max(1, steps / 5),
+        0);
   }
 
   public TokenizerTrainConfig withSteps(long s) {
-    return new TokenizerTrainConfig(batchSize, s, lr, warmupSteps, weightDecay, l1Weight, l2Weight, vqWeight, ganWeight,
-        ganStartStep, deadCodeEvery, checkpointEvery, logEvery, seed);
+    return new TokenizerTrainConfig(
+        batchSize,
+        s,
+        lr,
+        warmupSteps,
+        weightDecay,
+        l1Weight,
+        l2Weight,
+        vqWeight,
+        ganWeight,
+        ganStartStep,
+        deadCodeEvery,
+        checkpointEvery,
+        logEvery,
+        seed);
   }
 
   public TokenizerTrainConfig withGan(double weight, long startStep) {
-    return new TokenizerTrainConfig(batchSize, steps, lr, warmupSteps, weightDecay, l1Weight, l2Weight, vqWeight, weight,
-        startStep, deadCodeEvery, checkpointEvery, logEvery, seed);
+    return new TokenizerTrainConfig(
+        batchSize,
+        steps,
+        lr,
+        warmupSteps,
+        weightDecay,
+        l1Weight,
+        l2Weight,
+        vqWeight,
+        weight,
+        startStep,
+        deadCodeEvery,
+        checkpointEvery,
+        logEvery,
+        seed);
   }
 
   public TokenizerTrainConfig withCheckpointEvery(long every) {
-    return new TokenizerTrainConfig(batchSize, steps, lr, warmupSteps, weightDecay, l1Weight, l2Weight, vqWeight,
-        ganWeight, ganStartStep, deadCodeEvery, every, logEvery, seed);
+    return new TokenizerTrainConfig(
+        batchSize,
+        steps,
+        lr,
+        warmupSteps,
+        weightDecay,
+        l1Weight,
+        l2Weight,
+        vqWeight,
+        ganWeight,
+        ganStartStep,
+        deadCodeEvery,
+        every,
+        logEvery,
+        seed);
   }
 
   /** Learning rate at step {@code it} (0-based): linear warm-up, then cosine to 10% of the peak. */
   public double lrAt(long it) {
     if (it < warmupSteps) return lr * (0.01 + 0.99 * it / (double) warmupSteps);
-    double p = steps - warmupSteps <= 1 ? 1 : (it - warmupSteps) / (double) (steps - 1 - warmupSteps);
+    double p =
+        steps - warmupSteps <= 1 ? 1 : (it - warmupSteps) / (double) (steps - 1 - warmupSteps);
     p = Math.min(1, Math.max(0, p));
     return lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * p)));
   }

@@ -37,20 +37,22 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Trains the multi-scale VQ-VAE tokenizer: loss = l1·|x − x̂| + l2·(x − x̂)² + vq·VQ-loss (+ gan·hinge generator loss
- * once the PatchGAN discriminator is switched on), AdamW, a progress line with loss, PSNR and ETA, a metrics CSV,
- * atomic checkpoints every N steps, resume from the last checkpoint, and a clear stop on a NaN loss.
+ * Trains the multi-scale VQ-VAE tokenizer: loss = l1·|x − x̂| + l2·(x − x̂)² + vq·VQ-loss (+
+ * gan·hinge generator loss once the PatchGAN discriminator is switched on), AdamW, a progress line
+ * with loss, PSNR and ETA, a metrics CSV, atomic checkpoints every N steps, resume from the last
+ * checkpoint, and a clear stop on a NaN loss.
  *
- * <p>Run directory ({@link RunDir}): {@code ckpt.index/.data-*} (model, discriminator and both optimizers' state, TF
- * V2 bundle), {@code resume.properties} (per checkpoint: seed and batch size, checked on resume, and the dead-code
- * state: the codes hit since the last check and how many codes the restart generator has re-drawn) and
- * {@code metrics.csv} (one row per step). Export the result with {@link #stateDict()} and
- * {@link io.github.var4j.model.ModelDir#save}.
+ * <p>Run directory ({@link RunDir}): {@code ckpt.index/.data-*} (model, discriminator and both
+ * optimizers' state, TF V2 bundle), {@code resume.properties} (per checkpoint: seed and batch size,
+ * checked on resume, and the dead-code state: the codes hit since the last check and how many codes
+ * the restart generator has re-drawn) and {@code metrics.csv} (one row per step). Export the result
+ * with {@link #stateDict()} and {@link io.github.var4j.model.ModelDir#save}.
  *
- * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), the learning rate and the GAN switch are functions
- * of (seed, step); the weights and optimizer state are in the bundle; the dead-code statistics and generator are in the
- * resume state (the generator is rebuilt by replaying its draws). A run killed at any point and resumed writes the
- * same {@code metrics.csv}, bit for bit, as an uninterrupted one.
+ * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), the learning rate and the GAN
+ * switch are functions of (seed, step); the weights and optimizer state are in the bundle; the
+ * dead-code statistics and generator are in the resume state (the generator is rebuilt by replaying
+ * its draws). A run killed at any point and resumed writes the same {@code metrics.csv}, bit for
+ * bit, as an uninterrupted one.
  */
 public final class TokenizerTrainer implements AutoCloseable {
   private final VqVaeConfig vaeCfg;
@@ -69,13 +71,18 @@ public final class TokenizerTrainer implements AutoCloseable {
   private final AdamW discOpt;
   private final TfCheckpoint ckpt;
   private final Param codebookParam;
-  /** Dead-code state at the step reached by {@link #initOrResume}: codes hit since the last check, codes re-drawn. */
+
+  /**
+   * Dead-code state at the step reached by {@link #initOrResume}: codes hit since the last check,
+   * codes re-drawn.
+   */
   private boolean[] deadCodeHit;
+
   private long deadCodeDraws;
 
   /** Columns of {@code metrics.csv}. */
-  public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "recon", "vq", "psnr", "gen_gan",
-      "disc");
+  public static final List<String> METRICS_HEADER =
+      List.of("step", "lr", "loss", "recon", "vq", "psnr", "gen_gan", "disc");
 
   /** Result of {@link #train}: steps run, wall time, last metrics. */
   public record Summary(long steps, double seconds, Map<String, Double> last) {}
@@ -88,8 +95,10 @@ public final class TokenizerTrainer implements AutoCloseable {
     ps = new ParamStore(tf);
     vae = new VqVae(ps, vaeCfg);
     int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
-    imgIn = tf.withName("img").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, c)));
-    ganWeightIn = tf.withName("gan_weight").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    imgIn =
+        tf.withName("img").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, c)));
+    ganWeightIn =
+        tf.withName("gan_weight").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     f = vae.encodeF(imgIn);
     MultiScaleQuantizer.TrainOut q = vae.quantizer().forwardTrain(f);
     idxBL = q.idxBL();
@@ -99,8 +108,12 @@ public final class TokenizerTrainer implements AutoCloseable {
     Operand<TInt32> all4 = tf.constant(new int[] {0, 1, 2, 3});
     Operand<TFloat32> l1 = tf.math.mean(tf.math.abs(diff), all4);
     Operand<TFloat32> l2 = tf.math.mean(tf.math.square(diff), all4);
-    recLoss = tf.math.add(tf.math.mul(tf.constant((float) cfg.l1Weight()), l1), tf.math.mul(tf.constant((float) cfg.l2Weight()), l2));
-    Operand<TFloat32> total = tf.math.add(recLoss, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
+    recLoss =
+        tf.math.add(
+            tf.math.mul(tf.constant((float) cfg.l1Weight()), l1),
+            tf.math.mul(tf.constant((float) cfg.l2Weight()), l2));
+    Operand<TFloat32> total =
+        tf.math.add(recLoss, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
     if (cfg.ganEnabled()) {
       discPs = new ParamStore(tf);
       PatchDiscriminator disc = new PatchDiscriminator(discPs, c, 32, 2);
@@ -110,8 +123,10 @@ public final class TokenizerTrainer implements AutoCloseable {
       Operand<TFloat32> realL = disc.apply(imgIn);
       Operand<TFloat32> fakeL = disc.apply(tf.stopGradient(recon));
       Operand<TFloat32> one = tf.constant(1f);
-      discLoss = tf.math.add(tf.math.mean(tf.nn.relu(tf.math.sub(one, realL)), all4),
-          tf.math.mean(tf.nn.relu(tf.math.add(one, fakeL)), all4));
+      discLoss =
+          tf.math.add(
+              tf.math.mean(tf.nn.relu(tf.math.sub(one, realL)), all4),
+              tf.math.mean(tf.nn.relu(tf.math.add(one, fakeL)), all4));
     } else {
       discPs = null;
       genGan = null;
@@ -119,8 +134,23 @@ public final class TokenizerTrainer implements AutoCloseable {
     }
     loss = total;
     AdamW.Config adam = new AdamW.Config(0.9, 0.99, 1e-8, 1.0);
-    opt = new AdamW(graph, ps, loss, p -> p.torchShape().length > 1 && !p.name().contains("embedding"), adam);
-    discOpt = cfg.ganEnabled() ? new AdamW(graph, discPs, discLoss, p -> false, new AdamW.Config(0.5, 0.9, 1e-8, 1.0), "disc_optim.") : null;
+    opt =
+        new AdamW(
+            graph,
+            ps,
+            loss,
+            p -> p.torchShape().length > 1 && !p.name().contains("embedding"),
+            adam);
+    discOpt =
+        cfg.ganEnabled()
+            ? new AdamW(
+                graph,
+                discPs,
+                discLoss,
+                p -> false,
+                new AdamW.Config(0.5, 0.9, 1e-8, 1.0),
+                "disc_optim.")
+            : null;
     ckpt = cfg.ganEnabled() ? new TfCheckpoint(ps, discPs) : new TfCheckpoint(ps);
     codebookParam = ps.param("quantize.embedding.weight");
     session = Sessions.create(graph);
@@ -135,10 +165,11 @@ public final class TokenizerTrainer implements AutoCloseable {
   }
 
   /**
-   * Initialises the weights, or restores them, the optimizers and the resume state from the run directory's
-   * checkpoint.
+   * Initialises the weights, or restores them, the optimizers and the resume state from the run
+   * directory's checkpoint.
    *
-   * @throws IOException if the checkpoint cannot be read or was trained with another seed or batch size
+   * @throws IOException if the checkpoint cannot be read or was trained with another seed or batch
+   *     size
    */
   public long initOrResume(PrintStream log) throws IOException {
     ps.initialize(session, cfg.seed());
@@ -158,30 +189,53 @@ public final class TokenizerTrainer implements AutoCloseable {
         try {
           hit = BitSet.valueOf(HexFormat.of().parseHex(st.getString("deadCodeHit")));
         } catch (IllegalArgumentException e) {
-          throw new IOException(run.resumeFile() + ": deadCodeHit of step " + opt.step() + " is not a hex bit set: "
-              + e.getMessage(), e);
+          throw new IOException(
+              run.resumeFile()
+                  + ": deadCodeHit of step "
+                  + opt.step()
+                  + " is not a hex bit set: "
+                  + e.getMessage(),
+              e);
         }
         if (hit.length() > deadCodeHit.length) {
-          throw new IOException(run.resumeFile() + ": the dead-code state of step " + opt.step() + " names code "
-              + (hit.length() - 1) + ", the codebook has " + deadCodeHit.length + " codes");
+          throw new IOException(
+              run.resumeFile()
+                  + ": the dead-code state of step "
+                  + opt.step()
+                  + " names code "
+                  + (hit.length() - 1)
+                  + ", the codebook has "
+                  + deadCodeHit.length
+                  + " codes");
         }
         for (int k = hit.nextSetBit(0); k >= 0; k = hit.nextSetBit(k + 1)) deadCodeHit[k] = true;
         deadCodeDraws = st.getLong("deadCodeDraws");
       } else if (opt.step() > 0) {
-        log.println("[tokenizer] note: " + run.resumeFile() + " has no state for step " + opt.step() + " (a run "
-            + "directory of an older var4j?): the dead-code statistics and their generator restart here");
+        log.println(
+            "[tokenizer] note: "
+                + run.resumeFile()
+                + " has no state for step "
+                + opt.step()
+                + " (a run "
+                + "directory of an older var4j?): the dead-code statistics and their generator restart here");
       }
       log.println("[tokenizer] resumed from " + checkpointPrefix() + " at step " + opt.step());
     }
     return opt.step();
   }
 
-  /** The resume state at {@code step}: seed, batch size, codes hit since the last dead-code check, codes re-drawn. */
+  /**
+   * The resume state at {@code step}: seed, batch size, codes hit since the last dead-code check,
+   * codes re-drawn.
+   */
   private RunDir.ResumeState resumeState(long step, boolean[] hit, long draws) {
     BitSet bits = new BitSet(hit.length);
     for (int k = 0; k < hit.length; k++) if (hit[k]) bits.set(k);
-    return new RunDir.ResumeState(step).put("seed", cfg.seed()).put("batchSize", cfg.batchSize())
-        .put("deadCodeHit", HexFormat.of().formatHex(bits.toByteArray())).put("deadCodeDraws", draws);
+    return new RunDir.ResumeState(step)
+        .put("seed", cfg.seed())
+        .put("batchSize", cfg.batchSize())
+        .put("deadCodeHit", HexFormat.of().formatHex(bits.toByteArray()))
+        .put("deadCodeDraws", draws);
   }
 
   /**
@@ -194,14 +248,25 @@ public final class TokenizerTrainer implements AutoCloseable {
     return train(data, crop, log, StepListener.NONE);
   }
 
-  /** As {@link #train(ImageDataset, int, PrintStream)}, calling {@code listener} after every step. */
-  public Summary train(ImageDataset data, int crop, PrintStream log, StepListener listener) throws IOException {
+  /**
+   * As {@link #train(ImageDataset, int, PrintStream)}, calling {@code listener} after every step.
+   */
+  public Summary train(ImageDataset data, int crop, PrintStream log, StepListener listener)
+      throws IOException {
     if (data.channels() != vaeCfg.inChannels()) {
-      throw new IllegalArgumentException("data has " + data.channels() + " channels, the VAE expects " + vaeCfg.inChannels());
+      throw new IllegalArgumentException(
+          "data has " + data.channels() + " channels, the VAE expects " + vaeCfg.inChannels());
     }
     if (data.height() > vaeCfg.imageSize() || data.width() != data.height()) {
-      throw new IllegalArgumentException("image size " + data.height() + "x" + data.width() + " does not fit the VAE's "
-          + vaeCfg.imageSize() + "x" + vaeCfg.imageSize());
+      throw new IllegalArgumentException(
+          "image size "
+              + data.height()
+              + "x"
+              + data.width()
+              + " does not fit the VAE's "
+              + vaeCfg.imageSize()
+              + "x"
+              + vaeCfg.imageSize());
     }
     run.create();
     long start = initOrResume(log);
@@ -211,7 +276,8 @@ public final class TokenizerTrainer implements AutoCloseable {
     int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
     boolean[] hit = deadCodeHit.clone();
     long draws = deadCodeDraws;
-    int positions = cfg.batchSize() * vaeCfg.latentSide() * vaeCfg.latentSide(); // latent vectors per batch
+    int positions =
+        cfg.batchSize() * vaeCfg.latentSide() * vaeCfg.latentSide(); // latent vectors per batch
     SplittableRandom rng = deadCodeRandom(draws, positions);
     Map<String, Double> last = new LinkedHashMap<>();
     try (csv) {
@@ -226,12 +292,22 @@ public final class TokenizerTrainer implements AutoCloseable {
         double lossV, recV, vqV, genV = Double.NaN, discV = Double.NaN;
         try (TFloat32 xt = Tensors.of(x, idx.length, s, s, c);
             TFloat32 gw = Tensors.scalar(ganOn ? (float) cfg.ganWeight() : 0f)) {
-          Session.Runner r = session.runner().feed(imgIn, xt).feed(ganWeightIn, gw)
-              .fetch(loss).fetch(recLoss).fetch(vqLoss).fetch(recon).fetch(f).fetch(idxBL.get(idxBL.size() - 1));
+          Session.Runner r =
+              session
+                  .runner()
+                  .feed(imgIn, xt)
+                  .feed(ganWeightIn, gw)
+                  .fetch(loss)
+                  .fetch(recLoss)
+                  .fetch(vqLoss)
+                  .fetch(recon)
+                  .fetch(f)
+                  .fetch(idxBL.get(idxBL.size() - 1));
           if (genGan != null) r.fetch(genGan).fetch(discLoss);
           AdamW.StepFeed df = null;
           if (ganOn) df = discOpt.feed(r, lr, 0, 0);
-          try (AdamW.StepFeed ff = opt.feed(r, lr, cfg.weightDecay(), 0); Result res = r.run()) {
+          try (AdamW.StepFeed ff = opt.feed(r, lr, cfg.weightDecay(), 0);
+              Result res = r.run()) {
             lossV = Tensors.floats(res.get(0))[0];
             recV = Tensors.floats(res.get(1))[0];
             vqV = Tensors.floats(res.get(2))[0];
@@ -247,23 +323,37 @@ public final class TokenizerTrainer implements AutoCloseable {
           }
         }
         if (!Double.isFinite(lossV)) {
-          throw new IllegalStateException("tokenizer loss is " + lossV + " at step " + (it + 1) + "; stopped. The last "
-              + "good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix()
-              : "(none yet)"));
+          throw new IllegalStateException(
+              "tokenizer loss is "
+                  + lossV
+                  + " at step "
+                  + (it + 1)
+                  + "; stopped. The last "
+                  + "good checkpoint is kept at "
+                  + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)"));
         }
         for (int k : lastIdx) hit[k] = true;
         long step = it + 1;
         if (cfg.deadCodeEvery() > 0 && step % cfg.deadCodeEvery() == 0 && step < cfg.steps()) {
           if (fVals.length != positions * vaeCfg.zChannels()) {
-            throw new IllegalStateException("encoder output has " + fVals.length / vaeCfg.zChannels() + " latent "
-                + "vectors, expected " + positions + " (batch " + cfg.batchSize() + " x " + vaeCfg.latentSide()
-                + "^2)");
+            throw new IllegalStateException(
+                "encoder output has "
+                    + fVals.length / vaeCfg.zChannels()
+                    + " latent "
+                    + "vectors, expected "
+                    + positions
+                    + " (batch "
+                    + cfg.batchSize()
+                    + " x "
+                    + vaeCfg.latentSide()
+                    + "^2)");
           }
           int restarted = restartDeadCodes(hit, fVals, rng);
           draws += restarted;
           Arrays.fill(hit, false);
           if (restarted > 0) {
-            log.println("[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
+            log.println(
+                "[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
           }
         }
         double psnr = Psnr.mean(x, rec, idx.length, s, c, crop);
@@ -288,9 +378,9 @@ public final class TokenizerTrainer implements AutoCloseable {
   }
 
   /**
-   * The dead-code generator after {@code draws} re-drawn codes: seeded with seed + 17, then advanced by replaying the
-   * draws of that many codes (a position among {@code positions} latent vectors, then zChannels noise values each),
-   * exactly as {@link #restartDeadCodes} made them.
+   * The dead-code generator after {@code draws} re-drawn codes: seeded with seed + 17, then
+   * advanced by replaying the draws of that many codes (a position among {@code positions} latent
+   * vectors, then zChannels noise values each), exactly as {@link #restartDeadCodes} made them.
    */
   private SplittableRandom deadCodeRandom(long draws, int positions) {
     SplittableRandom rng = new SplittableRandom(cfg.seed() + 17);
@@ -301,7 +391,10 @@ public final class TokenizerTrainer implements AutoCloseable {
     return rng;
   }
 
-  /** Codes not hit since the last check get a random latent vector of the current batch (plus a little noise). */
+  /**
+   * Codes not hit since the last check get a random latent vector of the current batch (plus a
+   * little noise).
+   */
   private int restartDeadCodes(boolean[] hit, float[] fVals, SplittableRandom rng) {
     int cv = vaeCfg.zChannels();
     int positions = fVals.length / cv;
@@ -310,7 +403,8 @@ public final class TokenizerTrainer implements AutoCloseable {
     for (int k = 0; k < hit.length; k++) {
       if (hit[k]) continue;
       int p = rng.nextInt(positions);
-      for (int j = 0; j < cv; j++) cb[k * cv + j] = fVals[p * cv + j] + (float) (0.01 * (rng.nextDouble() - 0.5));
+      for (int j = 0; j < cv; j++)
+        cb[k * cv + j] = fVals[p * cv + j] + (float) (0.01 * (rng.nextDouble() - 0.5));
       n++;
     }
     if (n > 0) ps.assignTf(session, Map.of(codebookParam, cb));

@@ -25,30 +25,34 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The VAR training graph (one {@link Graph}, owned and closed by this object): placeholders for a batch, the
- * {@link VarModel} forward, the {@link VarLoss} and metrics, and {@link AdamW} with the official decay groups
- * ({@link AdamW#officialDecay}) and clipping.
+ * The VAR training graph (one {@link Graph}, owned and closed by this object): placeholders for a
+ * batch, the {@link VarModel} forward, the {@link VarLoss} and metrics, and {@link AdamW} with the
+ * official decay groups ({@link AdamW#officialDecay}) and clipping.
  *
- * <p>Placeholders: {@code var.label} (B) int32, {@code var.x} (B, L - firstL, Cvae) float, {@code var.target}
- * (B, L) int32, and the scalar switches {@code var.cond_drop} / {@code var.drop_path} (default false). A training
- * step ({@link #trainStep}) turns both switches on; {@link #evaluate} leaves them off (unlike the official eval,
- * which keeps condition dropout active: see {@link VarModel}).
+ * <p>Placeholders: {@code var.label} (B) int32, {@code var.x} (B, L - firstL, Cvae) float, {@code
+ * var.target} (B, L) int32, and the scalar switches {@code var.cond_drop} / {@code var.drop_path}
+ * (default false). A training step ({@link #trainStep}) turns both switches on; {@link #evaluate}
+ * leaves them off (unlike the official eval, which keeps condition dropout active: see {@link
+ * VarModel}).
  *
- * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official()); Session s = Sessions.create(tg.graph()))
- * { tg.initialize(s, seed); ... tg.trainStep(s, batch, schedule.at(it), true); }}. Build a
- * {@link io.github.var4j.nn.TfCheckpoint} on {@link #params()} after construction (all variables exist by then).
+ * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official()); Session s =
+ * Sessions.create(tg.graph())) { tg.initialize(s, seed); ... tg.trainStep(s, batch,
+ * schedule.at(it), true); }}. Build a {@link io.github.var4j.nn.TfCheckpoint} on {@link #params()}
+ * after construction (all variables exist by then).
  */
 public final class VarTrainGraph implements AutoCloseable {
   /**
    * @param labelSmoothing label smoothing of the training loss (official default 0)
-   * @param optim          AdamW hyper-parameters ({@link AdamW.Config#var()}: betas (0.9, 0.95), eps 1e-8, clip 2)
-   * @param noiseSeed      seed of the condition-dropout / drop-path draws: step t of {@link #trainStep} feeds the
-   *                       noise key (noiseSeed, t) ({@link VarModel#noiseKey()})
+   * @param optim AdamW hyper-parameters ({@link AdamW.Config#var()}: betas (0.9, 0.95), eps 1e-8,
+   *     clip 2)
+   * @param noiseSeed seed of the condition-dropout / drop-path draws: step t of {@link #trainStep}
+   *     feeds the noise key (noiseSeed, t) ({@link VarModel#noiseKey()})
    */
   public record Options(double labelSmoothing, AdamW.Config optim, long noiseSeed) {
     public Options {
       if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-        throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        throw new IllegalArgumentException(
+            "labelSmoothing must be in [0, 1], got " + labelSmoothing);
       }
       if (optim == null) throw new IllegalArgumentException("optim must not be null");
     }
@@ -63,7 +67,10 @@ public final class VarTrainGraph implements AutoCloseable {
     }
   }
 
-  /** One batch on the host: labels (B), teacher-forcing input (B·(L-firstL)·Cvae floats), targets (B·L ids). */
+  /**
+   * One batch on the host: labels (B), teacher-forcing input (B·(L-firstL)·Cvae floats), targets
+   * (B·L ids).
+   */
   public record Batch(int[] labelB, float[] xBLCv, int[] targetBL) {
     public int size() {
       return labelB.length;
@@ -71,9 +78,12 @@ public final class VarTrainGraph implements AutoCloseable {
   }
 
   /** Results of one training step: loss, pre-clip gradient norm, metrics (as in {@link Eval}). */
-  public record StepStats(float loss, float gradNorm, float ceMean, float ceTail, float accMean, float accTail) {}
+  public record StepStats(
+      float loss, float gradNorm, float ceMean, float ceTail, float accMean, float accTail) {}
 
-  /** Results of an evaluation batch (no update): loss (with the configured smoothing) and metrics. */
+  /**
+   * Results of an evaluation batch (no update): loss (with the configured smoothing) and metrics.
+   */
   public record Eval(float loss, float ceMean, float ceTail, float accMean, float accTail) {}
 
   private final VarConfig cfg;
@@ -97,11 +107,19 @@ public final class VarTrainGraph implements AutoCloseable {
       ps = new ParamStore(tf);
       model = new VarModel(ps, cfg, opts.noiseSeed());
       label = tf.withName("var.label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      x = tf.withName("var.x").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae())));
-      target = tf.withName("var.target").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, cfg.patchNums().L())));
-      condDrop = tf.withName("var.cond_drop").placeholderWithDefault(tf.constant(false), Shape.scalar());
-      dropPath = tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
+      x =
+          tf.withName("var.x")
+              .placeholder(
+                  TFloat32.class,
+                  Placeholder.shape(
+                      Shape.of(-1, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae())));
+      target =
+          tf.withName("var.target")
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, cfg.patchNums().L())));
+      condDrop =
+          tf.withName("var.cond_drop").placeholderWithDefault(tf.constant(false), Shape.scalar());
+      dropPath =
+          tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
       fwd = model.forward(label, x, condDrop, dropPath);
       metrics = VarLoss.build(tf, cfg, fwd.logitsBLV(), target, opts.labelSmoothing());
       opt = new AdamW(graph, ps, metrics.loss(), AdamW::officialDecay, opts.optim());
@@ -163,14 +181,18 @@ public final class VarTrainGraph implements AutoCloseable {
     return dropPath;
   }
 
-  /** Fresh start: official initialisation of the weights (seeded per name) and zeroed optimizer state. */
+  /**
+   * Fresh start: official initialisation of the weights (seeded per name) and zeroed optimizer
+   * state.
+   */
   public void initialize(Session s, long seed) {
     ps.initialize(s, seed);
   }
 
   /**
-   * Loads weights from a state dict (strict, PyTorch layout, official names; buffers ignored) and resets the
-   * optimizer state (moments and step counter) to zero, e.g. to fine-tune an official checkpoint.
+   * Loads weights from a state dict (strict, PyTorch layout, official names; buffers ignored) and
+   * resets the optimizer state (moments and step counter) to zero, e.g. to fine-tune an official
+   * checkpoint.
    */
   public void loadWeights(Session s, StateDict sd) {
     ps.load(s, sd);
@@ -181,8 +203,8 @@ public final class VarTrainGraph implements AutoCloseable {
   }
 
   /**
-   * Feeds a batch (checked on the Java side: labels in [0, numClasses), targets in [0, V), lengths) into
-   * {@code runner}. Close the returned tensors after {@code run()}.
+   * Feeds a batch (checked on the Java side: labels in [0, numClasses), targets in [0, V), lengths)
+   * into {@code runner}. Close the returned tensors after {@code run()}.
    */
   public Feed feed(Session.Runner runner, Batch b) {
     int n = b.size();
@@ -218,24 +240,36 @@ public final class VarTrainGraph implements AutoCloseable {
   /**
    * One optimisation step at the given schedule values.
    *
-   * <p>With {@code stochastic}, the condition-dropout and drop-path draws of the step are a pure function of
-   * ({@link Options#noiseSeed()}, t) with t = {@code optimizer().step()}, the updates applied before this one (the
-   * noise key (noiseSeed, t) is fed, see {@link VarModel#noiseKey()}): a run restored from a checkpoint (which holds
-   * t) draws exactly what the uninterrupted run drew.
+   * <p>With {@code stochastic}, the condition-dropout and drop-path draws of the step are a pure
+   * function of ({@link Options#noiseSeed()}, t) with t = {@code optimizer().step()}, the updates
+   * applied before this one (the noise key (noiseSeed, t) is fed, see {@link VarModel#noiseKey()}):
+   * a run restored from a checkpoint (which holds t) draws exactly what the uninterrupted run drew.
    *
-   * @param stochastic true for real training (condition dropout and drop path on); false gives the deterministic
-   *                   step used by the parity tests
+   * @param stochastic true for real training (condition dropout and drop path on); false gives the
+   *     deterministic step used by the parity tests
    */
   public StepStats trainStep(Session s, Batch b, LrSchedule.Values v, boolean stochastic) {
     Session.Runner r = s.runner();
-    try (Feed f = feed(r, b); TBool on = TBool.scalarOf(stochastic); TBool on2 = TBool.scalarOf(stochastic);
+    try (Feed f = feed(r, b);
+        TBool on = TBool.scalarOf(stochastic);
+        TBool on2 = TBool.scalarOf(stochastic);
         TInt64 key = TInt64.vectorOf(opts.noiseSeed(), opt.step())) {
       r.feed(condDrop, on).feed(dropPath, on2);
       if (model.noiseKey() != null) r.feed(model.noiseKey(), key);
-      r.fetch(metrics.loss()).fetch(opt.gradNorm()).fetch(metrics.ceMean()).fetch(metrics.ceTail())
-          .fetch(metrics.accMean()).fetch(metrics.accTail());
-      try (var step = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {
-        return new StepStats(scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4),
+      r.fetch(metrics.loss())
+          .fetch(opt.gradNorm())
+          .fetch(metrics.ceMean())
+          .fetch(metrics.ceTail())
+          .fetch(metrics.accMean())
+          .fetch(metrics.accTail());
+      try (var step = opt.feed(r, v.lr(), v.wdD(), v.wdND());
+          Result res = r.run()) {
+        return new StepStats(
+            scalar(res, 0),
+            scalar(res, 1),
+            scalar(res, 2),
+            scalar(res, 3),
+            scalar(res, 4),
             scalar(res, 5));
       }
     }
@@ -245,10 +279,14 @@ public final class VarTrainGraph implements AutoCloseable {
   public Eval evaluate(Session s, Batch b) {
     Session.Runner r = s.runner();
     try (Feed f = feed(r, b)) {
-      r.fetch(metrics.loss()).fetch(metrics.ceMean()).fetch(metrics.ceTail()).fetch(metrics.accMean())
+      r.fetch(metrics.loss())
+          .fetch(metrics.ceMean())
+          .fetch(metrics.ceTail())
+          .fetch(metrics.accMean())
           .fetch(metrics.accTail());
       try (Result res = r.run()) {
-        return new Eval(scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4));
+        return new Eval(
+            scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4));
       }
     }
   }

@@ -29,13 +29,15 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 
 /**
- * Trains the VAR transformer on cached token maps ({@link TokenCache}) with teacher forcing (official
- * {@code trainer.py}, VAR-SPEC §6): per step a batch of images' labels and token maps, the teacher-forcing input
- * x = {@code idxBl_to_var_input} computed by the frozen tokenizer's quantizer ({@link XSource}, e.g.
- * {@code Tokenizer::varInput}), one {@link VarTrainGraph#trainStep} with condition dropout and drop path on, and the
- * official 'lin0' learning-rate schedule ({@link VarTrainConfig#schedule}).
+ * Trains the VAR transformer on cached token maps ({@link TokenCache}) with teacher forcing
+ * (official {@code trainer.py}, VAR-SPEC §6): per step a batch of images' labels and token maps,
+ * the teacher-forcing input x = {@code idxBl_to_var_input} computed by the frozen tokenizer's
+ * quantizer ({@link XSource}, e.g. {@code Tokenizer::varInput}), one {@link
+ * VarTrainGraph#trainStep} with condition dropout and drop path on, and the official 'lin0'
+ * learning-rate schedule ({@link VarTrainConfig#schedule}).
  *
  * <p>Run directory ({@link RunDir}):
+ *
  * <pre>
  * config.json            ModelDir format, kind var: the VarConfig (compared on resume) + the VarTrainConfig
  * ckpt.index/.data-*     model + AdamW state (TF V2 bundle, written atomically)
@@ -46,21 +48,26 @@ import org.tensorflow.types.TBool;
  *                        test_loss_tail, test_acc_tail   (train_* = mean over the steps since the previous row)
  * </pre>
  *
- * <p><b>Exact resume.</b> Resuming restores the checkpoint (weights, AdamW moments and step) and the resume state and
- * continues at the checkpoint's step; both CSVs drop rows written after it. Everything else a step depends on is a
- * pure function of (seed, step): the batch ({@link Batcher#batch(long)}), the learning rate and weight decay
- * ({@link LrSchedule#at}) and the condition-dropout / drop-path draws (stateless ops keyed by (noise seed, step), see
- * {@link VarTrainGraph#trainStep}). So a run killed at any point and resumed writes the same metrics, bit for bit, as
- * an uninterrupted one (on the same machine and thread settings).
+ * <p><b>Exact resume.</b> Resuming restores the checkpoint (weights, AdamW moments and step) and
+ * the resume state and continues at the checkpoint's step; both CSVs drop rows written after it.
+ * Everything else a step depends on is a pure function of (seed, step): the batch ({@link
+ * Batcher#batch(long)}), the learning rate and weight decay ({@link LrSchedule#at}) and the
+ * condition-dropout / drop-path draws (stateless ops keyed by (noise seed, step), see {@link
+ * VarTrainGraph#trainStep}). So a run killed at any point and resumed writes the same metrics, bit
+ * for bit, as an uninterrupted one (on the same machine and thread settings).
  *
- * <p>A loss or gradient norm that is NaN/infinite stops training with an {@link IllegalStateException}; the last
- * checkpoint on disk is kept (a checkpoint is written only when every weight is finite).
+ * <p>A loss or gradient norm that is NaN/infinite stops training with an {@link
+ * IllegalStateException}; the last checkpoint on disk is kept (a checkpoint is written only when
+ * every weight is finite).
  *
- * <p>Evaluation runs with condition dropout off (unlike the official {@code eval_ep}, see
- * {@link io.github.var4j.transformer.VarModel}); "tail" metrics are over the last scale's tokens.
+ * <p>Evaluation runs with condition dropout off (unlike the official {@code eval_ep}, see {@link
+ * io.github.var4j.transformer.VarModel}); "tail" metrics are over the last scale's tokens.
  */
 public final class VarTrainer implements AutoCloseable {
-  /** Teacher-forcing input for a batch: token maps per scale (K arrays of B·pn²) to x (B, L - pn_0², Cvae). */
+  /**
+   * Teacher-forcing input for a batch: token maps per scale (K arrays of B·pn²) to x (B, L - pn_0²,
+   * Cvae).
+   */
   @FunctionalInterface
   public interface XSource {
     float[] varInput(List<int[]> idxPerScale, int n);
@@ -69,11 +76,12 @@ public final class VarTrainer implements AutoCloseable {
   /**
    * Test metrics (teacher forcing, no condition dropout).
    *
-   * @param loss     mean cross-entropy over all tokens (label smoothing of the run applied; 0 = plain CE)
-   * @param acc      top-1 token accuracy over all tokens, percent
+   * @param loss mean cross-entropy over all tokens (label smoothing of the run applied; 0 = plain
+   *     CE)
+   * @param acc top-1 token accuracy over all tokens, percent
    * @param lossTail mean cross-entropy over the last scale's tokens
-   * @param accTail  top-1 accuracy over the last scale's tokens, percent
-   * @param images   images evaluated
+   * @param accTail top-1 accuracy over the last scale's tokens, percent
+   * @param images images evaluated
    */
   public record EvalResult(double loss, double acc, double lossTail, double accTail, int images) {
     public Map<String, Double> asMap() {
@@ -91,20 +99,35 @@ public final class VarTrainer implements AutoCloseable {
    * Result of {@link #train}.
    *
    * @param startStep step the run started (resumed) at
-   * @param endStep   step reached
-   * @param seconds   wall time of this session
-   * @param last      metrics of the last step (empty if no step ran)
+   * @param endStep step reached
+   * @param seconds wall time of this session
+   * @param last metrics of the last step (empty if no step ran)
    * @param finalEval test metrics at the end (null without test data)
    */
-  public record Summary(long startStep, long endStep, double seconds, Map<String, Double> last, EvalResult finalEval) {
+  public record Summary(
+      long startStep,
+      long endStep,
+      double seconds,
+      Map<String, Double> last,
+      EvalResult finalEval) {
     public long steps() {
       return endStep - startStep;
     }
   }
 
-  public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "acc", "acc_tail", "grad_norm");
-  public static final List<String> EVAL_HEADER = List.of("step", "epoch", "lr", "train_loss", "train_acc", "test_loss",
-      "test_acc", "test_loss_tail", "test_acc_tail");
+  public static final List<String> METRICS_HEADER =
+      List.of("step", "lr", "loss", "acc", "acc_tail", "grad_norm");
+  public static final List<String> EVAL_HEADER =
+      List.of(
+          "step",
+          "epoch",
+          "lr",
+          "train_loss",
+          "train_acc",
+          "test_loss",
+          "test_acc",
+          "test_loss_tail",
+          "test_acc_tail");
 
   private static final int EVAL_BATCH = 200;
   private final VarConfig model;
@@ -115,32 +138,41 @@ public final class VarTrainer implements AutoCloseable {
   private final Session session;
   private final TfCheckpoint ckpt;
   private final Operand<TBool> allFinite;
-  /** Running sums of the next eval row at the step reached by {@link #initOrResume} (restored on resume). */
+
+  /**
+   * Running sums of the next eval row at the step reached by {@link #initOrResume} (restored on
+   * resume).
+   */
   private double evalSumLoss, evalSumAcc;
+
   private int evalSteps;
 
   /**
    * Builds the training graph (model, loss, AdamW with clip {@code cfg.clip()}) and its session.
    *
-   * @param model the transformer; its condition-dropout rate is used in training (see
-   *              {@link VarTrainConfig#modelConfig})
+   * @param model the transformer; its condition-dropout rate is used in training (see {@link
+   *     VarTrainConfig#modelConfig})
    */
   public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir) {
     this.model = model;
     this.cfg = cfg;
     this.runDir = runDir;
     this.run = new RunDir(runDir);
-    long noiseSeed = cfg.seed() * 0x9E3779B97F4A7C15L + io.github.var4j.transformer.VarModel.DEFAULT_NOISE_SEED;
+    long noiseSeed =
+        cfg.seed() * 0x9E3779B97F4A7C15L + io.github.var4j.transformer.VarModel.DEFAULT_NOISE_SEED;
     if (noiseSeed == 0) noiseSeed = 1;
-    VarTrainGraph.Options opts = new VarTrainGraph.Options(cfg.labelSmoothing(),
-        new AdamW.Config(0.9, 0.95, 1e-8, cfg.clip()), noiseSeed);
+    VarTrainGraph.Options opts =
+        new VarTrainGraph.Options(
+            cfg.labelSmoothing(), new AdamW.Config(0.9, 0.95, 1e-8, cfg.clip()), noiseSeed);
     this.tg = new VarTrainGraph(model, opts);
     try {
       Ops tf = tg.params().tf();
       List<Operand<TBool>> finite = new ArrayList<>();
       for (Param p : tg.params().trainable()) {
-        finite.add(tf.reduceAll(tf.math.isFinite(tf.reshape(p.value(), tf.constant(new long[] {-1}))),
-            tf.constant(0)));
+        finite.add(
+            tf.reduceAll(
+                tf.math.isFinite(tf.reshape(p.value(), tf.constant(new long[] {-1}))),
+                tf.constant(0)));
       }
       allFinite = tf.withName("var.all_finite").reduceAll(tf.stack(finite), tf.constant(0));
       ckpt = new TfCheckpoint(tg.params());
@@ -178,12 +210,13 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   /**
-   * Initialises the weights (official init, seeded), or, when the run directory holds a checkpoint, checks that it
-   * was saved for this model configuration and restores weights, optimizer state and the resume state.
+   * Initialises the weights (official init, seeded), or, when the run directory holds a checkpoint,
+   * checks that it was saved for this model configuration and restores weights, optimizer state and
+   * the resume state.
    *
    * @return the step to continue at
-   * @throws IOException if the checkpoint belongs to another configuration or was trained with another seed or batch
-   *     size (naming both), or cannot be read
+   * @throws IOException if the checkpoint belongs to another configuration or was trained with
+   *     another seed or batch size (naming both), or cannot be read
    */
   public long initOrResume(PrintStream log) throws IOException {
     tg.initialize(session, cfg.seed());
@@ -195,9 +228,17 @@ public final class VarTrainer implements AutoCloseable {
       if (ModelDir.exists(runDir)) {
         VarConfig saved = ModelDir.config(runDir, ModelKind.VAR);
         if (!saved.equals(model)) {
-          throw new IOException("checkpoint " + prefix + " was saved for " + describe(saved) + "; this model has "
-              + describe(model) + " (differs in: " + ModelDir.differences(saved, model) + "). Resume with the same "
-              + "configuration, or use another run directory.");
+          throw new IOException(
+              "checkpoint "
+                  + prefix
+                  + " was saved for "
+                  + describe(saved)
+                  + "; this model has "
+                  + describe(model)
+                  + " (differs in: "
+                  + ModelDir.differences(saved, model)
+                  + "). Resume with the same "
+                  + "configuration, or use another run directory.");
         }
       }
       ckpt.restore(session, prefix);
@@ -211,8 +252,13 @@ public final class VarTrainer implements AutoCloseable {
         evalSumAcc = st.getDouble("evalSumAcc");
         evalSteps = (int) st.getLong("evalSteps");
       } else if (step() > 0) {
-        log.println("[var] note: " + run.resumeFile() + " has no state for step " + step() + " (a run directory of an "
-            + "older var4j?): the train_loss/train_acc of the next eval.csv row average only the steps from here");
+        log.println(
+            "[var] note: "
+                + run.resumeFile()
+                + " has no state for step "
+                + step()
+                + " (a run directory of an "
+                + "older var4j?): the train_loss/train_acc of the next eval.csv row average only the steps from here");
       }
       log.println("[var] resumed from " + prefix + " at step " + step());
     } else {
@@ -221,7 +267,10 @@ public final class VarTrainer implements AutoCloseable {
     return step();
   }
 
-  /** Loads model weights (strict; official names) and resets the optimizer, e.g. to evaluate an exported model. */
+  /**
+   * Loads model weights (strict; official names) and resets the optimizer, e.g. to evaluate an
+   * exported model.
+   */
   public void loadWeights(StateDict sd) {
     tg.loadWeights(session, sd);
   }
@@ -230,34 +279,52 @@ public final class VarTrainer implements AutoCloseable {
    * Trains until {@code cfg.steps()}, resuming from the run directory's checkpoint if there is one.
    *
    * @param train training token maps
-   * @param test  test token maps for the evaluations (null: no evaluation)
-   * @param xs    teacher-forcing input, e.g. {@code tokenizer::varInput}
-   * @throws IllegalStateException if the loss or gradient norm becomes NaN/infinite (the last checkpoint is kept)
+   * @param test test token maps for the evaluations (null: no evaluation)
+   * @param xs teacher-forcing input, e.g. {@code tokenizer::varInput}
+   * @throws IllegalStateException if the loss or gradient norm becomes NaN/infinite (the last
+   *     checkpoint is kept)
    */
-  public Summary train(TokenCache train, TokenCache test, XSource xs, PrintStream log) throws IOException {
+  public Summary train(TokenCache train, TokenCache test, XSource xs, PrintStream log)
+      throws IOException {
     return train(train, test, xs, log, StepListener.NONE);
   }
 
   /**
-   * As {@link #train(TokenCache, TokenCache, XSource, PrintStream)}, calling {@code listener} after every step (after
-   * its metrics row, evaluation and checkpoint are written).
+   * As {@link #train(TokenCache, TokenCache, XSource, PrintStream)}, calling {@code listener} after
+   * every step (after its metrics row, evaluation and checkpoint are written).
    */
-  public Summary train(TokenCache train, TokenCache test, XSource xs, PrintStream log, StepListener listener)
+  public Summary train(
+      TokenCache train, TokenCache test, XSource xs, PrintStream log, StepListener listener)
       throws IOException {
     train.checkCompatible(model);
     if (test != null) test.checkCompatible(model);
     if (train.size() < cfg.batchSize()) {
-      throw new IllegalArgumentException("batch size " + cfg.batchSize() + " is larger than the " + train.size()
-          + " training images");
+      throw new IllegalArgumentException(
+          "batch size "
+              + cfg.batchSize()
+              + " is larger than the "
+              + train.size()
+              + " training images");
     }
     run.create();
     long start = initOrResume(log);
     long steps = cfg.steps();
     log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", describe(model), numParams());
-    log.printf(Locale.ROOT, "[var] %d train / %s test images, batch %d, steps %d -> %d, peak lr %.3g (lin0, warm-up %d, "
-            + "wpe %.3g), wd %.3g, clip %.3g, cond drop %.2f%n", train.size(), test == null ? "no" : test.size(),
-        cfg.batchSize(), start, steps, cfg.peakLr(), Math.round(cfg.warmupFrac() * steps), cfg.wpe(), cfg.weightDecay(),
-        cfg.clip(), model.condDropRate());
+    log.printf(
+        Locale.ROOT,
+        "[var] %d train / %s test images, batch %d, steps %d -> %d, peak lr %.3g (lin0, warm-up %d, "
+            + "wpe %.3g), wd %.3g, clip %.3g, cond drop %.2f%n",
+        train.size(),
+        test == null ? "no" : test.size(),
+        cfg.batchSize(),
+        start,
+        steps,
+        cfg.peakLr(),
+        Math.round(cfg.warmupFrac() * steps),
+        cfg.wpe(),
+        cfg.weightDecay(),
+        cfg.clip(),
+        model.condDropRate());
     if (start >= steps) {
       log.println("[var] already at step " + start + " of " + steps + ": nothing to train");
       EvalResult ev = test == null ? null : evaluate(test, xs, cfg.evalImages());
@@ -266,16 +333,25 @@ public final class VarTrainer implements AutoCloseable {
     LrSchedule sched = cfg.schedule();
     Batcher batcher = new Batcher(train.size(), cfg.batchSize(), true, cfg.seed());
     double batchesPerEpoch = batcher.batchesPerEpoch();
-    List<VarTrainGraph.Batch> evalBatches = test == null ? List.of() : evalBatches(test, xs, cfg.evalImages());
+    List<VarTrainGraph.Batch> evalBatches =
+        test == null ? List.of() : evalBatches(test, xs, cfg.evalImages());
     Map<String, Double> last = new LinkedHashMap<>();
     EvalResult lastEval = null;
     Progress progress = new Progress("var", start, steps, cfg.logEvery(), log);
     try (MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
-         MetricsCsv evalCsv = run.openEval(EVAL_HEADER, start)) {
+        MetricsCsv evalCsv = run.openEval(EVAL_HEADER, start)) {
       if (start == 0 && !evalBatches.isEmpty() && cfg.evalEvery() > 0) {
         lastEval = evaluateBatches(evalBatches);
-        evalCsv.append(0, 0, sched.at(0).lr(), Double.NaN, Double.NaN, lastEval.loss(), lastEval.acc(),
-            lastEval.lossTail(), lastEval.accTail());
+        evalCsv.append(
+            0,
+            0,
+            sched.at(0).lr(),
+            Double.NaN,
+            Double.NaN,
+            lastEval.loss(),
+            lastEval.acc(),
+            lastEval.lossTail(),
+            lastEval.accTail());
         log.println(evalLine(0, lastEval));
       }
       double sumLoss = evalSumLoss, sumAcc = evalSumAcc;
@@ -287,10 +363,20 @@ public final class VarTrainer implements AutoCloseable {
         VarTrainGraph.StepStats st = tg.trainStep(session, b, v, true);
         long step = it + 1;
         if (!Float.isFinite(st.loss()) || !Float.isFinite(st.gradNorm())) {
-          String what = !Float.isFinite(st.loss()) ? "loss is " + st.loss() : "gradient norm is " + st.gradNorm();
-          throw new IllegalStateException("VAR " + what + " at step " + step + " (lr " + String.format(Locale.ROOT, "%.3g",
-              v.lr()) + "); stopped. The last good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix())
-              ? checkpointPrefix() : "(none yet)") + "; lower the learning rate and resume or restart.");
+          String what =
+              !Float.isFinite(st.loss())
+                  ? "loss is " + st.loss()
+                  : "gradient norm is " + st.gradNorm();
+          throw new IllegalStateException(
+              "VAR "
+                  + what
+                  + " at step "
+                  + step
+                  + " (lr "
+                  + String.format(Locale.ROOT, "%.3g", v.lr())
+                  + "); stopped. The last good checkpoint is kept at "
+                  + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)")
+                  + "; lower the learning rate and resume or restart.");
         }
         sumLoss += st.loss();
         sumAcc += st.accMean();
@@ -303,11 +389,21 @@ public final class VarTrainer implements AutoCloseable {
         last.put("grad_norm", (double) st.gradNorm());
         last.put("lr", v.lr());
         progress.update(step, last);
-        boolean evalNow = !evalBatches.isEmpty() && (step == steps || cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
+        boolean evalNow =
+            !evalBatches.isEmpty()
+                && (step == steps || cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
         if (evalNow) {
           lastEval = evaluateBatches(evalBatches);
-          evalCsv.append(step, step / batchesPerEpoch, v.lr(), sumLoss / sinceEval, sumAcc / sinceEval,
-              lastEval.loss(), lastEval.acc(), lastEval.lossTail(), lastEval.accTail());
+          evalCsv.append(
+              step,
+              step / batchesPerEpoch,
+              v.lr(),
+              sumLoss / sinceEval,
+              sumAcc / sinceEval,
+              lastEval.loss(),
+              lastEval.acc(),
+              lastEval.lossTail(),
+              lastEval.accTail());
           log.println(evalLine(step, lastEval));
           sumLoss = 0;
           sumAcc = 0;
@@ -315,13 +411,23 @@ public final class VarTrainer implements AutoCloseable {
         }
         if (step % cfg.checkpointEvery() == 0 || step == steps) {
           if (!weightsFinite()) {
-            throw new IllegalStateException("VAR weights are not finite after step " + step + "; stopped without "
-                + "saving. The last good checkpoint is kept at " + (TfCheckpoint.exists(checkpointPrefix())
-                ? checkpointPrefix() : "(none yet)") + "; lower the learning rate.");
+            throw new IllegalStateException(
+                "VAR weights are not finite after step "
+                    + step
+                    + "; stopped without "
+                    + "saving. The last good checkpoint is kept at "
+                    + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)")
+                    + "; lower the learning rate.");
           }
-          run.saveCheckpoint(session, ckpt, new RunDir.ResumeState(step).put("seed", cfg.seed())
-              .put("batchSize", cfg.batchSize()).put("evalSumLoss", sumLoss).put("evalSumAcc", sumAcc)
-              .put("evalSteps", sinceEval));
+          run.saveCheckpoint(
+              session,
+              ckpt,
+              new RunDir.ResumeState(step)
+                  .put("seed", cfg.seed())
+                  .put("batchSize", cfg.batchSize())
+                  .put("evalSumLoss", sumLoss)
+                  .put("evalSumAcc", sumAcc)
+                  .put("evalSteps", sinceEval));
         }
         listener.afterStep(step);
       }
@@ -330,13 +436,22 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   private static String evalLine(long step, EvalResult e) {
-    return String.format(Locale.ROOT, "[var] eval step %d (%d test images): loss %.4f, acc %.2f%%, last scale: loss "
-        + "%.4f, acc %.2f%%", step, e.images(), e.loss(), e.acc(), e.lossTail(), e.accTail());
+    return String.format(
+        Locale.ROOT,
+        "[var] eval step %d (%d test images): loss %.4f, acc %.2f%%, last scale: loss "
+            + "%.4f, acc %.2f%%",
+        step,
+        e.images(),
+        e.loss(),
+        e.acc(),
+        e.lossTail(),
+        e.accTail());
   }
 
   /** A training/eval batch of the images {@code idx}: labels, x from {@code xs}, targets. */
   public static VarTrainGraph.Batch batch(TokenCache c, int[] idx, XSource xs) {
-    return new VarTrainGraph.Batch(c.labels(idx), xs.varInput(c.perScale(idx), idx.length), c.targets(idx));
+    return new VarTrainGraph.Batch(
+        c.labels(idx), xs.varInput(c.perScale(idx), idx.length), c.targets(idx));
   }
 
   /** {@code m} image indices evenly spaced over [0, n) (all of them when m is 0 or >= n). */
@@ -347,7 +462,10 @@ public final class VarTrainer implements AutoCloseable {
     return idx;
   }
 
-  /** Test metrics of the current weights on {@code maxImages} evenly spaced images of {@code data} (0 = all). */
+  /**
+   * Test metrics of the current weights on {@code maxImages} evenly spaced images of {@code data}
+   * (0 = all).
+   */
   public EvalResult evaluate(TokenCache data, XSource xs, int maxImages) {
     data.checkCompatible(model);
     return evaluateBatches(evalBatches(data, xs, maxImages));
@@ -378,13 +496,14 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   /**
-   * Test metrics of a trained model (e.g. an exported one): builds the graph, loads {@code sd}, evaluates
-   * {@code maxImages} evenly spaced images (0 = all) without condition dropout.
+   * Test metrics of a trained model (e.g. an exported one): builds the graph, loads {@code sd},
+   * evaluates {@code maxImages} evenly spaced images (0 = all) without condition dropout.
    */
-  public static EvalResult evaluateModel(VarConfig cfg, StateDict sd, TokenCache data, XSource xs, int maxImages) {
+  public static EvalResult evaluateModel(
+      VarConfig cfg, StateDict sd, TokenCache data, XSource xs, int maxImages) {
     data.checkCompatible(cfg);
     try (VarTrainGraph g = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
-         Session s = Sessions.create(g.graph())) {
+        Session s = Sessions.create(g.graph())) {
       g.loadWeights(s, sd);
       double loss = 0, acc = 0, lossT = 0, accT = 0;
       int n = 0;
@@ -412,20 +531,38 @@ public final class VarTrainer implements AutoCloseable {
     return tg.params().stateDict(session);
   }
 
-  /** Exports the model as a model directory ({@link ModelDir}: {@code config.json} + one .npy per weight). */
+  /**
+   * Exports the model as a model directory ({@link ModelDir}: {@code config.json} + one .npy per
+   * weight).
+   */
   public void export(Path dir) throws IOException {
     ModelDir.save(dir, ModelKind.VAR, model, stateDict());
   }
 
-  /** The run's {@code config.json}: the model's configuration (compared on resume) and the training configuration. */
+  /**
+   * The run's {@code config.json}: the model's configuration (compared on resume) and the training
+   * configuration.
+   */
   private void writeRunConfig() throws IOException {
     ModelDir.writeConfig(runDir, ModelKind.VAR, model, cfg);
   }
 
   /** "depth 4, width 256, heads 4, vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]". */
   public static String describe(VarConfig c) {
-    return "depth " + c.depth() + ", width " + c.embedDim() + ", heads " + c.numHeads() + ", vocab " + c.vocabSize()
-        + ", Cvae " + c.cvae() + ", " + c.numClasses() + " classes, patchNums " + c.patchNums();
+    return "depth "
+        + c.depth()
+        + ", width "
+        + c.embedDim()
+        + ", heads "
+        + c.numHeads()
+        + ", vocab "
+        + c.vocabSize()
+        + ", Cvae "
+        + c.cvae()
+        + ", "
+        + c.numClasses()
+        + " classes, patchNums "
+        + c.patchNums();
   }
 
   @Override

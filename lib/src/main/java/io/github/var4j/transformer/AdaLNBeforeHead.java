@@ -11,10 +11,10 @@ import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The adaptive LayerNorm before the classifier head ({@code basic_var.AdaLNBeforeHead}, named {@code head_nm}):
- * {@code scale, shift = ada_lin(cond).view(B, 1, 2, C)} (ORDER scale, shift), output
- * {@code LN(x)·(1+scale) + shift}. Parameters {@code head_nm.ada_lin.1.weight} (2C, C) and {@code .bias}. Always
- * conditioned on the raw class embedding cond_BD (also with shared AdaLN).
+ * The adaptive LayerNorm before the classifier head ({@code basic_var.AdaLNBeforeHead}, named
+ * {@code head_nm}): {@code scale, shift = ada_lin(cond).view(B, 1, 2, C)} (ORDER scale, shift),
+ * output {@code LN(x)·(1+scale) + shift}. Parameters {@code head_nm.ada_lin.1.weight} (2C, C) and
+ * {@code .bias}. Always conditioned on the raw class embedding cond_BD (also with shared AdaLN).
  */
 public final class AdaLNBeforeHead {
   private final ParamStore ps;
@@ -25,15 +25,19 @@ public final class AdaLNBeforeHead {
     this.ps = ps;
     this.cfg = cfg;
     int c = cfg.embedDim();
-    this.adaLin = new Linear(ps, name + ".ada_lin.1", c, 2 * c, true, init.headNmAdaLinWeight(), init.zeros());
+    this.adaLin =
+        new Linear(
+            ps, name + ".ada_lin.1", c, 2 * c, true, init.headNmAdaLinWeight(), init.zeros());
   }
 
   /** x (B, L, C), cond (B, C) to (B, L, C). */
   public Operand<TFloat32> apply(Operand<TFloat32> xBLC, Operand<TFloat32> condBD) {
     Ops tf = ps.tf();
     int c = cfg.embedDim();
-    Operand<TFloat32> ada = tf.reshape(adaLin.apply(Act.silu(tf, condBD)), tf.constant(new long[] {-1, 1, 2, c}));
-    List<Output<TFloat32>> ch = tf.unstack(ada, 2L, Unstack.axis(2L)).output(); // scale, shift: (B, 1, C)
+    Operand<TFloat32> ada =
+        tf.reshape(adaLin.apply(Act.silu(tf, condBD)), tf.constant(new long[] {-1, 1, 2, c}));
+    List<Output<TFloat32>> ch =
+        tf.unstack(ada, 2L, Unstack.axis(2L)).output(); // scale, shift: (B, 1, C)
     Operand<TFloat32> ln = Act.layerNorm(tf, xBLC, (float) cfg.normEps());
     return tf.math.add(tf.math.mul(ln, tf.math.add(ch.get(0), tf.constant(1f))), ch.get(1));
   }

@@ -21,20 +21,25 @@ import org.tensorflow.types.TInt64;
  * x = x + drop_path( ffn ( LN(x)·(1+scale2) + shift2 ) · gamma2 )
  * </pre>
  *
- * ada_lin = SiLU then Linear(C, 6C) ({@code blocks.i.ada_lin.1}); LN = LayerNorm(eps, no affine). With shared AdaLN
- * the block has {@code blocks.i.ada_gss} (1, 1, 6, C) instead, added to the shared (B, 1, 6, C) modulation.
- * Parameter order follows the official state dict: [ada_gss], attn.*, ffn.*, [ada_lin.1.*].
+ * ada_lin = SiLU then Linear(C, 6C) ({@code blocks.i.ada_lin.1}); LN = LayerNorm(eps, no affine).
+ * With shared AdaLN the block has {@code blocks.i.ada_gss} (1, 1, 6, C) instead, added to the
+ * shared (B, 1, 6, C) modulation. Parameter order follows the official state dict: [ada_gss],
+ * attn.*, ffn.*, [ada_lin.1.*].
  */
 public final class AdaLNSelfAttn {
   /**
    * Captured tensors of one block call (the official forward-hook points).
    *
-   * @param adaLinOut ada_lin(cond) (B, 6C); for shared AdaLN: ada_gss + shared modulation, (B, 1, 6, C)
-   * @param attnOut   attention output before gamma1 (B, L, C)
-   * @param ffnOut    FFN output before gamma2 (B, L, C)
-   * @param out       block output (B, L, C)
+   * @param adaLinOut ada_lin(cond) (B, 6C); for shared AdaLN: ada_gss + shared modulation, (B, 1,
+   *     6, C)
+   * @param attnOut attention output before gamma1 (B, L, C)
+   * @param ffnOut FFN output before gamma2 (B, L, C)
+   * @param out block output (B, L, C)
    */
-  public record Out(Operand<TFloat32> adaLinOut, Operand<TFloat32> attnOut, Operand<TFloat32> ffnOut,
+  public record Out(
+      Operand<TFloat32> adaLinOut,
+      Operand<TFloat32> attnOut,
+      Operand<TFloat32> ffnOut,
       Operand<TFloat32> out) {}
 
   private final ParamStore ps;
@@ -54,11 +59,15 @@ public final class AdaLNSelfAttn {
     this.name = "blocks." + blockIdx;
     this.dropPathRate = cfg.dropPathRates()[blockIdx];
     int c = cfg.embedDim();
-    if (cfg.sharedAdaLN()) ps.create(name + ".ada_gss", new long[] {1, 1, 6, c}, Layout.AS_IS, init.adaGss());
+    if (cfg.sharedAdaLN())
+      ps.create(name + ".ada_gss", new long[] {1, 1, 6, c}, Layout.AS_IS, init.adaGss());
     this.attn = new SelfAttention(ps, name + ".attn", cfg, init);
     this.ffn = new Ffn(ps, name + ".ffn", cfg, init);
-    this.adaLin = cfg.sharedAdaLN() ? null
-        : new Linear(ps, name + ".ada_lin.1", c, 6 * c, true, init.blockAdaLinWeight(), init.zeros());
+    this.adaLin =
+        cfg.sharedAdaLN()
+            ? null
+            : new Linear(
+                ps, name + ".ada_lin.1", c, 6 * c, true, init.blockAdaLinWeight(), init.zeros());
   }
 
   public SelfAttention attn() {
@@ -74,15 +83,20 @@ public final class AdaLNSelfAttn {
   }
 
   /**
-   * @param xBLC         (B, L, C)
-   * @param condBDOrGss  cond_BD (B, C) or, with shared AdaLN, the shared modulation (B, 1, 6, C)
-   * @param attnBias     additive mask (1, 1, L, L) or null
-   * @param dropPath     drop-path switch (null: statically off)
-   * @param noiseKey     (2,) int64 key of the drop-path draws ({@link VarModel#noiseKey()}); each call site derives
-   *                     its own seed from it. May be null when {@code dropPath} is null or the rate is 0
+   * @param xBLC (B, L, C)
+   * @param condBDOrGss cond_BD (B, C) or, with shared AdaLN, the shared modulation (B, 1, 6, C)
+   * @param attnBias additive mask (1, 1, L, L) or null
+   * @param dropPath drop-path switch (null: statically off)
+   * @param noiseKey (2,) int64 key of the drop-path draws ({@link VarModel#noiseKey()}); each call
+   *     site derives its own seed from it. May be null when {@code dropPath} is null or the rate is
+   *     0
    */
-  public Out apply(Operand<TFloat32> xBLC, Operand<TFloat32> condBDOrGss, Operand<TFloat32> attnBias,
-      Operand<TBool> dropPath, Operand<TInt64> noiseKey) {
+  public Out apply(
+      Operand<TFloat32> xBLC,
+      Operand<TFloat32> condBDOrGss,
+      Operand<TFloat32> attnBias,
+      Operand<TBool> dropPath,
+      Operand<TInt64> noiseKey) {
     Ops tf = ps.tf();
     int c = cfg.embedDim();
     Operand<TFloat32> ada, mod;
@@ -93,23 +107,44 @@ public final class AdaLNSelfAttn {
       ada = tf.math.add(ps.get(name + ".ada_gss"), condBDOrGss); // (B, 1, 6, C)
       mod = ada;
     }
-    List<org.tensorflow.Output<TFloat32>> ch = tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
-    Operand<TFloat32> gamma1 = ch.get(0), gamma2 = ch.get(1), scale1 = ch.get(2), scale2 = ch.get(3),
-        shift1 = ch.get(4), shift2 = ch.get(5);
+    List<org.tensorflow.Output<TFloat32>> ch =
+        tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
+    Operand<TFloat32> gamma1 = ch.get(0),
+        gamma2 = ch.get(1),
+        scale1 = ch.get(2),
+        scale2 = ch.get(3),
+        shift1 = ch.get(4),
+        shift2 = ch.get(5);
     float eps = (float) cfg.normEps();
     Operand<TFloat32> one = tf.constant(1f);
 
-    Operand<TFloat32> h1 = tf.math.add(tf.math.mul(Act.layerNorm(tf, xBLC, eps), tf.math.add(scale1, one)), shift1);
+    Operand<TFloat32> h1 =
+        tf.math.add(tf.math.mul(Act.layerNorm(tf, xBLC, eps), tf.math.add(scale1, one)), shift1);
     Operand<TFloat32> attnOut = attn.apply(h1, attnBias);
     boolean drop = dropPath != null && dropPathRate > 0;
     long id = (long) (blockIdx + 1) << 32 | (calls++ << 1);
-    Operand<TFloat32> x = tf.math.add(xBLC, DropPath.apply(tf, tf.math.mul(attnOut, gamma1), dropPathRate, dropPath,
-        drop ? VarModel.siteSeed(tf, noiseKey, id) : null));
+    Operand<TFloat32> x =
+        tf.math.add(
+            xBLC,
+            DropPath.apply(
+                tf,
+                tf.math.mul(attnOut, gamma1),
+                dropPathRate,
+                dropPath,
+                drop ? VarModel.siteSeed(tf, noiseKey, id) : null));
 
-    Operand<TFloat32> h2 = tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
+    Operand<TFloat32> h2 =
+        tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
     Operand<TFloat32> ffnOut = ffn.apply(h2);
-    x = tf.math.add(x, DropPath.apply(tf, tf.math.mul(ffnOut, gamma2), dropPathRate, dropPath,
-        drop ? VarModel.siteSeed(tf, noiseKey, id | 1) : null));
+    x =
+        tf.math.add(
+            x,
+            DropPath.apply(
+                tf,
+                tf.math.mul(ffnOut, gamma2),
+                dropPathRate,
+                dropPath,
+                drop ? VarModel.siteSeed(tf, noiseKey, id | 1) : null));
     return new Out(ada, attnOut, ffnOut, x);
   }
 }

@@ -7,8 +7,9 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The block MLP ({@code basic_var.FFN}): {@code fc2(GELU_tanh(fc1(x)))}, hidden width round(C · mlpRatio).
- * Parameters {@code <name>.fc1.weight/bias} (hidden, C) and {@code <name>.fc2.weight/bias} (C, hidden).
+ * The block MLP ({@code basic_var.FFN}): {@code fc2(GELU_tanh(fc1(x)))}, hidden width round(C ·
+ * mlpRatio). Parameters {@code <name>.fc1.weight/bias} (hidden, C) and {@code
+ * <name>.fc2.weight/bias} (C, hidden).
  *
  * <p>apply: x (B, L, C) to (B, L, C).
  */

@@ -11,10 +11,11 @@ import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * VAR multi-head self-attention ({@code basic_var.SelfAttention}, VAR-SPEC §4). Parameters, in official order:
- * {@code <name>.scale_mul_1H11} (1, H, 1, 1; only with attnL2Norm), {@code <name>.q_bias}, {@code <name>.v_bias} (C),
- * {@code <name>.mat_qkv.weight} (3C, C; no bias), {@code <name>.proj.weight}/{@code .bias}. The key bias is the
- * zero buffer {@code zero_k_bias} (not a parameter).
+ * VAR multi-head self-attention ({@code basic_var.SelfAttention}, VAR-SPEC §4). Parameters, in
+ * official order: {@code <name>.scale_mul_1H11} (1, H, 1, 1; only with attnL2Norm), {@code
+ * <name>.q_bias}, {@code <name>.v_bias} (C), {@code <name>.mat_qkv.weight} (3C, C; no bias), {@code
+ * <name>.proj.weight}/{@code .bias}. The key bias is the zero buffer {@code zero_k_bias} (not a
+ * parameter).
  *
  * <pre>
  * qkv = x @ Wqkv + [q_bias, 0, v_bias]        (B, L, 3C) -> (B, L, 3, H, hd) -> q, k, v (B, H, L, hd)
@@ -23,14 +24,19 @@ import org.tensorflow.types.TFloat32;
  * o = softmax(scale*q k^T + bias) v           (B, H, L, hd) -> (B, L, C) -> proj
  * </pre>
  *
- * Attention uses BatchMatMul (never Einsum). {@link #attend} also takes the keys/values of earlier tokens (a KV
- * cache for scale-by-scale inference: k is cached AFTER l2 normalisation, like the official code).
+ * Attention uses BatchMatMul (never Einsum). {@link #attend} also takes the keys/values of earlier
+ * tokens (a KV cache for scale-by-scale inference: k is cached AFTER l2 normalisation, like the
+ * official code).
  */
 public final class SelfAttention {
-  /** Output of one attention call: {@code out} (B, L, C) and the full keys/values (B, H, Lk, hd) it attended to. */
+  /**
+   * Output of one attention call: {@code out} (B, L, C) and the full keys/values (B, H, Lk, hd) it
+   * attended to.
+   */
   public record Result(Operand<TFloat32> out, Operand<TFloat32> kBHLc, Operand<TFloat32> vBHLc) {}
 
-  private static final float MAX_SCALE_MUL = (float) Math.log(100.0); // torch.log(torch.tensor(100)).item()
+  private static final float MAX_SCALE_MUL =
+      (float) Math.log(100.0); // torch.log(torch.tensor(100)).item()
 
   private final ParamStore ps;
   private final String name;
@@ -45,41 +51,58 @@ public final class SelfAttention {
     this.heads = cfg.numHeads();
     this.hd = cfg.headDim();
     this.l2Norm = cfg.attnL2Norm();
-    if (l2Norm) ps.create(name + ".scale_mul_1H11", new long[] {1, heads, 1, 1}, Layout.AS_IS, init.scaleMul());
+    if (l2Norm)
+      ps.create(
+          name + ".scale_mul_1H11", new long[] {1, heads, 1, 1}, Layout.AS_IS, init.scaleMul());
     ps.create(name + ".q_bias", new long[] {c}, Layout.AS_IS, init.zeros());
     ps.create(name + ".v_bias", new long[] {c}, Layout.AS_IS, init.zeros());
     this.matQkv = new Linear(ps, name + ".mat_qkv", c, 3 * c, false, init.weight(), init.zeros());
     this.proj = new Linear(ps, name + ".proj", c, c, true, init.residualOutWeight(), init.zeros());
   }
 
-  /** Masked self-attention over x (B, L, C) with additive {@code attnBias} (1, 1, L, L) or null; returns (B, L, C). */
+  /**
+   * Masked self-attention over x (B, L, C) with additive {@code attnBias} (1, 1, L, L) or null;
+   * returns (B, L, C).
+   */
   public Operand<TFloat32> apply(Operand<TFloat32> xBLC, Operand<TFloat32> attnBias) {
     return attend(xBLC, attnBias, null, null).out();
   }
 
   /**
-   * Attention of the tokens of x (B, l, C) to {@code [pastK; k(x)]} and {@code [pastV; v(x)]} (concatenated along
-   * the token axis). {@code pastK}/{@code pastV} (B, H, Lp, hd) may be null (no cache). {@code attnBias} must
-   * broadcast to (B, H, l, Lp + l) or be null (no mask, as in cached inference).
+   * Attention of the tokens of x (B, l, C) to {@code [pastK; k(x)]} and {@code [pastV; v(x)]}
+   * (concatenated along the token axis). {@code pastK}/{@code pastV} (B, H, Lp, hd) may be null (no
+   * cache). {@code attnBias} must broadcast to (B, H, l, Lp + l) or be null (no mask, as in cached
+   * inference).
    */
-  public Result attend(Operand<TFloat32> xBLC, Operand<TFloat32> attnBias, Operand<TFloat32> pastK,
+  public Result attend(
+      Operand<TFloat32> xBLC,
+      Operand<TFloat32> attnBias,
+      Operand<TFloat32> pastK,
       Operand<TFloat32> pastV) {
     Ops tf = ps.tf();
     long l = xBLC.shape().get(1);
     if (l < 0 || xBLC.shape().get(2) != c) {
-      throw new IllegalArgumentException(name + ": x must have shape (B, L, " + c + ") with static L, got " + xBLC.shape());
+      throw new IllegalArgumentException(
+          name + ": x must have shape (B, L, " + c + ") with static L, got " + xBLC.shape());
     }
-    if ((pastK == null) != (pastV == null)) throw new IllegalArgumentException(name + ": pastK and pastV go together");
-    Operand<TFloat32> qkvBias = tf.concat(List.of(ps.get(name + ".q_bias"), tf.constant(new float[c]),
-        ps.get(name + ".v_bias")), tf.constant(0));
+    if ((pastK == null) != (pastV == null))
+      throw new IllegalArgumentException(name + ": pastK and pastV go together");
+    Operand<TFloat32> qkvBias =
+        tf.concat(
+            List.of(ps.get(name + ".q_bias"), tf.constant(new float[c]), ps.get(name + ".v_bias")),
+            tf.constant(0));
     Operand<TFloat32> qkv = tf.math.add(matQkv.apply(xBLC), qkvBias); // (B, l, 3C)
     qkv = tf.reshape(qkv, tf.constant(new long[] {-1, l, 3, heads, hd})); // (B, l, 3, H, hd)
     qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})); // (3, B, H, l, hd)
     Unstack<TFloat32> u = tf.unstack(qkv, 3L, Unstack.axis(0L));
-    Operand<TFloat32> q = u.output().get(0), k = u.output().get(1), v = u.output().get(2); // (B, H, l, hd)
+    Operand<TFloat32> q = u.output().get(0),
+        k = u.output().get(1),
+        v = u.output().get(2); // (B, H, l, hd)
     float scale;
     if (l2Norm) {
-      Operand<TFloat32> scaleMul = tf.math.exp(tf.math.minimum(ps.get(name + ".scale_mul_1H11"), tf.constant(MAX_SCALE_MUL)));
+      Operand<TFloat32> scaleMul =
+          tf.math.exp(
+              tf.math.minimum(ps.get(name + ".scale_mul_1H11"), tf.constant(MAX_SCALE_MUL)));
       q = tf.math.mul(l2Normalize(tf, q), scaleMul);
       k = l2Normalize(tf, k);
       scale = 1f;
@@ -91,7 +114,8 @@ public final class SelfAttention {
       v = tf.concat(List.of(pastV, v), tf.constant(2));
     }
     Operand<TFloat32> qs = scale == 1f ? q : tf.math.mul(q, tf.constant(scale));
-    Operand<TFloat32> att = tf.train.batchMatMul(qs, k, TFloat32.class, BatchMatMul.adjY(true)); // (B, H, l, Lk)
+    Operand<TFloat32> att =
+        tf.train.batchMatMul(qs, k, TFloat32.class, BatchMatMul.adjY(true)); // (B, H, l, Lk)
     if (attnBias != null) att = tf.math.add(att, attnBias);
     att = tf.nn.softmax(att);
     Operand<TFloat32> o = tf.train.batchMatMul(att, v, TFloat32.class); // (B, H, l, hd)
@@ -103,8 +127,11 @@ public final class SelfAttention {
   /** F.normalize(x, dim=-1): x / max(||x||, 1e-12), written as x * rsqrt(max(Σx², 1e-24)). */
   static Operand<TFloat32> l2Normalize(Ops tf, Operand<TFloat32> x) {
     int last = x.shape().numDimensions() - 1;
-    Operand<TFloat32> sumSq = tf.reduceSum(tf.math.square(x), tf.constant(new int[] {last}),
-        org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> sumSq =
+        tf.reduceSum(
+            tf.math.square(x),
+            tf.constant(new int[] {last}),
+            org.tensorflow.op.core.ReduceSum.keepDims(true));
     return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(sumSq, tf.constant(1e-24f))));
   }
 

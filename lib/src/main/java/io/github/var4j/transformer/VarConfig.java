@@ -3,30 +3,34 @@ package io.github.var4j.transformer;
 import io.github.var4j.scale.ScaleSchedule;
 
 /**
- * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor plus
- * {@code init_weights} arguments; VAR-SPEC §1, §4).
+ * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor
+ * plus {@code init_weights} arguments; VAR-SPEC §1, §4).
  *
- * <p>The one-knob rule of the paper is {@link #ofDepth}: C = 64·depth, heads = depth (head dim 64), mlp ratio 4,
- * drop-path rate 0.1·depth/24. Override single fields with the {@code with...} methods; every change is validated
- * again.
+ * <p>The one-knob rule of the paper is {@link #ofDepth}: C = 64·depth, heads = depth (head dim 64),
+ * mlp ratio 4, drop-path rate 0.1·depth/24. Override single fields with the {@code with...}
+ * methods; every change is validated again.
  *
- * @param vocabSize      V, codebook size of the VQVAE (token ids 0..V-1)
- * @param cvae           Cvae, latent channels of the VQVAE (input width of {@code word_embed})
- * @param numClasses     class labels 0..numClasses-1; row {@code numClasses} of {@code class_emb} is the null class
- * @param depth          number of AdaLN self-attention blocks
- * @param embedDim       C (= D, the condition width)
- * @param numHeads       H; head dim = C / H
- * @param mlpRatio       FFN hidden width = round(C · mlpRatio) (Python round, half to even)
- * @param dropPathRate   stochastic depth; block i uses linspace(0, dropPathRate, depth)[i] (training only)
- * @param normEps        LayerNorm epsilon (no affine)
- * @param condDropRate   probability of replacing a label by the null class (training only, see {@link VarModel})
- * @param attnL2Norm     cosine attention with learned per-head scale {@code scale_mul_1H11}
- * @param sharedAdaLN    one {@code shared_ada_lin} for all blocks plus per-block {@code ada_gss} (d36-s)
- * @param patchNums      the scale schedule: sides pn_k of the K token maps
- * @param initAdaLN      init_adaln: scale of the shift/scale rows of every ada_lin
+ * @param vocabSize V, codebook size of the VQVAE (token ids 0..V-1)
+ * @param cvae Cvae, latent channels of the VQVAE (input width of {@code word_embed})
+ * @param numClasses class labels 0..numClasses-1; row {@code numClasses} of {@code class_emb} is
+ *     the null class
+ * @param depth number of AdaLN self-attention blocks
+ * @param embedDim C (= D, the condition width)
+ * @param numHeads H; head dim = C / H
+ * @param mlpRatio FFN hidden width = round(C · mlpRatio) (Python round, half to even)
+ * @param dropPathRate stochastic depth; block i uses linspace(0, dropPathRate, depth)[i] (training
+ *     only)
+ * @param normEps LayerNorm epsilon (no affine)
+ * @param condDropRate probability of replacing a label by the null class (training only, see {@link
+ *     VarModel})
+ * @param attnL2Norm cosine attention with learned per-head scale {@code scale_mul_1H11}
+ * @param sharedAdaLN one {@code shared_ada_lin} for all blocks plus per-block {@code ada_gss}
+ *     (d36-s)
+ * @param patchNums the scale schedule: sides pn_k of the K token maps
+ * @param initAdaLN init_adaln: scale of the shift/scale rows of every ada_lin
  * @param initAdaLNGamma init_adaln_gamma: scale of the gamma rows of the block ada_lin
- * @param initHead       init_head: scale of {@code head.weight} (negative: not applied)
- * @param initStd        init_std for Linear/Embedding weights; negative means sqrt(1/(3C))
+ * @param initHead init_head: scale of {@code head.weight} (negative: not applied)
+ * @param initStd init_std for Linear/Embedding weights; negative means sqrt(1/(3C))
  */
 public record VarConfig(
     int vocabSize,
@@ -56,13 +60,17 @@ public record VarConfig(
     positive("numHeads", numHeads);
     if (embedDim % numHeads != 0) {
       throw new IllegalArgumentException(
-          "embedDim must be divisible by numHeads, got embedDim=" + embedDim + ", numHeads=" + numHeads);
+          "embedDim must be divisible by numHeads, got embedDim="
+              + embedDim
+              + ", numHeads="
+              + numHeads);
     }
     if (!(mlpRatio > 0) || Double.isInfinite(mlpRatio)) {
       throw new IllegalArgumentException("mlpRatio must be positive, got " + mlpRatio);
     }
     if (Math.rint(embedDim * mlpRatio) < 1) {
-      throw new IllegalArgumentException("mlpRatio gives an empty FFN: round(" + embedDim + " * " + mlpRatio + ") = 0");
+      throw new IllegalArgumentException(
+          "mlpRatio gives an empty FFN: round(" + embedDim + " * " + mlpRatio + ") = 0");
     }
     if (!(dropPathRate >= 0 && dropPathRate < 1)) {
       throw new IllegalArgumentException("dropPathRate must be in [0, 1), got " + dropPathRate);
@@ -78,18 +86,37 @@ public record VarConfig(
     finite("initAdaLNGamma", initAdaLNGamma);
     finite("initHead", initHead);
     finite("initStd", initStd);
-    if (initStd == 0) throw new IllegalArgumentException("initStd must be positive (or negative for sqrt(1/(3C))), got 0.0");
+    if (initStd == 0)
+      throw new IllegalArgumentException(
+          "initStd must be positive (or negative for sqrt(1/(3C))), got 0.0");
   }
 
   /**
-   * The official one-knob configuration (build_vae_var / train.py defaults): C = 64·depth, heads = depth, mlp 4,
-   * drop path 0.1·depth/24, norm eps 1e-6, cond drop 0.1, l2-norm attention, no shared AdaLN, init_adaln 0.5,
-   * init_adaln_gamma 1e-5, init_head 0.02, init_std -1.
+   * The official one-knob configuration (build_vae_var / train.py defaults): C = 64·depth, heads =
+   * depth, mlp 4, drop path 0.1·depth/24, norm eps 1e-6, cond drop 0.1, l2-norm attention, no
+   * shared AdaLN, init_adaln 0.5, init_adaln_gamma 1e-5, init_head 0.02, init_std -1.
    */
-  public static VarConfig ofDepth(int depth, int vocabSize, int cvae, int numClasses, ScaleSchedule patchNums) {
+  public static VarConfig ofDepth(
+      int depth, int vocabSize, int cvae, int numClasses, ScaleSchedule patchNums) {
     positive("depth", depth);
-    return new VarConfig(vocabSize, cvae, numClasses, depth, 64 * depth, depth, 4.0, 0.1 * depth / 24, 1e-6, 0.1,
-        true, false, patchNums, 0.5, 1e-5, 0.02, -1);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        64 * depth,
+        depth,
+        4.0,
+        0.1 * depth / 24,
+        1e-6,
+        0.1,
+        true,
+        false,
+        patchNums,
+        0.5,
+        1e-5,
+        0.02,
+        -1);
   }
 
   private static void positive(String name, int v) {
@@ -118,8 +145,9 @@ public record VarConfig(
   }
 
   /**
-   * Drop-path rate of every block: {@code torch.linspace(0, dropPathRate, depth)} in float32 (so the values equal
-   * the official {@code dpr} list, e.g. 0.008333333767950535 for depth 2 of rate 1/120).
+   * Drop-path rate of every block: {@code torch.linspace(0, dropPathRate, depth)} in float32 (so
+   * the values equal the official {@code dpr} list, e.g. 0.008333333767950535 for depth 2 of rate
+   * 1/120).
    */
   public double[] dropPathRates() {
     double[] r = new double[depth];
@@ -131,7 +159,8 @@ public record VarConfig(
     float step = end / (depth - 1);
     int half = depth / 2;
     for (int i = 0; i < depth; i++) {
-      // torch's linspace kernel: the first half counts up from start, the second half counts down from end
+      // torch's linspace kernel: the first half counts up from start, the second half counts down
+      // from end
       r[i] = i < half ? (float) (step * i) : (float) (end - step * (depth - 1 - i));
     }
     return r;
@@ -140,7 +169,8 @@ public record VarConfig(
   /** Number of trainable scalars (VAR-SPEC §1; 310,283,520 for d16 at 256px). */
   public long numParams() {
     long c = embedDim, h = hiddenDim();
-    long perBlock = 3 * c * c + 2 * c + c * c + c + c * h + h + h * c + c; // attn (qkv, q/v bias, proj) + ffn
+    long perBlock =
+        3 * c * c + 2 * c + c * c + c + c * h + h + h * c + c; // attn (qkv, q/v bias, proj) + ffn
     if (attnL2Norm) perBlock += numHeads;
     perBlock += sharedAdaLN ? 6 * c : 6 * c * c + 6 * c; // ada_gss or ada_lin
     long total = depth * perBlock;
@@ -157,97 +187,402 @@ public record VarConfig(
   // ---- withers ----
 
   public VarConfig withVocabSize(int v) {
-    return new VarConfig(v, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps, condDropRate,
-        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        v,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withCvae(int v) {
-    return new VarConfig(vocabSize, v, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        v,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withNumClasses(int v) {
-    return new VarConfig(vocabSize, cvae, v, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps, condDropRate,
-        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        v,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
-  /** Changes only the depth (embedDim, heads and drop path stay as they are; use {@link #ofDepth} for the rule). */
+  /**
+   * Changes only the depth (embedDim, heads and drop path stay as they are; use {@link #ofDepth}
+   * for the rule).
+   */
   public VarConfig withDepth(int v) {
-    return new VarConfig(vocabSize, cvae, numClasses, v, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        v,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withEmbedDim(int v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, v, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        v,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withNumHeads(int v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, v, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        v,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withMlpRatio(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, v, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        v,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withDropPathRate(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, v, normEps, condDropRate,
-        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        v,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withNormEps(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, v,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        v,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withCondDropRate(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps, v,
-        attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        v,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withAttnL2Norm(boolean v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, v, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        v,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withSharedAdaLN(boolean v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, v, patchNums, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        v,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withPatchNums(ScaleSchedule v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, v, initAdaLN, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        v,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withInitAdaLN(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, v, initAdaLNGamma, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        v,
+        initAdaLNGamma,
+        initHead,
+        initStd);
   }
 
   public VarConfig withInitAdaLNGamma(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, v, initHead, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        v,
+        initHead,
+        initStd);
   }
 
   public VarConfig withInitHead(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, v, initStd);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        v,
+        initStd);
   }
 
   public VarConfig withInitStd(double v) {
-    return new VarConfig(vocabSize, cvae, numClasses, depth, embedDim, numHeads, mlpRatio, dropPathRate, normEps,
-        condDropRate, attnL2Norm, sharedAdaLN, patchNums, initAdaLN, initAdaLNGamma, initHead, v);
+    return new VarConfig(
+        vocabSize,
+        cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        dropPathRate,
+        normEps,
+        condDropRate,
+        attnL2Norm,
+        sharedAdaLN,
+        patchNums,
+        initAdaLN,
+        initAdaLNGamma,
+        initHead,
+        v);
   }
 
   @Override
   public String toString() {
-    return "VarConfig[V=" + vocabSize + ", Cvae=" + cvae + ", classes=" + numClasses + ", depth=" + depth + ", C="
-        + embedDim + ", heads=" + numHeads + ", mlpRatio=" + mlpRatio + ", dropPath=" + dropPathRate + ", normEps="
-        + normEps + ", condDrop=" + condDropRate + ", attnL2Norm=" + attnL2Norm + ", sharedAdaLN=" + sharedAdaLN
-        + ", patchNums=" + patchNums + ", initAdaLN=" + initAdaLN + ", initAdaLNGamma="
-        + initAdaLNGamma + ", initHead=" + initHead + ", initStd=" + initStd + "]";
+    return "VarConfig[V="
+        + vocabSize
+        + ", Cvae="
+        + cvae
+        + ", classes="
+        + numClasses
+        + ", depth="
+        + depth
+        + ", C="
+        + embedDim
+        + ", heads="
+        + numHeads
+        + ", mlpRatio="
+        + mlpRatio
+        + ", dropPath="
+        + dropPathRate
+        + ", normEps="
+        + normEps
+        + ", condDrop="
+        + condDropRate
+        + ", attnL2Norm="
+        + attnL2Norm
+        + ", sharedAdaLN="
+        + sharedAdaLN
+        + ", patchNums="
+        + patchNums
+        + ", initAdaLN="
+        + initAdaLN
+        + ", initAdaLNGamma="
+        + initAdaLNGamma
+        + ", initHead="
+        + initHead
+        + ", initStd="
+        + initStd
+        + "]";
   }
 }

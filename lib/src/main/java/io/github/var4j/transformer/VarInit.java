@@ -3,19 +3,23 @@ package io.github.var4j.transformer;
 import io.github.var4j.nn.Init;
 
 /**
- * The official VAR initialisation ({@code VAR.__init__} + {@code init_weights}, VAR-SPEC §4) as per-parameter
- * {@link Init}s. Values are produced in PyTorch layout, so "rows" of a Linear weight are output features.
+ * The official VAR initialisation ({@code VAR.__init__} + {@code init_weights}, VAR-SPEC §4) as
+ * per-parameter {@link Init}s. Values are produced in PyTorch layout, so "rows" of a Linear weight
+ * are output features.
  *
  * <ul>
- *   <li>every Linear weight and every Embedding ({@code class_emb}, {@code lvl_embed}): trunc_normal(std) with
- *       ABSOLUTE bounds ±2, std = {@link VarConfig#resolvedInitStd()}; every Linear bias 0;</li>
- *   <li>{@code pos_start}, {@code pos_1LC}: trunc_normal(sqrt(1/(3C))) - drawn in the constructor, so independent of
- *       {@code initStd};</li>
- *   <li>{@code head.weight} ×= initHead (when initHead ≥ 0); {@code head_nm.ada_lin.1.weight} ×= initAdaLN;</li>
- *   <li>per block: {@code attn.proj.weight} and {@code ffn.fc2.weight} ÷= sqrt(2·depth); {@code ada_lin.1.weight}
- *       rows [0, 2C) (gamma1, gamma2) ×= initAdaLNGamma, rows [2C, 6C) ×= initAdaLN; shared AdaLN: {@code ada_gss}
- *       = randn/sqrt(C) with chunks 0-1 ×= initAdaLNGamma and chunks 2-5 ×= initAdaLN;</li>
- *   <li>{@code q_bias} = {@code v_bias} = 0, {@code scale_mul_1H11} = ln 4.</li>
+ *   <li>every Linear weight and every Embedding ({@code class_emb}, {@code lvl_embed}):
+ *       trunc_normal(std) with ABSOLUTE bounds ±2, std = {@link VarConfig#resolvedInitStd()}; every
+ *       Linear bias 0;
+ *   <li>{@code pos_start}, {@code pos_1LC}: trunc_normal(sqrt(1/(3C))) - drawn in the constructor,
+ *       so independent of {@code initStd};
+ *   <li>{@code head.weight} ×= initHead (when initHead ≥ 0); {@code head_nm.ada_lin.1.weight} ×=
+ *       initAdaLN;
+ *   <li>per block: {@code attn.proj.weight} and {@code ffn.fc2.weight} ÷= sqrt(2·depth); {@code
+ *       ada_lin.1.weight} rows [0, 2C) (gamma1, gamma2) ×= initAdaLNGamma, rows [2C, 6C) ×=
+ *       initAdaLN; shared AdaLN: {@code ada_gss} = randn/sqrt(C) with chunks 0-1 ×= initAdaLNGamma
+ *       and chunks 2-5 ×= initAdaLN;
+ *   <li>{@code q_bias} = {@code v_bias} = 0, {@code scale_mul_1H11} = ln 4.
  * </ul>
  */
 public final class VarInit {
@@ -40,7 +44,10 @@ public final class VarInit {
     return Init.truncNormal(Math.sqrt(1.0 / cfg.embedDim() / 3));
   }
 
-  /** head.weight: trunc_normal(std) × initHead (not scaled when initHead is negative, like the official code). */
+  /**
+   * head.weight: trunc_normal(std) × initHead (not scaled when initHead is negative, like the
+   * official code).
+   */
   public Init headWeight() {
     return cfg.initHead() >= 0 ? weight().scaled(cfg.initHead()) : weight();
   }
@@ -55,7 +62,9 @@ public final class VarInit {
     return weight().scaled(1.0 / Math.sqrt(2.0 * cfg.depth()));
   }
 
-  /** blocks.i.ada_lin.1.weight (6C, C): rows [0, 2C) × initAdaLNGamma, rows [2C, 6C) × initAdaLN. */
+  /**
+   * blocks.i.ada_lin.1.weight (6C, C): rows [0, 2C) × initAdaLNGamma, rows [2C, 6C) × initAdaLN.
+   */
   public Init blockAdaLinWeight() {
     Init base = weight();
     int c = cfg.embedDim();
@@ -70,7 +79,10 @@ public final class VarInit {
     };
   }
 
-  /** blocks.i.ada_gss (1, 1, 6, C): randn / sqrt(C), chunks 0-1 × initAdaLNGamma, chunks 2-5 × initAdaLN. */
+  /**
+   * blocks.i.ada_gss (1, 1, 6, C): randn / sqrt(C), chunks 0-1 × initAdaLNGamma, chunks 2-5 ×
+   * initAdaLN.
+   */
   public Init adaGss() {
     Init base = Init.normal(1.0 / Math.sqrt(cfg.embedDim()));
     int c = cfg.embedDim();

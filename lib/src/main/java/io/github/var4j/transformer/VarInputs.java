@@ -5,9 +5,10 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Java-side checks and tensor creation for the inputs of {@link VarModel}: labels, teacher-forcing input and target
- * token ids. The graph cannot check integer ranges cheaply (an out-of-range Gather index fails late on CPU and
- * silently on GPU), so every feed goes through these methods. Callers close the returned tensors.
+ * Java-side checks and tensor creation for the inputs of {@link VarModel}: labels, teacher-forcing
+ * input and target token ids. The graph cannot check integer ranges cheaply (an out-of-range Gather
+ * index fails late on CPU and silently on GPU), so every feed goes through these methods. Callers
+ * close the returned tensors.
  */
 public final class VarInputs {
   private VarInputs() {}
@@ -30,7 +31,8 @@ public final class VarInputs {
 
   /** Checks labels without creating a tensor. */
   public static void checkLabels(VarConfig cfg, int[] labelB, boolean allowNullClass) {
-    if (labelB == null || labelB.length == 0) throw new IllegalArgumentException("label_B must not be empty");
+    if (labelB == null || labelB.length == 0)
+      throw new IllegalArgumentException("label_B must not be empty");
     int hi = cfg.numClasses() + (allowNullClass ? 1 : 0);
     for (int i = 0; i < labelB.length; i++) {
       if (labelB[i] < 0 || labelB[i] >= hi) {
@@ -50,8 +52,17 @@ public final class VarInputs {
     long need = batch * l * cfg.cvae();
     if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
     if (xBLCv.length != need) {
-      throw new IllegalArgumentException("x_BLCv_wo_first_l must hold B*(L-firstL)*Cvae = " + batch + "*" + l + "*"
-          + cfg.cvae() + " = " + need + " floats, got " + xBLCv.length);
+      throw new IllegalArgumentException(
+          "x_BLCv_wo_first_l must hold B*(L-firstL)*Cvae = "
+              + batch
+              + "*"
+              + l
+              + "*"
+              + cfg.cvae()
+              + " = "
+              + need
+              + " floats, got "
+              + xBLCv.length);
     }
     return Tensors.of(xBLCv, batch, l, cfg.cvae());
   }
@@ -64,13 +75,28 @@ public final class VarInputs {
   public static TInt32 targets(VarConfig cfg, int batch, int[] targetBL) {
     int l = cfg.patchNums().L();
     if ((long) batch * l != targetBL.length) {
-      throw new IllegalArgumentException("target must hold B*L = " + batch + "*" + l + " = " + (long) batch * l
-          + " ids, got " + targetBL.length);
+      throw new IllegalArgumentException(
+          "target must hold B*L = "
+              + batch
+              + "*"
+              + l
+              + " = "
+              + (long) batch * l
+              + " ids, got "
+              + targetBL.length);
     }
     for (int i = 0; i < targetBL.length; i++) {
       if (targetBL[i] < 0 || targetBL[i] >= cfg.vocabSize()) {
-        throw new IllegalArgumentException("target token " + targetBL[i] + " at (" + i / l + ", " + i % l
-            + ") is outside [0, " + cfg.vocabSize() + ")");
+        throw new IllegalArgumentException(
+            "target token "
+                + targetBL[i]
+                + " at ("
+                + i / l
+                + ", "
+                + i % l
+                + ") is outside [0, "
+                + cfg.vocabSize()
+                + ")");
       }
     }
     return Tensors.ofInts(targetBL, batch, l);

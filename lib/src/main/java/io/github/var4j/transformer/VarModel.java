@@ -19,9 +19,9 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The VAR next-scale transformer ({@code models/var.py} VAR, VAR-SPEC §4): registers every parameter under its
- * official state-dict name (in the official order) with the official initialisation, and builds the teacher-forcing
- * forward pass.
+ * The VAR next-scale transformer ({@code models/var.py} VAR, VAR-SPEC §4): registers every
+ * parameter under its official state-dict name (in the official order) with the official
+ * initialisation, and builds the teacher-forcing forward pass.
  *
  * <pre>
  * label  = where(condDrop and U(B) &lt; condDropRate, numClasses, label)      // null class = row numClasses
@@ -31,31 +31,39 @@ import org.tensorflow.types.TInt64;
  * logits = head(head_nm(x, cond_BD))                                          (B, L, V)
  * </pre>
  *
- * <b>Official quirk:</b> the official forward applies condition dropout unconditionally, also in {@code eval()} mode
- * (so the official {@code eval_ep} sees dropped labels). Here it is an explicit switch: pass {@code condDrop=true}
- * for training and false for evaluation/parity (the fixtures use rate 0). Drop path is likewise a switch, active
- * only in training, as in the official code.
+ * <b>Official quirk:</b> the official forward applies condition dropout unconditionally, also in
+ * {@code eval()} mode (so the official {@code eval_ep} sees dropped labels). Here it is an explicit
+ * switch: pass {@code condDrop=true} for training and false for evaluation/parity (the fixtures use
+ * rate 0). Drop path is likewise a switch, active only in training, as in the official code.
  *
- * <p><b>Randomness:</b> condition dropout and drop path draw with TF's <i>stateless</i> uniform op from a per-site
- * seed derived from one key, {@link #noiseKey()} (2,) int64. A trainer feeds the key of each step (VarTrainGraph:
- * (noiseSeed, step)), so the draws of step t are a pure function of (seed, t) and a run resumed from a checkpoint
- * draws exactly what the uninterrupted run drew (a stateful op would restart its sequence with every new session).
+ * <p><b>Randomness:</b> condition dropout and drop path draw with TF's <i>stateless</i> uniform op
+ * from a per-site seed derived from one key, {@link #noiseKey()} (2,) int64. A trainer feeds the
+ * key of each step (VarTrainGraph: (noiseSeed, step)), so the draws of step t are a pure function
+ * of (seed, t) and a run resumed from a checkpoint draws exactly what the uninterrupted run drew (a
+ * stateful op would restart its sequence with every new session).
  */
 public final class VarModel {
   /**
    * Tensors of one forward pass.
    *
-   * @param labelB    the labels actually used (after condition dropout) (B)
-   * @param condBD    class embedding = sos (B, C)
-   * @param x0BLC     input of block 0 (B, L, C)
-   * @param blocks    per-block captures
+   * @param labelB the labels actually used (after condition dropout) (B)
+   * @param condBD class embedding = sos (B, C)
+   * @param x0BLC input of block 0 (B, L, C)
+   * @param blocks per-block captures
    * @param headNmOut head_nm output (B, L, C)
    * @param logitsBLV logits (B, L, V)
    */
-  public record Forward(Operand<TInt32> labelB, Operand<TFloat32> condBD, Operand<TFloat32> x0BLC,
-      List<AdaLNSelfAttn.Out> blocks, Operand<TFloat32> headNmOut, Operand<TFloat32> logitsBLV) {}
+  public record Forward(
+      Operand<TInt32> labelB,
+      Operand<TFloat32> condBD,
+      Operand<TFloat32> x0BLC,
+      List<AdaLNSelfAttn.Out> blocks,
+      Operand<TFloat32> headNmOut,
+      Operand<TFloat32> logitsBLV) {}
 
-  /** Default seed of the random ops (condition dropout, drop path) when the noise key is not fed. */
+  /**
+   * Default seed of the random ops (condition dropout, drop path) when the noise key is not fed.
+   */
   public static final long DEFAULT_NOISE_SEED = 20240402L;
 
   private final ParamStore ps;
@@ -76,24 +84,28 @@ public final class VarModel {
   }
 
   /**
-   * @param noiseSeed seed of the generator behind the default {@link #noiseKey()} (used when the key is not fed; must
-   *                  not be 0)
+   * @param noiseSeed seed of the generator behind the default {@link #noiseKey()} (used when the
+   *     key is not fed; must not be 0)
    */
   public VarModel(ParamStore ps, VarConfig cfg, long noiseSeed) {
-    if (noiseSeed == 0) throw new IllegalArgumentException("noiseSeed must not be 0 (TF would pick a random seed)");
+    if (noiseSeed == 0)
+      throw new IllegalArgumentException("noiseSeed must not be 0 (TF would pick a random seed)");
     this.ps = ps;
     this.cfg = cfg;
     this.noiseSeed = noiseSeed;
     VarInit init = new VarInit(cfg);
     int c = cfg.embedDim();
     // official state-dict order: own parameters, then submodules in construction order
-    ps.create("pos_start", new long[] {1, cfg.patchNums().firstL(), c}, Layout.AS_IS, init.position());
+    ps.create(
+        "pos_start", new long[] {1, cfg.patchNums().firstL(), c}, Layout.AS_IS, init.position());
     ps.create("pos_1LC", new long[] {1, cfg.patchNums().L(), c}, Layout.AS_IS, init.position());
     wordEmbed = new Linear(ps, "word_embed", cfg.cvae(), c, true, init.weight(), init.zeros());
     classEmb = new Embedding(ps, "class_emb", cfg.numClasses() + 1, c, init.weight());
     lvlEmbed = new Embedding(ps, "lvl_embed", cfg.patchNums().K(), c, init.weight());
-    sharedAdaLin = cfg.sharedAdaLN()
-        ? new Linear(ps, "shared_ada_lin.1", c, 6 * c, true, init.weight(), init.zeros()) : null;
+    sharedAdaLin =
+        cfg.sharedAdaLN()
+            ? new Linear(ps, "shared_ada_lin.1", c, 6 * c, true, init.weight(), init.zeros())
+            : null;
     for (int i = 0; i < cfg.depth(); i++) blocks.add(new AdaLNSelfAttn(ps, cfg, init, i));
     headNm = new AdaLNBeforeHead(ps, "head_nm", cfg, init);
     head = new Linear(ps, "head", c, cfg.vocabSize(), true, init.headWeight(), init.zeros());
@@ -112,11 +124,12 @@ public final class VarModel {
   }
 
   /**
-   * The key (2,) int64 of every random op of this model's forward passes (condition dropout, drop path), built by the
-   * first {@link #forward} that has one; null before. Feed it for reproducible draws: each call site uses the
-   * stateless seed {@link #siteSeed key ^ (mix(site), 0)}, so the same key gives the same draws in any session.
-   * Unfed, it defaults to a fresh key per run from a stateful generator seeded with the model's noise seed (random
-   * draws, reproducible only within one session).
+   * The key (2,) int64 of every random op of this model's forward passes (condition dropout, drop
+   * path), built by the first {@link #forward} that has one; null before. Feed it for reproducible
+   * draws: each call site uses the stateless seed {@link #siteSeed key ^ (mix(site), 0)}, so the
+   * same key gives the same draws in any session. Unfed, it defaults to a fresh key per run from a
+   * stateful generator seeded with the model's noise seed (random draws, reproducible only within
+   * one session).
    */
   public PlaceholderWithDefault<TInt64> noiseKey() {
     return noiseKey;
@@ -125,16 +138,21 @@ public final class VarModel {
   private Operand<TInt64> noiseKeyOrCreate() {
     if (noiseKey == null) {
       Ops tf = ps.tf();
-      Operand<TInt64> fresh = tf.random.randomUniformInt(tf.constant(new int[] {2}), tf.constant(0L),
-          tf.constant(Long.MAX_VALUE), RandomUniformInt.seed(noiseSeed), RandomUniformInt.seed2(1L));
+      Operand<TInt64> fresh =
+          tf.random.randomUniformInt(
+              tf.constant(new int[] {2}),
+              tf.constant(0L),
+              tf.constant(Long.MAX_VALUE),
+              RandomUniformInt.seed(noiseSeed),
+              RandomUniformInt.seed2(1L));
       noiseKey = tf.placeholderWithDefault(fresh, Shape.of(2));
     }
     return noiseKey;
   }
 
   /**
-   * The (2,) int64 seed of one random-op call site: {@code key ^ (mix64(site), 0)} (splitmix64 finaliser), so call
-   * sites draw independent streams from one key.
+   * The (2,) int64 seed of one random-op call site: {@code key ^ (mix64(site), 0)} (splitmix64
+   * finaliser), so call sites draw independent streams from one key.
    */
   public static Operand<TInt64> siteSeed(Ops tf, Operand<TInt64> key, long site) {
     long z = site * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
@@ -154,7 +172,8 @@ public final class VarModel {
   public Operand<TFloat32> lvlPos1LC() {
     if (lvlPos == null) {
       Ops tf = ps.tf();
-      Operand<TFloat32> lvl = lvlEmbed.apply(tf.constant(new int[][] {cfg.patchNums().levels()})); // (1, L, C)
+      Operand<TFloat32> lvl =
+          lvlEmbed.apply(tf.constant(new int[][] {cfg.patchNums().levels()})); // (1, L, C)
       lvlPos = tf.math.add(lvl, ps.get("pos_1LC"));
     }
     return lvlPos;
@@ -165,11 +184,16 @@ public final class VarModel {
     return classEmb.apply(labelB);
   }
 
-  /** The per-block condition: cond_BD itself, or shared_ada_lin(cond_BD) (B, 1, 6, C) with shared AdaLN. */
+  /**
+   * The per-block condition: cond_BD itself, or shared_ada_lin(cond_BD) (B, 1, 6, C) with shared
+   * AdaLN.
+   */
   public Operand<TFloat32> blockCondition(Operand<TFloat32> condBD) {
     if (sharedAdaLin == null) return condBD;
     Ops tf = ps.tf();
-    return tf.reshape(sharedAdaLin.apply(Act.silu(tf, condBD)), tf.constant(new long[] {-1, 1, 6, cfg.embedDim()}));
+    return tf.reshape(
+        sharedAdaLin.apply(Act.silu(tf, condBD)),
+        tf.constant(new long[] {-1, 1, 6, cfg.embedDim()}));
   }
 
   /** get_logits: head(head_nm(x, cond_BD)), (B, l, C) to (B, l, V). */
@@ -183,39 +207,53 @@ public final class VarModel {
   }
 
   /** Forward with static switches: false builds no random op at all. */
-  public Forward forward(Operand<TInt32> labelB, Operand<TFloat32> xBLCvWoFirstL, boolean condDrop, boolean dropPath) {
+  public Forward forward(
+      Operand<TInt32> labelB, Operand<TFloat32> xBLCvWoFirstL, boolean condDrop, boolean dropPath) {
     Ops tf = ps.tf();
-    return forward(labelB, xBLCvWoFirstL, condDrop ? tf.constant(true) : null, dropPath ? tf.constant(true) : null);
+    return forward(
+        labelB,
+        xBLCvWoFirstL,
+        condDrop ? tf.constant(true) : null,
+        dropPath ? tf.constant(true) : null);
   }
 
   /**
    * Teacher-forcing forward ({@code VAR.forward}).
    *
-   * @param labelB         class labels (B), in [0, numClasses] (numClasses = null class)
-   * @param xBLCvWoFirstL  teacher-forcing input (B, L - firstL, Cvae) ({@code idxBl_to_var_input})
-   * @param condDrop       condition-dropout switch (scalar bool; null = off)
-   * @param dropPath       drop-path switch (scalar bool; null = off)
+   * @param labelB class labels (B), in [0, numClasses] (numClasses = null class)
+   * @param xBLCvWoFirstL teacher-forcing input (B, L - firstL, Cvae) ({@code idxBl_to_var_input})
+   * @param condDrop condition-dropout switch (scalar bool; null = off)
+   * @param dropPath drop-path switch (scalar bool; null = off)
    */
-  public Forward forward(Operand<TInt32> labelB, Operand<TFloat32> xBLCvWoFirstL, Operand<TBool> condDrop,
+  public Forward forward(
+      Operand<TInt32> labelB,
+      Operand<TFloat32> xBLCvWoFirstL,
+      Operand<TBool> condDrop,
       Operand<TBool> dropPath) {
     Ops tf = ps.tf();
     checkInputs(labelB, xBLCvWoFirstL);
     long call = ++forwardCalls;
     boolean anyDropPath = false;
     for (double r : cfg.dropPathRates()) anyDropPath |= r > 0;
-    Operand<TInt64> key = condDrop != null && cfg.condDropRate() > 0 || dropPath != null && anyDropPath
-        ? noiseKeyOrCreate() : null;
+    Operand<TInt64> key =
+        condDrop != null && cfg.condDropRate() > 0 || dropPath != null && anyDropPath
+            ? noiseKeyOrCreate()
+            : null;
 
     Operand<TInt32> label = labelB;
     if (condDrop != null && cfg.condDropRate() > 0) {
-      Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(labelB), siteSeed(tf, key, call << 1),
-          TFloat32.class);
-      Operand<TBool> drop = tf.math.logicalAnd(condDrop, tf.math.less(u, tf.constant((float) cfg.condDropRate())));
+      Operand<TFloat32> u =
+          tf.random.statelessRandomUniform(
+              tf.shape(labelB), siteSeed(tf, key, call << 1), TFloat32.class);
+      Operand<TBool> drop =
+          tf.math.logicalAnd(condDrop, tf.math.less(u, tf.constant((float) cfg.condDropRate())));
       label = tf.select(drop, tf.constant(cfg.numClasses()), labelB);
     }
     Operand<TFloat32> condBD = classEmbedding(label); // (B, C)
-    Operand<TFloat32> sos = tf.math.add(tf.expandDims(condBD, tf.constant(1)), ps.get("pos_start")); // (B, first, C)
-    Operand<TFloat32> xBLC = tf.concat(List.of(sos, wordEmbed.apply(xBLCvWoFirstL)), tf.constant(1));
+    Operand<TFloat32> sos =
+        tf.math.add(tf.expandDims(condBD, tf.constant(1)), ps.get("pos_start")); // (B, first, C)
+    Operand<TFloat32> xBLC =
+        tf.concat(List.of(sos, wordEmbed.apply(xBLCvWoFirstL)), tf.constant(1));
     xBLC = tf.math.add(xBLC, lvlPos1LC()); // (B, L, C)
     Operand<TFloat32> x0 = xBLC;
 
@@ -238,12 +276,13 @@ public final class VarModel {
     long[] s = x.shape().isUnknown() ? new long[0] : x.shape().asArray();
     long l = cfg.patchNums().L() - cfg.patchNums().firstL();
     if (s.length != 3 || s[1] != l || s[2] != cfg.cvae()) {
-      throw new IllegalArgumentException("x_BLCv_wo_first_l must have shape (B, " + l + ", " + cfg.cvae() + "), got "
-          + x.shape());
+      throw new IllegalArgumentException(
+          "x_BLCv_wo_first_l must have shape (B, " + l + ", " + cfg.cvae() + "), got " + x.shape());
     }
     long b = s[0], bl = labelB.shape().get(0);
     if (b >= 0 && bl >= 0 && b != bl) {
-      throw new IllegalArgumentException("label_B has batch size " + bl + " but x_BLCv_wo_first_l has " + b);
+      throw new IllegalArgumentException(
+          "label_B has batch size " + bl + " but x_BLCv_wo_first_l has " + b);
     }
   }
 }

@@ -19,8 +19,10 @@ import org.tensorflow.types.TFloat32;
  *                        last level only; Upsample2x unless i == 0
  * norm_out, silu, conv_out (-> inChannels)
  * </pre>
- * Names under {@code <name>.}: conv_in, mid.{block_1,attn_1,block_2}, up.{i}.block.{j}, up.{i}.attn.{j},
- * up.{i}.upsample.conv, norm_out, conv_out. {@code up} is indexed by level, so {@code up.<last>} runs first.
+ *
+ * Names under {@code <name>.}: conv_in, mid.{block_1,attn_1,block_2}, up.{i}.block.{j},
+ * up.{i}.attn.{j}, up.{i}.upsample.conv, norm_out, conv_out. {@code up} is indexed by level, so
+ * {@code up.<last>} runs first.
  *
  * <p>apply: z (B, s, s, zChannels) to (B, s*downsample, s*downsample, inChannels), unclamped.
  */
@@ -30,8 +32,10 @@ public final class Decoder {
   private final ResnetBlock midBlock1;
   private final AttnBlock midAttn1;
   private final ResnetBlock midBlock2;
+
   /** Indexed by level i (0 = full resolution), processed from the last level down to 0. */
   private final List<List<ResnetBlock>> blocks = new ArrayList<>();
+
   private final List<List<AttnBlock>> attns = new ArrayList<>();
   private final List<Upsample> upsamples = new ArrayList<>();
   private final GroupNorm normOut;
@@ -77,8 +81,8 @@ public final class Decoder {
         h = bl.get(j).apply(h);
         if (!at.isEmpty()) h = at.get(j).apply(h);
       }
-      if (upsamples.get(i) != null) h = upsamples.get(i).apply(h);   // doubles H, W
+      if (upsamples.get(i) != null) h = upsamples.get(i).apply(h); // doubles H, W
     }
-    return convOut.apply(Act.silu(tf, normOut.apply(h)));            // (B, S, S, inChannels)
+    return convOut.apply(Act.silu(tf, normOut.apply(h))); // (B, S, S, inChannels)
   }
 }

@@ -11,7 +11,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The VQ-VAE encoder (official basic_vae.py Encoder, double_z False, using_sa and using_mid_sa True).
+ * The VQ-VAE encoder (official basic_vae.py Encoder, double_z False, using_sa and using_mid_sa
+ * True).
  *
  * <pre>
  * conv_in (inChannels -> ch)
@@ -20,8 +21,9 @@ import org.tensorflow.types.TFloat32;
  * mid: block_1, attn_1, block_2
  * norm_out, silu, conv_out (-> zChannels)
  * </pre>
- * Names under {@code <name>.}: conv_in, down.{i}.block.{j}, down.{i}.attn.{j}, down.{i}.downsample.conv,
- * mid.{block_1,attn_1,block_2}, norm_out, conv_out.
+ *
+ * Names under {@code <name>.}: conv_in, down.{i}.block.{j}, down.{i}.attn.{j},
+ * down.{i}.downsample.conv, mid.{block_1,attn_1,block_2}, norm_out, conv_out.
  *
  * <p>apply: image (B, S, S, inChannels) to (B, S/downsample, S/downsample, zChannels).
  */
@@ -64,7 +66,7 @@ public final class Encoder {
   }
 
   public Operand<TFloat32> apply(Operand<TFloat32> imgBHWC) {
-    Operand<TFloat32> h = convIn.apply(imgBHWC);                       // (B, S, S, ch)
+    Operand<TFloat32> h = convIn.apply(imgBHWC); // (B, S, S, ch)
     for (int i = 0; i < blocks.size(); i++) {
       List<ResnetBlock> bl = blocks.get(i);
       List<AttnBlock> at = attns.get(i);
@@ -72,9 +74,9 @@ public final class Encoder {
         h = bl.get(j).apply(h);
         if (!at.isEmpty()) h = at.get(j).apply(h);
       }
-      if (downsamples.get(i) != null) h = downsamples.get(i).apply(h);  // halves H, W
+      if (downsamples.get(i) != null) h = downsamples.get(i).apply(h); // halves H, W
     }
     h = midBlock2.apply(midAttn1.apply(midBlock1.apply(h)));
-    return convOut.apply(Act.silu(tf, normOut.apply(h)));              // (B, h, w, zChannels)
+    return convOut.apply(Act.silu(tf, normOut.apply(h))); // (B, h, w, zChannels)
   }
 }

@@ -9,12 +9,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The VAE's ResnetBlock (official basic_vae.py; dropout 0 so it is the identity):
- * {@code h = conv1(silu(norm1(x))); h = conv2(silu(norm2(h))); return nin_shortcut(x) + h}.
- * conv1/conv2 are 3x3 with padding 1; {@code nin_shortcut} is a 1x1 conv that exists only when in != out.
+ * The VAE's ResnetBlock (official basic_vae.py; dropout 0 so it is the identity): {@code h =
+ * conv1(silu(norm1(x))); h = conv2(silu(norm2(h))); return nin_shortcut(x) + h}. conv1/conv2 are
+ * 3x3 with padding 1; {@code nin_shortcut} is a 1x1 conv that exists only when in != out.
  *
- * <p>Parameters under {@code <name>.}: norm1, conv1, norm2, conv2 [, nin_shortcut].
- * apply: x (B, H, W, in) to (B, H, W, out).
+ * <p>Parameters under {@code <name>.}: norm1, conv1, norm2, conv2 [, nin_shortcut]. apply: x (B, H,
+ * W, in) to (B, H, W, out).
  */
 public final class ResnetBlock {
   public final int inChannels;
@@ -38,8 +38,8 @@ public final class ResnetBlock {
   }
 
   public Operand<TFloat32> apply(Operand<TFloat32> xBHWC) {
-    Operand<TFloat32> h = conv1.apply(Act.silu(tf, norm1.apply(xBHWC)));   // (B, H, W, out)
-    h = conv2.apply(Act.silu(tf, norm2.apply(h)));                         // (B, H, W, out)
+    Operand<TFloat32> h = conv1.apply(Act.silu(tf, norm1.apply(xBHWC))); // (B, H, W, out)
+    h = conv2.apply(Act.silu(tf, norm2.apply(h))); // (B, H, W, out)
     Operand<TFloat32> shortcut = ninShortcut == null ? xBHWC : ninShortcut.apply(xBHWC);
     return tf.math.add(shortcut, h);
   }

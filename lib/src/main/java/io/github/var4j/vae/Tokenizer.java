@@ -19,12 +19,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * A ready-to-use VQ-VAE tokenizer for inference on Java arrays. It owns a {@link GraphRuntime} (graph and session)
- * and a ParamStore (close it), or lives {@link #within} another graph that holds the VQ-VAE.
+ * A ready-to-use VQ-VAE tokenizer for inference on Java arrays. It owns a {@link GraphRuntime}
+ * (graph and session) and a ParamStore (close it), or lives {@link #within} another graph that
+ * holds the VQ-VAE.
  *
- * <p>Arrays are row-major: images (n, S, S, inChannels) in [-1, 1]; tokens per scale (n, pn*pn) with the row-major
- * order h*pn+w inside a scale; latents (n, s, s, Cvae). The graph is built once with batch dimension -1; large
- * batches are processed in chunks of {@link #chunkSize()} images.
+ * <p>Arrays are row-major: images (n, S, S, inChannels) in [-1, 1]; tokens per scale (n, pn*pn)
+ * with the row-major order h*pn+w inside a scale; latents (n, s, s, Cvae). The graph is built once
+ * with batch dimension -1; large batches are processed in chunks of {@link #chunkSize()} images.
  */
 public final class Tokenizer implements AutoCloseable {
   /** Default number of images per Session.run. */
@@ -36,18 +37,21 @@ public final class Tokenizer implements AutoCloseable {
   private final ParamStore ps;
   private final int chunk;
 
-  private final Placeholder<TFloat32> imgIn;              // (n, S, S, Cin)
-  private final Operand<TFloat32> fOut;                   // (n, s, s, Cvae)
-  private final List<Operand<TInt32>> encIdx;             // K x (n, pn*pn)
-  private final Operand<TFloat32> encFHatLast;            // (n, s, s, Cvae)
-  private final List<Placeholder<TInt32>> idxIn;          // K x (n, pn*pn)
-  private final List<Operand<TFloat32>> fHatFromIdx;      // K x (n, s, s, Cvae), cumulative
-  private final Operand<TFloat32> varInputOut;            // (n, L - pn0^2, Cvae)
-  private final Placeholder<TFloat32> fHatIn;             // (n, s, s, Cvae)
-  private final Operand<TFloat32> imgOut;                 // (n, S, S, Cin), clamped
-  private final Operand<TFloat32> codebookOut;            // (V, Cvae)
+  private final Placeholder<TFloat32> imgIn; // (n, S, S, Cin)
+  private final Operand<TFloat32> fOut; // (n, s, s, Cvae)
+  private final List<Operand<TInt32>> encIdx; // K x (n, pn*pn)
+  private final Operand<TFloat32> encFHatLast; // (n, s, s, Cvae)
+  private final List<Placeholder<TInt32>> idxIn; // K x (n, pn*pn)
+  private final List<Operand<TFloat32>> fHatFromIdx; // K x (n, s, s, Cvae), cumulative
+  private final Operand<TFloat32> varInputOut; // (n, L - pn0^2, Cvae)
+  private final Placeholder<TFloat32> fHatIn; // (n, s, s, Cvae)
+  private final Operand<TFloat32> imgOut; // (n, S, S, Cin), clamped
+  private final Operand<TFloat32> codebookOut; // (V, Cvae)
 
-  /** Builds the inference ops of {@code vae} (whose variables live in {@code ps}) into {@code rt}'s graph. */
+  /**
+   * Builds the inference ops of {@code vae} (whose variables live in {@code ps}) into {@code rt}'s
+   * graph.
+   */
   private Tokenizer(GraphRuntime rt, boolean ownsRuntime, ParamStore ps, VqVae vae, int chunk) {
     if (chunk <= 0) throw new IllegalArgumentException("chunk size must be positive, got " + chunk);
     this.cfg = vae.config();
@@ -60,8 +64,9 @@ public final class Tokenizer implements AutoCloseable {
     int S = cfg.imageSize(), s = cfg.latentSide(), cv = cfg.zChannels();
     MultiScaleQuantizer q = vae.quantizer();
 
-    imgIn = tf.withName(ps.prefix() + "tokenizer.img").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
+    imgIn =
+        tf.withName(ps.prefix() + "tokenizer.img")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
     fOut = vae.encodeF(imgIn);
     MultiScaleQuantizer.Encoded enc = q.encode(fOut);
     encIdx = List.copyOf(enc.idxBL());
@@ -69,16 +74,18 @@ public final class Tokenizer implements AutoCloseable {
 
     List<Placeholder<TInt32>> idx = new ArrayList<>();
     for (int k = 0; k < pn.K(); k++) {
-      idx.add(tf.withName(ps.prefix() + "tokenizer.idx" + k).placeholder(TInt32.class,
-          Placeholder.shape(Shape.of(-1, pn.tokens(k)))));
+      idx.add(
+          tf.withName(ps.prefix() + "tokenizer.idx" + k)
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, pn.tokens(k)))));
     }
     idxIn = List.copyOf(idx);
     List<Operand<TInt32>> idxOps = new ArrayList<>(idxIn);
     fHatFromIdx = List.copyOf(q.fHatFromIdx(idxOps));
     varInputOut = q.varInput(idxOps);
 
-    fHatIn = tf.withName(ps.prefix() + "tokenizer.fhat").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, s, s, cv)));
+    fHatIn =
+        tf.withName(ps.prefix() + "tokenizer.fhat")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, cv)));
     imgOut = vae.clamp(vae.decode(fHatIn));
     codebookOut = q.codebook();
   }
@@ -96,15 +103,18 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /**
-   * A tokenizer inside another graph that already holds the VQ-VAE {@code vae} (its variables in {@code ps}): it
-   * shares those variables and the runtime's session, and closing it leaves the runtime open. The VAR sampler encodes
-   * and decodes through it.
+   * A tokenizer inside another graph that already holds the VQ-VAE {@code vae} (its variables in
+   * {@code ps}): it shares those variables and the runtime's session, and closing it leaves the
+   * runtime open. The VAR sampler encodes and decodes through it.
    */
   public static Tokenizer within(GraphRuntime rt, ParamStore ps, VqVae vae, int chunk) {
     return new Tokenizer(rt, false, ps, vae, chunk);
   }
 
-  /** Builds the tokenizer and loads an official-layout state dict (strict, see {@link ParamStore#load}). */
+  /**
+   * Builds the tokenizer and loads an official-layout state dict (strict, see {@link
+   * ParamStore#load}).
+   */
   public static Tokenizer load(VqVaeConfig cfg, StateDict sd) {
     return load(cfg, sd, DEFAULT_CHUNK);
   }
@@ -113,14 +123,17 @@ public final class Tokenizer implements AutoCloseable {
     return GraphRuntime.initOrClose(standalone(cfg, chunk), t -> t.ps.load(t.session(), sd));
   }
 
-  /** Loads a state dict stored as one {@code <name>.npy} per entry (a model directory's weights). */
+  /**
+   * Loads a state dict stored as one {@code <name>.npy} per entry (a model directory's weights).
+   */
   public static Tokenizer loadNpyDir(VqVaeConfig cfg, Path dir) throws IOException {
     return load(cfg, StateDict.loadNpyDir(dir));
   }
 
   /**
-   * Restores the VAE's variables from a TF checkpoint written by {@link TfCheckpoint} (for example by a VAE training
-   * run; keys of other variables in the bundle, such as optimizer slots, are ignored).
+   * Restores the VAE's variables from a TF checkpoint written by {@link TfCheckpoint} (for example
+   * by a VAE training run; keys of other variables in the bundle, such as optimizer slots, are
+   * ignored).
    */
   public static Tokenizer fromCheckpoint(VqVaeConfig cfg, Path prefix) throws IOException {
     Tokenizer t = standalone(cfg, DEFAULT_CHUNK);
@@ -135,7 +148,8 @@ public final class Tokenizer implements AutoCloseable {
 
   /** A tokenizer with freshly initialised (untrained) weights, seeded per parameter name. */
   public static Tokenizer initialized(VqVaeConfig cfg, long seed) {
-    return GraphRuntime.initOrClose(standalone(cfg, DEFAULT_CHUNK), t -> t.ps.initialize(t.session(), seed));
+    return GraphRuntime.initOrClose(
+        standalone(cfg, DEFAULT_CHUNK), t -> t.ps.initialize(t.session(), seed));
   }
 
   public VqVaeConfig config() {
@@ -162,15 +176,21 @@ public final class Tokenizer implements AutoCloseable {
     List<int[]> out = new ArrayList<>();
     for (int k = 0; k < pn.K(); k++) out.add(new int[n * pn.tokens(k)]);
     int per = imgFloats();
-    GraphRuntime.chunks(n, chunk, (b0, m) -> {
-      try (GraphRuntime.Outputs res = rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
-          .fetch(encIdx).run()) {
-        for (int k = 0; k < pn.K(); k++) {
-          int[] v = res.ints(k);
-          System.arraycopy(v, 0, out.get(k), b0 * pn.tokens(k), v.length);
-        }
-      }
-    });
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          try (GraphRuntime.Outputs res =
+              rt.run()
+                  .feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
+                  .fetch(encIdx)
+                  .run()) {
+            for (int k = 0; k < pn.K(); k++) {
+              int[] v = res.ints(k);
+              System.arraycopy(v, 0, out.get(k), b0 * pn.tokens(k), v.length);
+            }
+          }
+        });
     return out;
   }
 
@@ -179,13 +199,16 @@ public final class Tokenizer implements AutoCloseable {
     checkImages(imgs, n);
     int per = imgFloats(), perF = latentFloats();
     float[] out = new float[n * perF];
-    GraphRuntime.chunks(n, chunk, (b0, m) -> {
-      try (GraphRuntime.Outputs res = rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
-          .fetch(fOut).run()) {
-        float[] v = res.floats(0);
-        System.arraycopy(v, 0, out, b0 * perF, v.length);
-      }
-    });
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          try (GraphRuntime.Outputs res =
+              rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m)).fetch(fOut).run()) {
+            float[] v = res.floats(0);
+            System.arraycopy(v, 0, out, b0 * perF, v.length);
+          }
+        });
     return out;
   }
 
@@ -194,15 +217,21 @@ public final class Tokenizer implements AutoCloseable {
     checkImages(imgs, n);
     int per = imgFloats();
     float[] out = new float[n * per];
-    GraphRuntime.chunks(n, chunk, (b0, m) -> {
-      float[] fHat;
-      try (GraphRuntime.Outputs res = rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
-          .fetch(encFHatLast).run()) {
-        fHat = res.floats(0);
-      }
-      float[] img = decodeChunk(fHat, m);
-      System.arraycopy(img, 0, out, b0 * per, img.length);
-    });
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          float[] fHat;
+          try (GraphRuntime.Outputs res =
+              rt.run()
+                  .feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
+                  .fetch(encFHatLast)
+                  .run()) {
+            fHat = res.floats(0);
+          }
+          float[] img = decodeChunk(fHat, m);
+          System.arraycopy(img, 0, out, b0 * per, img.length);
+        });
     return out;
   }
 
@@ -211,14 +240,28 @@ public final class Tokenizer implements AutoCloseable {
     int perF = latentFloats(), per = imgFloats();
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
     if (fHat.length != (long) n * perF) {
-      throw new IllegalArgumentException("expected " + ((long) n * perF) + " floats for " + n + " latents of "
-          + cfg.latentSide() + "x" + cfg.latentSide() + "x" + cfg.zChannels() + ", got " + fHat.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + ((long) n * perF)
+              + " floats for "
+              + n
+              + " latents of "
+              + cfg.latentSide()
+              + "x"
+              + cfg.latentSide()
+              + "x"
+              + cfg.zChannels()
+              + ", got "
+              + fHat.length);
     }
     float[] out = new float[n * per];
-    GraphRuntime.chunks(n, chunk, (b0, m) -> {
-      float[] img = decodeChunk(slice(fHat, b0 * perF, m * perF), m);
-      System.arraycopy(img, 0, out, b0 * per, img.length);
-    });
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          float[] img = decodeChunk(slice(fHat, b0 * perF, m * perF), m);
+          System.arraycopy(img, 0, out, b0 * per, img.length);
+        });
     return out;
   }
 
@@ -229,8 +272,9 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /**
-   * The coarse-to-fine decode: for every k, the clamped image decoded from the cumulative fHat after scales 0..k
-   * (official img_to_reconstructed_img / embed_to_fhat with all_to_max_scale). K arrays of n*S*S*Cin.
+   * The coarse-to-fine decode: for every k, the clamped image decoded from the cumulative fHat
+   * after scales 0..k (official img_to_reconstructed_img / embed_to_fhat with all_to_max_scale). K
+   * arrays of n*S*S*Cin.
    */
   public List<float[]> decodeUpToEachScale(List<int[]> idx, int n) {
     List<float[]> out = new ArrayList<>();
@@ -238,9 +282,7 @@ public final class Tokenizer implements AutoCloseable {
     return out;
   }
 
-  /**
-   * The cumulative fHat after every scale (K arrays of n*s*s*Cvae floats), from tokens.
-   */
+  /** The cumulative fHat after every scale (K arrays of n*s*s*Cvae floats), from tokens. */
   public List<float[]> fHatPerScale(List<int[]> idx, int n) {
     return fHatFromIndices(idx, n, true);
   }
@@ -258,12 +300,16 @@ public final class Tokenizer implements AutoCloseable {
     ScaleSchedule pn = cfg.patchNums();
     int per = (pn.L() - pn.firstL()) * cfg.zChannels();
     float[] out = new float[n * per];
-    GraphRuntime.chunks(n, chunk, (b0, m) -> {
-      try (GraphRuntime.Outputs res = feedIndices(rt.run(), idx, b0, m).fetch(varInputOut).run()) {
-        float[] v = res.floats(0);
-        System.arraycopy(v, 0, out, b0 * per, v.length);
-      }
-    });
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          try (GraphRuntime.Outputs res =
+              feedIndices(rt.run(), idx, b0, m).fetch(varInputOut).run()) {
+            float[] v = res.floats(0);
+            System.arraycopy(v, 0, out, b0 * per, v.length);
+          }
+        });
     return out;
   }
 
@@ -282,17 +328,20 @@ public final class Tokenizer implements AutoCloseable {
     int outs = all ? K : 1;
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < outs; i++) out.add(new float[n * perF]);
-    GraphRuntime.chunks(n, chunk, (b0, m) -> {
-      GraphRuntime.Run run = feedIndices(rt.run(), idx, b0, m);
-      if (all) run.fetch(fHatFromIdx);
-      else run.fetch(fHatFromIdx.get(K - 1));
-      try (GraphRuntime.Outputs res = run.run()) {
-        for (int i = 0; i < outs; i++) {
-          float[] v = res.floats(i);
-          System.arraycopy(v, 0, out.get(i), b0 * perF, v.length);
-        }
-      }
-    });
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          GraphRuntime.Run run = feedIndices(rt.run(), idx, b0, m);
+          if (all) run.fetch(fHatFromIdx);
+          else run.fetch(fHatFromIdx.get(K - 1));
+          try (GraphRuntime.Outputs res = run.run()) {
+            for (int i = 0; i < outs; i++) {
+              float[] v = res.floats(i);
+              System.arraycopy(v, 0, out.get(i), b0 * perF, v.length);
+            }
+          }
+        });
     return out;
   }
 
@@ -310,7 +359,8 @@ public final class Tokenizer implements AutoCloseable {
 
   private float[] decodeChunk(float[] fHat, int m) {
     int s = cfg.latentSide();
-    try (GraphRuntime.Outputs res = rt.run().feed(fHatIn, fHat, m, s, s, cfg.zChannels()).fetch(imgOut).run()) {
+    try (GraphRuntime.Outputs res =
+        rt.run().feed(fHatIn, fHat, m, s, s, cfg.zChannels()).fetch(imgOut).run()) {
       return res.floats(0);
     }
   }
@@ -323,34 +373,56 @@ public final class Tokenizer implements AutoCloseable {
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
     long want = (long) n * imgFloats();
     if (imgs.length != want) {
-      throw new IllegalArgumentException("expected " + want + " floats for " + n + " images of " + cfg.imageSize() + "x"
-          + cfg.imageSize() + "x" + cfg.inChannels() + " (NHWC), got " + imgs.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + want
+              + " floats for "
+              + n
+              + " images of "
+              + cfg.imageSize()
+              + "x"
+              + cfg.imageSize()
+              + "x"
+              + cfg.inChannels()
+              + " (NHWC), got "
+              + imgs.length);
     }
   }
 
   /**
    * Checks token maps of n images: K arrays of n·pn_k² ids in [0, V).
    *
-   * @throws IllegalArgumentException e.g. "scale 2 (pn=3): expected 18 token ids for 2 images, got 9"
+   * @throws IllegalArgumentException e.g. "scale 2 (pn=3): expected 18 token ids for 2 images, got
+   *     9"
    */
   public void checkTokens(List<int[]> idx, int n) {
     if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
     ScaleSchedule pn = cfg.patchNums();
     if (idx == null || idx.size() != pn.K()) {
-      throw new IllegalArgumentException("expected token maps for " + pn.K() + " scales, got "
-          + (idx == null ? 0 : idx.size()));
+      throw new IllegalArgumentException(
+          "expected token maps for " + pn.K() + " scales, got " + (idx == null ? 0 : idx.size()));
     }
     int V = cfg.vocabSize();
     for (int k = 0; k < pn.K(); k++) {
       int[] a = idx.get(k);
       long want = (long) n * pn.tokens(k);
       if (a == null || a.length != want) {
-        throw new IllegalArgumentException("scale " + k + " (pn=" + pn.pn(k) + "): expected " + want + " token ids for "
-            + n + " images, got " + (a == null ? 0 : a.length));
+        throw new IllegalArgumentException(
+            "scale "
+                + k
+                + " (pn="
+                + pn.pn(k)
+                + "): expected "
+                + want
+                + " token ids for "
+                + n
+                + " images, got "
+                + (a == null ? 0 : a.length));
       }
       for (int v : a) {
         if (v < 0 || v >= V) {
-          throw new IllegalArgumentException("scale " + k + ": token id " + v + " is outside [0, " + V + ")");
+          throw new IllegalArgumentException(
+              "scale " + k + ": token id " + v + " is outside [0, " + V + ")");
         }
       }
     }

@@ -7,8 +7,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Upsample2x: nearest-neighbour x2 (F.interpolate(scale_factor=2, mode='nearest'): out[y][x] = in[y/2][x/2]) then a
- * 3x3 conv with padding 1 (parameter {@code <name>.conv}). apply: x (B, H, W, C) to (B, 2H, 2W, C); H, W, C static.
+ * Upsample2x: nearest-neighbour x2 (F.interpolate(scale_factor=2, mode='nearest'): out[y][x] =
+ * in[y/2][x/2]) then a 3x3 conv with padding 1 (parameter {@code <name>.conv}). apply: x (B, H, W,
+ * C) to (B, 2H, 2W, C); H, W, C static.
  */
 public final class Upsample {
   private final Ops tf;
@@ -20,13 +21,14 @@ public final class Upsample {
   }
 
   /**
-   * Exact nearest x2 by copying: (B, H, 1, W, 1, C) tiled to (B, H, 2, W, 2, C), reshaped to (B, 2H, 2W, C).
-   * Reshape and Tile both have gradients.
+   * Exact nearest x2 by copying: (B, H, 1, W, 1, C) tiled to (B, H, 2, W, 2, C), reshaped to (B,
+   * 2H, 2W, C). Reshape and Tile both have gradients.
    */
   public static Operand<TFloat32> nearest2x(Ops tf, Operand<TFloat32> xBHWC) {
     long[] s = xBHWC.shape().asArray();
     if (s == null || s.length != 4 || s[1] < 0 || s[2] < 0 || s[3] < 0) {
-      throw new IllegalArgumentException("nearest2x: expected static (B, H, W, C) input, got " + xBHWC.shape());
+      throw new IllegalArgumentException(
+          "nearest2x: expected static (B, H, W, C) input, got " + xBHWC.shape());
     }
     long h = s[1], w = s[2], c = s[3];
     Operand<TFloat32> x6 = tf.reshape(xBHWC, tf.constant(new long[] {-1, h, 1, w, 1, c}));

@@ -17,16 +17,21 @@ import org.tensorflow.types.TInt32;
  * fHat = quantize(f)                          multi-scale residual quantisation ({@link MultiScaleQuantizer})
  * img  = decoder(post_quant_conv(fHat))       (B, S, S, inChannels), clamp to [-1, 1] for display
  * </pre>
- * The constructor registers the parameters in the official order (encoder.*, decoder.*, quantize.*, quant_conv.*,
- * post_quant_conv.*) under the official names, so official state dicts load by name ({@link ParamStore#load}).
+ *
+ * The constructor registers the parameters in the official order (encoder.*, decoder.*, quantize.*,
+ * quant_conv.*, post_quant_conv.*) under the official names, so official state dicts load by name
+ * ({@link ParamStore#load}).
  */
 public final class VqVae {
   /**
-   * Output of {@link #forwardTrain}: the reconstruction (unclamped) from the straight-through fHat, the VQ loss, the
-   * continuous latent f and the tokens of every scale.
+   * Output of {@link #forwardTrain}: the reconstruction (unclamped) from the straight-through fHat,
+   * the VQ loss, the continuous latent f and the tokens of every scale.
    */
-  public record TrainForward(Operand<TFloat32> reconBHWC, Operand<TFloat32> vqLoss, Operand<TFloat32> fBHWC,
-                             List<Operand<TInt32>> idxBL) {}
+  public record TrainForward(
+      Operand<TFloat32> reconBHWC,
+      Operand<TFloat32> vqLoss,
+      Operand<TFloat32> fBHWC,
+      List<Operand<TInt32>> idxBL) {}
 
   private final Ops tf;
   private final VqVaeConfig cfg;
@@ -89,9 +94,9 @@ public final class VqVae {
   }
 
   /**
-   * The VAE training forward: f = encodeF(img); (fHatST, vqLoss) = quantizer.forwardTrain(f); recon = decode(fHatST).
-   * Gradients reach the decoder through recon, the encoder through the straight-through fHatST and the commitment
-   * term, and the codebook and Phi convs through vqLoss.
+   * The VAE training forward: f = encodeF(img); (fHatST, vqLoss) = quantizer.forwardTrain(f); recon
+   * = decode(fHatST). Gradients reach the decoder through recon, the encoder through the
+   * straight-through fHatST and the commitment term, and the codebook and Phi convs through vqLoss.
    */
   public TrainForward forwardTrain(Operand<TFloat32> imgBHWC) {
     Operand<TFloat32> f = encodeF(imgBHWC);
@@ -103,15 +108,23 @@ public final class VqVae {
   public void checkImage(Operand<TFloat32> imgBHWC) {
     long[] s = imgBHWC.shape().asArray();
     if (s == null || s.length != 4) {
-      throw new IllegalArgumentException("image must have shape (B, H, W, C), got " + imgBHWC.shape());
+      throw new IllegalArgumentException(
+          "image must have shape (B, H, W, C), got " + imgBHWC.shape());
     }
     if (s[1] != cfg.imageSize() || s[2] != cfg.imageSize()) {
-      throw new IllegalArgumentException("image size " + dim(s[1]) + "x" + dim(s[2]) + " does not match the VAE's "
-          + cfg.imageSize() + "x" + cfg.imageSize());
+      throw new IllegalArgumentException(
+          "image size "
+              + dim(s[1])
+              + "x"
+              + dim(s[2])
+              + " does not match the VAE's "
+              + cfg.imageSize()
+              + "x"
+              + cfg.imageSize());
     }
     if (s[3] != cfg.inChannels()) {
-      throw new IllegalArgumentException("image has " + dim(s[3]) + " channels but the VAE expects "
-          + cfg.inChannels());
+      throw new IllegalArgumentException(
+          "image has " + dim(s[3]) + " channels but the VAE expects " + cfg.inChannels());
     }
   }
 
@@ -119,8 +132,16 @@ public final class VqVae {
     long[] s = xBHWC.shape().asArray();
     int side = cfg.latentSide();
     if (s == null || s.length != 4 || s[1] != side || s[2] != side || s[3] != cfg.zChannels()) {
-      throw new IllegalArgumentException(what + " must have shape (B, " + side + ", " + side + ", " + cfg.zChannels()
-          + "), got " + xBHWC.shape());
+      throw new IllegalArgumentException(
+          what
+              + " must have shape (B, "
+              + side
+              + ", "
+              + side
+              + ", "
+              + cfg.zChannels()
+              + "), got "
+              + xBHWC.shape());
     }
   }
 

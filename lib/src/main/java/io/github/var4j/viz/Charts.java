@@ -16,178 +16,208 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * XChart helpers: loss curves, log-log scaling-law plots with a fitted power law, chart -> picture / PNG.
- * (A notebook shows a chart with {@code Charts.toImage(chart)}; {@code display(chart)} only prints toString.)
+ * XChart helpers: loss curves, log-log scaling-law plots with a fitted power law, chart -> picture
+ * / PNG. (A notebook shows a chart with {@code Charts.toImage(chart)}; {@code display(chart)} only
+ * prints toString.)
  */
 public final class Charts {
-    public static final int DEFAULT_WIDTH = 800;
-    public static final int DEFAULT_HEIGHT = 500;
+  public static final int DEFAULT_WIDTH = 800;
+  public static final int DEFAULT_HEIGHT = 500;
 
-    private Charts() {}
+  private Charts() {}
 
-    /** Loss curves, x axis "step", y axis "loss", {@value #DEFAULT_WIDTH}x{@value #DEFAULT_HEIGHT}. */
-    public static XYChart lossCurve(String title, Map<String, double[][]> series, boolean logY) {
-        return lossCurve(title, "step", "loss", series, logY, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+  /**
+   * Loss curves, x axis "step", y axis "loss", {@value #DEFAULT_WIDTH}x{@value #DEFAULT_HEIGHT}.
+   */
+  public static XYChart lossCurve(String title, Map<String, double[][]> series, boolean logY) {
+    return lossCurve(title, "step", "loss", series, logY, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+  }
+
+  /**
+   * Line chart of several series.
+   *
+   * @param series name -> {x[], y[]} (same length >= 1), in the map's iteration order (use a
+   *     LinkedHashMap)
+   * @param logY logarithmic y axis (all y must then be > 0)
+   */
+  public static XYChart lossCurve(
+      String title,
+      String xTitle,
+      String yTitle,
+      Map<String, double[][]> series,
+      boolean logY,
+      int width,
+      int height) {
+    if (series == null || series.isEmpty())
+      throw new IllegalArgumentException("series must not be empty");
+    XYChart chart = newChart(title, xTitle, yTitle, width, height);
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    chart.getStyler().setYAxisLogarithmic(logY);
+    double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
+    for (Map.Entry<String, double[][]> e : series.entrySet()) {
+      String name = e.getKey();
+      if (name == null) throw new IllegalArgumentException("series name must not be null");
+      double[][] xy = e.getValue();
+      if (xy == null || xy.length != 2 || xy[0] == null || xy[1] == null) {
+        throw new IllegalArgumentException("series '" + name + "' must be {x[], y[]}");
+      }
+      checkXY("series '" + name + "'", xy[0], xy[1], 1);
+      if (logY) checkPositive("series '" + name + "' y", xy[1], "a logarithmic y axis");
+      XYSeries s = chart.addSeries(name, xy[0], xy[1]);
+      s.setMarker(SeriesMarkers.NONE);
+      for (double y : xy[1]) {
+        yLo = Math.min(yLo, y);
+        yHi = Math.max(yHi, y);
+      }
+    }
+    if (logY) chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
+    return chart;
+  }
+
+  /**
+   * A power law y = coefficient * x^exponent fitted by least squares in log10-log10 space.
+   *
+   * @param rSquared coefficient of determination of the log-log fit
+   */
+  public record PowerLawFit(double coefficient, double exponent, double rSquared, int n) {
+    public double predict(double x) {
+      return coefficient * Math.pow(x, exponent);
     }
 
-    /**
-     * Line chart of several series.
-     *
-     * @param series name -> {x[], y[]} (same length >= 1), in the map's iteration order (use a LinkedHashMap)
-     * @param logY   logarithmic y axis (all y must then be > 0)
-     */
-    public static XYChart lossCurve(String title, String xTitle, String yTitle, Map<String, double[][]> series,
-                                    boolean logY, int width, int height) {
-        if (series == null || series.isEmpty()) throw new IllegalArgumentException("series must not be empty");
-        XYChart chart = newChart(title, xTitle, yTitle, width, height);
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        chart.getStyler().setYAxisLogarithmic(logY);
-        double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
-        for (Map.Entry<String, double[][]> e : series.entrySet()) {
-            String name = e.getKey();
-            if (name == null) throw new IllegalArgumentException("series name must not be null");
-            double[][] xy = e.getValue();
-            if (xy == null || xy.length != 2 || xy[0] == null || xy[1] == null) {
-                throw new IllegalArgumentException("series '" + name + "' must be {x[], y[]}");
-            }
-            checkXY("series '" + name + "'", xy[0], xy[1], 1);
-            if (logY) checkPositive("series '" + name + "' y", xy[1], "a logarithmic y axis");
-            XYSeries s = chart.addSeries(name, xy[0], xy[1]);
-            s.setMarker(SeriesMarkers.NONE);
-            for (double y : xy[1]) {
-                yLo = Math.min(yLo, y);
-                yHi = Math.max(yHi, y);
-            }
-        }
-        if (logY) chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
-        return chart;
+    /** e.g. "y = 2.31·x^-0.0821 (R²=0.998)". */
+    public String formula() {
+      return String.format(
+          Locale.ROOT, "y = %.3g·x^%.3g (R²=%.3f)", coefficient, exponent, rSquared);
     }
+  }
 
-    /**
-     * A power law y = coefficient * x^exponent fitted by least squares in log10-log10 space.
-     *
-     * @param rSquared coefficient of determination of the log-log fit
-     */
-    public record PowerLawFit(double coefficient, double exponent, double rSquared, int n) {
-        public double predict(double x) {
-            return coefficient * Math.pow(x, exponent);
-        }
-
-        /** e.g. "y = 2.31·x^-0.0821 (R²=0.998)". */
-        public String formula() {
-            return String.format(Locale.ROOT, "y = %.3g·x^%.3g (R²=%.3f)", coefficient, exponent, rSquared);
-        }
+  /**
+   * Least-squares fit of log10 y = log10 a + b log10 x; x, y > 0, at least 2 points, not all x
+   * equal.
+   */
+  public static PowerLawFit fitPowerLaw(double[] x, double[] y) {
+    checkXY("data", x, y, 2);
+    checkPositive("x", x, "a power-law fit");
+    checkPositive("y", y, "a power-law fit");
+    SimpleRegression reg = new SimpleRegression(true);
+    for (int i = 0; i < x.length; i++) reg.addData(Math.log10(x[i]), Math.log10(y[i]));
+    double slope = reg.getSlope();
+    if (!Double.isFinite(slope)) {
+      throw new IllegalArgumentException(
+          "x must contain at least two distinct values for a power-law fit");
     }
+    double r2 = x.length == 2 ? 1.0 : reg.getRSquare();
+    return new PowerLawFit(Math.pow(10.0, reg.getIntercept()), slope, r2, x.length);
+  }
 
-    /** Least-squares fit of log10 y = log10 a + b log10 x; x, y > 0, at least 2 points, not all x equal. */
-    public static PowerLawFit fitPowerLaw(double[] x, double[] y) {
-        checkXY("data", x, y, 2);
-        checkPositive("x", x, "a power-law fit");
-        checkPositive("y", y, "a power-law fit");
-        SimpleRegression reg = new SimpleRegression(true);
-        for (int i = 0; i < x.length; i++) reg.addData(Math.log10(x[i]), Math.log10(y[i]));
-        double slope = reg.getSlope();
-        if (!Double.isFinite(slope)) {
-            throw new IllegalArgumentException("x must contain at least two distinct values for a power-law fit");
-        }
-        double r2 = x.length == 2 ? 1.0 : reg.getRSquare();
-        return new PowerLawFit(Math.pow(10.0, reg.getIntercept()), slope, r2, x.length);
-    }
+  /**
+   * Log-log scatter of (x, y) plus the fitted power law, {@value #DEFAULT_WIDTH}x{@value
+   * #DEFAULT_HEIGHT}.
+   */
+  public static XYChart logLog(String title, String xTitle, String yTitle, double[] x, double[] y) {
+    return logLog(title, xTitle, yTitle, x, y, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+  }
 
-    /** Log-log scatter of (x, y) plus the fitted power law, {@value #DEFAULT_WIDTH}x{@value #DEFAULT_HEIGHT}. */
-    public static XYChart logLog(String title, String xTitle, String yTitle, double[] x, double[] y) {
-        return logLog(title, xTitle, yTitle, x, y, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+  /**
+   * Log-log scatter of (x, y) (series "data") plus the fitted power law drawn as a line over [min
+   * x, max x] (series named by {@link PowerLawFit#formula()}). Both axes logarithmic.
+   */
+  public static XYChart logLog(
+      String title, String xTitle, String yTitle, double[] x, double[] y, int width, int height) {
+    PowerLawFit fit = fitPowerLaw(x, y);
+    XYChart chart = newChart(title, xTitle, yTitle, width, height);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    XYSeries data = chart.addSeries("data", x.clone(), y.clone());
+    data.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+    double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < x.length; i++) {
+      lo = Math.min(lo, x[i]);
+      hi = Math.max(hi, x[i]);
+      yLo = Math.min(yLo, y[i]);
+      yHi = Math.max(yHi, y[i]);
     }
+    chart.getStyler().setXAxisLogarithmicDecadeOnly(decadeOnly(lo, hi));
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
+    int n = 50;
+    double[] fx = new double[n], fy = new double[n];
+    for (int i = 0; i < n; i++) {
+      fx[i] = lo * Math.pow(hi / lo, i / (double) (n - 1)); // geometric spacing
+      fy[i] = fit.predict(fx[i]);
+    }
+    XYSeries line = chart.addSeries("fit: " + fit.formula(), fx, fy);
+    line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    line.setMarker(SeriesMarkers.NONE);
+    return chart;
+  }
 
-    /**
-     * Log-log scatter of (x, y) (series "data") plus the fitted power law drawn as a line over [min x, max x]
-     * (series named by {@link PowerLawFit#formula()}). Both axes logarithmic.
-     */
-    public static XYChart logLog(String title, String xTitle, String yTitle, double[] x, double[] y,
-                                 int width, int height) {
-        PowerLawFit fit = fitPowerLaw(x, y);
-        XYChart chart = newChart(title, xTitle, yTitle, width, height);
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        XYSeries data = chart.addSeries("data", x.clone(), y.clone());
-        data.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < x.length; i++) {
-            lo = Math.min(lo, x[i]);
-            hi = Math.max(hi, x[i]);
-            yLo = Math.min(yLo, y[i]);
-            yHi = Math.max(yHi, y[i]);
-        }
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(decadeOnly(lo, hi));
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
-        int n = 50;
-        double[] fx = new double[n], fy = new double[n];
-        for (int i = 0; i < n; i++) {
-            fx[i] = lo * Math.pow(hi / lo, i / (double) (n - 1)); // geometric spacing
-            fy[i] = fit.predict(fx[i]);
-        }
-        XYSeries line = chart.addSeries("fit: " + fit.formula(), fx, fy);
-        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        line.setMarker(SeriesMarkers.NONE);
-        return chart;
-    }
+  /** The chart rendered at its own size, as a TYPE_INT_RGB picture. */
+  public static BufferedImage toImage(Chart<?, ?> chart) {
+    if (chart == null) throw new IllegalArgumentException("chart must not be null");
+    return Images.toRgb(BitmapEncoder.getBufferedImage(chart));
+  }
 
-    /** The chart rendered at its own size, as a TYPE_INT_RGB picture. */
-    public static BufferedImage toImage(Chart<?, ?> chart) {
-        if (chart == null) throw new IllegalArgumentException("chart must not be null");
-        return Images.toRgb(BitmapEncoder.getBufferedImage(chart));
-    }
+  /** Writes the chart as PNG atomically (temp file + rename); creates parent dirs. */
+  public static void savePng(Chart<?, ?> chart, Path path) throws IOException {
+    Images.writePng(toImage(chart), path);
+  }
 
-    /** Writes the chart as PNG atomically (temp file + rename); creates parent dirs. */
-    public static void savePng(Chart<?, ?> chart, Path path) throws IOException {
-        Images.writePng(toImage(chart), path);
-    }
+  static XYChart newChart(String title, String xTitle, String yTitle, int width, int height) {
+    VizChecks.checkPositive("width", width);
+    VizChecks.checkPositive("height", height);
+    XYChart chart =
+        new XYChartBuilder()
+            .width(width)
+            .height(height)
+            .title(title == null ? "" : title)
+            .xAxisTitle(xTitle == null ? "" : xTitle)
+            .yAxisTitle(yTitle == null ? "" : yTitle)
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    return chart;
+  }
 
-    static XYChart newChart(String title, String xTitle, String yTitle, int width, int height) {
-        VizChecks.checkPositive("width", width);
-        VizChecks.checkPositive("height", height);
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title == null ? "" : title)
-                .xAxisTitle(xTitle == null ? "" : xTitle).yAxisTitle(yTitle == null ? "" : yTitle).build();
-        style(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        return chart;
-    }
+  /**
+   * Log axes label only powers of ten when the data spans more than 1.5 decades, else also 2, 3, ..
+   * 9.
+   */
+  static boolean decadeOnly(double lo, double hi) {
+    return Math.log10(hi / lo) > 1.5;
+  }
 
-    /** Log axes label only powers of ten when the data spans more than 1.5 decades, else also 2, 3, .. 9. */
-    static boolean decadeOnly(double lo, double hi) {
-        return Math.log10(hi / lo) > 1.5;
-    }
+  static void style(Styler s) {
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setLegendBorderColor(Color.LIGHT_GRAY);
+    s.setAntiAlias(true);
+  }
 
-    static void style(Styler s) {
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setLegendBorderColor(Color.LIGHT_GRAY);
-        s.setAntiAlias(true);
+  private static void checkXY(String what, double[] x, double[] y, int minLen) {
+    if (x == null || y == null)
+      throw new IllegalArgumentException(what + ": x and y must not be null");
+    if (x.length != y.length) {
+      throw new IllegalArgumentException(
+          what + ": x and y must have the same length, got " + x.length + " and " + y.length);
     }
+    if (x.length < minLen) {
+      throw new IllegalArgumentException(
+          what + " must have at least " + minLen + " point(s), got " + x.length);
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
+        throw new IllegalArgumentException(
+            what + " must be finite, got (" + x[i] + ", " + y[i] + ") at index " + i);
+      }
+    }
+  }
 
-    private static void checkXY(String what, double[] x, double[] y, int minLen) {
-        if (x == null || y == null) throw new IllegalArgumentException(what + ": x and y must not be null");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException(what + ": x and y must have the same length, got " + x.length
-                    + " and " + y.length);
-        }
-        if (x.length < minLen) {
-            throw new IllegalArgumentException(what + " must have at least " + minLen + " point(s), got " + x.length);
-        }
-        for (int i = 0; i < x.length; i++) {
-            if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
-                throw new IllegalArgumentException(what + " must be finite, got (" + x[i] + ", " + y[i]
-                        + ") at index " + i);
-            }
-        }
+  private static void checkPositive(String what, double[] v, String forWhat) {
+    for (int i = 0; i < v.length; i++) {
+      if (!(v[i] > 0)) {
+        throw new IllegalArgumentException(
+            what + " must be > 0 for " + forWhat + ", got " + v[i] + " at index " + i);
+      }
     }
-
-    private static void checkPositive(String what, double[] v, String forWhat) {
-        for (int i = 0; i < v.length; i++) {
-            if (!(v[i] > 0)) {
-                throw new IllegalArgumentException(what + " must be > 0 for " + forWhat + ", got " + v[i]
-                        + " at index " + i);
-            }
-        }
-    }
+  }
 }

@@ -15,22 +15,29 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed models give the same samples for the same seed as the code before the refactor of issue 7 (golden
- * files in {@code src/test/resources/golden/fmnist-samples}, see its README): token maps exactly, images to 1e-6
- * (measured: bit-identical on the development machine).
+ * The committed models give the same samples for the same seed as the code before the refactor of
+ * issue 7 (golden files in {@code src/test/resources/golden/fmnist-samples}, see its README): token
+ * maps exactly, images to 1e-6 (measured: bit-identical on the development machine).
  */
 class CommittedModelsGoldenTest {
-  static final List<SampleOptions> OPTIONS = List.of(SampleOptions.defaults().withSeed(7), SampleOptions.greedy(1.5),
-      SampleOptions.defaults().withSeed(3).withMoreSmooth(true),
-      SampleOptions.defaults().withSeed(11).withTopK(100).withTopP(0.9).withCfg(3.0));
+  static final List<SampleOptions> OPTIONS =
+      List.of(
+          SampleOptions.defaults().withSeed(7),
+          SampleOptions.greedy(1.5),
+          SampleOptions.defaults().withSeed(3).withMoreSmooth(true),
+          SampleOptions.defaults().withSeed(11).withTopK(100).withTopP(0.9).withCfg(3.0));
 
   @Test
   void samplesEqualTheGoldenFiles() throws IOException {
     Path root = Path.of(System.getProperty("var4j.root", ".."));
     Path tok = root.resolve("models/fmnist-tokenizer"), var = root.resolve("models/fmnist-var");
     Path golden = root.resolve("lib/src/test/resources/golden/fmnist-samples");
-    try (VarSampler s = VarSampler.load(ModelDir.config(var, ModelKind.VAR), ModelDir.weights(var),
-        ModelDir.config(tok, ModelKind.TOKENIZER), ModelDir.weights(tok))) {
+    try (VarSampler s =
+        VarSampler.load(
+            ModelDir.config(var, ModelKind.VAR),
+            ModelDir.weights(var),
+            ModelDir.config(tok, ModelKind.TOKENIZER),
+            ModelDir.weights(tok))) {
       for (int i = 0; i < OPTIONS.size(); i++) {
         SampleResult r = s.sampleClasses(2, OPTIONS.get(i));
         int[] want = Npy.read(golden.resolve("tokens_" + i + ".npy")).asInts();

@@ -27,14 +27,23 @@ class TrainedModelsTest {
   void missingModelsAreAnErrorOutsideQuickModeAndRandomInQuickMode() throws IOException {
     Path tok = tmp.resolve("tok"), var = tmp.resolve("var");
     PrintStream log = new PrintStream(new ByteArrayOutputStream());
-    IOException e = assertThrows(IOException.class, () -> TrainedModels.openSampler(Map.of(), false, tok, var, log));
-    assertTrue(e.getMessage().startsWith("no trained tokenizer in " + tok + ": run `scripts/var4j train-tokenizer`"),
+    IOException e =
+        assertThrows(
+            IOException.class, () -> TrainedModels.openSampler(Map.of(), false, tok, var, log));
+    assertTrue(
+        e.getMessage()
+            .startsWith("no trained tokenizer in " + tok + ": run `scripts/var4j train-tokenizer`"),
         e.getMessage());
-    IOException bad = assertThrows(IOException.class,
-        () -> TrainedModels.openSampler(Map.of("VAR4J_VAR_DIR", var.toString()), true, tok, var, log));
+    IOException bad =
+        assertThrows(
+            IOException.class,
+            () ->
+                TrainedModels.openSampler(
+                    Map.of("VAR4J_VAR_DIR", var.toString()), true, tok, var, log));
     assertEquals("VAR4J_VAR_DIR=" + var + " has no config.json", bad.getMessage());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (VarSampler s = TrainedModels.openSampler(Map.of(), true, tok, var, new PrintStream(out, true))) {
+    try (VarSampler s =
+        TrainedModels.openSampler(Map.of(), true, tok, var, new PrintStream(out, true))) {
       assertEquals(2, s.varConfig().depth());
       assertEquals(512, s.varConfig().vocabSize());
     }

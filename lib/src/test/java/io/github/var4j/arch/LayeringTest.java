@@ -16,33 +16,38 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers of the library, checked on the sources: a package may import only packages of a strictly lower layer
- * (README, "Architecture"). Every package must have a layer, so a new package has to be placed here on purpose.
+ * The layers of the library, checked on the sources: a package may import only packages of a
+ * strictly lower layer (README, "Architecture"). Every package must have a layer, so a new package
+ * has to be placed here on purpose.
  */
 class LayeringTest {
 
   /** Layer of each package of {@code io.github.var4j}; lower layers never import higher ones. */
-  static final Map<String, Integer> LAYER = Map.ofEntries(
-      Map.entry("io", 0),          // file formats: npy, atomic writes, JSON
-      Map.entry("data", 1),        // data sets, batches (images in [-1, 1])
-      Map.entry("nn", 1),          // layers, parameters, checkpoints, the graph runtime
-      Map.entry("scale", 1),       // the scale schedule (patchNums, K, L, begin/end)
-      Map.entry("quant", 2),       // the multi-scale residual quantizer
-      Map.entry("transformer", 2), // the VAR transformer
-      Map.entry("vae", 3),         // the VQ-VAE tokenizer (uses quant)
-      Map.entry("optim", 3),       // AdamW and learning-rate schedules
-      Map.entry("model", 4),       // model and run directories (configs + weights)
-      Map.entry("train", 5),       // trainers, losses, the token cache
-      Map.entry("sample", 5),      // KV-cached sampling, zero-shot editing
-      Map.entry("viz", 6),         // pictures, charts, tables
-      Map.entry("eval", 7),        // metrics and reports
-      Map.entry("app", 8));        // for the CLI and notebooks: model lookup, figure making
+  static final Map<String, Integer> LAYER =
+      Map.ofEntries(
+          Map.entry("io", 0), // file formats: npy, atomic writes, JSON
+          Map.entry("data", 1), // data sets, batches (images in [-1, 1])
+          Map.entry("nn", 1), // layers, parameters, checkpoints, the graph runtime
+          Map.entry("scale", 1), // the scale schedule (patchNums, K, L, begin/end)
+          Map.entry("quant", 2), // the multi-scale residual quantizer
+          Map.entry("transformer", 2), // the VAR transformer
+          Map.entry("vae", 3), // the VQ-VAE tokenizer (uses quant)
+          Map.entry("optim", 3), // AdamW and learning-rate schedules
+          Map.entry("model", 4), // model and run directories (configs + weights)
+          Map.entry("train", 5), // trainers, losses, the token cache
+          Map.entry("sample", 5), // KV-cached sampling, zero-shot editing
+          Map.entry("viz", 6), // pictures, charts, tables
+          Map.entry("eval", 7), // metrics and reports
+          Map.entry("app", 8)); // for the CLI and notebooks: model lookup, figure making
 
-  static final Pattern PKG = Pattern.compile("^package io\\.github\\.var4j\\.(\\w+)", Pattern.MULTILINE);
-  static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.github\\.var4j\\.(\\w+)\\.", Pattern.MULTILINE);
+  static final Pattern PKG =
+      Pattern.compile("^package io\\.github\\.var4j\\.(\\w+)", Pattern.MULTILINE);
+  static final Pattern IMPORT =
+      Pattern.compile("^import (?:static )?io\\.github\\.var4j\\.(\\w+)\\.", Pattern.MULTILINE);
 
   static Path mainSources() {
-    return Path.of(System.getProperty("var4j.root", "..")).resolve("lib/src/main/java/io/github/var4j");
+    return Path.of(System.getProperty("var4j.root", ".."))
+        .resolve("lib/src/main/java/io/github/var4j");
   }
 
   @Test
@@ -68,8 +73,17 @@ class LayeringTest {
           if (!LAYER.containsKey(dep)) {
             unplaced.add(dep);
           } else if (LAYER.get(dep) >= LAYER.get(pkg)) {
-            violations.add(f.getFileName() + " (" + pkg + ", layer " + LAYER.get(pkg) + ") imports " + dep + " (layer "
-                + LAYER.get(dep) + ")");
+            violations.add(
+                f.getFileName()
+                    + " ("
+                    + pkg
+                    + ", layer "
+                    + LAYER.get(pkg)
+                    + ") imports "
+                    + dep
+                    + " (layer "
+                    + LAYER.get(dep)
+                    + ")");
           }
         }
       }
@@ -84,7 +98,8 @@ class LayeringTest {
     List<String> missing = new ArrayList<>();
     try (Stream<Path> s = Files.list(mainSources())) {
       for (Path dir : (Iterable<Path>) s.filter(Files::isDirectory)::iterator) {
-        if (!Files.isRegularFile(dir.resolve("package-info.java"))) missing.add(dir.getFileName().toString());
+        if (!Files.isRegularFile(dir.resolve("package-info.java")))
+          missing.add(dir.getFileName().toString());
       }
     }
     assertEquals(List.of(), missing, "packages without package-info.java");
@@ -93,11 +108,15 @@ class LayeringTest {
   @Test
   void oneMathLibrary() throws IOException {
     List<String> offenders = new ArrayList<>();
-    for (Path root : List.of(mainSources(), mainSources().resolve("../../../../../../../experiments/src/main/java"))) {
+    for (Path root :
+        List.of(
+            mainSources(),
+            mainSources().resolve("../../../../../../../experiments/src/main/java"))) {
       if (!Files.isDirectory(root)) continue;
       try (Stream<Path> s = Files.walk(root)) {
         for (Path f : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".java"))::iterator) {
-          if (Files.readString(f).contains("import org.apache.commons.math3")) offenders.add(f.getFileName().toString());
+          if (Files.readString(f).contains("import org.apache.commons.math3"))
+            offenders.add(f.getFileName().toString());
         }
       }
     }

@@ -22,8 +22,13 @@ class VarReportTest {
 
   Path metrics() throws Exception {
     StringBuilder sb = new StringBuilder(String.join(",", VarTrainer.METRICS_HEADER)).append('\n');
-    for (int s = 1; s <= 10; s++) sb.append(s).append(",0.001,").append(7 - s * 0.5).append(',').append(s * 5)
-        .append(",1,0.5\n");
+    for (int s = 1; s <= 10; s++)
+      sb.append(s)
+          .append(",0.001,")
+          .append(7 - s * 0.5)
+          .append(',')
+          .append(s * 5)
+          .append(",1,0.5\n");
     sb.append("11,0.0"); // torn last line
     Path f = tmp.resolve("metrics.csv");
     Files.writeString(f, sb.toString());
@@ -32,10 +37,13 @@ class VarReportTest {
 
   Path eval() throws Exception {
     Path f = tmp.resolve("eval.csv");
-    Files.writeString(f, String.join(",", VarTrainer.EVAL_HEADER) + "\n"
-        + "0,0,5e-06,,,6.2,0.2,6.3,0.1\n"
-        + "5,0.5,0.001,5.5,15,5.0,12,5.5,9\n"
-        + "10,1,1e-05,3,40,4.0,30,4.5,20\n");
+    Files.writeString(
+        f,
+        String.join(",", VarTrainer.EVAL_HEADER)
+            + "\n"
+            + "0,0,5e-06,,,6.2,0.2,6.3,0.1\n"
+            + "5,0.5,0.001,5.5,15,5.0,12,5.5,9\n"
+            + "10,1,1e-05,3,40,4.0,30,4.5,20\n");
     return f;
   }
 
@@ -55,7 +63,9 @@ class VarReportTest {
 
   @Test
   void windowMeansSkipNaNAndKeepThePartialWindow() {
-    double[][] xy = VarReport.windowMeans(new double[] {1, 2, 3, 4, 5}, new double[] {1, Double.NaN, 3, 5, 8}, 2);
+    double[][] xy =
+        VarReport.windowMeans(
+            new double[] {1, 2, 3, 4, 5}, new double[] {1, Double.NaN, 3, 5, 8}, 2);
     assertArrayEquals(new double[] {2, 4, 5}, xy[0]);
     assertArrayEquals(new double[] {1, 4, 8}, xy[1]);
     assertEquals(5, VarReport.windowFor(1000, 200));
@@ -65,16 +75,20 @@ class VarReportTest {
   @Test
   void lossAndAccuracyChartsHaveTrainAndTestSeries() throws Exception {
     XYChart loss = VarReport.lossChart(metrics(), eval(), 5);
-    assertEquals(List.of("train (mean of 5 steps)", "test, all scales", "test, last scale"),
+    assertEquals(
+        List.of("train (mean of 5 steps)", "test, all scales", "test, last scale"),
         loss.getSeriesCollection().stream().map(x -> x.getName()).toList());
     XYSeries train = loss.getSeries("train (mean of 5 steps)");
     assertArrayEquals(new double[] {5, 10}, train.getXData());
-    assertArrayEquals(new double[] {5.5, 3.0}, train.getYData(), 1e-12); // mean of 6.5..4.5, 4.0..2.0
+    assertArrayEquals(
+        new double[] {5.5, 3.0}, train.getYData(), 1e-12); // mean of 6.5..4.5, 4.0..2.0
     assertArrayEquals(new double[] {6.2, 5.0, 4.0}, loss.getSeries("test, all scales").getYData());
     XYChart acc = VarReport.accuracyChart(null, eval(), 1);
-    assertEquals(List.of("train (mean since previous eval)", "test, all scales", "test, last scale"),
+    assertEquals(
+        List.of("train (mean since previous eval)", "test, all scales", "test, last scale"),
         acc.getSeriesCollection().stream().map(x -> x.getName()).toList());
-    assertArrayEquals(new double[] {5, 10}, acc.getSeries("train (mean since previous eval)").getXData());
+    assertArrayEquals(
+        new double[] {5, 10}, acc.getSeries("train (mean since previous eval)").getXData());
     assertArrayEquals(new double[] {0.1, 9, 20}, acc.getSeries("test, last scale").getYData());
     assertTrue(VarReport.lossChart(null, eval(), 1).getTitle().contains("cross-entropy"));
   }
@@ -84,13 +98,29 @@ class VarReportTest {
     VarConfig cfg = VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(1, 2, 3, 4));
     var ev = new VarTrainer.EvalResult(2.5, 40.25, 3.0, 30.0, 100);
     Map<String, Double> m = VarReport.finalMetrics(cfg, 12345, ev, 200, 90);
-    assertEquals(List.of("depth", "width", "heads", "params", "tokens_per_image", "steps", "train_minutes",
-        "test_images", "test_loss", "test_acc_pct", "test_loss_last_scale", "test_acc_last_scale_pct",
-        "test_perplexity"), List.copyOf(m.keySet()));
+    assertEquals(
+        List.of(
+            "depth",
+            "width",
+            "heads",
+            "params",
+            "tokens_per_image",
+            "steps",
+            "train_minutes",
+            "test_images",
+            "test_loss",
+            "test_acc_pct",
+            "test_loss_last_scale",
+            "test_acc_last_scale_pct",
+            "test_perplexity"),
+        List.copyOf(m.keySet()));
     assertEquals(Math.exp(2.5), m.get("test_perplexity"), 1e-12);
     assertEquals(1.5, m.get("train_minutes"));
     String csv = VarReport.metricsCsv(m);
-    assertTrue(csv.startsWith("metric,value\ndepth,2\nwidth,128\nheads,2\nparams,12345\ntokens_per_image,30\n"), csv);
+    assertTrue(
+        csv.startsWith(
+            "metric,value\ndepth,2\nwidth,128\nheads,2\nparams,12345\ntokens_per_image,30\n"),
+        csv);
     assertTrue(csv.contains("\ntest_acc_pct,40.2500\n"), csv);
     Table t = VarReport.metricsTable("final", m);
     assertEquals("final", t.name());

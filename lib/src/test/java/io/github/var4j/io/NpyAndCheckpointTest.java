@@ -27,7 +27,9 @@ class NpyAndCheckpointTest {
     assertEquals(6.5f, a.floats()[5]);
     Npy.writeLongs(tmp.resolve("b.npy"), new long[] {3}, new long[] {7, -1, 9});
     assertArrayEquals(new int[] {7, -1, 9}, Npy.read(tmp.resolve("b.npy")).asInts());
-    Path fx = Path.of(System.getProperty("var4j.fixtures"), "params", "vae", "encoder.conv_in.weight.npy");
+    Path fx =
+        Path.of(
+            System.getProperty("var4j.fixtures"), "params", "vae", "encoder.conv_in.weight.npy");
     Npy.Array w = Npy.read(fx);
     assertArrayEquals(new long[] {32, 3, 3, 3}, w.shape());
     assertEquals(864, w.floats().length);
@@ -42,14 +44,18 @@ class NpyAndCheckpointTest {
     IOException e = assertThrows(IOException.class, () -> Npy.read(f));
     assertTrue(e.getMessage().startsWith("truncated .npy data in "), e.getMessage());
     Files.writeString(f, "garbage");
-    assertTrue(assertThrows(IOException.class, () -> Npy.read(f)).getMessage().startsWith("not a .npy file"));
+    assertTrue(
+        assertThrows(IOException.class, () -> Npy.read(f))
+            .getMessage()
+            .startsWith("not a .npy file"));
   }
 
   @Test
   void checkpointRoundTripMismatchAndCorruption() throws IOException {
     Path prefix = tmp.resolve("ckpt/model");
     StateDict saved;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "head", 4, 3, true);
       TfCheckpoint ck = new TfCheckpoint(ps);
@@ -62,7 +68,8 @@ class NpyAndCheckpointTest {
         assertEquals(2, files.count());
       }
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "head", 4, 3, true);
       TfCheckpoint ck = new TfCheckpoint(ps);
@@ -70,15 +77,20 @@ class NpyAndCheckpointTest {
       ck.restore(s, prefix);
       assertArrayEquals(saved.get("head.weight").data(), ps.stateDict(s).get("head.weight").data());
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "head", 4, 5, true); // another vocabulary
       TfCheckpoint ck = new TfCheckpoint(ps);
       IOException e = assertThrows(IOException.class, () -> ck.restore(s, prefix));
-      assertTrue(e.getMessage().contains("does not match this model: 'head.weight' has shape [4, 3] but the model expects [4, 5]"),
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "does not match this model: 'head.weight' has shape [4, 3] but the model expects [4, 5]"),
           e.getMessage());
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "other", 4, 3, true);
       TfCheckpoint ck = new TfCheckpoint(ps);
@@ -87,20 +99,25 @@ class NpyAndCheckpointTest {
     }
     Path data = Path.of(prefix + TfCheckpoint.DATA_SUFFIX);
     Files.write(data, new byte[] {1, 2, 3});
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "head", 4, 3, true);
       TfCheckpoint ck = new TfCheckpoint(ps);
       IOException e = assertThrows(IOException.class, () -> ck.restore(s, prefix));
       assertTrue(e.getMessage().startsWith("corrupt or unreadable checkpoint"), e.getMessage());
     }
-    IOException e = assertThrows(IOException.class, () -> {
-      try (Graph g = new Graph(); Session s = new Session(g)) {
-        ParamStore ps = new ParamStore(Ops.create(g));
-        new Linear(ps, "head", 4, 3, true);
-        new TfCheckpoint(ps).restore(s, tmp.resolve("nope"));
-      }
-    });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              try (Graph g = new Graph();
+                  Session s = new Session(g)) {
+                ParamStore ps = new ParamStore(Ops.create(g));
+                new Linear(ps, "head", 4, 3, true);
+                new TfCheckpoint(ps).restore(s, tmp.resolve("nope"));
+              }
+            });
     assertTrue(e.getMessage().startsWith("checkpoint not found: "), e.getMessage());
   }
 }

@@ -21,11 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelDirTest {
   @TempDir Path tmp;
 
-  static final VarConfig ODD = VarConfig.ofDepth(3, 100, 5, 7, ScaleSchedule.of(1, 3, 5)).withSharedAdaLN(true)
-      .withInitStd(0.02).withCondDropRate(0.25).withMlpRatio(2.5);
+  static final VarConfig ODD =
+      VarConfig.ofDepth(3, 100, 5, 7, ScaleSchedule.of(1, 3, 5))
+          .withSharedAdaLN(true)
+          .withInitStd(0.02)
+          .withCondDropRate(0.25)
+          .withMlpRatio(2.5);
 
   static StateDict weights(float v) {
-    return new StateDict().put("head.weight", new HostTensor(new long[] {2, 1}, new float[] {v, -v}));
+    return new StateDict()
+        .put("head.weight", new HostTensor(new long[] {2, 1}, new float[] {v, -v}));
   }
 
   @Test
@@ -46,9 +51,14 @@ class ModelDirTest {
   @Test
   void saveReplacesTheWholeDirectory() throws IOException {
     Path dir = tmp.resolve("m");
-    ModelDir.save(dir, ModelKind.VAR, ODD, new StateDict().put("old", new HostTensor(new long[] {1}, new float[1])));
+    ModelDir.save(
+        dir,
+        ModelKind.VAR,
+        ODD,
+        new StateDict().put("old", new HostTensor(new long[] {1}, new float[1])));
     ModelDir.save(dir, ModelKind.VAR, ODD, weights(3f));
-    assertFalse(Files.exists(dir.resolve("old.npy")), "a weight of the replaced model is left behind");
+    assertFalse(
+        Files.exists(dir.resolve("old.npy")), "a weight of the replaced model is left behind");
     assertEquals(1, ModelDir.weights(dir).names().size());
     try (var s = Files.list(tmp)) {
       assertEquals(1, s.count(), "no staging or old directories are left");
@@ -58,8 +68,9 @@ class ModelDirTest {
   @Test
   void theCommittedModelsLoad() throws IOException {
     Path root = Path.of(System.getProperty("var4j.root", ".."));
-    assertEquals(VqVaeConfig.fashionMnistDefault(), ModelDir.config(root.resolve("models/fmnist-tokenizer"),
-        ModelKind.TOKENIZER));
+    assertEquals(
+        VqVaeConfig.fashionMnistDefault(),
+        ModelDir.config(root.resolve("models/fmnist-tokenizer"), ModelKind.TOKENIZER));
     VarConfig v = ModelDir.config(root.resolve("models/fmnist-var"), ModelKind.VAR);
     assertEquals(4, v.depth());
     assertEquals(128, v.embedDim());
@@ -73,32 +84,46 @@ class ModelDirTest {
     Path f = dir.resolve(ModelDir.CONFIG);
     String good = Files.readString(f);
 
-    assertEquals(f + " describes a 'var' model, expected 'tokenizer'",
-        assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.TOKENIZER)).getMessage());
+    assertEquals(
+        f + " describes a 'var' model, expected 'tokenizer'",
+        assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.TOKENIZER))
+            .getMessage());
 
     Files.writeString(f, good.replace("\"numHeads\" : 3", "\"numHeads\" : 7"));
-    assertEquals("invalid var configuration in " + f + ": embedDim must be divisible by numHeads, got embedDim=192, "
-        + "numHeads=7", assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage());
+    assertEquals(
+        "invalid var configuration in "
+            + f
+            + ": embedDim must be divisible by numHeads, got embedDim=192, "
+            + "numHeads=7",
+        assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage());
 
     Files.writeString(f, good.replace("\"attnL2Norm\" : true,", ""));
-    String missing = assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage();
-    assertTrue(missing.startsWith("invalid var configuration in " + f + ": ") && missing.contains("'attnL2Norm'"),
+    String missing =
+        assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage();
+    assertTrue(
+        missing.startsWith("invalid var configuration in " + f + ": ")
+            && missing.contains("'attnL2Norm'"),
         missing);
 
     Files.writeString(f, good.replace("\"depth\" : 3", "\"depth\" : 3, \"dept\" : 4"));
-    String unknown = assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage();
+    String unknown =
+        assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage();
     assertTrue(unknown.contains("\"dept\""), unknown);
 
     Files.writeString(f, good.replace("var4j-model/1", "var4j-model/0"));
-    assertEquals(f + ": format 'var4j-model/0' is not var4j-model/1",
+    assertEquals(
+        f + ": format 'var4j-model/0' is not var4j-model/1",
         assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage());
 
     Files.writeString(f, "{");
-    assertTrue(assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage()
-        .startsWith(f + " is not valid JSON"));
+    assertTrue(
+        assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR))
+            .getMessage()
+            .startsWith(f + " is not valid JSON"));
 
     Files.delete(f);
-    assertEquals("model configuration not found: " + f,
+    assertEquals(
+        "model configuration not found: " + f,
         assertThrows(IOException.class, () -> ModelDir.config(dir, ModelKind.VAR)).getMessage());
   }
 
@@ -107,10 +132,17 @@ class ModelDirTest {
     ModelDir.writeConfig(tmp, ModelKind.VAR, ODD, Map.of("steps", 10));
     assertEquals(ODD, ModelDir.config(tmp, ModelKind.VAR));
     assertTrue(Files.readString(tmp.resolve(ModelDir.CONFIG)).contains("\"training\" : {"));
-    assertEquals("depth 3 vs 4, numHeads 3 vs 2", ModelDir.differences(ODD, ODD.withDepth(4).withNumHeads(2)));
+    assertEquals(
+        "depth 3 vs 4, numHeads 3 vs 2",
+        ModelDir.differences(ODD, ODD.withDepth(4).withNumHeads(2)));
     assertEquals("", ModelDir.differences(ODD, ODD));
-    assertEquals("a 'var' model needs a VarConfig, got VqVaeConfig", assertThrows(IllegalArgumentException.class,
-        () -> ModelDir.writeConfig(tmp, (ModelKind) ModelKind.VAR, VqVaeConfig.fashionMnistDefault(), null))
-        .getMessage());
+    assertEquals(
+        "a 'var' model needs a VarConfig, got VqVaeConfig",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ModelDir.writeConfig(
+                        tmp, (ModelKind) ModelKind.VAR, VqVaeConfig.fashionMnistDefault(), null))
+            .getMessage());
   }
 }

@@ -31,14 +31,16 @@ class ParamStoreTest {
   @Test
   void initializeIsDeterministicPerNameAndStateDictRoundTrips() {
     StateDict a, b;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "fc", 3, 2, true);
       new Conv2d(ps, "conv", 2, 4, 3);
       ps.initialize(s, 7);
       a = ps.stateDict(s);
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Conv2d(ps, "conv", 2, 4, 3); // other construction order: same values
       new Linear(ps, "fc", 3, 2, true);
@@ -57,23 +59,30 @@ class ParamStoreTest {
 
   @Test
   void strictLoadNamesMissingUnexpectedAndMismatchedWeights() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new Linear(ps, "fc", 3, 2, true);
-      StateDict sd = new StateDict().put("fc.weight", new HostTensor(new long[] {2, 3}, new float[6]));
+      StateDict sd =
+          new StateDict().put("fc.weight", new HostTensor(new long[] {2, 3}, new float[6]));
       var e1 = assertThrows(IllegalArgumentException.class, () -> ps.load(s, sd));
       assertEquals("missing weight 'fc.bias' in state dict", e1.getMessage());
       sd.put("fc.bias", new HostTensor(new long[] {3}, new float[3]));
       var e2 = assertThrows(IllegalArgumentException.class, () -> ps.load(s, sd));
-      assertEquals("shape mismatch for 'fc.bias': model expects [2], state dict has [3]", e2.getMessage());
+      assertEquals(
+          "shape mismatch for 'fc.bias': model expects [2], state dict has [3]", e2.getMessage());
       sd.put("fc.bias", new HostTensor(new long[] {2}, new float[2]));
       sd.put("other.weight", new HostTensor(new long[] {1}, new float[1]));
       var e3 = assertThrows(IllegalArgumentException.class, () -> ps.load(s, sd));
-      assertEquals("unexpected weight 'other.weight' in state dict: the model has no such parameter", e3.getMessage());
+      assertEquals(
+          "unexpected weight 'other.weight' in state dict: the model has no such parameter",
+          e3.getMessage());
       // official buffers are ignored
-      StateDict ok = new StateDict().put("fc.weight", new HostTensor(new long[] {2, 3}, new float[6]))
-          .put("fc.bias", new HostTensor(new long[] {2}, new float[2]))
-          .put("lvl_1L", new HostTensor(new long[] {1, 3}, new float[3]));
+      StateDict ok =
+          new StateDict()
+              .put("fc.weight", new HostTensor(new long[] {2, 3}, new float[6]))
+              .put("fc.bias", new HostTensor(new long[] {2}, new float[2]))
+              .put("lvl_1L", new HostTensor(new long[] {1, 3}, new float[3]));
       assertDoesNotThrow(() -> ps.load(s, ok));
     }
   }
@@ -84,7 +93,8 @@ class ParamStoreTest {
     float[] x = new float[b * h * w * c];
     java.util.SplittableRandom r = new java.util.SplittableRandom(1);
     for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 4 - 1);
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       GroupNorm gn = GroupNorm.normalize(ps, "gn", c);
@@ -100,10 +110,12 @@ class ParamStoreTest {
           for (int gi = 0; gi < 32; gi++) {
             double sum = 0, sq = 0;
             int n = h * w * cg;
-            for (int p = 0; p < h * w; p++) for (int k = 0; k < cg; k++) sum += x[(bi * h * w + p) * c + gi * cg + k];
+            for (int p = 0; p < h * w; p++)
+              for (int k = 0; k < cg; k++) sum += x[(bi * h * w + p) * c + gi * cg + k];
             double mean = sum / n;
             for (int p = 0; p < h * w; p++)
-              for (int k = 0; k < cg; k++) sq += Math.pow(x[(bi * h * w + p) * c + gi * cg + k] - mean, 2);
+              for (int k = 0; k < cg; k++)
+                sq += Math.pow(x[(bi * h * w + p) * c + gi * cg + k] - mean, 2);
             double inv = 1 / Math.sqrt(sq / n + 1e-6);
             for (int p = 0; p < h * w; p++)
               for (int k = 0; k < cg; k++) {
@@ -115,7 +127,8 @@ class ParamStoreTest {
           double mean = 0, var = 0;
           for (int k = 0; k < c; k++) mean += x[row * c + k] / c;
           for (int k = 0; k < c; k++) var += Math.pow(x[row * c + k] - mean, 2) / c;
-          for (int k = 0; k < c; k++) assertEquals((x[row * c + k] - mean) / Math.sqrt(var + 1e-6), gotLn[row * c + k], 1e-4);
+          for (int k = 0; k < c; k++)
+            assertEquals((x[row * c + k] - mean) / Math.sqrt(var + 1e-6), gotLn[row * c + k], 1e-4);
         }
       }
     }
@@ -123,13 +136,15 @@ class ParamStoreTest {
 
   private static float[][][][] reshape4(float[] x, int b, int h, int w, int c) {
     float[][][][] o = new float[b][h][w][c];
-    for (int i = 0; i < x.length; i++) o[i / (h * w * c)][(i / (w * c)) % h][(i / c) % w][i % c] = x[i];
+    for (int i = 0; i < x.length; i++)
+      o[i / (h * w * c)][(i / (w * c)) % h][(i / c) % w][i % c] = x[i];
     return o;
   }
 
   @Test
   void geluTanhMatchesFormula() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       var y = Act.geluTanh(tf, tf.constant(new float[] {-2f, -0.5f, 0f, 1f, 3f}));
       try (Result res = s.runner().fetch(y).run()) {
@@ -137,7 +152,8 @@ class ParamStoreTest {
         float[] xs = {-2f, -0.5f, 0f, 1f, 3f};
         for (int i = 0; i < xs.length; i++) {
           double x = xs[i];
-          double want = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+          double want =
+              0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
           assertEquals(want, got[i], 1e-6);
         }
       }

@@ -25,16 +25,26 @@ class AdamWTest {
     double[] lrs = {0.1, 0.05, 0.02};
     double wd = 0.05;
     float[] gotW, gotB;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       Param w = ps.create("w.weight", new long[] {4}, Layout.AS_IS, (sh, r) -> w0.clone());
       Param b = ps.create("b.bias", new long[] {2}, Layout.AS_IS, (sh, r) -> b0.clone());
       // loss = sum((w - target)^2) + sum(b^2) * 3  (gradient norm > clip in the first steps)
-      Operand<TFloat32> loss = tf.math.add(
-          tf.reduceSum(tf.math.square(tf.math.sub(w.value(), tf.constant(target))), tf.constant(0)),
-          tf.math.mul(tf.constant(3f), tf.reduceSum(tf.math.square(b.value()), tf.constant(0))));
-      AdamW opt = new AdamW(g, ps, loss, p -> p.name().endsWith("weight"), new AdamW.Config(beta1, beta2, eps, clip));
+      Operand<TFloat32> loss =
+          tf.math.add(
+              tf.reduceSum(
+                  tf.math.square(tf.math.sub(w.value(), tf.constant(target))), tf.constant(0)),
+              tf.math.mul(
+                  tf.constant(3f), tf.reduceSum(tf.math.square(b.value()), tf.constant(0))));
+      AdamW opt =
+          new AdamW(
+              g,
+              ps,
+              loss,
+              p -> p.name().endsWith("weight"),
+              new AdamW.Config(beta1, beta2, eps, clip));
       ps.initialize(s, 0);
       for (double lr : lrs) {
         Session.Runner r = s.runner();
@@ -50,7 +60,12 @@ class AdamWTest {
       assertEquals(3, opt.step());
     }
     // reference
-    double[] w = toD(w0), bb = toD(b0), mw = new double[4], vw = new double[4], mb = new double[2], vb = new double[2];
+    double[] w = toD(w0),
+        bb = toD(b0),
+        mw = new double[4],
+        vw = new double[4],
+        mb = new double[2],
+        vb = new double[2];
     for (int t = 1; t <= lrs.length; t++) {
       double lr = lrs[t - 1];
       double[] gw = new double[4], gb = new double[2];
@@ -70,8 +85,17 @@ class AdamWTest {
     for (int i = 0; i < 2; i++) assertEquals(bb[i], gotB[i], 2e-6, "b[" + i + "]");
   }
 
-  private static void step(double[] p, double[] g, double[] m, double[] v, double lr, double wd, double b1, double b2,
-      double eps, int t) {
+  private static void step(
+      double[] p,
+      double[] g,
+      double[] m,
+      double[] v,
+      double lr,
+      double wd,
+      double b1,
+      double b2,
+      double eps,
+      int t) {
     for (int i = 0; i < p.length; i++) {
       p[i] *= 1 - lr * wd;
       m[i] = b1 * m[i] + (1 - b1) * g[i];
@@ -92,12 +116,27 @@ class AdamWTest {
   void officialDecayGroups() {
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
-      assertTrue(AdamW.officialDecay(ps.create("class_emb.weight", new long[] {11, 4}, Layout.AS_IS, Init.zeros())));
-      assertFalse(AdamW.officialDecay(ps.create("lvl_embed.weight", new long[] {3, 4}, Layout.AS_IS, Init.zeros())));
-      assertFalse(AdamW.officialDecay(ps.create("pos_1LC", new long[] {1, 3, 4}, Layout.AS_IS, Init.zeros())));
-      assertFalse(AdamW.officialDecay(ps.create("blocks.0.attn.scale_mul_1H11", new long[] {1, 2, 1, 1}, Layout.AS_IS, Init.zeros())));
-      assertFalse(AdamW.officialDecay(ps.create("head.bias", new long[] {5}, Layout.AS_IS, Init.zeros())));
-      assertTrue(AdamW.officialDecay(ps.create("head.weight", new long[] {5, 4}, Layout.LINEAR, Init.zeros())));
+      assertTrue(
+          AdamW.officialDecay(
+              ps.create("class_emb.weight", new long[] {11, 4}, Layout.AS_IS, Init.zeros())));
+      assertFalse(
+          AdamW.officialDecay(
+              ps.create("lvl_embed.weight", new long[] {3, 4}, Layout.AS_IS, Init.zeros())));
+      assertFalse(
+          AdamW.officialDecay(
+              ps.create("pos_1LC", new long[] {1, 3, 4}, Layout.AS_IS, Init.zeros())));
+      assertFalse(
+          AdamW.officialDecay(
+              ps.create(
+                  "blocks.0.attn.scale_mul_1H11",
+                  new long[] {1, 2, 1, 1},
+                  Layout.AS_IS,
+                  Init.zeros())));
+      assertFalse(
+          AdamW.officialDecay(ps.create("head.bias", new long[] {5}, Layout.AS_IS, Init.zeros())));
+      assertTrue(
+          AdamW.officialDecay(
+              ps.create("head.weight", new long[] {5, 4}, Layout.LINEAR, Init.zeros())));
     }
   }
 }

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 class CodebookUsageTest {
   @Test
   void usageAndPerplexityKnownAnswers() {
-    List<CodebookUsage.Scale> s = CodebookUsage.of(8, List.of(new int[] {3, 3}, new int[] {0, 1, 2, 3}, new int[] {0, 0, 1, 1}));
+    List<CodebookUsage.Scale> s =
+        CodebookUsage.of(
+            8, List.of(new int[] {3, 3}, new int[] {0, 1, 2, 3}, new int[] {0, 0, 1, 1}));
     assertEquals(1, s.get(0).distinct());
     assertEquals(12.5, s.get(0).usagePercent(), 1e-12);
     assertEquals(1.0, s.get(0).perplexity(), 1e-12);
@@ -26,9 +28,12 @@ class CodebookUsageTest {
     assertEquals(50.0, u.usagePercent(0), 1e-12);
     assertEquals(75.0, u.usagePercent(1), 1e-12);
     assertArrayEquals(new long[] {0, 2, 1, 1}, u.counts(1));
-    assertEquals(Math.exp(-(0.5 * Math.log(0.5) + 2 * 0.25 * Math.log(0.25))), u.perplexity(1), 1e-12);
+    assertEquals(
+        Math.exp(-(0.5 * Math.log(0.5) + 2 * 0.25 * Math.log(0.25))), u.perplexity(1), 1e-12);
     assertEquals(0.0, new CodebookUsage(4, 1).perplexity(0));
-    assertEquals("token 4 outside [0, 4)", assertThrows(IllegalArgumentException.class, () -> u.add(0, new int[] {4})).getMessage());
+    assertEquals(
+        "token 4 outside [0, 4)",
+        assertThrows(IllegalArgumentException.class, () -> u.add(0, new int[] {4})).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new CodebookUsage(1, 1));
   }
 }

@@ -8,12 +8,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
-/** Checks of the shared fixture helper {@link Fixtures} (manifest parsing, layout conversion, assertions). */
+/**
+ * Checks of the shared fixture helper {@link Fixtures} (manifest parsing, layout conversion,
+ * assertions).
+ */
 class FixturesHelperTest {
-  /** Tolerance and shape parsing on a manifest written here: exact, atol/rtol objects, missing parts, errors. */
+  /**
+   * Tolerance and shape parsing on a manifest written here: exact, atol/rtol objects, missing
+   * parts, errors.
+   */
   @Test
   void manifestTolerancesAndShapes() {
-    Fixtures.Manifest m = Fixtures.Manifest.parse("""
+    Fixtures.Manifest m =
+        Fixtures.Manifest.parse(
+            """
         {"tiny_config": {}, "entries": [
           {"file": "a/x.npy", "dtype": "float32", "shape": [2, 3], "tol": {"atol": 1e-4, "rtol": 1e-3}},
           {"file": "a/idx.npy", "dtype": "int64", "shape": [2, 1], "tol": "exact"},
@@ -25,11 +33,14 @@ class FixturesHelperTest {
     assertEquals(Fixtures.Tol.of(1e-4, 1e-3), m.tol("a/x.npy"), "the first entry of a file counts");
     assertEquals(Fixtures.Tol.EXACT, m.tol("a/idx.npy"));
     assertEquals(Fixtures.Tol.of(1e-7, 0), m.tol("a/atol_only.npy"));
-    assertEquals("manifest entry for 'a/input.npy' has no tolerance",
+    assertEquals(
+        "manifest entry for 'a/input.npy' has no tolerance",
         assertThrows(IllegalArgumentException.class, () -> m.tol("a/input.npy")).getMessage());
-    assertEquals("manifest entry for 'b/pattern.npy' has no tolerance",
+    assertEquals(
+        "manifest entry for 'b/pattern.npy' has no tolerance",
         assertThrows(IllegalArgumentException.class, () -> m.tol("b/pattern.npy")).getMessage());
-    assertEquals("no manifest entry for fixture 'nope.npy'",
+    assertEquals(
+        "no manifest entry for fixture 'nope.npy'",
         assertThrows(IllegalArgumentException.class, () -> m.tol("nope.npy")).getMessage());
     assertArrayEquals(new long[] {2, 3}, m.shape("a/x.npy"));
     assertArrayEquals(new long[0], m.shape("a/input.npy"));
@@ -37,7 +48,9 @@ class FixturesHelperTest {
     assertTrue(m.root().get("tiny_config").isObject());
   }
 
-  /** Every entry of the fixtures' manifest: its shape is the file's, its tolerance (if any) parses. */
+  /**
+   * Every entry of the fixtures' manifest: its shape is the file's, its tolerance (if any) parses.
+   */
   @Test
   void realManifestShapesMatchTheFilesAndTolerancesParse() {
     List<String> all = Fixtures.files("");
@@ -52,9 +65,12 @@ class FixturesHelperTest {
         withTol++;
       }
     }
-    assertEquals(Fixtures.files("params/vae/").size(), Fixtures.stateDict("params/vae").size(),
+    assertEquals(
+        Fixtures.files("params/vae/").size(),
+        Fixtures.stateDict("params/vae").size(),
         "params/vae: one state-dict entry per manifest file");
-    System.out.printf("manifest: %d files, %d with a numeric or exact tolerance%n", all.size(), withTol);
+    System.out.printf(
+        "manifest: %d files, %d with a numeric or exact tolerance%n", all.size(), withTol);
   }
 
   @Test
@@ -65,13 +81,24 @@ class FixturesHelperTest {
     // x[b=1][c=2][h=3][w=4] == nhwc[b=1][h=3][w=4][c=2]
     assertEquals(x[((1 * 3 + 2) * 4 + 3) * 5 + 4], nhwc[((1 * 4 + 3) * 5 + 4) * 3 + 2]);
     assertArrayEquals(x, Fixtures.nhwcToNchw(nhwc, 2, 4, 5, 3));
-    assertEquals(0.5, Fixtures.assertClose(new float[] {1, 10}, new float[] {1.5f, 10}, 0.5, 0, "ok"), 1e-12);
+    assertEquals(
+        0.5,
+        Fixtures.assertClose(new float[] {1, 10}, new float[] {1.5f, 10}, 0.5, 0, "ok"),
+        1e-12);
     Fixtures.assertClose(new float[] {100}, new float[] {100.05f}, 0, 1e-3, "rtol");
-    AssertionFailedError e = assertThrows(AssertionFailedError.class,
-        () -> Fixtures.assertClose(new float[] {1, 2, 3}, new float[] {1, 2.5f, 3.1f}, 0.2, 0, "thing"));
+    AssertionFailedError e =
+        assertThrows(
+            AssertionFailedError.class,
+            () ->
+                Fixtures.assertClose(
+                    new float[] {1, 2, 3}, new float[] {1, 2.5f, 3.1f}, 0.2, 0, "thing"));
     assertTrue(e.getMessage().startsWith("thing: 1 of 3 values outside"), e.getMessage());
     assertTrue(e.getMessage().contains("max |diff| 5.000e-01 at [1]"), e.getMessage());
-    assertThrows(AssertionFailedError.class, () -> Fixtures.assertClose(new float[] {1}, new float[] {Float.NaN}, 1, 1, "nan"));
-    assertThrows(AssertionFailedError.class, () -> Fixtures.assertExact(new int[] {1, 2}, new int[] {1, 3}, "ints"));
+    assertThrows(
+        AssertionFailedError.class,
+        () -> Fixtures.assertClose(new float[] {1}, new float[] {Float.NaN}, 1, 1, "nan"));
+    assertThrows(
+        AssertionFailedError.class,
+        () -> Fixtures.assertExact(new int[] {1, 2}, new int[] {1, 3}, "ints"));
   }
 }

@@ -30,7 +30,10 @@ class MultiScaleQuantizerTest {
   /** quant10/f_BChw: (B, Cvae, pn_last, pn_last). */
   private static final long[] F_SHAPE = Fixtures.shape("quant10/f_BChw.npy");
 
-  /** Feeding encode's embeddings E[idx_si] through nextAutoregressiveInput reproduces f_hat and the VAR input. */
+  /**
+   * Feeding encode's embeddings E[idx_si] through nextAutoregressiveInput reproduces f_hat and the
+   * VAR input.
+   */
   @Test
   void autoregressiveChainReproducesEncodeAndVarInput() {
     QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
@@ -47,8 +50,10 @@ class MultiScaleQuantizerTest {
       Operand<TFloat32> fHat = null;
       for (int si = 0; si < K; si++) {
         int pn = cfg.patchNums().pn(si);
-        Operand<TFloat32> h = tf.reshape(tf.gather(q.codebook(), enc.idxBL().get(si), tf.constant(0)),
-            tf.constant(new int[] {-1, pn, pn, C}));
+        Operand<TFloat32> h =
+            tf.reshape(
+                tf.gather(q.codebook(), enc.idxBL().get(si), tf.constant(0)),
+                tf.constant(new int[] {-1, pn, pn, C}));
         MultiScaleQuantizer.Next nx = q.nextAutoregressiveInput(si, fHat, h);
         fHat = nx.fHat();
         chainFHat.add(fHat);
@@ -63,24 +68,47 @@ class MultiScaleQuantizerTest {
       Operand<TFloat32> chainVar = tf.concat(nexts, tf.constant(1));
       try (Session s = Sessions.create(g)) {
         ps.load(s, Fixtures.stateDict("params/quant10"));
-        List<Object> out = new Run(s).feed(fIn, f, B, H, H, C).fetchAll(enc.fHat()).fetchAll(chainFHat)
-            .fetch(varIn).fetch(chainVar).run();
+        List<Object> out =
+            new Run(s)
+                .feed(fIn, f, B, H, H, C)
+                .fetchAll(enc.fHat())
+                .fetchAll(chainFHat)
+                .fetch(varIn)
+                .fetch(chainVar)
+                .run();
         double m = 0;
         for (int si = 0; si < K; si++) {
-          m = Math.max(m, Fixtures.assertClose((float[]) out.get(si), (float[]) out.get(K + si), 1e-6, 0,
-              "chain f_hat s" + si));
+          m =
+              Math.max(
+                  m,
+                  Fixtures.assertClose(
+                      (float[]) out.get(si),
+                      (float[]) out.get(K + si),
+                      1e-6,
+                      0,
+                      "chain f_hat s" + si));
         }
-        double v = Fixtures.assertClose((float[]) out.get(2 * K), (float[]) out.get(2 * K + 1), 1e-6, 0, "chain input");
-        System.out.printf("AR chain vs encode: max|diff| f_hat %.3e, next inputs vs varInput %.3e%n", m, v);
+        double v =
+            Fixtures.assertClose(
+                (float[]) out.get(2 * K), (float[]) out.get(2 * K + 1), 1e-6, 0, "chain input");
+        System.out.printf(
+            "AR chain vs encode: max|diff| f_hat %.3e, next inputs vs varInput %.3e%n", m, v);
       }
     }
   }
 
-  /** The batch dimension is dynamic: encoding the last sample alone gives the same tokens and f_hat as in the batch. */
+  /**
+   * The batch dimension is dynamic: encoding the last sample alone gives the same tokens and f_hat
+   * as in the batch.
+   */
   @Test
   void unknownBatchDimension() {
     QuantizerConfig cfg = TinyFixture.get().quant10QuantizerConfig();
-    int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2], n = H * H * C, last = B - 1;
+    int B = (int) F_SHAPE[0],
+        C = (int) F_SHAPE[1],
+        H = (int) F_SHAPE[2],
+        n = H * H * C,
+        last = B - 1;
     float[] f = Fixtures.nchwToNhwc(Fixtures.npy("quant10/f_BChw.npy"));
     float[] f1 = java.util.Arrays.copyOfRange(f, last * n, B * n);
     try (Graph g = new Graph()) {
@@ -92,38 +120,57 @@ class MultiScaleQuantizerTest {
       assertEquals(-1, enc.fHat().get(0).shape().get(0));
       try (Session s = Sessions.create(g)) {
         ps.load(s, Fixtures.stateDict("params/quant10"));
-        List<Object> one = new Run(s).feed(fIn, f1, 1, H, H, C).fetchAll(enc.idxBL())
-            .fetch(enc.fHat().get(cfg.patchNums().K() - 1)).run();
+        List<Object> one =
+            new Run(s)
+                .feed(fIn, f1, 1, H, H, C)
+                .fetchAll(enc.idxBL())
+                .fetch(enc.fHat().get(cfg.patchNums().K() - 1))
+                .run();
         for (int si = 0; si < cfg.patchNums().K(); si++) {
           int[] all = Fixtures.ints("quant10/idx_s" + si + ".npy");
           int l = cfg.patchNums().pn(si) * cfg.patchNums().pn(si);
-          Fixtures.assertExact(java.util.Arrays.copyOfRange(all, last * l, B * l), (int[]) one.get(si),
+          Fixtures.assertExact(
+              java.util.Arrays.copyOfRange(all, last * l, B * l),
+              (int[]) one.get(si),
               "B=1 idx_s" + si);
         }
         float[] fHatLast = Fixtures.nchwToNhwc(Fixtures.npy("quant10/fhat_last.npy"));
-        Fixtures.assertClose(java.util.Arrays.copyOfRange(fHatLast, last * n, B * n), (float[]) one.get(cfg.patchNums().K()),
-            Fixtures.tol("quant10/fhat_last.npy"), "B=1 fhat_last");
+        Fixtures.assertClose(
+            java.util.Arrays.copyOfRange(fHatLast, last * n, B * n),
+            (float[]) one.get(cfg.patchNums().K()),
+            Fixtures.tol("quant10/fhat_last.npy"),
+            "B=1 fhat_last");
       }
     }
   }
 
-  /** Equal distances pick the first code (torch.argmin); identity Phi (quantResi 0) has no parameters. */
+  /**
+   * Equal distances pick the first code (torch.argmin); identity Phi (quantResi 0) has no
+   * parameters.
+   */
   @Test
   void tiesPickTheFirstCodeAndIdentityPhi() {
     QuantizerConfig cfg = new QuantizerConfig(5, 2, ScaleSchedule.of(2), 0.25, 0.0, 4);
     float[] e = {5, 5, 1, 0, 0, 1, 1, 0, -1, 0}; // rows 1 and 3 are equal
-    // pixels: (1,0) -> tie 1/3; (.5,.5) -> tie 1/2/3; (0,0) -> tie 1/2/3; (-1,0) -> 4 (unique, last)
+    // pixels: (1,0) -> tie 1/3; (.5,.5) -> tie 1/2/3; (0,0) -> tie 1/2/3; (-1,0) -> 4 (unique,
+    // last)
     float[] f = {1, 0, .5f, .5f, 0, 0, -1, 0};
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       MultiScaleQuantizer q = new MultiScaleQuantizer(ps, "quantize.", cfg);
-      assertEquals(List.of("quantize.embedding.weight"), ps.all().stream().map(Param::name).toList());
+      assertEquals(
+          List.of("quantize.embedding.weight"), ps.all().stream().map(Param::name).toList());
       Placeholder<TFloat32> fIn = mapPlaceholder(tf, 2, 2);
       MultiScaleQuantizer.Encoded enc = q.encode(fIn);
       try (Session s = Sessions.create(g)) {
         ps.assignTf(s, Map.of(ps.param("quantize.embedding.weight"), e));
-        List<Object> out = new Run(s).feed(fIn, f, 1, 2, 2, 2).fetch(enc.idxBL().get(0)).fetch(enc.fHat().get(0)).run();
+        List<Object> out =
+            new Run(s)
+                .feed(fIn, f, 1, 2, 2, 2)
+                .fetch(enc.idxBL().get(0))
+                .fetch(enc.fHat().get(0))
+                .run();
         assertArrayEquals(new int[] {1, 1, 1, 4}, (int[]) out.get(0));
         assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0, -1, 0}, (float[]) out.get(1));
       }
@@ -134,14 +181,26 @@ class MultiScaleQuantizerTest {
   @Test
   void phiNamingAndSelection() {
     int[] pn = {1, 2, 3, 4};
-    Map<Integer, List<String>> expectedNames = Map.of(
-        0, List.of("q.quant_resi.0", "q.quant_resi.1", "q.quant_resi.2", "q.quant_resi.3"),
-        1, List.of("q.quant_resi.qresi"),
-        2, List.of("q.quant_resi.qresi_ls.0", "q.quant_resi.qresi_ls.1"),
-        4, List.of("q.quant_resi.qresi_ls.0", "q.quant_resi.qresi_ls.1", "q.quant_resi.qresi_ls.2",
-            "q.quant_resi.qresi_ls.3"));
+    Map<Integer, List<String>> expectedNames =
+        Map.of(
+            0, List.of("q.quant_resi.0", "q.quant_resi.1", "q.quant_resi.2", "q.quant_resi.3"),
+            1, List.of("q.quant_resi.qresi"),
+            2, List.of("q.quant_resi.qresi_ls.0", "q.quant_resi.qresi_ls.1"),
+            4,
+                List.of(
+                    "q.quant_resi.qresi_ls.0",
+                    "q.quant_resi.qresi_ls.1",
+                    "q.quant_resi.qresi_ls.2",
+                    "q.quant_resi.qresi_ls.3"));
     for (int share : new int[] {0, 1, 2, 4}) {
-      QuantizerConfig cfg = new QuantizerConfig(16, 3, ScaleSchedule.of(pn), 0.25, -0.3, share); // |r| is used, like the official code
+      QuantizerConfig cfg =
+          new QuantizerConfig(
+              16,
+              3,
+              ScaleSchedule.of(pn),
+              0.25,
+              -0.3,
+              share); // |r| is used, like the official code
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
         ParamStore ps = new ParamStore(tf);
@@ -165,20 +224,27 @@ class MultiScaleQuantizerTest {
           int[] idx = cfg.phiIndex();
           for (int si = 0; si < 4; si++) {
             String n = expectedNames.get(share).get(idx[si]);
-            float[] conv = conv3x3(x, 2, 4, 3, w.get(ps.param(n + ".weight")), w.get(ps.param(n + ".bias")));
+            float[] conv =
+                conv3x3(x, 2, 4, 3, w.get(ps.param(n + ".weight")), w.get(ps.param(n + ".bias")));
             float[] ref = new float[x.length];
             for (int i = 0; i < x.length; i++) ref[i] = 0.7f * x[i] + 0.3f * conv[i];
-            Fixtures.assertClose(ref, (float[]) out.get(si), 1e-5, 1e-5, "share " + share + " Phi_" + si);
+            Fixtures.assertClose(
+                ref, (float[]) out.get(si), 1e-5, 1e-5, "share " + share + " Phi_" + si);
           }
         }
       }
     }
   }
 
-  /** area/bicubic graph ops equal M X M^T (Java) with a dynamic batch, and their input gradient is M^T G M. */
+  /**
+   * area/bicubic graph ops equal M X M^T (Java) with a dynamic batch, and their input gradient is
+   * M^T G M.
+   */
   @Test
   void resamplingOpsMatchMatricesAndGradients() {
-    int[][] cases = {{16, 13, 0}, {16, 5, 0}, {4, 3, 0}, {1, 16, 1}, {5, 16, 1}, {13, 16, 1}, {2, 4, 1}};
+    int[][] cases = {
+      {16, 13, 0}, {16, 5, 0}, {4, 3, 0}, {1, 16, 1}, {5, 16, 1}, {13, 16, 1}, {2, 4, 1}
+    };
     int B = 3, C = 2;
     for (int[] cs : cases) {
       int s = cs[0], t = cs[1];
@@ -189,7 +255,8 @@ class MultiScaleQuantizerTest {
       float[] w = randn(rng, B * t * t * C);
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
-        MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "", TinyFixture.get().quantizerConfig());
+        MultiScaleQuantizer q =
+            new MultiScaleQuantizer(new ParamStore(tf), "", TinyFixture.get().quantizerConfig());
         Placeholder<TFloat32> xIn = mapPlaceholder(tf, s, C);
         Operand<TFloat32> y = bic ? q.bicubic(xIn, t) : q.area(xIn, t);
         assertArrayEquals(new long[] {-1, t, t, C}, y.shape().asArray());
@@ -198,9 +265,15 @@ class MultiScaleQuantizerTest {
         Output<?> gx = g.addGradients(loss.asOutput(), new Output<?>[] {xIn.asOutput()})[0];
         try (Session sess = Sessions.create(g)) {
           List<Object> out = new Run(sess).feed(xIn, x, B, s, s, C).fetch(y).fetch(gx).run();
-          Fixtures.assertClose(sep(m, x, B, s, t, C), (float[]) out.get(0), 1e-6, 1e-6, (bic ? "bicubic " : "area ") + s + "->" + t);
+          Fixtures.assertClose(
+              sep(m, x, B, s, t, C),
+              (float[]) out.get(0),
+              1e-6,
+              1e-6,
+              (bic ? "bicubic " : "area ") + s + "->" + t);
           float[] mt = transpose(m, t, s);
-          Fixtures.assertClose(sep(mt, w, B, t, s, C), (float[]) out.get(1), 1e-5, 1e-5, "grad " + s + "->" + t);
+          Fixtures.assertClose(
+              sep(mt, w, B, t, s, C), (float[]) out.get(1), 1e-5, 1e-5, "grad " + s + "->" + t);
         }
       }
     }
@@ -209,24 +282,57 @@ class MultiScaleQuantizerTest {
   @Test
   void badInputsNameTheProblem() {
     QuantizerConfig cfg = TinyFixture.get().quantizerConfig();
-    int K = cfg.patchNums().K(), side = cfg.patchNums().latentSide(), c = cfg.cvae(), p0 = cfg.patchNums().pn(0);
+    int K = cfg.patchNums().K(),
+        side = cfg.patchNums().latentSide(),
+        c = cfg.cvae(),
+        p0 = cfg.patchNums().pn(0);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       MultiScaleQuantizer q = new MultiScaleQuantizer(new ParamStore(tf), "quantize.", cfg);
       Placeholder<TFloat32> wrong = mapPlaceholder(tf, 2 * side, c);
-      assertEquals("f must be (B, " + side + ", " + side + ", " + c + ") NHWC, got [-1, " + 2 * side + ", " + 2 * side
-          + ", " + c + "]", assertThrows(IllegalArgumentException.class, () -> q.encode(wrong)).getMessage());
+      assertEquals(
+          "f must be (B, "
+              + side
+              + ", "
+              + side
+              + ", "
+              + c
+              + ") NHWC, got [-1, "
+              + 2 * side
+              + ", "
+              + 2 * side
+              + ", "
+              + c
+              + "]",
+          assertThrows(IllegalArgumentException.class, () -> q.encode(wrong)).getMessage());
       Placeholder<TFloat32> h = mapPlaceholder(tf, p0 + 1, c);
-      assertEquals("scale index must be in [0, " + (K - 1) + "], got " + K,
-          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(K, null, h)).getMessage());
-      assertEquals("h must be (B, " + p0 + ", " + p0 + ", " + c + ") NHWC, got [-1, " + (p0 + 1) + ", " + (p0 + 1)
-          + ", " + c + "]",
-          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(0, null, h)).getMessage());
+      assertEquals(
+          "scale index must be in [0, " + (K - 1) + "], got " + K,
+          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(K, null, h))
+              .getMessage());
+      assertEquals(
+          "h must be (B, "
+              + p0
+              + ", "
+              + p0
+              + ", "
+              + c
+              + ") NHWC, got [-1, "
+              + (p0 + 1)
+              + ", "
+              + (p0 + 1)
+              + ", "
+              + c
+              + "]",
+          assertThrows(IllegalArgumentException.class, () -> q.nextAutoregressiveInput(0, null, h))
+              .getMessage());
       List<Operand<TInt32>> tooMany = new ArrayList<>();
       for (int i = 0; i <= K; i++) tooMany.add(idxPlaceholder(tf, 1));
-      assertEquals("idxBL must have 1.." + K + " scales, got " + (K + 1),
+      assertEquals(
+          "idxBL must have 1.." + K + " scales, got " + (K + 1),
           assertThrows(IllegalArgumentException.class, () -> q.fHatFromIdx(tooMany)).getMessage());
-      assertEquals("idxBL must have K=" + K + " (or K-1) entries, got " + (K + 1),
+      assertEquals(
+          "idxBL must have K=" + K + " (or K-1) entries, got " + (K + 1),
           assertThrows(IllegalArgumentException.class, () -> q.varInput(tooMany)).getMessage());
     }
   }
@@ -254,7 +360,8 @@ class MultiScaleQuantizerTest {
           for (int ch = 0; ch < c; ch++) {
             double acc = 0;
             for (int i = 0; i < s; i++)
-              for (int j = 0; j < s; j++) acc += (double) m[o * s + i] * m[p * s + j] * x[((n * s + i) * s + j) * c + ch];
+              for (int j = 0; j < s; j++)
+                acc += (double) m[o * s + i] * m[p * s + j] * x[((n * s + i) * s + j) * c + ch];
             y[((n * t + o) * t + p) * c + ch] = (float) acc;
           }
     return y;
@@ -272,7 +379,10 @@ class MultiScaleQuantizerTest {
               for (int kx = 0; kx < 3; kx++) {
                 int yy = i + ky - 1, xx = j + kx - 1;
                 if (yy < 0 || yy >= hw || xx < 0 || xx >= hw) continue;
-                for (int ci = 0; ci < c; ci++) acc += (double) wHWIO[((ky * 3 + kx) * c + ci) * c + o] * x[((n * hw + yy) * hw + xx) * c + ci];
+                for (int ci = 0; ci < c; ci++)
+                  acc +=
+                      (double) wHWIO[((ky * 3 + kx) * c + ci) * c + o]
+                          * x[((n * hw + yy) * hw + xx) * c + ci];
               }
             y[((n * hw + i) * hw + j) * c + o] = (float) acc;
           }

@@ -19,12 +19,17 @@ class PhiIndexTest {
   }
 
   private static int[] ints(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+    return Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .mapToInt(Integer::parseInt)
+        .toArray();
   }
 
   /**
-   * phi_index_maps of the manifest: {"[patch nums]": [[index per scale], [ticks]]} for the fixtures'
-   * share_quant_resi; they include the fixtures' own schedule and the official 512px schedule.
+   * phi_index_maps of the manifest: {"[patch nums]": [[index per scale], [ticks]]} for the
+   * fixtures' share_quant_resi; they include the fixtures' own schedule and the official 512px
+   * schedule.
    */
   @Test
   void matchesManifestPhiIndexMaps() {
@@ -47,11 +52,15 @@ class PhiIndexTest {
       sawTiny |= Arrays.equals(pn, t.patchNums());
       saw512 |= Arrays.equals(pn, ScaleSchedule.px512().toArray());
     }
-    assertTrue(sawTiny, "phi_index_maps covers the fixtures' patch_nums " + Arrays.toString(t.patchNums()));
+    assertTrue(
+        sawTiny,
+        "phi_index_maps covers the fixtures' patch_nums " + Arrays.toString(t.patchNums()));
     assertTrue(saw512, "phi_index_maps covers the 512px schedule");
-    // hard-coded tables of VAR-SPEC §2 (official share_quant_resi 4; the K=10 entries are float64 ties)
+    // hard-coded tables of VAR-SPEC §2 (official share_quant_resi 4; the K=10 entries are float64
+    // ties)
     assertArrayEquals(new int[] {0, 0, 1, 1, 1, 2, 2, 3, 3, 3}, PhiIndex.forScales(10, 4));
-    assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3}, PhiIndex.forScales(14, 4));
+    assertArrayEquals(
+        new int[] {0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3}, PhiIndex.forScales(14, 4));
     assertArrayEquals(new int[] {0, 1, 2, 3}, PhiIndex.forScales(4, 4));
   }
 

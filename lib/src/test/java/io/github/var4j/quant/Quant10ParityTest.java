@@ -22,13 +22,15 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * quant10/: the official VectorQuantizer2 (the tiny V and Cvae) with a real multi-scale schedule (256px: 1..16) - the
- * real area/bicubic matrices (16->13 etc.) and the Phi table of K scales with its float64 ties. The schedule is read
- * from the fixture files ({@link TinyFixture#quant10PatchNums()}).
+ * quant10/: the official VectorQuantizer2 (the tiny V and Cvae) with a real multi-scale schedule
+ * (256px: 1..16) - the real area/bicubic matrices (16->13 etc.) and the Phi table of K scales with
+ * its float64 ties. The schedule is read from the fixture files ({@link
+ * TinyFixture#quant10PatchNums()}).
  */
 class Quant10ParityTest {
   /** quant10/f_BChw: (B, Cvae, pn_last, pn_last). */
   private static final long[] F_SHAPE = Fixtures.shape("quant10/f_BChw.npy");
+
   private static final int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2];
   private static final Pattern FHAT_SCALE = Pattern.compile("quant10/fhat_s(\\d+)\\.npy");
 
@@ -42,7 +44,8 @@ class Quant10ParityTest {
     float[] f = Fixtures.nchwToNhwc(fA);
     List<int[]> storedIdx = new ArrayList<>();
     for (int si = 0; si < K; si++) storedIdx.add(Fixtures.ints("quant10/idx_s" + si + ".npy"));
-    // the stored intermediate f_hat files (quant10/fhat_s<k>.npy) and their scales, plus the final one
+    // the stored intermediate f_hat files (quant10/fhat_s<k>.npy) and their scales, plus the final
+    // one
     List<String> fHatFiles = new ArrayList<>();
     List<Integer> fHatScales = new ArrayList<>();
     for (String file : Fixtures.files("quant10/fhat_s")) {
@@ -69,11 +72,18 @@ class Quant10ParityTest {
       assertArrayEquals(new long[] {-1, xShape[1], xShape[2]}, varIn.shape().asArray());
 
       try (Session s = Sessions.create(g)) {
-        ps.load(s, Fixtures.stateDict("params/quant10")); // strict; ema_vocab_hit_SV is an ignored buffer
+        ps.load(
+            s,
+            Fixtures.stateDict("params/quant10")); // strict; ema_vocab_hit_SV is an ignored buffer
         Run r = new Run(s).feed(fIn, f, B, H, H, C).fetchAll(enc.idxBL()).fetch(varIn);
         for (int si : fHatScales) r.fetch(enc.fHat().get(si));
         for (int si : fHatScales) r.fetch(fromIdx.get(si));
-        for (int si = 0; si < K; si++) r.feedInts(idxIn.get(si), storedIdx.get(si), B, (long) cfg.patchNums().pn(si) * cfg.patchNums().pn(si));
+        for (int si = 0; si < K; si++)
+          r.feedInts(
+              idxIn.get(si),
+              storedIdx.get(si),
+              B,
+              (long) cfg.patchNums().pn(si) * cfg.patchNums().pn(si));
         List<Object> out = r.run();
         for (int si = 0; si < K; si++) {
           Fixtures.assertExact(storedIdx.get(si), (int[]) out.get(si), "quant10 idx_s" + si);
@@ -81,11 +91,19 @@ class Quant10ParityTest {
         double dv = Fixtures.assertMatches("quant10/x_BLCv_wo_first_l.npy", (float[]) out.get(K));
         double de = 0, di = 0;
         for (int i = 0; i < nF; i++) {
-          de = Math.max(de, Fixtures.assertMatches(fHatFiles.get(i), nchw((float[]) out.get(K + 1 + i))));
-          di = Math.max(di, Fixtures.assertMatches(fHatFiles.get(i), nchw((float[]) out.get(K + 1 + nF + i))));
+          de =
+              Math.max(
+                  de, Fixtures.assertMatches(fHatFiles.get(i), nchw((float[]) out.get(K + 1 + i))));
+          di =
+              Math.max(
+                  di,
+                  Fixtures.assertMatches(
+                      fHatFiles.get(i), nchw((float[]) out.get(K + 1 + nF + i))));
         }
-        System.out.printf("quant10: idx exact (%d scales); max|diff| varInput %.3e; f_hat at scales %s: encode %.3e,"
-            + " fHatFromIdx %.3e%n", K, dv, fHatScales, de, di);
+        System.out.printf(
+            "quant10: idx exact (%d scales); max|diff| varInput %.3e; f_hat at scales %s: encode %.3e,"
+                + " fHatFromIdx %.3e%n",
+            K, dv, fHatScales, de, di);
       }
     }
   }
@@ -96,7 +114,8 @@ class Quant10ParityTest {
     int[] lvl = Fixtures.ints("quant10/lvl_1L_real.npy");
     assertEquals(cfg.patchNums().L(), lvl.length);
     for (int si = 0; si < cfg.patchNums().K(); si++) {
-      for (int t = cfg.patchNums().begin(si); t < cfg.patchNums().end(si); t++) assertEquals(si, lvl[t], "lvl at token " + t);
+      for (int t = cfg.patchNums().begin(si); t < cfg.patchNums().end(si); t++)
+        assertEquals(si, lvl[t], "lvl at token " + t);
     }
   }
 

@@ -9,13 +9,15 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** Small helpers for the quantizer tests: run a graph with fed arrays and fetch float/int arrays. */
+/**
+ * Small helpers for the quantizer tests: run a graph with fed arrays and fetch float/int arrays.
+ */
 final class QuantTestSupport {
   private QuantTestSupport() {}
 

@@ -23,7 +23,8 @@ class QuantizerConfigTest {
     assertEquals(0.5, c.quantResi());
     assertEquals(4, c.shareQuantResi());
     assertEquals(4, c.numPhi());
-    assertArrayEquals(new int[] {0, 1, 5, 14, 30, 55, 91, 155, 255, 424, 680}, c.patchNums().offsets());
+    assertArrayEquals(
+        new int[] {0, 1, 5, 14, 30, 55, 91, 155, 255, 424, 680}, c.patchNums().offsets());
     assertEquals(424, c.patchNums().begin(9));
     assertEquals(680, c.patchNums().end(9));
     assertEquals(2240, QuantizerConfig.official(ScaleSchedule.px512()).patchNums().L());
@@ -44,23 +45,37 @@ class QuantizerConfigTest {
 
   @Test
   void badInputNamesTheProblem() {
-    assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
+    assertEquals(
+        "patchNums must be strictly increasing, got [1, 3, 2]",
         msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(1, 3, 2), 0.25, 0.5, 4)));
-    assertEquals("patchNums must be strictly increasing, got [1, 2, 2]",
+    assertEquals(
+        "patchNums must be strictly increasing, got [1, 2, 2]",
         msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2, 2), 0.25, 0.5, 4)));
-    assertEquals("patchNums must start at >= 1, got [0, 1, 2]",
+    assertEquals(
+        "patchNums must start at >= 1, got [0, 1, 2]",
         msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(0, 1, 2), 0.25, 0.5, 4)));
-    assertEquals("patchNums must not be empty", msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(), 0.25, 0.5, 4)));
-    assertEquals("vocabSize must be >= 2, got 1", msg(() -> new QuantizerConfig(1, 8, ScaleSchedule.of(1, 2), 0.25, 0.5, 4)));
-    assertEquals("cvae must be >= 1, got 0", msg(() -> new QuantizerConfig(64, 0, ScaleSchedule.of(1, 2), 0.25, 0.5, 4)));
-    assertEquals("beta must be finite and >= 0, got -1.0",
+    assertEquals(
+        "patchNums must not be empty",
+        msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(), 0.25, 0.5, 4)));
+    assertEquals(
+        "vocabSize must be >= 2, got 1",
+        msg(() -> new QuantizerConfig(1, 8, ScaleSchedule.of(1, 2), 0.25, 0.5, 4)));
+    assertEquals(
+        "cvae must be >= 1, got 0",
+        msg(() -> new QuantizerConfig(64, 0, ScaleSchedule.of(1, 2), 0.25, 0.5, 4)));
+    assertEquals(
+        "beta must be finite and >= 0, got -1.0",
         msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2), -1, 0.5, 4)));
-    assertEquals("quantResi must be in [-1, 1], got 1.5",
+    assertEquals(
+        "quantResi must be in [-1, 1], got 1.5",
         msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2), 0.25, 1.5, 4)));
-    assertTrue(msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2), 0.25, 0.5, -1))
-        .startsWith("shareQuantResi must be >= 0"));
+    assertTrue(
+        msg(() -> new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2), 0.25, 0.5, -1))
+            .startsWith("shareQuantResi must be >= 0"));
     QuantizerConfig c = new QuantizerConfig(64, 8, ScaleSchedule.of(1, 2, 4), 0.25, 0.5, 4);
-    assertEquals("patchNums must end at the VAE latent size 8, got [1, 2, 4]", msg(() -> c.patchNums().checkLatentSide(8)));
+    assertEquals(
+        "patchNums must end at the VAE latent size 8, got [1, 2, 4]",
+        msg(() -> c.patchNums().checkLatentSide(8)));
     c.patchNums().checkLatentSide(4);
   }
 }

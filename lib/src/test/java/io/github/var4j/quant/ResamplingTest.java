@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ResamplingTest {
-  private static final Pattern NAME = Pattern.compile("(tiny|real)_(area|bicubic)_(\\d+)to(\\d+)\\.npy");
+  private static final Pattern NAME =
+      Pattern.compile("(tiny|real)_(area|bicubic)_(\\d+)to(\\d+)\\.npy");
 
   /** Every interp/ fixture matrix equals ours at the manifest tolerance. */
   @Test
@@ -23,7 +24,8 @@ class ResamplingTest {
     try (Stream<Path> s = Files.list(Fixtures.path("interp"))) {
       files = s.filter(p -> p.toString().endsWith(".npy")).sorted().toList();
     }
-    assertEquals(Fixtures.files("interp/").stream().sorted().toList(),
+    assertEquals(
+        Fixtures.files("interp/").stream().sorted().toList(),
         files.stream().map(f -> "interp/" + f.getFileName()).sorted().toList(),
         "interp/ holds exactly the manifest's matrices");
     double worst = 0;
@@ -35,7 +37,8 @@ class ResamplingTest {
       String rel = "interp/" + name;
       Npy.Array a = Fixtures.npy(rel);
       assertArrayEquals(new long[] {out, in}, a.shape(), rel);
-      float[] mine = m.group(2).equals("area") ? Resampling.area(in, out) : Resampling.bicubic(in, out);
+      float[] mine =
+          m.group(2).equals("area") ? Resampling.area(in, out) : Resampling.bicubic(in, out);
       worst = Math.max(worst, Fixtures.assertClose(a.asFloats(), mine, Fixtures.tol(rel), rel));
     }
     System.out.println("interp: max |diff| over " + files.size() + " matrices = " + worst);
@@ -67,10 +70,12 @@ class ResamplingTest {
   @Test
   void knownValues() {
     // area 4 -> 3: windows [0,2), [1,3), [2,4) (overlapping)
-    assertArrayEquals(new float[] {.5f, .5f, 0, 0, 0, .5f, .5f, 0, 0, 0, .5f, .5f}, Resampling.area(4, 3));
+    assertArrayEquals(
+        new float[] {.5f, .5f, 0, 0, 0, .5f, .5f, 0, 0, 0, .5f, .5f}, Resampling.area(4, 3));
     // bicubic 1 -> n is a constant broadcast
     for (float v : Resampling.bicubic(1, 7)) assertEquals(1f, v, 1e-7f);
-    // bicubic 2 -> 4: src = -0.25, 0.25, 0.75, 1.25; middle rows t=0.25: [c2(1.25)+c1(.25), c1(.75)+c2(1.75)]
+    // bicubic 2 -> 4: src = -0.25, 0.25, 0.75, 1.25; middle rows t=0.25: [c2(1.25)+c1(.25),
+    // c1(.75)+c2(1.75)]
     float[] m = Resampling.bicubic(2, 4);
     assertEquals(Resampling.cubic2(1.25) + Resampling.cubic1(0.25), m[2], 1e-7);
     assertEquals(Resampling.cubic1(0.75) + Resampling.cubic2(1.75), m[3], 1e-7);

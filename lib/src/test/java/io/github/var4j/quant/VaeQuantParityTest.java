@@ -18,10 +18,14 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** vae/: the quantizer part of the tiny official VQVAE (params/vae, prefix "quantize.", the fixtures' patch_nums). */
+/**
+ * vae/: the quantizer part of the tiny official VQVAE (params/vae, prefix "quantize.", the
+ * fixtures' patch_nums).
+ */
 class VaeQuantParityTest {
   /** vae/f_BChw: (B, Cvae, pn_last, pn_last). */
   private static final long[] F_SHAPE = Fixtures.shape("vae/f_BChw.npy");
+
   private static final int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2];
 
   @Test
@@ -47,20 +51,34 @@ class VaeQuantParityTest {
 
       try (Session s = Sessions.create(g)) {
         ps.loadSubset(s, Fixtures.stateDict("params/vae"), p -> true);
-        Run r = new Run(s).feed(fIn, f, B, H, H, C).fetchAll(enc.idxBL()).fetchAll(enc.fHat()).fetch(varIn)
-            .fetchAll(fromIdx).fetch(gt);
-        for (int si = 0; si < K; si++) r.feedInts(idxIn.get(si), storedIdx.get(si), B, (long) cfg.patchNums().pn(si) * cfg.patchNums().pn(si));
+        Run r =
+            new Run(s)
+                .feed(fIn, f, B, H, H, C)
+                .fetchAll(enc.idxBL())
+                .fetchAll(enc.fHat())
+                .fetch(varIn)
+                .fetchAll(fromIdx)
+                .fetch(gt);
+        for (int si = 0; si < K; si++)
+          r.feedInts(
+              idxIn.get(si),
+              storedIdx.get(si),
+              B,
+              (long) cfg.patchNums().pn(si) * cfg.patchNums().pn(si));
         List<Object> out = r.run();
         double maxF = 0, maxI = 0;
         for (int si = 0; si < K; si++) {
           Fixtures.assertExact(storedIdx.get(si), (int[]) out.get(si), "vae idx_s" + si);
           String file = "vae/fhat_s" + si + ".npy";
           maxF = Math.max(maxF, Fixtures.assertMatches(file, nchw((float[]) out.get(K + si))));
-          maxI = Math.max(maxI, Fixtures.assertMatches(file, nchw((float[]) out.get(2 * K + 1 + si))));
+          maxI =
+              Math.max(maxI, Fixtures.assertMatches(file, nchw((float[]) out.get(2 * K + 1 + si))));
         }
         double dv = Fixtures.assertMatches("vae/x_BLCv_wo_first_l.npy", (float[]) out.get(2 * K));
-        Fixtures.assertExact(Fixtures.ints("vae/gt_BL.npy"), (int[]) out.get(3 * K + 1), "vae gt_BL");
-        System.out.printf("vae quantizer: idx exact; max|diff| fhat_s* %.3e, varInput %.3e, fHatFromIdx %.3e%n",
+        Fixtures.assertExact(
+            Fixtures.ints("vae/gt_BL.npy"), (int[]) out.get(3 * K + 1), "vae gt_BL");
+        System.out.printf(
+            "vae quantizer: idx exact; max|diff| fhat_s* %.3e, varInput %.3e, fHatFromIdx %.3e%n",
             maxF, dv, maxI);
       }
     }

@@ -22,12 +22,13 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * vq_train/: VectorQuantizer2.forward of the tiny VQVAE quantizer (params/vae, f = vae/f_BChw) with
- * loss = vq_loss + sum(f_hat_st * R): the loss, the straight-through output and the gradients w.r.t. f and every
- * quantize.* parameter.
+ * loss = vq_loss + sum(f_hat_st * R): the loss, the straight-through output and the gradients
+ * w.r.t. f and every quantize.* parameter.
  */
 class VqTrainParityTest {
   /** vae/f_BChw: (B, Cvae, pn_last, pn_last). */
   private static final long[] F_SHAPE = Fixtures.shape("vae/f_BChw.npy");
+
   private static final int B = (int) F_SHAPE[0], C = (int) F_SHAPE[1], H = (int) F_SHAPE[2];
 
   @Test
@@ -43,10 +44,13 @@ class VqTrainParityTest {
       Placeholder<TFloat32> fIn = mapPlaceholder(tf, H, C);
       MultiScaleQuantizer.TrainOut t = q.forwardTrain(fIn);
       Operand<TFloat32> rC = tf.constant(Shape.of(B, H, H, C), DataBuffers.of(r, true, false));
-      Operand<TFloat32> loss = tf.math.add(t.vqLoss(),
-          tf.sum(tf.math.mul(t.fHatST(), rC), tf.constant(new int[] {0, 1, 2, 3})));
+      Operand<TFloat32> loss =
+          tf.math.add(
+              t.vqLoss(), tf.sum(tf.math.mul(t.fHatST(), rC), tf.constant(new int[] {0, 1, 2, 3})));
       List<Param> params = ps.trainable();
-      assertEquals(Fixtures.files("vq_train/grad/").size(), params.size(),
+      assertEquals(
+          Fixtures.files("vq_train/grad/").size(),
+          params.size(),
           "one vq_train/grad fixture per quantizer parameter (embedding + weight and bias of every Phi)");
       Output<?>[] xs = new Output<?>[params.size() + 1];
       xs[0] = fIn.asOutput();
@@ -71,13 +75,23 @@ class VqTrainParityTest {
           float[] torch = p.layout().toTorch((float[]) out.get(3 + i), p.torchShape());
           dgp = Math.max(dgp, Fixtures.assertMatches("vq_train/grad/" + p.name() + ".npy", torch));
         }
-        // the training forward picks the same tokens as encode, and f_hat_st is numerically f_hat_last
+        // the training forward picks the same tokens as encode, and f_hat_st is numerically
+        // f_hat_last
         int base = 3 + params.size();
         for (int si = 0; si < cfg.patchNums().K(); si++) {
-          Fixtures.assertExact(Fixtures.ints("vae/idx_s" + si + ".npy"), (int[]) out.get(base + si), "train idx_s" + si);
+          Fixtures.assertExact(
+              Fixtures.ints("vae/idx_s" + si + ".npy"),
+              (int[]) out.get(base + si),
+              "train idx_s" + si);
         }
-        Fixtures.assertClose((float[]) out.get(base + cfg.patchNums().K()), fHatST, 1e-6, 0, "f_hat_st vs encode f_hat_last");
-        System.out.printf("vq_train: |dloss| %.3e (loss %s); max|diff| f_hat_st %.3e grad_f %.3e param grads %.3e%n",
+        Fixtures.assertClose(
+            (float[]) out.get(base + cfg.patchNums().K()),
+            fHatST,
+            1e-6,
+            0,
+            "f_hat_st vs encode f_hat_last");
+        System.out.printf(
+            "vq_train: |dloss| %.3e (loss %s); max|diff| f_hat_st %.3e grad_f %.3e param grads %.3e%n",
             dl, ((float[]) out.get(0))[0], dst, dgf, dgp);
       }
     }

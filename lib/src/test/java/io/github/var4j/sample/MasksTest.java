@@ -6,7 +6,10 @@ import io.github.var4j.scale.ScaleSchedule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Edit masks: official get_edit_mask rounding, PyTorch bilinear (align_corners=False) and the per-scale force maps. */
+/**
+ * Edit masks: official get_edit_mask rounding, PyTorch bilinear (align_corners=False) and the
+ * per-scale force maps.
+ */
 class MasksTest {
 
   private static float[] grid(int pn, int r0, int r1, int c0, int c1) {
@@ -17,20 +20,24 @@ class MasksTest {
 
   @Test
   void boxUsesPythonRoundHalfToEven() {
-    assertArrayEquals(grid(8, 2, 6, 2, 6), Masks.box(8, 0.25, 0.75, 0.3, 0.7)); // round(2.4)=2, round(5.6)=6
+    assertArrayEquals(
+        grid(8, 2, 6, 2, 6), Masks.box(8, 0.25, 0.75, 0.3, 0.7)); // round(2.4)=2, round(5.6)=6
     // 0.5 -> 0, 2.5 -> 2, 4.5 -> 4 (half to even)
     assertArrayEquals(grid(5, 0, 2, 0, 4), Masks.box(5, 0.1, 0.5, 0.1, 0.9));
     float[] inv = Masks.invert(Masks.box(4, 0.25, 0.75, 0.25, 0.75));
     assertArrayEquals(new float[] {1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1}, inv);
-    assertEquals("box coordinates must be fractions in [0, 1], got y0=0.0, y1=1.5, x0=0.0, x1=1.0",
-        assertThrows(IllegalArgumentException.class, () -> Masks.box(4, 0, 1.5, 0, 1)).getMessage());
+    assertEquals(
+        "box coordinates must be fractions in [0, 1], got y0=0.0, y1=1.5, x0=0.0, x1=1.0",
+        assertThrows(IllegalArgumentException.class, () -> Masks.box(4, 0, 1.5, 0, 1))
+            .getMessage());
   }
 
   @Test
   void bilinearMatrixIsPyTorchsAlignCornersFalse() {
     assertArrayEquals(new float[] {0.5f, 0.5f, 0, 0, 0, 0, 0.5f, 0.5f}, Masks.bilinearMatrix(4, 2));
     // upsampling: src = 0.5(o+0.5)-0.5 clamped at 0; the last row clamps the second tap to in-1
-    assertArrayEquals(new float[] {1, 0, 0.75f, 0.25f, 0.25f, 0.75f, 0, 1}, Masks.bilinearMatrix(2, 4));
+    assertArrayEquals(
+        new float[] {1, 0, 0.75f, 0.25f, 0.25f, 0.75f, 0, 1}, Masks.bilinearMatrix(2, 4));
     // 8 -> 3: scale 8/3, src = 8/3(o+0.5)-0.5 = 0.8333, 3.5, 6.1667
     float[] m = Masks.bilinearMatrix(8, 3);
     assertEquals(1 - 0.8333333f, m[0], 1e-6);
@@ -64,11 +71,19 @@ class MasksTest {
 
   @Test
   void wrongMaskSizeIsRejected() {
-    assertEquals("mask must be 8x8 (the last scale), got 6x6",
-        assertThrows(IllegalArgumentException.class, () -> Masks.checkSize(new float[36], 8)).getMessage());
-    assertEquals("mask must be 8x8 (the last scale), got 37 values",
-        assertThrows(IllegalArgumentException.class, () -> Masks.checkSize(new float[37], 8)).getMessage());
-    assertEquals("mask must be 8x8 (the last scale), got 6x6", assertThrows(IllegalArgumentException.class,
-        () -> Masks.forceMaps(new float[36], ScaleSchedule.of(1, 2, 4, 8))).getMessage());
+    assertEquals(
+        "mask must be 8x8 (the last scale), got 6x6",
+        assertThrows(IllegalArgumentException.class, () -> Masks.checkSize(new float[36], 8))
+            .getMessage());
+    assertEquals(
+        "mask must be 8x8 (the last scale), got 37 values",
+        assertThrows(IllegalArgumentException.class, () -> Masks.checkSize(new float[37], 8))
+            .getMessage());
+    assertEquals(
+        "mask must be 8x8 (the last scale), got 6x6",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Masks.forceMaps(new float[36], ScaleSchedule.of(1, 2, 4, 8)))
+            .getMessage());
   }
 }

@@ -25,9 +25,9 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 
 /**
- * {@link VarSampler} on the fixtures' tiny VAR and tiny VQ-VAE ({@link TinyFixture}): greedy replay of the official
- * {@code autoregressive_infer_cfg} (infer/), teacher forcing through the KV cache, sampling statistics, determinism
- * and input checks.
+ * {@link VarSampler} on the fixtures' tiny VAR and tiny VQ-VAE ({@link TinyFixture}): greedy replay
+ * of the official {@code autoregressive_infer_cfg} (infer/), teacher forcing through the KV cache,
+ * sampling statistics, determinism and input checks.
  */
 class VarSamplerTest {
   private static final TinyFixture T = TinyFixture.get();
@@ -37,7 +37,9 @@ class VarSamplerTest {
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
+    sampler =
+        VarSampler.load(
+            T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
   }
 
   @AfterAll
@@ -63,20 +65,37 @@ class VarSamplerTest {
       maxLogit = Math.max(maxLogit, Fixtures.assertMatches(p + "logits_2B.npy", s.logits2B()));
       maxCfg = Math.max(maxCfg, Fixtures.assertMatches(p + "logits_cfg.npy", s.logitsCfg()));
       Fixtures.assertExact(Fixtures.ints(p + "idx.npy"), r.tokens().get(si), p + "idx.npy");
-      maxFHat = Math.max(maxFHat, Fixtures.assertClose(nhwc(p + "f_hat.npy"), r.fHat().get(si),
-          Fixtures.tol(p + "f_hat.npy"), p + "f_hat.npy"));
+      maxFHat =
+          Math.max(
+              maxFHat,
+              Fixtures.assertClose(
+                  nhwc(p + "f_hat.npy"),
+                  r.fHat().get(si),
+                  Fixtures.tol(p + "f_hat.npy"),
+                  p + "f_hat.npy"));
       if (si < PNS.length - 1) {
-        maxArea = Math.max(maxArea, Fixtures.assertClose(nhwc(p + "next_area.npy"), s.nextArea(),
-            Fixtures.tol(p + "next_area.npy"), p + "next_area.npy"));
+        maxArea =
+            Math.max(
+                maxArea,
+                Fixtures.assertClose(
+                    nhwc(p + "next_area.npy"),
+                    s.nextArea(),
+                    Fixtures.tol(p + "next_area.npy"),
+                    p + "next_area.npy"));
       } else {
         assertNull(s.nextArea());
       }
     }
-    double dImg = Fixtures.assertClose(nhwc("infer/img_B3HW_01.npy"), r.images(), Fixtures.tol("infer/img_B3HW_01.npy"),
-        "infer/img_B3HW_01.npy");
-    System.out.printf("infer replay max|diff|: token_map_in %.2e, logits_2B %.2e, logits_cfg %.2e, f_hat %.2e, "
-        + "next_area %.2e, image %.2e; idx exact at all %d scales%n", maxTok, maxLogit, maxCfg, maxFHat, maxArea, dImg,
-        PNS.length);
+    double dImg =
+        Fixtures.assertClose(
+            nhwc("infer/img_B3HW_01.npy"),
+            r.images(),
+            Fixtures.tol("infer/img_B3HW_01.npy"),
+            "infer/img_B3HW_01.npy");
+    System.out.printf(
+        "infer replay max|diff|: token_map_in %.2e, logits_2B %.2e, logits_cfg %.2e, f_hat %.2e, "
+            + "next_area %.2e, image %.2e; idx exact at all %d scales%n",
+        maxTok, maxLogit, maxCfg, maxFHat, maxArea, dImg, PNS.length);
     // sample() gives the same as the traced run
     SampleResult again = sampler.sample(labels, SampleOptions.greedy(T.cfg()));
     assertArrayEquals(r.images(), again.images(), 0f);
@@ -87,7 +106,8 @@ class VarSamplerTest {
     int[] labels = TinyFixture.labelFile();
     int[] gtBL = TinyFixture.targets(); // (B, L)
     List<int[]> gt = splitScales(gtBL);
-    VarSampler.Trace tr = sampler.traceEdited(labels, gt, Masks.all(T.latentSide()), SampleOptions.greedy(T.cfg()));
+    VarSampler.Trace tr =
+        sampler.traceEdited(labels, gt, Masks.all(T.latentSide()), SampleOptions.greedy(T.cfg()));
     // conditional half of logits_2B, scale by scale, assembled to (B, L, V)
     int L = T.L();
     float[] logits = new float[B * L * V];
@@ -96,13 +116,16 @@ class VarSamplerTest {
       int l = PNS[si] * PNS[si];
       float[] s = tr.scales().get(si).logits2B(); // (2B, l, V)
       for (int b = 0; b < B; b++) System.arraycopy(s, b * l * V, logits, (b * L + cur) * V, l * V);
-      Fixtures.assertExact(gt.get(si), tr.result().tokens().get(si), "forced tokens of scale " + si);
+      Fixtures.assertExact(
+          gt.get(si), tr.result().tokens().get(si), "forced tokens of scale " + si);
       cur += l;
     }
     double dFix = Fixtures.assertMatches("var/logits_BLV.npy", logits);
     float[] fwd = forwardLogits(labels);
     double dFwd = Fixtures.assertClose(fwd, logits, 1e-5, 1e-5, "cached vs VarModel.forward");
-    System.out.printf("teacher forcing via cache: max|diff| vs var/logits_BLV %.2e, vs VarModel.forward %.2e%n", dFix, dFwd);
+    System.out.printf(
+        "teacher forcing via cache: max|diff| vs var/logits_BLV %.2e, vs VarModel.forward %.2e%n",
+        dFix, dFwd);
   }
 
   private static List<int[]> splitScales(int[] gtBL) {
@@ -121,12 +144,15 @@ class VarSamplerTest {
 
   private static float[] forwardLogits(int[] labels) {
     VarConfig cfg = T.varConfig();
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
-          DataBuffers.of(TinyFixture.x(), true, false));
+      var x =
+          tf.constant(
+              Shape.of(B, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
+              DataBuffers.of(TinyFixture.x(), true, false));
       VarModel.Forward f = m.forward(tf.constant(labels), x, false, false);
       ps.load(s, TinyFixture.varParams());
       try (Result r = s.runner().fetch(f.logitsBLV()).run()) {
@@ -137,14 +163,20 @@ class VarSamplerTest {
 
   @Test
   void sameSeedSameImagesDifferentSeedDifferentImages() {
-    int[] labels = java.util.stream.IntStream.concat(java.util.Arrays.stream(T.labels()),
-        java.util.stream.IntStream.of(0, NC)).toArray(); // the fixture labels, class 0 and the null class
+    int[] labels =
+        java.util.stream.IntStream.concat(
+                java.util.Arrays.stream(T.labels()), java.util.stream.IntStream.of(0, NC))
+            .toArray(); // the fixture labels, class 0 and the null class
     SampleOptions o = new SampleOptions(T.cfg(), 8, 0.9, false, 42, false);
-    SampleResult a = sampler.sample(labels, o), b = sampler.sample(labels, o), c = sampler.sample(labels, o.withSeed(43));
-    for (int si = 0; si < PNS.length; si++) assertArrayEquals(a.tokens().get(si), b.tokens().get(si));
+    SampleResult a = sampler.sample(labels, o),
+        b = sampler.sample(labels, o),
+        c = sampler.sample(labels, o.withSeed(43));
+    for (int si = 0; si < PNS.length; si++)
+      assertArrayEquals(a.tokens().get(si), b.tokens().get(si));
     assertArrayEquals(a.images(), b.images(), 0f);
     boolean differs = false;
-    for (int si = 0; si < PNS.length; si++) differs |= !Arrays.equals(a.tokens().get(si), c.tokens().get(si));
+    for (int si = 0; si < PNS.length; si++)
+      differs |= !Arrays.equals(a.tokens().get(si), c.tokens().get(si));
     assertTrue(differs, "seed 43 must give different tokens than seed 42");
     assertEquals(labels.length, a.n());
     assertArrayEquals(labels, a.labels());
@@ -159,7 +191,8 @@ class VarSamplerTest {
     int old = sampler.chunkSize();
     try {
       sampler.setChunkSize(3);
-      SampleResult r = sampler.sampleClasses(1, SampleOptions.defaults().withSeed(5)); // one image per class
+      SampleResult r =
+          sampler.sampleClasses(1, SampleOptions.defaults().withSeed(5)); // one image per class
       assertEquals(NC, r.n());
       for (int c = 0; c < NC; c++) assertEquals(c, r.labels()[c]);
       SampleResult r2 = sampler.sampleClasses(1, SampleOptions.defaults().withSeed(5));
@@ -175,8 +208,9 @@ class VarSamplerTest {
   }
 
   /**
-   * The scale-0 tokens of the first fixture label follow softmax(s0 logits) (no guidance at scale 0): n = 2000 images,
-   * every token frequency within 5·sqrt(p(1-p)/n) + 1/n of its probability (fixed seed: deterministic).
+   * The scale-0 tokens of the first fixture label follow softmax(s0 logits) (no guidance at scale
+   * 0): n = 2000 images, every token frequency within 5·sqrt(p(1-p)/n) + 1/n of its probability
+   * (fixed seed: deterministic).
    */
   @Test
   void firstScaleTokenFrequenciesFollowTheSoftmax() {
@@ -200,7 +234,8 @@ class VarSamplerTest {
       double worstZ = 0;
       for (int v = 0; v < V; v++) {
         double f = (double) count[v] / n, se = Math.sqrt(p[v] * (1 - p[v]) / n);
-        assertTrue(Math.abs(f - p[v]) <= 5 * se + 1.0 / n, "token " + v + ": freq " + f + " vs p " + p[v]);
+        assertTrue(
+            Math.abs(f - p[v]) <= 5 * se + 1.0 / n, "token " + v + ": freq " + f + " vs p " + p[v]);
         worstZ = Math.max(worstZ, Math.abs(f - p[v]) / Math.max(se, 1e-12));
       }
       System.out.printf("scale-0 token frequencies over %d samples: worst |z| %.2f%n", n, worstZ);
@@ -212,31 +247,83 @@ class VarSamplerTest {
   @Test
   void badInputsAreRejectedWithExactMessages() {
     String range = " is outside [0, " + NC + "]"; // NC itself is the null class
-    assertEquals("label " + (NC + 2) + range, assertThrows(IllegalArgumentException.class,
-        () -> sampler.sample(new int[] {0, NC + 2}, SampleOptions.defaults())).getMessage());
-    assertEquals("label -1" + range, assertThrows(IllegalArgumentException.class,
-        () -> sampler.sample(new int[] {-1}, SampleOptions.defaults())).getMessage());
-    assertEquals("labels must not be empty", assertThrows(IllegalArgumentException.class,
-        () -> sampler.sample(new int[0], SampleOptions.defaults())).getMessage());
-    assertEquals("perClass must be positive, got 0", assertThrows(IllegalArgumentException.class,
-        () -> sampler.sampleClasses(0, SampleOptions.defaults())).getMessage());
-    assertEquals("tokenizer and VAR disagree: vocabSize 512 vs 4096", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.checkAgree(VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256()),
-            VqVaeConfig.fashionMnistDefault())).getMessage());
-    assertEquals("tokenizer and VAR disagree: Cvae 16 vs 32", assertThrows(IllegalArgumentException.class,
-        () -> VarSampler.checkAgree(VarConfig.ofDepth(2, 512, 32, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8)),
-            VqVaeConfig.fashionMnistDefault())).getMessage());
-    assertEquals("tokenizer and VAR disagree: patchNums [1, 2, 3, 4, 5, 6, 8] vs [1, 2, 4, 8]",
-        assertThrows(IllegalArgumentException.class, () -> VarSampler.checkAgree(
-            VarConfig.ofDepth(2, 512, 16, 10, ScaleSchedule.of(1, 2, 4, 8)), VqVaeConfig.fashionMnistDefault())).getMessage());
-    assertEquals("tokenizer and VAR disagree: vocabSize " + V + " vs " + 2 * V, assertThrows(
-        IllegalArgumentException.class, () -> VarSampler.load(T.varConfig().withVocabSize(2 * V),
-            TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams())).getMessage());
-    assertEquals("chunk size must be positive, got 0",
+    assertEquals(
+        "label " + (NC + 2) + range,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sampler.sample(new int[] {0, NC + 2}, SampleOptions.defaults()))
+            .getMessage());
+    assertEquals(
+        "label -1" + range,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sampler.sample(new int[] {-1}, SampleOptions.defaults()))
+            .getMessage());
+    assertEquals(
+        "labels must not be empty",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sampler.sample(new int[0], SampleOptions.defaults()))
+            .getMessage());
+    assertEquals(
+        "perClass must be positive, got 0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sampler.sampleClasses(0, SampleOptions.defaults()))
+            .getMessage());
+    assertEquals(
+        "tokenizer and VAR disagree: vocabSize 512 vs 4096",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    VarSampler.checkAgree(
+                        VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256()),
+                        VqVaeConfig.fashionMnistDefault()))
+            .getMessage());
+    assertEquals(
+        "tokenizer and VAR disagree: Cvae 16 vs 32",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    VarSampler.checkAgree(
+                        VarConfig.ofDepth(2, 512, 32, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8)),
+                        VqVaeConfig.fashionMnistDefault()))
+            .getMessage());
+    assertEquals(
+        "tokenizer and VAR disagree: patchNums [1, 2, 3, 4, 5, 6, 8] vs [1, 2, 4, 8]",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    VarSampler.checkAgree(
+                        VarConfig.ofDepth(2, 512, 16, 10, ScaleSchedule.of(1, 2, 4, 8)),
+                        VqVaeConfig.fashionMnistDefault()))
+            .getMessage());
+    assertEquals(
+        "tokenizer and VAR disagree: vocabSize " + V + " vs " + 2 * V,
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    VarSampler.load(
+                        T.varConfig().withVocabSize(2 * V),
+                        TinyFixture.varParams(),
+                        T.vqVaeConfig(),
+                        TinyFixture.vaeParams()))
+            .getMessage());
+    assertEquals(
+        "chunk size must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> sampler.setChunkSize(0)).getMessage());
     int side = T.latentSide(), cv = T.Cvae();
-    assertEquals("expected " + 4 * side * side * cv + " floats for 4 latents of " + side + "x" + side + "x" + cv
-        + ", got 3",
-        assertThrows(IllegalArgumentException.class, () -> sampler.decodeFHat(new float[3], 4)).getMessage());
+    assertEquals(
+        "expected "
+            + 4 * side * side * cv
+            + " floats for 4 latents of "
+            + side
+            + "x"
+            + side
+            + "x"
+            + cv
+            + ", got 3",
+        assertThrows(IllegalArgumentException.class, () -> sampler.decodeFHat(new float[3], 4))
+            .getMessage());
   }
 }

@@ -11,20 +11,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Zero-shot in-/out-painting and class-conditional editing on the fixtures' tiny VAR and VQ-VAE. */
+/**
+ * Zero-shot in-/out-painting and class-conditional editing on the fixtures' tiny VAR and VQ-VAE.
+ */
 class ZeroShotTest {
   private static final TinyFixture T = TinyFixture.get();
   private static final ScaleSchedule PNS = T.schedule();
+
   /** Images of vae/img_B3HW, scales, last (mask) side, classes (= the null class label). */
   private static final int B = T.B(), K = T.K(), SIDE = T.latentSide(), NC = T.numClasses();
+
   /** Copies of every fixture image in the edit tests. */
   private static final int TIMES = 4;
+
   private static VarSampler sampler;
   private static List<int[]> gt; // tokens of vae/img_B3HW (B images)
 
   @BeforeAll
   static void build() {
-    sampler = VarSampler.load(T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
+    sampler =
+        VarSampler.load(
+            T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
     gt = sampler.encodeToIndices(Fixtures.nchwToNhwc(Fixtures.npy("vae/img_B3HW.npy")), B);
   }
 
@@ -35,11 +42,16 @@ class ZeroShotTest {
 
   @Test
   void encodingTheFixtureImagesGivesTheOfficialTokens() {
-    for (int k = 0; k < PNS.K(); k++) Fixtures.assertExact(Fixtures.ints("vae/idx_s" + k + ".npy"), gt.get(k), "idx_s" + k);
+    for (int k = 0; k < PNS.K(); k++)
+      Fixtures.assertExact(Fixtures.ints("vae/idx_s" + k + ".npy"), gt.get(k), "idx_s" + k);
   }
 
-  /** Kept positions hold the given tokens at every scale; generated ones differ somewhere (sampling happens). */
-  private static void assertKeptRegion(SampleResult r, List<int[]> given, float[] keep, String what) {
+  /**
+   * Kept positions hold the given tokens at every scale; generated ones differ somewhere (sampling
+   * happens).
+   */
+  private static void assertKeptRegion(
+      SampleResult r, List<int[]> given, float[] keep, String what) {
     List<float[]> force = Masks.forceMaps(keep, PNS);
     boolean generatedDiffers = false;
     for (int k = 0; k < PNS.K(); k++) {
@@ -48,14 +60,18 @@ class ZeroShotTest {
         for (int i = 0; i < t; i++) {
           int want = given.get(k)[b * t + i], got = r.tokens().get(k)[b * t + i];
           if (force.get(k)[i] > 0.5f) {
-            assertEquals(want, got, what + ": scale " + k + " image " + b + " position " + i + " must be kept");
+            assertEquals(
+                want,
+                got,
+                what + ": scale " + k + " image " + b + " position " + i + " must be kept");
           } else if (want != got) {
             generatedDiffers = true;
           }
         }
       }
     }
-    assertTrue(generatedDiffers, what + ": the generated region never differs from the given image");
+    assertTrue(
+        generatedDiffers, what + ": the generated region never differs from the given image");
     for (float v : r.images()) assertTrue(v >= 0 && v <= 1);
   }
 
@@ -63,11 +79,14 @@ class ZeroShotTest {
   void inpaintingKeepsEverythingOutsideTheBox() {
     List<int[]> given = ZeroShot.repeat(gt, B, TIMES, PNS); // image-major: a,a,a,a,b,b,b,b,...
     float[] keep = Masks.invert(Masks.box(SIDE, 0.25, 0.75, 0.25, 0.75));
-    SampleResult r = ZeroShot.inpaint(sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, false, 1, false));
+    SampleResult r =
+        ZeroShot.inpaint(
+            sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, false, 1, false));
     assertEquals(B * TIMES, r.n());
     for (int lab : r.labels()) assertEquals(NC, lab, "null class");
     assertKeptRegion(r, given, keep, "inpaint");
-    // at the last scale the forced tokens are the keep mask itself; the box is a proper part of the map
+    // at the last scale the forced tokens are the keep mask itself; the box is a proper part of the
+    // map
     assertArrayEquals(keep, Masks.forceMaps(keep, PNS).get(K - 1));
     int kept = countOnes(keep);
     assertTrue(kept > 0 && kept < SIDE * SIDE, "kept cells " + kept);
@@ -77,7 +96,9 @@ class ZeroShotTest {
   void outpaintingKeepsTheCentre() {
     List<int[]> given = ZeroShot.repeat(gt, B, TIMES, PNS);
     float[] keep = Masks.box(SIDE, 0.25, 0.75, 0.25, 0.75);
-    SampleResult r = ZeroShot.outpaint(sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, true, 2, false));
+    SampleResult r =
+        ZeroShot.outpaint(
+            sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, true, 2, false));
     assertKeptRegion(r, given, keep, "outpaint (more_smooth)");
   }
 
@@ -86,48 +107,83 @@ class ZeroShotTest {
     List<int[]> given = ZeroShot.repeat(gt, B, TIMES, PNS);
     float[] keep = Masks.invert(Masks.box(SIDE, 0, 1, 0.5, 1)); // regenerate the right half
     int label = T.labels()[0];
-    SampleResult r = ZeroShot.edit(sampler, given, B * TIMES, keep, label, new SampleOptions(3, 0, 0, false, 3, false));
+    SampleResult r =
+        ZeroShot.edit(
+            sampler, given, B * TIMES, keep, label, new SampleOptions(3, 0, 0, false, 3, false));
     for (int lab : r.labels()) assertEquals(label, lab);
     assertKeptRegion(r, given, keep, "edit");
   }
 
   @Test
   void keepingEverythingReproducesTheTokenizersReconstruction() {
-    SampleResult r = ZeroShot.withMask(sampler, gt, T.labels(), Masks.all(SIDE), SampleOptions.defaults());
+    SampleResult r =
+        ZeroShot.withMask(sampler, gt, T.labels(), Masks.all(SIDE), SampleOptions.defaults());
     for (int k = 0; k < PNS.K(); k++) {
       Fixtures.assertExact(gt.get(k), r.tokens().get(k), "scale " + k);
       String f = "vae/fhat_s" + k + ".npy";
-      Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(f)), r.fHat().get(k), Fixtures.tol(f), f);
+      Fixtures.assertClose(
+          Fixtures.nchwToNhwc(Fixtures.npy(f)), r.fHat().get(k), Fixtures.tol(f), f);
     }
     float[] img = r.images().clone();
     for (int i = 0; i < img.length; i++) img[i] = img[i] * 2 - 1;
-    double d = Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy("vae/recon_B3HW.npy")), img,
-        Fixtures.tol("vae/recon_B3HW.npy"), "vae/recon_B3HW.npy");
+    double d =
+        Fixtures.assertClose(
+            Fixtures.nchwToNhwc(Fixtures.npy("vae/recon_B3HW.npy")),
+            img,
+            Fixtures.tol("vae/recon_B3HW.npy"),
+            "vae/recon_B3HW.npy");
     System.out.printf("forced-everything image vs vae/recon_B3HW: max|diff| %.2e%n", d);
   }
 
   @Test
   void badInputsAreRejected() {
     int big = SIDE + 2, v = T.V();
-    assertEquals("mask must be " + SIDE + "x" + SIDE + " (the last scale), got " + big + "x" + big,
-        assertThrows(IllegalArgumentException.class,
-            () -> ZeroShot.inpaint(sampler, gt, B, new float[big * big], SampleOptions.defaults())).getMessage());
-    assertEquals("label " + (NC + 1) + " is outside [0, " + NC + "]", assertThrows(IllegalArgumentException.class,
-        () -> ZeroShot.edit(sampler, gt, B, Masks.all(SIDE), NC + 1, SampleOptions.defaults())).getMessage());
+    assertEquals(
+        "mask must be " + SIDE + "x" + SIDE + " (the last scale), got " + big + "x" + big,
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ZeroShot.inpaint(
+                        sampler, gt, B, new float[big * big], SampleOptions.defaults()))
+            .getMessage());
+    assertEquals(
+        "label " + (NC + 1) + " is outside [0, " + NC + "]",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ZeroShot.edit(
+                        sampler, gt, B, Masks.all(SIDE), NC + 1, SampleOptions.defaults()))
+            .getMessage());
     // token maps for 3 images, the last scale holding only 2 images
     List<int[]> short3 = new ArrayList<>();
     for (int k = 0; k < K; k++) short3.add(new int[(k < K - 1 ? 3 : 2) * PNS.tokens(k)]);
     int last = PNS.lastL();
-    assertEquals("scale " + (K - 1) + " (pn=" + PNS.pn(K - 1) + "): expected " + 3 * last + " token ids for 3 images, got "
-        + 2 * last, assertThrows(IllegalArgumentException.class,
-            () -> ZeroShot.inpaint(sampler, short3, 3, Masks.all(SIDE), SampleOptions.defaults())).getMessage());
+    assertEquals(
+        "scale "
+            + (K - 1)
+            + " (pn="
+            + PNS.pn(K - 1)
+            + "): expected "
+            + 3 * last
+            + " token ids for 3 images, got "
+            + 2 * last,
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ZeroShot.inpaint(sampler, short3, 3, Masks.all(SIDE), SampleOptions.defaults()))
+            .getMessage());
     // the fixture tokens with the first id of scale 0 set to V
     List<int[]> badId = new ArrayList<>(gt);
     int[] s0 = gt.get(0).clone();
     s0[0] = v;
     badId.set(0, s0);
-    assertEquals("scale 0: token id " + v + " is outside [0, " + v + ")", assertThrows(IllegalArgumentException.class,
-        () -> ZeroShot.inpaint(sampler, badId, B, Masks.all(SIDE), SampleOptions.defaults())).getMessage());
+    assertEquals(
+        "scale 0: token id " + v + " is outside [0, " + v + ")",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ZeroShot.inpaint(sampler, badId, B, Masks.all(SIDE), SampleOptions.defaults()))
+            .getMessage());
   }
 
   private static int countOnes(float[] m) {

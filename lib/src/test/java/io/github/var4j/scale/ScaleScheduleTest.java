@@ -29,21 +29,29 @@ class ScaleScheduleTest {
 
   @Test
   void levelsNameTheScaleOfEveryToken() {
-    assertArrayEquals(new int[] {0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2}, ScaleSchedule.of(1, 2, 3).levels());
+    assertArrayEquals(
+        new int[] {0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2}, ScaleSchedule.of(1, 2, 3).levels());
   }
 
   @Test
   void badSchedulesNameTheProblem() {
-    assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
+    assertEquals(
+        "patchNums must be strictly increasing, got [1, 3, 2]",
         assertThrows(IllegalArgumentException.class, () -> ScaleSchedule.of(1, 3, 2)).getMessage());
-    assertEquals("patchNums must be strictly increasing, got [1, 2, 2]",
+    assertEquals(
+        "patchNums must be strictly increasing, got [1, 2, 2]",
         assertThrows(IllegalArgumentException.class, () -> ScaleSchedule.of(1, 2, 2)).getMessage());
-    assertEquals("patchNums must start at >= 1, got [0, 1]",
+    assertEquals(
+        "patchNums must start at >= 1, got [0, 1]",
         assertThrows(IllegalArgumentException.class, () -> ScaleSchedule.of(0, 1)).getMessage());
-    assertEquals("patchNums must not be empty",
+    assertEquals(
+        "patchNums must not be empty",
         assertThrows(IllegalArgumentException.class, () -> ScaleSchedule.of()).getMessage());
-    assertEquals("patchNums must end at the VAE latent size 8, got [1, 2, 4]",
-        assertThrows(IllegalArgumentException.class, () -> ScaleSchedule.of(1, 2, 4).checkLatentSide(8)).getMessage());
+    assertEquals(
+        "patchNums must end at the VAE latent size 8, got [1, 2, 4]",
+        assertThrows(
+                IllegalArgumentException.class, () -> ScaleSchedule.of(1, 2, 4).checkLatentSide(8))
+            .getMessage());
   }
 
   @Test

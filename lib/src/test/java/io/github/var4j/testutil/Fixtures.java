@@ -18,18 +18,23 @@ import org.opentest4j.AssertionFailedError;
 /**
  * Access to the parity fixtures (made by the official PyTorch code, see VAR-SPEC §10) for tests.
  *
- * <p>The fixture directory comes from the system property {@code var4j.fixtures} (set by surefire from the root
- * pom); fixtures are never copied into the repository. A missing property or file fails the test
- * (no silent skipping). Paths are relative to the fixture directory, e.g. {@code "vae/f_BChw.npy"}.
+ * <p>The fixture directory comes from the system property {@code var4j.fixtures} (set by surefire
+ * from the root pom); fixtures are never copied into the repository. A missing property or file
+ * fails the test (no silent skipping). Paths are relative to the fixture directory, e.g. {@code
+ * "vae/f_BChw.npy"}.
  *
- * <p>Fixture arrays are in PyTorch layouts (NCHW images, OIHW weights); {@link #nchwToNhwc} and {@link #nhwcToNchw}
- * convert images/latents. Tolerances and shapes come from {@code manifest.json} ({@link #tol}, {@link #shape}); never
- * weaken them. The tiny model configuration of the fixtures is {@link TinyFixture}.
+ * <p>Fixture arrays are in PyTorch layouts (NCHW images, OIHW weights); {@link #nchwToNhwc} and
+ * {@link #nhwcToNchw} convert images/latents. Tolerances and shapes come from {@code manifest.json}
+ * ({@link #tol}, {@link #shape}); never weaken them. The tiny model configuration of the fixtures
+ * is {@link TinyFixture}.
  */
 public final class Fixtures {
   private Fixtures() {}
 
-  /** Tolerance of one fixture file: {@code |actual - expected| <= atol + rtol * |expected|}; exact for integer maps. */
+  /**
+   * Tolerance of one fixture file: {@code |actual - expected| <= atol + rtol * |expected|}; exact
+   * for integer maps.
+   */
   public record Tol(double atol, double rtol, boolean exact) {
     public static Tol of(double atol, double rtol) {
       return new Tol(atol, rtol, false);
@@ -45,7 +50,8 @@ public final class Fixtures {
   public static Path dir() {
     String p = System.getProperty("var4j.fixtures");
     if (p == null || p.isBlank()) {
-      throw new IllegalStateException("system property var4j.fixtures is not set (the Maven build sets it)");
+      throw new IllegalStateException(
+          "system property var4j.fixtures is not set (the Maven build sets it)");
     }
     Path d = Path.of(p);
     if (!Files.isDirectory(d)) throw new IllegalStateException("fixture directory not found: " + d);
@@ -76,7 +82,9 @@ public final class Fixtures {
     return npy(rel).asInts();
   }
 
-  /** A parameter directory as a state dict in PyTorch layout, e.g. {@code stateDict("params/vae")}. */
+  /**
+   * A parameter directory as a state dict in PyTorch layout, e.g. {@code stateDict("params/vae")}.
+   */
   public static StateDict stateDict(String relDir) {
     try {
       return StateDict.loadNpyDir(path(relDir));
@@ -103,12 +111,18 @@ public final class Fixtures {
     return manifest;
   }
 
-  /** The root of {@code manifest.json} as a Jackson tree (keys {@code tiny_config}, {@code notes}, ...). */
+  /**
+   * The root of {@code manifest.json} as a Jackson tree (keys {@code tiny_config}, {@code notes},
+   * ...).
+   */
   public static JsonNode manifestJson() {
     return parsedManifest().root();
   }
 
-  /** Any JSON file as a Jackson tree (e.g. {@code var-real-state-dict.json} next to the fixture directory). */
+  /**
+   * Any JSON file as a Jackson tree (e.g. {@code var-real-state-dict.json} next to the fixture
+   * directory).
+   */
   public static JsonNode readJson(Path file) {
     try {
       return Manifest.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -118,8 +132,8 @@ public final class Fixtures {
   }
 
   /**
-   * The manifest tolerance of a fixture file ({@code "tol": {"atol": .., "rtol": ..}} or {@code "tol": "exact"}). A
-   * missing atol or rtol is 0.
+   * The manifest tolerance of a fixture file ({@code "tol": {"atol": .., "rtol": ..}} or {@code
+   * "tol": "exact"}). A missing atol or rtol is 0.
    *
    * @throws IllegalArgumentException if the file has no entry or no tolerance
    */
@@ -132,15 +146,18 @@ public final class Fixtures {
     return parsedManifest().shape(file);
   }
 
-  /** The manifest's fixture files whose path starts with {@code prefix}, in manifest order (e.g. {@code "interp/"}). */
+  /**
+   * The manifest's fixture files whose path starts with {@code prefix}, in manifest order (e.g.
+   * {@code "interp/"}).
+   */
   public static List<String> files(String prefix) {
     return parsedManifest().files(prefix);
   }
 
   /**
-   * A parsed manifest: the Jackson tree plus its {@code entries} by file. Entries are objects with {@code file},
-   * {@code dtype}, {@code shape} and optionally {@code kind}, {@code desc} and {@code tol}; the first entry of a file
-   * counts.
+   * A parsed manifest: the Jackson tree plus its {@code entries} by file. Entries are objects with
+   * {@code file}, {@code dtype}, {@code shape} and optionally {@code kind}, {@code desc} and {@code
+   * tol}; the first entry of a file counts.
    */
   public static final class Manifest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -150,10 +167,12 @@ public final class Fixtures {
     private Manifest(JsonNode root) {
       this.root = root;
       JsonNode list = root.get("entries");
-      if (list == null || !list.isArray()) throw new IllegalArgumentException("manifest has no 'entries' array");
+      if (list == null || !list.isArray())
+        throw new IllegalArgumentException("manifest has no 'entries' array");
       for (JsonNode e : list) {
         JsonNode f = e.get("file");
-        if (f == null || !f.isTextual()) throw new IllegalArgumentException("manifest entry without 'file': " + e);
+        if (f == null || !f.isTextual())
+          throw new IllegalArgumentException("manifest entry without 'file': " + e);
         entries.putIfAbsent(f.asText(), e);
       }
     }
@@ -175,11 +194,15 @@ public final class Fixtures {
     /** The entry object of {@code file}. */
     public JsonNode entry(String file) {
       JsonNode e = entries.get(file);
-      if (e == null) throw new IllegalArgumentException("no manifest entry for fixture '" + file + "'");
+      if (e == null)
+        throw new IllegalArgumentException("no manifest entry for fixture '" + file + "'");
       return e;
     }
 
-    /** See {@link Fixtures#tol}. A tolerance that is neither {@code "exact"} nor an object counts as none. */
+    /**
+     * See {@link Fixtures#tol}. A tolerance that is neither {@code "exact"} nor an object counts as
+     * none.
+     */
     public Tol tol(String file) {
       JsonNode t = entry(file).get("tol");
       if (t != null && t.isTextual() && t.asText().equals("exact")) return Tol.EXACT;
@@ -193,7 +216,8 @@ public final class Fixtures {
       JsonNode v = tol.get(key);
       if (v == null) return 0;
       if (!v.isNumber()) {
-        throw new IllegalArgumentException("manifest entry for '" + file + "': " + key + " is not a number");
+        throw new IllegalArgumentException(
+            "manifest entry for '" + file + "': " + key + " is not a number");
       }
       return v.asDouble();
     }
@@ -222,14 +246,16 @@ public final class Fixtures {
     for (int n = 0; n < b; n++)
       for (int ch = 0; ch < c; ch++)
         for (int i = 0; i < h; i++)
-          for (int j = 0; j < w; j++) y[((n * h + i) * w + j) * c + ch] = x[((n * c + ch) * h + i) * w + j];
+          for (int j = 0; j < w; j++)
+            y[((n * h + i) * w + j) * c + ch] = x[((n * c + ch) * h + i) * w + j];
     return y;
   }
 
   /** An NCHW fixture array to NHWC (shape taken from the file). */
   public static float[] nchwToNhwc(Npy.Array a) {
     int[] s = a.intShape();
-    if (s.length != 4) throw new IllegalArgumentException("expected a 4-D array, got " + Arrays.toString(s));
+    if (s.length != 4)
+      throw new IllegalArgumentException("expected a 4-D array, got " + Arrays.toString(s));
     return nchwToNhwc(a.asFloats(), s[0], s[1], s[2], s[3]);
   }
 
@@ -240,33 +266,41 @@ public final class Fixtures {
     for (int n = 0; n < b; n++)
       for (int i = 0; i < h; i++)
         for (int j = 0; j < w; j++)
-          for (int ch = 0; ch < c; ch++) y[((n * c + ch) * h + i) * w + j] = x[((n * h + i) * w + j) * c + ch];
+          for (int ch = 0; ch < c; ch++)
+            y[((n * c + ch) * h + i) * w + j] = x[((n * h + i) * w + j) * c + ch];
     return y;
   }
 
   private static void check(int n, long expect, String what) {
-    if (n != expect) throw new IllegalArgumentException(what + ": array has " + n + " values, shape needs " + expect);
+    if (n != expect)
+      throw new IllegalArgumentException(
+          what + ": array has " + n + " values, shape needs " + expect);
   }
 
   /** Largest |expected - actual| (lengths must match). */
   public static double maxAbsDiff(float[] expected, float[] actual) {
     if (expected.length != actual.length) {
-      throw new AssertionFailedError("length mismatch: expected " + expected.length + ", got " + actual.length);
+      throw new AssertionFailedError(
+          "length mismatch: expected " + expected.length + ", got " + actual.length);
     }
     double m = 0;
-    for (int i = 0; i < expected.length; i++) m = Math.max(m, Math.abs((double) expected[i] - actual[i]));
+    for (int i = 0; i < expected.length; i++)
+      m = Math.max(m, Math.abs((double) expected[i] - actual[i]));
     return m;
   }
 
   /**
-   * Asserts {@code |actual - expected| <= atol + rtol * |expected|} elementwise (numpy allclose; NaN fails). The
-   * failure message names {@code what}, the first violating index, both values, the max abs diff and where it occurs.
+   * Asserts {@code |actual - expected| <= atol + rtol * |expected|} elementwise (numpy allclose;
+   * NaN fails). The failure message names {@code what}, the first violating index, both values, the
+   * max abs diff and where it occurs.
    *
    * @return the max abs diff (for reporting)
    */
-  public static double assertClose(float[] expected, float[] actual, double atol, double rtol, String what) {
+  public static double assertClose(
+      float[] expected, float[] actual, double atol, double rtol, String what) {
     if (expected.length != actual.length) {
-      throw new AssertionFailedError(what + ": length mismatch: expected " + expected.length + ", got " + actual.length);
+      throw new AssertionFailedError(
+          what + ": length mismatch: expected " + expected.length + ", got " + actual.length);
     }
     double max = 0;
     int maxAt = -1;
@@ -290,11 +324,22 @@ public final class Fixtures {
       }
     }
     if (bad > 0) {
-      throw new AssertionFailedError(String.format(
-          "%s: %d of %d values outside atol=%g rtol=%g; first at [%d]: expected %s got %s; max |diff| %.3e at [%d]"
-              + " (expected %s got %s)",
-          what, bad, expected.length, atol, rtol, firstBad, expected[firstBad], actual[firstBad], max, maxAt,
-          expected[maxAt], actual[maxAt]));
+      throw new AssertionFailedError(
+          String.format(
+              "%s: %d of %d values outside atol=%g rtol=%g; first at [%d]: expected %s got %s; max |diff| %.3e at [%d]"
+                  + " (expected %s got %s)",
+              what,
+              bad,
+              expected.length,
+              atol,
+              rtol,
+              firstBad,
+              expected[firstBad],
+              actual[firstBad],
+              max,
+              maxAt,
+              expected[maxAt],
+              actual[maxAt]));
     }
     return expected.length == 0 ? 0 : max;
   }
@@ -304,16 +349,21 @@ public final class Fixtures {
     if (tol.exact()) {
       for (int i = 0; i < Math.min(expected.length, actual.length); i++) {
         if (Float.compare(expected[i], actual[i]) != 0) {
-          throw new AssertionFailedError(what + ": not exact at [" + i + "]: expected " + expected[i] + " got " + actual[i]);
+          throw new AssertionFailedError(
+              what + ": not exact at [" + i + "]: expected " + expected[i] + " got " + actual[i]);
         }
       }
-      if (expected.length != actual.length) throw new AssertionFailedError(what + ": length mismatch");
+      if (expected.length != actual.length)
+        throw new AssertionFailedError(what + ": length mismatch");
       return 0;
     }
     return assertClose(expected, actual, tol.atol(), tol.rtol(), what);
   }
 
-  /** Asserts that {@code actual} is within the manifest tolerance of fixture {@code file}; returns the max abs diff. */
+  /**
+   * Asserts that {@code actual} is within the manifest tolerance of fixture {@code file}; returns
+   * the max abs diff.
+   */
   public static double assertMatches(String file, float[] actual) {
     return assertClose(floats(file), actual, tol(file), file);
   }
@@ -321,7 +371,8 @@ public final class Fixtures {
   /** Exact equality of integer arrays, naming the first mismatch and the number of mismatches. */
   public static void assertExact(int[] expected, int[] actual, String what) {
     if (expected.length != actual.length) {
-      throw new AssertionFailedError(what + ": length mismatch: expected " + expected.length + ", got " + actual.length);
+      throw new AssertionFailedError(
+          what + ": length mismatch: expected " + expected.length + ", got " + actual.length);
     }
     int bad = 0, first = -1;
     for (int i = 0; i < expected.length; i++) {
@@ -331,8 +382,18 @@ public final class Fixtures {
       }
     }
     if (bad > 0) {
-      throw new AssertionFailedError(what + ": " + bad + " of " + expected.length + " differ; first at [" + first
-          + "]: expected " + expected[first] + " got " + actual[first]);
+      throw new AssertionFailedError(
+          what
+              + ": "
+              + bad
+              + " of "
+              + expected.length
+              + " differ; first at ["
+              + first
+              + "]: expected "
+              + expected[first]
+              + " got "
+              + actual[first]);
     }
   }
 }

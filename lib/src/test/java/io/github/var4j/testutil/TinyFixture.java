@@ -16,43 +16,44 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The tiny models of the parity fixtures: every value of the manifest's {@code tiny_config} and {@code tiny_derived},
- * and the one place where the tests build the fixtures' {@link VqVaeConfig}, {@link QuantizerConfig} and
- * {@link VarConfig}. Tests take fixture values from here (or from the fixture files and their manifest shapes), never
- * from literals, so that another fixture set made by the same generator passes unchanged.
+ * The tiny models of the parity fixtures: every value of the manifest's {@code tiny_config} and
+ * {@code tiny_derived}, and the one place where the tests build the fixtures' {@link VqVaeConfig},
+ * {@link QuantizerConfig} and {@link VarConfig}. Tests take fixture values from here (or from the
+ * fixture files and their manifest shapes), never from literals, so that another fixture set made
+ * by the same generator passes unchanged.
  *
- * <p>Names follow the manifest: {@code B} images, {@code V} codebook entries, {@code Cvae} latent channels, K =
- * {@code patchNums.length} scales, L = sum pn² tokens.
+ * <p>Names follow the manifest: {@code B} images, {@code V} codebook entries, {@code Cvae} latent
+ * channels, K = {@code patchNums.length} scales, L = sum pn² tokens.
  *
- * @param seed            generator seed of the re-drawn weights
- * @param B               batch size of every fixture batch (images, labels, token maps)
- * @param patchNums       side of the token map of every scale (VAE quantizer and VAR)
- * @param V               codebook size
- * @param Cvae            latent channels
- * @param vaeCh           VAE base width
- * @param vaeChMult       VAE width multiplier per level
+ * @param seed generator seed of the re-drawn weights
+ * @param B batch size of every fixture batch (images, labels, token maps)
+ * @param patchNums side of the token map of every scale (VAE quantizer and VAR)
+ * @param V codebook size
+ * @param Cvae latent channels
+ * @param vaeCh VAE base width
+ * @param vaeChMult VAE width multiplier per level
  * @param vaeNumResBlocks ResnetBlocks per encoder level
- * @param beta            VQ commitment weight
- * @param usingZnorm      cosine-distance quantisation (the port supports false only)
- * @param quantResi       Phi mixing ratio
- * @param shareQuantResi  number of partially shared Phi convolutions
- * @param quantConvKs     kernel size of quant_conv / post_quant_conv
- * @param numClasses      class labels 0..numClasses-1 (numClasses is the null class)
- * @param depth           VAR blocks
- * @param embedDim        VAR width C
- * @param numHeads        attention heads
- * @param mlpRatio        FFN width ratio
- * @param normEps         LayerNorm epsilon
- * @param attnL2Norm      cosine attention
- * @param sharedAln       shared AdaLN of the main VAR fixture (var_saln/ is the shared variant)
- * @param labels          class labels of the VAR and inference fixtures, B of them
- * @param cfg             classifier-free guidance of the inference fixtures (infer/)
- * @param L               total token count
- * @param firstL          tokens of scale 0
- * @param imageSize       image side in pixels
- * @param vaeDownsample   image side / latent side
- * @param beginEnds       (K, 2) token range of every scale
- * @param dropPathRates   drop-path rate of every block (float32 linspace)
+ * @param beta VQ commitment weight
+ * @param usingZnorm cosine-distance quantisation (the port supports false only)
+ * @param quantResi Phi mixing ratio
+ * @param shareQuantResi number of partially shared Phi convolutions
+ * @param quantConvKs kernel size of quant_conv / post_quant_conv
+ * @param numClasses class labels 0..numClasses-1 (numClasses is the null class)
+ * @param depth VAR blocks
+ * @param embedDim VAR width C
+ * @param numHeads attention heads
+ * @param mlpRatio FFN width ratio
+ * @param normEps LayerNorm epsilon
+ * @param attnL2Norm cosine attention
+ * @param sharedAln shared AdaLN of the main VAR fixture (var_saln/ is the shared variant)
+ * @param labels class labels of the VAR and inference fixtures, B of them
+ * @param cfg classifier-free guidance of the inference fixtures (infer/)
+ * @param L total token count
+ * @param firstL tokens of scale 0
+ * @param imageSize image side in pixels
+ * @param vaeDownsample image side / latent side
+ * @param beginEnds (K, 2) token range of every scale
+ * @param dropPathRates drop-path rate of every block (float32 linspace)
  */
 public record TinyFixture(
     long seed,
@@ -85,13 +86,39 @@ public record TinyFixture(
     int[][] beginEnds,
     double[] dropPathRates) {
 
-  /** Keys of {@code tiny_config} that this record maps (a new key must be added here, see {@link #unmappedKeys}). */
-  public static final Set<String> CONFIG_KEYS = Set.of("seed", "B", "patch_nums", "V", "Cvae", "vae_ch", "vae_ch_mult",
-      "vae_num_res_blocks", "beta", "using_znorm", "quant_resi", "share_quant_resi", "quant_conv_ks", "num_classes",
-      "depth", "embed_dim", "num_heads", "mlp_ratio", "norm_eps", "attn_l2_norm", "shared_aln", "labels", "cfg");
+  /**
+   * Keys of {@code tiny_config} that this record maps (a new key must be added here, see {@link
+   * #unmappedKeys}).
+   */
+  public static final Set<String> CONFIG_KEYS =
+      Set.of(
+          "seed",
+          "B",
+          "patch_nums",
+          "V",
+          "Cvae",
+          "vae_ch",
+          "vae_ch_mult",
+          "vae_num_res_blocks",
+          "beta",
+          "using_znorm",
+          "quant_resi",
+          "share_quant_resi",
+          "quant_conv_ks",
+          "num_classes",
+          "depth",
+          "embed_dim",
+          "num_heads",
+          "mlp_ratio",
+          "norm_eps",
+          "attn_l2_norm",
+          "shared_aln",
+          "labels",
+          "cfg");
+
   /** Keys of {@code tiny_derived} that this record maps. */
-  public static final Set<String> DERIVED_KEYS = Set.of("L", "first_l", "image_size", "vae_downsample", "begin_ends",
-      "drop_path_rates");
+  public static final Set<String> DERIVED_KEYS =
+      Set.of("L", "first_l", "image_size", "vae_downsample", "begin_ends", "drop_path_rates");
 
   private static TinyFixture instance;
 
@@ -101,11 +128,15 @@ public record TinyFixture(
     return instance;
   }
 
-  /** Parses {@code tiny_config} and {@code tiny_derived} of a manifest tree; a missing key fails with its name. */
+  /**
+   * Parses {@code tiny_config} and {@code tiny_derived} of a manifest tree; a missing key fails
+   * with its name.
+   */
   public static TinyFixture parse(JsonNode manifest) {
     JsonNode c = object(manifest, "tiny_config"), d = object(manifest, "tiny_derived");
     int[][] be = new int[field(d, "tiny_derived", "begin_ends").size()][];
-    for (int k = 0; k < be.length; k++) be[k] = ints(d.get("begin_ends").get(k), "tiny_derived.begin_ends[" + k + "]");
+    for (int k = 0; k < be.length; k++)
+      be[k] = ints(d.get("begin_ends").get(k), "tiny_derived.begin_ends[" + k + "]");
     return new TinyFixture(
         field(c, "tiny_config", "seed").asLong(),
         integer(c, "B"),
@@ -138,7 +169,10 @@ public record TinyFixture(
         doubles(field(d, "tiny_derived", "drop_path_rates"), "tiny_derived.drop_path_rates"));
   }
 
-  /** Keys of {@code tiny_config} / {@code tiny_derived} in {@code manifest} that this record does not map. */
+  /**
+   * Keys of {@code tiny_config} / {@code tiny_derived} in {@code manifest} that this record does
+   * not map.
+   */
   public static List<String> unmappedKeys(JsonNode manifest) {
     List<String> out = new ArrayList<>();
     for (Iterator<String> it = object(manifest, "tiny_config").fieldNames(); it.hasNext(); ) {
@@ -152,7 +186,8 @@ public record TinyFixture(
     return out;
   }
 
-  // ---- derived values ----------------------------------------------------------------------------------------------
+  // ---- derived values
+  // ----------------------------------------------------------------------------------------------
 
   /** Number of scales. */
   public int K() {
@@ -180,8 +215,8 @@ public record TinyFixture(
   }
 
   /**
-   * The patch numbers of the quant10/ fixtures (the quantizer with a real multi-scale schedule), read from the
-   * manifest shapes of {@code quant10/idx_s<k>.npy}, (B, pn_k²).
+   * The patch numbers of the quant10/ fixtures (the quantizer with a real multi-scale schedule),
+   * read from the manifest shapes of {@code quant10/idx_s<k>.npy}, (B, pn_k²).
    */
   public static int[] quant10PatchNums() {
     Pattern p = Pattern.compile("quant10/idx_s(\\d+)\\.npy");
@@ -197,22 +232,35 @@ public record TinyFixture(
       }
       long tokens = Fixtures.shape(f)[1];
       int pn = (int) Math.round(Math.sqrt(tokens));
-      if ((long) pn * pn != tokens) throw new IllegalStateException(f + " holds " + tokens + " tokens, not a square");
+      if ((long) pn * pn != tokens)
+        throw new IllegalStateException(f + " holds " + tokens + " tokens, not a square");
       pns[k] = pn;
       seen[k] = true;
     }
     return pns;
   }
 
-  // ---- configurations (the only place the tests build the fixtures' configs) ---------------------------------------
+  // ---- configurations (the only place the tests build the fixtures' configs)
+  // ---------------------------------------
 
   /** The tiny VQ-VAE (params/vae). */
   public VqVaeConfig vqVaeConfig() {
     if (usingZnorm) {
-      throw new IllegalStateException("the fixtures use using_znorm = true, which the port does not support");
+      throw new IllegalStateException(
+          "the fixtures use using_znorm = true, which the port does not support");
     }
-    return new VqVaeConfig(imageChannels(), vaeCh, vaeChMult, vaeNumResBlocks, Cvae, V, schedule(), beta, quantResi,
-        shareQuantResi, imageSize);
+    return new VqVaeConfig(
+        imageChannels(),
+        vaeCh,
+        vaeChMult,
+        vaeNumResBlocks,
+        Cvae,
+        V,
+        schedule(),
+        beta,
+        quantResi,
+        shareQuantResi,
+        imageSize);
   }
 
   /** The manifest's {@code patch_nums} as the library's schedule type. */
@@ -227,23 +275,42 @@ public record TinyFixture(
 
   /** The tiny quantizer (V, Cvae, beta, quant_resi, share_quant_resi) with another schedule. */
   public QuantizerConfig quantizerConfig(int[] patchNums) {
-    return new QuantizerConfig(V, Cvae, ScaleSchedule.of(patchNums), beta, quantResi, shareQuantResi);
+    return new QuantizerConfig(
+        V, Cvae, ScaleSchedule.of(patchNums), beta, quantResi, shareQuantResi);
   }
 
-  /** The quant10/ quantizer (params/quant10, no prefix): the tiny quantizer with {@link #quant10PatchNums()}. */
+  /**
+   * The quant10/ quantizer (params/quant10, no prefix): the tiny quantizer with {@link
+   * #quant10PatchNums()}.
+   */
   public QuantizerConfig quant10QuantizerConfig() {
     return quantizerConfig(quant10PatchNums());
   }
 
   /**
-   * The tiny VAR (params/var). Values the manifest does not list (drop-path rate, condition dropout, init scales) are
-   * the official one-knob defaults of {@link VarConfig#ofDepth}; the drop-path rates are checked against
-   * {@code tiny_derived.drop_path_rates} by the tests.
+   * The tiny VAR (params/var). Values the manifest does not list (drop-path rate, condition
+   * dropout, init scales) are the official one-knob defaults of {@link VarConfig#ofDepth}; the
+   * drop-path rates are checked against {@code tiny_derived.drop_path_rates} by the tests.
    */
   public VarConfig varConfig() {
     VarConfig d = VarConfig.ofDepth(depth, V, Cvae, numClasses, schedule());
-    return new VarConfig(V, Cvae, numClasses, depth, embedDim, numHeads, mlpRatio, d.dropPathRate(), normEps,
-        d.condDropRate(), attnL2Norm, sharedAln, schedule(), d.initAdaLN(), d.initAdaLNGamma(), d.initHead(),
+    return new VarConfig(
+        V,
+        Cvae,
+        numClasses,
+        depth,
+        embedDim,
+        numHeads,
+        mlpRatio,
+        d.dropPathRate(),
+        normEps,
+        d.condDropRate(),
+        attnL2Norm,
+        sharedAln,
+        schedule(),
+        d.initAdaLN(),
+        d.initAdaLNGamma(),
+        d.initHead(),
         d.initStd());
   }
 
@@ -252,7 +319,8 @@ public record TinyFixture(
     return varConfig().withSharedAdaLN(true);
   }
 
-  // ---- fixture files -----------------------------------------------------------------------------------------------
+  // ---- fixture files
+  // -----------------------------------------------------------------------------------------------
 
   /** params/var: the tiny VAR state dict (PyTorch layout). */
   public static StateDict varParams() {
@@ -301,7 +369,8 @@ public record TinyFixture(
     return out;
   }
 
-  // ---- record plumbing ---------------------------------------------------------------------------------------------
+  // ---- record plumbing
+  // ---------------------------------------------------------------------------------------------
 
   @Override
   public int[] patchNums() {
@@ -332,53 +401,87 @@ public record TinyFixture(
 
   @Override
   public String toString() {
-    return "TinyFixture[seed=" + seed + ", B=" + B + ", patchNums=" + Arrays.toString(patchNums) + ", V=" + V
-        + ", Cvae=" + Cvae + ", vaeCh=" + vaeCh + ", vaeChMult=" + Arrays.toString(vaeChMult) + ", numClasses="
-        + numClasses + ", depth=" + depth + ", embedDim=" + embedDim + ", numHeads=" + numHeads + ", labels="
-        + Arrays.toString(labels) + ", cfg=" + cfg + ", L=" + L + ", imageSize=" + imageSize + "]";
+    return "TinyFixture[seed="
+        + seed
+        + ", B="
+        + B
+        + ", patchNums="
+        + Arrays.toString(patchNums)
+        + ", V="
+        + V
+        + ", Cvae="
+        + Cvae
+        + ", vaeCh="
+        + vaeCh
+        + ", vaeChMult="
+        + Arrays.toString(vaeChMult)
+        + ", numClasses="
+        + numClasses
+        + ", depth="
+        + depth
+        + ", embedDim="
+        + embedDim
+        + ", numHeads="
+        + numHeads
+        + ", labels="
+        + Arrays.toString(labels)
+        + ", cfg="
+        + cfg
+        + ", L="
+        + L
+        + ", imageSize="
+        + imageSize
+        + "]";
   }
 
   private static JsonNode object(JsonNode root, String key) {
     JsonNode n = root.get(key);
-    if (n == null || !n.isObject()) throw new IllegalArgumentException("manifest has no object '" + key + "'");
+    if (n == null || !n.isObject())
+      throw new IllegalArgumentException("manifest has no object '" + key + "'");
     return n;
   }
 
   private static JsonNode field(JsonNode obj, String where, String key) {
     JsonNode n = obj.get(key);
-    if (n == null || n.isNull()) throw new IllegalArgumentException("manifest " + where + " has no '" + key + "'");
+    if (n == null || n.isNull())
+      throw new IllegalArgumentException("manifest " + where + " has no '" + key + "'");
     return n;
   }
 
   private static int integer(JsonNode c, String key) {
     JsonNode n = field(c, "tiny_config", key);
     if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new IllegalArgumentException("manifest tiny_config." + key + " is not an integer: " + n);
+      throw new IllegalArgumentException(
+          "manifest tiny_config." + key + " is not an integer: " + n);
     }
     return n.asInt();
   }
 
   private static double number(JsonNode c, String key) {
     JsonNode n = field(c, "tiny_config", key);
-    if (!n.isNumber()) throw new IllegalArgumentException("manifest tiny_config." + key + " is not a number: " + n);
+    if (!n.isNumber())
+      throw new IllegalArgumentException("manifest tiny_config." + key + " is not a number: " + n);
     return n.asDouble();
   }
 
   private static boolean bool(JsonNode c, String key) {
     JsonNode n = field(c, "tiny_config", key);
-    if (!n.isBoolean()) throw new IllegalArgumentException("manifest tiny_config." + key + " is not a boolean: " + n);
+    if (!n.isBoolean())
+      throw new IllegalArgumentException("manifest tiny_config." + key + " is not a boolean: " + n);
     return n.asBoolean();
   }
 
   private static int[] ints(JsonNode a, String what) {
-    if (!a.isArray()) throw new IllegalArgumentException("manifest " + what + " is not an array: " + a);
+    if (!a.isArray())
+      throw new IllegalArgumentException("manifest " + what + " is not an array: " + a);
     int[] out = new int[a.size()];
     for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
     return out;
   }
 
   private static double[] doubles(JsonNode a, String what) {
-    if (!a.isArray()) throw new IllegalArgumentException("manifest " + what + " is not an array: " + a);
+    if (!a.isArray())
+      throw new IllegalArgumentException("manifest " + what + " is not an array: " + a);
     double[] out = new double[a.size()];
     for (int i = 0; i < out.length; i++) out[i] = a.get(i).asDouble();
     return out;

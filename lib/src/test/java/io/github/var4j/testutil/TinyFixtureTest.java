@@ -11,15 +11,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link TinyFixture} against its manifest: every key is mapped, the derived values agree with the configuration and
- * with the fixture files, and the configurations it builds have the fixtures' derived quantities.
+ * {@link TinyFixture} against its manifest: every key is mapped, the derived values agree with the
+ * configuration and with the fixture files, and the configurations it builds have the fixtures'
+ * derived quantities.
  */
 class TinyFixtureTest {
   private static final TinyFixture T = TinyFixture.get();
 
   @Test
   void everyManifestKeyIsMapped() {
-    assertEquals(List.of(), TinyFixture.unmappedKeys(Fixtures.manifestJson()),
+    assertEquals(
+        List.of(),
+        TinyFixture.unmappedKeys(Fixtures.manifestJson()),
         "tiny_config / tiny_derived keys that TinyFixture ignores");
   }
 
@@ -27,10 +30,12 @@ class TinyFixtureTest {
   void missingKeysAreNamed() {
     ObjectNode m = Fixtures.manifestJson().deepCopy();
     ((ObjectNode) m.get("tiny_config")).remove("depth");
-    assertEquals("manifest tiny_config has no 'depth'",
+    assertEquals(
+        "manifest tiny_config has no 'depth'",
         assertThrows(IllegalArgumentException.class, () -> TinyFixture.parse(m)).getMessage());
     ObjectNode empty = new ObjectMapper().createObjectNode();
-    assertEquals("manifest has no object 'tiny_config'",
+    assertEquals(
+        "manifest has no object 'tiny_config'",
         assertThrows(IllegalArgumentException.class, () -> TinyFixture.parse(empty)).getMessage());
   }
 
@@ -52,13 +57,20 @@ class TinyFixtureTest {
     assertEquals(T.B(), T.labels().length);
     assertArrayEquals(T.labels(), TinyFixture.labelFile(), "tiny_config.labels vs var/label_B");
     for (int lab : T.labels()) assertTrue(lab >= 0 && lab < T.numClasses(), "label " + lab);
-    assertArrayEquals(new long[] {T.B(), TinyFixture.imageChannels(), T.imageSize(), T.imageSize()},
+    assertArrayEquals(
+        new long[] {T.B(), TinyFixture.imageChannels(), T.imageSize(), T.imageSize()},
         Fixtures.shape("vae/img_B3HW.npy"));
     assertArrayEquals(new long[] {T.B(), T.L()}, Fixtures.shape("vae/gt_BL.npy"));
-    assertArrayEquals(new long[] {T.B(), T.L() - T.firstL(), T.Cvae()}, Fixtures.shape("vae/x_BLCv_wo_first_l.npy"));
-    assertArrayEquals(new long[] {T.V(), T.Cvae()}, Fixtures.shape("params/vae/quantize.embedding.weight.npy"));
-    assertArrayEquals(new long[] {T.numClasses() + 1, T.embedDim()}, Fixtures.shape("params/var/class_emb.weight.npy"));
-    assertArrayEquals(new long[] {1, T.numHeads(), 1, 1},
+    assertArrayEquals(
+        new long[] {T.B(), T.L() - T.firstL(), T.Cvae()},
+        Fixtures.shape("vae/x_BLCv_wo_first_l.npy"));
+    assertArrayEquals(
+        new long[] {T.V(), T.Cvae()}, Fixtures.shape("params/vae/quantize.embedding.weight.npy"));
+    assertArrayEquals(
+        new long[] {T.numClasses() + 1, T.embedDim()},
+        Fixtures.shape("params/var/class_emb.weight.npy"));
+    assertArrayEquals(
+        new long[] {1, T.numHeads(), 1, 1},
         Fixtures.shape("params/var/blocks.0.attn.scale_mul_1H11.npy"));
   }
 
@@ -85,7 +97,8 @@ class TinyFixtureTest {
     long[] f = Fixtures.shape("quant10/f_BChw.npy"); // (B, Cvae, pn_last, pn_last)
     assertEquals(f[2], q10.patchNums().latentSide());
     assertEquals(f[1], q10.cvae());
-    assertArrayEquals(new long[] {1, q10.patchNums().L()}, Fixtures.shape("quant10/lvl_1L_real.npy"));
+    assertArrayEquals(
+        new long[] {1, q10.patchNums().L()}, Fixtures.shape("quant10/lvl_1L_real.npy"));
   }
 
   @Test
@@ -93,8 +106,11 @@ class TinyFixtureTest {
     VarConfig c = T.varConfig();
     assertEquals(T.L(), c.patchNums().L());
     assertEquals(T.firstL(), c.patchNums().firstL());
-    for (int k = 0; k < c.patchNums().K(); k++) assertArrayEquals(T.beginEnds()[k],
-        new int[] {c.patchNums().begin(k), c.patchNums().end(k)}, "begin_ends[" + k + "]");
+    for (int k = 0; k < c.patchNums().K(); k++)
+      assertArrayEquals(
+          T.beginEnds()[k],
+          new int[] {c.patchNums().begin(k), c.patchNums().end(k)},
+          "begin_ends[" + k + "]");
     double[] rates = c.dropPathRates();
     assertArrayEquals(T.dropPathRates(), rates, 0.0, "drop path rates (float32 linspace)");
     assertEquals(Fixtures.shape("params/var/blocks.0.ffn.fc1.weight.npy")[0], c.hiddenDim());

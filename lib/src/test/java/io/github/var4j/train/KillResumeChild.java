@@ -7,44 +7,56 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * The tiny training runs of {@link KillResumeTest}, and a main class that runs one of them in a child JVM, sleeping
- * after every step so that the test can kill it between two checkpoints.
+ * The tiny training runs of {@link KillResumeTest}, and a main class that runs one of them in a
+ * child JVM, sleeping after every step so that the test can kill it between two checkpoints.
  *
- * <p>Usage: {@code java -cp <test classpath> io.github.var4j.train.KillResumeChild var|tokenizer <runDir> <sleepMs>}.
- * Both runs switch every source of randomness on and put checkpoints between the steps where state outside the
- * checkpoint changes: the VAR run has condition dropout, drop path, epochs of 6 batches, evaluations every 7 steps and
- * checkpoints every 10; the tokenizer run has dead-code restarts every 4 steps, the PatchGAN from step 5 and
- * checkpoints every 6.
+ * <p>Usage: {@code java -cp <test classpath> io.github.var4j.train.KillResumeChild var|tokenizer
+ * <runDir> <sleepMs>}. Both runs switch every source of randomness on and put checkpoints between
+ * the steps where state outside the checkpoint changes: the VAR run has condition dropout, drop
+ * path, epochs of 6 batches, evaluations every 7 steps and checkpoints every 10; the tokenizer run
+ * has dead-code restarts every 4 steps, the PatchGAN from step 5 and checkpoints every 6.
  */
 public final class KillResumeChild {
   private KillResumeChild() {}
 
   /** Steps of the VAR run; checkpoints every {@value #VAR_CKPT}. */
   static final long VAR_STEPS = 40, VAR_CKPT = 10;
+
   /** Steps of the tokenizer run; checkpoints every {@value #TOK_CKPT}. */
   static final long TOK_STEPS = 16, TOK_CKPT = 6;
 
   static VarTrainConfig varConfig() {
-    // depth 2 (drop path 0.0083 on block 1), width 32, batch 16 of 96 images, cond drop 0.1, eval every 7 steps on 24
-    return new VarTrainConfig(2, 32, 2, 16, VAR_STEPS, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 7, 24, VAR_CKPT, 10, 11);
+    // depth 2 (drop path 0.0083 on block 1), width 32, batch 16 of 96 images, cond drop 0.1, eval
+    // every 7 steps on 24
+    return new VarTrainConfig(
+        2, 32, 2, 16, VAR_STEPS, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 7, 24, VAR_CKPT, 10, 11);
   }
 
   static TokenizerTrainConfig tokenizerConfig() {
-    return new TokenizerTrainConfig(8, TOK_STEPS, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.1, 5, 4, TOK_CKPT, 4, 3);
+    return new TokenizerTrainConfig(
+        8, TOK_STEPS, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.1, 5, 4, TOK_CKPT, 4, 3);
   }
 
   /** Trains (or resumes) the tiny VAR run in {@code runDir}. */
-  static VarTrainer.Summary runVar(Path runDir, StepListener listener, PrintStream log) throws IOException {
+  static VarTrainer.Summary runVar(Path runDir, StepListener listener, PrintStream log)
+      throws IOException {
     VarTrainConfig c = varConfig();
     try (VarTrainer t = new VarTrainer(VarTrainerTest.model(c), c, runDir)) {
-      return t.train(VarTrainerTest.tokens(96, 1), VarTrainerTest.tokens(24, 2), VarTrainerTest.XS, log, listener);
+      return t.train(
+          VarTrainerTest.tokens(96, 1),
+          VarTrainerTest.tokens(24, 2),
+          VarTrainerTest.XS,
+          log,
+          listener);
     }
   }
 
   /** Trains (or resumes) the tiny tokenizer run in {@code runDir}. */
-  static TokenizerTrainer.Summary runTokenizer(Path runDir, StepListener listener, PrintStream log) throws IOException {
+  static TokenizerTrainer.Summary runTokenizer(Path runDir, StepListener listener, PrintStream log)
+      throws IOException {
     ImageDataset data = SyntheticShapes.generate(64, 16, 1, 1);
-    try (TokenizerTrainer t = new TokenizerTrainer(TokenizerTrainerTest.tiny(), tokenizerConfig(), runDir)) {
+    try (TokenizerTrainer t =
+        new TokenizerTrainer(TokenizerTrainerTest.tiny(), tokenizerConfig(), runDir)) {
       return t.train(data, 16, log, listener);
     }
   }
@@ -56,17 +68,20 @@ public final class KillResumeChild {
     }
     Path dir = Path.of(args[1]);
     long sleepMs = Long.parseLong(args[2]);
-    StepListener slow = step -> {
-      try {
-        Thread.sleep(sleepMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    StepListener slow =
+        step -> {
+          try {
+            Thread.sleep(sleepMs);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
     switch (args[0]) {
       case "var" -> runVar(dir, slow, System.out);
       case "tokenizer" -> runTokenizer(dir, slow, System.out);
-      default -> throw new IllegalArgumentException("unknown run '" + args[0] + "', expected var or tokenizer");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown run '" + args[0] + "', expected var or tokenizer");
     }
   }
 }

@@ -26,7 +26,8 @@ class TokenCacheTest {
 
   /** Grey 16x16 tokenizer, 8x8 latent, V 32, Cvae 8, patchNums 1,2,4,8 (L = 85). */
   static VqVaeConfig tinyVae() {
-    return new VqVaeConfig(1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+    return new VqVaeConfig(
+        1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
   }
 
   @Test
@@ -95,7 +96,8 @@ class TokenCacheTest {
     try (Tokenizer tok2 = Tokenizer.initialized(tinyVae(), 2)) { // other weights, same config
       log.reset();
       TokenCache c = TokenCache.loadOrEncode(f, tok2, data, "a", out);
-      assertTrue(log.toString().contains("was made with another tokenizer or dataset"), log.toString());
+      assertTrue(
+          log.toString().contains("was made with another tokenizer or dataset"), log.toString());
       assertNotEquals(key1, c.keyHex());
       assertArrayEquals(TokenCache.cacheKey(tok2, data), TokenCache.read(f).key());
     }
@@ -106,7 +108,9 @@ class TokenCacheTest {
     try (Tokenizer tok = Tokenizer.initialized(tinyVae(), 1)) {
       log.reset();
       assertEquals(key1, TokenCache.loadOrEncode(f, tok, data, "a", out).keyHex());
-      assertTrue(log.toString().contains("checksum mismatch") && log.toString().contains("re-encoding"), log.toString());
+      assertTrue(
+          log.toString().contains("checksum mismatch") && log.toString().contains("re-encoding"),
+          log.toString());
     }
   }
 
@@ -129,7 +133,10 @@ class TokenCacheTest {
 
     Files.write(f, Arrays.copyOf(good, good.length - 10));
     IOException e = assertThrows(IOException.class, () -> TokenCache.read(f));
-    assertTrue(e.getMessage().matches("token cache .* is truncated: \\d+ bytes, expected \\d+ for 5 images of 14 tokens"),
+    assertTrue(
+        e.getMessage()
+            .matches(
+                "token cache .* is truncated: \\d+ bytes, expected \\d+ for 5 images of 14 tokens"),
         e.getMessage());
 
     Files.write(f, Arrays.copyOf(good, 20));
@@ -148,20 +155,25 @@ class TokenCacheTest {
     e = assertThrows(IOException.class, () -> TokenCache.read(f));
     assertTrue(e.getMessage().endsWith("is not a var4j token cache (bad magic)"), e.getMessage());
 
-    byte[] swapped = good.clone(); // patchNums [1, 2, 3] -> [1, 3, 2] (same L), checksum made to match
+    byte[] swapped =
+        good.clone(); // patchNums [1, 2, 3] -> [1, 3, 2] (same L), checksum made to match
     ByteBuffer.wrap(swapped).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 3).putInt(28, 2);
     CRC32 crc = new CRC32();
     crc.update(swapped, 0, swapped.length - 4);
-    ByteBuffer.wrap(swapped).order(ByteOrder.LITTLE_ENDIAN).putInt(swapped.length - 4, (int) crc.getValue());
+    ByteBuffer.wrap(swapped)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(swapped.length - 4, (int) crc.getValue());
     Files.write(f, swapped);
     e = assertThrows(IOException.class, () -> TokenCache.read(f));
-    assertTrue(e.getMessage().endsWith("is corrupt: patchNums must be strictly increasing, got [1, 3, 2]"),
+    assertTrue(
+        e.getMessage().endsWith("is corrupt: patchNums must be strictly increasing, got [1, 3, 2]"),
         e.getMessage());
 
     byte[] longer = Arrays.copyOf(good, good.length + 3);
     Files.write(f, longer);
     e = assertThrows(IOException.class, () -> TokenCache.read(f));
-    assertTrue(e.getMessage().contains("is corrupt: " + longer.length + " bytes, expected " + good.length),
+    assertTrue(
+        e.getMessage().contains("is corrupt: " + longer.length + " bytes, expected " + good.length),
         e.getMessage());
 
     e = assertThrows(IOException.class, () -> TokenCache.read(tmp.resolve("missing.v4jt")));
@@ -171,22 +183,54 @@ class TokenCacheTest {
   @Test
   void tokenMapsThatDoNotFitTheModelAreRejected() {
     VarConfig model = VarConfig.ofDepth(1, 64, 8, 10, ScaleSchedule.of(1, 2, 3, 4));
-    var e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, ScaleSchedule.of(1, 2, 4), 64).checkCompatible(model));
-    assertEquals("token maps have patchNums [1, 2, 4] but the model expects [1, 2, 3, 4]", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> synthetic(4, ScaleSchedule.of(1, 2, 3, 4), 512).checkCompatible(model));
-    assertEquals("token maps use a vocabulary of 512 codes but the model expects 64", e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> synthetic(4, ScaleSchedule.of(1, 2, 4), 64).checkCompatible(model));
+    assertEquals(
+        "token maps have patchNums [1, 2, 4] but the model expects [1, 2, 3, 4]", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> synthetic(4, ScaleSchedule.of(1, 2, 3, 4), 512).checkCompatible(model));
+    assertEquals(
+        "token maps use a vocabulary of 512 codes but the model expects 64", e.getMessage());
     synthetic(4, ScaleSchedule.of(1, 2, 3, 4), 64).checkCompatible(model); // fits
-    e = assertThrows(IllegalArgumentException.class,
-        () -> synthetic(12, ScaleSchedule.of(1, 2, 3, 4), 64).checkCompatible(model.withNumClasses(5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                synthetic(12, ScaleSchedule.of(1, 2, 3, 4), 64)
+                    .checkCompatible(model.withNumClasses(5)));
     assertEquals("label 5 of image 5 is outside the model's [0, 5)", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> TokenCache.of(ScaleSchedule.of(1, 2), 16, 10, new int[] {0}, new int[] {1, 2, 3, 4, 16}, new byte[32]));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TokenCache.of(
+                    ScaleSchedule.of(1, 2),
+                    16,
+                    10,
+                    new int[] {0},
+                    new int[] {1, 2, 3, 4, 16},
+                    new byte[32]));
     assertEquals("token 16 at index 4 is outside [0, 16)", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> TokenCache.of(ScaleSchedule.of(1, 2), 16, 10, new int[] {0}, new int[] {1, 2, 3}, new byte[32]));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TokenCache.of(
+                    ScaleSchedule.of(1, 2),
+                    16,
+                    10,
+                    new int[] {0},
+                    new int[] {1, 2, 3},
+                    new byte[32]));
     assertEquals("tokens must hold N*L = 1*5 = 5 ids, got 3", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> TokenCache.of(null, 16, 10, new int[] {0}, new int[] {1}, new byte[32]));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TokenCache.of(null, 16, 10, new int[] {0}, new int[] {1}, new byte[32]));
     assertEquals("patchNums must not be null", e.getMessage());
   }
 }

@@ -20,11 +20,13 @@ class TokenizerTrainerTest {
 
   /** A tiny grey 16x16 tokenizer: 2 levels (2x down to 8x8), patchNums 1,2,4,8. */
   static VqVaeConfig tiny() {
-    return new VqVaeConfig(1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+    return new VqVaeConfig(
+        1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
   }
 
   static TokenizerTrainConfig cfg(long steps, long ckptEvery) {
-    return new TokenizerTrainConfig(8, steps, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, steps, 5, ckptEvery, 5, 3);
+    return new TokenizerTrainConfig(
+        8, steps, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, steps, 5, ckptEvery, 5, 3);
   }
 
   @Test
@@ -64,10 +66,13 @@ class TokenizerTrainerTest {
       assertTrue(Double.isFinite(s.last().get("disc")));
     }
     // a learning rate of 1e30 blows the loss up to NaN/Inf
-    TokenizerTrainConfig bad = new TokenizerTrainConfig(8, 50, 1e30, 0, 0.0, 1.0, 1.0, 1.0, 0.0, 50, 0, 1, 50, 3);
+    TokenizerTrainConfig bad =
+        new TokenizerTrainConfig(8, 50, 1e30, 0, 0.0, 1.0, 1.0, 1.0, 0.0, 50, 0, 1, 50, 3);
     try (TokenizerTrainer t = new TokenizerTrainer(tiny(), bad, tmp.resolve("nan"))) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> t.train(data, 16, new PrintStream(new ByteArrayOutputStream())));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> t.train(data, 16, new PrintStream(new ByteArrayOutputStream())));
       assertTrue(e.getMessage().startsWith("tokenizer loss is "), e.getMessage());
       assertTrue(e.getMessage().contains("The last good checkpoint is kept at"), e.getMessage());
     }

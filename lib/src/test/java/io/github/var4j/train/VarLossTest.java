@@ -18,7 +18,10 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** Loss value and gradient w.r.t. the (B, L, V) logits against the closed form, with smoothing and weights. */
+/**
+ * Loss value and gradient w.r.t. the (B, L, V) logits against the closed form, with smoothing and
+ * weights.
+ */
 class VarLossTest {
 
   @Test
@@ -35,15 +38,20 @@ class VarLossTest {
         float[] wl = uniform ? null : w;
         float loss;
         float[] grad;
-        try (Graph g = new Graph(); Session s = new Session(g)) {
+        try (Graph g = new Graph();
+            Session s = new Session(g)) {
           Ops tf = Ops.create(g);
           var lg = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v)));
           var tg = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, l)));
-          VarLoss.Output out = uniform ? VarLoss.build(tf, cfg, lg, tg, ls)
-              : VarLoss.build(tf, cfg, lg, tg, ls, tf.constant(new float[][] {wl}));
+          VarLoss.Output out =
+              uniform
+                  ? VarLoss.build(tf, cfg, lg, tg, ls)
+                  : VarLoss.build(tf, cfg, lg, tg, ls, tf.constant(new float[][] {wl}));
           Output<?>[] d = g.addGradients(out.loss().asOutput(), new Output<?>[] {lg.asOutput()});
-          try (var lt = Tensors.of(logits, b, l, v); var tt = Tensors.ofInts(gt, b, l);
-              Result res = s.runner().feed(lg, lt).feed(tg, tt).fetch(out.loss()).fetch(d[0]).run()) {
+          try (var lt = Tensors.of(logits, b, l, v);
+              var tt = Tensors.ofInts(gt, b, l);
+              Result res =
+                  s.runner().feed(lg, lt).feed(tg, tt).fetch(out.loss()).fetch(d[0]).run()) {
             loss = Tensors.floats(res.get(0))[0];
             grad = Tensors.floats(res.get(1));
           }
@@ -72,7 +80,8 @@ class VarLossTest {
         assertEquals(expLoss, loss, 1e-5 * expLoss, what + " loss");
         Fixtures.assertClose(expGrad, grad, 1e-8, 1e-4, what + " dloss/dlogits");
         if (uniform) {
-          Fixtures.assertMatches(ls == 0 ? "var/train_loss_ls0.npy" : "var/train_loss_ls0.1.npy", new float[] {loss});
+          Fixtures.assertMatches(
+              ls == 0 ? "var/train_loss_ls0.npy" : "var/train_loss_ls0.1.npy", new float[] {loss});
         }
       }
     }
@@ -86,11 +95,15 @@ class VarLossTest {
       Ops tf = Ops.create(g);
       var lg = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v - 1)));
       var tg = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, l)));
-      assertEquals("logits must have shape (B, " + l + ", " + v + "), got [-1, " + l + ", " + (v - 1) + "]",
-          assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, lg, tg, 0.0)).getMessage());
+      assertEquals(
+          "logits must have shape (B, " + l + ", " + v + "), got [-1, " + l + ", " + (v - 1) + "]",
+          assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, lg, tg, 0.0))
+              .getMessage());
       var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, l, v)));
-      assertEquals("labelSmoothing must be in [0, 1], got -0.1",
-          assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, ok, tg, -0.1)).getMessage());
+      assertEquals(
+          "labelSmoothing must be in [0, 1], got -0.1",
+          assertThrows(IllegalArgumentException.class, () -> VarLoss.build(tf, cfg, ok, tg, -0.1))
+              .getMessage());
     }
   }
 }

@@ -27,15 +27,23 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** The VAR training graph against var_train/ (gradients, grad norm, one clipped AdamW step) and var/ losses. */
+/**
+ * The VAR training graph against var_train/ (gradients, grad norm, one clipped AdamW step) and var/
+ * losses.
+ */
 class VarTrainGraphTest {
   /**
-   * The official optimiser recipe (VAR-SPEC §6: torch AdamW betas (0.9, 0.95), eps 1e-8; clip_grad_norm_ 2.0, which
-   * divides by norm + 1e-6): constants of the trainer, not of a fixture set. The float64 reference below uses them
-   * rather than {@link AdamW.Config#var()} so that it stays independent of the code under test.
+   * The official optimiser recipe (VAR-SPEC §6: torch AdamW betas (0.9, 0.95), eps 1e-8;
+   * clip_grad_norm_ 2.0, which divides by norm + 1e-6): constants of the trainer, not of a fixture
+   * set. The float64 reference below uses them rather than {@link AdamW.Config#var()} so that it
+   * stays independent of the code under test.
    */
   private static final double BETA1 = 0.9, BETA2 = 0.95, EPS = 1e-8, CLIP = 2.0, CLIP_EPS = 1e-6;
-  /** At most this fraction of the after_step elements may be ill-conditioned: the exception must stay one. */
+
+  /**
+   * At most this fraction of the after_step elements may be ill-conditioned: the exception must
+   * stay one.
+   */
   private static final double MAX_ILL_CONDITIONED_FRACTION = 0.01;
 
   private static VarTrainGraph.Batch batch() {
@@ -48,7 +56,10 @@ class VarTrainGraphTest {
     return n;
   }
 
-  /** The parameter names of the var_train/after_step files (the parameters whose updated value is stored). */
+  /**
+   * The parameter names of the var_train/after_step files (the parameters whose updated value is
+   * stored).
+   */
   private static List<String> afterStepNames() {
     List<String> names = new ArrayList<>();
     for (String f : Fixtures.files("var_train/after_step/")) {
@@ -64,50 +75,68 @@ class VarTrainGraphTest {
     JsonNode lrs = notes.get("lr"), wds = notes.get("weight_decay");
     assertEquals("[\"ND\",\"D\"]", notes.get("group_names").toString());
     assertEquals(lrs.get(0).asDouble(), lrs.get(1).asDouble(), "both groups share one lr");
-    return new LrSchedule.Values(lrs.get(1).asDouble(), wds.get(1).asDouble(), wds.get(0).asDouble());
+    return new LrSchedule.Values(
+        lrs.get(1).asDouble(), wds.get(1).asDouble(), wds.get(0).asDouble());
   }
 
   @Test
   void gradientsAndGradNormMatchOfficial() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
+    try (VarTrainGraph tg =
+            new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
       tg.loadWeights(s, TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
-      assertEquals(Fixtures.files("var_train/grad/").size(), params.size(),
+      assertEquals(
+          Fixtures.files("var_train/grad/").size(),
+          params.size(),
           "one var_train/grad fixture per tiny VAR parameter");
       Session.Runner r = s.runner();
       opt.grads().forEach(r::fetch);
       r.fetch(opt.gradNorm()).fetch(tg.metrics().loss());
       double worst = 0;
-      try (var f = tg.feed(r, batch()); Result res = r.run()) {
+      try (var f = tg.feed(r, batch());
+          Result res = r.run()) {
         for (int i = 0; i < params.size(); i++) {
           Param p = params.get(i);
-          float[] torch = p.layout().toTorch(Tensors.floats(res.get(i)), p.torchShape()); // Linear: TF (in,out) -> torch
-          worst = Math.max(worst, Fixtures.assertMatches("var_train/grad/" + p.name() + ".npy", torch));
+          float[] torch =
+              p.layout()
+                  .toTorch(
+                      Tensors.floats(res.get(i)), p.torchShape()); // Linear: TF (in,out) -> torch
+          worst =
+              Math.max(worst, Fixtures.assertMatches("var_train/grad/" + p.name() + ".npy", torch));
         }
         float norm = Tensors.floats(res.get(params.size()))[0];
-        double dn = Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", new float[] {norm});
-        double dl = Fixtures.assertMatches("var/train_loss_ls0.npy", Tensors.floats(res.get(params.size() + 1)));
-        System.out.printf("grads max|diff| %.3e, grad norm %.6f (diff %.3e), loss diff %.3e%n", worst, norm, dn, dl);
+        double dn =
+            Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", new float[] {norm});
+        double dl =
+            Fixtures.assertMatches(
+                "var/train_loss_ls0.npy", Tensors.floats(res.get(params.size() + 1)));
+        System.out.printf(
+            "grads max|diff| %.3e, grad norm %.6f (diff %.3e), loss diff %.3e%n",
+            worst, norm, dn, dl);
       }
     }
   }
 
   /**
-   * AdamW alone: one clipped step driven by exactly the official gradients (loss = sum_p <p, G_p>, so dloss/dp = G_p)
-   * must give var_train/after_step at the manifest tolerance, every element.
+   * AdamW alone: one clipped step driven by exactly the official gradients (loss = sum_p
+   *
+   * <p, G_p>, so dloss/dp = G_p) must give var_train/after_step at the manifest tolerance, every
+   * element.
    */
   @Test
   void adamWStepOnOfficialGradientsMatchesAfterStep() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       new VarModel(ps, cfg); // registers the parameters (names, shapes, layouts)
       List<Operand<TFloat32>> terms = new ArrayList<>();
       for (Param p : ps.trainable()) {
-        float[] gTf = p.layout().toTf(Fixtures.floats("var_train/grad/" + p.name() + ".npy"), p.torchShape());
+        float[] gTf =
+            p.layout().toTf(Fixtures.floats("var_train/grad/" + p.name() + ".npy"), p.torchShape());
         Operand<TFloat32> gc = tf.constant(Shape.of(p.tfShape()), DataBuffers.of(gTf, true, false));
         terms.add(tf.reshape(tf.math.mul(p.value(), gc), tf.constant(new long[] {-1})));
       }
@@ -117,13 +146,18 @@ class VarTrainGraphTest {
       ps.load(s, TinyFixture.varParams());
       LrSchedule.Values v = stepValues();
       Session.Runner r = s.runner().fetch(opt.gradNorm());
-      try (var f = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {
+      try (var f = opt.feed(r, v.lr(), v.wdD(), v.wdND());
+          Result res = r.run()) {
         Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", Tensors.floats(res.get(0)));
       }
       StateDict after = ps.stateDict(s);
       double worst = 0;
       for (String name : afterStepNames()) {
-        worst = Math.max(worst, Fixtures.assertMatches("var_train/after_step/" + name + ".npy", after.get(name).data()));
+        worst =
+            Math.max(
+                worst,
+                Fixtures.assertMatches(
+                    "var_train/after_step/" + name + ".npy", after.get(name).data()));
       }
       System.out.printf("AdamW on official grads: after_step max|diff| %.3e%n", worst);
     }
@@ -131,21 +165,26 @@ class VarTrainGraphTest {
 
   /**
    * End to end: our gradients + clip + AdamW in the training graph, in three links.
+   *
    * <ol>
-   *   <li>The gradients the step applied equal the official ones (var_train/grad, manifest tolerance, every element).
-   *   <li>Every parameter equals a float64 torch AdamW first step (clip_grad_norm_, decoupled decay, bias correction)
-   *       applied to those same gradients (atol 1e-6, every element).
-   *   <li>The stored parameters equal the official var_train/after_step at the manifest tolerance, every element that
-   *       is not ill-conditioned ({@link #illConditioned}).
+   *   <li>The gradients the step applied equal the official ones (var_train/grad, manifest
+   *       tolerance, every element).
+   *   <li>Every parameter equals a float64 torch AdamW first step (clip_grad_norm_, decoupled
+   *       decay, bias correction) applied to those same gradients (atol 1e-6, every element).
+   *   <li>The stored parameters equal the official var_train/after_step at the manifest tolerance,
+   *       every element that is not ill-conditioned ({@link #illConditioned}).
    * </ol>
-   * Ill-conditioned elements: at the first step Adam moves p by {@code -lr * phi(g)}, {@code phi(g) = g / (|g| + eps)}
-   * of the clipped gradient g. phi saturates at ±1 for |g| >> eps but has slope {@code eps / (|g| + eps)^2} near 0,
-   * so a gradient difference the gradient tolerance accepts can move p by more than the after_step tolerance allows:
-   * there the two manifest tolerances are incompatible, and float32 gradient noise far inside the gradient tolerance
-   * fails the after_step check (a gradient of a few eps amplifies gradient noise lr·eps/(|g| + eps)² times: thousands
-   * of times at lr 1e-3). The rule is decided from the official data and the manifest alone, never from our output,
-   * and the elements it selects are still checked by links 1 and 2: their gradient at the manifest tolerance and the
-   * float64 update of that gradient. At most {@link #MAX_ILL_CONDITIONED_FRACTION} of the elements may be selected.
+   *
+   * Ill-conditioned elements: at the first step Adam moves p by {@code -lr * phi(g)}, {@code phi(g)
+   * = g / (|g| + eps)} of the clipped gradient g. phi saturates at ±1 for |g| >> eps but has slope
+   * {@code eps / (|g| + eps)^2} near 0, so a gradient difference the gradient tolerance accepts can
+   * move p by more than the after_step tolerance allows: there the two manifest tolerances are
+   * incompatible, and float32 gradient noise far inside the gradient tolerance fails the after_step
+   * check (a gradient of a few eps amplifies gradient noise lr·eps/(|g| + eps)² times: thousands of
+   * times at lr 1e-3). The rule is decided from the official data and the manifest alone, never
+   * from our output, and the elements it selects are still checked by links 1 and 2: their gradient
+   * at the manifest tolerance and the float64 update of that gradient. At most {@link
+   * #MAX_ILL_CONDITIONED_FRACTION} of the elements may be selected.
    */
   @Test
   void oneClippedAdamWStepMatchesOfficialAfterStep() {
@@ -157,14 +196,17 @@ class VarTrainGraphTest {
       List<Param> params = opt.params();
       StateDict before = tg.params().stateDict(s);
       LrSchedule.Values v = stepValues();
-      // one training step (as trainStep does, switches off) that also fetches the gradients it applies: a separate
+      // one training step (as trainStep does, switches off) that also fetches the gradients it
+      // applies: a separate
       // run may be optimised differently by grappler and differ in the last bits
       Map<String, float[]> grads = new java.util.HashMap<>();
       double normSq = 0;
       Session.Runner r = s.runner();
       opt.grads().forEach(r::fetch);
       r.fetch(tg.metrics().loss()).fetch(opt.gradNorm());
-      try (var f = tg.feed(r, batch()); var step = opt.feed(r, v.lr(), v.wdD(), v.wdND()); Result res = r.run()) {
+      try (var f = tg.feed(r, batch());
+          var step = opt.feed(r, v.lr(), v.wdD(), v.wdND());
+          Result res = r.run()) {
         for (int i = 0; i < params.size(); i++) {
           Param p = params.get(i);
           float[] gt = p.layout().toTorch(Tensors.floats(res.get(i)), p.torchShape());
@@ -172,7 +214,8 @@ class VarTrainGraphTest {
           for (float x : gt) normSq += (double) x * x;
         }
         Fixtures.assertMatches("var/train_loss_ls0.npy", Tensors.floats(res.get(params.size())));
-        Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", Tensors.floats(res.get(params.size() + 1)));
+        Fixtures.assertMatches(
+            "var_train/grad_norm_before_clip.npy", Tensors.floats(res.get(params.size() + 1)));
       }
       assertEquals(1, opt.step());
       StateDict after = tg.params().stateDict(s);
@@ -189,9 +232,13 @@ class VarTrainGraphTest {
       double worstRef = 0;
       for (Param p : params) {
         double wd = AdamW.officialDecay(p) ? v.wdD() : v.wdND();
-        float[] ref = torchAdamWFirstStep(before.get(p.name()).data(), grads.get(p.name()), coef, v.lr(), wd);
-        worstRef = Math.max(worstRef, Fixtures.assertClose(ref, after.get(p.name()).data(), 1e-6, 0,
-            p.name() + " vs float64 AdamW"));
+        float[] ref =
+            torchAdamWFirstStep(before.get(p.name()).data(), grads.get(p.name()), coef, v.lr(), wd);
+        worstRef =
+            Math.max(
+                worstRef,
+                Fixtures.assertClose(
+                    ref, after.get(p.name()).data(), 1e-6, 0, p.name() + " vs float64 AdamW"));
       }
 
       // link 3: the official after_step values, where the gradient tolerance pins them
@@ -201,10 +248,17 @@ class VarTrainGraphTest {
       double worst = 0, worstIll = 0;
       List<String> illNames = new ArrayList<>();
       for (String name : afterStepNames()) {
-        String file = "var_train/after_step/" + name + ".npy", gradFile = "var_train/grad/" + name + ".npy";
+        String file = "var_train/after_step/" + name + ".npy",
+            gradFile = "var_train/grad/" + name + ".npy";
         float[] expected = Fixtures.floats(file), actual = after.get(name).data();
-        boolean[] skip = illConditioned(Fixtures.floats(gradFile), expected, officialCoef, v.lr(),
-            Fixtures.tol(gradFile), Fixtures.tol(file));
+        boolean[] skip =
+            illConditioned(
+                Fixtures.floats(gradFile),
+                expected,
+                officialCoef,
+                v.lr(),
+                Fixtures.tol(gradFile),
+                Fixtures.tol(file));
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < expected.length; i++) {
           if (skip[i]) {
@@ -223,32 +277,45 @@ class VarTrainGraphTest {
         }
         worst = Math.max(worst, Fixtures.assertClose(e, a, Fixtures.tol(file), file));
       }
-      assertTrue(ill <= MAX_ILL_CONDITIONED_FRACTION * total, ill + " of " + total
-          + " after_step elements are ill-conditioned (more than " + MAX_ILL_CONDITIONED_FRACTION + "): " + illNames);
-      System.out.printf("end-to-end step: grads max|diff| %.3e; vs float64 AdamW(our grads) max|diff| %.3e;"
-          + " vs after_step max|diff| %.3e over %d of %d elements; %d ill-conditioned (e.g. %s) held to links 1-2,"
-          + " their |diff| to after_step up to %.3e%n", worstGrad, worstRef, worst, total - ill, total, ill, illNames,
-          worstIll);
+      assertTrue(
+          ill <= MAX_ILL_CONDITIONED_FRACTION * total,
+          ill
+              + " of "
+              + total
+              + " after_step elements are ill-conditioned (more than "
+              + MAX_ILL_CONDITIONED_FRACTION
+              + "): "
+              + illNames);
+      System.out.printf(
+          "end-to-end step: grads max|diff| %.3e; vs float64 AdamW(our grads) max|diff| %.3e;"
+              + " vs after_step max|diff| %.3e over %d of %d elements; %d ill-conditioned (e.g. %s) held to links 1-2,"
+              + " their |diff| to after_step up to %.3e%n",
+          worstGrad, worstRef, worst, total - ill, total, ill, illNames, worstIll);
     }
   }
 
   /**
-   * The elements whose official after-step value is not determined, to the after_step tolerance, by a gradient within
-   * the gradient tolerance: a nonzero official gradient g with
-   * {@code lr * max(|phi(c g + c dg) - phi(c g)|, |phi(c g - c dg) - phi(c g)|) > atol_p + rtol_p |p|}, where c is the
-   * clip coefficient, {@code dg = atol_g + rtol_g |g|} the gradient tolerance, p the official after-step value and
-   * {@code phi(x) = x / (|x| + eps)} Adam's first step (m̂ = x, sqrt(v̂) = |x|). An exactly zero official gradient is
-   * structural (no path from the loss, e.g. class_emb rows of classes absent from the batch), not noise, and is never
-   * ill-conditioned.
+   * The elements whose official after-step value is not determined, to the after_step tolerance, by
+   * a gradient within the gradient tolerance: a nonzero official gradient g with {@code lr *
+   * max(|phi(c g + c dg) - phi(c g)|, |phi(c g - c dg) - phi(c g)|) > atol_p + rtol_p |p|}, where c
+   * is the clip coefficient, {@code dg = atol_g + rtol_g |g|} the gradient tolerance, p the
+   * official after-step value and {@code phi(x) = x / (|x| + eps)} Adam's first step (m̂ = x,
+   * sqrt(v̂) = |x|). An exactly zero official gradient is structural (no path from the loss, e.g.
+   * class_emb rows of classes absent from the batch), not noise, and is never ill-conditioned.
    *
-   * @param g        official gradient (torch layout)
-   * @param pAfter   official after-step values
-   * @param coef     official clip coefficient
-   * @param lr       learning rate of the step
-   * @param gradTol  manifest tolerance of the gradient file
-   * @param stepTol  manifest tolerance of the after_step file
+   * @param g official gradient (torch layout)
+   * @param pAfter official after-step values
+   * @param coef official clip coefficient
+   * @param lr learning rate of the step
+   * @param gradTol manifest tolerance of the gradient file
+   * @param stepTol manifest tolerance of the after_step file
    */
-  static boolean[] illConditioned(float[] g, float[] pAfter, double coef, double lr, Fixtures.Tol gradTol,
+  static boolean[] illConditioned(
+      float[] g,
+      float[] pAfter,
+      double coef,
+      double lr,
+      Fixtures.Tol gradTol,
       Fixtures.Tol stepTol) {
     boolean[] out = new boolean[g.length];
     for (int i = 0; i < g.length; i++) {
@@ -262,13 +329,16 @@ class VarTrainGraphTest {
     return out;
   }
 
-  /** Adam's first-step direction for a clipped gradient x: m̂ / (sqrt(v̂) + eps) = x / (|x| + eps). */
+  /**
+   * Adam's first-step direction for a clipped gradient x: m̂ / (sqrt(v̂) + eps) = x / (|x| + eps).
+   */
   private static double adamPhi(double x) {
     return x / (Math.abs(x) + EPS);
   }
 
   /** torch AdamW, first step (t = 1), after clip coefficient {@code coef}, in float64. */
-  private static float[] torchAdamWFirstStep(float[] p0, float[] g, double coef, double lr, double wd) {
+  private static float[] torchAdamWFirstStep(
+      float[] p0, float[] g, double coef, double lr, double wd) {
     float[] out = new float[p0.length];
     for (int i = 0; i < p0.length; i++) {
       double gi = g[i] * coef;
@@ -282,7 +352,8 @@ class VarTrainGraphTest {
 
   @Test
   void decayGroupsEqualOfficialGroups() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official())) {
+    try (VarTrainGraph tg =
+        new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official())) {
       JsonNode groups = adamwNotes().get("groups");
       List<String> nd = new ArrayList<>(), d = new ArrayList<>();
       for (Param p : tg.optimizer().params()) (AdamW.officialDecay(p) ? d : nd).add(p.name());
@@ -301,17 +372,22 @@ class VarTrainGraphTest {
   void lossesWithAndWithoutLabelSmoothingMatchOfficial() {
     VarConfig cfg = TinyFixture.get().varConfig();
     for (double ls : new double[] {0.0, 0.1}) {
-      try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official().withLabelSmoothing(ls));
+      try (VarTrainGraph tg =
+              new VarTrainGraph(cfg, VarTrainGraph.Options.official().withLabelSmoothing(ls));
           Session s = Sessions.create(tg.graph())) {
         tg.loadWeights(s, TinyFixture.varParams());
         VarTrainGraph.Eval e = tg.evaluate(s, batch());
         String file = ls == 0 ? "var/train_loss_ls0.npy" : "var/train_loss_ls0.1.npy";
         double d = Fixtures.assertMatches(file, new float[] {e.loss()});
         System.out.printf("%s: %.7f (diff %.3e)%n", file, e.loss(), d);
-        // metrics recomputed on the host from the official logits (B, L, V); the tail is the last scale
+        // metrics recomputed on the host from the official logits (B, L, V); the tail is the last
+        // scale
         float[] logits = Fixtures.floats("var/logits_BLV.npy");
         int[] gt = TinyFixture.targets();
-        int nb = TinyFixture.get().B(), l = cfg.patchNums().L(), nv = cfg.vocabSize(), tailBegin = cfg.patchNums().begin(cfg.patchNums().K() - 1);
+        int nb = TinyFixture.get().B(),
+            l = cfg.patchNums().L(),
+            nv = cfg.vocabSize(),
+            tailBegin = cfg.patchNums().begin(cfg.patchNums().K() - 1);
         int n = nb * l, nTail = nb * (l - tailBegin);
         double ce = 0, ceTail = 0;
         int hits = 0, hitsTail = 0;
@@ -337,21 +413,27 @@ class VarTrainGraphTest {
         assertEquals(ceTail, e.ceTail(), 1e-5 * ceTail);
         assertEquals(100.0 * hits / n, e.accMean(), 1e-4);
         assertEquals(100.0 * hitsTail / nTail, e.accTail(), 1e-4);
-        if (ls == 0) assertEquals(e.ceMean(), e.loss(), 1e-5 * e.loss(), "uniform 1/L weights = mean CE");
+        if (ls == 0)
+          assertEquals(e.ceMean(), e.loss(), 1e-5 * e.loss(), "uniform 1/L weights = mean CE");
       }
     }
   }
 
   @Test
   void stochasticTrainingFromOfficialInitOverfitsOneBatch() {
-    // official init + schedule + condition dropout + drop path: the loss on a fixed batch must fall clearly
+    // official init + schedule + condition dropout + drop path: the loss on a fixed batch must fall
+    // clearly
     VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.1);
     try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
       tg.initialize(s, 42);
       LrSchedule sch = new LrSchedule("lin0", 3e-3, 5, 60, 0.005, 0.1, 0.05, 0.05);
       float first = tg.evaluate(s, batch()).loss();
-      assertEquals(Math.log(cfg.vocabSize()), first, 0.05, "near-uniform logits at init (head scaled by 0.02)");
+      assertEquals(
+          Math.log(cfg.vocabSize()),
+          first,
+          0.05,
+          "near-uniform logits at init (head scaled by 0.02)");
       VarTrainGraph.StepStats last = null;
       for (int it = 0; it < 60; it++) {
         last = tg.trainStep(s, batch(), sch.at(it), true);
@@ -359,26 +441,38 @@ class VarTrainGraphTest {
       }
       assertEquals(60, tg.optimizer().step());
       float end = tg.evaluate(s, batch()).loss();
-      System.out.printf("overfit one batch: loss %.4f -> %.4f (acc %.1f%%)%n", first, end, tg.evaluate(s, batch()).accMean());
+      System.out.printf(
+          "overfit one batch: loss %.4f -> %.4f (acc %.1f%%)%n",
+          first, end, tg.evaluate(s, batch()).accMean());
       assertTrue(end < 0.6 * first, "loss " + first + " -> " + end);
     }
   }
 
   @Test
   void feedRejectsLabelsOutsideTheClassRange() {
-    try (VarTrainGraph tg = new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
+    try (VarTrainGraph tg =
+            new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
         Session s = Sessions.create(tg.graph())) {
       tg.loadWeights(s, TinyFixture.varParams());
       // the fixture labels with the last one replaced by numClasses + 2
       int nc = TinyFixture.get().numClasses();
       int[] labels = TinyFixture.labelFile();
       labels[labels.length - 1] = nc + 2;
-      String want = "label " + (nc + 2) + " at batch index " + (labels.length - 1) + " is outside [0, " + nc + ")";
+      String want =
+          "label "
+              + (nc + 2)
+              + " at batch index "
+              + (labels.length - 1)
+              + " is outside [0, "
+              + nc
+              + ")";
       var bad = new VarTrainGraph.Batch(labels, TinyFixture.x(), TinyFixture.targets());
       var e = assertThrows(IllegalArgumentException.class, () -> tg.evaluate(s, bad));
       assertEquals(want, e.getMessage());
-      var e2 = assertThrows(IllegalArgumentException.class,
-          () -> tg.trainStep(s, bad, new LrSchedule.Values(1e-3, 0.05, 0), true));
+      var e2 =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> tg.trainStep(s, bad, new LrSchedule.Values(1e-3, 0.05, 0), true));
       assertEquals(want, e2.getMessage());
       assertEquals(0, tg.optimizer().step(), "a rejected batch does not count as a step");
     }

@@ -25,8 +25,9 @@ class VarTrainerTest {
   static final int V = 32, CVAE = 8, CLASSES = 10;
 
   /**
-   * Synthetic token maps that a transformer can learn: token = f(label, position) for 3/4 of the images' positions,
-   * random elsewhere, so loss and accuracy have room to move but never reach a trivial 100%.
+   * Synthetic token maps that a transformer can learn: token = f(label, position) for 3/4 of the
+   * images' positions, random elsewhere, so loss and accuracy have room to move but never reach a
+   * trivial 100%.
    */
   static TokenCache tokens(int n, long seed) {
     int l = 21;
@@ -34,32 +35,37 @@ class VarTrainerTest {
     int[] labels = new int[n], t = new int[n * l];
     for (int i = 0; i < n; i++) {
       labels[i] = r.nextInt(CLASSES);
-      for (int j = 0; j < l; j++) t[i * l + j] = r.nextInt(4) == 0 ? r.nextInt(V) : (labels[i] * 5 + j * 3) % V;
+      for (int j = 0; j < l; j++)
+        t[i * l + j] = r.nextInt(4) == 0 ? r.nextInt(V) : (labels[i] * 5 + j * 3) % V;
     }
     return TokenCache.of(ScaleSchedule.of(PNS), V, CLASSES, labels, t, new byte[32]);
   }
 
   /**
-   * A deterministic stand-in for Tokenizer::varInput (x has L - 1 = 20 rows of Cvae): row j is a fixed code of the
-   * token at position j in scale order, so x carries the preceding tokens as real teacher forcing does.
+   * A deterministic stand-in for Tokenizer::varInput (x has L - 1 = 20 rows of Cvae): row j is a
+   * fixed code of the token at position j in scale order, so x carries the preceding tokens as real
+   * teacher forcing does.
    */
-  static final VarTrainer.XSource XS = (perScale, n) -> {
-    float[] x = new float[n * 20 * CVAE];
-    for (int b = 0; b < n; b++) {
-      int pos = 0;
-      for (int k = 0; k < PNS.length; k++) {
-        int t = PNS[k] * PNS[k];
-        for (int j = 0; j < t && pos < 20; j++, pos++) {
-          int id = perScale.get(k)[b * t + j];
-          for (int c = 0; c < CVAE; c++) x[(b * 20 + pos) * CVAE + c] = (float) Math.sin(0.7 * id + c);
+  static final VarTrainer.XSource XS =
+      (perScale, n) -> {
+        float[] x = new float[n * 20 * CVAE];
+        for (int b = 0; b < n; b++) {
+          int pos = 0;
+          for (int k = 0; k < PNS.length; k++) {
+            int t = PNS[k] * PNS[k];
+            for (int j = 0; j < t && pos < 20; j++, pos++) {
+              int id = perScale.get(k)[b * t + j];
+              for (int c = 0; c < CVAE; c++)
+                x[(b * 20 + pos) * CVAE + c] = (float) Math.sin(0.7 * id + c);
+            }
+          }
         }
-      }
-    }
-    return x;
-  };
+        return x;
+      };
 
   static VarTrainConfig train(long steps) {
-    return new VarTrainConfig(2, 32, 2, 16, steps, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 20, 32, 20, 10, 7);
+    return new VarTrainConfig(
+        2, 32, 2, 16, steps, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 20, 32, 20, 10, 7);
   }
 
   static VarConfig model(VarTrainConfig c) {
@@ -106,17 +112,24 @@ class VarTrainerTest {
       VarTrainer.Summary s2 = t.train(trainSet, testSet, XS, new PrintStream(log2, true));
       assertEquals(60, s2.startStep());
       assertEquals(20, s2.steps());
-      assertTrue(log2.toString().contains("[var] resumed from " + run.resolve("ckpt") + " at step 60"), log2.toString());
+      assertTrue(
+          log2.toString().contains("[var] resumed from " + run.resolve("ckpt") + " at step 60"),
+          log2.toString());
       assertEquals(81, Files.readAllLines(run.resolve("metrics.csv")).size());
-      assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0),
-          Files.readAllLines(run.resolve("eval.csv")).stream().skip(1).map(l -> col(l, 0)).toList());
+      assertEquals(
+          List.of(0.0, 20.0, 40.0, 60.0, 80.0),
+          Files.readAllLines(run.resolve("eval.csv")).stream()
+              .skip(1)
+              .map(l -> col(l, 0))
+              .toList());
       // export, reload, evaluate: same metrics as the trainer's own evaluation
       Path dir = tmp.resolve("model");
       t.export(dir);
       VarConfig loaded = ModelDir.config(dir, ModelKind.VAR);
       assertEquals(model(c80), loaded);
       StateDict sd = StateDict.loadNpyDir(dir);
-      assertEquals(t.numParams(), sd.names().stream().mapToLong(n -> sd.get(n).data().length).sum());
+      assertEquals(
+          t.numParams(), sd.names().stream().mapToLong(n -> sd.get(n).data().length).sum());
       VarTrainer.EvalResult a = t.evaluate(testSet, XS, 0);
       VarTrainer.EvalResult b = VarTrainer.evaluateModel(loaded, sd, testSet, XS, 0);
       assertEquals(40, a.images());
@@ -136,18 +149,26 @@ class VarTrainerTest {
     }
     VarTrainConfig deeper = c.withDepth(3);
     try (VarTrainer t = new VarTrainer(model(deeper), deeper, run)) {
-      IOException e = assertThrows(IOException.class, () -> t.train(trainSet, null, XS, System.out));
-      assertEquals("checkpoint " + run.resolve("ckpt") + " was saved for depth 2, width 32, heads 2, vocab 32, Cvae 8, "
-          + "10 classes, patchNums [1, 2, 4]; this model has depth 3, width 32, heads 2, vocab 32, Cvae 8, 10 classes, "
-          + "patchNums [1, 2, 4] (differs in: depth 2 vs 3, dropPathRate 0.008333333333333333 vs 0.012500000000000002). Resume with "
-          + "the same configuration, or use another run directory.", e.getMessage());
+      IOException e =
+          assertThrows(IOException.class, () -> t.train(trainSet, null, XS, System.out));
+      assertEquals(
+          "checkpoint "
+              + run.resolve("ckpt")
+              + " was saved for depth 2, width 32, heads 2, vocab 32, Cvae 8, "
+              + "10 classes, patchNums [1, 2, 4]; this model has depth 3, width 32, heads 2, vocab 32, Cvae 8, 10 classes, "
+              + "patchNums [1, 2, 4] (differs in: depth 2 vs 3, dropPathRate 0.008333333333333333 vs 0.012500000000000002). Resume with "
+              + "the same configuration, or use another run directory.",
+          e.getMessage());
     }
     // without config.json the checkpoint's shapes still give a clear error
     Files.delete(run.resolve("config.json"));
     VarTrainConfig wider = c.withWidth(64, 2);
     try (VarTrainer t = new VarTrainer(model(wider), wider, run)) {
-      IOException e = assertThrows(IOException.class, () -> t.train(trainSet, null, XS, System.out));
-      assertTrue(e.getMessage().startsWith("checkpoint " + run.resolve("ckpt") + " does not match this model: '"),
+      IOException e =
+          assertThrows(IOException.class, () -> t.train(trainSet, null, XS, System.out));
+      assertTrue(
+          e.getMessage()
+              .startsWith("checkpoint " + run.resolve("ckpt") + " does not match this model: '"),
           e.getMessage());
       assertTrue(e.getMessage().contains("but the model expects"), e.getMessage());
     }
@@ -157,20 +178,32 @@ class VarTrainerTest {
   void nanLossStopsAndKeepsTheLastCheckpoint() throws Exception {
     TokenCache trainSet = tokens(32, 4);
     Path run = tmp.resolve("nan");
-    // lr 1e30 without warm-up: step 1 leaves finite but absurd weights (checkpointed), step 2 overflows
-    VarTrainConfig bad = new VarTrainConfig(2, 32, 2, 16, 20, 1e30, 0.0, 0.01, 0.05, 2.0, 0.0, 0.1, 0, 0, 1, 1, 7);
+    // lr 1e30 without warm-up: step 1 leaves finite but absurd weights (checkpointed), step 2
+    // overflows
+    VarTrainConfig bad =
+        new VarTrainConfig(2, 32, 2, 16, 20, 1e30, 0.0, 0.01, 0.05, 2.0, 0.0, 0.1, 0, 0, 1, 1, 7);
     try (VarTrainer t = new VarTrainer(model(bad), bad, run)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> t.train(trainSet, null, XS, new PrintStream(new ByteArrayOutputStream())));
-      assertTrue(e.getMessage().matches("VAR (loss is NaN|loss is Infinity|gradient norm is NaN|gradient norm is "
-          + "Infinity|weights are not finite after step \\d+).*"), e.getMessage());
-      assertTrue(e.getMessage().contains("The last good checkpoint is kept at " + run.resolve("ckpt")), e.getMessage());
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> t.train(trainSet, null, XS, new PrintStream(new ByteArrayOutputStream())));
+      assertTrue(
+          e.getMessage()
+              .matches(
+                  "VAR (loss is NaN|loss is Infinity|gradient norm is NaN|gradient norm is "
+                      + "Infinity|weights are not finite after step \\d+).*"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().contains("The last good checkpoint is kept at " + run.resolve("ckpt")),
+          e.getMessage());
     }
     assertTrue(TfCheckpoint.exists(run.resolve("ckpt")));
     long rows = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
     try (VarTrainer t = new VarTrainer(model(bad), bad, run)) {
       long step = t.initOrResume(new PrintStream(new ByteArrayOutputStream()));
-      assertTrue(step >= 1 && step <= rows, "checkpoint at step " + step + ", " + rows + " finite steps logged");
+      assertTrue(
+          step >= 1 && step <= rows,
+          "checkpoint at step " + step + ", " + rows + " finite steps logged");
       assertTrue(step < 20);
     }
   }
@@ -178,7 +211,8 @@ class VarTrainerTest {
   @Test
   void labelsOutsideTheModelsClassesAreRejected() {
     int[] labels = {0, 1, 12, 3};
-    TokenCache c = TokenCache.of(ScaleSchedule.of(PNS), V, 13, labels, new int[4 * 21], new byte[32]);
+    TokenCache c =
+        TokenCache.of(ScaleSchedule.of(PNS), V, 13, labels, new int[4 * 21], new byte[32]);
     VarTrainConfig cfg = train(4);
     try (VarTrainer t = new VarTrainer(model(cfg), cfg, tmp.resolve("labels"))) {
       var e = assertThrows(IllegalArgumentException.class, () -> t.train(c, null, XS, System.out));
@@ -195,8 +229,10 @@ class VarTrainerTest {
     assertEquals(d.resolvedHeads(), m.numHeads());
     assertEquals(0.1, m.condDropRate());
     assertEquals(155, m.patchNums().L());
-    VarConfig official = d.withWidth(0, 0).modelConfig(512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8));
-    assertEquals(VarConfig.ofDepth(4, 512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8)), official);
+    VarConfig official =
+        d.withWidth(0, 0).modelConfig(512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8));
+    assertEquals(
+        VarConfig.ofDepth(4, 512, 16, 10, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8)), official);
     assertEquals(256, official.embedDim());
     assertEquals(4, official.numHeads());
     LrSchedule s = d.schedule();

@@ -32,16 +32,20 @@ class SelfAttentionTest {
   }
 
   /**
-   * Scale-by-scale attention through the KV cache (keys/values of earlier scales, no mask) equals masked attention
-   * over the whole sequence: the basis of the later cached sampler.
+   * Scale-by-scale attention through the KV cache (keys/values of earlier scales, no mask) equals
+   * masked attention over the whole sequence: the basis of the later cached sampler.
    */
   @Test
   void kvCachedScaleByScaleAttentionEqualsMaskedFullAttention() {
     VarConfig cfg = TinyFixture.get().varConfig();
     int l = cfg.patchNums().L(), c = cfg.embedDim();
-    String block = "blocks." + (cfg.depth() - 1) + ".attn"; // the last block's attention, with the fixture weights
+    String block =
+        "blocks."
+            + (cfg.depth() - 1)
+            + ".attn"; // the last block's attention, with the fixture weights
     float[] x = random(2 * l * c, 5, 1.0);
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       SelfAttention attn = new SelfAttention(ps, block, cfg, new VarInit(cfg));
@@ -51,7 +55,8 @@ class SelfAttentionTest {
       Operand<TFloat32> k = null, v = null;
       for (int si = 0; si < cfg.patchNums().K(); si++) {
         int b0 = cfg.patchNums().begin(si), n = cfg.patchNums().tokens(si);
-        Operand<TFloat32> xs = tf.slice(xc, tf.constant(new int[] {0, b0, 0}), tf.constant(new int[] {2, n, c}));
+        Operand<TFloat32> xs =
+            tf.slice(xc, tf.constant(new int[] {0, b0, 0}), tf.constant(new int[] {2, n, c}));
         SelfAttention.Result r = attn.attend(xs, null, k, v);
         parts.add(r.out());
         k = r.kBHLc();
@@ -61,7 +66,9 @@ class SelfAttentionTest {
       Operand<TFloat32> cached = tf.concat(parts, tf.constant(1));
       ps.loadSubset(s, TinyFixture.varParams(), p -> p.name().startsWith(block + "."));
       try (Result r = s.runner().fetch(full).fetch(cached).run()) {
-        double d = Fixtures.assertClose(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), 1e-5, 1e-5, "cached vs full");
+        double d =
+            Fixtures.assertClose(
+                Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), 1e-5, 1e-5, "cached vs full");
         System.out.printf("kv-cache vs masked attention max|diff| %.3e%n", d);
       }
     }
@@ -71,25 +78,36 @@ class SelfAttentionTest {
   @Test
   void matchesHostReferenceWithAndWithoutL2Norm() {
     for (boolean l2 : new boolean[] {true, false}) {
-      VarConfig cfg = VarConfig.ofDepth(2, 16, 4, 3, ScaleSchedule.of(1, 2)).withEmbedDim(8).withNumHeads(2).withAttnL2Norm(l2);
+      VarConfig cfg =
+          VarConfig.ofDepth(2, 16, 4, 3, ScaleSchedule.of(1, 2))
+              .withEmbedDim(8)
+              .withNumHeads(2)
+              .withAttnL2Norm(l2);
       int b = 2, l = 5, c = 8, h = 2, hd = 4;
       float[] x = random(b * l * c, 11, 1.0);
       float[] wqkv = random(3 * c * c, 12, 0.5), qb = random(c, 13, 0.3), vb = random(c, 14, 0.3);
-      float[] wp = random(c * c, 15, 0.5), bp = random(c, 16, 0.3), sm = {1.2f, 5.0f}; // 5 > ln 100: clamped
+      float[] wp = random(c * c, 15, 0.5),
+          bp = random(c, 16, 0.3),
+          sm = {1.2f, 5.0f}; // 5 > ln 100: clamped
       float[] got;
-      try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+      try (Graph g = new Graph();
+          Session s = Sessions.create(g)) {
         Ops tf = Ops.create(g);
         ParamStore ps = new ParamStore(tf);
         SelfAttention attn = new SelfAttention(ps, "a", cfg, new VarInit(cfg));
-        Operand<TFloat32> y = attn.apply(tf.constant(Shape.of(b, l, c), DataBuffers.of(x, true, false)),
-            AttentionMask.bias(tf, cfg.patchNums()));
+        Operand<TFloat32> y =
+            attn.apply(
+                tf.constant(Shape.of(b, l, c), DataBuffers.of(x, true, false)),
+                AttentionMask.bias(tf, cfg.patchNums()));
         StateDict sd = new StateDict();
         sd.put("a.mat_qkv.weight", new io.github.var4j.nn.HostTensor(new long[] {3 * c, c}, wqkv));
         sd.put("a.q_bias", new io.github.var4j.nn.HostTensor(new long[] {c}, qb));
         sd.put("a.v_bias", new io.github.var4j.nn.HostTensor(new long[] {c}, vb));
         sd.put("a.proj.weight", new io.github.var4j.nn.HostTensor(new long[] {c, c}, wp));
         sd.put("a.proj.bias", new io.github.var4j.nn.HostTensor(new long[] {c}, bp));
-        if (l2) sd.put("a.scale_mul_1H11", new io.github.var4j.nn.HostTensor(new long[] {1, h, 1, 1}, sm));
+        if (l2)
+          sd.put(
+              "a.scale_mul_1H11", new io.github.var4j.nn.HostTensor(new long[] {1, h, 1, 1}, sm));
         ps.load(s, sd);
         assertEquals(l2, ps.contains("a.scale_mul_1H11"));
         try (Result r = s.runner().fetch(y).run()) {

@@ -38,17 +38,23 @@ class VarConfigTest {
     assertEquals(9, lvl[679]);
     assertEquals(8, lvl[423]);
     // quant10/lvl_1L_real: the official lvl_1L of the fixtures' real schedule
-    Fixtures.assertExact(Fixtures.ints("quant10/lvl_1L_real.npy"),
-        c.withPatchNums(ScaleSchedule.of(TinyFixture.quant10PatchNums())).patchNums().levels(), "lvl_1L (quant10 schedule)");
+    Fixtures.assertExact(
+        Fixtures.ints("quant10/lvl_1L_real.npy"),
+        c.withPatchNums(ScaleSchedule.of(TinyFixture.quant10PatchNums())).patchNums().levels(),
+        "lvl_1L (quant10 schedule)");
     assertEquals(2240, c.withPatchNums(ScaleSchedule.px512()).patchNums().L());
   }
 
   @Test
   void paramCountsOfTheModelZoo() {
-    assertEquals(310_283_520L, VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
-    assertEquals(600_917_136L, VarConfig.ofDepth(20, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
-    assertEquals(1_033_399_360L, VarConfig.ofDepth(24, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
-    assertEquals(2_010_020_356L, VarConfig.ofDepth(30, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(
+        310_283_520L, VarConfig.ofDepth(16, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(
+        600_917_136L, VarConfig.ofDepth(20, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(
+        1_033_399_360L, VarConfig.ofDepth(24, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
+    assertEquals(
+        2_010_020_356L, VarConfig.ofDepth(30, 4096, 32, 1000, ScaleSchedule.px256()).numParams());
   }
 
   @Test
@@ -58,7 +64,8 @@ class VarConfigTest {
     assertEquals(0.0, r[0]);
     assertEquals((float) (0.1 * 16 / 24), (float) r[15]);
     for (int i = 1; i < 16; i++) assertTrue(r[i] > r[i - 1]);
-    assertArrayEquals(new double[] {0.0}, VarConfig.ofDepth(1, 8, 4, 2, ScaleSchedule.of(1, 2)).dropPathRates());
+    assertArrayEquals(
+        new double[] {0.0}, VarConfig.ofDepth(1, 8, 4, 2, ScaleSchedule.of(1, 2)).dropPathRates());
   }
 
   @Test
@@ -72,32 +79,53 @@ class VarConfigTest {
   void validationMessagesNameTheProblem() {
     VarConfig t = TinyFixture.get().varConfig();
     int c = t.embedDim();
-    assertEquals("embedDim must be divisible by numHeads, got embedDim=" + c + ", numHeads=" + (c + 1),
+    assertEquals(
+        "embedDim must be divisible by numHeads, got embedDim=" + c + ", numHeads=" + (c + 1),
         assertThrows(IllegalArgumentException.class, () -> t.withNumHeads(c + 1)).getMessage());
-    assertEquals("patchNums must be strictly increasing, got [1, 3, 2]",
-        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(1, 3, 2))).getMessage());
-    assertEquals("patchNums must start at >= 1, got [0, 1]",
-        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(0, 1))).getMessage());
-    assertEquals("patchNums must not be empty",
-        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of())).getMessage());
-    assertEquals("depth must be positive, got 0",
-        assertThrows(IllegalArgumentException.class, () -> VarConfig.ofDepth(0, 64, 8, 10, ScaleSchedule.of(1, 2))).getMessage());
-    assertEquals("vocabSize must be positive, got 0",
+    assertEquals(
+        "patchNums must be strictly increasing, got [1, 3, 2]",
+        assertThrows(
+                IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(1, 3, 2)))
+            .getMessage());
+    assertEquals(
+        "patchNums must start at >= 1, got [0, 1]",
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of(0, 1)))
+            .getMessage());
+    assertEquals(
+        "patchNums must not be empty",
+        assertThrows(IllegalArgumentException.class, () -> t.withPatchNums(ScaleSchedule.of()))
+            .getMessage());
+    assertEquals(
+        "depth must be positive, got 0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VarConfig.ofDepth(0, 64, 8, 10, ScaleSchedule.of(1, 2)))
+            .getMessage());
+    assertEquals(
+        "vocabSize must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> t.withVocabSize(0)).getMessage());
-    assertEquals("numClasses must be positive, got -1",
+    assertEquals(
+        "numClasses must be positive, got -1",
         assertThrows(IllegalArgumentException.class, () -> t.withNumClasses(-1)).getMessage());
-    assertEquals("dropPathRate must be in [0, 1), got 1.0",
+    assertEquals(
+        "dropPathRate must be in [0, 1), got 1.0",
         assertThrows(IllegalArgumentException.class, () -> t.withDropPathRate(1.0)).getMessage());
-    assertEquals("condDropRate must be in [0, 1], got 1.5",
+    assertEquals(
+        "condDropRate must be in [0, 1], got 1.5",
         assertThrows(IllegalArgumentException.class, () -> t.withCondDropRate(1.5)).getMessage());
-    assertEquals("mlpRatio must be positive, got 0.0",
+    assertEquals(
+        "mlpRatio must be positive, got 0.0",
         assertThrows(IllegalArgumentException.class, () -> t.withMlpRatio(0)).getMessage());
-    assertEquals("normEps must be positive, got 0.0",
+    assertEquals(
+        "normEps must be positive, got 0.0",
         assertThrows(IllegalArgumentException.class, () -> t.withNormEps(0)).getMessage());
-    assertEquals("initStd must be positive (or negative for sqrt(1/(3C))), got 0.0",
+    assertEquals(
+        "initStd must be positive (or negative for sqrt(1/(3C))), got 0.0",
         assertThrows(IllegalArgumentException.class, () -> t.withInitStd(0)).getMessage());
-    assertEquals("initHead must be finite, got NaN",
-        assertThrows(IllegalArgumentException.class, () -> t.withInitHead(Double.NaN)).getMessage());
+    assertEquals(
+        "initHead must be finite, got NaN",
+        assertThrows(IllegalArgumentException.class, () -> t.withInitHead(Double.NaN))
+            .getMessage());
   }
 
   @Test
@@ -105,7 +133,8 @@ class VarConfigTest {
     int[] pn = {1, 2, 3, 4};
     VarConfig a = VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(pn)).withEmbedDim(64);
     pn[0] = 9; // the schedule keeps its own copy
-    VarConfig b = a.withEmbedDim(a.embedDim()); // a new record with equal values (and its own arrays)
+    VarConfig b =
+        a.withEmbedDim(a.embedDim()); // a new record with equal values (and its own arrays)
     assertEquals(b, a);
     assertEquals(b.hashCode(), a.hashCode());
     a.patchNums().toArray()[1] = 7;

@@ -25,25 +25,32 @@ import org.tensorflow.types.TInt32;
 class VarModelParityTest {
 
   private static Operand<TFloat32> xConst(Ops tf, VarConfig cfg) {
-    return tf.constant(Shape.of(TinyFixture.get().B(), cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
+    return tf.constant(
+        Shape.of(TinyFixture.get().B(), cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
         DataBuffers.of(TinyFixture.x(), true, false));
   }
 
   @Test
   void forwardMatchesOfficialCaptures() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
+      VarModel.Forward f =
+          m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
       ps.load(s, TinyFixture.varParams());
       List<String> files = new ArrayList<>(List.of("var/cond_BD.npy", "var/x0_BLC.npy"));
       List<Operand<TFloat32>> ops = new ArrayList<>(List.of(f.condBD(), f.x0BLC()));
       for (int i = 0; i < cfg.depth(); i++) {
         AdaLNSelfAttn.Out o = f.blocks().get(i);
-        files.addAll(List.of("var/block" + i + "_ada_lin_out.npy", "var/block" + i + "_attn_out.npy",
-            "var/block" + i + "_ffn_out.npy", "var/block" + i + "_out.npy"));
+        files.addAll(
+            List.of(
+                "var/block" + i + "_ada_lin_out.npy",
+                "var/block" + i + "_attn_out.npy",
+                "var/block" + i + "_ffn_out.npy",
+                "var/block" + i + "_out.npy"));
         ops.addAll(List.of(o.adaLinOut(), o.attnOut(), o.ffnOut(), o.out()));
       }
       files.addAll(List.of("var/head_nm_out.npy", "var/logits_BLV.npy"));
@@ -53,11 +60,13 @@ class VarModelParityTest {
       r.fetch(f.labelB());
       try (Result res = r.run()) {
         for (int i = 0; i < files.size(); i++) {
-          assertArrayEquals(Fixtures.shape(files.get(i)), res.get(i).shape().asArray(), files.get(i) + " shape");
+          assertArrayEquals(
+              Fixtures.shape(files.get(i)), res.get(i).shape().asArray(), files.get(i) + " shape");
           double d = Fixtures.assertMatches(files.get(i), Tensors.floats(res.get(i)));
           System.out.printf("%-28s max|diff| %.3e%n", files.get(i), d);
         }
-        assertArrayEquals(TinyFixture.labelFile(), Tensors.ints(res.get(files.size())), "no condition dropout");
+        assertArrayEquals(
+            TinyFixture.labelFile(), Tensors.ints(res.get(files.size())), "no condition dropout");
       }
     }
   }
@@ -65,11 +74,13 @@ class VarModelParityTest {
   @Test
   void sharedAdaLNForwardMatchesOfficialLogits() {
     VarConfig cfg = TinyFixture.get().salnVarConfig();
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
+      VarModel.Forward f =
+          m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), false, false);
       StateDict sd = TinyFixture.salnVarParams();
       ps.load(s, sd);
       assertEquals(cfg.numParams(), ps.numTrainable());
@@ -84,12 +95,14 @@ class VarModelParityTest {
   void conditionDropoutUsesNullClassAndIsOffWhenSwitchedOff() {
     // rate 1: every label becomes the null class when the switch is on; unchanged when off
     VarConfig cfg = TinyFixture.get().varConfig().withCondDropRate(1.0);
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
       var sw = tf.placeholderWithDefault(tf.constant(false), Shape.scalar());
-      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), sw, null);
+      VarModel.Forward f =
+          m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), sw, null);
       ps.load(s, TinyFixture.varParams());
       try (Result res = s.runner().fetch(f.labelB()).run()) {
         assertArrayEquals(TinyFixture.labelFile(), Tensors.ints(res.get(0)));
@@ -101,10 +114,14 @@ class VarModelParityTest {
         java.util.Arrays.fill(nullLabels, nc);
         assertArrayEquals(nullLabels, Tensors.ints(res.get(0)));
         float[] cond = Tensors.floats(res.get(1)); // (B, C)
-        float[] nullRow = java.util.Arrays.copyOfRange(TinyFixture.varParams().get("class_emb.weight").data(), nc * c,
-            (nc + 1) * c);
+        float[] nullRow =
+            java.util.Arrays.copyOfRange(
+                TinyFixture.varParams().get("class_emb.weight").data(), nc * c, (nc + 1) * c);
         for (int i = 0; i < b; i++) {
-          assertArrayEquals(nullRow, java.util.Arrays.copyOfRange(cond, i * c, (i + 1) * c), "cond of sample " + i);
+          assertArrayEquals(
+              nullRow,
+              java.util.Arrays.copyOfRange(cond, i * c, (i + 1) * c),
+              "cond of sample " + i);
         }
       }
     }
@@ -112,22 +129,29 @@ class VarModelParityTest {
 
   @Test
   void dropPathIsIdentityWhenOffAndDropsWholeSamplesWhenOn() {
-    // a large rate makes dropped samples likely; per sample each branch is either 0 or scaled by 1/keep
+    // a large rate makes dropped samples likely; per sample each branch is either 0 or scaled by
+    // 1/keep
     VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.9);
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
       var sw = tf.placeholderWithDefault(tf.constant(false), Shape.scalar());
-      VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), null, sw);
+      VarModel.Forward f =
+          m.forward(tf.constant(TinyFixture.labelFile()), xConst(tf, cfg), null, sw);
       ps.load(s, TinyFixture.varParams());
       try (Result res = s.runner().fetch(f.logitsBLV()).run()) {
         Fixtures.assertMatches("var/logits_BLV.npy", Tensors.floats(res.get(0)));
       }
       // the last block has rate 0.9 (linspace(0, 0.9, depth)). Per sample, it computes
-      // out = in + m1 * attn * gamma1 + m2 * ffn * gamma2 with m1, m2 in {0, 1/keep}: find the combination.
+      // out = in + m1 * attn * gamma1 + m2 * ffn * gamma2 with m1, m2 in {0, 1/keep}: find the
+      // combination.
       // ada_lin_out is (B, 6C) = (gamma1, gamma2, scale1, scale2, shift1, shift2).
-      int last = cfg.depth() - 1, nb = TinyFixture.get().B(), l = cfg.patchNums().L(), ch = cfg.embedDim();
+      int last = cfg.depth() - 1,
+          nb = TinyFixture.get().B(),
+          l = cfg.patchNums().L(),
+          ch = cfg.embedDim();
       double rate = cfg.dropPathRates()[last];
       assertTrue(rate > 0.5, "the last block drops with rate " + rate);
       AdaLNSelfAttn.Out bl = f.blocks().get(last);
@@ -136,10 +160,20 @@ class VarModelParityTest {
       int dropped = 0, kept = 0, reps = 6;
       for (int rep = 0; rep < reps; rep++) {
         try (var on = org.tensorflow.types.TBool.scalarOf(true);
-            Result res = s.runner().feed(sw, on).fetch(blockIn).fetch(bl.out())
-                .fetch(bl.attnOut()).fetch(bl.ffnOut()).fetch(bl.adaLinOut()).run()) {
-          float[] in = Tensors.floats(res.get(0)), out = Tensors.floats(res.get(1)), at = Tensors.floats(res.get(2)),
-              ff = Tensors.floats(res.get(3)), ada = Tensors.floats(res.get(4));
+            Result res =
+                s.runner()
+                    .feed(sw, on)
+                    .fetch(blockIn)
+                    .fetch(bl.out())
+                    .fetch(bl.attnOut())
+                    .fetch(bl.ffnOut())
+                    .fetch(bl.adaLinOut())
+                    .run()) {
+          float[] in = Tensors.floats(res.get(0)),
+              out = Tensors.floats(res.get(1)),
+              at = Tensors.floats(res.get(2)),
+              ff = Tensors.floats(res.get(3)),
+              ada = Tensors.floats(res.get(4));
           for (int b = 0; b < nb; b++) {
             boolean found = false;
             for (float m1 : new float[] {0, scaleKept}) {
@@ -148,7 +182,10 @@ class VarModelParityTest {
                 for (int t = 0; t < l; t++) {
                   for (int c = 0; c < ch; c++) {
                     int i = (b * l + t) * ch + c;
-                    double expect = in[i] + m1 * at[i] * ada[b * 6 * ch + c] + m2 * ff[i] * ada[b * 6 * ch + ch + c];
+                    double expect =
+                        in[i]
+                            + m1 * at[i] * ada[b * 6 * ch + c]
+                            + m2 * ff[i] * ada[b * 6 * ch + ch + c];
                     worst = Math.max(worst, Math.abs(out[i] - expect));
                   }
                 }
@@ -159,58 +196,103 @@ class VarModelParityTest {
                 }
               }
             }
-            assertTrue(found, "sample " + b + " of run " + rep + " is no 0 / 1/keep combination of the branches");
+            assertTrue(
+                found,
+                "sample " + b + " of run " + rep + " is no 0 / 1/keep combination of the branches");
           }
         }
       }
-      assertTrue(dropped > 0 && kept > 0, "rate " + rate + " over " + reps * nb + " samples: dropped " + dropped
-          + ", kept " + kept);
+      assertTrue(
+          dropped > 0 && kept > 0,
+          "rate "
+              + rate
+              + " over "
+              + reps * nb
+              + " samples: dropped "
+              + dropped
+              + ", kept "
+              + kept);
     }
   }
 
   @Test
   void rejectsWrongInputShapes() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    int b = TinyFixture.get().B(), n = cfg.patchNums().L() - cfg.patchNums().firstL(), cv = cfg.cvae();
+    int b = TinyFixture.get().B(),
+        n = cfg.patchNums().L() - cfg.patchNums().firstL(),
+        cv = cfg.cvae();
     String want = "x_BLCv_wo_first_l must have shape (B, " + n + ", " + cv + "), got ";
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarModel m = new VarModel(new ParamStore(tf), cfg);
       var label = tf.constant(new int[b]);
-      var e1 = assertThrows(IllegalArgumentException.class,
-          () -> m.forward(label, tf.constant(new float[b][n + 1][cv]), false, false));
+      var e1 =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> m.forward(label, tf.constant(new float[b][n + 1][cv]), false, false));
       assertEquals(want + "[" + b + ", " + (n + 1) + ", " + cv + "]", e1.getMessage());
-      var e2 = assertThrows(IllegalArgumentException.class,
-          () -> m.forward(label, tf.constant(new float[b][n][cv + 1]), false, false));
+      var e2 =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> m.forward(label, tf.constant(new float[b][n][cv + 1]), false, false));
       assertEquals(want + "[" + b + ", " + n + ", " + (cv + 1) + "]", e2.getMessage());
-      var e3 = assertThrows(IllegalArgumentException.class,
-          () -> m.forward(tf.constant(new int[b + 1]), tf.constant(new float[b][n][cv]), false, false));
-      assertEquals("label_B has batch size " + (b + 1) + " but x_BLCv_wo_first_l has " + b, e3.getMessage());
+      var e3 =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  m.forward(
+                      tf.constant(new int[b + 1]), tf.constant(new float[b][n][cv]), false, false));
+      assertEquals(
+          "label_B has batch size " + (b + 1) + " but x_BLCv_wo_first_l has " + b, e3.getMessage());
     }
   }
 
   @Test
   void feedingHelpersRejectBadLabelsTargetsAndLengths() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    int nc = cfg.numClasses(), v = cfg.vocabSize(), l = cfg.patchNums().L(), n = l - cfg.patchNums().firstL(), cv = cfg.cvae();
+    int nc = cfg.numClasses(),
+        v = cfg.vocabSize(),
+        l = cfg.patchNums().L(),
+        n = l - cfg.patchNums().firstL(),
+        cv = cfg.cvae();
     int b = TinyFixture.get().B();
     String range = " is outside [0, " + nc + ")";
-    var e1 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {0, nc}));
+    var e1 =
+        assertThrows(
+            IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {0, nc}));
     assertEquals("label " + nc + " at batch index 1" + range, e1.getMessage());
-    var e2 = assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {-1}));
+    var e2 =
+        assertThrows(IllegalArgumentException.class, () -> VarInputs.labels(cfg, new int[] {-1}));
     assertEquals("label -1 at batch index 0" + range, e2.getMessage());
     try (TInt32 ok = VarInputs.labelsOrNull(cfg, new int[] {nc, 0})) {
       assertArrayEquals(new int[] {nc, 0}, Tensors.ints(ok));
     }
-    var e3 = assertThrows(IllegalArgumentException.class, () -> VarInputs.x(cfg, b, new float[b * l * cv]));
-    assertEquals("x_BLCv_wo_first_l must hold B*(L-firstL)*Cvae = " + b + "*" + n + "*" + cv + " = " + b * n * cv
-        + " floats, got " + b * l * cv, e3.getMessage());
+    var e3 =
+        assertThrows(
+            IllegalArgumentException.class, () -> VarInputs.x(cfg, b, new float[b * l * cv]));
+    assertEquals(
+        "x_BLCv_wo_first_l must hold B*(L-firstL)*Cvae = "
+            + b
+            + "*"
+            + n
+            + "*"
+            + cv
+            + " = "
+            + b * n * cv
+            + " floats, got "
+            + b * l * cv,
+        e3.getMessage());
     int[] t = new int[b * l];
     t[b * l - 1] = v; // the last token of the last image
     var e4 = assertThrows(IllegalArgumentException.class, () -> VarInputs.targets(cfg, b, t));
-    assertEquals("target token " + v + " at (" + (b - 1) + ", " + (l - 1) + ") is outside [0, " + v + ")",
+    assertEquals(
+        "target token " + v + " at (" + (b - 1) + ", " + (l - 1) + ") is outside [0, " + v + ")",
         e4.getMessage());
-    var e5 = assertThrows(IllegalArgumentException.class, () -> VarInputs.targets(cfg, b, new int[b * l - 1]));
-    assertEquals("target must hold B*L = " + b + "*" + l + " = " + b * l + " ids, got " + (b * l - 1), e5.getMessage());
+    var e5 =
+        assertThrows(
+            IllegalArgumentException.class, () -> VarInputs.targets(cfg, b, new int[b * l - 1]));
+    assertEquals(
+        "target must hold B*L = " + b + "*" + l + " = " + b * l + " ids, got " + (b * l - 1),
+        e5.getMessage());
   }
 }

@@ -24,7 +24,10 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** Parameter names/shapes/order against the official state dicts, parameter counts, and the official init. */
+/**
+ * Parameter names/shapes/order against the official state dicts, parameter counts, and the official
+ * init.
+ */
 class VarModelStructureTest {
 
   private static List<String> describe(ParamStore ps) {
@@ -35,7 +38,8 @@ class VarModelStructureTest {
 
   @Test
   void d16RegistersExactlyTheRealCheckpointNamesAndShapes() {
-    JsonNode json = Fixtures.readJson(Fixtures.dir().getParent().resolve("var-real-state-dict.json"));
+    JsonNode json =
+        Fixtures.readJson(Fixtures.dir().getParent().resolve("var-real-state-dict.json"));
     List<String> expected = new ArrayList<>();
     for (JsonNode e : json.get("var_d16")) {
       String name = e.get("name").asText();
@@ -58,7 +62,8 @@ class VarModelStructureTest {
       assertEquals(310_283_520L, ps.numTrainable());
       assertEquals(json.get("var_d16_num_params").asLong(), ps.numTrainable());
       assertEquals(cfg.numParams(), ps.numTrainable());
-      // the forward graph builds with a dynamic batch (no session, no initialisation of 310M parameters)
+      // the forward graph builds with a dynamic batch (no session, no initialisation of 310M
+      // parameters)
       var label = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       var x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 679, 32)));
       VarModel.Forward f = m.forward(label, x, true, true);
@@ -74,9 +79,12 @@ class VarModelStructureTest {
     // manifest order = official state-dict order
     for (String file : Fixtures.files("params/var/")) {
       String name = file.substring("params/var/".length(), file.length() - ".npy".length());
-      if (!StateDict.isBuffer(name)) expected.add(name + " " + Arrays.toString(fx.get(name).shape()));
+      if (!StateDict.isBuffer(name))
+        expected.add(name + " " + Arrays.toString(fx.get(name).shape()));
     }
-    assertEquals(fx.names().stream().filter(n -> !StateDict.isBuffer(n)).count(), expected.size(),
+    assertEquals(
+        fx.names().stream().filter(n -> !StateDict.isBuffer(n)).count(),
+        expected.size(),
         "every parameter of params/var is listed in the manifest");
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
@@ -89,9 +97,12 @@ class VarModelStructureTest {
       new VarModel(ps, TinyFixture.get().salnVarConfig());
       StateDict saln = TinyFixture.salnVarParams();
       List<String> names = ps.trainable().stream().map(Param::name).toList();
-      assertEquals(new java.util.TreeSet<>(saln.names().stream().filter(n -> !StateDict.isBuffer(n)).toList()),
+      assertEquals(
+          new java.util.TreeSet<>(
+              saln.names().stream().filter(n -> !StateDict.isBuffer(n)).toList()),
           new java.util.TreeSet<>(names));
-      assertTrue(names.indexOf("blocks.0.ada_gss") < names.indexOf("blocks.0.attn.scale_mul_1H11"),
+      assertTrue(
+          names.indexOf("blocks.0.ada_gss") < names.indexOf("blocks.0.attn.scale_mul_1H11"),
           "ada_gss is a direct parameter of the block: listed before its submodules");
       assertEquals(TinyFixture.get().salnVarConfig().numParams(), ps.numTrainable());
     }
@@ -118,10 +129,12 @@ class VarModelStructureTest {
   @Test
   void officialInitialisation() {
     // C = 256 so that every tensor has enough values for 6% std checks
-    VarConfig cfg = VarConfig.ofDepth(4, 512, 16, 10, ScaleSchedule.of(1, 2, 3, 4)).withEmbedDim(256);
+    VarConfig cfg =
+        VarConfig.ofDepth(4, 512, 16, 10, ScaleSchedule.of(1, 2, 3, 4)).withEmbedDim(256);
     double std = Math.sqrt(1.0 / 768), c = 256;
     StateDict sd, again;
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new VarModel(ps, cfg);
       ps.initialize(s, 7);
@@ -129,14 +142,19 @@ class VarModelStructureTest {
       ps.initialize(s, 7);
       again = ps.stateDict(s);
     }
-    for (String n : sd.names()) assertArrayEquals(sd.get(n).data(), again.get(n).data(), n + " deterministic");
+    for (String n : sd.names())
+      assertArrayEquals(sd.get(n).data(), again.get(n).data(), n + " deterministic");
     assertStd(std, std(sd.get("pos_1LC").data()), "pos_1LC");
     assertStd(std, std(sd.get("class_emb.weight").data()), "class_emb");
     assertStd(std, std(sd.get("word_embed.weight").data()), "word_embed");
     assertStd(std, std(sd.get("blocks.0.attn.mat_qkv.weight").data()), "mat_qkv");
     assertStd(std, std(sd.get("blocks.3.ffn.fc1.weight").data()), "fc1");
-    assertStd(std / Math.sqrt(8), std(sd.get("blocks.1.attn.proj.weight").data()), "proj / sqrt(2 depth)");
-    assertStd(std / Math.sqrt(8), std(sd.get("blocks.2.ffn.fc2.weight").data()), "fc2 / sqrt(2 depth)");
+    assertStd(
+        std / Math.sqrt(8),
+        std(sd.get("blocks.1.attn.proj.weight").data()),
+        "proj / sqrt(2 depth)");
+    assertStd(
+        std / Math.sqrt(8), std(sd.get("blocks.2.ffn.fc2.weight").data()), "fc2 / sqrt(2 depth)");
     float[] ada = sd.get("blocks.0.ada_lin.1.weight").data();
     assertStd(std * 1e-5, std(ada, 0, (int) (2 * c * c)), "ada_lin gamma rows");
     assertStd(std * 0.5, std(ada, (int) (2 * c * c), ada.length), "ada_lin scale/shift rows");
@@ -147,13 +165,16 @@ class VarModelStructureTest {
         for (float x : sd.get(n).data()) assertEquals(0f, x, n);
       }
     }
-    for (float x : sd.get("blocks.2.attn.scale_mul_1H11").data()) assertEquals((float) Math.log(4), x);
+    for (float x : sd.get("blocks.2.attn.scale_mul_1H11").data())
+      assertEquals((float) Math.log(4), x);
     float maxAbs = 0;
     for (float x : sd.get("pos_1LC").data()) maxAbs = Math.max(maxAbs, Math.abs(x));
     assertTrue(maxAbs < 5 * std, "trunc normal");
 
-    // initStd override: Linear/Embedding follow it, the positional tables keep sqrt(1/(3C)) (drawn in the constructor)
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    // initStd override: Linear/Embedding follow it, the positional tables keep sqrt(1/(3C)) (drawn
+    // in the constructor)
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new VarModel(ps, cfg.withInitStd(0.02).withInitHead(-1));
       ps.initialize(s, 7);
@@ -164,7 +185,8 @@ class VarModelStructureTest {
       assertStd(0.02, std(o.get("head.weight").data()), "head unscaled when initHead < 0");
     }
     // shared AdaLN: ada_gss = randn/sqrt(C), gamma chunks x initAdaLNGamma, others x initAdaLN
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       ParamStore ps = new ParamStore(Ops.create(g));
       new VarModel(ps, cfg.withSharedAdaLN(true).withInitAdaLNGamma(1e-3));
       ps.initialize(s, 7);
@@ -172,7 +194,10 @@ class VarModelStructureTest {
       float[] gss = o.get("blocks.1.ada_gss").data();
       assertStd(1e-3 / 16, std(gss, 0, 512), "ada_gss gamma chunks");
       assertStd(0.5 / 16, std(gss, 512, 1536), "ada_gss scale/shift chunks");
-      assertStd(std, std(o.get("shared_ada_lin.1.weight").data()), "shared_ada_lin (generic Linear init)");
+      assertStd(
+          std,
+          std(o.get("shared_ada_lin.1.weight").data()),
+          "shared_ada_lin (generic Linear init)");
     }
   }
 
@@ -180,15 +205,22 @@ class VarModelStructureTest {
   void blocksStartNearIdentity() {
     // with gamma rows scaled by 1e-5 every residual branch is ~1e-5 of its input
     VarConfig cfg = TinyFixture.get().varConfig();
-    try (Graph g = new Graph(); Session s = Sessions.create(g)) {
+    try (Graph g = new Graph();
+        Session s = Sessions.create(g)) {
       Ops tf = Ops.create(g);
       ParamStore ps = new ParamStore(tf);
       VarModel m = new VarModel(ps, cfg);
-      var x = tf.constant(Shape.of(TinyFixture.get().B(), cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae()),
-          org.tensorflow.ndarray.buffer.DataBuffers.of(TinyFixture.x(), true, false));
+      var x =
+          tf.constant(
+              Shape.of(
+                  TinyFixture.get().B(),
+                  cfg.patchNums().L() - cfg.patchNums().firstL(),
+                  cfg.cvae()),
+              org.tensorflow.ndarray.buffer.DataBuffers.of(TinyFixture.x(), true, false));
       VarModel.Forward f = m.forward(tf.constant(TinyFixture.labelFile()), x, false, false);
       ps.initialize(s, 3);
-      try (Result r = s.runner().fetch(f.x0BLC()).fetch(f.blocks().get(cfg.depth() - 1).out()).run()) {
+      try (Result r =
+          s.runner().fetch(f.x0BLC()).fetch(f.blocks().get(cfg.depth() - 1).out()).run()) {
         float[] x0 = Tensors.floats(r.get(0)), out = Tensors.floats(r.get(1));
         double maxX = 0, maxD = 0;
         for (int i = 0; i < x0.length; i++) {

@@ -23,13 +23,18 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Parity of the encoder, quant_conv, post_quant_conv and decoder (built from the blocks, without the quantizer) with
- * the official tiny VQ-VAE fixtures (params/vae, vae/).
+ * Parity of the encoder, quant_conv, post_quant_conv and decoder (built from the blocks, without
+ * the quantizer) with the official tiny VQ-VAE fixtures (params/vae, vae/).
  */
 class EncoderDecoderTest {
   static final VqVaeConfig CFG = TinyFixture.get().vqVaeConfig();
+
   /** Image side, image channels, latent side and latent channels Cvae of the tiny VQ-VAE. */
-  static final int PX = CFG.imageSize(), CH = CFG.inChannels(), SIDE = CFG.latentSide(), CV = CFG.zChannels();
+  static final int PX = CFG.imageSize(),
+      CH = CFG.inChannels(),
+      SIDE = CFG.latentSide(),
+      CV = CFG.zChannels();
+
   static Graph g;
   static Session s;
   static Placeholder<TFloat32> img;
@@ -70,16 +75,22 @@ class EncoderDecoderTest {
     return new long[] {s[0], s[2], s[3], s[1]};
   }
 
-  private static float[] run(Placeholder<TFloat32> in, float[] x, long[] shape, Operand<TFloat32> out) {
-    try (TFloat32 t = Tensors.of(x, shape); Result r = s.runner().feed(in, t).fetch(out).run()) {
+  private static float[] run(
+      Placeholder<TFloat32> in, float[] x, long[] shape, Operand<TFloat32> out) {
+    try (TFloat32 t = Tensors.of(x, shape);
+        Result r = s.runner().feed(in, t).fetch(out).run()) {
       assertEquals(out.shape().numDimensions(), r.get(0).shape().numDimensions());
       return Tensors.floats(r.get(0));
     }
   }
 
-  /** Compares an NHWC result with an NCHW fixture at the manifest tolerance; prints the max |diff|. */
+  /**
+   * Compares an NHWC result with an NCHW fixture at the manifest tolerance; prints the max |diff|.
+   */
   static double check(String file, float[] actualNhwc) {
-    double d = Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(file)), actualNhwc, Fixtures.tol(file), file);
+    double d =
+        Fixtures.assertClose(
+            Fixtures.nchwToNhwc(Fixtures.npy(file)), actualNhwc, Fixtures.tol(file), file);
     System.out.printf("%s: max |diff| %.3g (tol %s)%n", file, d, Fixtures.tol(file));
     return d;
   }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.testutil.Fixtures;
 import io.github.var4j.testutil.TinyFixture;
 import java.nio.file.Files;
@@ -23,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerTest {
   static final VqVaeConfig CFG = TinyFixture.get().vqVaeConfig();
   static final int B = TinyFixture.get().B(), K = CFG.patchNums().K();
+
   /** Floats per image (H·W·C) and per latent (h·w·Cvae). */
   static final int IMG = CFG.imageSize() * CFG.imageSize() * CFG.inChannels(),
       LAT = CFG.latentSide() * CFG.latentSide() * CFG.zChannels();
+
   static Tokenizer tok;
   static float[] img;
   static List<int[]> storedIdx;
@@ -45,8 +47,12 @@ class TokenizerTest {
 
   /** NHWC result vs NCHW fixture at the manifest tolerance; prints the max |diff|. */
   static void check(String file, float[] actualNhwc, String what) {
-    double d = Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(file)), actualNhwc, Fixtures.tol(file),
-        what + " vs " + file);
+    double d =
+        Fixtures.assertClose(
+            Fixtures.nchwToNhwc(Fixtures.npy(file)),
+            actualNhwc,
+            Fixtures.tol(file),
+            what + " vs " + file);
     System.out.printf("%s vs %s: max |diff| %.3g%n", what, file, d);
   }
 
@@ -89,21 +95,26 @@ class TokenizerTest {
   @Test
   void decodeFHatOfTheStoredLatent() {
     String last = "vae/fhat_s" + (K - 1) + ".npy";
-    check("vae/recon_B3HW.npy", tok.decodeFHat(Fixtures.nchwToNhwc(Fixtures.npy(last)), B), "decodeFHat(" + last + ")");
+    check(
+        "vae/recon_B3HW.npy",
+        tok.decodeFHat(Fixtures.nchwToNhwc(Fixtures.npy(last)), B),
+        "decodeFHat(" + last + ")");
   }
 
   @Test
   void coarseToFineDecodeMatchesEveryScale() {
     List<float[]> upTo = tok.decodeUpToEachScale(storedIdx, B);
     assertEquals(K, upTo.size());
-    for (int k = 0; k < K; k++) check("vae/recon_upto_s" + k + ".npy", upTo.get(k), "decodeUpToEachScale[" + k + "]");
+    for (int k = 0; k < K; k++)
+      check("vae/recon_upto_s" + k + ".npy", upTo.get(k), "decodeUpToEachScale[" + k + "]");
     List<float[]> fHats = tok.fHatPerScale(storedIdx, B);
-    for (int k = 0; k < K; k++) check("vae/fhat_s" + k + ".npy", fHats.get(k), "fHatPerScale[" + k + "]");
+    for (int k = 0; k < K; k++)
+      check("vae/fhat_s" + k + ".npy", fHats.get(k), "fHatPerScale[" + k + "]");
   }
 
   @Test
   void varInputMatchesTeacherForcingInput() {
-    String file = "vae/x_BLCv_wo_first_l.npy";   // (B, L-1, Cvae), already channel-last
+    String file = "vae/x_BLCv_wo_first_l.npy"; // (B, L-1, Cvae), already channel-last
     float[] x = tok.varInput(storedIdx, B);
     long[] shape = Fixtures.shape(file);
     assertEquals(shape[0] * shape[1] * shape[2], x.length);
@@ -118,7 +129,8 @@ class TokenizerTest {
 
   @Test
   void chunkedProcessingGivesTheSameResults() {
-    // B + 1 images (the B fixtures + the first again) in chunks of max(B, 2): at least one full and one partial chunk
+    // B + 1 images (the B fixtures + the first again) in chunks of max(B, 2): at least one full and
+    // one partial chunk
     int n = B + 1, chunk = Math.max(B, 2);
     float[] more = new float[n * IMG];
     System.arraycopy(img, 0, more, 0, img.length);
@@ -139,60 +151,126 @@ class TokenizerTest {
       float[] want = new float[recN.length];
       System.arraycopy(recB, 0, want, 0, recB.length);
       System.arraycopy(recB, 0, want, recB.length, IMG);
-      // the batch size changes the conv kernels' blocking and so the fp32 summation order (measured ~3e-6, the
-      // fp32 noise level of the decoder): compare at the fixture tolerance of the same quantity; a stitching error
+      // the batch size changes the conv kernels' blocking and so the fp32 summation order (measured
+      // ~3e-6, the
+      // fp32 noise level of the decoder): compare at the fixture tolerance of the same quantity; a
+      // stitching error
       // would be O(1)
       Fixtures.assertClose(want, recN, Fixtures.tol("vae/recon_B3HW.npy"), "chunked reconstruct");
-      Fixtures.assertClose(tok.varInput(storedIdx, B), small.varInput(storedIdx, B),
-          Fixtures.tol("vae/x_BLCv_wo_first_l.npy"), "chunked varInput");
+      Fixtures.assertClose(
+          tok.varInput(storedIdx, B),
+          small.varInput(storedIdx, B),
+          Fixtures.tol("vae/x_BLCv_wo_first_l.npy"),
+          "chunked varInput");
     }
   }
 
   @Test
   void badArgumentsAreRejectedWithClearMessages() {
-    int px = CFG.imageSize(), ch = CFG.inChannels(), side = CFG.latentSide(), cv = CFG.zChannels(), v = CFG.vocabSize();
-    assertEquals("expected " + B * IMG + " floats for " + B + " images of " + px + "x" + px + "x" + ch + " (NHWC), got "
-        + (B * IMG - 1),
-        assertThrows(IllegalArgumentException.class, () -> tok.encodeToIndices(new float[B * IMG - 1], B))
+    int px = CFG.imageSize(),
+        ch = CFG.inChannels(),
+        side = CFG.latentSide(),
+        cv = CFG.zChannels(),
+        v = CFG.vocabSize();
+    assertEquals(
+        "expected "
+            + B * IMG
+            + " floats for "
+            + B
+            + " images of "
+            + px
+            + "x"
+            + px
+            + "x"
+            + ch
+            + " (NHWC), got "
+            + (B * IMG - 1),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> tok.encodeToIndices(new float[B * IMG - 1], B))
             .getMessage());
-    assertEquals("n must be positive, got 0",
-        assertThrows(IllegalArgumentException.class, () -> tok.reconstruct(new float[0], 0)).getMessage());
-    assertEquals("expected token maps for " + K + " scales, got " + (K - 1),
-        assertThrows(IllegalArgumentException.class, () -> tok.decodeIndices(storedIdx.subList(0, K - 1), B))
+    assertEquals(
+        "n must be positive, got 0",
+        assertThrows(IllegalArgumentException.class, () -> tok.reconstruct(new float[0], 0))
+            .getMessage());
+    assertEquals(
+        "expected token maps for " + K + " scales, got " + (K - 1),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> tok.decodeIndices(storedIdx.subList(0, K - 1), B))
             .getMessage());
     // the last scale one token short
     int si = K - 1, pn = CFG.patchNums().pn(si);
     List<int[]> shortIdx = new ArrayList<>(storedIdx);
     shortIdx.set(si, new int[B * pn * pn - 1]);
-    assertEquals("scale " + si + " (pn=" + pn + "): expected " + B * pn * pn + " token ids for " + B + " images, got "
-        + (B * pn * pn - 1),
+    assertEquals(
+        "scale "
+            + si
+            + " (pn="
+            + pn
+            + "): expected "
+            + B * pn * pn
+            + " token ids for "
+            + B
+            + " images, got "
+            + (B * pn * pn - 1),
         assertThrows(IllegalArgumentException.class, () -> tok.varInput(shortIdx, B)).getMessage());
     // one token id = V on the last scale
     List<int[]> badId = new ArrayList<>(storedIdx);
     int[] bad = storedIdx.get(si).clone();
     bad[bad.length - 1] = v;
     badId.set(si, bad);
-    assertEquals("scale " + si + ": token id " + v + " is outside [0, " + v + ")",
-        assertThrows(IllegalArgumentException.class, () -> tok.decodeUpToEachScale(badId, B)).getMessage());
-    assertEquals("expected " + B * LAT + " floats for " + B + " latents of " + side + "x" + side + "x" + cv + ", got "
-        + (B * LAT - 1),
-        assertThrows(IllegalArgumentException.class, () -> tok.decodeFHat(new float[B * LAT - 1], B)).getMessage());
+    assertEquals(
+        "scale " + si + ": token id " + v + " is outside [0, " + v + ")",
+        assertThrows(IllegalArgumentException.class, () -> tok.decodeUpToEachScale(badId, B))
+            .getMessage());
+    assertEquals(
+        "expected "
+            + B * LAT
+            + " floats for "
+            + B
+            + " latents of "
+            + side
+            + "x"
+            + side
+            + "x"
+            + cv
+            + ", got "
+            + (B * LAT - 1),
+        assertThrows(
+                IllegalArgumentException.class, () -> tok.decodeFHat(new float[B * LAT - 1], B))
+            .getMessage());
   }
 
   @Test
   void loadingRejectsMissingAndMisshapenWeights() {
     StateDict full = Fixtures.stateDict("params/vae");
     StateDict missing = new StateDict();
-    full.names().stream().filter(n -> !n.equals("quant_conv.bias")).forEach(n -> missing.put(n, full.get(n)));
-    assertEquals("missing weight 'quant_conv.bias' in state dict",
-        assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(CFG, missing)).getMessage());
+    full.names().stream()
+        .filter(n -> !n.equals("quant_conv.bias"))
+        .forEach(n -> missing.put(n, full.get(n)));
+    assertEquals(
+        "missing weight 'quant_conv.bias' in state dict",
+        assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(CFG, missing))
+            .getMessage());
     StateDict wrong = new StateDict();
     full.names().forEach(n -> wrong.put(n, full.get(n)));
     int v = CFG.vocabSize(), cv = CFG.zChannels();
-    wrong.put("quantize.embedding.weight", new HostTensor(new long[] {v + 1, cv}, new float[(v + 1) * cv]));
-    assertEquals("shape mismatch for 'quantize.embedding.weight': model expects [" + v + ", " + cv
-        + "], state dict has [" + (v + 1) + ", " + cv + "]",
-        assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(CFG, wrong)).getMessage());
+    wrong.put(
+        "quantize.embedding.weight",
+        new HostTensor(new long[] {v + 1, cv}, new float[(v + 1) * cv]));
+    assertEquals(
+        "shape mismatch for 'quantize.embedding.weight': model expects ["
+            + v
+            + ", "
+            + cv
+            + "], state dict has ["
+            + (v + 1)
+            + ", "
+            + cv
+            + "]",
+        assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(CFG, wrong))
+            .getMessage());
   }
 
   @Test
@@ -201,17 +279,22 @@ class TokenizerTest {
     new TfCheckpoint(tok.params()).save(tok.session(), prefix);
     try (Tokenizer restored = Tokenizer.fromCheckpoint(CFG, prefix)) {
       List<int[]> idx = restored.encodeToIndices(img, B);
-      for (int k = 0; k < K; k++) Fixtures.assertExact(storedIdx.get(k), idx.get(k), "restored idx_s" + k);
+      for (int k = 0; k < K; k++)
+        Fixtures.assertExact(storedIdx.get(k), idx.get(k), "restored idx_s" + k);
       assertArrayEquals(tok.codebook(), restored.codebook());
     }
-    assertThrows(java.io.IOException.class, () -> Tokenizer.fromCheckpoint(CFG, dir.resolve("absent")));
+    assertThrows(
+        java.io.IOException.class, () -> Tokenizer.fromCheckpoint(CFG, dir.resolve("absent")));
     assertTrue(Files.exists(Path.of(prefix + TfCheckpoint.INDEX_SUFFIX)));
   }
 
   @Test
   void untrainedFashionMnistTokenizerRunsEveryPath() {
     VqVaeConfig fm = VqVaeConfig.fashionMnistDefault();
-    int n = 3, px = fm.imageSize() * fm.imageSize() * fm.inChannels(), fk = fm.patchNums().K(), v = fm.vocabSize();
+    int n = 3,
+        px = fm.imageSize() * fm.imageSize() * fm.inChannels(),
+        fk = fm.patchNums().K(),
+        v = fm.vocabSize();
     float[] imgs = new float[n * px];
     for (int i = 0; i < imgs.length; i++) imgs[i] = (float) Math.sin(i * 0.013) * 0.9f;
     try (Tokenizer t = Tokenizer.initialized(fm, 7)) {
@@ -229,7 +312,10 @@ class TokenizerTest {
         for (float p : im) assertTrue(p >= -1f && p <= 1f, "clamped pixel " + p);
       }
       // the full-scale decode equals the reconstruction of the same images
-      Fixtures.assertClose(t.reconstruct(imgs, n), upTo.get(fk - 1), Fixtures.tol("vae/recon_B3HW.npy"),
+      Fixtures.assertClose(
+          t.reconstruct(imgs, n),
+          upTo.get(fk - 1),
+          Fixtures.tol("vae/recon_B3HW.npy"),
           "decodeUpToEachScale[K-1] vs reconstruct");
       assertEquals(n * (fm.patchNums().L() - 1) * fm.zChannels(), t.varInput(idx, n).length);
       assertEquals(v * fm.zChannels(), t.codebook().length);

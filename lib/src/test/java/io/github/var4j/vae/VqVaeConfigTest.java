@@ -38,47 +38,150 @@ class VqVaeConfigTest {
 
   @Test
   void channelCountMustBeAMultipleOf32() {
-    var e = assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 48, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8));
-    assertEquals("ch = 48 is not a multiple of 32: every VAE channel count (ch * chMult[i]) feeds a GroupNorm with 32"
-        + " groups", e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new VqVaeConfig(
+                    3,
+                    48,
+                    new int[] {1, 2},
+                    1,
+                    8,
+                    64,
+                    ScaleSchedule.of(1, 2, 3, 4),
+                    0.25,
+                    0.5,
+                    4,
+                    8));
+    assertEquals(
+        "ch = 48 is not a multiple of 32: every VAE channel count (ch * chMult[i]) feeds a GroupNorm with 32"
+            + " groups",
+        e.getMessage());
   }
 
   @Test
   void imageSizeMustBeDivisibleByTheDownsampling() {
-    var e = assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512, ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8), 0.25, 0.5, 4, 30));
-    assertEquals("imageSize 30 is not divisible by the VAE's downsampling factor 4 (2^(3 levels - 1))", e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new VqVaeConfig(
+                    1,
+                    32,
+                    new int[] {1, 2, 2},
+                    1,
+                    16,
+                    512,
+                    ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8),
+                    0.25,
+                    0.5,
+                    4,
+                    30));
+    assertEquals(
+        "imageSize 30 is not divisible by the VAE's downsampling factor 4 (2^(3 levels - 1))",
+        e.getMessage());
   }
 
   @Test
   void patchNumsMustEndAtTheLatentSide() {
     // 32 px / 4 = 8x8 latent, but the schedule ends at 4
-    var e = assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(1, 32, new int[] {1, 2, 2}, 1, 16, 512, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 32));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new VqVaeConfig(
+                    1,
+                    32,
+                    new int[] {1, 2, 2},
+                    1,
+                    16,
+                    512,
+                    ScaleSchedule.of(1, 2, 3, 4),
+                    0.25,
+                    0.5,
+                    4,
+                    32));
     assertEquals("patchNums must end at the VAE latent size 8, got [1, 2, 3, 4]", e.getMessage());
   }
 
   @Test
   void otherArgumentsAreChecked() {
-    assertEquals("inChannels must be 1 (grey) or 3 (RGB), got 2", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(2, 32, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
-    assertEquals("chMult entries must be positive, got [1, 0]", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 32, new int[] {1, 0}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
-    assertEquals("numResBlocks must be positive, got 0", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 32, new int[] {1, 2}, 0, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
-    assertEquals("chMult must not be empty", assertThrows(IllegalArgumentException.class, () ->
-        new VqVaeConfig(3, 32, new int[0], 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8)).getMessage());
+    assertEquals(
+        "inChannels must be 1 (grey) or 3 (RGB), got 2",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    new VqVaeConfig(
+                        2,
+                        32,
+                        new int[] {1, 2},
+                        1,
+                        8,
+                        64,
+                        ScaleSchedule.of(1, 2, 3, 4),
+                        0.25,
+                        0.5,
+                        4,
+                        8))
+            .getMessage());
+    assertEquals(
+        "chMult entries must be positive, got [1, 0]",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    new VqVaeConfig(
+                        3,
+                        32,
+                        new int[] {1, 0},
+                        1,
+                        8,
+                        64,
+                        ScaleSchedule.of(1, 2, 3, 4),
+                        0.25,
+                        0.5,
+                        4,
+                        8))
+            .getMessage());
+    assertEquals(
+        "numResBlocks must be positive, got 0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    new VqVaeConfig(
+                        3,
+                        32,
+                        new int[] {1, 2},
+                        0,
+                        8,
+                        64,
+                        ScaleSchedule.of(1, 2, 3, 4),
+                        0.25,
+                        0.5,
+                        4,
+                        8))
+            .getMessage());
+    assertEquals(
+        "chMult must not be empty",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    new VqVaeConfig(
+                        3, 32, new int[0], 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8))
+            .getMessage());
   }
 
   @Test
   void arraysAreCopiedAndEqualityIsByValue() {
     int[] mult = {1, 2};
-    VqVaeConfig c = new VqVaeConfig(3, 32, mult, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
+    VqVaeConfig c =
+        new VqVaeConfig(3, 32, mult, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
     mult[1] = 4;
     c.chMult()[0] = 7;
     assertArrayEquals(new int[] {1, 2}, c.chMult());
-    VqVaeConfig same = new VqVaeConfig(3, 32, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
+    VqVaeConfig same =
+        new VqVaeConfig(
+            3, 32, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
     assertEquals(same, c);
     assertEquals(same.hashCode(), c.hashCode());
     assertNotEquals(VqVaeConfig.official(), c);

@@ -37,24 +37,32 @@ import org.tensorflow.types.TFloat32;
 class VqVaeTest {
   static final VqVaeConfig TINY = TinyFixture.get().vqVaeConfig();
 
-  /** name -> torch shape of the released VAE's entries of kind "param" (var-real-state-dict.json). */
+  /**
+   * name -> torch shape of the released VAE's entries of kind "param" (var-real-state-dict.json).
+   */
   static Map<String, List<Long>> releasedVaeParams() throws IOException {
     Path json = Fixtures.dir().getParent().resolve("var-real-state-dict.json");
     String text = Files.readString(json);
     int from = text.indexOf("\"vae_ch160v4096z32\"");
     int to = text.indexOf("\"var_d16\"");
     assertTrue(from >= 0 && to > from, "unexpected layout of " + json);
-    Matcher m = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"shape\"\\s*:\\s*\\[([^\\]]*)]\\s*,"
-        + "\\s*\"dtype\"\\s*:\\s*\"[^\"]+\"\\s*,\\s*\"kind\"\\s*:\\s*\"([^\"]+)\"").matcher(text.substring(from, to));
+    Matcher m =
+        Pattern.compile(
+                "\"name\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"shape\"\\s*:\\s*\\[([^\\]]*)]\\s*,"
+                    + "\\s*\"dtype\"\\s*:\\s*\"[^\"]+\"\\s*,\\s*\"kind\"\\s*:\\s*\"([^\"]+)\"")
+            .matcher(text.substring(from, to));
     Map<String, List<Long>> params = new TreeMap<>();
     int entries = 0;
     while (m.find()) {
       entries++;
       if (!m.group(3).equals("param")) {
-        assertEquals("quantize.ema_vocab_hit_SV", m.group(1), "the only buffer of the released VAE");
+        assertEquals(
+            "quantize.ema_vocab_hit_SV", m.group(1), "the only buffer of the released VAE");
         continue;
       }
-      params.put(m.group(1), Arrays.stream(m.group(2).split(",")).map(String::trim).map(Long::parseLong).toList());
+      params.put(
+          m.group(1),
+          Arrays.stream(m.group(2).split(",")).map(String::trim).map(Long::parseLong).toList());
     }
     assertEquals(324, entries, "entries of the released VAE (VAR-SPEC §1)");
     return params;
@@ -66,7 +74,7 @@ class VqVaeTest {
     assertEquals(323, released.size());
     try (Graph g = new Graph()) {
       ParamStore ps = new ParamStore(Ops.create(g));
-      new VqVae(ps, VqVaeConfig.official());   // graph only: no session, no 108M-float initialisation
+      new VqVae(ps, VqVaeConfig.official()); // graph only: no session, no 108M-float initialisation
       Map<String, List<Long>> ours = new TreeMap<>();
       for (Param p : ps.all()) ours.put(p.name(), Arrays.stream(p.torchShape()).boxed().toList());
       List<String> missing = new ArrayList<>(released.keySet());
@@ -90,11 +98,15 @@ class VqVaeTest {
       for (Param p : ps.all()) ours.put(p.name(), Arrays.stream(p.torchShape()).boxed().toList());
       Map<String, List<Long>> fixture = new TreeMap<>();
       for (String n : sd.names()) {
-        if (!StateDict.isBuffer(n)) fixture.put(n, Arrays.stream(sd.get(n).shape()).boxed().toList());
+        if (!StateDict.isBuffer(n))
+          fixture.put(n, Arrays.stream(sd.get(n).shape()).boxed().toList());
       }
-      long manifestParams = Fixtures.files("params/vae/").stream()
-          .filter(f -> "param".equals(Fixtures.parsedManifest().entry(f).path("kind").asText())).count();
-      assertEquals(manifestParams, fixture.size(), "params/vae entries of kind 'param' in the manifest");
+      long manifestParams =
+          Fixtures.files("params/vae/").stream()
+              .filter(f -> "param".equals(Fixtures.parsedManifest().entry(f).path("kind").asText()))
+              .count();
+      assertEquals(
+          manifestParams, fixture.size(), "params/vae entries of kind 'param' in the manifest");
       assertEquals(fixture, ours);
     }
   }
@@ -105,8 +117,10 @@ class VqVaeTest {
     final Ops tf = Ops.create(g);
     final ParamStore ps = new ParamStore(tf);
     final VqVae vae = new VqVae(ps, TINY);
-    final Placeholder<TFloat32> img = tf.placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, TINY.imageSize(), TINY.imageSize(), TINY.inChannels())));
+    final Placeholder<TFloat32> img =
+        tf.placeholder(
+            TFloat32.class,
+            Placeholder.shape(Shape.of(-1, TINY.imageSize(), TINY.imageSize(), TINY.inChannels())));
     final Session s = Sessions.create(g);
 
     @Override
@@ -120,7 +134,8 @@ class VqVaeTest {
   void trainForwardMatchesTheOfficialDecodeAndVqLoss() {
     try (Built b = new Built()) {
       VqVae.TrainForward out = b.vae.forwardTrain(b.img);
-      assertArrayEquals(new long[] {-1, TINY.imageSize(), TINY.imageSize(), TINY.inChannels()},
+      assertArrayEquals(
+          new long[] {-1, TINY.imageSize(), TINY.imageSize(), TINY.inChannels()},
           out.reconBHWC().shape().asArray());
       assertEquals(0, out.vqLoss().shape().numDimensions());
       b.ps.load(b.s, Fixtures.stateDict("params/vae"));
@@ -130,19 +145,26 @@ class VqVaeTest {
         r.feed(b.img, xt).fetch(out.reconBHWC()).fetch(out.vqLoss()).fetch(out.fBHWC());
         out.idxBL().forEach(r::fetch);
         try (Result res = r.run()) {
-          // forward value of the straight-through fHat is fHat: recon = decoder(post_quant_conv(fHat_last))
+          // forward value of the straight-through fHat is fHat: recon =
+          // decoder(post_quant_conv(fHat_last))
           String file = "vae/dec_unclamped_B3HW.npy";
-          double d = Fixtures.assertClose(Fixtures.nchwToNhwc(Fixtures.npy(file)), Tensors.floats(res.get(0)),
-              Fixtures.tol(file), "forwardTrain recon vs " + file);
+          double d =
+              Fixtures.assertClose(
+                  Fixtures.nchwToNhwc(Fixtures.npy(file)),
+                  Tensors.floats(res.get(0)),
+                  Fixtures.tol(file),
+                  "forwardTrain recon vs " + file);
           System.out.printf("forwardTrain recon: max |diff| %.3g%n", d);
-          // vq loss = (1/K) sum_si (beta + 1) * mean((fHat_si - f)^2), from the stored f and cumulative fHats
+          // vq loss = (1/K) sum_si (beta + 1) * mean((fHat_si - f)^2), from the stored f and
+          // cumulative fHats
           int K = TINY.patchNums().K();
           float[] f = Fixtures.floats("vae/f_BChw.npy");
           double expected = 0;
           for (int si = 0; si < K; si++) {
             float[] fh = Fixtures.floats("vae/fhat_s" + si + ".npy");
             double mse = 0;
-            for (int i = 0; i < f.length; i++) mse += (fh[i] - (double) f[i]) * (fh[i] - (double) f[i]);
+            for (int i = 0; i < f.length; i++)
+              mse += (fh[i] - (double) f[i]) * (fh[i] - (double) f[i]);
             expected += (TINY.beta() + 1) * mse / f.length;
           }
           expected /= K;
@@ -159,7 +181,8 @@ class VqVaeTest {
             int t = be[si][1] - be[si][0];
             assertEquals(nb * t, idx.length, "scale " + si + " token count");
             for (int bi = 0; bi < nb; bi++) {
-              for (int j = 0; j < t; j++) assertEquals(gt[bi * L + be[si][0] + j], idx[bi * t + j], "scale " + si);
+              for (int j = 0; j < t; j++)
+                assertEquals(gt[bi * L + be[si][0] + j], idx[bi * t + j], "scale " + si);
             }
           }
         }
@@ -172,8 +195,10 @@ class VqVaeTest {
     try (Built b = new Built()) {
       VqVae.TrainForward out = b.vae.forwardTrain(b.img);
       Ops tf = b.tf;
-      Operand<TFloat32> rec = tf.math.mean(tf.math.squaredDifference(out.reconBHWC(), b.img),
-          tf.constant(new int[] {0, 1, 2, 3}));
+      Operand<TFloat32> rec =
+          tf.math.mean(
+              tf.math.squaredDifference(out.reconBHWC(), b.img),
+              tf.constant(new int[] {0, 1, 2, 3}));
       Operand<TFloat32> loss = tf.math.add(rec, out.vqLoss());
       List<Param> params = b.ps.trainable();
       Output<?>[] xs = params.stream().map(p -> p.value().asOutput()).toArray(Output[]::new);
@@ -216,16 +241,24 @@ class VqVaeTest {
       bad[1]++;
       StateDict wrong = new StateDict();
       full.names().forEach(n -> wrong.put(n, full.get(n)));
-      wrong.put("encoder.conv_in.weight", new HostTensor(bad, new float[(int) (bad[0] * bad[1] * bad[2] * bad[3])]));
+      wrong.put(
+          "encoder.conv_in.weight",
+          new HostTensor(bad, new float[(int) (bad[0] * bad[1] * bad[2] * bad[3])]));
       var e2 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, wrong));
-      assertEquals("shape mismatch for 'encoder.conv_in.weight': model expects " + Arrays.toString(good)
-          + ", state dict has " + Arrays.toString(bad), e2.getMessage());
+      assertEquals(
+          "shape mismatch for 'encoder.conv_in.weight': model expects "
+              + Arrays.toString(good)
+              + ", state dict has "
+              + Arrays.toString(bad),
+          e2.getMessage());
 
       StateDict extra = new StateDict();
       full.names().forEach(n -> extra.put(n, full.get(n)));
       extra.put("encoder.conv_in.extra.weight", new HostTensor(new long[] {2, 3}, new float[6]));
       var e3 = assertThrows(IllegalArgumentException.class, () -> b.ps.load(b.s, extra));
-      assertTrue(e3.getMessage().startsWith("unexpected weight 'encoder.conv_in.extra.weight'"), e3.getMessage());
+      assertTrue(
+          e3.getMessage().startsWith("unexpected weight 'encoder.conv_in.extra.weight'"),
+          e3.getMessage());
     }
   }
 
@@ -235,16 +268,20 @@ class VqVaeTest {
       Ops tf = Ops.create(g);
       VqVae vae = new VqVae(new ParamStore(tf), VqVaeConfig.fashionMnistDefault());
       var p28 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      assertEquals("image size 28x28 does not match the VAE's 32x32",
+      assertEquals(
+          "image size 28x28 does not match the VAE's 32x32",
           assertThrows(IllegalArgumentException.class, () -> vae.encodeF(p28)).getMessage());
       var rgb = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3)));
-      assertEquals("image has 3 channels but the VAE expects 1",
+      assertEquals(
+          "image has 3 channels but the VAE expects 1",
           assertThrows(IllegalArgumentException.class, () -> vae.encodeF(rgb)).getMessage());
       var flat = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1024)));
-      assertEquals("image must have shape (B, H, W, C), got [-1, 1024]",
+      assertEquals(
+          "image must have shape (B, H, W, C), got [-1, 1024]",
           assertThrows(IllegalArgumentException.class, () -> vae.encodeF(flat)).getMessage());
       var badLatent = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4, 16)));
-      assertEquals("fHat must have shape (B, 8, 8, 16), got [-1, 4, 4, 16]",
+      assertEquals(
+          "fHat must have shape (B, 8, 8, 16), got [-1, 4, 4, 16]",
           assertThrows(IllegalArgumentException.class, () -> vae.decode(badLatent)).getMessage());
       var ok = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 1)));
       assertArrayEquals(new long[] {-1, 8, 8, 16}, vae.encodeF(ok).shape().asArray());

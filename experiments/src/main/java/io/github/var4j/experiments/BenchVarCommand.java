@@ -3,7 +3,6 @@ package io.github.var4j.experiments;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenCache;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.tensorflow.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -132,18 +130,17 @@ public final class BenchVarCommand implements Callable<Integer> {
       VarTrainGraph.Batch b = randomBatch(cfg, batch, 1);
       double secStep, secEval;
       long params;
-      try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
-          Session s = Sessions.create(tg.graph())) {
-        tg.initialize(s, 0);
+      try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
+        tg.initialize(0);
         params = tg.params().numTrainable();
         LrSchedule.Values v = new LrSchedule.Values(1e-4, 0.05, 0);
-        for (int i = 0; i < nWarm; i++) tg.trainStep(s, b, v, true);
+        for (int i = 0; i < nWarm; i++) tg.trainStep(b, v, true);
         long t0 = System.nanoTime();
-        for (int i = 0; i < nSteps; i++) tg.trainStep(s, b, v, true);
+        for (int i = 0; i < nSteps; i++) tg.trainStep(b, v, true);
         secStep = (System.nanoTime() - t0) / 1e9 / nSteps;
-        tg.evaluate(s, b);
+        tg.evaluate(b);
         long t1 = System.nanoTime();
-        for (int i = 0; i < nSteps; i++) tg.evaluate(s, b);
+        for (int i = 0; i < nSteps; i++) tg.evaluate(b);
         secEval = (System.nanoTime() - t1) / 1e9 / nSteps;
       }
       double tokensPerSec = (double) batch * cfg.patchNums().L() / secStep;

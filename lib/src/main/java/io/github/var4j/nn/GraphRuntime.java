@@ -173,6 +173,24 @@ public final class GraphRuntime implements AutoCloseable {
           });
     }
 
+    /**
+     * Feeds booleans of the given shape to a placeholder (the tensor is made and closed by the
+     * run).
+     */
+    public Run feed(Operand<?> placeholder, boolean[] data, long... shape) {
+      return add(
+          placeholder,
+          new Feed() {
+            public Tensor open() {
+              return Tensors.ofBools(data, shape);
+            }
+
+            public boolean owned() {
+              return true;
+            }
+          });
+    }
+
     /** Feeds a tensor the caller owns (and closes). */
     public Run feed(Operand<?> placeholder, Tensor t) {
       return add(

@@ -3,6 +3,7 @@ package io.github.var4j.nn;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -27,6 +28,11 @@ public final class Tensors {
   public static TInt64 ofLongs(long[] data, long... shape) {
     check(data.length, shape);
     return TInt64.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false));
+  }
+
+  public static TBool ofBools(boolean[] data, long... shape) {
+    check(data.length, shape);
+    return TBool.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false));
   }
 
   public static TFloat32 scalar(float v) {

@@ -1,5 +1,6 @@
 package io.github.var4j.optim;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Init;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
@@ -202,42 +203,31 @@ public final class AdamW {
   }
 
   /**
-   * Feeds one update into {@code runner} (learning rate {@code lr}, weight decay {@code wdD} for
-   * the decay group and {@code wdND} for the rest) and adds the train op as a target. Close the
-   * returned handle after {@code run()}; the step counter advances when it is closed.
+   * Adds one update to {@code run}: feeds the learning rate {@code lr}, the weight decay {@code
+   * wdD} of the decay group and {@code wdND} of the rest, Adam's bias corrections of step t =
+   * {@link #step()} + 1, and targets the train op. After the run succeeded, call {@link
+   * #stepDone()}; a failed run leaves the counter as it was.
    */
-  public StepFeed feed(Session.Runner runner, double lr, double wdD, double wdND) {
+  public GraphRuntime.Run feed(GraphRuntime.Run run, double lr, double wdD, double wdND) {
     long t = step + 1;
     double b1p = Math.pow(cfg.beta1(), t), b2p = Math.pow(cfg.beta2(), t);
-    StepFeed f =
-        new StepFeed(
-            List.of(
-                Tensors.scalar((float) lr),
-                Tensors.scalar((float) (lr * wdD)),
-                Tensors.scalar((float) (lr * wdND)),
-                Tensors.scalar((float) b1p),
-                Tensors.scalar((float) b2p),
-                Tensors.scalar((float) (cfg.eps() * Math.sqrt(1 - b2p))),
-                Tensors.scalar((float) t)));
+    float[] values = {
+      (float) lr,
+      (float) (lr * wdD),
+      (float) (lr * wdND),
+      (float) b1p,
+      (float) b2p,
+      (float) (cfg.eps() * Math.sqrt(1 - b2p)),
+      (float) t
+    };
     List<Placeholder<TFloat32>> ins =
         List.of(lrIn, decayDIn, decayNDIn, b1PowIn, b2PowIn, epsHatIn, stepIn);
-    for (int i = 0; i < ins.size(); i++) runner.feed(ins.get(i), f.tensors.get(i));
-    runner.addTarget(trainOp);
-    return f;
+    for (int i = 0; i < ins.size(); i++) run.feed(ins.get(i), new float[] {values[i]});
+    return run.target(trainOp);
   }
 
-  /** The tensors fed for one step; closing them advances the step counter. */
-  public final class StepFeed implements AutoCloseable {
-    private final List<TFloat32> tensors;
-
-    private StepFeed(List<TFloat32> tensors) {
-      this.tensors = tensors;
-    }
-
-    @Override
-    public void close() {
-      tensors.forEach(TFloat32::close);
-      step++;
-    }
+  /** Counts one applied update (after the run prepared by {@link #feed} succeeded). */
+  public void stepDone() {
+    step++;
   }
 }

@@ -5,11 +5,10 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
 import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.RunDir;
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.Tensors;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.quant.MultiScaleQuantizer;
@@ -26,10 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -58,8 +54,7 @@ public final class TokenizerTrainer implements AutoCloseable {
   private final VqVaeConfig vaeCfg;
   private final TokenizerTrainConfig cfg;
   private final RunDir run;
-  private final Graph graph = new Graph();
-  private final Session session;
+  private final GraphRuntime rt = new GraphRuntime();
   private final ParamStore ps;
   private final ParamStore discPs;
   private final VqVae vae;
@@ -91,69 +86,73 @@ public final class TokenizerTrainer implements AutoCloseable {
     this.vaeCfg = vaeCfg;
     this.cfg = cfg;
     this.run = new RunDir(runDir);
-    Ops tf = Ops.create(graph);
-    ps = new ParamStore(tf);
-    vae = new VqVae(ps, vaeCfg);
-    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
-    imgIn =
-        tf.withName("img").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, c)));
-    ganWeightIn =
-        tf.withName("gan_weight").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    f = vae.encodeF(imgIn);
-    MultiScaleQuantizer.TrainOut q = vae.quantizer().forwardTrain(f);
-    idxBL = q.idxBL();
-    vqLoss = q.vqLoss();
-    recon = vae.decode(q.fHatST());
-    Operand<TFloat32> diff = tf.math.sub(imgIn, recon);
-    Operand<TInt32> all4 = tf.constant(new int[] {0, 1, 2, 3});
-    Operand<TFloat32> l1 = tf.math.mean(tf.math.abs(diff), all4);
-    Operand<TFloat32> l2 = tf.math.mean(tf.math.square(diff), all4);
-    recLoss =
-        tf.math.add(
-            tf.math.mul(tf.constant((float) cfg.l1Weight()), l1),
-            tf.math.mul(tf.constant((float) cfg.l2Weight()), l2));
-    Operand<TFloat32> total =
-        tf.math.add(recLoss, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
-    if (cfg.ganEnabled()) {
-      discPs = new ParamStore(tf);
-      PatchDiscriminator disc = new PatchDiscriminator(discPs, c, 32, 2);
-      Operand<TFloat32> logitsFake = disc.apply(recon);
-      genGan = tf.math.neg(tf.math.mean(logitsFake, all4));
-      total = tf.math.add(total, tf.math.mul(ganWeightIn, genGan));
-      Operand<TFloat32> realL = disc.apply(imgIn);
-      Operand<TFloat32> fakeL = disc.apply(tf.stopGradient(recon));
-      Operand<TFloat32> one = tf.constant(1f);
-      discLoss =
+    try {
+      Ops tf = rt.tf();
+      ps = new ParamStore(tf);
+      vae = new VqVae(ps, vaeCfg);
+      int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
+      imgIn =
+          tf.withName("img").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, c)));
+      ganWeightIn =
+          tf.withName("gan_weight").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      f = vae.encodeF(imgIn);
+      MultiScaleQuantizer.TrainOut q = vae.quantizer().forwardTrain(f);
+      idxBL = q.idxBL();
+      vqLoss = q.vqLoss();
+      recon = vae.decode(q.fHatST());
+      Operand<TFloat32> diff = tf.math.sub(imgIn, recon);
+      Operand<TInt32> all4 = tf.constant(new int[] {0, 1, 2, 3});
+      Operand<TFloat32> l1 = tf.math.mean(tf.math.abs(diff), all4);
+      Operand<TFloat32> l2 = tf.math.mean(tf.math.square(diff), all4);
+      recLoss =
           tf.math.add(
-              tf.math.mean(tf.nn.relu(tf.math.sub(one, realL)), all4),
-              tf.math.mean(tf.nn.relu(tf.math.add(one, fakeL)), all4));
-    } else {
-      discPs = null;
-      genGan = null;
-      discLoss = null;
+              tf.math.mul(tf.constant((float) cfg.l1Weight()), l1),
+              tf.math.mul(tf.constant((float) cfg.l2Weight()), l2));
+      Operand<TFloat32> total =
+          tf.math.add(recLoss, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
+      if (cfg.ganEnabled()) {
+        discPs = new ParamStore(tf);
+        PatchDiscriminator disc = new PatchDiscriminator(discPs, c, 32, 2);
+        Operand<TFloat32> logitsFake = disc.apply(recon);
+        genGan = tf.math.neg(tf.math.mean(logitsFake, all4));
+        total = tf.math.add(total, tf.math.mul(ganWeightIn, genGan));
+        Operand<TFloat32> realL = disc.apply(imgIn);
+        Operand<TFloat32> fakeL = disc.apply(tf.stopGradient(recon));
+        Operand<TFloat32> one = tf.constant(1f);
+        discLoss =
+            tf.math.add(
+                tf.math.mean(tf.nn.relu(tf.math.sub(one, realL)), all4),
+                tf.math.mean(tf.nn.relu(tf.math.add(one, fakeL)), all4));
+      } else {
+        discPs = null;
+        genGan = null;
+        discLoss = null;
+      }
+      loss = total;
+      AdamW.Config adam = new AdamW.Config(0.9, 0.99, 1e-8, 1.0);
+      opt =
+          new AdamW(
+              rt.graph(),
+              ps,
+              loss,
+              p -> p.torchShape().length > 1 && !p.name().contains("embedding"),
+              adam);
+      discOpt =
+          cfg.ganEnabled()
+              ? new AdamW(
+                  rt.graph(),
+                  discPs,
+                  discLoss,
+                  p -> false,
+                  new AdamW.Config(0.5, 0.9, 1e-8, 1.0),
+                  "disc_optim.")
+              : null;
+      ckpt = cfg.ganEnabled() ? new TfCheckpoint(ps, discPs) : new TfCheckpoint(ps);
+      codebookParam = ps.param("quantize.embedding.weight");
+    } catch (RuntimeException e) {
+      rt.close();
+      throw e;
     }
-    loss = total;
-    AdamW.Config adam = new AdamW.Config(0.9, 0.99, 1e-8, 1.0);
-    opt =
-        new AdamW(
-            graph,
-            ps,
-            loss,
-            p -> p.torchShape().length > 1 && !p.name().contains("embedding"),
-            adam);
-    discOpt =
-        cfg.ganEnabled()
-            ? new AdamW(
-                graph,
-                discPs,
-                discLoss,
-                p -> false,
-                new AdamW.Config(0.5, 0.9, 1e-8, 1.0),
-                "disc_optim.")
-            : null;
-    ckpt = cfg.ganEnabled() ? new TfCheckpoint(ps, discPs) : new TfCheckpoint(ps);
-    codebookParam = ps.param("quantize.embedding.weight");
-    session = Sessions.create(graph);
   }
 
   public RunDir runDir() {
@@ -172,14 +171,14 @@ public final class TokenizerTrainer implements AutoCloseable {
    *     size
    */
   public long initOrResume(PrintStream log) throws IOException {
-    ps.initialize(session, cfg.seed());
-    if (discPs != null) discPs.initialize(session, cfg.seed() + 1);
+    ps.initialize(rt.session(), cfg.seed());
+    if (discPs != null) discPs.initialize(rt.session(), cfg.seed() + 1);
     deadCodeHit = new boolean[vaeCfg.vocabSize()];
     deadCodeDraws = 0;
     if (TfCheckpoint.exists(checkpointPrefix())) {
-      ckpt.restore(session, checkpointPrefix());
-      opt.syncStep(session);
-      if (discOpt != null) discOpt.syncStep(session);
+      ckpt.restore(rt.session(), checkpointPrefix());
+      opt.syncStep(rt.session());
+      if (discOpt != null) discOpt.syncStep(rt.session());
       Optional<RunDir.ResumeState> state = run.resumeState(opt.step());
       if (state.isPresent()) {
         RunDir.ResumeState st = state.get();
@@ -290,36 +289,26 @@ public final class TokenizerTrainer implements AutoCloseable {
         float[] fVals;
         int[] lastIdx;
         double lossV, recV, vqV, genV = Double.NaN, discV = Double.NaN;
-        try (TFloat32 xt = Tensors.of(x, idx.length, s, s, c);
-            TFloat32 gw = Tensors.scalar(ganOn ? (float) cfg.ganWeight() : 0f)) {
-          Session.Runner r =
-              session
-                  .runner()
-                  .feed(imgIn, xt)
-                  .feed(ganWeightIn, gw)
-                  .fetch(loss)
-                  .fetch(recLoss)
-                  .fetch(vqLoss)
-                  .fetch(recon)
-                  .fetch(f)
-                  .fetch(idxBL.get(idxBL.size() - 1));
-          if (genGan != null) r.fetch(genGan).fetch(discLoss);
-          AdamW.StepFeed df = null;
-          if (ganOn) df = discOpt.feed(r, lr, 0, 0);
-          try (AdamW.StepFeed ff = opt.feed(r, lr, cfg.weightDecay(), 0);
-              Result res = r.run()) {
-            lossV = Tensors.floats(res.get(0))[0];
-            recV = Tensors.floats(res.get(1))[0];
-            vqV = Tensors.floats(res.get(2))[0];
-            rec = Tensors.floats(res.get(3));
-            fVals = Tensors.floats(res.get(4));
-            lastIdx = Tensors.ints(res.get(5));
-            if (genGan != null) {
-              genV = Tensors.floats(res.get(6))[0];
-              discV = Tensors.floats(res.get(7))[0];
-            }
-          } finally {
-            if (df != null) df.close();
+        GraphRuntime.Run r =
+            rt.run()
+                .feed(imgIn, x, idx.length, s, s, c)
+                .feed(ganWeightIn, new float[] {ganOn ? (float) cfg.ganWeight() : 0f})
+                .fetch(loss, recLoss, vqLoss, recon, f, idxBL.get(idxBL.size() - 1));
+        if (genGan != null) r.fetch(genGan, discLoss);
+        if (ganOn) discOpt.feed(r, lr, 0, 0);
+        opt.feed(r, lr, cfg.weightDecay(), 0);
+        try (GraphRuntime.Outputs res = r.run()) {
+          opt.stepDone();
+          if (ganOn) discOpt.stepDone();
+          lossV = res.floats(0)[0];
+          recV = res.floats(1)[0];
+          vqV = res.floats(2)[0];
+          rec = res.floats(3);
+          fVals = res.floats(4);
+          lastIdx = res.ints(5);
+          if (genGan != null) {
+            genV = res.floats(6)[0];
+            discV = res.floats(7)[0];
           }
         }
         if (!Double.isFinite(lossV)) {
@@ -369,7 +358,7 @@ public final class TokenizerTrainer implements AutoCloseable {
         csv.append(step, lr, lossV, recV, vqV, psnr, genV, discV);
         progress.update(step, last);
         if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
-          run.saveCheckpoint(session, ckpt, resumeState(step, hit, draws));
+          run.saveCheckpoint(rt.session(), ckpt, resumeState(step, hit, draws));
         }
         listener.afterStep(step);
       }
@@ -398,7 +387,7 @@ public final class TokenizerTrainer implements AutoCloseable {
   private int restartDeadCodes(boolean[] hit, float[] fVals, SplittableRandom rng) {
     int cv = vaeCfg.zChannels();
     int positions = fVals.length / cv;
-    float[] cb = ps.fetchTf(session, List.of(codebookParam)).get(codebookParam);
+    float[] cb = ps.fetchTf(rt.session(), List.of(codebookParam)).get(codebookParam);
     int n = 0;
     for (int k = 0; k < hit.length; k++) {
       if (hit[k]) continue;
@@ -407,13 +396,13 @@ public final class TokenizerTrainer implements AutoCloseable {
         cb[k * cv + j] = fVals[p * cv + j] + (float) (0.01 * (rng.nextDouble() - 0.5));
       n++;
     }
-    if (n > 0) ps.assignTf(session, Map.of(codebookParam, cb));
+    if (n > 0) ps.assignTf(rt.session(), Map.of(codebookParam, cb));
     return n;
   }
 
   /** The tokenizer's weights under the official state-dict names (PyTorch layout). */
   public StateDict stateDict() {
-    return ps.stateDict(session);
+    return ps.stateDict(rt.session());
   }
 
   public VqVaeConfig vaeConfig() {
@@ -422,7 +411,6 @@ public final class TokenizerTrainer implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    rt.close();
   }
 }

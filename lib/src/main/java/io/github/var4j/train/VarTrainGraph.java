@@ -1,19 +1,17 @@
 package io.github.var4j.train;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.Tensors;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarInputs;
 import io.github.var4j.transformer.VarModel;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -22,7 +20,6 @@ import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
  * The VAR training graph (one {@link Graph}, owned and closed by this object): placeholders for a
@@ -35,10 +32,10 @@ import org.tensorflow.types.TInt64;
  * leaves them off (unlike the official eval, which keeps condition dropout active: see {@link
  * VarModel}).
  *
- * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official()); Session s =
- * Sessions.create(tg.graph())) { tg.initialize(s, seed); ... tg.trainStep(s, batch,
- * schedule.at(it), true); }}. Build a {@link io.github.var4j.nn.TfCheckpoint} on {@link #params()}
- * after construction (all variables exist by then).
+ * <p>Usage: {@code try (var tg = new VarTrainGraph(cfg, Options.official())) { tg.initialize(seed);
+ * ... tg.trainStep(batch, schedule.at(it), true); }}. The graph owns its {@link GraphRuntime}
+ * (graph and session). Build a {@link io.github.var4j.nn.TfCheckpoint} on {@link #params()} after
+ * construction (all variables exist by then).
  */
 public final class VarTrainGraph implements AutoCloseable {
   /**
@@ -88,7 +85,7 @@ public final class VarTrainGraph implements AutoCloseable {
 
   private final VarConfig cfg;
   private final Options opts;
-  private final Graph graph;
+  private final GraphRuntime rt;
   private final ParamStore ps;
   private final VarModel model;
   private final Placeholder<TInt32> label, target;
@@ -101,9 +98,9 @@ public final class VarTrainGraph implements AutoCloseable {
   public VarTrainGraph(VarConfig cfg, Options opts) {
     this.cfg = cfg;
     this.opts = opts;
-    this.graph = new Graph();
+    this.rt = new GraphRuntime();
     try {
-      Ops tf = Ops.create(graph);
+      Ops tf = rt.tf();
       ps = new ParamStore(tf);
       model = new VarModel(ps, cfg, opts.noiseSeed());
       label = tf.withName("var.label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
@@ -122,9 +119,9 @@ public final class VarTrainGraph implements AutoCloseable {
           tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
       fwd = model.forward(label, x, condDrop, dropPath);
       metrics = VarLoss.build(tf, cfg, fwd.logitsBLV(), target, opts.labelSmoothing());
-      opt = new AdamW(graph, ps, metrics.loss(), AdamW::officialDecay, opts.optim());
+      opt = new AdamW(rt.graph(), ps, metrics.loss(), AdamW::officialDecay, opts.optim());
     } catch (RuntimeException e) {
-      graph.close();
+      rt.close();
       throw e;
     }
   }
@@ -137,8 +134,13 @@ public final class VarTrainGraph implements AutoCloseable {
     return opts;
   }
 
-  public Graph graph() {
-    return graph;
+  /** The graph and session of this training graph. */
+  public GraphRuntime runtime() {
+    return rt;
+  }
+
+  public Session session() {
+    return rt.session();
   }
 
   public ParamStore params() {
@@ -185,8 +187,8 @@ public final class VarTrainGraph implements AutoCloseable {
    * Fresh start: official initialisation of the weights (seeded per name) and zeroed optimizer
    * state.
    */
-  public void initialize(Session s, long seed) {
-    ps.initialize(s, seed);
+  public void initialize(long seed) {
+    ps.initialize(rt.session(), seed);
   }
 
   /**
@@ -194,7 +196,8 @@ public final class VarTrainGraph implements AutoCloseable {
    * resets the optimizer state (moments and step counter) to zero, e.g. to fine-tune an official
    * checkpoint.
    */
-  public void loadWeights(Session s, StateDict sd) {
+  public void loadWeights(StateDict sd) {
+    Session s = rt.session();
     ps.load(s, sd);
     Map<Param, float[]> zeros = new LinkedHashMap<>();
     for (Param p : ps.all()) if (!p.trainable()) zeros.put(p, new float[p.numel()]);
@@ -203,38 +206,18 @@ public final class VarTrainGraph implements AutoCloseable {
   }
 
   /**
-   * Feeds a batch (checked on the Java side: labels in [0, numClasses), targets in [0, V), lengths)
-   * into {@code runner}. Close the returned tensors after {@code run()}.
+   * Feeds a batch into {@code run}, checked on the Java side first (labels in [0, numClasses),
+   * targets in [0, V), lengths; {@link VarInputs}).
    */
-  public Feed feed(Session.Runner runner, Batch b) {
+  public GraphRuntime.Run feed(GraphRuntime.Run run, Batch b) {
     int n = b.size();
-    TInt32 l = VarInputs.labels(cfg, b.labelB());
-    TFloat32 xs = null;
-    TInt32 t = null;
-    try {
-      xs = VarInputs.x(cfg, n, b.xBLCv());
-      t = VarInputs.targets(cfg, n, b.targetBL());
-    } catch (RuntimeException e) {
-      l.close();
-      if (xs != null) xs.close();
-      throw e;
-    }
-    runner.feed(label, l).feed(x, xs).feed(target, t);
-    return new Feed(List.of(l, xs, t));
-  }
-
-  /** Tensors fed for one run. */
-  public static final class Feed implements AutoCloseable {
-    private final List<? extends org.tensorflow.Tensor> tensors;
-
-    private Feed(List<? extends org.tensorflow.Tensor> tensors) {
-      this.tensors = tensors;
-    }
-
-    @Override
-    public void close() {
-      tensors.forEach(org.tensorflow.Tensor::close);
-    }
+    VarInputs.checkLabels(cfg, b.labelB(), false);
+    VarInputs.checkX(cfg, n, b.xBLCv());
+    VarInputs.checkTargets(cfg, n, b.targetBL());
+    int l = cfg.patchNums().L();
+    return run.feed(label, b.labelB(), n)
+        .feed(x, b.xBLCv(), n, l - cfg.patchNums().firstL(), cfg.cvae())
+        .feed(target, b.targetBL(), n, l);
   }
 
   /**
@@ -248,55 +231,48 @@ public final class VarTrainGraph implements AutoCloseable {
    * @param stochastic true for real training (condition dropout and drop path on); false gives the
    *     deterministic step used by the parity tests
    */
-  public StepStats trainStep(Session s, Batch b, LrSchedule.Values v, boolean stochastic) {
-    Session.Runner r = s.runner();
-    try (Feed f = feed(r, b);
-        TBool on = TBool.scalarOf(stochastic);
-        TBool on2 = TBool.scalarOf(stochastic);
-        TInt64 key = TInt64.vectorOf(opts.noiseSeed(), opt.step())) {
-      r.feed(condDrop, on).feed(dropPath, on2);
-      if (model.noiseKey() != null) r.feed(model.noiseKey(), key);
-      r.fetch(metrics.loss())
-          .fetch(opt.gradNorm())
-          .fetch(metrics.ceMean())
-          .fetch(metrics.ceTail())
-          .fetch(metrics.accMean())
-          .fetch(metrics.accTail());
-      try (var step = opt.feed(r, v.lr(), v.wdD(), v.wdND());
-          Result res = r.run()) {
-        return new StepStats(
-            scalar(res, 0),
-            scalar(res, 1),
-            scalar(res, 2),
-            scalar(res, 3),
-            scalar(res, 4),
-            scalar(res, 5));
-      }
+  public StepStats trainStep(Batch b, LrSchedule.Values v, boolean stochastic) {
+    GraphRuntime.Run r = feed(rt.run(), b);
+    r.feed(condDrop, new boolean[] {stochastic}).feed(dropPath, new boolean[] {stochastic});
+    if (model.noiseKey() != null)
+      r.feed(model.noiseKey(), new long[] {opts.noiseSeed(), opt.step()}, 2);
+    r.fetch(
+        metrics.loss(),
+        opt.gradNorm(),
+        metrics.ceMean(),
+        metrics.ceTail(),
+        metrics.accMean(),
+        metrics.accTail());
+    opt.feed(r, v.lr(), v.wdD(), v.wdND());
+    try (GraphRuntime.Outputs res = r.run()) {
+      opt.stepDone();
+      return new StepStats(
+          scalar(res, 0),
+          scalar(res, 1),
+          scalar(res, 2),
+          scalar(res, 3),
+          scalar(res, 4),
+          scalar(res, 5));
     }
   }
 
   /** Loss and metrics of a batch without updating (switches off). */
-  public Eval evaluate(Session s, Batch b) {
-    Session.Runner r = s.runner();
-    try (Feed f = feed(r, b)) {
-      r.fetch(metrics.loss())
-          .fetch(metrics.ceMean())
-          .fetch(metrics.ceTail())
-          .fetch(metrics.accMean())
-          .fetch(metrics.accTail());
-      try (Result res = r.run()) {
-        return new Eval(
-            scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4));
-      }
+  public Eval evaluate(Batch b) {
+    GraphRuntime.Run r = feed(rt.run(), b);
+    r.fetch(
+        metrics.loss(), metrics.ceMean(), metrics.ceTail(), metrics.accMean(), metrics.accTail());
+    try (GraphRuntime.Outputs res = r.run()) {
+      return new Eval(
+          scalar(res, 0), scalar(res, 1), scalar(res, 2), scalar(res, 3), scalar(res, 4));
     }
   }
 
-  private static float scalar(Result r, int i) {
-    return Tensors.floats(r.get(i))[0];
+  private static float scalar(GraphRuntime.Outputs r, int i) {
+    return r.floats(i)[0];
   }
 
   @Override
   public void close() {
-    graph.close();
+    rt.close();
   }
 }

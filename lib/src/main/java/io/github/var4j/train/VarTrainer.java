@@ -5,8 +5,8 @@ import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
@@ -23,8 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 
@@ -135,7 +133,6 @@ public final class VarTrainer implements AutoCloseable {
   private final Path runDir;
   private final RunDir run;
   private final VarTrainGraph tg;
-  private final Session session;
   private final TfCheckpoint ckpt;
   private final Operand<TBool> allFinite;
 
@@ -176,7 +173,6 @@ public final class VarTrainer implements AutoCloseable {
       }
       allFinite = tf.withName("var.all_finite").reduceAll(tf.stack(finite), tf.constant(0));
       ckpt = new TfCheckpoint(tg.params());
-      session = Sessions.create(tg.graph());
     } catch (RuntimeException e) {
       tg.close();
       throw e;
@@ -219,7 +215,7 @@ public final class VarTrainer implements AutoCloseable {
    *     another seed or batch size (naming both), or cannot be read
    */
   public long initOrResume(PrintStream log) throws IOException {
-    tg.initialize(session, cfg.seed());
+    tg.initialize(cfg.seed());
     evalSumLoss = 0;
     evalSumAcc = 0;
     evalSteps = 0;
@@ -241,8 +237,8 @@ public final class VarTrainer implements AutoCloseable {
                   + "configuration, or use another run directory.");
         }
       }
-      ckpt.restore(session, prefix);
-      tg.optimizer().syncStep(session);
+      ckpt.restore(tg.session(), prefix);
+      tg.optimizer().syncStep(tg.session());
       Optional<RunDir.ResumeState> state = run.resumeState(step());
       if (state.isPresent()) {
         RunDir.ResumeState st = state.get();
@@ -272,7 +268,7 @@ public final class VarTrainer implements AutoCloseable {
    * exported model.
    */
   public void loadWeights(StateDict sd) {
-    tg.loadWeights(session, sd);
+    tg.loadWeights(sd);
   }
 
   /**
@@ -360,7 +356,7 @@ public final class VarTrainer implements AutoCloseable {
         int[] idx = batcher.batch(it);
         VarTrainGraph.Batch b = batch(train, idx, xs);
         LrSchedule.Values v = sched.at(it);
-        VarTrainGraph.StepStats st = tg.trainStep(session, b, v, true);
+        VarTrainGraph.StepStats st = tg.trainStep(b, v, true);
         long step = it + 1;
         if (!Float.isFinite(st.loss()) || !Float.isFinite(st.gradNorm())) {
           String what =
@@ -420,7 +416,7 @@ public final class VarTrainer implements AutoCloseable {
                     + "; lower the learning rate.");
           }
           run.saveCheckpoint(
-              session,
+              tg.session(),
               ckpt,
               new RunDir.ResumeState(step)
                   .put("seed", cfg.seed())
@@ -484,7 +480,7 @@ public final class VarTrainer implements AutoCloseable {
     double loss = 0, acc = 0, lossT = 0, accT = 0;
     int n = 0;
     for (VarTrainGraph.Batch b : batches) {
-      VarTrainGraph.Eval e = tg.evaluate(session, b);
+      VarTrainGraph.Eval e = tg.evaluate(b);
       int m = b.size();
       loss += (double) e.loss() * m;
       acc += (double) e.accMean() * m;
@@ -502,13 +498,12 @@ public final class VarTrainer implements AutoCloseable {
   public static EvalResult evaluateModel(
       VarConfig cfg, StateDict sd, TokenCache data, XSource xs, int maxImages) {
     data.checkCompatible(cfg);
-    try (VarTrainGraph g = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
-        Session s = Sessions.create(g.graph())) {
-      g.loadWeights(s, sd);
+    try (VarTrainGraph g = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
+      g.loadWeights(sd);
       double loss = 0, acc = 0, lossT = 0, accT = 0;
       int n = 0;
       for (VarTrainGraph.Batch b : evalBatches(data, xs, maxImages)) {
-        VarTrainGraph.Eval e = g.evaluate(s, b);
+        VarTrainGraph.Eval e = g.evaluate(b);
         int m = b.size();
         loss += (double) e.loss() * m;
         acc += (double) e.accMean() * m;
@@ -521,14 +516,14 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   private boolean weightsFinite() {
-    try (Result r = session.runner().fetch(allFinite).run()) {
-      return ((TBool) r.get(0)).getBoolean();
+    try (GraphRuntime.Outputs r = tg.runtime().run().fetch(allFinite).run()) {
+      return ((TBool) r.tensor(0)).getBoolean();
     }
   }
 
   /** The model's weights under the official names (PyTorch layout), without optimizer state. */
   public StateDict stateDict() {
-    return tg.params().stateDict(session);
+    return tg.params().stateDict(tg.session());
   }
 
   /**
@@ -567,7 +562,6 @@ public final class VarTrainer implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
     tg.close();
   }
 }

@@ -48,6 +48,13 @@ public final class VarInputs {
    * @throws IllegalArgumentException if the length is not B·(L - firstL)·Cvae
    */
   public static TFloat32 x(VarConfig cfg, int batch, float[] xBLCv) {
+    checkX(cfg, batch, xBLCv);
+    long l = cfg.patchNums().L() - cfg.patchNums().firstL();
+    return Tensors.of(xBLCv, batch, l, cfg.cvae());
+  }
+
+  /** Checks a teacher-forcing input without creating a tensor. */
+  public static void checkX(VarConfig cfg, int batch, float[] xBLCv) {
     long l = cfg.patchNums().L() - cfg.patchNums().firstL();
     long need = batch * l * cfg.cvae();
     if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
@@ -64,7 +71,6 @@ public final class VarInputs {
               + " floats, got "
               + xBLCv.length);
     }
-    return Tensors.of(xBLCv, batch, l, cfg.cvae());
   }
 
   /**
@@ -73,6 +79,12 @@ public final class VarInputs {
    * @throws IllegalArgumentException on a wrong length or an id outside [0, V)
    */
   public static TInt32 targets(VarConfig cfg, int batch, int[] targetBL) {
+    checkTargets(cfg, batch, targetBL);
+    return Tensors.ofInts(targetBL, batch, cfg.patchNums().L());
+  }
+
+  /** Checks target ids without creating a tensor. */
+  public static void checkTargets(VarConfig cfg, int batch, int[] targetBL) {
     int l = cfg.patchNums().L();
     if ((long) batch * l != targetBL.length) {
       throw new IllegalArgumentException(
@@ -99,6 +111,5 @@ public final class VarInputs {
                 + ")");
       }
     }
-    return Tensors.ofInts(targetBL, batch, l);
   }
 }

@@ -2,6 +2,7 @@ package io.github.var4j.optim;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Init;
 import io.github.var4j.nn.Layout;
 import io.github.var4j.nn.Param;
@@ -25,9 +26,9 @@ class AdamWTest {
     double[] lrs = {0.1, 0.05, 0.02};
     double wd = 0.05;
     float[] gotW, gotB;
-    try (Graph g = new Graph();
-        Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
+      Session s = rt.session();
       ParamStore ps = new ParamStore(tf);
       Param w = ps.create("w.weight", new long[] {4}, Layout.AS_IS, (sh, r) -> w0.clone());
       Param b = ps.create("b.bias", new long[] {2}, Layout.AS_IS, (sh, r) -> b0.clone());
@@ -40,17 +41,15 @@ class AdamWTest {
                   tf.constant(3f), tf.reduceSum(tf.math.square(b.value()), tf.constant(0))));
       AdamW opt =
           new AdamW(
-              g,
+              rt.graph(),
               ps,
               loss,
               p -> p.name().endsWith("weight"),
               new AdamW.Config(beta1, beta2, eps, clip));
       ps.initialize(s, 0);
       for (double lr : lrs) {
-        Session.Runner r = s.runner();
-        try (var f = opt.feed(r, lr, wd, 0.0)) {
-          r.run().close();
-        }
+        opt.feed(rt.run(), lr, wd, 0.0).run().close();
+        opt.stepDone();
       }
       assertEquals(3, opt.step());
       var vals = ps.fetchTf(s, java.util.List.of(w, b));

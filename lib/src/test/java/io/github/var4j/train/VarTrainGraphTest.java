@@ -3,11 +3,10 @@ package io.github.var4j.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
-import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.Tensors;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.testutil.Fixtures;
@@ -18,9 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -82,36 +79,29 @@ class VarTrainGraphTest {
   @Test
   void gradientsAndGradNormMatchOfficial() {
     try (VarTrainGraph tg =
-            new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
-        Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyFixture.varParams());
+        new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official())) {
+      tg.loadWeights(TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
       assertEquals(
           Fixtures.files("var_train/grad/").size(),
           params.size(),
           "one var_train/grad fixture per tiny VAR parameter");
-      Session.Runner r = s.runner();
-      opt.grads().forEach(r::fetch);
-      r.fetch(opt.gradNorm()).fetch(tg.metrics().loss());
+      GraphRuntime.Run r = tg.feed(tg.runtime().run(), batch());
+      r.fetch(opt.grads()).fetch(opt.gradNorm(), tg.metrics().loss());
       double worst = 0;
-      try (var f = tg.feed(r, batch());
-          Result res = r.run()) {
+      try (GraphRuntime.Outputs res = r.run()) {
         for (int i = 0; i < params.size(); i++) {
           Param p = params.get(i);
           float[] torch =
-              p.layout()
-                  .toTorch(
-                      Tensors.floats(res.get(i)), p.torchShape()); // Linear: TF (in,out) -> torch
+              p.layout().toTorch(res.floats(i), p.torchShape()); // Linear: TF (in,out) -> torch
           worst =
               Math.max(worst, Fixtures.assertMatches("var_train/grad/" + p.name() + ".npy", torch));
         }
-        float norm = Tensors.floats(res.get(params.size()))[0];
+        float norm = res.floats(params.size())[0];
         double dn =
             Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", new float[] {norm});
-        double dl =
-            Fixtures.assertMatches(
-                "var/train_loss_ls0.npy", Tensors.floats(res.get(params.size() + 1)));
+        double dl = Fixtures.assertMatches("var/train_loss_ls0.npy", res.floats(params.size() + 1));
         System.out.printf(
             "grads max|diff| %.3e, grad norm %.6f (diff %.3e), loss diff %.3e%n",
             worst, norm, dn, dl);
@@ -128,9 +118,9 @@ class VarTrainGraphTest {
   @Test
   void adamWStepOnOfficialGradientsMatchesAfterStep() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    try (Graph g = new Graph();
-        Session s = Sessions.create(g)) {
-      Ops tf = Ops.create(g);
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
+      Session s = rt.session();
       ParamStore ps = new ParamStore(tf);
       new VarModel(ps, cfg); // registers the parameters (names, shapes, layouts)
       List<Operand<TFloat32>> terms = new ArrayList<>();
@@ -141,14 +131,14 @@ class VarTrainGraphTest {
         terms.add(tf.reshape(tf.math.mul(p.value(), gc), tf.constant(new long[] {-1})));
       }
       Operand<TFloat32> loss = tf.reduceSum(tf.concat(terms, tf.constant(0)), tf.constant(0));
-      AdamW opt = new AdamW(g, ps, loss, AdamW::officialDecay, AdamW.Config.var());
+      AdamW opt = new AdamW(rt.graph(), ps, loss, AdamW::officialDecay, AdamW.Config.var());
       ps.initialize(s, 1); // optimizer slots
       ps.load(s, TinyFixture.varParams());
       LrSchedule.Values v = stepValues();
-      Session.Runner r = s.runner().fetch(opt.gradNorm());
-      try (var f = opt.feed(r, v.lr(), v.wdD(), v.wdND());
-          Result res = r.run()) {
-        Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", Tensors.floats(res.get(0)));
+      try (GraphRuntime.Outputs res =
+          opt.feed(rt.run().fetch(opt.gradNorm()), v.lr(), v.wdD(), v.wdND()).run()) {
+        opt.stepDone();
+        Fixtures.assertMatches("var_train/grad_norm_before_clip.npy", res.floats(0));
       }
       StateDict after = ps.stateDict(s);
       double worst = 0;
@@ -189,36 +179,34 @@ class VarTrainGraphTest {
   @Test
   void oneClippedAdamWStepMatchesOfficialAfterStep() {
     VarConfig cfg = TinyFixture.get().varConfig();
-    try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
-        Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyFixture.varParams());
+    try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
+      tg.loadWeights(TinyFixture.varParams());
       AdamW opt = tg.optimizer();
       List<Param> params = opt.params();
-      StateDict before = tg.params().stateDict(s);
+      StateDict before = tg.params().stateDict(tg.session());
       LrSchedule.Values v = stepValues();
       // one training step (as trainStep does, switches off) that also fetches the gradients it
       // applies: a separate
       // run may be optimised differently by grappler and differ in the last bits
       Map<String, float[]> grads = new java.util.HashMap<>();
       double normSq = 0;
-      Session.Runner r = s.runner();
-      opt.grads().forEach(r::fetch);
-      r.fetch(tg.metrics().loss()).fetch(opt.gradNorm());
-      try (var f = tg.feed(r, batch());
-          var step = opt.feed(r, v.lr(), v.wdD(), v.wdND());
-          Result res = r.run()) {
+      GraphRuntime.Run r = tg.feed(tg.runtime().run(), batch());
+      r.fetch(opt.grads()).fetch(tg.metrics().loss(), opt.gradNorm());
+      opt.feed(r, v.lr(), v.wdD(), v.wdND());
+      try (GraphRuntime.Outputs res = r.run()) {
+        opt.stepDone();
         for (int i = 0; i < params.size(); i++) {
           Param p = params.get(i);
-          float[] gt = p.layout().toTorch(Tensors.floats(res.get(i)), p.torchShape());
+          float[] gt = p.layout().toTorch(res.floats(i), p.torchShape());
           grads.put(p.name(), gt);
           for (float x : gt) normSq += (double) x * x;
         }
-        Fixtures.assertMatches("var/train_loss_ls0.npy", Tensors.floats(res.get(params.size())));
+        Fixtures.assertMatches("var/train_loss_ls0.npy", res.floats(params.size()));
         Fixtures.assertMatches(
-            "var_train/grad_norm_before_clip.npy", Tensors.floats(res.get(params.size() + 1)));
+            "var_train/grad_norm_before_clip.npy", res.floats(params.size() + 1));
       }
       assertEquals(1, opt.step());
-      StateDict after = tg.params().stateDict(s);
+      StateDict after = tg.params().stateDict(tg.session());
 
       // link 1: the applied gradients are the official ones
       double worstGrad = 0;
@@ -373,10 +361,9 @@ class VarTrainGraphTest {
     VarConfig cfg = TinyFixture.get().varConfig();
     for (double ls : new double[] {0.0, 0.1}) {
       try (VarTrainGraph tg =
-              new VarTrainGraph(cfg, VarTrainGraph.Options.official().withLabelSmoothing(ls));
-          Session s = Sessions.create(tg.graph())) {
-        tg.loadWeights(s, TinyFixture.varParams());
-        VarTrainGraph.Eval e = tg.evaluate(s, batch());
+          new VarTrainGraph(cfg, VarTrainGraph.Options.official().withLabelSmoothing(ls))) {
+        tg.loadWeights(TinyFixture.varParams());
+        VarTrainGraph.Eval e = tg.evaluate(batch());
         String file = ls == 0 ? "var/train_loss_ls0.npy" : "var/train_loss_ls0.1.npy";
         double d = Fixtures.assertMatches(file, new float[] {e.loss()});
         System.out.printf("%s: %.7f (diff %.3e)%n", file, e.loss(), d);
@@ -424,11 +411,10 @@ class VarTrainGraphTest {
     // official init + schedule + condition dropout + drop path: the loss on a fixed batch must fall
     // clearly
     VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.1);
-    try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official());
-        Session s = Sessions.create(tg.graph())) {
-      tg.initialize(s, 42);
+    try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
+      tg.initialize(42);
       LrSchedule sch = new LrSchedule("lin0", 3e-3, 5, 60, 0.005, 0.1, 0.05, 0.05);
-      float first = tg.evaluate(s, batch()).loss();
+      float first = tg.evaluate(batch()).loss();
       assertEquals(
           Math.log(cfg.vocabSize()),
           first,
@@ -436,14 +422,14 @@ class VarTrainGraphTest {
           "near-uniform logits at init (head scaled by 0.02)");
       VarTrainGraph.StepStats last = null;
       for (int it = 0; it < 60; it++) {
-        last = tg.trainStep(s, batch(), sch.at(it), true);
+        last = tg.trainStep(batch(), sch.at(it), true);
         assertTrue(Float.isFinite(last.loss()) && Float.isFinite(last.gradNorm()), "step " + it);
       }
       assertEquals(60, tg.optimizer().step());
-      float end = tg.evaluate(s, batch()).loss();
+      float end = tg.evaluate(batch()).loss();
       System.out.printf(
           "overfit one batch: loss %.4f -> %.4f (acc %.1f%%)%n",
-          first, end, tg.evaluate(s, batch()).accMean());
+          first, end, tg.evaluate(batch()).accMean());
       assertTrue(end < 0.6 * first, "loss " + first + " -> " + end);
     }
   }
@@ -451,9 +437,8 @@ class VarTrainGraphTest {
   @Test
   void feedRejectsLabelsOutsideTheClassRange() {
     try (VarTrainGraph tg =
-            new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official());
-        Session s = Sessions.create(tg.graph())) {
-      tg.loadWeights(s, TinyFixture.varParams());
+        new VarTrainGraph(TinyFixture.get().varConfig(), VarTrainGraph.Options.official())) {
+      tg.loadWeights(TinyFixture.varParams());
       // the fixture labels with the last one replaced by numClasses + 2
       int nc = TinyFixture.get().numClasses();
       int[] labels = TinyFixture.labelFile();
@@ -467,12 +452,12 @@ class VarTrainGraphTest {
               + nc
               + ")";
       var bad = new VarTrainGraph.Batch(labels, TinyFixture.x(), TinyFixture.targets());
-      var e = assertThrows(IllegalArgumentException.class, () -> tg.evaluate(s, bad));
+      var e = assertThrows(IllegalArgumentException.class, () -> tg.evaluate(bad));
       assertEquals(want, e.getMessage());
       var e2 =
           assertThrows(
               IllegalArgumentException.class,
-              () -> tg.trainStep(s, bad, new LrSchedule.Values(1e-3, 0.05, 0), true));
+              () -> tg.trainStep(bad, new LrSchedule.Values(1e-3, 0.05, 0), true));
       assertEquals(want, e2.getMessage());
       assertEquals(0, tg.optimizer().step(), "a rejected batch does not count as a step");
     }

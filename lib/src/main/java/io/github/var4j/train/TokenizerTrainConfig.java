@@ -1,5 +1,7 @@
 package io.github.var4j.train;
 
+import io.github.var4j.util.Records;
+
 /**
  * Hyper-parameters of tokenizer (multi-scale VQ-VAE) training. The official VAR repository ships no
  * tokenizer training code; this recipe follows the paper's loss (reconstruction + VQ loss, optional
@@ -90,57 +92,15 @@ public record TokenizerTrainConfig(
   }
 
   public TokenizerTrainConfig withSteps(long s) {
-    return new TokenizerTrainConfig(
-        batchSize,
-        s,
-        lr,
-        warmupSteps,
-        weightDecay,
-        l1Weight,
-        l2Weight,
-        vqWeight,
-        ganWeight,
-        ganStartStep,
-        deadCodeEvery,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "steps", s);
   }
 
   public TokenizerTrainConfig withGan(double weight, long startStep) {
-    return new TokenizerTrainConfig(
-        batchSize,
-        steps,
-        lr,
-        warmupSteps,
-        weightDecay,
-        l1Weight,
-        l2Weight,
-        vqWeight,
-        weight,
-        startStep,
-        deadCodeEvery,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "ganWeight", weight, "ganStartStep", startStep);
   }
 
   public TokenizerTrainConfig withCheckpointEvery(long every) {
-    return new TokenizerTrainConfig(
-        batchSize,
-        steps,
-        lr,
-        warmupSteps,
-        weightDecay,
-        l1Weight,
-        l2Weight,
-        vqWeight,
-        ganWeight,
-        ganStartStep,
-        deadCodeEvery,
-        every,
-        logEvery,
-        seed);
+    return Records.with(this, "checkpointEvery", every);
   }
 
   /** Learning rate at step {@code it} (0-based): linear warm-up, then cosine to 10% of the peak. */

@@ -3,6 +3,7 @@ package io.github.var4j.train;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.util.Records;
 
 /**
  * Hyper-parameters of VAR transformer training on cached token maps ({@link VarTrainer}).
@@ -226,24 +227,7 @@ public record VarTrainConfig(
   // ---- withers ----
 
   public VarTrainConfig withSteps(long s) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        batchSize,
-        s,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "steps", s);
   }
 
   public VarTrainConfig withEpochs(double epochs, int trainSize) {
@@ -252,171 +236,35 @@ public record VarTrainConfig(
 
   /** Depth (width and heads overrides stay). */
   public VarTrainConfig withDepth(int d) {
-    return new VarTrainConfig(
-        d,
-        width,
-        heads,
-        batchSize,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "depth", d);
   }
 
   /** Width and heads (0 = the defaults described in the record doc). */
   public VarTrainConfig withWidth(int w, int h) {
-    return new VarTrainConfig(
-        depth,
-        w,
-        h,
-        batchSize,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "width", w, "heads", h);
   }
 
   public VarTrainConfig withBatchSize(int b) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        b,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "batchSize", b);
   }
 
   public VarTrainConfig withPeakLr(double lr) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        batchSize,
-        steps,
-        lr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "peakLr", lr);
   }
 
   public VarTrainConfig withEval(long every, int images) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        batchSize,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        every,
-        images,
-        checkpointEvery,
-        logEvery,
-        seed);
+    return Records.with(this, "evalEvery", every, "evalImages", images);
   }
 
   public VarTrainConfig withCheckpointEvery(long every) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        batchSize,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        every,
-        logEvery,
-        seed);
+    return Records.with(this, "checkpointEvery", every);
   }
 
   public VarTrainConfig withLogEvery(long every) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        batchSize,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        every,
-        seed);
+    return Records.with(this, "logEvery", every);
   }
 
   public VarTrainConfig withSeed(long s) {
-    return new VarTrainConfig(
-        depth,
-        width,
-        heads,
-        batchSize,
-        steps,
-        peakLr,
-        warmupFrac,
-        wpe,
-        weightDecay,
-        clip,
-        labelSmoothing,
-        condDropRate,
-        evalEvery,
-        evalImages,
-        checkpointEvery,
-        logEvery,
-        s);
+    return Records.with(this, "seed", s);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.var4j.transformer;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Records;
 
 /**
  * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor
@@ -187,66 +188,15 @@ public record VarConfig(
   // ---- withers ----
 
   public VarConfig withVocabSize(int v) {
-    return new VarConfig(
-        v,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "vocabSize", v);
   }
 
   public VarConfig withCvae(int v) {
-    return new VarConfig(
-        vocabSize,
-        v,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "cvae", v);
   }
 
   public VarConfig withNumClasses(int v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        v,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "numClasses", v);
   }
 
   /**
@@ -254,297 +204,59 @@ public record VarConfig(
    * for the rule).
    */
   public VarConfig withDepth(int v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        v,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "depth", v);
   }
 
   public VarConfig withEmbedDim(int v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        v,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "embedDim", v);
   }
 
   public VarConfig withNumHeads(int v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        v,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "numHeads", v);
   }
 
   public VarConfig withMlpRatio(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        v,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "mlpRatio", v);
   }
 
   public VarConfig withDropPathRate(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        v,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "dropPathRate", v);
   }
 
   public VarConfig withNormEps(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        v,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "normEps", v);
   }
 
   public VarConfig withCondDropRate(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        v,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "condDropRate", v);
   }
 
   public VarConfig withAttnL2Norm(boolean v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        v,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "attnL2Norm", v);
   }
 
   public VarConfig withSharedAdaLN(boolean v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        v,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "sharedAdaLN", v);
   }
 
   public VarConfig withPatchNums(ScaleSchedule v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        v,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "patchNums", v);
   }
 
   public VarConfig withInitAdaLN(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        v,
-        initAdaLNGamma,
-        initHead,
-        initStd);
+    return Records.with(this, "initAdaLN", v);
   }
 
   public VarConfig withInitAdaLNGamma(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        v,
-        initHead,
-        initStd);
+    return Records.with(this, "initAdaLNGamma", v);
   }
 
   public VarConfig withInitHead(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        v,
-        initStd);
+    return Records.with(this, "initHead", v);
   }
 
   public VarConfig withInitStd(double v) {
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        dropPathRate,
-        normEps,
-        condDropRate,
-        attnL2Norm,
-        sharedAdaLN,
-        patchNums,
-        initAdaLN,
-        initAdaLNGamma,
-        initHead,
-        v);
+    return Records.with(this, "initStd", v);
   }
 
   @Override

@@ -1,0 +1,5 @@
+/**
+ * Small language helpers below every other layer: {@link io.github.var4j.util.Records} (copies of
+ * records with changed components). Imports nothing of var4j.
+ */
+package io.github.var4j.util;

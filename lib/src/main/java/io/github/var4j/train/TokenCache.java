@@ -383,23 +383,10 @@ public final class TokenCache {
     byte[] key = new byte[KEY_BYTES];
     b.get(key);
     long want = headerLen + 2L * n + 2L * n * lTokens + 4;
-    if (bytes.length < want) {
+    if (bytes.length != want) {
       throw new IOException(
           what
-              + " is truncated: "
-              + bytes.length
-              + " bytes, expected "
-              + want
-              + " for "
-              + n
-              + " images of "
-              + lTokens
-              + " tokens");
-    }
-    if (bytes.length > want) {
-      throw new IOException(
-          what
-              + " is corrupt: "
+              + (bytes.length < want ? " is truncated: " : " is corrupt: ")
               + bytes.length
               + " bytes, expected "
               + want

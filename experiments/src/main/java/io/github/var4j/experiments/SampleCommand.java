@@ -158,7 +158,7 @@ public final class SampleCommand implements Callable<Integer> {
               + ps.length);
     }
     SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
-    String tag = tag(data);
+    String tag = DataArgs.tag(data);
 
     try (VarSampler sampler = open(tokenizer, var, P)) {
       VarConfig vc = sampler.varConfig();
@@ -300,11 +300,6 @@ public final class SampleCommand implements Callable<Integer> {
         varCfg.numParams(),
         (System.nanoTime() - t) / 1e9);
     return s;
-  }
-
-  /** Figure tag of a data argument (as train-var): fmnist, mnist or folder. */
-  static String tag(String data) {
-    return data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
   }
 
   /**

@@ -9,6 +9,7 @@ import io.github.var4j.vae.VqVaeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,18 +22,7 @@ import picocli.CommandLine.Option;
     description =
         "Train the multi-scale VQ-VAE tokenizer (default: Fashion-MNIST 32x32 grey, 8x8 latent).")
 public final class TrainTokenizerCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "fashion-mnist",
-      description =
-          "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
-  String data;
-
-  @Option(
-      names = "--image-size",
-      defaultValue = "32",
-      description = "image side for --data <folder> (default 32)")
-  int imageSize;
+  @Mixin DataArgs dataArgs = new DataArgs();
 
   @Option(
       names = "--run-dir",
@@ -80,10 +70,10 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DataSplit split = DataArgs.load(data, imageSize);
+    DataSplit split = dataArgs.load();
     int channels = split.train().channels();
     VqVaeConfig vae = VqVaeConfig.fashionMnistDefault();
-    if (channels != vae.inChannels() || !data.equals("fashion-mnist") && !data.equals("mnist")) {
+    if (channels != vae.inChannels() || !dataArgs.builtIn()) {
       vae =
           new VqVaeConfig(
               channels,
@@ -124,7 +114,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
     System.out.println("[tokenizer] " + cfg);
     System.out.println(
         "[tokenizer] data "
-            + data
+            + dataArgs.data
             + ": "
             + split.train().size()
             + " train / "
@@ -140,7 +130,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
       t.runDir().addTrainingTime(s.steps(), s.seconds());
     }
     if (!noEval) {
-      return new EvalTokenizerCommand().run(out, data, imageSize, runDir, results, figures);
+      return new EvalTokenizerCommand().run(out, dataArgs, runDir, results, figures);
     }
     return 0;
   }

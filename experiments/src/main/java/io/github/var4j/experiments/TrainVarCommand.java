@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,18 +41,7 @@ public final class TrainVarCommand implements Callable<Integer> {
       description = "exported tokenizer directory")
   Path tokenizer;
 
-  @Option(
-      names = "--data",
-      defaultValue = "fashion-mnist",
-      description =
-          "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
-  String data;
-
-  @Option(
-      names = "--image-size",
-      defaultValue = "32",
-      description = "image side for --data <folder> (default 32)")
-  int imageSize;
+  @Mixin DataArgs dataArgs = new DataArgs();
 
   @Option(
       names = "--run-dir",
@@ -120,8 +110,7 @@ public final class TrainVarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
-    String tag =
-        data.equals("fashion-mnist") ? "fmnist" : data.equals("mnist") ? "mnist" : "folder";
+    String tag = dataArgs.tag();
     // quick mode (CI) writes where git ignores it: runs/, models/quick-*, figures/quick,
     // experiments/results/quick
     Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag + (quick ? "-quick" : ""));
@@ -137,7 +126,7 @@ public final class TrainVarCommand implements Callable<Integer> {
             ? this.figures
             : quick ? Path.of("figures", "quick") : Path.of("figures");
 
-    DataSplit split = DataArgs.load(data, imageSize);
+    DataSplit split = dataArgs.load();
     ImageDataset train = split.train(), test = split.test();
     VarTrainConfig cfg = quick ? VarTrainConfig.quick(20) : VarTrainConfig.fashionMnistDefault();
     if (quick) {
@@ -167,7 +156,7 @@ public final class TrainVarCommand implements Callable<Integer> {
     System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
     System.out.println(
         "[train-var] data "
-            + data
+            + dataArgs.data
             + ": "
             + train.size()
             + " train / "

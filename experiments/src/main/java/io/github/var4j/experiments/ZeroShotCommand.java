@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,17 +48,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
       description = "exported VAR directory (train-var)")
   Path var;
 
-  @Option(
-      names = "--data",
-      defaultValue = "fashion-mnist",
-      description = "test images: fashion-mnist, mnist or an image folder (its test split)")
-  String data;
-
-  @Option(
-      names = "--image-size",
-      defaultValue = "32",
-      description = "image side for --data <folder>")
-  int imageSize;
+  @Mixin DataArgs dataArgs = new DataArgs();
 
   @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
   Path figures;
@@ -139,8 +130,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
     if (n <= 0 || per <= 0)
       throw new IllegalArgumentException("--images and --per-image must be positive");
     if (scale <= 0) throw new IllegalArgumentException("--scale must be positive, got " + scale);
-    String tag = SampleCommand.tag(data);
-    DataSplit split = DataArgs.load(data, imageSize);
+    String tag = dataArgs.tag();
+    DataSplit split = dataArgs.load();
     ImageDataset test = split.test();
 
     try (VarSampler sampler = SampleCommand.open(tokenizer, var, P)) {
@@ -164,7 +155,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
       if (editFrom < 0 || editFrom >= test.numClasses()) {
         throw new IllegalArgumentException(
             "--edit-from must be a class of "
-                + data
+                + dataArgs.data
                 + " in [0, "
                 + test.numClasses()
                 + "), got "
@@ -174,7 +165,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
       }
-      List<String> names = SampleCommand.classNames(data, nc, P);
+      List<String> names = SampleCommand.classNames(dataArgs.data, nc, P);
       int pnLast = sampler.varConfig().patchNums().latentSide();
       SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
       SampleOptions editOpts = opts.withCfg(editCfg);

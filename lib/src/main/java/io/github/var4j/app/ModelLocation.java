@@ -53,9 +53,9 @@ public record ModelLocation<C>(
     return committed.hasMetrics() || committed.hasEval() ? committed : run;
   }
 
-  /** E.g. "tokenizer ../models/fmnist-tokenizer: found". */
+  /** E.g. "tokenizer ../models/fmnist-tokenizer: found", "VAR ../models/fmnist-var: not found". */
   public String describe() {
-    return kind.name()
+    return (kind.equals(ModelKind.VAR) ? "VAR" : kind.name())
         + " "
         + modelDir
         + (variable != null ? " (" + variable + ")" : "")

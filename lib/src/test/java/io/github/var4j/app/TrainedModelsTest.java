@@ -77,7 +77,7 @@ class TrainedModelsTest {
     assertEquals(committed, d.committedResults());
     assertFalse(d.fromEnvironment());
     assertFalse(d.exists());
-    assertEquals("var " + dflt + ": not found", d.describe());
+    assertEquals("VAR " + dflt + ": not found", d.describe());
 
     IOException e =
         assertThrows(

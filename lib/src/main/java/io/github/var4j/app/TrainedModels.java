@@ -2,6 +2,7 @@ package io.github.var4j.app;
 
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.transformer.VarConfig;
@@ -13,14 +14,29 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Finds and opens the trained tokenizer and VAR for the sampling notebooks: the directories named
- * by the environment variables {@code VAR4J_TOKENIZER_DIR} and {@code VAR4J_VAR_DIR}, else the
- * given defaults. In quick mode ({@code VAR4J_QUICK}, CI) a missing model is replaced by a random
- * one (a randomly initialised default tokenizer, a depth-2 VAR), and the log says so; otherwise a
- * missing model is an error that says which command makes it.
+ * Finds and opens the trained tokenizer and VAR for the notebooks: the directories named by the
+ * environment variables {@code VAR4J_TOKENIZER_DIR} and {@code VAR4J_VAR_DIR}, else the given
+ * defaults, and the run directories that trained them ({@code VAR4J_TOKENIZER_RUN_DIR}, {@code
+ * VAR4J_VAR_RUN_DIR}, else the defaults). A directory named by a variable must hold a model: a typo
+ * is an error, not a silent fall-back to the default. In quick mode ({@code VAR4J_QUICK}, CI) a
+ * missing model is replaced by a random one (a randomly initialised default tokenizer, a depth-2
+ * VAR), and the log says so; otherwise a missing model is an error that says which command makes
+ * it.
  */
 public final class TrainedModels {
   private TrainedModels() {}
+
+  /** Directory of an exported tokenizer to use instead of the default. */
+  public static final String TOKENIZER_DIR_ENV = "VAR4J_TOKENIZER_DIR";
+
+  /** Directory of an exported VAR to use instead of the default. */
+  public static final String VAR_DIR_ENV = "VAR4J_VAR_DIR";
+
+  /** Run directory of the tokenizer's training, instead of the default. */
+  public static final String TOKENIZER_RUN_DIR_ENV = "VAR4J_TOKENIZER_RUN_DIR";
+
+  /** Run directory of the VAR's training (and of its token caches), instead of the default. */
+  public static final String VAR_RUN_DIR_ENV = "VAR4J_VAR_RUN_DIR";
 
   /** True when {@code VAR4J_QUICK} is set to anything but empty, "0" or "false". */
   public static boolean quickMode() {
@@ -29,6 +45,90 @@ public final class TrainedModels {
 
   static boolean isQuick(String v) {
     return v != null && !v.isBlank() && !v.equals("0") && !v.equalsIgnoreCase("false");
+  }
+
+  /**
+   * The tokenizer for notebook 01 and 02: {@code VAR4J_TOKENIZER_DIR} or {@code defaultModelDir},
+   * trained in {@code VAR4J_TOKENIZER_RUN_DIR} or {@code defaultRunDir}, with the committed copies
+   * of its run under {@code committedResults} (used for the default model only).
+   *
+   * @throws IOException if {@code VAR4J_TOKENIZER_DIR} names a directory without a model
+   */
+  public static ModelLocation<VqVaeConfig> tokenizer(
+      Path defaultModelDir, Path defaultRunDir, Path committedResults) throws IOException {
+    return locate(
+        System.getenv(),
+        ModelKind.TOKENIZER,
+        TOKENIZER_DIR_ENV,
+        TOKENIZER_RUN_DIR_ENV,
+        defaultModelDir,
+        defaultRunDir,
+        committedResults);
+  }
+
+  /**
+   * The VAR for notebook 02: {@code VAR4J_VAR_DIR} or {@code defaultModelDir}, trained in {@code
+   * VAR4J_VAR_RUN_DIR} or {@code defaultRunDir}, with the committed copies of its run under {@code
+   * committedResults} (used for the default model only).
+   *
+   * @throws IOException if {@code VAR4J_VAR_DIR} names a directory without a model
+   */
+  public static ModelLocation<VarConfig> var(
+      Path defaultModelDir, Path defaultRunDir, Path committedResults) throws IOException {
+    return locate(
+        System.getenv(),
+        ModelKind.VAR,
+        VAR_DIR_ENV,
+        VAR_RUN_DIR_ENV,
+        defaultModelDir,
+        defaultRunDir,
+        committedResults);
+  }
+
+  static <C> ModelLocation<C> locate(
+      Map<String, String> env,
+      ModelKind<C> kind,
+      String modelVariable,
+      String runVariable,
+      Path defaultModelDir,
+      Path defaultRunDir,
+      Path committedResults)
+      throws IOException {
+    Path modelDir = dir(env, modelVariable, defaultModelDir);
+    boolean fromEnv = isSet(env, modelVariable);
+    Path runDir = isSet(env, runVariable) ? Path.of(env.get(runVariable)) : defaultRunDir;
+    return new ModelLocation<>(
+        kind,
+        modelDir,
+        fromEnv ? modelVariable : null,
+        new RunDir(runDir),
+        fromEnv ? null : committedResults);
+  }
+
+  /**
+   * Opens the tokenizer at {@code loc}. In quick mode a missing one is replaced by a randomly
+   * initialised Fashion-MNIST default tokenizer (logged); otherwise it is an error that says how to
+   * make one.
+   */
+  public static Tokenizer openTokenizer(ModelLocation<VqVaeConfig> loc, PrintStream log)
+      throws IOException {
+    return openTokenizer(loc, quickMode(), log);
+  }
+
+  static Tokenizer openTokenizer(ModelLocation<VqVaeConfig> loc, boolean quick, PrintStream log)
+      throws IOException {
+    if (loc.exists()) return Tokenizer.loadNpyDir(loc.config(), loc.modelDir());
+    if (!quick) {
+      throw new IOException(
+          "no trained tokenizer in "
+              + loc.modelDir()
+              + ": run notebook 01 or `scripts/var4j train-tokenizer` from the repository root first, or set "
+              + TOKENIZER_DIR_ENV
+              + " (VAR4J_QUICK=1 runs with an untrained tokenizer)");
+    }
+    log.println(
+        "QUICK MODE WITHOUT A TRAINED TOKENIZER: randomly initialised Fashion-MNIST default tokenizer");
+    return Tokenizer.initialized(VqVaeConfig.fashionMnistDefault(), 1);
   }
 
   /**
@@ -43,8 +143,8 @@ public final class TrainedModels {
   static VarSampler openSampler(
       Map<String, String> env, boolean quick, Path defaultTok, Path defaultVar, PrintStream log)
       throws IOException {
-    Path tokDir = dir(env, "VAR4J_TOKENIZER_DIR", defaultTok);
-    Path varDir = dir(env, "VAR4J_VAR_DIR", defaultVar);
+    Path tokDir = dir(env, TOKENIZER_DIR_ENV, defaultTok);
+    Path varDir = dir(env, VAR_DIR_ENV, defaultVar);
     boolean tokReady = ModelDir.exists(tokDir);
     boolean varReady = ModelDir.exists(varDir);
     log.println("quick mode: " + quick);
@@ -84,12 +184,17 @@ public final class TrainedModels {
    * The directory named by {@code variable}, which must exist with a model in it, else the default.
    */
   private static Path dir(Map<String, String> env, String variable, Path dflt) throws IOException {
+    if (!isSet(env, variable)) return dflt;
     String v = env.get(variable);
-    if (v == null || v.isBlank()) return dflt;
     Path p = Path.of(v);
     if (!ModelDir.exists(p)) {
       throw new IOException(variable + "=" + v + " has no " + ModelDir.CONFIG);
     }
     return p;
+  }
+
+  private static boolean isSet(Map<String, String> env, String variable) {
+    String v = env.get(variable);
+    return v != null && !v.isBlank();
   }
 }

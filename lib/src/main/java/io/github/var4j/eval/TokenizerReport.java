@@ -2,6 +2,7 @@ package io.github.var4j.eval;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.quant.CodebookUsage;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.vae.Tokenizer;
@@ -10,6 +11,7 @@ import io.github.var4j.viz.Charts;
 import io.github.var4j.viz.CoarseToFine;
 import io.github.var4j.viz.ImageGrid;
 import io.github.var4j.viz.Images;
+import io.github.var4j.viz.Tables;
 import io.github.var4j.viz.TokenMapColors;
 import io.github.var4j.viz.TokenMapView;
 import io.github.var4j.viz.ValueRange;
@@ -24,6 +26,7 @@ import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
 
 /**
  * Evaluation and pictures of a trained tokenizer: test PSNR, codebook usage per scale,
@@ -131,6 +134,56 @@ public final class TokenizerReport {
       labels.add(data.className(data.label(idx[b])));
     }
     return CoarseToFine.stripMany(rows, cfg.patchNums(), scale, labels);
+  }
+
+  /**
+   * The codebook usage per scale as a table: scale, token map side, tokens, codes used, usage % and
+   * perplexity.
+   *
+   * @param m metrics with the usage of each of the K scales
+   * @param patchNums the tokenizer's scale schedule (K scales)
+   */
+  public static Table usageTable(Metrics m, ScaleSchedule patchNums) {
+    if (m.usage().size() != patchNums.K()) {
+      throw new IllegalArgumentException(
+          "metrics have " + m.usage().size() + " scales, the schedule " + patchNums.K());
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < patchNums.K(); i++) {
+      CodebookUsage.Scale u = m.usage().get(i);
+      rows.add(
+          new Object[] {
+            i + 1,
+            patchNums.pn(i) + "x" + patchNums.pn(i),
+            u.tokens(),
+            u.distinct(),
+            u.usagePercent(),
+            u.perplexity()
+          });
+    }
+    return Tables.fromRows(
+        "codebook usage per scale (" + m.n() + " test images)",
+        List.of("scale", "token map", "tokens", "codes used", "usage %", "perplexity"),
+        rows);
+  }
+
+  /**
+   * The headline numbers of a tokenizer: test PSNR, images evaluated, last-scale usage and, when
+   * {@code time} is not null, the training time, steps and CPU cores of its run.
+   */
+  public static Table summaryTable(String name, Metrics m, RunDir.TrainingTime time) {
+    Map<String, Double> summary = new LinkedHashMap<>();
+    summary.put("test PSNR (dB)", m.psnr());
+    summary.put("test images", (double) m.n());
+    summary.put("usage, last scale (%)", m.lastScaleUsage());
+    if (time != null) {
+      summary.put("training time (min)", time.minutes());
+      summary.put("training steps", (double) time.steps());
+      summary.put("training CPU cores", (double) time.cores());
+    }
+    Table t = Tables.metrics(summary);
+    t.setName(name);
+    return t;
   }
 
   /**

@@ -64,6 +64,37 @@ public final class VarReport {
   }
 
   /**
+   * A "metric,value" CSV (the results files of the experiments commands, written by {@link
+   * #metricsCsv}) as name to value, in file order; a value that is not a number is NaN.
+   *
+   * @throws IOException if the file is missing or its header is not "metric,value"
+   */
+  public static Map<String, Double> readMetricsCsv(Path csv) throws IOException {
+    if (!Files.isRegularFile(csv)) throw new IOException("results file not found: " + csv);
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    if (lines.isEmpty() || !lines.get(0).strip().equals("metric,value")) {
+      throw new IOException(
+          csv
+              + " is not a metric,value CSV (header: "
+              + (lines.isEmpty() ? "none" : lines.get(0))
+              + ")");
+    }
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String l : lines.subList(1, lines.size())) {
+      int comma = l.indexOf(',');
+      if (l.isBlank() || comma < 0) continue;
+      double v;
+      try {
+        v = Double.parseDouble(l.substring(comma + 1).strip());
+      } catch (NumberFormatException e) {
+        v = Double.NaN;
+      }
+      m.put(l.substring(0, comma).strip(), v);
+    }
+    return m;
+  }
+
+  /**
    * Means over consecutive windows of {@code window} rows: {x = last step of the window, y = mean};
    * NaN values are skipped; a final partial window is kept.
    */
@@ -193,6 +224,26 @@ public final class VarReport {
     Map<String, Double> out = new LinkedHashMap<>();
     e.forEach((k, v) -> out.put(k, v[n - 1]));
     return out;
+  }
+
+  /**
+   * The evaluation history of a run ({@code eval.csv}): step, epoch, test loss and accuracy over
+   * all scales and over the last scale, one row per evaluation.
+   */
+  public static Table evalTable(Path evalCsv) throws IOException {
+    Map<String, double[]> e = readCsv(evalCsv);
+    double[] step = column(e, "step", evalCsv), epoch = column(e, "epoch", evalCsv);
+    double[] loss = column(e, "test_loss", evalCsv), acc = column(e, "test_acc", evalCsv);
+    double[] lossTail = column(e, "test_loss_tail", evalCsv);
+    double[] accTail = column(e, "test_acc_tail", evalCsv);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < step.length; i++) {
+      rows.add(new Object[] {(long) step[i], epoch[i], loss[i], acc[i], lossTail[i], accTail[i]});
+    }
+    return Tables.fromRows(
+        "evaluations during training (" + evalCsv + ")",
+        List.of("step", "epoch", "test loss", "test acc %", "last-scale loss", "last-scale acc %"),
+        rows);
   }
 
   /**

@@ -136,6 +136,35 @@ class VarReportTest {
   }
 
   @Test
+  void metricsCsvReadsBackAndEvalHistoryTable() throws Exception {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("steps", 2000.0);
+    m.put("train_minutes", 29.5553);
+    m.put("test_loss", 2.06848);
+    Path f = tmp.resolve("results.csv");
+    Files.writeString(f, VarReport.metricsCsv(m) + "note,n/a\n\n");
+    Map<String, Double> back = VarReport.readMetricsCsv(f);
+    assertEquals(
+        List.of("steps", "train_minutes", "test_loss", "note"), List.copyOf(back.keySet()));
+    assertEquals(29.5553, back.get("train_minutes"), 1e-12);
+    assertTrue(Double.isNaN(back.get("note")));
+    Path bad = tmp.resolve("bad.csv");
+    Files.writeString(bad, "step,loss\n1,2\n");
+    var e = assertThrows(java.io.IOException.class, () -> VarReport.readMetricsCsv(bad));
+    assertTrue(e.getMessage().contains("not a metric,value CSV"), e.getMessage());
+    assertThrows(java.io.IOException.class, () -> VarReport.readMetricsCsv(tmp.resolve("none")));
+
+    Table t = VarReport.evalTable(eval());
+    assertEquals(3, t.rowCount());
+    assertEquals(
+        List.of("step", "epoch", "test loss", "test acc %", "last-scale loss", "last-scale acc %"),
+        t.columnNames());
+    assertEquals(10L, t.longColumn("step").get(2));
+    assertEquals(30.0, t.doubleColumn("test acc %").get(2));
+    assertTrue(t.name().startsWith("evaluations during training"), t.name());
+  }
+
+  @Test
   void maskPictureAndTokensPerScale() {
     ScaleSchedule pns = ScaleSchedule.of(1, 2, 3);
     var img = VarReport.attentionMask(pns, 4);

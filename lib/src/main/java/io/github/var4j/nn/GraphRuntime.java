@@ -3,6 +3,7 @@ package io.github.var4j.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -109,11 +110,8 @@ public final class GraphRuntime implements AutoCloseable {
    * {@link #run()}.
    */
   public final class Run {
-    private interface Feed {
-      Tensor open();
-
-      boolean owned();
-    }
+    /** A feed: how to get its tensor, and whether the run made it (and so closes it). */
+    private record Feed(Supplier<Tensor> open, boolean owned) {}
 
     private final List<Operand<?>> feedOps = new ArrayList<>();
     private final List<Feed> feeds = new ArrayList<>();
@@ -126,51 +124,21 @@ public final class GraphRuntime implements AutoCloseable {
      * Feeds floats of the given shape to a placeholder (the tensor is made and closed by the run).
      */
     public Run feed(Operand<?> placeholder, float[] data, long... shape) {
-      return add(
-          placeholder,
-          new Feed() {
-            public Tensor open() {
-              return Tensors.of(data, shape);
-            }
-
-            public boolean owned() {
-              return true;
-            }
-          });
+      return add(placeholder, new Feed(() -> Tensors.of(data, shape), true));
     }
 
     /**
      * Feeds ints of the given shape to a placeholder (the tensor is made and closed by the run).
      */
     public Run feed(Operand<?> placeholder, int[] data, long... shape) {
-      return add(
-          placeholder,
-          new Feed() {
-            public Tensor open() {
-              return Tensors.ofInts(data, shape);
-            }
-
-            public boolean owned() {
-              return true;
-            }
-          });
+      return add(placeholder, new Feed(() -> Tensors.ofInts(data, shape), true));
     }
 
     /**
      * Feeds longs of the given shape to a placeholder (the tensor is made and closed by the run).
      */
     public Run feed(Operand<?> placeholder, long[] data, long... shape) {
-      return add(
-          placeholder,
-          new Feed() {
-            public Tensor open() {
-              return Tensors.ofLongs(data, shape);
-            }
-
-            public boolean owned() {
-              return true;
-            }
-          });
+      return add(placeholder, new Feed(() -> Tensors.ofLongs(data, shape), true));
     }
 
     /**
@@ -178,32 +146,12 @@ public final class GraphRuntime implements AutoCloseable {
      * run).
      */
     public Run feed(Operand<?> placeholder, boolean[] data, long... shape) {
-      return add(
-          placeholder,
-          new Feed() {
-            public Tensor open() {
-              return Tensors.ofBools(data, shape);
-            }
-
-            public boolean owned() {
-              return true;
-            }
-          });
+      return add(placeholder, new Feed(() -> Tensors.ofBools(data, shape), true));
     }
 
     /** Feeds a tensor the caller owns (and closes). */
     public Run feed(Operand<?> placeholder, Tensor t) {
-      return add(
-          placeholder,
-          new Feed() {
-            public Tensor open() {
-              return t;
-            }
-
-            public boolean owned() {
-              return false;
-            }
-          });
+      return add(placeholder, new Feed(() -> t, false));
     }
 
     private Run add(Operand<?> placeholder, Feed f) {
@@ -238,7 +186,7 @@ public final class GraphRuntime implements AutoCloseable {
       try {
         Session.Runner r = session().runner();
         for (int i = 0; i < feeds.size(); i++) {
-          Tensor t = feeds.get(i).open();
+          Tensor t = feeds.get(i).open().get();
           if (feeds.get(i).owned()) owned.add(t);
           r.feed(feedOps.get(i), t);
         }

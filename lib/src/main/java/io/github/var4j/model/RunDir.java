@@ -26,7 +26,7 @@ import org.tensorflow.Session;
  * earlier var4j versions, so older run directories still resume.
  *
  * <pre>
- * ckpt.index, ckpt.data-00000-of-00001   weights and optimizer state, a TF V2 bundle ({@link TfCheckpoint}), atomic
+ * ckpt, ckpt-<n>.index, ckpt-<n>.data-*  weights and optimizer state: a pointer file and the TF V2 bundle it names ({@link TfCheckpoint}), atomic
  * resume.properties                      the training state that is not in the bundle ({@link ResumeState}), for
  *                                        the last two checkpoint steps
  * metrics.csv                            one row per step ({@link MetricsCsv})
@@ -85,7 +85,9 @@ public final class RunDir {
   // ---- checkpoint and resume state
   // ---------------------------------------------------------------------------------
 
-  /** {@code <dir>/ckpt}: the prefix of {@code ckpt.index} and {@code ckpt.data-00000-of-00001}. */
+  /**
+   * {@code <dir>/ckpt}: the checkpoint pointer ({@link TfCheckpoint}: it names the current bundle).
+   */
   public Path checkpointPrefix() {
     return dir.resolve(CHECKPOINT);
   }

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -29,10 +31,14 @@ import org.tensorflow.types.family.TType;
  * written by TF's own SaveV2 kernel, so {@code tf.train.load_checkpoint} reads it). Keys are the
  * official state-dict names; values are in TF layout.
  *
- * <p>A save never destroys the previous checkpoint: the bundle is written under a temporary prefix
- * and then renamed onto the final prefix (data file first, index last). Restoring checks every key
- * and shape first and names the problem (missing key, shape from another configuration, corrupt
- * file).
+ * <p>A checkpoint "at {@code prefix}" is a small pointer file {@code prefix} that names the current
+ * bundle, {@code <prefix>-<n>} (files {@code <prefix>-<n>.index} and {@code
+ * <prefix>-<n>.data-00000-of-00001}, as TF's own {@code checkpoint} file names its latest). A save
+ * writes bundle n + 1 beside the current one, then replaces the pointer atomically ({@link
+ * AtomicFiles}), then deletes the older bundles: a process killed at any moment leaves the previous
+ * checkpoint or the new one, never a torn pair. A plain bundle at {@code prefix} (as earlier var4j
+ * versions wrote) still restores. Restoring checks every key and shape first and names the problem
+ * (missing key, shape from another configuration, corrupt file).
  */
 public final class TfCheckpoint {
   public static final String DATA_SUFFIX = ".data-00000-of-00001";
@@ -79,30 +85,83 @@ public final class TfCheckpoint {
     restoreOp = tf.withName("checkpoint.restore").train.restore(prefixIn, namesT, slicesT, types);
   }
 
-  /** Writes the bundle at {@code prefix} atomically (temp prefix, then rename). */
+  /**
+   * Writes a new bundle beside the current one and points {@code prefix} at it (see the class
+   * comment); older bundles are deleted afterwards.
+   */
   public void save(Session s, Path prefix) throws IOException {
-    Path dir = prefix.toAbsolutePath().getParent();
+    Path abs = prefix.toAbsolutePath();
+    Path dir = abs.getParent();
     Files.createDirectories(dir);
-    Path tmp =
-        dir.resolve(
-            "."
-                + prefix.getFileName()
-                + ".tmp-"
-                + ProcessHandle.current().pid()
-                + "-"
-                + System.nanoTime());
-    try (TString p = TString.scalarOf(tmp.toString())) {
+    String name = abs.getFileName().toString();
+    Path current = bundle(abs);
+    long n = 1;
+    if (current != null) {
+      Matcher m = versionPattern(name).matcher(current.getFileName().toString());
+      if (m.matches()) n = Long.parseLong(m.group(1)) + 1;
+    }
+    Path target = dir.resolve(name + "-" + n);
+    try (TString p = TString.scalarOf(target.toString())) {
       s.runner().feed(prefixIn, p).addTarget(saveOp).run().close();
     } catch (TensorFlowException e) {
       throw new IOException("could not write checkpoint " + prefix + ": " + e.getMessage(), e);
     }
-    AtomicFiles.move(Path.of(tmp + DATA_SUFFIX), Path.of(prefix + DATA_SUFFIX));
-    AtomicFiles.move(Path.of(tmp + INDEX_SUFFIX), Path.of(prefix + INDEX_SUFFIX));
+    AtomicFiles.writeString(abs, target.getFileName() + "\n");
+    deleteOtherBundles(dir, name, target.getFileName().toString());
   }
 
+  /**
+   * The bundle that {@code prefix} stands for: the one its pointer file names, or a plain bundle at
+   * {@code prefix} itself (earlier versions); null if there is none.
+   *
+   * @throws IOException if the pointer names a bundle whose files are missing
+   */
+  public static Path bundle(Path prefix) throws IOException {
+    if (Files.isRegularFile(prefix)) {
+      String target = Files.readString(prefix).trim();
+      Path b = prefix.resolveSibling(target);
+      if (target.isEmpty() || !bundleFilesExist(b)) {
+        throw new IOException(
+            "checkpoint " + prefix + " names the bundle '" + target + "', whose files are missing");
+      }
+      return b;
+    }
+    return bundleFilesExist(prefix) ? prefix : null;
+  }
+
+  /**
+   * True if a checkpoint exists at {@code prefix} (a pointer to a complete bundle, or a bundle).
+   */
   public static boolean exists(Path prefix) {
-    return Files.isRegularFile(Path.of(prefix + INDEX_SUFFIX))
-        && Files.isRegularFile(Path.of(prefix + DATA_SUFFIX));
+    try {
+      return bundle(prefix) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean bundleFilesExist(Path bundle) {
+    return Files.isRegularFile(Path.of(bundle + INDEX_SUFFIX))
+        && Files.isRegularFile(Path.of(bundle + DATA_SUFFIX));
+  }
+
+  private static Pattern versionPattern(String name) {
+    return Pattern.compile(Pattern.quote(name) + "-(\\d+)");
+  }
+
+  /**
+   * Deletes the bundles of {@code name} other than {@code keep}: older versions and a plain one.
+   */
+  private static void deleteOtherBundles(Path dir, String name, String keep) throws IOException {
+    Pattern files =
+        Pattern.compile(
+            Pattern.quote(name) + "(-\\d+)?(" + Pattern.quote(INDEX_SUFFIX) + "|\\.data-.*)");
+    try (var list = Files.list(dir)) {
+      for (Path f : list.toList()) {
+        String fn = f.getFileName().toString();
+        if (files.matcher(fn).matches() && !fn.startsWith(keep + ".")) Files.deleteIfExists(f);
+      }
+    }
   }
 
   /**
@@ -112,21 +171,21 @@ public final class TfCheckpoint {
    *     corrupt file, or a shape that belongs to another configuration
    */
   public void restore(Session s, Path prefix) throws IOException {
-    if (!exists(prefix)) {
+    Path bundle = bundle(prefix);
+    if (bundle == null) {
       throw new IOException(
           "checkpoint not found: "
               + prefix
-              + " (expected "
+              + " (neither a pointer file naming a bundle nor a bundle "
               + prefix.getFileName()
               + INDEX_SUFFIX
-              + " and "
-              + prefix.getFileName()
+              + " + "
               + DATA_SUFFIX
               + ")");
     }
     Map<Param, float[]> values = new java.util.LinkedHashMap<>();
     Session.Runner r = s.runner();
-    try (TString p = TString.scalarOf(prefix.toString())) {
+    try (TString p = TString.scalarOf(bundle.toString())) {
       r.feed(prefixIn, p);
       restoreOp.tensors().forEach(r::fetch);
       try (Result res = r.run()) {

@@ -38,11 +38,11 @@ import org.tensorflow.types.TInt32;
  * with loss, PSNR and ETA, a metrics CSV, atomic checkpoints every N steps, resume from the last
  * checkpoint, and a clear stop on a NaN loss.
  *
- * <p>Run directory ({@link RunDir}): {@code ckpt.index/.data-*} (model, discriminator and both
- * optimizers' state, TF V2 bundle), {@code resume.properties} (per checkpoint: seed and batch size,
- * checked on resume, and the dead-code state: the codes hit since the last check and how many codes
- * the restart generator has re-drawn) and {@code metrics.csv} (one row per step). Export the result
- * with {@link #stateDict()} and {@link io.github.var4j.model.ModelDir#save}.
+ * <p>Run directory ({@link RunDir}): {@code ckpt} + {@code ckpt-<n>.*} (model, discriminator and
+ * both optimizers' state, TF V2 bundle), {@code resume.properties} (per checkpoint: seed and batch
+ * size, checked on resume, and the dead-code state: the codes hit since the last check and how many
+ * codes the restart generator has re-drawn) and {@code metrics.csv} (one row per step). Export the
+ * result with {@link #stateDict()} and {@link io.github.var4j.model.ModelDir#save}.
  *
  * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), the learning rate and the GAN
  * switch are functions of (seed, step); the weights and optimizer state are in the bundle; the

@@ -38,7 +38,7 @@ import org.tensorflow.types.TBool;
  *
  * <pre>
  * config.json            ModelDir format, kind var: the VarConfig (compared on resume) + the VarTrainConfig
- * ckpt.index/.data-*     model + AdamW state (TF V2 bundle, written atomically)
+ * ckpt, ckpt-<n>.*       model + AdamW state (pointer + TF V2 bundle, written atomically)
  * resume.properties      per checkpoint: the seed and batch size (checked on resume) and the running sums of the
  *                        next eval row (evalSumLoss, evalSumAcc, evalSteps)
  * metrics.csv            one row per step: step, lr, loss, acc, acc_tail, grad_norm      (accuracies in percent)

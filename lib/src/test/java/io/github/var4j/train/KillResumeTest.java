@@ -222,7 +222,8 @@ class KillResumeTest {
 
   private static void assertSameCheckpoint(RunDir a, RunDir b) throws IOException {
     for (String suffix : List.of(TfCheckpoint.DATA_SUFFIX, TfCheckpoint.INDEX_SUFFIX)) {
-      Path x = Path.of(a.checkpointPrefix() + suffix), y = Path.of(b.checkpointPrefix() + suffix);
+      Path x = Path.of(TfCheckpoint.bundle(a.checkpointPrefix()) + suffix);
+      Path y = Path.of(TfCheckpoint.bundle(b.checkpointPrefix()) + suffix);
       assertEquals(
           -1L,
           Files.mismatch(x, y),

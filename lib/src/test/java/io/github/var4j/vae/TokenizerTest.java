@@ -285,7 +285,7 @@ class TokenizerTest {
     }
     assertThrows(
         java.io.IOException.class, () -> Tokenizer.fromCheckpoint(CFG, dir.resolve("absent")));
-    assertTrue(Files.exists(Path.of(prefix + TfCheckpoint.INDEX_SUFFIX)));
+    assertTrue(Files.exists(Path.of(TfCheckpoint.bundle(prefix) + TfCheckpoint.INDEX_SUFFIX)));
   }
 
   @Test

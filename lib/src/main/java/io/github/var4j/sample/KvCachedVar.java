@@ -1,7 +1,5 @@
 package io.github.var4j.sample;
 
-import io.github.var4j.nn.Act;
-import io.github.var4j.nn.ParamStore;
 import io.github.var4j.transformer.AdaLNSelfAttn;
 import io.github.var4j.transformer.SelfAttention;
 import io.github.var4j.transformer.VarConfig;
@@ -9,9 +7,6 @@ import io.github.var4j.transformer.VarModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -21,8 +16,9 @@ import org.tensorflow.types.TFloat32;
  * like the official code; no mask is needed because the cache only holds earlier scales (pass a
  * bias only for token-by-token decoding).
  *
- * <p>Inference only: no drop path. The block arithmetic is that of {@link AdaLNSelfAttn#apply}
- * (same parameters, same op order), with {@link SelfAttention#attend} taking the cache.
+ * <p>Inference only: no drop path. Each block is {@link AdaLNSelfAttn#applyCached} (the same
+ * parameters and modulation as {@link AdaLNSelfAttn#apply}), with {@link SelfAttention#attend}
+ * taking the cache.
  */
 public final class KvCachedVar {
   /** Keys and values of one block (B, H, Lc, hd), keys l2-normalised. */
@@ -35,12 +31,10 @@ public final class KvCachedVar {
   public record Step(Operand<TFloat32> xBlC, List<Kv> cache) {}
 
   private final VarModel model;
-  private final ParamStore ps;
   private final VarConfig cfg;
 
   public KvCachedVar(VarModel model) {
     this.model = model;
-    this.ps = model.params();
     this.cfg = model.config();
   }
 
@@ -90,39 +84,14 @@ public final class KvCachedVar {
       Operand<TFloat32> condBlocks,
       Kv past,
       Operand<TFloat32> attnBias) {
-    Ops tf = ps.tf();
-    int c = cfg.embedDim();
-    String name = "blocks." + i;
-    AdaLNSelfAttn blk = model.blocks().get(i);
-    Operand<TFloat32> mod;
-    if (!cfg.sharedAdaLN()) {
-      Operand<TFloat32> ada =
-          tf.math.add(
-              tf.linalg.matMul(Act.silu(tf, condBlocks), ps.get(name + ".ada_lin.1.weight")),
-              ps.get(name + ".ada_lin.1.bias"));
-      mod = tf.reshape(ada, tf.constant(new long[] {-1, 1, 6, c})); // (B, 1, 6, C)
-    } else {
-      mod = tf.math.add(ps.get(name + ".ada_gss"), condBlocks); // (B, 1, 6, C)
-    }
-    List<Output<TFloat32>> ch = tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
-    Operand<TFloat32> gamma1 = ch.get(0),
-        gamma2 = ch.get(1),
-        scale1 = ch.get(2),
-        scale2 = ch.get(3),
-        shift1 = ch.get(4),
-        shift2 = ch.get(5);
-    float eps = (float) cfg.normEps();
-    Operand<TFloat32> one = tf.constant(1f);
-
-    Operand<TFloat32> h1 =
-        tf.math.add(tf.math.mul(Act.layerNorm(tf, xBlC, eps), tf.math.add(scale1, one)), shift1);
-    SelfAttention.Result a =
-        blk.attn()
-            .attend(h1, attnBias, past == null ? null : past.k(), past == null ? null : past.v());
-    Operand<TFloat32> x = tf.math.add(xBlC, tf.math.mul(a.out(), gamma1));
-    Operand<TFloat32> h2 =
-        tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
-    x = tf.math.add(x, tf.math.mul(blk.ffn().apply(h2), gamma2));
-    return new SelfAttention.Result(x, a.kBHLc(), a.vBHLc());
+    return model
+        .blocks()
+        .get(i)
+        .applyCached(
+            xBlC,
+            condBlocks,
+            past == null ? null : past.k(),
+            past == null ? null : past.v(),
+            attnBias);
   }
 }

@@ -98,23 +98,14 @@ public final class AdaLNSelfAttn {
       Operand<TBool> dropPath,
       Operand<TInt64> noiseKey) {
     Ops tf = ps.tf();
-    int c = cfg.embedDim();
-    Operand<TFloat32> ada, mod;
-    if (adaLin != null) {
-      ada = adaLin.apply(Act.silu(tf, condBDOrGss)); // (B, 6C)
-      mod = tf.reshape(ada, tf.constant(new long[] {-1, 1, 6, c}));
-    } else {
-      ada = tf.math.add(ps.get(name + ".ada_gss"), condBDOrGss); // (B, 1, 6, C)
-      mod = ada;
-    }
-    List<org.tensorflow.Output<TFloat32>> ch =
-        tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
-    Operand<TFloat32> gamma1 = ch.get(0),
-        gamma2 = ch.get(1),
-        scale1 = ch.get(2),
-        scale2 = ch.get(3),
-        shift1 = ch.get(4),
-        shift2 = ch.get(5);
+    Modulation m = modulation(condBDOrGss);
+    Operand<TFloat32> gamma1 = m.gamma1(),
+        gamma2 = m.gamma2(),
+        scale1 = m.scale1(),
+        scale2 = m.scale2(),
+        shift1 = m.shift1(),
+        shift2 = m.shift2(),
+        ada = m.ada();
     float eps = (float) cfg.normEps();
     Operand<TFloat32> one = tf.constant(1f);
 
@@ -146,5 +137,69 @@ public final class AdaLNSelfAttn {
                 dropPath,
                 drop ? VarModel.siteSeed(tf, noiseKey, id | 1) : null));
     return new Out(ada, attnOut, ffnOut, x);
+  }
+
+  /**
+   * The AdaLN modulation of this block: {@code ada} (B, 6C), or with shared AdaLN the shared
+   * modulation plus {@code ada_gss} (B, 1, 6, C), and its six chunks, each (B, 1, C), in the
+   * official order gamma1, gamma2, scale1, scale2, shift1, shift2.
+   */
+  public record Modulation(
+      Operand<TFloat32> ada,
+      Operand<TFloat32> gamma1,
+      Operand<TFloat32> gamma2,
+      Operand<TFloat32> scale1,
+      Operand<TFloat32> scale2,
+      Operand<TFloat32> shift1,
+      Operand<TFloat32> shift2) {}
+
+  /** The modulation of cond_BD (B, C), or of the shared modulation (B, 1, 6, C). */
+  public Modulation modulation(Operand<TFloat32> condBDOrGss) {
+    Ops tf = ps.tf();
+    int c = cfg.embedDim();
+    Operand<TFloat32> ada, mod;
+    if (adaLin != null) {
+      ada = adaLin.apply(Act.silu(tf, condBDOrGss)); // (B, 6C)
+      mod = tf.reshape(ada, tf.constant(new long[] {-1, 1, 6, c}));
+    } else {
+      ada = tf.math.add(ps.get(name + ".ada_gss"), condBDOrGss); // (B, 1, 6, C)
+      mod = ada;
+    }
+    List<org.tensorflow.Output<TFloat32>> ch =
+        tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
+    return new Modulation(ada, ch.get(0), ch.get(1), ch.get(2), ch.get(3), ch.get(4), ch.get(5));
+  }
+
+  /**
+   * The block for inference with a KV cache (no drop path): x +
+   * attn(LN(x)(1+scale1)+shift1)·gamma1, then + ffn(LN(x)(1+scale2)+shift2)·gamma2, where attention
+   * also sees the cached keys/values.
+   *
+   * @param xBlC new tokens (B, l, C)
+   * @param pastK cached l2-normalised keys (B, H, Lc, hd), or null for the first tokens
+   * @param pastV cached values (B, H, Lc, hd), or null
+   * @param attnBias additive bias broadcastable to (B, H, l, Lc + l), or null
+   * @return the block output (B, l, C) and the full keys/values (B, H, Lc + l, hd)
+   */
+  public SelfAttention.Result applyCached(
+      Operand<TFloat32> xBlC,
+      Operand<TFloat32> condBDOrGss,
+      Operand<TFloat32> pastK,
+      Operand<TFloat32> pastV,
+      Operand<TFloat32> attnBias) {
+    Ops tf = ps.tf();
+    Modulation m = modulation(condBDOrGss);
+    float eps = (float) cfg.normEps();
+    Operand<TFloat32> one = tf.constant(1f);
+    Operand<TFloat32> h1 =
+        tf.math.add(
+            tf.math.mul(Act.layerNorm(tf, xBlC, eps), tf.math.add(m.scale1(), one)), m.shift1());
+    SelfAttention.Result a = attn.attend(h1, attnBias, pastK, pastV);
+    Operand<TFloat32> x = tf.math.add(xBlC, tf.math.mul(a.out(), m.gamma1()));
+    Operand<TFloat32> h2 =
+        tf.math.add(
+            tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(m.scale2(), one)), m.shift2());
+    x = tf.math.add(x, tf.math.mul(ffn.apply(h2), m.gamma2()));
+    return new SelfAttention.Result(x, a.kBHLc(), a.vBHLc());
   }
 }

@@ -106,11 +106,8 @@ public final class AdaLNSelfAttn {
         shift1 = m.shift1(),
         shift2 = m.shift2(),
         ada = m.ada();
-    float eps = (float) cfg.normEps();
-    Operand<TFloat32> one = tf.constant(1f);
 
-    Operand<TFloat32> h1 =
-        tf.math.add(tf.math.mul(Act.layerNorm(tf, xBLC, eps), tf.math.add(scale1, one)), shift1);
+    Operand<TFloat32> h1 = norm(xBLC, scale1, shift1);
     Operand<TFloat32> attnOut = attn.apply(h1, attnBias);
     boolean drop = dropPath != null && dropPathRate > 0;
     long id = (long) (blockIdx + 1) << 32 | (calls++ << 1);
@@ -124,8 +121,7 @@ public final class AdaLNSelfAttn {
                 dropPath,
                 drop ? VarModel.siteSeed(tf, noiseKey, id) : null));
 
-    Operand<TFloat32> h2 =
-        tf.math.add(tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale2, one)), shift2);
+    Operand<TFloat32> h2 = norm(x, scale2, shift2);
     Operand<TFloat32> ffnOut = ffn.apply(h2);
     x =
         tf.math.add(
@@ -189,17 +185,20 @@ public final class AdaLNSelfAttn {
       Operand<TFloat32> attnBias) {
     Ops tf = ps.tf();
     Modulation m = modulation(condBDOrGss);
-    float eps = (float) cfg.normEps();
-    Operand<TFloat32> one = tf.constant(1f);
-    Operand<TFloat32> h1 =
-        tf.math.add(
-            tf.math.mul(Act.layerNorm(tf, xBlC, eps), tf.math.add(m.scale1(), one)), m.shift1());
+    Operand<TFloat32> h1 = norm(xBlC, m.scale1(), m.shift1());
     SelfAttention.Result a = attn.attend(h1, attnBias, pastK, pastV);
     Operand<TFloat32> x = tf.math.add(xBlC, tf.math.mul(a.out(), m.gamma1()));
-    Operand<TFloat32> h2 =
-        tf.math.add(
-            tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(m.scale2(), one)), m.shift2());
+    Operand<TFloat32> h2 = norm(x, m.scale2(), m.shift2());
     x = tf.math.add(x, tf.math.mul(ffn.apply(h2), m.gamma2()));
     return new SelfAttention.Result(x, a.kBHLc(), a.vBHLc());
+  }
+
+  /** LN(x)·(1 + scale) + shift: the AdaLN-modulated LayerNorm (eps from the config, no affine). */
+  private Operand<TFloat32> norm(
+      Operand<TFloat32> x, Operand<TFloat32> scale, Operand<TFloat32> shift) {
+    Ops tf = ps.tf();
+    float eps = (float) cfg.normEps();
+    return tf.math.add(
+        tf.math.mul(Act.layerNorm(tf, x, eps), tf.math.add(scale, tf.constant(1f))), shift);
   }
 }

@@ -35,9 +35,10 @@ import org.tensorflow.types.TInt32;
  * from a generator that is a function of (seed, step), a progress line with ETA, a metrics CSV,
  * checkpoints and exact resume through {@link RunDir}.
  *
- * <p>tensorflow-framework's losses are not used: the two lines of LogSoftmax + OneHot are the
- * project's tested pattern, and the framework's metrics keep their state in variables of their own
- * that our checkpoints and AdamW do not know about.
+ * <p>tensorflow-framework's losses and metrics are not used (not tried here): LogSoftmax + OneHot
+ * is the project's tested pattern, and the accuracy is counted on the host. Its optimisers are
+ * unsuitable (they only see reference variables, TFJAVA-FACTS §3); the framework serves the
+ * initialisation ({@code classifier.FrameworkInit}).
  *
  * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), its augmentation and the
  * learning rate are functions of (seed, step); weights and optimizer state are in the bundle. A run

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainTokenizerCommand.class,
       TrainClassifierCommand.class,
+      EvalFidReferenceCommand.class,
       EvalTokenizerCommand.class,
       TrainVarCommand.class,
       BenchVarCommand.class,

@@ -35,10 +35,12 @@ import org.tensorflow.types.TInt32;
  * from a generator that is a function of (seed, step), a progress line with ETA, a metrics CSV,
  * checkpoints and exact resume through {@link RunDir}.
  *
- * <p>tensorflow-framework's losses and metrics are not used (not tried here): LogSoftmax + OneHot
- * is the project's tested pattern, and the accuracy is counted on the host. Its optimisers are
- * unsuitable (they only see reference variables, TFJAVA-FACTS §3); the framework serves the
- * initialisation ({@code classifier.FrameworkInit}).
+ * <p>tensorflow-framework: its {@code CategoricalCrossentropy(fromLogits)} does work here (graph
+ * mode, resource variables, same loss and gradient to 1e-7, see the test), but the two ops of
+ * LogSoftmax + OneHot are kept as the project's one cross-entropy pattern (VarLoss); its metrics
+ * (stateful, their own variables) were not tried, accuracy is counted on the host; its optimisers
+ * only see reference variables (TFJAVA-FACTS §3). The framework serves the He initialisation of the
+ * conv weights ({@code classifier.FrameworkInit}).
  *
  * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), its augmentation and the
  * learning rate are functions of (seed, step); weights and optimizer state are in the bundle. A run

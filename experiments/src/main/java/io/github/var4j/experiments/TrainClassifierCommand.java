@@ -44,7 +44,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "6",
+      defaultValue = "8",
       description = "epochs of the train split (default: ${DEFAULT-VALUE}; quick mode: 30 steps)")
   double epochs;
 

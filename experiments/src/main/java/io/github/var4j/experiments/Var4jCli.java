@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Reproducible VAR experiments (tokenizer, transformer, sampling, benchmarks).",
     subcommands = {
       TrainTokenizerCommand.class,
+      TrainClassifierCommand.class,
+      EvalFidReferenceCommand.class,
       EvalTokenizerCommand.class,
       TrainVarCommand.class,
       BenchVarCommand.class,

@@ -1,5 +1,6 @@
 package io.github.var4j.model;
 
+import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.VqVaeConfig;
 
@@ -21,6 +22,13 @@ public record ModelKind<C>(String name, Class<C> configType) {
 
   /** The VAR transformer ({@link VarConfig}; weights with official {@code var_d*} names). */
   public static final ModelKind<VarConfig> VAR = new ModelKind<>("var", VarConfig.class);
+
+  /**
+   * The CNN classifier of the sample-quality metrics ({@link ClassifierConfig}; weights {@code
+   * stages.i.conv1.weight}, ..., {@code head.weight}).
+   */
+  public static final ModelKind<ClassifierConfig> CLASSIFIER =
+      new ModelKind<>("classifier", ClassifierConfig.class);
 
   public ModelKind {
     if (name == null || !name.matches("[a-z][a-z0-9-]*")) {

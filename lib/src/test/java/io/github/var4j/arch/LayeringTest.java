@@ -33,6 +33,7 @@ class LayeringTest {
           Map.entry("quant", 2), // the multi-scale residual quantizer
           Map.entry("transformer", 2), // the VAR transformer
           Map.entry("vae", 3), // the VQ-VAE tokenizer (uses quant)
+          Map.entry("classifier", 3), // the CNN classifier of the sample-quality metrics
           Map.entry("optim", 3), // AdamW and learning-rate schedules
           Map.entry("model", 4), // model and run directories (configs + weights)
           Map.entry("train", 5), // trainers, losses, the token cache

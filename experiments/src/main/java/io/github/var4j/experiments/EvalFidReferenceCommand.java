@@ -1,0 +1,172 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.data.DataSplit;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.eval.ClassAccuracy;
+import io.github.var4j.eval.Features;
+import io.github.var4j.eval.Fid;
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The two reference rows of issue 9's FID table, with the committed classifier's features: the
+ * floor (train images vs the test split, both real) and the tokenizer's reconstructions of the test
+ * split vs the test split (its rFID), plus the class accuracy of the reconstructions. Writes {@code
+ * <results>/fid-reference.csv}.
+ */
+@Command(
+    name = "eval-fid-reference",
+    mixinStandardHelpOptions = true,
+    description =
+        "Reference FIDs with the classifier's features: train vs test, tokenizer reconstructions"
+            + " vs test.")
+public final class EvalFidReferenceCommand implements Callable<Integer> {
+  @Mixin DataArgs dataArgs = new DataArgs();
+
+  @Option(
+      names = "--classifier",
+      defaultValue = "models/fmnist-classifier",
+      description = "feature network (default: ${DEFAULT-VALUE})")
+  Path classifier;
+
+  @Option(
+      names = "--tokenizer",
+      defaultValue = "models/fmnist-tokenizer",
+      description = "tokenizer whose reconstructions are scored (default: ${DEFAULT-VALUE})")
+  Path tokenizer;
+
+  @Option(
+      names = "--images",
+      defaultValue = "10000",
+      description = "images per set (default: ${DEFAULT-VALUE}; quick mode 500)")
+  int images;
+
+  @Option(
+      names = "--results",
+      defaultValue = "experiments/results",
+      description = "where fid-reference.csv is written")
+  Path results;
+
+  @Override
+  public Integer call() throws Exception {
+    DataSplit split = dataArgs.load();
+    int n = Quick.enabled() ? Math.min(images, 500) : images;
+    ImageDataset test = split.test();
+    n = Math.min(n, test.size());
+    int[] testIdx = IntStream.range(0, n).toArray();
+    int[] trainIdx = firstPerClass(split.train(), n);
+    ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
+    int S = cc.imageSize(), d = cc.featureDim(), C = cc.numClasses();
+    StringBuilder csv = new StringBuilder("reference,fid,class_accuracy,images\n");
+    try (Classifier cls = Classifier.load(cc, ModelDir.weights(classifier))) {
+      long t0 = System.nanoTime();
+      float[] testImgs = test.toFloatBatch(testIdx, S);
+      Classifier.Outputs testOut = cls.run(testImgs, n);
+      Features testF = Features.ofRowMajor(testOut.features(), n, d);
+      int[] testLabels = test.labels(testIdx);
+      double testAcc =
+          ClassAccuracy.of(Features.ofRowMajor(testOut.probabilities(), n, C), testLabels);
+
+      Classifier.Outputs trainOut =
+          cls.run(split.train().toFloatBatch(trainIdx, S), trainIdx.length);
+      double floor =
+          Fid.distance(Features.ofRowMajor(trainOut.features(), trainIdx.length, d), testF);
+      double trainAcc =
+          ClassAccuracy.of(
+              Features.ofRowMajor(trainOut.probabilities(), trainIdx.length, C),
+              split.train().labels(trainIdx));
+      row(csv, "test (real)", Double.NaN, testAcc, n);
+      row(csv, "train-vs-test", floor, trainAcc, trainIdx.length);
+      System.out.printf(
+          Locale.ROOT,
+          "[fid] test accuracy %.4f; train (%d, %d per class) vs test (%d): FID %.4f%n",
+          testAcc,
+          trainIdx.length,
+          trainIdx.length / split.train().numClasses(),
+          n,
+          floor);
+
+      VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
+      float[] recon;
+      try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
+        if (vc.imageSize() != S || vc.inChannels() != cc.inChannels()) {
+          throw new IllegalArgumentException(
+              "tokenizer images are "
+                  + vc.imageSize()
+                  + "x"
+                  + vc.imageSize()
+                  + "x"
+                  + vc.inChannels()
+                  + ", the classifier's "
+                  + S
+                  + "x"
+                  + S
+                  + "x"
+                  + cc.inChannels());
+        }
+        recon = tok.reconstruct(testImgs, n);
+      }
+      Classifier.Outputs recOut = cls.run(recon, n);
+      double rfid = Fid.distance(Features.ofRowMajor(recOut.features(), n, d), testF);
+      double recAcc =
+          ClassAccuracy.of(Features.ofRowMajor(recOut.probabilities(), n, C), testLabels);
+      row(csv, "tokenizer-recon-vs-test", rfid, recAcc, n);
+      System.out.printf(
+          Locale.ROOT,
+          "[fid] tokenizer reconstructions vs test: FID %.4f, class accuracy %.4f (%.0f s)%n",
+          rfid,
+          recAcc,
+          (System.nanoTime() - t0) / 1e9);
+    }
+    Path file = results.resolve("fid-reference.csv");
+    AtomicFiles.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));
+    System.out.println("[fid] wrote " + file);
+    return 0;
+  }
+
+  private static void row(StringBuilder sb, String name, double fid, double acc, int n) {
+    sb.append(name)
+        .append(',')
+        .append(Double.isNaN(fid) ? "" : String.format(Locale.ROOT, "%.4f", fid))
+        .append(',')
+        .append(String.format(Locale.ROOT, "%.4f", acc))
+        .append(',')
+        .append(n)
+        .append('\n');
+  }
+
+  /**
+   * The first {@code n / C} train images of each of the C classes (evenly spaced over classes), in
+   * index order.
+   */
+  static int[] firstPerClass(ImageDataset train, int n) {
+    int classes = train.numClasses(), per = n / classes;
+    int[] out = new int[per * classes];
+    int k = 0;
+    for (int c = 0; c < classes; c++) {
+      int[] idx = train.indicesOfClass(c);
+      if (idx.length < per) {
+        throw new IllegalArgumentException(
+            "class " + c + " has " + idx.length + " train images, " + per + " are needed");
+      }
+      System.arraycopy(idx, 0, out, k, per);
+      k += per;
+    }
+    Arrays.sort(out);
+    return out;
+  }
+}

@@ -1,0 +1,379 @@
+package io.github.var4j.train;
+
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.classifier.ClassifierNet;
+import io.github.var4j.data.Batcher;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.model.MetricsCsv;
+import io.github.var4j.model.RunDir;
+import io.github.var4j.nn.GraphRuntime;
+import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.optim.AdamW;
+import io.github.var4j.optim.LrSchedule;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Trains the {@link ClassifierNet}: cross-entropy written as LogSoftmax + OneHot on the rank-2
+ * logits (TF Java has no gradient for the sparse op, TFJAVA-FACTS §2), our {@link AdamW}, an {@link
+ * LrSchedule} (cosine by default), optional host-side augmentation (horizontal flips, shifts) drawn
+ * from a generator that is a function of (seed, step), a progress line with ETA, a metrics CSV,
+ * checkpoints and exact resume through {@link RunDir}.
+ *
+ * <p>tensorflow-framework: its {@code CategoricalCrossentropy(fromLogits)} does work here (graph
+ * mode, resource variables, same loss and gradient to 1e-7, see the test), but the two ops of
+ * LogSoftmax + OneHot are kept as the project's one cross-entropy pattern (VarLoss); its metrics
+ * (stateful, their own variables) were not tried, accuracy is counted on the host; its optimisers
+ * only see reference variables (TFJAVA-FACTS §3). The framework serves the He initialisation of the
+ * conv weights ({@code classifier.FrameworkInit}).
+ *
+ * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), its augmentation and the
+ * learning rate are functions of (seed, step); weights and optimizer state are in the bundle. A run
+ * stopped at a checkpoint and resumed writes the same {@code metrics.csv} as an uninterrupted one.
+ */
+public final class ClassifierTrainer implements AutoCloseable {
+
+  /**
+   * Training hyper-parameters.
+   *
+   * @param batchSize images per step
+   * @param steps total optimisation steps
+   * @param lr peak learning rate
+   * @param warmupSteps linear warm-up steps
+   * @param schedule {@link LrSchedule} type after the warm-up: "cos" or "lin0" (to 1 % of peak)
+   * @param weightDecay decoupled weight decay of conv and linear weights (not norms, biases)
+   * @param flip random horizontal flips
+   * @param maxShift random shifts of up to this many pixels in x and y (zero-filled with the
+   *     background -1); 0 disables
+   * @param checkpointEvery steps between checkpoints
+   * @param logEvery steps between progress lines
+   * @param seed seed of initialisation, data order and augmentation
+   */
+  public record Config(
+      int batchSize,
+      long steps,
+      double lr,
+      long warmupSteps,
+      String schedule,
+      double weightDecay,
+      boolean flip,
+      int maxShift,
+      long checkpointEvery,
+      long logEvery,
+      long seed) {
+    public Config {
+      if (batchSize < 1)
+        throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+      if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
+      if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
+      if (warmupSteps < 0 || warmupSteps >= steps - 1) {
+        throw new IllegalArgumentException(
+            "warmupSteps must be in [0, steps - 1), got " + warmupSteps + " for " + steps);
+      }
+      if (!"cos".equals(schedule) && !"lin0".equals(schedule)) {
+        throw new IllegalArgumentException("schedule must be cos or lin0, got " + schedule);
+      }
+      if (weightDecay < 0)
+        throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+      if (maxShift < 0)
+        throw new IllegalArgumentException("maxShift must be >= 0, got " + maxShift);
+      if (checkpointEvery < 1 || logEvery < 1) {
+        throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
+      }
+    }
+
+    /**
+     * The Fashion-MNIST default: batch 128, lr 2e-3 with 200 warm-up steps and cosine decay, weight
+     * decay 0.05, flips, {@code steps} steps.
+     */
+    public static Config fashionMnistDefault(long steps) {
+      return new Config(
+          128, steps, 2e-3, Math.min(200, steps / 10), "cos", 0.05, true, 0, 500, 50, 0);
+    }
+
+    /** A few steps, for tests: batch 16, lr 3e-3, no augmentation, a checkpoint at the end. */
+    public static Config quick(long steps) {
+      return new Config(16, steps, 3e-3, 0, "cos", 0.0, false, 0, steps, Math.max(1, steps / 5), 0);
+    }
+
+    public Config withCheckpointEvery(long every) {
+      return new Config(
+          batchSize,
+          steps,
+          lr,
+          warmupSteps,
+          schedule,
+          weightDecay,
+          flip,
+          maxShift,
+          every,
+          logEvery,
+          seed);
+    }
+
+    /** The schedule: warm-up from 1 % of the peak, then {@link #schedule} down to 1 %. */
+    public LrSchedule lrSchedule() {
+      return new LrSchedule(schedule, lr, warmupSteps, steps, 0.01, 0.01, weightDecay, weightDecay);
+    }
+  }
+
+  /** Columns of {@code metrics.csv}. */
+  public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "acc");
+
+  /** Result of {@link #train}: steps run, wall time, last metrics. */
+  public record Summary(long steps, double seconds, Map<String, Double> last) {}
+
+  private final ClassifierConfig netCfg;
+  private final Config cfg;
+  private final RunDir run;
+  private final GraphRuntime rt = new GraphRuntime();
+  private final ParamStore ps;
+  private final Placeholder<TFloat32> imgIn; // (B, S, S, C)
+  private final Placeholder<TInt32> labelIn; // (B)
+  private final Operand<TFloat32> logits; // (B, classes)
+  private final Operand<TFloat32> loss; // scalar
+  private final AdamW opt;
+  private final TfCheckpoint ckpt;
+
+  public ClassifierTrainer(ClassifierConfig netCfg, Config cfg, Path runDir) {
+    this.netCfg = netCfg;
+    this.cfg = cfg;
+    this.run = new RunDir(runDir);
+    try {
+      Ops tf = rt.tf();
+      ps = new ParamStore(tf);
+      ClassifierNet net = new ClassifierNet(ps, netCfg);
+      int S = netCfg.imageSize();
+      imgIn =
+          tf.withName("img")
+              .placeholder(
+                  TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, netCfg.inChannels())));
+      labelIn = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      logits = net.apply(imgIn).logits();
+      Operand<TFloat32> logp = tf.nn.logSoftmax(logits); // rank 2: its gradient is right
+      Operand<TFloat32> oneHot =
+          tf.oneHot(labelIn, tf.constant(netCfg.numClasses()), tf.constant(1f), tf.constant(0f));
+      Operand<TFloat32> nll =
+          tf.math.neg(
+              tf.reduceSum(tf.math.mul(oneHot, logp), tf.constant(1), ReduceSum.keepDims(false)));
+      loss = tf.math.mean(nll, tf.constant(0));
+      opt =
+          new AdamW(
+              rt.graph(), ps, loss, AdamW::officialDecay, new AdamW.Config(0.9, 0.999, 1e-8, 1.0));
+      ckpt = new TfCheckpoint(ps);
+    } catch (RuntimeException e) {
+      rt.close();
+      throw e;
+    }
+  }
+
+  public RunDir runDir() {
+    return run;
+  }
+
+  /** Number of trainable scalars of the classifier. */
+  public long numParams() {
+    return ps.numTrainable();
+  }
+
+  /**
+   * Initialises the weights, or restores them and the optimizer from the run directory's
+   * checkpoint.
+   *
+   * @throws IOException if the checkpoint cannot be read or was trained with another seed or batch
+   *     size
+   */
+  public long initOrResume(PrintStream log) throws IOException {
+    ps.initialize(rt.session(), cfg.seed());
+    if (TfCheckpoint.exists(run.checkpointPrefix())) {
+      ckpt.restore(rt.session(), run.checkpointPrefix());
+      opt.syncStep(rt.session());
+      Optional<RunDir.ResumeState> state = run.resumeState(opt.step());
+      if (state.isPresent()) {
+        state.get().expect("seed", cfg.seed());
+        state.get().expect("batchSize", cfg.batchSize());
+      }
+      log.println("[classifier] resumed from " + run.checkpointPrefix() + " at step " + opt.step());
+    }
+    return opt.step();
+  }
+
+  /**
+   * Trains until {@code cfg.steps()}, resuming from the run directory's checkpoint if there is one.
+   *
+   * @throws IllegalArgumentException if the data's images do not match the classifier's
+   * @throws IllegalStateException if the loss becomes NaN or infinite
+   */
+  public Summary train(ImageDataset data, PrintStream log) throws IOException {
+    return train(data, log, StepListener.NONE);
+  }
+
+  /** As {@link #train(ImageDataset, PrintStream)}, calling {@code listener} after every step. */
+  public Summary train(ImageDataset data, PrintStream log, StepListener listener)
+      throws IOException {
+    checkData(data);
+    run.create();
+    long start = initOrResume(log);
+    MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
+    Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
+    Progress progress = new Progress("classifier", start, cfg.steps(), cfg.logEvery(), log);
+    LrSchedule sched = cfg.lrSchedule();
+    int S = netCfg.imageSize(), c = netCfg.inChannels(), C = netCfg.numClasses();
+    Map<String, Double> last = new LinkedHashMap<>();
+    try (csv) {
+      for (long it = start; it < cfg.steps(); it++) {
+        int[] idx = batcher.batch(it);
+        float[] x = data.toFloatBatch(idx, S);
+        augment(x, idx.length, S, c, it);
+        int[] labels = data.labels(idx);
+        LrSchedule.Values v = sched.at(it);
+        double lossV;
+        float[] lg;
+        GraphRuntime.Run r =
+            rt.run()
+                .feed(imgIn, x, idx.length, S, S, c)
+                .feed(labelIn, labels, idx.length)
+                .fetch(loss, logits);
+        opt.feed(r, v.lr(), v.wdD(), v.wdND());
+        try (GraphRuntime.Outputs res = r.run()) {
+          opt.stepDone();
+          lossV = res.floats(0)[0];
+          lg = res.floats(1);
+        }
+        if (!Double.isFinite(lossV)) {
+          throw new IllegalStateException(
+              "classifier loss is " + lossV + " at step " + (it + 1) + "; stopped");
+        }
+        double acc = accuracy(lg, labels, C);
+        long step = it + 1;
+        last = new LinkedHashMap<>();
+        last.put("loss", lossV);
+        last.put("acc", acc);
+        csv.append(step, v.lr(), lossV, acc);
+        progress.update(step, last);
+        if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
+          run.saveCheckpoint(
+              rt.session(),
+              ckpt,
+              new RunDir.ResumeState(step)
+                  .put("seed", cfg.seed())
+                  .put("batchSize", cfg.batchSize()));
+        }
+        listener.afterStep(step);
+      }
+    }
+    return new Summary(cfg.steps() - start, progress.elapsedSeconds(), last);
+  }
+
+  /** Top-1 accuracy of the current weights on {@code data} (no augmentation), in chunks. */
+  public double evaluate(ImageDataset data) {
+    checkData(data);
+    int S = netCfg.imageSize(), c = netCfg.inChannels(), C = netCfg.numClasses();
+    int[] correct = {0};
+    GraphRuntime.chunks(
+        data.size(),
+        256,
+        (b0, m) -> {
+          int[] idx = new int[m];
+          for (int i = 0; i < m; i++) idx[i] = b0 + i;
+          try (GraphRuntime.Outputs res =
+              rt.run().feed(imgIn, data.toFloatBatch(idx, S), m, S, S, c).fetch(logits).run()) {
+            correct[0] += (int) Math.round(accuracy(res.floats(0), data.labels(idx), C) * m);
+          }
+        });
+    return correct[0] / (double) data.size();
+  }
+
+  /** The classifier's weights (official-style names, PyTorch layout), for a model directory. */
+  public StateDict stateDict() {
+    return ps.stateDict(rt.session());
+  }
+
+  @Override
+  public void close() {
+    rt.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void checkData(ImageDataset data) {
+    if (data.channels() != netCfg.inChannels()
+        || data.height() > netCfg.imageSize()
+        || data.width() != data.height()) {
+      throw new IllegalArgumentException(
+          "data images are "
+              + data.height()
+              + "x"
+              + data.width()
+              + "x"
+              + data.channels()
+              + ", the classifier expects "
+              + netCfg.imageSize()
+              + "x"
+              + netCfg.imageSize()
+              + "x"
+              + netCfg.inChannels());
+    }
+    if (data.numClasses() > netCfg.numClasses()) {
+      throw new IllegalArgumentException(
+          "data has " + data.numClasses() + " classes, the classifier " + netCfg.numClasses());
+    }
+  }
+
+  /**
+   * Flips and shifts the batch in place (NHWC), with a generator seeded by (seed, step) so a
+   * resumed run sees the same images.
+   */
+  private void augment(float[] x, int n, int S, int c, long step) {
+    if (!cfg.flip() && cfg.maxShift() == 0) return;
+    SplittableRandom rng = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
+    int per = S * S * c, m = cfg.maxShift();
+    float[] tmp = new float[per];
+    for (int i = 0; i < n; i++) {
+      boolean flip = cfg.flip() && rng.nextBoolean();
+      int dy = m > 0 ? rng.nextInt(2 * m + 1) - m : 0;
+      int dx = m > 0 ? rng.nextInt(2 * m + 1) - m : 0;
+      if (!flip && dy == 0 && dx == 0) continue;
+      int o = i * per;
+      for (int y = 0; y < S; y++) {
+        for (int xx = 0; xx < S; xx++) {
+          int sy = y - dy, sx0 = xx - dx;
+          int sx = flip ? S - 1 - sx0 : sx0;
+          for (int ch = 0; ch < c; ch++) {
+            tmp[(y * S + xx) * c + ch] =
+                sy < 0 || sy >= S || sx < 0 || sx >= S
+                    ? ImageDataset.BACKGROUND
+                    : x[o + (sy * S + sx) * c + ch];
+          }
+        }
+      }
+      System.arraycopy(tmp, 0, x, o, per);
+    }
+  }
+
+  /** Fraction of rows of {@code logits} (n, C) whose argmax is the label. */
+  static double accuracy(float[] logits, int[] labels, int C) {
+    int ok = 0;
+    for (int i = 0; i < labels.length; i++) {
+      int best = 0;
+      for (int k = 1; k < C; k++) if (logits[i * C + k] > logits[i * C + best]) best = k;
+      if (best == labels[i]) ok++;
+    }
+    return ok / (double) labels.length;
+  }
+}

@@ -1,11 +1,9 @@
 package io.github.var4j.classifier;
 
+import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Init;
-import io.github.var4j.nn.Tensors;
-import org.tensorflow.Graph;
+import io.github.var4j.nn.Layout;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.framework.initializers.He;
 import org.tensorflow.framework.initializers.VarianceScaling;
 import org.tensorflow.op.Ops;
@@ -29,27 +27,16 @@ final class FrameworkInit {
         throw new IllegalArgumentException(
             "heConv expects a conv weight (out, in, k, k), got rank " + torchShape.length);
       }
-      long out = torchShape[0], in = torchShape[1], kh = torchShape[2], kw = torchShape[3];
       long seed = rng.nextLong();
-      float[] hwio;
-      try (Graph g = new Graph();
-          Session s = new Session(g)) {
-        Ops tf = Ops.create(g);
+      try (GraphRuntime rt = new GraphRuntime()) {
+        Ops tf = rt.tf();
         Operand<TFloat32> v =
             new He<TFloat32>(VarianceScaling.Distribution.TRUNCATED_NORMAL, seed)
-                .call(tf, tf.constant(new long[] {kh, kw, in, out}), TFloat32.class);
-        try (Result r = s.runner().fetch(v).run()) {
-          hwio = Tensors.floats(r.get(0));
+                .call(tf, tf.constant(Layout.CONV.tfShape(torchShape)), TFloat32.class);
+        try (GraphRuntime.Outputs r = rt.run().fetch(v).run()) {
+          return Layout.CONV.toTorch(r.floats(0), torchShape); // HWIO -> OIHW
         }
       }
-      float[] oikk = new float[hwio.length];
-      for (int y = 0; y < kh; y++)
-        for (int x = 0; x < kw; x++)
-          for (int i = 0; i < in; i++)
-            for (int o = 0; o < out; o++)
-              oikk[(int) (((o * in + i) * kh + y) * kw + x)] =
-                  hwio[(int) (((y * kw + x) * in + i) * out + o)];
-      return oikk;
     };
   }
 }

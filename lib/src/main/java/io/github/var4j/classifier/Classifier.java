@@ -91,14 +91,9 @@ public final class Classifier implements AutoCloseable {
 
   /** Restores the weights from a checkpoint of a training run (other keys are ignored). */
   public static Classifier fromCheckpoint(ClassifierConfig cfg, Path prefix) throws IOException {
-    Classifier c = new Classifier(cfg, DEFAULT_CHUNK);
-    try {
-      new TfCheckpoint(c.ps).restore(c.rt.session(), prefix);
-      return c;
-    } catch (IOException | RuntimeException e) {
-      c.close();
-      throw e;
-    }
+    return GraphRuntime.initOrClose(
+        new Classifier(cfg, DEFAULT_CHUNK),
+        c -> new TfCheckpoint(c.ps).restore(c.rt.session(), prefix));
   }
 
   /** A classifier with freshly initialised (untrained) weights, seeded per parameter name. */

@@ -2,7 +2,6 @@ package io.github.var4j.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -66,11 +65,12 @@ public final class GraphRuntime implements AutoCloseable {
    * Initialises a fresh owner of a runtime, closing it if the initialisation throws (so a failed
    * load leaks no native memory). Returns the owner.
    */
-  public static <T extends AutoCloseable> T initOrClose(T owner, Consumer<? super T> init) {
+  public static <T extends AutoCloseable, E extends Exception> T initOrClose(
+      T owner, Init<? super T, E> init) throws E {
     try {
       init.accept(owner);
       return owner;
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
       try {
         owner.close();
       } catch (Exception suppressed) {
@@ -78,6 +78,12 @@ public final class GraphRuntime implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The initialisation of an owner ({@link #initOrClose}), which may throw {@code E}. */
+  @FunctionalInterface
+  public interface Init<T, E extends Exception> {
+    void accept(T owner) throws E;
   }
 
   /** The body of one chunk: images [b0, b0 + m). */

@@ -136,14 +136,8 @@ public final class Tokenizer implements AutoCloseable {
    * ignored).
    */
   public static Tokenizer fromCheckpoint(VqVaeConfig cfg, Path prefix) throws IOException {
-    Tokenizer t = standalone(cfg, DEFAULT_CHUNK);
-    try {
-      new TfCheckpoint(t.ps).restore(t.session(), prefix);
-      return t;
-    } catch (IOException | RuntimeException e) {
-      t.close();
-      throw e;
-    }
+    return GraphRuntime.initOrClose(
+        standalone(cfg, DEFAULT_CHUNK), t -> new TfCheckpoint(t.ps).restore(t.session(), prefix));
   }
 
   /** A tokenizer with freshly initialised (untrained) weights, seeded per parameter name. */

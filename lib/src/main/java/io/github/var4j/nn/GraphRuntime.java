@@ -230,11 +230,6 @@ public final class GraphRuntime implements AutoCloseable {
       return Tensors.ints(result.get(i));
     }
 
-    /** Fetch i with its shape. */
-    public HostTensor host(int i) {
-      return Tensors.host(result.get(i));
-    }
-
     /** Fetch i as a tensor still owned by these outputs. */
     public Tensor tensor(int i) {
       return result.get(i);

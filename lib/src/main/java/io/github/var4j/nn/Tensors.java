@@ -35,10 +35,6 @@ public final class Tensors {
     return TBool.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false));
   }
 
-  public static TFloat32 scalar(float v) {
-    return TFloat32.scalarOf(v);
-  }
-
   public static float[] floats(Tensor t) {
     TFloat32 f = (TFloat32) t;
     float[] out = new float[(int) f.shape().size()];

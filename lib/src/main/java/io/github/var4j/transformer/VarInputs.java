@@ -1,35 +1,19 @@
 package io.github.var4j.transformer;
 
-import io.github.var4j.nn.Tensors;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-
 /**
- * Java-side checks and tensor creation for the inputs of {@link VarModel}: labels, teacher-forcing
- * input and target token ids. The graph cannot check integer ranges cheaply (an out-of-range Gather
- * index fails late on CPU and silently on GPU), so every feed goes through these methods. Callers
- * close the returned tensors.
+ * Java-side checks of the inputs of {@link VarModel}: labels, teacher-forcing input and target
+ * token ids. The graph cannot check integer ranges cheaply (an out-of-range Gather index fails late
+ * on CPU and silently on GPU), so every feed is checked by these methods first.
  */
 public final class VarInputs {
   private VarInputs() {}
 
   /**
-   * Class labels (B) for training: every label must be in [0, numClasses).
+   * Class labels (B): each in [0, numClasses), or [0, numClasses] where the null class
+   * (unconditional) is allowed.
    *
    * @throws IllegalArgumentException e.g. "label 12 at batch index 1 is outside [0, 10)"
    */
-  public static TInt32 labels(VarConfig cfg, int[] labelB) {
-    checkLabels(cfg, labelB, false);
-    return Tensors.ofInts(labelB, labelB.length);
-  }
-
-  /** Class labels (B) where {@code numClasses} (the null class, unconditional) is also allowed. */
-  public static TInt32 labelsOrNull(VarConfig cfg, int[] labelB) {
-    checkLabels(cfg, labelB, true);
-    return Tensors.ofInts(labelB, labelB.length);
-  }
-
-  /** Checks labels without creating a tensor. */
   public static void checkLabels(VarConfig cfg, int[] labelB, boolean allowNullClass) {
     if (labelB == null || labelB.length == 0)
       throw new IllegalArgumentException("label_B must not be empty");
@@ -47,13 +31,6 @@ public final class VarInputs {
    *
    * @throws IllegalArgumentException if the length is not B·(L - firstL)·Cvae
    */
-  public static TFloat32 x(VarConfig cfg, int batch, float[] xBLCv) {
-    checkX(cfg, batch, xBLCv);
-    long l = cfg.patchNums().L() - cfg.patchNums().firstL();
-    return Tensors.of(xBLCv, batch, l, cfg.cvae());
-  }
-
-  /** Checks a teacher-forcing input without creating a tensor. */
   public static void checkX(VarConfig cfg, int batch, float[] xBLCv) {
     long l = cfg.patchNums().L() - cfg.patchNums().firstL();
     long need = batch * l * cfg.cvae();
@@ -78,12 +55,6 @@ public final class VarInputs {
    *
    * @throws IllegalArgumentException on a wrong length or an id outside [0, V)
    */
-  public static TInt32 targets(VarConfig cfg, int batch, int[] targetBL) {
-    checkTargets(cfg, batch, targetBL);
-    return Tensors.ofInts(targetBL, batch, cfg.patchNums().L());
-  }
-
-  /** Checks target ids without creating a tensor. */
   public static void checkTargets(VarConfig cfg, int batch, int[] targetBL) {
     int l = cfg.patchNums().L();
     if ((long) batch * l != targetBL.length) {

@@ -130,7 +130,6 @@ public final class VarTrainer implements AutoCloseable {
   private static final int EVAL_BATCH = 200;
   private final VarConfig model;
   private final VarTrainConfig cfg;
-  private final Path runDir;
   private final RunDir run;
   private final VarTrainGraph tg;
   private final TfCheckpoint ckpt;
@@ -153,7 +152,6 @@ public final class VarTrainer implements AutoCloseable {
   public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir) {
     this.model = model;
     this.cfg = cfg;
-    this.runDir = runDir;
     this.run = new RunDir(runDir);
     long noiseSeed =
         cfg.seed() * 0x9E3779B97F4A7C15L + io.github.var4j.transformer.VarModel.DEFAULT_NOISE_SEED;
@@ -221,8 +219,8 @@ public final class VarTrainer implements AutoCloseable {
     evalSteps = 0;
     Path prefix = checkpointPrefix();
     if (TfCheckpoint.exists(prefix)) {
-      if (ModelDir.exists(runDir)) {
-        VarConfig saved = ModelDir.config(runDir, ModelKind.VAR);
+      if (ModelDir.exists(run.dir())) {
+        VarConfig saved = ModelDir.config(run.dir(), ModelKind.VAR);
         if (!saved.equals(model)) {
           throw new IOException(
               "checkpoint "
@@ -533,7 +531,7 @@ public final class VarTrainer implements AutoCloseable {
    * configuration.
    */
   private void writeRunConfig() throws IOException {
-    ModelDir.writeConfig(runDir, ModelKind.VAR, model, cfg);
+    ModelDir.writeConfig(run.dir(), ModelKind.VAR, model, cfg);
   }
 
   /** "depth 4, width 256, heads 4, vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]". */

@@ -1,5 +1,6 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
@@ -20,12 +21,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.hipparchus.stat.regression.SimpleRegression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -195,7 +195,7 @@ public final class SoakCommand implements Callable<Integer> {
           });
     } finally {
       if (sampler[0] != null) sampler[0].close();
-      if (tempRun) deleteTree(run);
+      if (tempRun) AtomicFiles.deleteTree(run);
     }
     Point first = points.get(1), last = points.get(points.size() - 1);
     double slope = slopePer1000(points.subList(1, points.size()));
@@ -267,22 +267,8 @@ public final class SoakCommand implements Callable<Integer> {
 
   /** Least-squares slope of RSS over steps, in MB per 1000 steps (NaN with fewer than 2 points). */
   static double slopePer1000(List<Point> pts) {
-    int n = pts.size();
-    if (n < 2) return Double.NaN;
-    double mx = pts.stream().mapToDouble(Point::step).average().orElse(0);
-    double my = pts.stream().mapToDouble(Point::rssMb).average().orElse(0);
-    double sxy = 0, sxx = 0;
-    for (Point p : pts) {
-      sxy += (p.step() - mx) * (p.rssMb() - my);
-      sxx += (p.step() - mx) * (p.step() - mx);
-    }
-    return sxx == 0 ? Double.NaN : 1000 * sxy / sxx;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator)
-        Files.deleteIfExists(p);
-    }
+    SimpleRegression r = new SimpleRegression();
+    for (Point p : pts) r.addData(p.step(), p.rssMb());
+    return 1000 * r.getSlope();
   }
 }

@@ -65,4 +65,12 @@ public final class AtomicFiles {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
+
+  /** Deletes a file or a directory with everything below it (nothing if it does not exist). */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
+    try (var s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
 }

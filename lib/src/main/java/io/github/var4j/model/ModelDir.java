@@ -2,13 +2,13 @@ package io.github.var4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.Json;
 import io.github.var4j.nn.StateDict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +60,9 @@ public final class ModelDir {
         Files.move(abs, old);
       }
       Files.move(staging, abs);
-      if (old != null) deleteTree(old);
+      if (old != null) AtomicFiles.deleteTree(old);
     } finally {
-      if (Files.exists(staging)) deleteTree(staging);
+      if (Files.exists(staging)) AtomicFiles.deleteTree(staging);
     }
   }
 
@@ -136,11 +136,5 @@ public final class ModelDir {
       if (!e.getValue().equals(other)) diffs.add(e.getKey() + " " + e.getValue() + " vs " + other);
     }
     return String.join(", ", diffs);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    try (var s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
-    }
   }
 }

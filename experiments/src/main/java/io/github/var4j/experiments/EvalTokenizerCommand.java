@@ -39,6 +39,11 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
       description = "for the training curves")
   Path runDir;
 
+  @Option(
+      names = "--tag",
+      description = "name of the result files and figures (default: the data set's, e.g. fmnist)")
+  String tag;
+
   @Option(names = "--results", defaultValue = "experiments/results")
   Path results;
 
@@ -47,15 +52,14 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run(model, dataArgs, runDir, results, figures);
+    return run(model, dataArgs, tag != null ? tag : dataArgs.tag(), runDir, results, figures);
   }
 
-  Integer run(Path model, DataArgs dataArgs, Path runDir, Path results, Path figures)
+  Integer run(Path model, DataArgs dataArgs, String tag, Path runDir, Path results, Path figures)
       throws Exception {
     DataSplit split = dataArgs.load();
     ImageDataset test = split.test();
     VqVaeConfig cfg = ModelDir.config(model, ModelKind.TOKENIZER);
-    String tag = dataArgs.tag();
     try (Tokenizer tok = Tokenizer.loadNpyDir(cfg, model)) {
       int maxImages = Quick.enabled() ? 512 : test.size();
       long t0 = System.nanoTime();

@@ -3,8 +3,10 @@ package io.github.var4j.experiments;
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
+import io.github.var4j.util.Records;
 import io.github.var4j.vae.VqVaeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,6 +58,19 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
       description = "step at which the discriminator starts")
   long ganStart;
 
+  @Option(
+      names = "--patch-nums",
+      split = ",",
+      description =
+          "the scale schedule, e.g. 1,2,3,4,5,6,8 (the default) or 8 (a single-scale VQ-VAE, the"
+              + " raster baseline's tokenizer)")
+  int[] patchNums;
+
+  @Option(
+      names = "--tag",
+      description = "name of the result files and figures (default: the data set's, e.g. fmnist)")
+  String tag;
+
   @Option(names = "--no-eval", description = "skip the evaluation and figures")
   boolean noEval;
 
@@ -87,6 +102,13 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
               vae.quantResi(),
               vae.shareQuantResi(),
               Math.max(32, split.train().height()));
+    }
+    if (patchNums != null) {
+      // with fewer scales than shared Phis some Phis would serve no scale (and get no gradient):
+      // K = 1 gets the official PhiShared (one Phi), K = 2, 3 one Phi per scale
+      ScaleSchedule s = ScaleSchedule.of(patchNums);
+      vae = vae.withPatchNums(s);
+      if (s.K() < vae.shareQuantResi()) vae = Records.with(vae, "shareQuantResi", s.K());
     }
     TokenizerTrainConfig cfg = TokenizerTrainConfig.fashionMnistDefault();
     if (Quick.enabled() && steps == null) cfg = TokenizerTrainConfig.quick(30);
@@ -130,7 +152,8 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
       t.runDir().addTrainingTime(s.steps(), s.seconds());
     }
     if (!noEval) {
-      return new EvalTokenizerCommand().run(out, dataArgs, runDir, results, figures);
+      return new EvalTokenizerCommand()
+          .run(out, dataArgs, tag != null ? tag : dataArgs.tag(), runDir, results, figures);
     }
     return 0;
   }

@@ -81,7 +81,7 @@ public final class Tokenizer implements AutoCloseable {
     idxIn = List.copyOf(idx);
     List<Operand<TInt32>> idxOps = new ArrayList<>(idxIn);
     fHatFromIdx = List.copyOf(q.fHatFromIdx(idxOps));
-    varInputOut = q.varInput(idxOps);
+    varInputOut = pn.K() >= 2 ? q.varInput(idxOps) : null; // a single scale has no next scale
 
     fHatIn =
         tf.withName(ps.prefix() + "tokenizer.fhat")
@@ -290,6 +290,9 @@ public final class Tokenizer implements AutoCloseable {
 
   /** Teacher-forcing input of VAR (official idxBl_to_var_input): (n, L - pn0^2, Cvae) row-major. */
   public float[] varInput(List<int[]> idx, int n) {
+    if (varInputOut == null)
+      throw new IllegalStateException(
+          "a single-scale tokenizer (patchNums " + cfg.patchNums() + ") has no next-scale input");
     checkTokens(idx, n);
     ScaleSchedule pn = cfg.patchNums();
     int per = (pn.L() - pn.firstL()) * cfg.zChannels();

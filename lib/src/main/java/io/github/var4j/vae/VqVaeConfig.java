@@ -2,6 +2,7 @@ package io.github.var4j.vae;
 
 import io.github.var4j.quant.QuantizerConfig;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Records;
 import java.util.Arrays;
 
 /**
@@ -136,6 +137,11 @@ public record VqVaeConfig(
         0.5,
         4,
         32);
+  }
+
+  /** This configuration with another scale schedule, e.g. {@code (8)} for a single-scale VQ-VAE. */
+  public VqVaeConfig withPatchNums(ScaleSchedule v) {
+    return Records.with(this, "patchNums", v);
   }
 
   /** Number of encoder/decoder levels (resolutions). */

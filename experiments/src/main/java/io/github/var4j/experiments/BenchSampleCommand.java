@@ -3,10 +3,11 @@ package io.github.var4j.experiments;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.sample.RasterBaseline;
+import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -74,6 +75,21 @@ public final class BenchSampleCommand implements Callable<Integer> {
 
   @Option(names = "--repeats", defaultValue = "3", description = "timed batches")
   int repeats;
+
+  @Option(
+      names = "--raster",
+      defaultValue = "models/fmnist-raster-var",
+      description =
+          "the trained raster-order baseline (train-var --raster); missing: a randomly initialised"
+              + " raster model of the VAR's size on the last scale (timings do not depend on the"
+              + " weights)")
+  Path raster;
+
+  @Option(
+      names = "--raster-tokenizer",
+      defaultValue = "models/fmnist-tokenizer-raster",
+      description = "its single-scale tokenizer (train-tokenizer --patch-nums 8)")
+  Path rasterTokenizer;
 
   @Option(
       names = "--raster-repeats",
@@ -168,8 +184,6 @@ public final class BenchSampleCommand implements Callable<Integer> {
             ? VarSampler.load(varCfg, varSd, vaeCfg, vaeSd)
             : VarSampler.randomVar(varCfg, seed + 2, vaeCfg, vaeSd)) {
       sampler.setChunkSize(batch);
-      if (varSd == null)
-        varSd = sampler.varStateDict(); // the raster baseline uses the same weights
       System.out.printf(
           Locale.ROOT,
           "[bench-sample] setup (load, build) %.1f s%n",
@@ -190,15 +204,41 @@ public final class BenchSampleCommand implements Callable<Integer> {
     }
     if (rasterRepeats > 0) {
       long r0 = System.nanoTime();
-      try (RasterBaseline raster = new RasterBaseline(varCfg, varSd, vaeCfg, vaeSd, batch, opts)) {
-        double[] w = time(Math.min(warmup, 1), i -> raster.sample(labels, seed + 100 + i));
-        double[] ts = time(rasterRepeats, i -> raster.sample(labels, seed + i));
+      String rasterDesc;
+      RasterSampler sampler;
+      if (Files.isDirectory(raster) && Files.isDirectory(rasterTokenizer)) {
+        sampler =
+            RasterSampler.load(
+                ModelDir.config(raster, ModelKind.VAR),
+                StateDict.loadNpyDir(raster),
+                ModelDir.config(rasterTokenizer, ModelKind.TOKENIZER),
+                StateDict.loadNpyDir(rasterTokenizer),
+                batch);
+        rasterDesc = raster.toString();
+      } else {
+        ScaleSchedule one = ScaleSchedule.of(pnLast);
+        sampler =
+            RasterSampler.randomVar(
+                varCfg.withPatchNums(one).withOrder(TokenOrder.RASTER),
+                seed + 3,
+                vaeCfg.withPatchNums(one),
+                vaeSd,
+                batch);
+        rasterDesc = "random (" + raster + " not found)";
+      }
+      try (RasterSampler r = sampler) {
+        double[] w =
+            time(Math.min(warmup, 1), i -> r.images(labels, opts.withSeed(seed + 100 + i)));
+        double[] ts = time(rasterRepeats, i -> r.images(labels, opts.withSeed(seed + i)));
         double rIps = batch / median(ts);
         System.out.printf(
             Locale.ROOT,
-            "[bench-sample] raster : %d token steps, 1 Session.run per token (+1 decode); "
-                + "setup %.1f s, warm-up %s s; timed %s s per batch of %d -> median %.3f s = %.1f images/s%n",
-            raster.steps(),
+            "[bench-sample] raster : %s, %,d params; %d token steps, 1 Session.run per token (+1"
+                + " decode); setup %.1f s, warm-up %s s; timed %s s per batch of %d -> median %.3f"
+                + " s = %.1f images/s%n",
+            rasterDesc,
+            r.varConfig().numParams(),
+            r.steps(),
             (System.nanoTime() - r0) / 1e9 - sum(w) - sum(ts),
             fmt(w),
             fmt(ts),

@@ -226,7 +226,7 @@ public final class BenchVarCommand implements Callable<Integer> {
     SplittableRandom r = new SplittableRandom(seed);
     int l = cfg.patchNums().L();
     int[] labels = new int[b], t = new int[b * l];
-    float[] x = new float[b * (l - cfg.patchNums().firstL()) * cfg.cvae()];
+    float[] x = new float[b * (l - cfg.firstL()) * cfg.cvae()];
     for (int i = 0; i < b; i++) labels[i] = r.nextInt(cfg.numClasses());
     for (int i = 0; i < t.length; i++) t[i] = r.nextInt(cfg.vocabSize());
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();

@@ -10,6 +10,7 @@ import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Option;
 public final class TrainVarCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description = "exported tokenizer directory")
+      description =
+          "exported tokenizer directory (default models/fmnist-tokenizer; with --raster"
+              + " models/fmnist-tokenizer-raster)")
   Path tokenizer;
 
   @Mixin DataArgs dataArgs = new DataArgs();
@@ -56,6 +58,13 @@ public final class TrainVarCommand implements Callable<Integer> {
           "exported VAR model directory (default models/fmnist-var; quick mode "
               + "models/quick-fmnist-var)")
   Path out;
+
+  @Option(
+      names = "--raster",
+      description =
+          "train the raster-order baseline (one token per step, causal mask) on a single-scale"
+              + " tokenizer (train-tokenizer --patch-nums 8); result tag <data>-raster")
+  boolean raster;
 
   @Option(names = "--depth", description = "transformer blocks (default 4; quick mode 2)")
   Integer depth;
@@ -110,7 +119,7 @@ public final class TrainVarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
-    String tag = dataArgs.tag();
+    String tag = dataArgs.tag() + (raster ? "-raster" : "");
     // quick mode (CI) writes where git ignores it: runs/, models/quick-*, figures/quick,
     // experiments/results/quick
     Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag + (quick ? "-quick" : ""));
@@ -152,6 +161,10 @@ public final class TrainVarCommand implements Callable<Integer> {
               evalImages != null ? evalImages : cfg.evalImages());
     }
 
+    Path tokenizer =
+        this.tokenizer != null
+            ? this.tokenizer
+            : Path.of(raster ? "models/fmnist-tokenizer-raster" : "models/fmnist-tokenizer");
     VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
     System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
     System.out.println(
@@ -171,9 +184,11 @@ public final class TrainVarCommand implements Callable<Integer> {
       TokenCache testTok =
           TokenCache.loadOrEncode(run.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
       VarConfig modelCfg =
-          cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums());
+          cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums())
+              .withOrder(raster ? TokenOrder.RASTER : TokenOrder.NEXT_SCALE);
+      VarTrainer.XSource xs = VarTrainer.XSource.of(modelCfg, tok);
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run)) {
-        VarTrainer.Summary s = trainer.train(trainTok, testTok, tok::varInput, System.out);
+        VarTrainer.Summary s = trainer.train(trainTok, testTok, xs, System.out);
         double total = trainer.runDir().addTrainingTime(s.steps(), s.seconds()).seconds();
         System.out.printf(
             Locale.ROOT,
@@ -187,7 +202,7 @@ public final class TrainVarCommand implements Callable<Integer> {
         System.out.println("[train-var] exported to " + model);
 
         long te = System.nanoTime();
-        VarTrainer.EvalResult full = trainer.evaluate(testTok, tok::varInput, 0);
+        VarTrainer.EvalResult full = trainer.evaluate(testTok, xs, 0);
         System.out.printf(
             Locale.ROOT,
             "[train-var] final test metrics on %d images (%.1f s): loss %.4f (perplexity %.1f), "

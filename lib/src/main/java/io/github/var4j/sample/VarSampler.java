@@ -5,6 +5,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.Tokenizer;
@@ -49,7 +50,7 @@ import org.tensorflow.types.TInt64;
  * Randomness uses TF's stateless ops with the seed pair (seed, chunk index), so equal seeds, labels
  * and batch chunking give equal images. Methods are synchronized: one run at a time per sampler.
  */
-public final class VarSampler implements AutoCloseable {
+public final class VarSampler implements ImageSampler {
   /** Default number of images per Session.run. */
   public static final int DEFAULT_CHUNK = 64;
 
@@ -99,6 +100,12 @@ public final class VarSampler implements AutoCloseable {
   private int chunk = DEFAULT_CHUNK;
 
   private VarSampler(VarConfig varCfg, VqVaeConfig vaeCfg) {
+    if (varCfg.order() != TokenOrder.NEXT_SCALE) {
+      throw new IllegalArgumentException(
+          "VarSampler needs a next-scale model, got order "
+              + varCfg.order()
+              + ": use RasterSampler");
+    }
     checkAgree(varCfg, vaeCfg);
     this.varCfg = varCfg;
     this.vaeCfg = vaeCfg;
@@ -194,10 +201,18 @@ public final class VarSampler implements AutoCloseable {
         });
   }
 
+  /** The images of {@link #sample} (n, S, S, channels) in [0, 1]. */
+  @Override
+  public float[] images(int[] labels, SampleOptions opts) {
+    return sample(labels, opts).images();
+  }
+
+  @Override
   public VarConfig varConfig() {
     return varCfg;
   }
 
+  @Override
   public VqVaeConfig vaeConfig() {
     return vaeCfg;
   }

@@ -194,7 +194,8 @@ public record VarTrainConfig(
         base.initAdaLN(),
         base.initAdaLNGamma(),
         base.initHead(),
-        base.initStd());
+        base.initStd(),
+        base.order());
   }
 
   /** C actually used. */

@@ -108,8 +108,7 @@ public final class VarTrainGraph implements AutoCloseable {
           tf.withName("var.x")
               .placeholder(
                   TFloat32.class,
-                  Placeholder.shape(
-                      Shape.of(-1, cfg.patchNums().L() - cfg.patchNums().firstL(), cfg.cvae())));
+                  Placeholder.shape(Shape.of(-1, cfg.L() - cfg.firstL(), cfg.cvae())));
       target =
           tf.withName("var.target")
               .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, cfg.patchNums().L())));
@@ -216,7 +215,7 @@ public final class VarTrainGraph implements AutoCloseable {
     VarInputs.checkTargets(cfg, n, b.targetBL());
     int l = cfg.patchNums().L();
     return run.feed(label, b.labelB(), n)
-        .feed(x, b.xBLCv(), n, l - cfg.patchNums().firstL(), cfg.cvae())
+        .feed(x, b.xBLCv(), n, l - cfg.firstL(), cfg.cvae())
         .feed(target, b.targetBL(), n, l);
   }
 

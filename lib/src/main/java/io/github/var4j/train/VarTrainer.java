@@ -11,7 +11,9 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.vae.Tokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -69,6 +71,14 @@ public final class VarTrainer implements AutoCloseable {
   @FunctionalInterface
   public interface XSource {
     float[] varInput(List<int[]> idxPerScale, int n);
+
+    /**
+     * The teacher-forcing input of a model from its frozen tokenizer: {@code idxBl_to_var_input}
+     * for next-scale prediction, the codebook vectors of the previous tokens in raster order.
+     */
+    static XSource of(VarConfig cfg, Tokenizer tok) {
+      return cfg.order() == TokenOrder.RASTER ? tok::rasterInput : tok::varInput;
+    }
   }
 
   /**

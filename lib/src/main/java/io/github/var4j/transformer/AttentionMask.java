@@ -16,6 +16,16 @@ import org.tensorflow.types.TFloat32;
 public final class AttentionMask {
   private AttentionMask() {}
 
+  /**
+   * The mask of a model as a graph constant (1, 1, L, L): block-causal for next-scale prediction,
+   * causal in raster order ({@link VarConfig#generationSteps}).
+   */
+  public static Operand<TFloat32> bias(Ops tf, VarConfig cfg) {
+    int[] step = cfg.generationSteps();
+    int l = step.length;
+    return tf.constant(Shape.of(1, 1, l, l), DataBuffers.of(biasValues(step), true, false));
+  }
+
   /** allowed[q][k] = lvl[q] >= lvl[k] (L x L). */
   public static boolean[][] allowed(ScaleSchedule patchNums) {
     int[] lvl = patchNums.levels();
@@ -27,7 +37,11 @@ public final class AttentionMask {
 
   /** The additive bias as a row-major (L·L) array: 0 where allowed, -inf elsewhere. */
   public static float[] biasValues(ScaleSchedule patchNums) {
-    int[] lvl = patchNums.levels();
+    return biasValues(patchNums.levels());
+  }
+
+  /** The additive bias of tokens generated at the given steps: 0 where step[q] >= step[k]. */
+  static float[] biasValues(int[] lvl) {
     int l = lvl.length;
     float[] b = new float[l * l];
     for (int q = 0; q < l; q++) {

@@ -32,6 +32,9 @@ import io.github.var4j.util.Records;
  * @param initAdaLNGamma init_adaln_gamma: scale of the gamma rows of the block ada_lin
  * @param initHead init_head: scale of {@code head.weight} (negative: not applied)
  * @param initStd init_std for Linear/Embedding weights; negative means sqrt(1/(3C))
+ * @param order next-scale prediction (VAR, the default; null means it) or raster order (the
+ *     baseline: {@code patchNums} must then have a single scale, whose pn² tokens are generated one
+ *     at a time)
  */
 public record VarConfig(
     int vocabSize,
@@ -50,9 +53,11 @@ public record VarConfig(
     double initAdaLN,
     double initAdaLNGamma,
     double initHead,
-    double initStd) {
+    double initStd,
+    TokenOrder order) {
 
   public VarConfig {
+    if (order == null) order = TokenOrder.NEXT_SCALE; // configurations saved before the field
     positive("vocabSize", vocabSize);
     positive("cvae", cvae);
     positive("numClasses", numClasses);
@@ -83,6 +88,11 @@ public record VarConfig(
       throw new IllegalArgumentException("condDropRate must be in [0, 1], got " + condDropRate);
     }
     if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
+    if (order == TokenOrder.RASTER && patchNums.K() != 1) {
+      throw new IllegalArgumentException(
+          "a raster-order model reads one token map: patchNums must have one scale, got "
+              + patchNums);
+    }
     finite("initAdaLN", initAdaLN);
     finite("initAdaLNGamma", initAdaLNGamma);
     finite("initHead", initHead);
@@ -117,7 +127,8 @@ public record VarConfig(
         0.5,
         1e-5,
         0.02,
-        -1);
+        -1,
+        TokenOrder.NEXT_SCALE);
   }
 
   private static void positive(String name, int v) {
@@ -130,7 +141,7 @@ public record VarConfig(
 
   // ---- derived quantities ----
 
-  /** A copy of the patch-number schedule. */
+  /** Head dimension C / H. */
   public int headDim() {
     return embedDim / numHeads;
   }
@@ -167,6 +178,34 @@ public record VarConfig(
     return r;
   }
 
+  /** L, the number of tokens of one image (Σ pn_k²). */
+  public int L() {
+    return patchNums.L();
+  }
+
+  /**
+   * The tokens predicted from the class token alone, without teacher-forcing input (official {@code
+   * first_l}): pn_1² for next-scale prediction (1 with the official schedules), 1 in raster order.
+   */
+  public int firstL() {
+    return order == TokenOrder.RASTER ? 1 : patchNums.firstL();
+  }
+
+  /**
+   * The generation step of each of the L tokens (next-scale: its scale; raster: its position):
+   * token q attends to token k iff step[q] >= step[k] ({@link AttentionMask}).
+   */
+  public int[] generationSteps() {
+    return order.steps(patchNums.levels());
+  }
+
+  /**
+   * The number of sequential transformer steps that generate one image: K, or L in raster order.
+   */
+  public int numSteps() {
+    return order == TokenOrder.RASTER ? patchNums.L() : patchNums.K();
+  }
+
   /** Number of trainable scalars (VAR-SPEC §1; 310,283,520 for d16 at 256px). */
   public long numParams() {
     long c = embedDim, h = hiddenDim();
@@ -178,7 +217,7 @@ public record VarConfig(
     if (sharedAdaLN) total += 6 * c * c + 6 * c;
     total += (long) cvae * c + c; // word_embed
     total += (numClasses + 1L) * c; // class_emb
-    total += (long) patchNums.firstL() * c + (long) patchNums.L() * c; // pos_start, pos_1LC
+    total += (long) firstL() * c + (long) patchNums.L() * c; // pos_start, pos_1LC
     total += (long) patchNums.K() * c; // lvl_embed
     total += 2 * c * c + 2 * c; // head_nm
     total += c * vocabSize + vocabSize; // head
@@ -241,6 +280,10 @@ public record VarConfig(
 
   public VarConfig withPatchNums(ScaleSchedule v) {
     return Records.with(this, "patchNums", v);
+  }
+
+  public VarConfig withOrder(TokenOrder v) {
+    return Records.with(this, "order", v);
   }
 
   public VarConfig withInitAdaLN(double v) {

@@ -32,7 +32,7 @@ public final class VarInputs {
    * @throws IllegalArgumentException if the length is not B·(L - firstL)·Cvae
    */
   public static void checkX(VarConfig cfg, int batch, float[] xBLCv) {
-    long l = cfg.patchNums().L() - cfg.patchNums().firstL();
+    long l = cfg.L() - cfg.firstL();
     long need = batch * l * cfg.cvae();
     if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
     if (xBLCv.length != need) {

@@ -96,8 +96,7 @@ public final class VarModel {
     VarInit init = new VarInit(cfg);
     int c = cfg.embedDim();
     // official state-dict order: own parameters, then submodules in construction order
-    ps.create(
-        "pos_start", new long[] {1, cfg.patchNums().firstL(), c}, Layout.AS_IS, init.position());
+    ps.create("pos_start", new long[] {1, cfg.firstL(), c}, Layout.AS_IS, init.position());
     ps.create("pos_1LC", new long[] {1, cfg.patchNums().L(), c}, Layout.AS_IS, init.position());
     wordEmbed = new Linear(ps, "word_embed", cfg.cvae(), c, true, init.weight(), init.zeros());
     classEmb = new Embedding(ps, "class_emb", cfg.numClasses() + 1, c, init.weight());
@@ -162,9 +161,9 @@ public final class VarModel {
     return tf.bitwise.bitwiseXor(key, tf.constant(new long[] {z, 0L}));
   }
 
-  /** The block-causal mask constant (1, 1, L, L), built once per model. */
+  /** The attention mask constant (1, 1, L, L), block-causal or causal, built once per model. */
   public Operand<TFloat32> attnBias() {
-    if (attnBias == null) attnBias = AttentionMask.bias(ps.tf(), cfg.patchNums());
+    if (attnBias == null) attnBias = AttentionMask.bias(ps.tf(), cfg);
     return attnBias;
   }
 
@@ -274,7 +273,7 @@ public final class VarModel {
       throw new IllegalArgumentException("label_B must have shape (B), got " + labelB.shape());
     }
     long[] s = x.shape().isUnknown() ? new long[0] : x.shape().asArray();
-    long l = cfg.patchNums().L() - cfg.patchNums().firstL();
+    long l = cfg.L() - cfg.firstL();
     if (s.length != 3 || s[1] != l || s[2] != cfg.cvae()) {
       throw new IllegalArgumentException(
           "x_BLCv_wo_first_l must have shape (B, " + l + ", " + cfg.cvae() + "), got " + x.shape());

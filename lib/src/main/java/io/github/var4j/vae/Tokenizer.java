@@ -36,6 +36,7 @@ public final class Tokenizer implements AutoCloseable {
   private final boolean ownsRuntime;
   private final ParamStore ps;
   private final int chunk;
+  private float[] codebookHost; // E (V, Cvae), fetched by the first rasterInput
 
   private final Placeholder<TFloat32> imgIn; // (n, S, S, Cin)
   private final Operand<TFloat32> fOut; // (n, s, s, Cvae)
@@ -307,6 +308,30 @@ public final class Tokenizer implements AutoCloseable {
             System.arraycopy(v, 0, out, b0 * per, v.length);
           }
         });
+    return out;
+  }
+
+  /**
+   * Teacher-forcing input of a raster-order model (single-scale tokenizer): the codebook vectors
+   * E[r_0..r_{L-2}] of the first L - 1 tokens, (n, L - 1, Cvae) row-major. Token i of the sequence
+   * is predicted from E[r_{i-1}] (token 0 from the class token alone).
+   *
+   * @throws IllegalStateException for a multi-scale tokenizer
+   */
+  public float[] rasterInput(List<int[]> idx, int n) {
+    if (cfg.patchNums().K() != 1)
+      throw new IllegalStateException(
+          "raster input needs a single-scale tokenizer, patchNums is " + cfg.patchNums());
+    checkTokens(idx, n);
+    int l = cfg.patchNums().L(), cv = cfg.zChannels();
+    if (codebookHost == null) codebookHost = codebook();
+    int[] tok = idx.get(0);
+    float[] out = new float[n * (l - 1) * cv];
+    for (int b = 0; b < n; b++) {
+      for (int i = 0; i < l - 1; i++) {
+        System.arraycopy(codebookHost, tok[b * l + i] * cv, out, (b * (l - 1) + i) * cv, cv);
+      }
+    }
     return out;
   }
 

@@ -311,7 +311,8 @@ public record TinyFixture(
         d.initAdaLN(),
         d.initAdaLNGamma(),
         d.initHead(),
-        d.initStd());
+        d.initStd(),
+        d.order());
   }
 
   /** The shared-AdaLN variant of {@link #varConfig()} (params/var_saln + params/var). */

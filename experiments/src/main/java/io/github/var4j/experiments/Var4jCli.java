@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
       BenchVarCommand.class,
       BenchSampleCommand.class,
       SampleCommand.class,
+      SampleNpzCommand.class,
+      EvalCommand.class,
+      EvalTableCommand.class,
       ZeroShotCommand.class,
       SoakCommand.class
     })

@@ -4,7 +4,10 @@ import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.sample.ImageSampler;
+import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -178,6 +181,24 @@ public final class TrainedModels {
         VarConfig.ofDepth(2, vaeCfg.vocabSize(), vaeCfg.zChannels(), 10, vaeCfg.patchNums());
     log.println("QUICK MODE WITHOUT A TRAINED VAR: random depth-2 VAR (its samples are noise)");
     return VarSampler.randomVar(varCfg, 2, vaeCfg, vaeSd);
+  }
+
+  /**
+   * Opens a trained transformer with its tokenizer as an {@link ImageSampler}: a {@link VarSampler}
+   * for a next-scale model, a {@link RasterSampler} for the raster-order baseline; either generates
+   * {@code batch} images per graph run.
+   *
+   * @throws IOException when a directory holds no model of the right kind
+   */
+  public static ImageSampler openImageSampler(Path modelDir, Path tokenizerDir, int batch)
+      throws IOException {
+    VarConfig cfg = ModelDir.config(modelDir, ModelKind.VAR);
+    VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    StateDict sd = StateDict.loadNpyDir(modelDir), vaeSd = StateDict.loadNpyDir(tokenizerDir);
+    if (cfg.order() == TokenOrder.RASTER) return RasterSampler.load(cfg, sd, vae, vaeSd, batch);
+    VarSampler s = VarSampler.load(cfg, sd, vae, vaeSd);
+    s.setChunkSize(batch);
+    return s;
   }
 
   /**

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Reader and writer for NumPy {@code .npy} files (format v1.0/v2.0, C order, little-endian).
  *
- * <p>Supported dtypes: {@code <f4}, {@code <f8} (read as float), {@code <i8}, {@code <i4} (read as
- * long). This is the format of the official parity fixtures and of var4j's {@code .npy} state
- * dicts.
+ * <p>Supported dtypes: {@code <f4}, {@code <f8} (read as float), {@code <i8}, {@code <i4}, {@code
+ * |u1}, {@code |b1} (read as long); written: {@code <f4}, {@code <i8}, {@code |u1}. This is the
+ * format of the official parity fixtures and of var4j's {@code .npy} state dicts.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -164,18 +164,27 @@ public final class Npy {
   public static void writeFloats(Path file, long[] shape, float[] data) throws IOException {
     ByteBuffer bb = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
     bb.asFloatBuffer().put(data);
-    write(file, "<f4", shape, bb.array(), data.length);
+    AtomicFiles.write(file, encode("<f4", shape, bb.array(), data.length));
   }
 
   /** Writes an int64 array atomically (temp file, then rename). */
   public static void writeLongs(Path file, long[] shape, long[] data) throws IOException {
-    ByteBuffer bb = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-    bb.asLongBuffer().put(data);
-    write(file, "<i8", shape, bb.array(), data.length);
+    AtomicFiles.write(file, int64(shape, data));
   }
 
-  private static void write(Path file, String descr, long[] shape, byte[] payload, int n)
-      throws IOException {
+  /** The bytes of a {@code .npy} file holding an int64 array. */
+  public static byte[] int64(long[] shape, long[] data) {
+    ByteBuffer bb = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    bb.asLongBuffer().put(data);
+    return encode("<i8", shape, bb.array(), data.length);
+  }
+
+  /** The bytes of a {@code .npy} file holding a uint8 array ({@code |u1}). */
+  public static byte[] uint8(long[] shape, byte[] data) {
+    return encode("|u1", shape, data, data.length);
+  }
+
+  private static byte[] encode(String descr, long[] shape, byte[] payload, int n) {
     long expect = 1;
     for (long d : shape) expect *= d;
     if (expect != n) {
@@ -191,13 +200,13 @@ public final class Npy {
     int pad = (64 - total % 64) % 64;
     header = header + " ".repeat(pad) + "\n";
     ByteArrayOutputStream out = new ByteArrayOutputStream(10 + header.length() + payload.length);
-    out.write(MAGIC);
+    out.writeBytes(MAGIC);
     out.write(1);
     out.write(0);
     out.write(header.length() & 0xff);
     out.write((header.length() >> 8) & 0xff);
-    out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-    out.write(payload);
-    AtomicFiles.write(file, out.toByteArray());
+    out.writeBytes(header.getBytes(StandardCharsets.ISO_8859_1));
+    out.writeBytes(payload);
+    return out.toByteArray();
   }
 }

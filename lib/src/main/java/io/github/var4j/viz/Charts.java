@@ -152,6 +152,28 @@ public final class Charts {
     return chart;
   }
 
+  /**
+   * A sweep of one sampling knob: FID (left axis) and the IS analogue (right axis) against the
+   * knob's values, {@value #DEFAULT_WIDTH}x{@value #DEFAULT_HEIGHT}.
+   */
+  public static XYChart sweep(String title, String xTitle, double[] x, double[] fid, double[] is) {
+    if (x.length != fid.length || x.length != is.length || x.length == 0)
+      throw new IllegalArgumentException(
+          "a sweep needs as many FIDs and ISs as x values (and at least one), got "
+              + x.length
+              + ", "
+              + fid.length
+              + ", "
+              + is.length);
+    XYChart chart = newChart(title, xTitle, "FID (lower is better)", DEFAULT_WIDTH, DEFAULT_HEIGHT);
+    XYSeries f = chart.addSeries("FID", x.clone(), fid.clone());
+    f.setYAxisGroup(0);
+    XYSeries i = chart.addSeries("IS (right axis)", x.clone(), is.clone());
+    i.setYAxisGroup(1);
+    chart.setYAxisGroupTitle(1, "IS (higher is better)");
+    return chart;
+  }
+
   /** The chart rendered at its own size, as a TYPE_INT_RGB picture. */
   public static BufferedImage toImage(Chart<?, ?> chart) {
     if (chart == null) throw new IllegalArgumentException("chart must not be null");

@@ -1,0 +1,73 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.eval.SampleQuality;
+import io.github.var4j.eval.SampleSet;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Scores an {@code .npz} of samples against the test split with the classifier's features. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description =
+        "FID, IS, precision/recall and class accuracy of an .npz of samples (arr_0 uint8 NxHxWxC,"
+            + " optional arr_1 labels) against the test split.")
+public final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--npz", required = true, description = "the samples")
+  Path npz;
+
+  @Option(
+      names = "--classifier",
+      defaultValue = "models/fmnist-classifier",
+      description = "feature network (default: ${DEFAULT-VALUE})")
+  Path classifier;
+
+  @Mixin DataArgs dataArgs = new DataArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    SampleSet gen = SampleSet.readNpz(npz);
+    ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
+    SampleQuality.checkFits(cc, gen);
+    ImageDataset test = dataArgs.load().test();
+    int[] idx = IntStream.range(0, test.size()).toArray();
+    SampleSet ref =
+        SampleSet.ofSignedFloats(
+            test.toFloatBatch(idx, cc.imageSize()),
+            idx.length,
+            cc.imageSize(),
+            cc.inChannels(),
+            test.labels(idx));
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
+      long t0 = System.nanoTime();
+      SampleQuality.Scores s = new SampleQuality(c, ref).score(gen);
+      System.out.printf(
+          Locale.ROOT,
+          "[eval] %s (%s) vs %d test images: FID %.4f, IS %.3f ± %.3f, precision %.4f, recall"
+              + " %.4f, class accuracy %s (%.1f s)%n",
+          npz,
+          gen,
+          ref.n(),
+          s.fid(),
+          s.isMean(),
+          s.isStd(),
+          s.precision(),
+          s.recall(),
+          Double.isNaN(s.classAccuracy())
+              ? "- (no labels)"
+              : String.format(Locale.ROOT, "%.4f", s.classAccuracy()),
+          (System.nanoTime() - t0) / 1e9);
+    }
+    return 0;
+  }
+}

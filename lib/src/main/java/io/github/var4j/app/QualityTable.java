@@ -1,0 +1,282 @@
+package io.github.var4j.app;
+
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.eval.Generation;
+import io.github.var4j.eval.SampleQuality;
+import io.github.var4j.eval.SampleSet;
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.sample.ImageSampler;
+import io.github.var4j.sample.SampleOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sample-quality table of issue 9 (the paper's Table 3 in miniature), resumable: each row
+ * generates {@code perClass} images of every class with a trained model and a sampling setting,
+ * keeps them as an {@code .npz} ({@link SampleSet}) in a sample directory, scores them with {@link
+ * SampleQuality} and measures the sampling speed; its result becomes one line of a CSV keyed by the
+ * row's name, rewritten atomically after each row. A row already in the CSV is skipped; a row whose
+ * {@code .npz} exists is only scored (and timed).
+ *
+ * <p>All rows of one CSV must have the same number of samples (FID depends on N).
+ */
+public final class QualityTable {
+  /**
+   * A row to evaluate.
+   *
+   * @param name row name, unique in the table (its key), e.g. "VAR + CFG"
+   * @param model exported transformer directory (next-scale or raster)
+   * @param tokenizer its tokenizer
+   * @param opts cfg, top-k, top-p and the seed
+   * @param rejection candidates per image for classifier rejection sampling (1 = none)
+   */
+  public record Spec(String name, Path model, Path tokenizer, SampleOptions opts, int rejection) {
+    public Spec {
+      if (name == null || name.isBlank() || name.contains(",") || name.contains("\""))
+        throw new IllegalArgumentException(
+            "a row name must be non-empty, without commas or quotes: " + name);
+      if (rejection < 1)
+        throw new IllegalArgumentException("rejection must be >= 1 candidates, got " + rejection);
+    }
+
+    /** A file-name form of the name. */
+    public String slug() {
+      return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("(^-|-$)", "");
+    }
+  }
+
+  /** The CSV columns. */
+  public static final List<String> HEADER =
+      List.of(
+          "name",
+          "params",
+          "steps",
+          "cfg",
+          "top_k",
+          "top_p",
+          "rejection",
+          "n",
+          "fid",
+          "is_mean",
+          "is_std",
+          "precision",
+          "recall",
+          "class_accuracy",
+          "images_per_s_batch",
+          "batch",
+          "images_per_s_1");
+
+  private final Path csv, sampleDir;
+  private final Classifier classifier;
+  private final SampleQuality quality;
+  private final int perClass, batch, timedSingles;
+  private final PrintStream log;
+
+  /**
+   * @param csv the table; existing rows are kept
+   * @param sampleDir where each row's samples are kept ({@code <slug>.npz})
+   * @param classifier the feature network
+   * @param reference the real images every row is compared with
+   * @param perClass images per class of every row
+   * @param batch images per graph run of the throughput measurement
+   * @param timedSingles images generated one at a time for the batch-1 speed (0 = not measured)
+   */
+  public QualityTable(
+      Path csv,
+      Path sampleDir,
+      Classifier classifier,
+      SampleSet reference,
+      int perClass,
+      int batch,
+      int timedSingles,
+      PrintStream log) {
+    if (perClass <= 0 || batch <= 0 || timedSingles < 0)
+      throw new IllegalArgumentException("perClass and batch must be positive, timedSingles >= 0");
+    this.csv = csv;
+    this.sampleDir = sampleDir;
+    this.classifier = classifier;
+    this.quality = new SampleQuality(classifier, reference);
+    this.perClass = perClass;
+    this.batch = batch;
+    this.timedSingles = timedSingles;
+    this.log = log;
+  }
+
+  /** The rows of a table CSV by name (empty when the file does not exist). */
+  public static Map<String, Map<String, String>> read(Path csv) throws IOException {
+    Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+    if (!Files.exists(csv)) return rows;
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty()) return rows;
+    String[] head = lines.get(0).split(",", -1);
+    if (!List.of(head).equals(HEADER))
+      throw new IOException(csv + " is not a quality table: its header is " + lines.get(0));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] v = line.split(",", -1);
+      if (v.length != head.length) throw new IOException(csv + " has a malformed row: " + line);
+      Map<String, String> row = new LinkedHashMap<>();
+      for (int i = 0; i < head.length; i++) row.put(head[i], v[i]);
+      rows.put(v[0], row);
+    }
+    return rows;
+  }
+
+  /** Evaluates a row unless the table has it; returns its CSV fields. */
+  public Map<String, String> run(Spec spec) throws IOException {
+    Map<String, Map<String, String>> rows = read(csv);
+    int n = perClass * classifier.config().numClasses();
+    for (Map<String, String> r : rows.values()) {
+      if (Integer.parseInt(r.get("n")) != n)
+        throw new IllegalArgumentException(
+            "rows of one table must have the same number of samples: '"
+                + r.get("name")
+                + "' has "
+                + r.get("n")
+                + ", '"
+                + spec.name()
+                + "' would have "
+                + n
+                + " (use another table file)");
+    }
+    if (rows.containsKey(spec.name())) {
+      log.println("[quality] " + spec.name() + ": in " + csv + ", skipped");
+      return rows.get(spec.name());
+    }
+    Path npz = sampleDir.resolve(spec.slug() + ".npz");
+    double ipsBatch = Double.NaN, ips1 = Double.NaN;
+    long params;
+    int steps;
+    try (ImageSampler s = TrainedModels.openImageSampler(spec.model(), spec.tokenizer(), batch)) {
+      params = s.varConfig().numParams();
+      steps = s.numSteps();
+      SampleSet set;
+      if (Files.exists(npz)) {
+        set = SampleSet.readNpz(npz);
+        log.println("[quality] " + spec.name() + ": samples from " + npz);
+      } else {
+        int[] labels = Generation.classMajorLabels(perClass, classifier.config().numClasses());
+        set = generate(s, spec, labels, "quality " + spec.name(), log);
+        Files.createDirectories(sampleDir);
+        set.writeNpz(npz);
+      }
+      if (set.n() != n)
+        throw new IllegalArgumentException(
+            npz + " holds " + set.n() + " samples, the table needs " + n + ": delete it");
+      SampleQuality.Scores sc = quality.score(set);
+      ipsBatch = timeBatches(s, spec);
+      if (timedSingles > 0) ips1 = timeSingles(spec);
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("name", spec.name());
+      row.put("params", Long.toString(params));
+      row.put("steps", Integer.toString(steps));
+      row.put("cfg", num(spec.opts().cfg()));
+      row.put("top_k", Integer.toString(spec.opts().topK()));
+      row.put("top_p", num(spec.opts().topP()));
+      row.put("rejection", Integer.toString(spec.rejection()));
+      row.put("n", Integer.toString(n));
+      row.put("fid", num(sc.fid()));
+      row.put("is_mean", num(sc.isMean()));
+      row.put("is_std", num(sc.isStd()));
+      row.put("precision", num(sc.precision()));
+      row.put("recall", num(sc.recall()));
+      row.put("class_accuracy", num(sc.classAccuracy()));
+      row.put("images_per_s_batch", num(ipsBatch));
+      row.put("batch", Integer.toString(batch));
+      row.put("images_per_s_1", num(ips1));
+      log.printf(
+          Locale.ROOT,
+          "[quality] %s: FID %.4f, IS %.3f ± %.3f, precision %.4f, recall %.4f, class accuracy"
+              + " %.4f; %.1f images/s at batch %d, %.1f at batch 1%n",
+          spec.name(),
+          sc.fid(),
+          sc.isMean(),
+          sc.isStd(),
+          sc.precision(),
+          sc.recall(),
+          sc.classAccuracy(),
+          ipsBatch,
+          batch,
+          ips1);
+      rows = read(csv);
+      rows.put(spec.name(), row);
+      write(rows);
+      return row;
+    }
+  }
+
+  private SampleSet generate(ImageSampler s, Spec spec, int[] labels, String tag, PrintStream out) {
+    return spec.rejection() == 1
+        ? Generation.of(
+            s, labels, spec.opts(), labels.length < batch ? labels.length : batch, tag, out)
+        : Generation.rejection(
+            s,
+            classifier,
+            labels,
+            spec.rejection(),
+            spec.opts(),
+            Math.min(batch, labels.length),
+            tag,
+            out);
+  }
+
+  /** Images/s of two timed runs of {@code batch} images (after one untimed), rejection included. */
+  private double timeBatches(ImageSampler s, Spec spec) {
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = i % classifier.config().numClasses();
+    Spec timed =
+        new Spec(
+            spec.name(),
+            spec.model(),
+            spec.tokenizer(),
+            spec.opts().withSeed(spec.opts().seed() + 91),
+            spec.rejection());
+    generate(s, timed, labels, "warm-up", QUIET);
+    long t0 = System.nanoTime();
+    for (int r = 0; r < 2; r++) generate(s, timed, labels, "timed", QUIET);
+    return 2.0 * batch / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Images/s generating one image per run (after one untimed image), rejection included. */
+  private double timeSingles(Spec spec) throws IOException {
+    try (ImageSampler one = TrainedModels.openImageSampler(spec.model(), spec.tokenizer(), 1)) {
+      int classes = classifier.config().numClasses();
+      Spec o =
+          new Spec(
+              spec.name(),
+              spec.model(),
+              spec.tokenizer(),
+              spec.opts().withSeed(spec.opts().seed() + 77),
+              spec.rejection());
+      generate(one, o, new int[] {0}, "warm-up", QUIET);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < timedSingles; i++)
+        generate(one, o, new int[] {i % classes}, "timed", QUIET);
+      return timedSingles / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+  private void write(Map<String, Map<String, String>> rows) throws IOException {
+    StringBuilder sb = new StringBuilder(String.join(",", HEADER)).append('\n');
+    for (Map<String, String> r : rows.values()) {
+      List<String> v = new ArrayList<>();
+      for (String h : HEADER) v.add(r.getOrDefault(h, ""));
+      sb.append(String.join(",", v)).append('\n');
+    }
+    Files.createDirectories(csv.toAbsolutePath().getParent());
+    AtomicFiles.writeString(csv, sb.toString());
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+  }
+}

@@ -130,6 +130,7 @@ public final class EvalTableCommand implements Callable<Integer> {
         t.run(new QualityTable.Spec("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
         t.run(new QualityTable.Spec("VAR + CFG", var, tokenizer, dflt, 1));
         t.run(new QualityTable.Spec("VAR + CFG -re" + m, var, tokenizer, dflt, m));
+        System.out.print(QualityTable.markdown(results.resolve("eval-table.csv"), "VAR + CFG"));
       }
       if (only.equals("all") || only.equals("cfg")) {
         QualityTable t =

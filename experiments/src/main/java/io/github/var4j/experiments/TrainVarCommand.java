@@ -10,6 +10,7 @@ import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
+import io.github.var4j.transformer.Flops;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
@@ -218,6 +219,9 @@ public final class TrainVarCommand implements Callable<Integer> {
             VarReport.finalMetrics(modelCfg, trainer.numParams(), full, trainer.step(), total);
         metrics.put("train_images", (double) train.size());
         metrics.put("batch", (double) cfg.batchSize());
+        metrics.put("sequential_steps_per_image", (double) modelCfg.numSteps());
+        metrics.put(
+            "train_flops", (double) Flops.trainingStep(modelCfg, cfg.batchSize()) * trainer.step());
         metrics.put("peak_lr", cfg.peakLr());
         metrics.put("cores", (double) Runtime.getRuntime().availableProcessors());
         Path metricsFile = results.resolve("var-" + tag + ".csv");

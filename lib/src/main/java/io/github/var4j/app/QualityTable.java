@@ -129,6 +129,77 @@ public final class QualityTable {
     return rows;
   }
 
+  /** The columns of {@link #summary}. */
+  public static final List<String> SUMMARY_COLUMNS =
+      List.of(
+          "row",
+          "params",
+          "steps",
+          "FID",
+          "IS",
+          "precision",
+          "recall",
+          "class acc.",
+          "images/s (batch)",
+          "images/s (1)",
+          "time vs base");
+
+  /**
+   * The table as display rows: name, parameters, sequential steps, FID, IS (mean ± std), precision,
+   * recall, class accuracy, images/s at the batch size and at batch 1, and the time per image at
+   * batch 1 relative to the row {@code base} (e.g. "VAR + CFG"; NaN if absent).
+   */
+  public static List<Object[]> summary(Path csv, String base) throws IOException {
+    Map<String, Map<String, String>> rows = read(csv);
+    double baseIps =
+        rows.containsKey(base) ? parse(rows.get(base).get("images_per_s_1")) : Double.NaN;
+    List<Object[]> out = new ArrayList<>();
+    for (Map<String, String> r : rows.values()) {
+      double ips1 = parse(r.get("images_per_s_1"));
+      out.add(
+          new Object[] {
+            r.get("name"),
+            Long.parseLong(r.get("params")),
+            Integer.parseInt(r.get("steps")),
+            round(parse(r.get("fid")), 4),
+            String.format(
+                Locale.ROOT, "%.3f ± %.3f", parse(r.get("is_mean")), parse(r.get("is_std"))),
+            round(parse(r.get("precision")), 4),
+            round(parse(r.get("recall")), 4),
+            round(parse(r.get("class_accuracy")), 4),
+            round(parse(r.get("images_per_s_batch")), 1),
+            round(ips1, 1),
+            round(baseIps / ips1, 2)
+          });
+    }
+    return out;
+  }
+
+  /** {@link #summary} as a Markdown table (for the README). */
+  public static String markdown(Path csv, String base) throws IOException {
+    List<String> cols = new ArrayList<>(SUMMARY_COLUMNS);
+    cols.set(cols.size() - 1, "time vs " + base);
+    StringBuilder sb = new StringBuilder("| " + String.join(" | ", cols) + " |\n");
+    sb.append("|---".repeat(cols.size())).append("|\n");
+    for (Object[] r : summary(csv, base)) {
+      sb.append('|');
+      for (Object v : r)
+        sb.append(' ').append(v instanceof Double d && d.isNaN() ? "—" : v).append(" |");
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static double parse(String v) {
+    return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+  }
+
+  private static double round(double v, int digits) {
+    if (Double.isNaN(v)) return v;
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+
   /** Evaluates a row unless the table has it; returns its CSV fields. */
   public Map<String, String> run(Spec spec) throws IOException {
     Map<String, Map<String, String>> rows = read(csv);

@@ -1,0 +1,34 @@
+package io.github.var4j.transformer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.var4j.scale.ScaleSchedule;
+import org.junit.jupiter.api.Test;
+
+class FlopsTest {
+  /** depth 1, C 4, 1 head, mlp 2 (hidden 8), Cvae 2, V 3, schedule (1, 2): L = 5. */
+  private static final VarConfig TINY =
+      VarConfig.ofDepth(1, 3, 2, 2, ScaleSchedule.of(1, 2))
+          .withEmbedDim(4)
+          .withNumHeads(1)
+          .withMlpRatio(2);
+
+  @Test
+  void countedByHandOnATinyConfiguration() {
+    // per token: word_embed 2·4 = 8; qkv 3·16 = 48; proj 16; fc1 4·8 = 32; fc2 8·4 = 32; head 4·3 =
+    // 12 -> 148 multiply-adds
+    assertEquals(148, Flops.perTokenMacs(TINY));
+    // per image: ada_lin 6·16 = 96, head_nm ada 2·16 = 32
+    assertEquals(128, Flops.perImageMacs(TINY));
+    // forward: 2·(5·148 + 128) = 1736, attention 1 block · 2 matmuls · 2 FLOPs · 5·5·4 = 400
+    assertEquals(2136, Flops.forward(TINY));
+    assertEquals(3 * 2136 * 7, Flops.trainingStep(TINY, 7));
+    // raster order of one 2x2 map: L = 4 tokens
+    VarConfig raster = TINY.withPatchNums(ScaleSchedule.of(2)).withOrder(TokenOrder.RASTER);
+    assertEquals(2 * (4 * 148 + 128) + 4 * 4 * 4 * 4, Flops.forward(raster));
+    assertEquals(
+        "batch must be positive, got 0",
+        assertThrows(IllegalArgumentException.class, () -> Flops.trainingStep(TINY, 0))
+            .getMessage());
+  }
+}

@@ -11,9 +11,7 @@ import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.viz.Charts;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,6 +85,13 @@ public final class EvalTableCommand implements Callable<Integer> {
       description = "table, cfg, topk or all (default: ${DEFAULT-VALUE})")
   String only;
 
+  @Option(
+      names = "--retime",
+      description =
+          "measure the speed columns of the finished table rows again (on a quiet machine) instead"
+              + " of evaluating")
+  boolean retime;
+
   @Override
   public Integer call() throws Exception {
     boolean quick = Quick.enabled();
@@ -147,11 +152,13 @@ public final class EvalTableCommand implements Callable<Integer> {
             quick ? new double[] {0, 1.5, 4} : new double[] {0, 0.5, 1, 1.5, 2, 3, 4, 5};
         for (double g : cfgs)
           t.run(new QualityTable.Spec("sweep cfg=" + trim(g), var, tokenizer, dflt.withCfg(g), 1));
-        sweepFigure(
-            results.resolve("eval-cfg-sweep.csv"),
-            "cfg",
-            "VAR: classifier-free guidance (top-k " + topK + ", top-p " + trim(topP) + ")",
-            "cfg",
+        Charts.savePng(
+            QualityTable.sweepChart(
+                results.resolve("eval-cfg-sweep.csv"),
+                "cfg",
+                0,
+                "VAR: classifier-free guidance (top-k " + topK + ", top-p " + trim(topP) + ")",
+                "cfg"),
             figures.resolve("eval-cfg-sweep.png"));
       }
       if (only.equals("all") || only.equals("topk")) {
@@ -174,33 +181,17 @@ public final class EvalTableCommand implements Callable<Integer> {
                   tokenizer,
                   dflt.withTopK(k).withTopP(0),
                   1));
-        sweepFigure(
-            results.resolve("eval-topk-sweep.csv"),
-            "top_k",
-            "VAR: top-k (cfg " + trim(cfg) + ", no top-p; 'off' plotted at V = 512)",
-            "top-k",
+        Charts.savePng(
+            QualityTable.sweepChart(
+                results.resolve("eval-topk-sweep.csv"),
+                "top_k",
+                512,
+                "VAR: top-k (cfg " + trim(cfg) + ", no top-p; 'off' plotted at V = 512)",
+                "top-k"),
             figures.resolve("eval-topk-sweep.png"));
       }
     }
     return 0;
-  }
-
-  private static void sweepFigure(Path csv, String column, String title, String xTitle, Path png)
-      throws Exception {
-    Map<String, Map<String, String>> rows = QualityTable.read(csv);
-    List<double[]> pts = new ArrayList<>();
-    for (Map<String, String> r : rows.values()) {
-      double x = Double.parseDouble(r.get(column));
-      if (column.equals("top_k") && x == 0) x = 512;
-      pts.add(
-          new double[] {x, Double.parseDouble(r.get("fid")), Double.parseDouble(r.get("is_mean"))});
-    }
-    pts.sort((a, b) -> Double.compare(a[0], b[0]));
-    double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
-    double[] f = pts.stream().mapToDouble(p -> p[1]).toArray();
-    double[] is = pts.stream().mapToDouble(p -> p[2]).toArray();
-    Charts.savePng(Charts.sweep(title, xTitle, x, f, is), png);
-    System.out.println("[eval-table] wrote " + png);
   }
 
   private static String trim(double v) {

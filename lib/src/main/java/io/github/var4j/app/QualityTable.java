@@ -7,6 +7,7 @@ import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.viz.Charts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.knowm.xchart.XYChart;
 
 /**
  * The sample-quality table of issue 9 (the paper's Table 3 in miniature), resumable: each row
@@ -190,6 +192,27 @@ public final class QualityTable {
     return sb.toString();
   }
 
+  /**
+   * A sweep table as a chart: FID and IS against the column {@code column} of its rows (e.g. "cfg"
+   * or "top_k"; a top-k of 0, "off", is plotted at {@code offValue}).
+   */
+  public static XYChart sweepChart(
+      Path csv, String column, double offValue, String title, String xTitle) throws IOException {
+    List<double[]> pts = new ArrayList<>();
+    for (Map<String, String> r : read(csv).values()) {
+      double x = parse(r.get(column));
+      pts.add(new double[] {x == 0 ? offValue : x, parse(r.get("fid")), parse(r.get("is_mean"))});
+    }
+    if (pts.isEmpty()) throw new IllegalArgumentException(csv + " has no rows");
+    pts.sort((a, b) -> Double.compare(a[0], b[0]));
+    return Charts.sweep(
+        title,
+        xTitle,
+        pts.stream().mapToDouble(p -> p[0]).toArray(),
+        pts.stream().mapToDouble(p -> p[1]).toArray(),
+        pts.stream().mapToDouble(p -> p[2]).toArray());
+  }
+
   private static double parse(String v) {
     return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
   }
@@ -281,6 +304,35 @@ public final class QualityTable {
       write(rows);
       return row;
     }
+  }
+
+  /**
+   * Measures the speed columns of a finished row again (e.g. on a quiet machine, after the rows
+   * were generated beside other work) and rewrites them; the scores stay.
+   *
+   * @throws IllegalArgumentException if the table has no such row
+   */
+  public Map<String, String> retime(Spec spec) throws IOException {
+    Map<String, Map<String, String>> rows = read(csv);
+    Map<String, String> row = rows.get(spec.name());
+    if (row == null)
+      throw new IllegalArgumentException("the table " + csv + " has no row '" + spec.name() + "'");
+    try (ImageSampler s = TrainedModels.openImageSampler(spec.model(), spec.tokenizer(), batch)) {
+      row.put("images_per_s_batch", num(timeBatches(s, spec)));
+      row.put("batch", Integer.toString(batch));
+    }
+    row.put("images_per_s_1", num(timedSingles > 0 ? timeSingles(spec) : Double.NaN));
+    log.printf(
+        Locale.ROOT,
+        "[quality] %s: re-timed %s images/s at batch %d, %s at batch 1%n",
+        spec.name(),
+        row.get("images_per_s_batch"),
+        batch,
+        row.get("images_per_s_1"));
+    rows = read(csv);
+    rows.put(spec.name(), row);
+    write(rows);
+    return row;
   }
 
   private SampleSet generate(ImageSampler s, Spec spec, int[] labels, String tag, PrintStream out) {

@@ -1,5 +1,6 @@
 package io.github.var4j.app;
 
+import io.github.var4j.eval.SampleSet;
 import io.github.var4j.sample.Masks;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
@@ -69,6 +70,33 @@ public final class SampleFigures {
         .rowLabels(labels)
         .title("VAR samples (" + perClass + " per class)")
         .build();
+  }
+
+  /**
+   * The first {@code columns} images of every class of a class-major sample set ({@code perClass}
+   * per class), one row per class.
+   */
+  public static BufferedImage sampleSetGrid(
+      SampleSet s, int perClass, int columns, List<String> classNames, String title, int scale) {
+    if (perClass <= 0 || s.n() % perClass != 0 || columns <= 0 || columns > perClass)
+      throw new IllegalArgumentException(
+          "perClass must divide the "
+              + s.n()
+              + " images and columns be in [1, perClass], got "
+              + perClass
+              + " and "
+              + columns);
+    List<BufferedImage> all =
+        Images.fromNHWCBatch(
+            s.toUnitFloats(), s.height(), s.width(), s.channels(), ValueRange.ZERO_ONE);
+    List<BufferedImage> shown = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    int[] lab = s.labels();
+    for (int row = 0; row < s.n() / perClass; row++) {
+      shown.addAll(all.subList(row * perClass, row * perClass + columns));
+      labels.add(className(classNames, lab == null ? -1 : lab[row * perClass]));
+    }
+    return ImageGrid.of(shown).columns(columns).scale(scale).rowLabels(labels).title(title).build();
   }
 
   /**

@@ -15,6 +15,7 @@ import io.github.var4j.vae.VqVaeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -45,9 +46,12 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
 
   @Option(
       names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description = "tokenizer whose reconstructions are scored (default: ${DEFAULT-VALUE})")
-  Path tokenizer;
+      split = ",",
+      defaultValue = "models/fmnist-tokenizer,models/fmnist-tokenizer-raster",
+      description =
+          "tokenizers whose reconstructions are scored, one row each; missing ones are skipped"
+              + " (default: ${DEFAULT-VALUE})")
+  List<Path> tokenizers;
 
   @Option(
       names = "--images",
@@ -100,37 +104,46 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
           n,
           floor);
 
-      VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-      float[] recon;
-      try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
-        if (vc.imageSize() != S || vc.inChannels() != cc.inChannels()) {
-          throw new IllegalArgumentException(
-              "tokenizer images are "
-                  + vc.imageSize()
-                  + "x"
-                  + vc.imageSize()
-                  + "x"
-                  + vc.inChannels()
-                  + ", the classifier's "
-                  + S
-                  + "x"
-                  + S
-                  + "x"
-                  + cc.inChannels());
+      for (Path tokenizer : tokenizers) {
+        if (!ModelDir.exists(tokenizer)) {
+          System.out.println("[fid] no tokenizer in " + tokenizer + ", skipped");
+          continue;
         }
-        recon = tok.reconstruct(testImgs, n);
+        VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
+        float[] recon;
+        try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
+          if (vc.imageSize() != S || vc.inChannels() != cc.inChannels()) {
+            throw new IllegalArgumentException(
+                "tokenizer images are "
+                    + vc.imageSize()
+                    + "x"
+                    + vc.imageSize()
+                    + "x"
+                    + vc.inChannels()
+                    + ", the classifier's "
+                    + S
+                    + "x"
+                    + S
+                    + "x"
+                    + cc.inChannels());
+          }
+          recon = tok.reconstruct(testImgs, n);
+        }
+        Classifier.Outputs recOut = cls.run(recon, n);
+        double rfid = Fid.distance(Features.ofRowMajor(recOut.features(), n, d), testF);
+        double recAcc =
+            ClassAccuracy.of(Features.ofRowMajor(recOut.probabilities(), n, C), testLabels);
+        String name =
+            "tokenizer-recon-vs-test (" + tokenizer.getFileName() + " " + vc.patchNums() + ")";
+        row(csv, name.replace(",", ""), rfid, recAcc, n);
+        System.out.printf(
+            Locale.ROOT,
+            "[fid] %s: FID %.4f, class accuracy %.4f (%.0f s)%n",
+            name,
+            rfid,
+            recAcc,
+            (System.nanoTime() - t0) / 1e9);
       }
-      Classifier.Outputs recOut = cls.run(recon, n);
-      double rfid = Fid.distance(Features.ofRowMajor(recOut.features(), n, d), testF);
-      double recAcc =
-          ClassAccuracy.of(Features.ofRowMajor(recOut.probabilities(), n, C), testLabels);
-      row(csv, "tokenizer-recon-vs-test", rfid, recAcc, n);
-      System.out.printf(
-          Locale.ROOT,
-          "[fid] tokenizer reconstructions vs test: FID %.4f, class accuracy %.4f (%.0f s)%n",
-          rfid,
-          recAcc,
-          (System.nanoTime() - t0) / 1e9);
     }
     Path file = results.resolve("fid-reference.csv");
     AtomicFiles.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));

@@ -171,6 +171,9 @@ public final class Charts {
     XYSeries i = chart.addSeries("IS (right axis)", x.clone(), is.clone());
     i.setYAxisGroup(1);
     chart.setYAxisGroupTitle(1, "IS (higher is better)");
+    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     return chart;
   }
 

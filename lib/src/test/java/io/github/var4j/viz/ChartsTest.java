@@ -57,6 +57,23 @@ class ChartsTest {
   }
 
   @Test
+  void sweepPutsIsOnTheRightAxis() {
+    double[] x = {0, 1, 2};
+    XYChart c = Charts.sweep("cfg", "cfg", x, new double[] {1, 0.5, 0.8}, new double[] {7, 8, 9});
+    assertEquals(
+        List.of("FID", "IS (right axis)"),
+        c.getSeriesCollection().stream().map(s -> s.getName()).toList());
+    assertEquals(1, c.getSeriesMap().get("IS (right axis)").getYAxisGroup());
+    assertEquals(
+        "a sweep needs as many FIDs and ISs as x values (and at least one), got 3, 2, 3",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Charts.sweep("t", "x", x, new double[2], new double[3]))
+            .getMessage());
+    assertNotNull(Charts.toImage(c));
+  }
+
+  @Test
   void powerLawFitRecoversExactLaw() {
     double[] x = {1e6, 3e6, 1e7, 3e7, 1e8};
     double[] y = new double[5];

@@ -63,7 +63,8 @@ class ChartsTest {
     assertEquals(
         List.of("FID", "IS (right axis)"),
         c.getSeriesCollection().stream().map(s -> s.getName()).toList());
-    assertEquals(1, c.getSeriesMap().get("IS (right axis)").getYAxisGroup());
+    assertEquals(
+        List.of(0, 1), c.getSeriesCollection().stream().map(s -> s.getYAxisGroup()).toList());
     assertEquals(
         "a sweep needs as many FIDs and ISs as x values (and at least one), got 3, 2, 3",
         assertThrows(

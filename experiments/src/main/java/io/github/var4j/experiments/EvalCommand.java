@@ -41,13 +41,7 @@ public final class EvalCommand implements Callable<Integer> {
     SampleQuality.checkFits(cc, gen);
     ImageDataset test = dataArgs.load().test();
     int[] idx = IntStream.range(0, test.size()).toArray();
-    SampleSet ref =
-        SampleSet.ofSignedFloats(
-            test.toFloatBatch(idx, cc.imageSize()),
-            idx.length,
-            cc.imageSize(),
-            cc.inChannels(),
-            test.labels(idx));
+    SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
     try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
       long t0 = System.nanoTime();
       SampleQuality.Scores s = new SampleQuality(c, ref).score(gen);

@@ -109,13 +109,7 @@ public final class EvalTableCommand implements Callable<Integer> {
     ImageDataset test = dataArgs.load().test();
     int[] idx =
         VarTrainer.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
-    SampleSet ref =
-        SampleSet.ofSignedFloats(
-            test.toFloatBatch(idx, cc.imageSize()),
-            idx.length,
-            cc.imageSize(),
-            cc.inChannels(),
-            test.labels(idx));
+    SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
     System.out.println(
         "[eval-table] reference: " + ref + " (test split); " + per + " per class per row");
     SampleOptions dflt = new SampleOptions(cfg, topK, topP, false, seed, false);

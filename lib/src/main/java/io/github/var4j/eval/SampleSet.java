@@ -1,5 +1,6 @@
 package io.github.var4j.eval;
 
+import io.github.var4j.data.ImageDataset;
 import io.github.var4j.io.Npy;
 import io.github.var4j.io.Npz;
 import java.io.IOException;
@@ -85,6 +86,14 @@ public final class SampleSet {
       px[i] = (byte) Math.round((v + 1f) * 127.5f);
     }
     return new SampleSet(n, side, side, channels, px, labels);
+  }
+
+  /**
+   * Real images of a data set ({@code toFloatBatch}: padded to {@code side}), with their labels.
+   */
+  public static SampleSet of(ImageDataset data, int[] idx, int side) {
+    return ofSignedFloats(
+        data.toFloatBatch(idx, side), idx.length, side, data.channels(), data.labels(idx));
   }
 
   public int n() {

@@ -65,22 +65,25 @@ public final class RasterSampler implements ImageSampler {
    */
   public static RasterSampler load(
       VarConfig varCfg, StateDict varSd, VqVaeConfig vaeCfg, StateDict vaeSd, int batch) {
-    return GraphRuntime.initOrClose(
-        new RasterSampler(varCfg, vaeCfg, batch),
-        s -> {
-          s.varPs.load(s.rt.session(), varSd);
-          s.vaePs.load(s.rt.session(), vaeSd);
-          s.resetCache();
-        });
+    return build(varCfg, vaeCfg, vaeSd, batch, s -> s.varPs.load(s.rt.session(), varSd));
   }
 
   /** A randomly initialised raster model (official init, seeded) with given tokenizer weights. */
   public static RasterSampler randomVar(
       VarConfig varCfg, long seed, VqVaeConfig vaeCfg, StateDict vaeSd, int batch) {
+    return build(varCfg, vaeCfg, vaeSd, batch, s -> s.varPs.initialize(s.rt.session(), seed));
+  }
+
+  private static RasterSampler build(
+      VarConfig varCfg,
+      VqVaeConfig vaeCfg,
+      StateDict vaeSd,
+      int batch,
+      java.util.function.Consumer<RasterSampler> varWeights) {
     return GraphRuntime.initOrClose(
         new RasterSampler(varCfg, vaeCfg, batch),
         s -> {
-          s.varPs.initialize(s.rt.session(), seed);
+          varWeights.accept(s);
           s.vaePs.load(s.rt.session(), vaeSd);
           s.resetCache();
         });
@@ -276,12 +279,7 @@ public final class RasterSampler implements ImageSampler {
   }
 
   private void checkLabels(int[] labels) {
-    for (int lab : labels) {
-      if (lab < 0 || lab > varCfg.numClasses()) {
-        throw new IllegalArgumentException(
-            "label " + lab + " is outside [0, " + varCfg.numClasses() + "]");
-      }
-    }
+    VarSampler.checkLabels(labels, varCfg.numClasses());
   }
 
   private int[] tokensOf(int[] labels, SampleOptions opts) {

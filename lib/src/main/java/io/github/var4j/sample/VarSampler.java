@@ -596,12 +596,21 @@ public final class VarSampler implements ImageSampler {
   // checks
 
   private void checkLabels(int[] labels) {
+    checkLabels(labels, varCfg.numClasses());
+  }
+
+  /**
+   * Checks labels of class-conditional sampling: not empty, each in [0, numClasses] (numClasses =
+   * the null class).
+   *
+   * @throws IllegalArgumentException "label 12 is outside [0, 10]"
+   */
+  static void checkLabels(int[] labels, int numClasses) {
     if (labels == null || labels.length == 0)
       throw new IllegalArgumentException("labels must not be empty");
-    int nc = varCfg.numClasses();
     for (int lab : labels) {
-      if (lab < 0 || lab > nc)
-        throw new IllegalArgumentException("label " + lab + " is outside [0, " + nc + "]");
+      if (lab < 0 || lab > numClasses)
+        throw new IllegalArgumentException("label " + lab + " is outside [0, " + numClasses + "]");
     }
   }
 

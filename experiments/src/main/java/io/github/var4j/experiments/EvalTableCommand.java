@@ -11,6 +11,7 @@ import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.viz.Charts;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -118,17 +119,23 @@ public final class EvalTableCommand implements Callable<Integer> {
         QualityTable t =
             new QualityTable(
                 results.resolve("eval-table.csv"), samples, c, ref, per, batch, single, System.out);
+        List<QualityTable.Spec> specs = new ArrayList<>();
+        specs.add(
+            new QualityTable.Spec(
+                "VAR", var, tokenizer, new SampleOptions(0, 0, 0, false, seed, false), 1));
+        specs.add(new QualityTable.Spec("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
+        specs.add(new QualityTable.Spec("VAR + CFG", var, tokenizer, dflt, 1));
+        specs.add(new QualityTable.Spec("VAR + CFG -re" + m, var, tokenizer, dflt, m));
+        // last, so that the VAR rows can run before the baseline is trained
         if (ModelDir.exists(raster) || !quick) {
-          t.run(new QualityTable.Spec("raster AR", raster, rasterTokenizer, dflt, 1));
+          specs.add(new QualityTable.Spec("raster AR", raster, rasterTokenizer, dflt, 1));
         } else {
           System.out.println("[eval-table] quick mode: no raster model in " + raster + ", skipped");
         }
-        t.run(
-            new QualityTable.Spec(
-                "VAR", var, tokenizer, new SampleOptions(0, 0, 0, false, seed, false), 1));
-        t.run(new QualityTable.Spec("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
-        t.run(new QualityTable.Spec("VAR + CFG", var, tokenizer, dflt, 1));
-        t.run(new QualityTable.Spec("VAR + CFG -re" + m, var, tokenizer, dflt, m));
+        for (QualityTable.Spec sp : specs) {
+          if (retime) t.retime(sp);
+          else t.run(sp);
+        }
         System.out.print(QualityTable.markdown(results.resolve("eval-table.csv"), "VAR + CFG"));
       }
       if (only.equals("all") || only.equals("cfg")) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SampleNpzCommand.class,
       EvalCommand.class,
       EvalTableCommand.class,
+      ExportSafeTensorsCommand.class,
       ZeroShotCommand.class,
       SoakCommand.class
     })

@@ -1,6 +1,7 @@
 package io.github.var4j.nn;
 
 import io.github.var4j.io.Npy;
+import io.github.var4j.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,24 @@ public final class StateDict {
     }
     if (sorted.isEmpty()) throw new IOException("no .npy files in state dict directory " + dir);
     return new StateDict(sorted);
+  }
+
+  /**
+   * Reads a safetensors file (official names, PyTorch layouts: a state dict as {@code
+   * safetensors.torch.save_file} writes it); every tensor becomes float32 (bf16/f16 widened
+   * exactly, integer buffers converted).
+   */
+  public static StateDict loadSafeTensors(Path file) throws IOException {
+    StateDict out = new StateDict();
+    SafeTensors.read(file).forEach((k, t) -> out.put(k, new HostTensor(t.shape(), t.asFloats())));
+    return out;
+  }
+
+  /** Writes every entry as float32 safetensors (official names, PyTorch layouts), atomically. */
+  public void saveSafeTensors(Path file) throws IOException {
+    Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
+    entries.forEach((k, v) -> t.put(k, new SafeTensors.Tensor("F32", v.shape(), v.data(), null)));
+    SafeTensors.write(file, t);
   }
 
   /** Writes one {@code <name>.npy} per entry (each file atomically). */

@@ -1,0 +1,36 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.nn.StateDict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Writes the weights of a model directory as one safetensors file: official state-dict names,
+ * PyTorch layouts, float32.
+ */
+@Command(
+    name = "export-safetensors",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write a model directory's weights as safetensors (official names, PyTorch layouts, F32).")
+public final class ExportSafeTensorsCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "a model directory")
+  Path model;
+
+  @Option(names = "--out", required = true, description = "the .safetensors file to write")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    StateDict sd = ModelDir.weights(model);
+    sd.saveSafeTensors(out);
+    System.out.printf(
+        "[export-safetensors] %d tensors of %s -> %s (%,d bytes)%n",
+        sd.size(), model, out, Files.size(out));
+    return 0;
+  }
+}

@@ -2,6 +2,7 @@ package io.github.var4j.nn;
 
 import io.github.var4j.io.Npy;
 import io.github.var4j.io.SafeTensors;
+import io.github.var4j.io.TorchCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,18 @@ public final class StateDict {
   public static StateDict loadSafeTensors(Path file) throws IOException {
     StateDict out = new StateDict();
     SafeTensors.read(file).forEach((k, t) -> out.put(k, new HostTensor(t.shape(), t.asFloats())));
+    return out;
+  }
+
+  /**
+   * Reads the state dict at {@code keyPath} of a zip-format PyTorch {@code .pth} file ({@link
+   * TorchCheckpoint}; {@code ""} for a plain {@code torch.save(model.state_dict())}, e.g. {@code
+   * "trainer.var_wo_ddp"} inside a trainer checkpoint); every tensor becomes float32.
+   */
+  public static StateDict loadPth(Path file, String keyPath) throws IOException {
+    StateDict out = new StateDict();
+    TorchCheckpoint.stateDict(TorchCheckpoint.read(file), keyPath)
+        .forEach((k, t) -> out.put(k, new HostTensor(t.shape(), t.asFloats())));
     return out;
   }
 

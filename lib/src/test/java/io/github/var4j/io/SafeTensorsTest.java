@@ -73,6 +73,21 @@ class SafeTensorsTest {
     }
   }
 
+  /** The same replay with weights from the .pth files (a plain state dict and a trainer dict). */
+  @Test
+  void greedyReplayFromPthWeightsMatchesTheOfficialTokens() throws Exception {
+    TinyFixture t = TinyFixture.get();
+    StateDict var = StateDict.loadPth(ckpt("var_tiny.pth"), "");
+    StateDict vae = StateDict.loadPth(ckpt("var_tiny_trainer.pth"), "trainer.vae_local");
+    try (VarSampler s = VarSampler.load(t.varConfig(), var, t.vqVaeConfig(), vae)) {
+      SampleResult r = s.sample(TinyFixture.labelFile(), SampleOptions.greedy(t.cfg()));
+      for (int si = 0; si < t.schedule().K(); si++) {
+        String f = "infer/s" + si + "_idx.npy";
+        Fixtures.assertExact(Fixtures.ints(f), r.tokens().get(si), f);
+      }
+    }
+  }
+
   @Test
   void writtenFilesReadBackEqual() throws Exception {
     StateDict sd = TinyFixture.varParams();

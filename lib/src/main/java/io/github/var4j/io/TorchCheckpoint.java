@@ -20,9 +20,11 @@ import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * Reads PyTorch {@code .pth} files of the zip format ({@code torch.save} since 1.6: {@code
- * <archive>/data.pkl} plus one raw little-endian file per storage under {@code <archive>/data/}),
- * unpickled with {@code net.razorvine:pickle}.
+ * Reads PyTorch {@code .pth} files, unpickled with {@code net.razorvine:pickle}: the zip format
+ * ({@code torch.save} since 1.6: {@code <archive>/data.pkl} plus one raw little-endian file per
+ * storage under {@code <archive>/data/}) and the legacy stream (pickles of a magic number, the
+ * protocol version, system info, the object and its sorted storage keys, then each storage's int64
+ * element count and data).
  *
  * <p><b>No code runs from a pickle</b>: only the globals that state dicts and trainer dicts use are
  * allowed ({@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2}, {@code
@@ -66,8 +68,11 @@ public final class TorchCheckpoint {
     public void __setstate__(java.util.HashMap<?, ?> attributes) {}
   }
 
-  /** A storage of the archive: dtype and raw bytes. */
-  private record Storage(String dtype, byte[] bytes) {}
+  /** A storage named by a persistent id: its dtype and key (its data is read afterwards). */
+  private record StorageRef(String dtype, String key) {}
+
+  /** A tensor of the pickle: a view of a storage, rebuilt once the storages are read. */
+  private record TensorRef(String dtype, String key, long offset, long[] size, long[] stride) {}
 
   /** A storage type pushed by a GLOBAL (used inside persistent ids). */
   private record StorageType(String dtype) {}
@@ -75,13 +80,30 @@ public final class TorchCheckpoint {
   /**
    * Reads a {@code .pth} file.
    *
-   * @throws IOException naming the file: not found, not a zip ("legacy" pre-1.6 files are not read
-   *     yet), no {@code data.pkl}, a disallowed global, a missing storage
+   * @throws IOException naming the file: not found, neither a zip nor a legacy stream, truncated,
+   *     no {@code data.pkl}, a disallowed global, a missing storage
    */
   public static Object read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException("checkpoint not found: " + file);
+    byte[] head = new byte[4];
+    try (InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, 4) < 4)
+        throw new IOException("not a .pth file (shorter than 4 bytes): " + file);
+    }
+    boolean zip = head[0] == 'P' && head[1] == 'K';
+    Restricted u = new Restricted(file);
+    try {
+      Object root = zip ? readZip(file, u) : readLegacy(file, u);
+      return resolve(root, u.storages, file);
+    } catch (PickleException | ClassCastException e) {
+      throw new IOException("cannot unpickle " + file + ": " + e.getMessage(), e);
+    } finally {
+      u.close();
+    }
+  }
+
+  private static Object readZip(Path file, Restricted u) throws IOException {
     byte[] pkl = null;
-    Map<String, byte[]> data = new LinkedHashMap<>();
     // torch writes STORED entries with data descriptors: read through the central directory
     try (ZipFile zip = new ZipFile(file.toFile())) {
       for (ZipEntry e : java.util.Collections.list(zip.entries())) {
@@ -92,30 +114,95 @@ public final class TorchCheckpoint {
         }
         if (name.endsWith("/data.pkl")) pkl = bytes;
         int d = name.indexOf("/data/");
-        if (d >= 0) data.put(name.substring(d + 6), bytes);
+        if (d >= 0) u.storages.put(name.substring(d + 6), bytes);
       }
     } catch (ZipException e) {
       throw new IOException(
-          "not a zip-format .pth file or a truncated one: "
-              + file
-              + " ("
-              + e.getMessage()
-              + "; the legacy pre-1.6 format is not read yet)",
+          "not a zip-format .pth file or a truncated one: " + file + " (" + e.getMessage() + ")",
           e);
     }
-    if (pkl == null)
-      throw new IOException(
-          "no data.pkl in "
-              + file
-              + ": not a zip-format torch.save file (the legacy pre-1.6 format is not read yet)");
-    Restricted u = new Restricted(file, data);
+    if (pkl == null) throw new IOException("no data.pkl in the zip-format .pth file " + file);
+    return u.loads(pkl);
+  }
+
+  /** The magic number that starts a legacy (pre-1.6) torch.save stream. */
+  private static final java.math.BigInteger LEGACY_MAGIC =
+      new java.math.BigInteger("1950a86a20f9469cfc6c", 16);
+
+  /**
+   * The legacy stream: pickles of the magic number, the protocol version, the system info, the
+   * object (storages as persistent ids), the sorted storage keys; then per key an int64 element
+   * count and the raw little-endian data.
+   */
+  private static Object readLegacy(Path file, Restricted u) throws IOException {
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(Files.readAllBytes(file));
+    Object magic;
     try {
-      return u.loads(pkl);
-    } catch (PickleException | ClassCastException e) {
-      throw new IOException("cannot unpickle " + file + ": " + e.getMessage(), e);
-    } finally {
-      u.close();
+      magic = u.load(in);
+    } catch (PickleException | IOException e) {
+      magic = null;
     }
+    if (!(magic instanceof Number m)
+        || !new java.math.BigInteger(m.toString()).equals(LEGACY_MAGIC))
+      throw new IOException(
+          "not a .pth file: neither a zip archive nor a legacy torch.save stream (wrong magic"
+              + " number): "
+              + file);
+    u.load(in); // protocol version
+    u.load(in); // system info
+    Object root = u.load(in);
+    Object keys = u.load(in);
+    Object[] ks = keys instanceof Object[] a ? a : ((List<?>) keys).toArray();
+    for (Object k : ks) {
+      String key = String.valueOf(k);
+      String dtype = u.dtypes.get(key);
+      if (dtype == null) throw new IOException("storage " + key + " is not used in " + file);
+      byte[] n8 = in.readNBytes(8);
+      if (n8.length < 8) throw new IOException("truncated legacy .pth file: " + file);
+      long numel = ByteBuffer.wrap(n8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      long bytes = numel * itemSize(dtype);
+      if (bytes < 0 || bytes > in.available())
+        throw new IOException("truncated legacy .pth file: " + file + " (storage " + key + ")");
+      u.storages.put(key, in.readNBytes((int) bytes));
+    }
+    return root;
+  }
+
+  private static int itemSize(String dtype) {
+    return switch (dtype) {
+      case "F64", "I64" -> 8;
+      case "F32", "I32" -> 4;
+      case "F16", "BF16", "I16" -> 2;
+      default -> 1;
+    };
+  }
+
+  /** Replaces every tensor reference of the unpickled object by its values. */
+  private static Object resolve(Object o, Map<String, byte[]> storages, Path file)
+      throws IOException {
+    if (o instanceof TensorRef t) {
+      byte[] bytes = storages.get(t.key());
+      if (bytes == null) throw new IOException("storage " + t.key() + " is missing from " + file);
+      return rebuild(t, bytes);
+    }
+    if (o instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<Object, Object> mm = (Map<Object, Object>) m;
+      for (Map.Entry<Object, Object> e : mm.entrySet())
+        e.setValue(resolve(e.getValue(), storages, file));
+      return mm;
+    }
+    if (o instanceof List<?> l) {
+      @SuppressWarnings("unchecked")
+      List<Object> ll = (List<Object>) l;
+      for (int i = 0; i < ll.size(); i++) ll.set(i, resolve(ll.get(i), storages, file));
+      return ll;
+    }
+    if (o instanceof Object[] a) {
+      for (int i = 0; i < a.length; i++) a[i] = resolve(a[i], storages, file);
+      return a;
+    }
+    return o;
   }
 
   /**
@@ -155,11 +242,11 @@ public final class TorchCheckpoint {
   /** An unpickler with an allow-list of globals and torch's persistent storages. */
   private static final class Restricted extends Unpickler {
     private final Path file;
-    private final Map<String, byte[]> data;
+    final Map<String, byte[]> storages = new LinkedHashMap<>();
+    final Map<String, String> dtypes = new LinkedHashMap<>();
 
-    Restricted(Path file, Map<String, byte[]> data) {
+    Restricted(Path file) {
       this.file = file;
-      this.data = data;
     }
 
     @Override
@@ -199,35 +286,34 @@ public final class TorchCheckpoint {
 
     @Override
     protected Object persistentLoad(Object pid) {
-      // ('storage', storage_type, key, location, numel)
+      // ('storage', storage_type, key, location, numel[, view_metadata])
       Object[] t = pid instanceof Object[] a ? a : ((List<?>) pid).toArray();
       if (t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType st))
         throw new PickleException("unexpected persistent id " + Arrays.toString(t) + " in " + file);
       String key = String.valueOf(t[2]);
-      byte[] bytes = data.get(key);
-      if (bytes == null)
-        throw new PickleException("storage " + key + " is missing from the archive " + file);
-      return new Storage(st.dtype(), bytes);
+      dtypes.put(key, st.dtype());
+      return new StorageRef(st.dtype(), key);
     }
   }
 
   /** _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, hooks[, meta]). */
   private static Object rebuildTensor(Object[] args) {
-    Storage s = (Storage) args[0];
-    long offset = ((Number) args[1]).longValue();
-    long[] size = longs(args[2]), stride = longs(args[3]);
-    int item =
-        switch (s.dtype()) {
-          case "F64", "I64" -> 8;
-          case "F32", "I32" -> 4;
-          case "F16", "BF16", "I16" -> 2;
-          default -> 1;
-        };
+    StorageRef s = (StorageRef) args[0];
+    return new TensorRef(
+        s.dtype(), s.key(), ((Number) args[1]).longValue(), longs(args[2]), longs(args[3]));
+  }
+
+  /** The dense row-major values of a view (offset, size, stride) of a storage's bytes. */
+  private static SafeTensors.Tensor rebuild(TensorRef t, byte[] bytes) {
+    String dtype = t.dtype();
+    long offset = t.offset();
+    long[] size = t.size(), stride = t.stride();
+    int item = itemSize(dtype);
     long n = 1;
     for (long d : size) n *= d;
-    ByteBuffer bb = ByteBuffer.wrap(s.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int count = Math.toIntExact(n);
-    boolean isFloat = s.dtype().startsWith("F") || s.dtype().equals("BF16");
+    boolean isFloat = dtype.startsWith("F") || dtype.equals("BF16");
     float[] f = isFloat ? new float[count] : null;
     long[] l = isFloat ? null : new long[count];
     long[] idx = new long[size.length];
@@ -235,10 +321,10 @@ public final class TorchCheckpoint {
       long el = offset;
       for (int d = 0; d < size.length; d++) el += idx[d] * stride[d];
       int at = Math.toIntExact(el * item);
-      if (at < 0 || at + item > s.bytes().length)
+      if (at < 0 || at + item > bytes.length)
         throw new PickleException(
             "a tensor of shape " + Arrays.toString(size) + " reads outside its storage");
-      switch (s.dtype()) {
+      switch (dtype) {
         case "F32" -> f[i] = bb.getFloat(at);
         case "F64" -> f[i] = (float) bb.getDouble(at);
         case "BF16" -> f[i] = Float.intBitsToFloat((bb.getShort(at) & 0xffff) << 16);
@@ -254,7 +340,7 @@ public final class TorchCheckpoint {
         idx[d] = 0;
       }
     }
-    return new SafeTensors.Tensor(s.dtype(), size, f, l);
+    return new SafeTensors.Tensor(dtype, size, f, l);
   }
 
   private static long[] longs(Object tuple) {

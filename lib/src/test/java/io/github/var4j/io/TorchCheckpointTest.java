@@ -64,6 +64,15 @@ class TorchCheckpointTest {
   }
 
   @Test
+  void legacyStreamEqualsTheReference() throws Exception {
+    assertEqualsReference(
+        TinyFixture.varParams(),
+        TorchCheckpoint.stateDict(TorchCheckpoint.read(ckpt("var_tiny_legacy.pth")), ""),
+        false,
+        "var_tiny_legacy.pth");
+  }
+
+  @Test
   void trainerDictsByKeyPath() throws Exception {
     Object root = TorchCheckpoint.read(ckpt("var_tiny_trainer.pth"));
     assertEqualsReference(
@@ -85,10 +94,17 @@ class TorchCheckpointTest {
 
   @Test
   void badFilesAreNamed() throws Exception {
-    Path legacy = ckpt("var_tiny_legacy.pth");
-    String m =
-        assertThrows(java.io.IOException.class, () -> TorchCheckpoint.read(legacy)).getMessage();
-    assertTrue(m.contains(legacy.toString()) && m.contains("legacy"), m);
+    Path other = ckpt("var_tiny.safetensors"); // neither a zip nor a legacy stream
+    assertEquals(
+        "not a .pth file: neither a zip archive nor a legacy torch.save stream (wrong magic number): "
+            + other,
+        assertThrows(java.io.IOException.class, () -> TorchCheckpoint.read(other)).getMessage());
+    Path legacyCut = tmp.resolve("l.pth");
+    byte[] legacy = Files.readAllBytes(ckpt("var_tiny_legacy.pth"));
+    Files.write(legacyCut, java.util.Arrays.copyOf(legacy, legacy.length - 100));
+    String l =
+        assertThrows(java.io.IOException.class, () -> TorchCheckpoint.read(legacyCut)).getMessage();
+    assertTrue(l.startsWith("truncated legacy .pth file: " + legacyCut), l);
     Path trunc = tmp.resolve("t.pth");
     byte[] whole = Files.readAllBytes(ckpt("var_tiny.pth"));
     Files.write(trunc, java.util.Arrays.copyOf(whole, whole.length / 3));

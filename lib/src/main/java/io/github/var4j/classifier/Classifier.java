@@ -4,6 +4,7 @@ import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tensorflow.Operand;
@@ -171,36 +172,6 @@ public final class Classifier implements AutoCloseable {
    *     1568 (2 images of 28x28x1?)"
    */
   public void checkImages(float[] imgs, int n) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    int S = cfg.imageSize(), C = cfg.inChannels();
-    long want = (long) n * S * S * C;
-    if (imgs.length != want) {
-      throw new IllegalArgumentException(
-          "expected "
-              + want
-              + " floats for "
-              + n
-              + " images of "
-              + S
-              + "x"
-              + S
-              + "x"
-              + C
-              + " (NHWC), got "
-              + imgs.length
-              + guess(imgs.length, n));
-    }
-  }
-
-  /** " (n images of s x s x c?)" when the length fits a square image of 1 or 3 channels. */
-  private static String guess(int len, int n) {
-    if (len % n != 0) return "";
-    int per = len / n;
-    for (int c : new int[] {1, 3}) {
-      if (per % c != 0) continue;
-      int s = (int) Math.round(Math.sqrt(per / c));
-      if (s > 0 && s * s * c == per) return " (" + n + " images of " + s + "x" + s + "x" + c + "?)";
-    }
-    return "";
+    ImageArrays.checkNhwc(imgs, n, cfg.imageSize(), cfg.inChannels());
   }
 }

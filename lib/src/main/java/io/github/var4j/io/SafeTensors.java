@@ -22,8 +22,8 @@ import java.util.Map;
  * The safetensors format (Hugging Face): an unsigned 64-bit little-endian header length, a JSON
  * header {@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
  * "__metadata__": {..}}} (offsets relative to the end of the header), then the raw little-endian
- * data. The header is parsed with Jackson ({@link Json}); the data is memory-mapped, not read into
- * the heap at once.
+ * data. The header is parsed with Jackson ({@link Json}); the data is memory-mapped and converted
+ * tensor by tensor into Java arrays (the raw file is never copied into the heap as a whole).
  *
  * <p>Read: F32, F16, BF16 and F64 as float32 values, I64, I32, I16, I8, U8 and BOOL as integers
  * (also exposed as floats). Written: F32 and I64, the header padded with spaces to a multiple of 8

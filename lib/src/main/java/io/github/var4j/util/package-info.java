@@ -1,5 +1,6 @@
 /**
  * Small language helpers below every other layer: {@link io.github.var4j.util.Records} (copies of
- * records with changed components). Imports nothing of var4j.
+ * records with changed components), {@link io.github.var4j.util.ImageArrays} (checks of NHWC image
+ * batches). Imports nothing of var4j.
  */
 package io.github.var4j.util;

@@ -6,6 +6,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -392,23 +393,7 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   private void checkImages(float[] imgs, int n) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    long want = (long) n * imgFloats();
-    if (imgs.length != want) {
-      throw new IllegalArgumentException(
-          "expected "
-              + want
-              + " floats for "
-              + n
-              + " images of "
-              + cfg.imageSize()
-              + "x"
-              + cfg.imageSize()
-              + "x"
-              + cfg.inChannels()
-              + " (NHWC), got "
-              + imgs.length);
-    }
+    ImageArrays.checkNhwc(imgs, n, cfg.imageSize(), cfg.inChannels());
   }
 
   /**

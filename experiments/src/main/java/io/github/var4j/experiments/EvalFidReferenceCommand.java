@@ -7,6 +7,7 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.ClassAccuracy;
 import io.github.var4j.eval.Features;
 import io.github.var4j.eval.Fid;
+import io.github.var4j.eval.ReconstructionQuality;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
@@ -18,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,34 +71,28 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
     int n = Quick.enabled() ? Math.min(images, 500) : images;
     ImageDataset test = split.test();
     n = Math.min(n, test.size());
-    int[] testIdx = IntStream.range(0, n).toArray();
     int[] trainIdx = firstPerClass(split.train(), n);
     ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
     int S = cc.imageSize(), d = cc.featureDim(), C = cc.numClasses();
     StringBuilder csv = new StringBuilder("reference,fid,class_accuracy,images\n");
     try (Classifier cls = Classifier.load(cc, ModelDir.weights(classifier))) {
       long t0 = System.nanoTime();
-      float[] testImgs = test.toFloatBatch(testIdx, S);
-      Classifier.Outputs testOut = cls.run(testImgs, n);
-      Features testF = Features.ofRowMajor(testOut.features(), n, d);
-      int[] testLabels = test.labels(testIdx);
-      double testAcc =
-          ClassAccuracy.of(Features.ofRowMajor(testOut.probabilities(), n, C), testLabels);
-
+      ReconstructionQuality rq = new ReconstructionQuality(cls, test, n);
       Classifier.Outputs trainOut =
           cls.run(split.train().toFloatBatch(trainIdx, S), trainIdx.length);
       double floor =
-          Fid.distance(Features.ofRowMajor(trainOut.features(), trainIdx.length, d), testF);
+          Fid.distance(
+              Features.ofRowMajor(trainOut.features(), trainIdx.length, d), rq.reference());
       double trainAcc =
           ClassAccuracy.of(
               Features.ofRowMajor(trainOut.probabilities(), trainIdx.length, C),
               split.train().labels(trainIdx));
-      row(csv, "test (real)", Double.NaN, testAcc, n);
+      row(csv, "test (real)", Double.NaN, rq.referenceAccuracy(), n);
       row(csv, "train-vs-test", floor, trainAcc, trainIdx.length);
       System.out.printf(
           Locale.ROOT,
           "[fid] test accuracy %.4f; train (%d, %d per class) vs test (%d): FID %.4f%n",
-          testAcc,
+          rq.referenceAccuracy(),
           trainIdx.length,
           trainIdx.length / split.train().numClasses(),
           n,
@@ -110,38 +104,19 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
           continue;
         }
         VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-        float[] recon;
+        ReconstructionQuality.Scores sc;
         try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
-          if (vc.imageSize() != S || vc.inChannels() != cc.inChannels()) {
-            throw new IllegalArgumentException(
-                "tokenizer images are "
-                    + vc.imageSize()
-                    + "x"
-                    + vc.imageSize()
-                    + "x"
-                    + vc.inChannels()
-                    + ", the classifier's "
-                    + S
-                    + "x"
-                    + S
-                    + "x"
-                    + cc.inChannels());
-          }
-          recon = tok.reconstruct(testImgs, n);
+          sc = rq.score(tok);
         }
-        Classifier.Outputs recOut = cls.run(recon, n);
-        double rfid = Fid.distance(Features.ofRowMajor(recOut.features(), n, d), testF);
-        double recAcc =
-            ClassAccuracy.of(Features.ofRowMajor(recOut.probabilities(), n, C), testLabels);
         String name =
             "tokenizer-recon-vs-test (" + tokenizer.getFileName() + " " + vc.patchNums() + ")";
-        row(csv, name.replace(",", ""), rfid, recAcc, n);
+        row(csv, name.replace(",", ""), sc.rfid(), sc.classAccuracy(), n);
         System.out.printf(
             Locale.ROOT,
             "[fid] %s: FID %.4f, class accuracy %.4f (%.0f s)%n",
             name,
-            rfid,
-            recAcc,
+            sc.rfid(),
+            sc.classAccuracy(),
             (System.nanoTime() - t0) / 1e9);
       }
     }

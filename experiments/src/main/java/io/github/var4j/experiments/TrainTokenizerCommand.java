@@ -4,6 +4,8 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.train.PerceptualLoss;
+import io.github.var4j.train.TokenizerRecipe;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
 import io.github.var4j.util.Records;
@@ -47,16 +49,36 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
   Integer batch;
 
   @Option(
-      names = "--gan-weight",
-      defaultValue = "0",
-      description = "PatchGAN hinge loss weight; 0 = off")
-  double ganWeight;
+      names = "--recipe",
+      defaultValue = "l1-l2",
+      description =
+          "loss recipe: l1-l2, perceptual, gan or both (README, 'Tokenizer recipes'; default:"
+              + " ${DEFAULT-VALUE})")
+  String recipe;
+
+  @Option(
+      names = "--perceptual-weight",
+      description = "override the recipe's perceptual-loss weight (0 = off)")
+  Double perceptualWeight;
+
+  @Option(names = "--gan-weight", description = "override the recipe's PatchGAN weight (0 = off)")
+  Double ganWeight;
 
   @Option(
       names = "--gan-start",
-      defaultValue = "1000",
-      description = "step at which the discriminator starts")
-  long ganStart;
+      description = "step at which the discriminator starts (default 1000: the warm-up)")
+  Long ganStart;
+
+  @Option(
+      names = "--gan-fixed",
+      description = "use the GAN weight as a fixed weight instead of VQGAN's adaptive one")
+  boolean ganFixed;
+
+  @Option(
+      names = "--classifier",
+      defaultValue = "models/fmnist-classifier",
+      description = "the perceptual loss's frozen feature network (default: ${DEFAULT-VALUE})")
+  Path classifier;
 
   @Option(
       names = "--patch-nums",
@@ -113,25 +135,14 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
     TokenizerTrainConfig cfg = TokenizerTrainConfig.fashionMnistDefault();
     if (Quick.enabled() && steps == null) cfg = TokenizerTrainConfig.quick(30);
     if (steps != null) cfg = cfg.withSteps(steps);
-    if (batch != null) {
-      cfg =
-          new TokenizerTrainConfig(
-              batch,
-              cfg.steps(),
-              cfg.lr(),
-              cfg.warmupSteps(),
-              cfg.weightDecay(),
-              cfg.l1Weight(),
-              cfg.l2Weight(),
-              cfg.vqWeight(),
-              cfg.ganWeight(),
-              cfg.ganStartStep(),
-              cfg.deadCodeEvery(),
-              cfg.checkpointEvery(),
-              cfg.logEvery(),
-              cfg.seed());
-    }
-    if (ganWeight > 0) cfg = cfg.withGan(ganWeight, ganStart);
+    if (batch != null) cfg = cfg.withBatchSize(batch);
+    cfg = TokenizerRecipe.of(recipe).apply(cfg);
+    if (perceptualWeight != null) cfg = cfg.withPerceptual(perceptualWeight);
+    cfg =
+        cfg.withGan(
+            ganWeight != null ? ganWeight : cfg.ganWeight(),
+            ganStart != null ? ganStart : cfg.ganStartStep(),
+            !ganFixed);
     System.out.println("[tokenizer] " + vae);
     System.out.println("[tokenizer] " + cfg);
     System.out.println(
@@ -142,7 +153,9 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
             + " train / "
             + split.test().size()
             + " test");
-    try (TokenizerTrainer t = new TokenizerTrainer(vae, cfg, runDir)) {
+    PerceptualLoss.FeatureNet net =
+        cfg.perceptualEnabled() ? PerceptualLoss.FeatureNet.load(classifier) : null;
+    try (TokenizerTrainer t = new TokenizerTrainer(vae, cfg, runDir, net)) {
       TokenizerTrainer.Summary s = t.train(split.train(), split.train().height(), System.out);
       System.out.printf(
           "[tokenizer] trained %d steps in %.1f s (%d cores)%n",

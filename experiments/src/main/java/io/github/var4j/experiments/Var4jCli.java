@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Reproducible VAR experiments (tokenizer, transformer, sampling, benchmarks).",
     subcommands = {
       TrainTokenizerCommand.class,
+      TokenizerRecipesCommand.class,
       TrainClassifierCommand.class,
       EvalFidReferenceCommand.class,
       EvalTokenizerCommand.class,

@@ -4,7 +4,7 @@ import io.github.var4j.classifier.Classifier;
 import io.github.var4j.eval.Generation;
 import io.github.var4j.eval.SampleQuality;
 import io.github.var4j.eval.SampleSet;
-import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.KeyedCsv;
 import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.viz.Charts;
@@ -114,21 +114,7 @@ public final class QualityTable {
 
   /** The rows of a table CSV by name (empty when the file does not exist). */
   public static Map<String, Map<String, String>> read(Path csv) throws IOException {
-    Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-    if (!Files.exists(csv)) return rows;
-    List<String> lines = Files.readAllLines(csv);
-    if (lines.isEmpty()) return rows;
-    String[] head = lines.get(0).split(",", -1);
-    if (!List.of(head).equals(HEADER))
-      throw new IOException(csv + " is not a quality table: its header is " + lines.get(0));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] v = line.split(",", -1);
-      if (v.length != head.length) throw new IOException(csv + " has a malformed row: " + line);
-      Map<String, String> row = new LinkedHashMap<>();
-      for (int i = 0; i < head.length; i++) row.put(head[i], v[i]);
-      rows.put(v[0], row);
-    }
-    return rows;
+    return KeyedCsv.read(csv, HEADER, "quality table");
   }
 
   /** The columns of {@link #summary}. */
@@ -389,14 +375,7 @@ public final class QualityTable {
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   private void write(Map<String, Map<String, String>> rows) throws IOException {
-    StringBuilder sb = new StringBuilder(String.join(",", HEADER)).append('\n');
-    for (Map<String, String> r : rows.values()) {
-      List<String> v = new ArrayList<>();
-      for (String h : HEADER) v.add(r.getOrDefault(h, ""));
-      sb.append(String.join(",", v)).append('\n');
-    }
-    Files.createDirectories(csv.toAbsolutePath().getParent());
-    AtomicFiles.writeString(csv, sb.toString());
+    KeyedCsv.write(csv, HEADER, rows);
   }
 
   private static String num(double v) {

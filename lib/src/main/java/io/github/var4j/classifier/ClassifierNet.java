@@ -6,6 +6,7 @@ import io.github.var4j.nn.Init;
 import io.github.var4j.nn.Layout;
 import io.github.var4j.nn.Linear;
 import io.github.var4j.nn.ParamStore;
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -59,6 +60,20 @@ public final class ClassifierNet {
    * @throws IllegalArgumentException if the static image shape is not (·, S, S, inChannels)
    */
   public Out apply(Operand<TFloat32> images) {
+    List<Operand<TFloat32>> maps = stages(images);
+    Ops tf = ps.tf();
+    Operand<TFloat32> features = tf.math.mean(maps.get(2), tf.constant(new int[] {1, 2}));
+    return new Out(features, head.apply(features));
+  }
+
+  /**
+   * The three stages' output maps, before pooling: stage i gives (B, S/2^(i+1), S/2^(i+1), w_i).
+   * The perceptual loss of tokenizer training compares these between an image and its
+   * reconstruction.
+   *
+   * @throws IllegalArgumentException if the static image shape is not (·, S, S, inChannels)
+   */
+  public List<Operand<TFloat32>> stages(Operand<TFloat32> images) {
     long[] s = images.shape().asArray();
     int S = cfg.imageSize();
     if (s.length != 4 || s[1] != S || s[2] != S || s[3] != cfg.inChannels()) {
@@ -74,12 +89,13 @@ public final class ClassifierNet {
     }
     Ops tf = ps.tf();
     Operand<TFloat32> x = images;
+    List<Operand<TFloat32>> maps = new ArrayList<>(3);
     for (int i = 0; i < 3; i++) {
       x = Act.silu(tf, norms[i][0].apply(applyConv("stages." + i + ".conv1", x, 1)));
       x = Act.silu(tf, norms[i][1].apply(applyConv("stages." + i + ".conv2", x, 2)));
+      maps.add(x);
     }
-    Operand<TFloat32> features = tf.math.mean(x, tf.constant(new int[] {1, 2}));
-    return new Out(features, head.apply(features));
+    return maps;
   }
 
   /** A conv3x3 with He-initialised weight (framework) and PyTorch-default bias. */

@@ -213,39 +213,61 @@ public final class TokenizerReport {
   }
 
   /**
+   * Columns of a training run's {@code metrics.csv}, averaged over consecutive windows of {@code
+   * window} rows: element 0 is the window's last step, then one array per name. Rows whose value of
+   * {@code names[0]} is empty or NaN (e.g. GAN columns before the discriminator starts) are left
+   * out.
+   *
+   * @throws IOException if the file has no rows or lacks a column
+   */
+  public static double[][] metricColumns(Path metricsCsv, int window, String... names)
+      throws IOException {
+    List<String> lines = Files.readAllLines(metricsCsv);
+    if (lines.size() < 2) throw new IOException("no metrics rows in " + metricsCsv);
+    List<String> head = List.of(lines.get(0).split(","));
+    int[] col = new int[names.length + 1];
+    col[0] = head.indexOf("step");
+    for (int j = 0; j < names.length; j++) col[j + 1] = head.indexOf(names[j]);
+    for (int j = 0; j < col.length; j++) {
+      if (col[j] < 0) {
+        throw new IOException(
+            metricsCsv + " has no column '" + (j == 0 ? "step" : names[j - 1]) + "'");
+      }
+    }
+    List<double[]> rows = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",", -1);
+      double[] r = new double[col.length];
+      for (int j = 0; j < col.length; j++) {
+        String v = f[col[j]];
+        r[j] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+      }
+      if (names.length == 0 || !Double.isNaN(r[1])) rows.add(r);
+    }
+    int k = Math.max(1, window);
+    int m = rows.size() / k;
+    double[][] out = new double[col.length][m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 1; j < col.length; j++) {
+        for (int t = 0; t < k; t++) out[j][i] += rows.get(i * k + t)[j] / k;
+      }
+      out[0][i] = rows.get(i * k + k - 1)[0];
+    }
+    return out;
+  }
+
+  /**
    * Loss and PSNR curves from a training run's {@code metrics.csv} (smoothed over windows of {@code
    * window}).
    */
   public static List<XYChart> trainingCurves(Path metricsCsv, int window) throws IOException {
-    List<String> lines = Files.readAllLines(metricsCsv);
-    if (lines.size() < 2) throw new IOException("no metrics rows in " + metricsCsv);
-    List<String> head = List.of(lines.get(0).split(","));
-    int iStep = head.indexOf("step"), iLoss = head.indexOf("loss"), iPsnr = head.indexOf("psnr");
-    List<double[]> rows = new ArrayList<>();
-    for (String l : lines.subList(1, lines.size())) {
-      String[] f = l.split(",", -1);
-      rows.add(
-          new double[] {
-            Double.parseDouble(f[iStep]), Double.parseDouble(f[iLoss]), Double.parseDouble(f[iPsnr])
-          });
-    }
-    int k = Math.max(1, window);
-    int m = rows.size() / k;
-    double[] x = new double[m], loss = new double[m], psnr = new double[m];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < k; j++) {
-        double[] r = rows.get(i * k + j);
-        loss[i] += r[1] / k;
-        psnr[i] += r[2] / k;
-      }
-      x[i] = rows.get(i * k + k - 1)[0];
-    }
+    double[][] c = metricColumns(metricsCsv, window, "loss", "psnr");
     XYChart l =
         Charts.lossCurve(
             "Tokenizer training loss",
             "step",
-            "loss (L1 + L2 + VQ)",
-            Map.of("train", new double[][] {x, loss}),
+            "loss (reconstruction + VQ + …)",
+            Map.of("train", new double[][] {c[0], c[1]}),
             true,
             700,
             400);
@@ -254,10 +276,28 @@ public final class TokenizerReport {
             "Tokenizer training PSNR",
             "step",
             "PSNR (dB, train batch)",
-            Map.of("train", new double[][] {x, psnr}),
+            Map.of("train", new double[][] {c[0], c[2]}),
             false,
             700,
             400);
     return List.of(l, p);
+  }
+
+  /**
+   * The discriminator's health from a GAN run's {@code metrics.csv}, from the step it starts: its
+   * hinge loss (2 = it cannot tell real from fake, 0 = it wins outright), the mean logits of real
+   * and reconstructed images, and the generator weight λ (adaptive or fixed). A collapsed
+   * discriminator shows as a loss stuck at 0 with the logits far apart, or stuck at 2 with both
+   * logits at 0.
+   */
+  public static XYChart ganCurves(Path metricsCsv, String title, int window) throws IOException {
+    double[][] c =
+        metricColumns(metricsCsv, window, "gan_lambda", "disc", "logit_real", "logit_fake");
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    series.put("discriminator hinge loss", new double[][] {c[0], c[2]});
+    series.put("mean logit D(x), real", new double[][] {c[0], c[3]});
+    series.put("mean logit D(x̂), reconstructed", new double[][] {c[0], c[4]});
+    series.put("generator weight λ", new double[][] {c[0], c[1]});
+    return Charts.lossCurve(title, "step", "value", series, false, 800, 450);
   }
 }

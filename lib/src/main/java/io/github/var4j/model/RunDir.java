@@ -377,9 +377,15 @@ public final class RunDir {
      * @throws IOException naming the value, both settings and what to do
      */
     public void expect(String name, long value) throws IOException {
+      if (has(name)) getLong(name); // a malformed number is reported as such
+      expect(name, Long.toString(value));
+    }
+
+    /** As {@link #expect(String, long)}, for a value stored as a string. */
+    public void expect(String name, String value) throws IOException {
       if (!has(name)) return;
-      long saved = getLong(name);
-      if (saved != value) {
+      String saved = getString(name);
+      if (!saved.equals(value)) {
         throw new IOException(
             "the checkpoint at step "
                 + step

@@ -16,9 +16,15 @@ import io.github.var4j.util.Records;
  * @param l1Weight weight of the L1 reconstruction loss
  * @param l2Weight weight of the L2 (MSE) reconstruction loss
  * @param vqWeight weight of the VQ loss (codebook + 0.25 commitment, averaged over scales)
+ * @param perceptualWeight weight of the {@link PerceptualLoss} (features of the frozen classifier);
+ *     0 leaves the classifier out of the graph
  * @param ganWeight weight of the generator's hinge loss; 0 disables the discriminator entirely
  * @param ganStartStep step at which the discriminator is switched on (after a warm-up of pure
  *     reconstruction)
+ * @param ganAdaptive scale the generator loss as VQGAN does: ganWeight × ‖∇_W L_nll‖ / (‖∇_W L_gan‖
+ *     + 1e-4), clamped to [0, 1e4], where W is the decoder's last layer ({@code
+ *     decoder.conv_out.weight}) and L_nll the reconstruction plus perceptual loss; false uses
+ *     ganWeight as a fixed weight
  * @param deadCodeEvery every this many steps, codes unused since the last check are re-initialised
  *     to random encoder features (0 disables; a var4j addition against codebook collapse on small
  *     data)
@@ -35,8 +41,10 @@ public record TokenizerTrainConfig(
     double l1Weight,
     double l2Weight,
     double vqWeight,
+    double perceptualWeight,
     double ganWeight,
     long ganStartStep,
+    boolean ganAdaptive,
     long deadCodeEvery,
     long checkpointEvery,
     long logEvery,
@@ -56,20 +64,29 @@ public record TokenizerTrainConfig(
               + " l2="
               + l2Weight);
     }
-    if (vqWeight < 0 || ganWeight < 0)
-      throw new IllegalArgumentException("loss weights must be >= 0");
+    if (vqWeight < 0 || ganWeight < 0 || perceptualWeight < 0) {
+      throw new IllegalArgumentException(
+          "loss weights must be >= 0, got vq="
+              + vqWeight
+              + " perceptual="
+              + perceptualWeight
+              + " gan="
+              + ganWeight);
+    }
+    if (ganStartStep < 0)
+      throw new IllegalArgumentException("ganStartStep must be >= 0, got " + ganStartStep);
     if (checkpointEvery < 1 || logEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
     }
   }
 
   /**
-   * The Fashion-MNIST default (README): 3000 steps of 64 images (3.2 epochs), lr 1e-3, L1 + L2, no
-   * GAN.
+   * The Fashion-MNIST recipe of the first default tokenizer: 3000 steps of 64 images (3.2 epochs),
+   * lr 1e-3, L1 + L2, no perceptual loss, no GAN. {@link TokenizerRecipe} adds the other losses.
    */
   public static TokenizerTrainConfig fashionMnistDefault() {
     return new TokenizerTrainConfig(
-        64, 3000, 1e-3, 200, 0.0, 1.0, 1.0, 1.0, 0.0, 1000, 100, 500, 50, 0);
+        64, 3000, 1e-3, 200, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1000, false, 100, 500, 50, 0);
   }
 
   /** A few steps, for tests and quick notebook runs. */
@@ -84,7 +101,9 @@ public record TokenizerTrainConfig(
         1.0,
         1.0,
         0.0,
+        0.0,
         steps,
+        false,
         0,
         Math.max(1, steps),
         Math.max(1, steps / 5),
@@ -95,8 +114,18 @@ public record TokenizerTrainConfig(
     return Records.with(this, "steps", s);
   }
 
-  public TokenizerTrainConfig withGan(double weight, long startStep) {
-    return Records.with(this, "ganWeight", weight, "ganStartStep", startStep);
+  public TokenizerTrainConfig withBatchSize(int b) {
+    return Records.with(this, "batchSize", b);
+  }
+
+  /** The PatchGAN with a fixed ({@code adaptive} false) or VQGAN-adaptive generator weight. */
+  public TokenizerTrainConfig withGan(double weight, long startStep, boolean adaptive) {
+    return Records.with(
+        this, "ganWeight", weight, "ganStartStep", startStep, "ganAdaptive", adaptive);
+  }
+
+  public TokenizerTrainConfig withPerceptual(double weight) {
+    return Records.with(this, "perceptualWeight", weight);
   }
 
   public TokenizerTrainConfig withCheckpointEvery(long every) {
@@ -114,5 +143,28 @@ public record TokenizerTrainConfig(
 
   public boolean ganEnabled() {
     return ganWeight > 0;
+  }
+
+  public boolean perceptualEnabled() {
+    return perceptualWeight > 0;
+  }
+
+  /**
+   * The loss recipe as one token (e.g. {@code l1_1.0+l2_1.0+vq_1.0+perc_1.0+gan_0.8a_1000}),
+   * recorded in the resume state so that a run directory is not continued with other losses.
+   */
+  public String lossRecipe() {
+    return "l1_"
+        + l1Weight
+        + "+l2_"
+        + l2Weight
+        + "+vq_"
+        + vqWeight
+        + "+perc_"
+        + perceptualWeight
+        + "+gan_"
+        + ganWeight
+        + (ganAdaptive ? "a_" : "_")
+        + ganStartStep;
   }
 }

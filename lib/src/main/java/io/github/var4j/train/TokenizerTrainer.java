@@ -1,5 +1,6 @@
 package io.github.var4j.train;
 
+import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.Batcher;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
@@ -33,10 +34,17 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Trains the multi-scale VQ-VAE tokenizer: loss = l1·|x − x̂| + l2·(x − x̂)² + vq·VQ-loss (+
- * gan·hinge generator loss once the PatchGAN discriminator is switched on), AdamW, a progress line
- * with loss, PSNR and ETA, a metrics CSV, atomic checkpoints every N steps, resume from the last
- * checkpoint, and a clear stop on a NaN loss.
+ * Trains the multi-scale VQ-VAE tokenizer, AdamW, with a progress line (loss, PSNR, ETA), a metrics
+ * CSV, atomic checkpoints every N steps, resume from the last checkpoint, and a clear stop on a NaN
+ * loss. The loss (the paper's eq. 5 at our scale):
+ *
+ * <pre>
+ * L_nll = l1·|x − x̂| + l2·(x − x̂)² + perc·{@link PerceptualLoss}(x, x̂)
+ * L     = L_nll + vq·VQ-loss + λ·L_gan          L_gan = −mean D(x̂)   (hinge generator loss)
+ * λ     = 0 before ganStartStep; then ganWeight, or with ganAdaptive
+ *         ganWeight · clamp(‖∇_W L_nll‖ / (‖∇_W L_gan‖ + 1e-4), 0, 1e4)   (W = decoder.conv_out.weight)
+ * L_D   = mean relu(1 − D(x)) + mean relu(1 + D(x̂))                     (the PatchGAN's hinge loss)
+ * </pre>
  *
  * <p>Run directory ({@link RunDir}): {@code ckpt} + {@code ckpt-<n>.*} (model, discriminator and
  * both optimizers' state, TF V2 bundle), {@code resume.properties} (per checkpoint: seed and batch
@@ -60,7 +68,10 @@ public final class TokenizerTrainer implements AutoCloseable {
   private final VqVae vae;
   private final Placeholder<TFloat32> imgIn;
   private final Placeholder<TFloat32> ganWeightIn;
-  private final Operand<TFloat32> loss, recLoss, vqLoss, recon, f, genGan, discLoss;
+  private final Operand<TFloat32> loss, recLoss, vqLoss, recon, f;
+  private final Operand<TFloat32> percLoss; // null without the perceptual loss
+  private final Operand<TFloat32> genGan, discLoss, ganLambda, logitReal, logitFake; // null: no GAN
+  private final PerceptualLoss perceptual;
   private final List<Operand<TInt32>> idxBL;
   private final AdamW opt;
   private final AdamW discOpt;
@@ -77,12 +88,64 @@ public final class TokenizerTrainer implements AutoCloseable {
 
   /** Columns of {@code metrics.csv}. */
   public static final List<String> METRICS_HEADER =
-      List.of("step", "lr", "loss", "recon", "vq", "psnr", "gen_gan", "disc");
+      List.of(
+          "step",
+          "lr",
+          "loss",
+          "recon",
+          "perc",
+          "vq",
+          "psnr",
+          "gen_gan",
+          "disc",
+          "gan_lambda",
+          "logit_real",
+          "logit_fake");
 
   /** Result of {@link #train}: steps run, wall time, last metrics. */
   public record Summary(long steps, double seconds, Map<String, Double> last) {}
 
+  /** A trainer without a perceptual loss ({@code cfg.perceptualWeight()} must be 0). */
   public TokenizerTrainer(VqVaeConfig vaeCfg, TokenizerTrainConfig cfg, Path runDir) {
+    this(vaeCfg, cfg, runDir, null);
+  }
+
+  /**
+   * @param featureNet the frozen classifier of the perceptual loss; required when {@code
+   *     cfg.perceptualWeight() > 0}, ignored otherwise
+   * @throws IllegalArgumentException if the perceptual loss is on and the network is missing or
+   *     sees other images than the VAE
+   */
+  public TokenizerTrainer(
+      VqVaeConfig vaeCfg,
+      TokenizerTrainConfig cfg,
+      Path runDir,
+      PerceptualLoss.FeatureNet featureNet) {
+    if (cfg.perceptualEnabled()) {
+      if (featureNet == null) {
+        throw new IllegalArgumentException(
+            "perceptualWeight "
+                + cfg.perceptualWeight()
+                + " needs the feature network (a trained classifier, e.g."
+                + " models/fmnist-classifier)");
+      }
+      ClassifierConfig cc = featureNet.config();
+      if (cc.imageSize() != vaeCfg.imageSize() || cc.inChannels() != vaeCfg.inChannels()) {
+        throw new IllegalArgumentException(
+            "the perceptual loss's classifier sees "
+                + cc.imageSize()
+                + "x"
+                + cc.imageSize()
+                + "x"
+                + cc.inChannels()
+                + " images, the VAE "
+                + vaeCfg.imageSize()
+                + "x"
+                + vaeCfg.imageSize()
+                + "x"
+                + vaeCfg.inChannels());
+      }
+    }
     this.vaeCfg = vaeCfg;
     this.cfg = cfg;
     this.run = new RunDir(runDir);
@@ -108,14 +171,30 @@ public final class TokenizerTrainer implements AutoCloseable {
           tf.math.add(
               tf.math.mul(tf.constant((float) cfg.l1Weight()), l1),
               tf.math.mul(tf.constant((float) cfg.l2Weight()), l2));
+      Operand<TFloat32> nll = recLoss;
+      if (cfg.perceptualEnabled()) {
+        perceptual = new PerceptualLoss(tf, featureNet);
+        percLoss = perceptual.apply(imgIn, recon);
+        nll = tf.math.add(nll, tf.math.mul(tf.constant((float) cfg.perceptualWeight()), percLoss));
+      } else {
+        perceptual = null;
+        percLoss = null;
+      }
       Operand<TFloat32> total =
-          tf.math.add(recLoss, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
+          tf.math.add(nll, tf.math.mul(tf.constant((float) cfg.vqWeight()), vqLoss));
       if (cfg.ganEnabled()) {
         discPs = new ParamStore(tf);
         PatchDiscriminator disc = new PatchDiscriminator(discPs, c, 32, 2);
         Operand<TFloat32> logitsFake = disc.apply(recon);
         genGan = tf.math.neg(tf.math.mean(logitsFake, all4));
-        total = tf.math.add(total, tf.math.mul(ganWeightIn, genGan));
+        ganLambda =
+            cfg.ganAdaptive()
+                ? tf.math.mul(
+                    ganWeightIn,
+                    AdaptiveGanWeight.build(
+                        rt.graph(), tf, nll, genGan, ps.param("decoder.conv_out.weight")))
+                : tf.identity(ganWeightIn);
+        total = tf.math.add(total, tf.math.mul(ganLambda, genGan));
         Operand<TFloat32> realL = disc.apply(imgIn);
         Operand<TFloat32> fakeL = disc.apply(tf.stopGradient(recon));
         Operand<TFloat32> one = tf.constant(1f);
@@ -123,10 +202,15 @@ public final class TokenizerTrainer implements AutoCloseable {
             tf.math.add(
                 tf.math.mean(tf.nn.relu(tf.math.sub(one, realL)), all4),
                 tf.math.mean(tf.nn.relu(tf.math.add(one, fakeL)), all4));
+        logitReal = tf.math.mean(realL, all4);
+        logitFake = tf.math.mean(fakeL, all4);
       } else {
         discPs = null;
         genGan = null;
         discLoss = null;
+        ganLambda = null;
+        logitReal = null;
+        logitFake = null;
       }
       loss = total;
       AdamW.Config adam = new AdamW.Config(0.9, 0.99, 1e-8, 1.0);
@@ -173,6 +257,7 @@ public final class TokenizerTrainer implements AutoCloseable {
   public long initOrResume(PrintStream log) throws IOException {
     ps.initialize(rt.session(), cfg.seed());
     if (discPs != null) discPs.initialize(rt.session(), cfg.seed() + 1);
+    if (perceptual != null) perceptual.load(rt.session());
     deadCodeHit = new boolean[vaeCfg.vocabSize()];
     deadCodeDraws = 0;
     if (TfCheckpoint.exists(checkpointPrefix())) {
@@ -184,6 +269,7 @@ public final class TokenizerTrainer implements AutoCloseable {
         RunDir.ResumeState st = state.get();
         st.expect("seed", cfg.seed());
         st.expect("batchSize", cfg.batchSize());
+        st.expect("lossRecipe", cfg.lossRecipe());
         BitSet hit;
         try {
           hit = BitSet.valueOf(HexFormat.of().parseHex(st.getString("deadCodeHit")));
@@ -233,6 +319,7 @@ public final class TokenizerTrainer implements AutoCloseable {
     return new RunDir.ResumeState(step)
         .put("seed", cfg.seed())
         .put("batchSize", cfg.batchSize())
+        .put("lossRecipe", cfg.lossRecipe())
         .put("deadCodeHit", HexFormat.of().formatHex(bits.toByteArray()))
         .put("deadCodeDraws", draws);
   }
@@ -288,13 +375,17 @@ public final class TokenizerTrainer implements AutoCloseable {
         float[] rec;
         float[] fVals;
         int[] lastIdx;
-        double lossV, recV, vqV, genV = Double.NaN, discV = Double.NaN;
+        double lossV, recV, vqV, percV = Double.NaN;
+        double genV = Double.NaN, discV = Double.NaN, lambdaV = Double.NaN;
+        double realV = Double.NaN, fakeV = Double.NaN;
         GraphRuntime.Run r =
             rt.run()
                 .feed(imgIn, x, idx.length, s, s, c)
                 .feed(ganWeightIn, new float[] {ganOn ? (float) cfg.ganWeight() : 0f})
                 .fetch(loss, recLoss, vqLoss, recon, f, idxBL.get(idxBL.size() - 1));
-        if (genGan != null) r.fetch(genGan, discLoss);
+        int extra = 6;
+        if (percLoss != null) r.fetch(percLoss);
+        if (genGan != null) r.fetch(genGan, discLoss, ganLambda, logitReal, logitFake);
         if (ganOn) discOpt.feed(r, lr, 0, 0);
         opt.feed(r, lr, cfg.weightDecay(), 0);
         try (GraphRuntime.Outputs res = r.run()) {
@@ -306,9 +397,13 @@ public final class TokenizerTrainer implements AutoCloseable {
           rec = res.floats(3);
           fVals = res.floats(4);
           lastIdx = res.ints(5);
+          if (percLoss != null) percV = res.floats(extra++)[0];
           if (genGan != null) {
-            genV = res.floats(6)[0];
-            discV = res.floats(7)[0];
+            genV = res.floats(extra)[0];
+            discV = res.floats(extra + 1)[0];
+            if (ganOn) lambdaV = res.floats(extra + 2)[0]; // NaN in the CSV before the start
+            realV = res.floats(extra + 3)[0];
+            fakeV = res.floats(extra + 4)[0];
           }
         }
         if (!Double.isFinite(lossV)) {
@@ -349,13 +444,15 @@ public final class TokenizerTrainer implements AutoCloseable {
         last = new LinkedHashMap<>();
         last.put("loss", lossV);
         last.put("recon", recV);
+        if (percLoss != null) last.put("perc", percV);
         last.put("vq", vqV);
         last.put("psnr", psnr);
         if (genGan != null) {
           last.put("gen_gan", genV);
           last.put("disc", discV);
+          if (ganOn) last.put("gan_lambda", lambdaV);
         }
-        csv.append(step, lr, lossV, recV, vqV, psnr, genV, discV);
+        csv.append(step, lr, lossV, recV, percV, vqV, psnr, genV, discV, lambdaV, realV, fakeV);
         progress.update(step, last);
         if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
           run.saveCheckpoint(rt.session(), ckpt, resumeState(step, hit, draws));

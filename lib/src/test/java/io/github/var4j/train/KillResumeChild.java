@@ -34,7 +34,7 @@ public final class KillResumeChild {
 
   static TokenizerTrainConfig tokenizerConfig() {
     return new TokenizerTrainConfig(
-        8, TOK_STEPS, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.1, 5, 4, TOK_CKPT, 4, 3);
+        8, TOK_STEPS, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, 0.1, 5, true, 4, TOK_CKPT, 4, 3);
   }
 
   /** Trains (or resumes) the tiny VAR run in {@code runDir}. */

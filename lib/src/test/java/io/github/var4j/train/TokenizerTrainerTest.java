@@ -26,7 +26,7 @@ class TokenizerTrainerTest {
 
   static TokenizerTrainConfig cfg(long steps, long ckptEvery) {
     return new TokenizerTrainConfig(
-        8, steps, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, steps, 5, ckptEvery, 5, 3);
+        8, steps, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, steps, false, 5, ckptEvery, 5, 3);
   }
 
   @Test
@@ -59,7 +59,7 @@ class TokenizerTrainerTest {
   @Test
   void ganVariantTrainsAndNanLossStopsKeepingTheCheckpoint() throws Exception {
     ImageDataset data = SyntheticShapes.generate(32, 16, 1, 2);
-    TokenizerTrainConfig gan = cfg(6, 3).withGan(0.1, 3);
+    TokenizerTrainConfig gan = cfg(6, 3).withGan(0.1, 3, true);
     try (TokenizerTrainer t = new TokenizerTrainer(tiny(), gan, tmp.resolve("gan"))) {
       TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(new ByteArrayOutputStream()));
       assertTrue(s.last().containsKey("disc"));
@@ -67,7 +67,8 @@ class TokenizerTrainerTest {
     }
     // a learning rate of 1e30 blows the loss up to NaN/Inf
     TokenizerTrainConfig bad =
-        new TokenizerTrainConfig(8, 50, 1e30, 0, 0.0, 1.0, 1.0, 1.0, 0.0, 50, 0, 1, 50, 3);
+        new TokenizerTrainConfig(
+            8, 50, 1e30, 0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 50, false, 0, 1, 50, 3);
     try (TokenizerTrainer t = new TokenizerTrainer(tiny(), bad, tmp.resolve("nan"))) {
       IllegalStateException e =
           assertThrows(

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -126,8 +127,31 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "2", description = "pixel scale of the sample pictures")
   int scale;
 
+  @Mixin OfficialArgs officialArgs = new OfficialArgs();
+
+  @Option(
+      names = "--classes",
+      split = ",",
+      defaultValue = "207,360,387,974,88,979,417,279",
+      description = "with --official: the classes to sample (default: the official demo's)")
+  int[] classes;
+
+  @Option(
+      names = "--tag",
+      defaultValue = "official",
+      description = "with --official: prefix of the figure files (default: ${DEFAULT-VALUE})")
+  String officialTag;
+
   @Override
   public Integer call() throws Exception {
+    if (officialArgs.given()) {
+      return OfficialSample.run(
+          officialArgs.source(),
+          classes,
+          new SampleOptions(cfg, topK, topP, moreSmooth, seed, false),
+          figures,
+          officialTag);
+    }
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
     int perCls = perClass != null ? perClass : quick ? 3 : 10;

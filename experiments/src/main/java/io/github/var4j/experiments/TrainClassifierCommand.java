@@ -97,7 +97,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             + " test");
     try (ClassifierTrainer t = new ClassifierTrainer(net, cfg, runDir)) {
       ClassifierTrainer.Summary s = t.train(split.train(), System.out);
-      RunDir.TrainingTime time = t.runDir().addTrainingTime(s.steps(), s.seconds());
+      RunDir.TrainingTime time = t.runDir().trainingTime().orElseThrow();
       double acc = t.evaluate(split.test());
       System.out.printf(
           Locale.ROOT,

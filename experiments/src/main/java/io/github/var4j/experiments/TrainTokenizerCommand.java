@@ -162,7 +162,6 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
           s.steps(), s.seconds(), Runtime.getRuntime().availableProcessors());
       ModelDir.save(out, ModelKind.TOKENIZER, vae, t.stateDict());
       System.out.println("[tokenizer] exported to " + out);
-      t.runDir().addTrainingTime(s.steps(), s.seconds());
     }
     if (!noEval) {
       return new EvalTokenizerCommand()

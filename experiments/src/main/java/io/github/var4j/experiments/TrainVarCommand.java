@@ -6,6 +6,7 @@ import io.github.var4j.eval.VarReport;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
@@ -190,7 +191,8 @@ public final class TrainVarCommand implements Callable<Integer> {
       VarTrainer.XSource xs = VarTrainer.XSource.of(modelCfg, tok);
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, xs, System.out);
-        double total = trainer.runDir().addTrainingTime(s.steps(), s.seconds()).seconds();
+        double total =
+            trainer.runDir().trainingTime().map(RunDir.TrainingTime::seconds).orElse(0.0);
         System.out.printf(
             Locale.ROOT,
             "[train-var] trained steps %d..%d in %s (%d cores; all sessions of this run: %s)%n",

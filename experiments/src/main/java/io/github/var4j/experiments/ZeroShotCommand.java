@@ -121,6 +121,15 @@ public final class ZeroShotCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "2", description = "pixel scale of the pictures")
   int scale;
 
+  @Mixin OfficialArgs officialArgs = new OfficialArgs();
+
+  @Option(
+      names = "--photo",
+      description =
+          "with the official models: the picture to edit (PNG or JPEG; its centre square is"
+              + " scaled to the model's size)")
+  Path photo;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -130,6 +139,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
     if (n <= 0 || per <= 0)
       throw new IllegalArgumentException("--images and --per-image must be positive");
     if (scale <= 0) throw new IllegalArgumentException("--scale must be positive, got " + scale);
+    if (officialArgs.given()) return callOfficial(per, t0);
     String tag = dataArgs.tag();
     DataSplit split = dataArgs.load();
     ImageDataset test = split.test();
@@ -277,8 +287,21 @@ public final class ZeroShotCommand implements Callable<Integer> {
       float[] keep,
       int label,
       SampleOptions opts) {
-    int n = idx.length, ch = test.channels();
-    float[] x = test.toFloatBatch(idx, S); // (n, S, S, ch) in [-1, 1], centred on an S x S canvas
+    // (n, S, S, ch) in [-1, 1], centred on an S x S canvas
+    return run(sampler, test.toFloatBatch(idx, S), idx.length, per, S, keep, label, opts);
+  }
+
+  /** Edits n images x (n, S, S, ch) in [-1, 1], {@code per} results each. */
+  private static Edited run(
+      VarSampler sampler,
+      float[] x,
+      int n,
+      int per,
+      int S,
+      float[] keep,
+      int label,
+      SampleOptions opts) {
+    int ch = sampler.vaeConfig().inChannels();
     List<int[]> tokens = sampler.encodeToIndices(x, n);
     List<int[]> rep = ZeroShot.repeat(tokens, n, per, sampler.varConfig().patchNums());
     int[] labels = new int[n * per];
@@ -294,6 +317,90 @@ public final class ZeroShotCommand implements Callable<Integer> {
         label == sampler.nullClass() ? "null class" : "class " + label,
         (System.nanoTime() - t) / 1e9);
     return new Edited(Images.fromNHWCBatch(x, S, S, ch, ValueRange.MINUS_ONE_ONE), r);
+  }
+
+  /**
+   * In-painting, out-painting and class-conditional editing of one user picture with
+   * official-format models (e.g. the released 256-px ImageNet VAR): figures {@code
+   * official-{inpaint,outpaint,edit}.png}.
+   */
+  private int callOfficial(int per, long t0) throws Exception {
+    if (photo == null)
+      throw new IllegalArgumentException(
+          "--photo is needed with the official models: the picture to edit (PNG or JPEG)");
+    checkBoxes(inpaintBox, outpaintBox, editBox);
+    try (VarSampler sampler = OfficialSample.open(officialArgs.source())) {
+      int nc = sampler.varConfig().numClasses();
+      if (editTo < 0 || editTo >= nc)
+        throw new IllegalArgumentException(
+            "--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
+      int S = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
+      float[] x = Images.toNHWC(Images.readSquare(photo, S), ch, ValueRange.MINUS_ONE_ONE);
+      List<String> names = OfficialSample.names(nc);
+      int pnLast = sampler.varConfig().patchNums().latentSide();
+      SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
+      float[] keepIn =
+          Masks.invert(
+              Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3]));
+      float[] keepOut =
+          Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]);
+      float[] keepEdit =
+          Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3]));
+      String settings = settings(topK, topP, moreSmooth, seed);
+      int sc = Math.max(1, 128 / S);
+      Edited in = run(sampler, x, 1, per, S, keepIn, sampler.nullClass(), opts);
+      Edited out = run(sampler, x, 1, per, S, keepOut, sampler.nullClass(), opts);
+      Edited ed = run(sampler, x, 1, per, S, keepEdit, editTo, opts.withCfg(editCfg));
+      String to = SampleCommand.className(names, editTo);
+      List<Path> written = new ArrayList<>();
+      written.add(
+          SampleCommand.write(
+              SampleFigures.editPanels(
+                  in.originals,
+                  keepIn,
+                  pnLast,
+                  in.result,
+                  per,
+                  "in-painting, red = regenerated, no class (" + settings + ")",
+                  sc),
+              figures,
+              "official-inpaint.png",
+              P));
+      written.add(
+          SampleCommand.write(
+              SampleFigures.editPanels(
+                  out.originals,
+                  keepOut,
+                  pnLast,
+                  out.result,
+                  per,
+                  "out-painting, red = regenerated, no class (" + settings + ")",
+                  sc),
+              figures,
+              "official-outpaint.png",
+              P));
+      written.add(
+          SampleCommand.write(
+              SampleFigures.editPanels(
+                  ed.originals,
+                  keepEdit,
+                  pnLast,
+                  ed.result,
+                  per,
+                  "red regenerated as " + to + " (cfg " + trim(editCfg) + ", " + settings + ")",
+                  sc),
+              figures,
+              "official-edit.png",
+              P));
+      System.out.printf(
+          Locale.ROOT,
+          "%s %s: wrote %d figures in %.1f s (wall time, load included)%n",
+          P,
+          photo,
+          written.size(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+    return 0;
   }
 
   /** The first test image of class c, or image i when the class has none. */

@@ -138,7 +138,12 @@ public final class TokenizerRecipes {
     try (TokenizerTrainer t = new TokenizerTrainer(vae, cfg, runDir(r), featureNet)) {
       TokenizerTrainer.Summary s = t.train(train, train.height(), log);
       ModelDir.save(modelDir(r), ModelKind.TOKENIZER, vae, t.stateDict());
-      t.runDir().addTrainingTime(s.steps(), s.seconds());
+      log.printf(
+          Locale.ROOT,
+          "[recipes] %s: trained %d steps in %.0f s%n",
+          r.id(),
+          s.steps(),
+          s.seconds());
     }
     RunDir.TrainingTime time =
         new RunDir(runDir(r)).trainingTime().orElse(new RunDir.TrainingTime(0, 0, 0));

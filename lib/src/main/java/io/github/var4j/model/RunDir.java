@@ -41,6 +41,9 @@ import org.tensorflow.Session;
  * any moment finds the state of the checkpoint on disk.
  */
 public final class RunDir {
+  private long clockStep = -1; // step of the last clock start or timed save; -1: not timing
+  private long clockNanos;
+
   /** Prefix of the checkpoint bundle. */
   public static final String CHECKPOINT = "ckpt";
 
@@ -115,6 +118,23 @@ public final class RunDir {
     keep.put(state.step(), state);
     AtomicFiles.writeString(resumeFile(), formatResumeStates(keep));
     ckpt.save(s, checkpointPrefix());
+    if (clockStep >= 0) {
+      long now = System.nanoTime();
+      addTrainingTime(state.step() - clockStep, (now - clockNanos) / 1e9);
+      clockStep = state.step();
+      clockNanos = now;
+    }
+  }
+
+  /**
+   * Starts the training clock at {@code step} (where a session starts or resumes): from then on,
+   * every {@link #saveCheckpoint} adds the steps and wall time since the previous save (or the
+   * start) to {@code time.properties}. A killed session so loses only the time of the steps it will
+   * redo, and a run spread over several sessions reports the time of the steps it kept.
+   */
+  public void startClock(long step) {
+    clockStep = step;
+    clockNanos = System.nanoTime();
   }
 
   /**

@@ -144,7 +144,15 @@ public final class ParamStore {
     for (String n : sd.names()) {
       if (!params.containsKey(n) && !StateDict.isBuffer(n)) {
         throw new IllegalArgumentException(
-            "unexpected weight '" + n + "' in state dict: the model has no such parameter");
+            "unexpected weight '"
+                + n
+                + "' in state dict: the model has no such parameter"
+                + StateDict.nearest(
+                    n,
+                    params.values().stream()
+                        .filter(p -> p.trainable() && !sd.contains(p.name()))
+                        .map(Param::name)
+                        .toList()));
       }
     }
     loadSubset(s, sd, p -> p.trainable());
@@ -158,8 +166,17 @@ public final class ParamStore {
     Map<Param, float[]> values = new LinkedHashMap<>();
     for (Param p : params.values()) {
       if (!which.test(p)) continue;
-      if (!sd.contains(p.name()))
-        throw new IllegalArgumentException("missing weight '" + p.name() + "' in state dict");
+      if (!sd.contains(p.name())) {
+        throw new IllegalArgumentException(
+            "missing weight '"
+                + p.name()
+                + "' in state dict"
+                + StateDict.nearest(
+                    p.name(),
+                    sd.names().stream()
+                        .filter(k -> !params.containsKey(k) && !StateDict.isBuffer(k))
+                        .toList()));
+      }
       HostTensor t = sd.get(p.name());
       if (!Arrays.equals(t.shape(), p.torchShape())) {
         throw new IllegalArgumentException(

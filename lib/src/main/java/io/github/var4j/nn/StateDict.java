@@ -6,6 +6,7 @@ import io.github.var4j.io.TorchCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * A PyTorch-style state dict: official parameter names to tensors in the official (PyTorch) layout.
@@ -42,6 +44,28 @@ public final class StateDict {
 
   public static boolean isBuffer(String name) {
     return BUFFER_SUFFIXES.stream().anyMatch(name::endsWith);
+  }
+
+  /**
+   * For error messages about a key that is not there: {@code " (nearest: 'k')"} with the closest of
+   * {@code keys} by Levenshtein distance, if one is within a third of the name's length (a typo or
+   * a renamed module, e.g. "blocks.0.attn.qkv.weight" for "blocks.0.attn.mat_qkv.weight"), else "".
+   * Pass the keys of the other side that are unmatched too: for a missing weight, the state dict's
+   * unexpected keys; for an unexpected one, the model's missing weights.
+   */
+  public static String nearest(String name, Collection<String> keys) {
+    int limit = Math.max(1, name.length() / 3);
+    LevenshteinDistance lev = new LevenshteinDistance(limit);
+    String best = null;
+    int bestD = Integer.MAX_VALUE;
+    for (String k : keys) {
+      int d = lev.apply(name, k);
+      if (d >= 0 && d < bestD) {
+        bestD = d;
+        best = k;
+      }
+    }
+    return best == null ? "" : " (nearest: '" + best + "')";
   }
 
   public StateDict put(String name, HostTensor t) {

@@ -229,6 +229,7 @@ public final class ClassifierTrainer implements AutoCloseable {
     checkData(data);
     run.create();
     long start = initOrResume(log);
+    run.startClock(start);
     MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
     Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
     Progress progress = new Progress("classifier", start, cfg.steps(), cfg.logEvery(), log);

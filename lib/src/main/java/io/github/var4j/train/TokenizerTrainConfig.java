@@ -150,8 +150,9 @@ public record TokenizerTrainConfig(
   }
 
   /**
-   * The loss recipe as one token (e.g. {@code l1_1.0+l2_1.0+vq_1.0+perc_1.0+gan_0.8a_1000}),
-   * recorded in the resume state so that a run directory is not continued with other losses.
+   * The loss recipe as one token (e.g. {@code l1_1.0+l2_1.0+vq_1.0+perc_1.0+gan_0.8a_1000}: an
+   * adaptive GAN weight 0.8 from step 1000; {@code gan_0.0} without a GAN), recorded in the resume
+   * state so that a run directory is not continued with other losses.
    */
   public String lossRecipe() {
     return "l1_"
@@ -164,7 +165,6 @@ public record TokenizerTrainConfig(
         + perceptualWeight
         + "+gan_"
         + ganWeight
-        + (ganAdaptive ? "a_" : "_")
-        + ganStartStep;
+        + (ganEnabled() ? (ganAdaptive ? "a_" : "_") + ganStartStep : "");
   }
 }

@@ -356,6 +356,7 @@ public final class TokenizerTrainer implements AutoCloseable {
     }
     run.create();
     long start = initOrResume(log);
+    run.startClock(start);
     MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
     Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
     Progress progress = new Progress("tokenizer", start, cfg.steps(), cfg.logEvery(), log);

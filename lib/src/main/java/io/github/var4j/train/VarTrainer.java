@@ -312,6 +312,7 @@ public final class VarTrainer implements AutoCloseable {
     }
     run.create();
     long start = initOrResume(log);
+    run.startClock(start);
     long steps = cfg.steps();
     log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", describe(model), numParams());
     log.printf(

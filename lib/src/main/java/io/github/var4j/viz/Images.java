@@ -1,10 +1,12 @@
 package io.github.var4j.viz;
 
 import io.github.var4j.io.AtomicFiles;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +145,32 @@ public final class Images {
    * A TYPE_INT_RGB copy of {@code img} (alpha dropped); returns {@code img} itself if it already is
    * TYPE_INT_RGB.
    */
+  /**
+   * Reads a picture (PNG, JPEG, GIF or BMP: what ImageIO reads), crops its centre square and scales
+   * it to {@code side} x {@code side} RGB with area averaging: a user's photo for zero-shot
+   * editing.
+   *
+   * @throws IOException naming the file if it is missing or not a readable picture
+   */
+  public static BufferedImage readSquare(Path file, int side) throws IOException {
+    VizChecks.checkPositive("side", side);
+    if (!Files.isRegularFile(file)) throw new IOException("picture not found: " + file);
+    BufferedImage img = ImageIO.read(file.toFile());
+    if (img == null)
+      throw new IOException("not a picture ImageIO can read (PNG, JPEG, GIF, BMP): " + file);
+    int s = Math.min(img.getWidth(), img.getHeight());
+    BufferedImage sq = img.getSubimage((img.getWidth() - s) / 2, (img.getHeight() - s) / 2, s, s);
+    BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    try {
+      g.drawImage(
+          sq.getScaledInstance(side, side, java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+
   public static BufferedImage toRgb(BufferedImage img) {
     if (img == null) throw new IllegalArgumentException("img must not be null");
     if (img.getType() == BufferedImage.TYPE_INT_RGB) return img;

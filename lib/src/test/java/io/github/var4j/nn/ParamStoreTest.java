@@ -77,6 +77,20 @@ class ParamStoreTest {
       assertEquals(
           "unexpected weight 'other.weight' in state dict: the model has no such parameter",
           e3.getMessage());
+      // a misspelt key: the unexpected one is named with the missing weight it is nearest to
+      StateDict typo =
+          new StateDict()
+              .put("fc.weight", new HostTensor(new long[] {2, 3}, new float[6]))
+              .put("fc.bais", new HostTensor(new long[] {2}, new float[2]));
+      assertEquals(
+          "unexpected weight 'fc.bais' in state dict: the model has no such parameter"
+              + " (nearest: 'fc.bias')",
+          assertThrows(IllegalArgumentException.class, () -> ps.load(s, typo)).getMessage());
+      assertEquals(
+          "missing weight 'fc.bias' in state dict (nearest: 'fc.bais')",
+          assertThrows(
+                  IllegalArgumentException.class, () -> ps.loadSubset(s, typo, p -> p.trainable()))
+              .getMessage());
       // official buffers are ignored
       StateDict ok =
           new StateDict()

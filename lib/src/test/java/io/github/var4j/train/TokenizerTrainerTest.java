@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
+import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.vae.VqVaeConfig;
@@ -38,6 +39,8 @@ class TokenizerTrainerTest {
       first = t.train(data, 16, new PrintStream(log, true));
     }
     assertTrue(TfCheckpoint.exists(tmp.resolve("ckpt")));
+    // every checkpoint adds its steps to time.properties: a killed session keeps what it saved
+    assertEquals(20, new RunDir(tmp).trainingTime().orElseThrow().steps());
     List<String> rows = Files.readAllLines(tmp.resolve("metrics.csv"));
     assertEquals(21, rows.size());
     double loss1 = Double.parseDouble(rows.get(1).split(",")[2]);
@@ -53,6 +56,7 @@ class TokenizerTrainerTest {
     }
     assertTrue(log2.toString().contains("resumed from"), log2.toString());
     assertEquals(31, Files.readAllLines(tmp.resolve("metrics.csv")).size());
+    assertEquals(30, new RunDir(tmp).trainingTime().orElseThrow().steps());
     assertEquals(first.last().keySet(), java.util.Set.of("loss", "recon", "vq", "psnr"));
   }
 
@@ -77,6 +81,65 @@ class TokenizerTrainerTest {
       assertTrue(e.getMessage().startsWith("tokenizer loss is "), e.getMessage());
       assertTrue(e.getMessage().contains("The last good checkpoint is kept at"), e.getMessage());
     }
+  }
+
+  @Test
+  void perceptualAndAdaptiveGanTrainAndTheRecipeIsCheckedOnResume() throws Exception {
+    ImageDataset data = SyntheticShapes.generate(32, 16, 1, 2);
+    PerceptualLoss.FeatureNet net = PerceptualLossTest.randomNet(9);
+    TokenizerTrainConfig both = TokenizerRecipe.BOTH.apply(cfg(6, 3)).withGan(0.8, 3, true);
+    Path dir = tmp.resolve("both");
+    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), both, dir, net)) {
+      TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(new ByteArrayOutputStream()));
+      assertTrue(s.last().get("perc") > 0, s.last().toString());
+      assertTrue(Double.isFinite(s.last().get("gan_lambda")), s.last().toString());
+    }
+    List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
+    assertEquals(String.join(",", TokenizerTrainer.METRICS_HEADER), rows.get(0));
+    int iLambda = TokenizerTrainer.METRICS_HEADER.indexOf("gan_lambda");
+    assertEquals("", rows.get(3).split(",", -1)[iLambda], "no λ before the GAN starts");
+    assertTrue(Double.parseDouble(rows.get(4).split(",", -1)[iLambda]) > 0, rows.get(4));
+    // continuing the directory with other losses is refused, naming the recipes
+    TokenizerTrainConfig other = both.withSteps(8).withPerceptual(0);
+    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), other, dir)) {
+      var e =
+          assertThrows(
+              java.io.IOException.class,
+              () -> t.train(data, 16, new PrintStream(new ByteArrayOutputStream())));
+      assertTrue(
+          e.getMessage().contains("was trained with lossRecipe " + both.lossRecipe()),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void fixedGanWeightIsLoggedAsIs() throws Exception {
+    ImageDataset data = SyntheticShapes.generate(16, 16, 1, 2);
+    TokenizerTrainConfig gan = cfg(3, 3).withGan(0.25, 1, false);
+    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), gan, tmp.resolve("fixed"))) {
+      TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(new ByteArrayOutputStream()));
+      assertEquals(0.25, s.last().get("gan_lambda"), 1e-7);
+    }
+  }
+
+  @Test
+  void perceptualNeedsAFittingFeatureNet() {
+    TokenizerTrainConfig perc = TokenizerRecipe.PERCEPTUAL.apply(cfg(2, 1));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new TokenizerTrainer(tiny(), perc, tmp, null));
+    assertEquals(
+        "perceptualWeight 1.0 needs the feature network (a trained classifier, e.g."
+            + " models/fmnist-classifier)",
+        e.getMessage());
+    var cc = new io.github.var4j.classifier.ClassifierConfig(1, 32, 8, 10, 4);
+    PerceptualLoss.FeatureNet big =
+        new PerceptualLoss.FeatureNet(cc, PerceptualLossTest.randomNet(1).weights());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new TokenizerTrainer(tiny(), perc, tmp, big));
+    assertEquals(
+        "the perceptual loss's classifier sees 32x32x1 images, the VAE 16x16x1", e.getMessage());
   }
 
   @Test

@@ -1,0 +1,96 @@
+package io.github.var4j.experiments;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code sample} and {@code zero-shot} on official-format checkpoints: the tiny fixture models
+ * (fixtures/checkpoints, made by the official code), configured from their weights, with the
+ * manifest's scale schedule and labels.
+ */
+class OfficialCommandsTest {
+  @TempDir Path dir;
+
+  static Path fixtures() {
+    return Path.of(System.getProperty("var4j.fixtures"));
+  }
+
+  static String manifestList(String key) throws IOException {
+    JsonNode m = new ObjectMapper().readTree(fixtures().resolve("manifest.json").toFile());
+    List<String> v = new ArrayList<>();
+    m.get("tiny_config").get(key).forEach(n -> v.add(n.asText()));
+    return String.join(",", v);
+  }
+
+  private static List<String> official(String ext) throws IOException {
+    Path c = fixtures().resolve("checkpoints");
+    return List.of(
+        "--official-vae",
+        c.resolve("vae_tiny" + ext).toString(),
+        "--official-var",
+        c.resolve("var_tiny" + ext).toString(),
+        "--patch-nums",
+        manifestList("patch_nums"));
+  }
+
+  @Test
+  void sampleWritesTheClassesAndTheCoarseToFineFigures() throws IOException {
+    Path fig = dir.resolve("fig");
+    List<String> args = new ArrayList<>(official(".pth"));
+    args.addAll(
+        List.of("--classes", manifestList("labels"), "--top-k", "5", "--figures", fig.toString()));
+    assertEquals(0, new CommandLine(new SampleCommand()).execute(args.toArray(String[]::new)));
+    for (String f : new String[] {"samples", "coarse-to-fine", "token-maps"})
+      assertTrue(Files.isRegularFile(fig.resolve("official-" + f + ".png")), f);
+  }
+
+  @Test
+  void zeroShotEditsAPhotoAndNamesBadInput() throws IOException {
+    Path photo = dir.resolve("photo.png");
+    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+    SplittableRandom r = new SplittableRandom(1);
+    for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, r.nextInt(1 << 24));
+    ImageIO.write(img, "png", photo.toFile());
+    Path fig = dir.resolve("fig");
+    List<String> args = new ArrayList<>(official(".safetensors"));
+    args.addAll(
+        List.of(
+            "--photo",
+            photo.toString(),
+            "--per-image",
+            "2",
+            "--edit-to",
+            "1",
+            "--figures",
+            fig.toString()));
+    assertEquals(0, new CommandLine(new ZeroShotCommand()).execute(args.toArray(String[]::new)));
+    for (String f : new String[] {"inpaint", "outpaint", "edit"})
+      assertTrue(Files.isRegularFile(fig.resolve("official-" + f + ".png")), f);
+
+    StringWriter err = new StringWriter();
+    List<String> bad = new ArrayList<>(official(".pth"));
+    bad.addAll(List.of("--photo", dir.resolve("none.png").toString()));
+    int rc =
+        new CommandLine(new ZeroShotCommand())
+            .setErr(new PrintWriter(err))
+            .execute(bad.toArray(String[]::new));
+    assertNotEquals(0, rc);
+    assertTrue(
+        err.toString().contains("picture not found: " + dir.resolve("none.png")), err.toString());
+  }
+}

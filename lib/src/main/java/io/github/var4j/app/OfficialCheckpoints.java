@@ -1,0 +1,349 @@
+package io.github.var4j.app;
+
+import io.github.var4j.nn.HostTensor;
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.util.Records;
+import io.github.var4j.vae.VqVaeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The released VAR checkpoints, opened straight from their PyTorch files: the VQ-VAE {@code
+ * vae_ch160v4096z32.pth} and the transformers {@code var_d16.pth} … {@code var_d30.pth} (plain
+ * state dicts; {@code .safetensors} files with the same names load too).
+ *
+ * <p>The configurations are read off the state dicts, not assumed: the VAE's widths, levels, res
+ * blocks, Cvae, vocabulary and Phi sharing; the VAR's depth, width, heads ({@code scale_mul_1H11}),
+ * FFN width, classes and shared AdaLN. What a state dict cannot tell, the scale schedule, is given
+ * ({@link ScaleSchedule#px256()} for the released models) and checked against the VAR's token
+ * count. The buffers the files carry are checked against what the configuration derives ({@link
+ * #checkBuffers}).
+ */
+public final class OfficialCheckpoints {
+  private OfficialCheckpoints() {}
+
+  /** File name of the released VQ-VAE. */
+  public static final String VAE_FILE = "vae_ch160v4096z32.pth";
+
+  private static final Pattern VAR_FILE = Pattern.compile("var_d(\\d+)\\.(pth|safetensors)");
+
+  /**
+   * Both models, configured and loaded.
+   *
+   * @param vae the tokenizer's configuration
+   * @param vaeWeights its state dict (buffers included)
+   * @param var the transformer's configuration
+   * @param varWeights its state dict (buffers included)
+   * @param vaeFile where the VAE came from
+   * @param varFile where the VAR came from
+   */
+  public record Opened(
+      VqVaeConfig vae,
+      StateDict vaeWeights,
+      VarConfig var,
+      StateDict varWeights,
+      Path vaeFile,
+      Path varFile) {}
+
+  /**
+   * The released files in {@code dir}: {@value #VAE_FILE} and {@code var_d<depth>.pth} (the
+   * smallest depth there if {@code depth} is null).
+   *
+   * @return {VAE file, VAR file}
+   * @throws IOException naming what is missing and what the directory holds
+   */
+  public static Path[] find(Path dir, Integer depth) throws IOException {
+    if (!Files.isDirectory(dir)) throw new IOException("checkpoint directory not found: " + dir);
+    List<String> names;
+    try (Stream<Path> s = Files.list(dir)) {
+      names = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    Path vae = dir.resolve(VAE_FILE);
+    if (!Files.isRegularFile(vae)) {
+      Path st = dir.resolve(VAE_FILE.replace(".pth", ".safetensors"));
+      if (!Files.isRegularFile(st))
+        throw new IOException(
+            "no " + VAE_FILE + " in " + dir + " (it holds: " + String.join(", ", names) + ")");
+      vae = st;
+    }
+    TreeMap<Integer, Path> vars = new TreeMap<>();
+    for (String n : names) {
+      Matcher m = VAR_FILE.matcher(n);
+      if (m.matches()) vars.putIfAbsent(Integer.parseInt(m.group(1)), dir.resolve(n));
+    }
+    if (vars.isEmpty())
+      throw new IOException(
+          "no var_d<depth>.pth in " + dir + " (it holds: " + String.join(", ", names) + ")");
+    Path var = depth == null ? vars.firstEntry().getValue() : vars.get(depth);
+    if (var == null)
+      throw new IOException(
+          "no var_d" + depth + ".pth in " + dir + "; depths there: " + vars.keySet());
+    return new Path[] {vae, var};
+  }
+
+  /** Opens the released files of {@code dir} ({@link #find}) with the 256-px schedule. */
+  public static Opened open(Path dir, Integer depth) throws IOException {
+    Path[] f = find(dir, depth);
+    return open(f[0], f[1], ScaleSchedule.px256());
+  }
+
+  /**
+   * Opens a VAE and a VAR file ({@code .pth}, zip or legacy, or {@code .safetensors}) trained with
+   * the scale schedule {@code patchNums}.
+   *
+   * @throws IOException if a file cannot be read
+   * @throws IllegalArgumentException naming the file and the problem if a state dict is not a VAE
+   *     or a VAR, the two disagree, or a buffer differs from what the configuration derives
+   */
+  public static Opened open(Path vaeFile, Path varFile, ScaleSchedule patchNums)
+      throws IOException {
+    StateDict vaeSd = read(vaeFile);
+    VqVaeConfig vae = inferVae(vaeSd, patchNums, vaeFile);
+    StateDict varSd = read(varFile);
+    VarConfig var = inferVar(varSd, vae, varFile);
+    checkBuffers(vae, vaeSd, vaeFile);
+    checkBuffers(var, varSd, varFile);
+    return new Opened(vae, vaeSd, var, varSd, vaeFile, varFile);
+  }
+
+  /** A {@code .pth} (the whole file a state dict) or {@code .safetensors} file. */
+  public static StateDict read(Path file) throws IOException {
+    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (n.endsWith(".safetensors")) return StateDict.loadSafeTensors(file);
+    if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".bin"))
+      return StateDict.loadPth(file, "");
+    throw new IOException(
+        "not a checkpoint file (expected .pth, .pt, .bin or .safetensors): " + file);
+  }
+
+  /**
+   * The VQ-VAE configuration of a state dict, official constants for what it cannot tell (β 0.25,
+   * quantResi 0.5) and the given schedule.
+   */
+  public static VqVaeConfig inferVae(StateDict sd, ScaleSchedule patchNums, Path file) {
+    long[] convIn = shape(sd, "encoder.conv_in.weight", file, "a VQ-VAE");
+    int ch = (int) convIn[0], in = (int) convIn[1];
+    int levels = count(sd, "encoder.down.", ".block.0.conv1.weight");
+    int[] chMult = new int[levels];
+    for (int i = 0; i < levels; i++) {
+      long out = shape(sd, "encoder.down." + i + ".block.0.conv2.weight", file, "a VQ-VAE")[0];
+      chMult[i] = (int) (out / ch);
+    }
+    int resBlocks = count(sd, "encoder.down.0.block.", ".conv1.weight");
+    int cvae = (int) shape(sd, "quant_conv.weight", file, "a VQ-VAE")[0];
+    int vocab = (int) shape(sd, "quantize.embedding.weight", file, "a VQ-VAE")[0];
+    int share;
+    if (sd.contains("quantize.quant_resi.qresi.weight")) share = 1;
+    else if (sd.contains("quantize.quant_resi.qresi_ls.0.weight"))
+      share = count(sd, "quantize.quant_resi.qresi_ls.", ".weight");
+    else share = 0;
+    int side = patchNums.pn(patchNums.K() - 1) << (levels - 1);
+    try {
+      return new VqVaeConfig(
+          in, ch, chMult, resBlocks, cvae, vocab, patchNums, 0.25, 0.5, share, side);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The VAR configuration of a state dict: the official one-knob rule ({@link VarConfig#ofDepth})
+   * with the widths, heads, FFN and classes the weights show.
+   *
+   * @throws IllegalArgumentException if the VAR's vocabulary, Cvae or token count disagree with the
+   *     VAE
+   */
+  public static VarConfig inferVar(StateDict sd, VqVaeConfig vae, Path file) {
+    long[] head = shape(sd, "head.weight", file, "a VAR");
+    long[] word = shape(sd, "word_embed.weight", file, "a VAR");
+    long[] cls = shape(sd, "class_emb.weight", file, "a VAR");
+    long[] pos = shape(sd, "pos_1LC", file, "a VAR");
+    int depth = count(sd, "blocks.", ".attn.mat_qkv.weight");
+    int c = (int) word[0];
+    if (head[0] != vae.vocabSize()) {
+      throw new IllegalArgumentException(
+          file
+              + ": the VAR predicts "
+              + head[0]
+              + " codes (head.weight), the VAE has "
+              + vae.vocabSize());
+    }
+    if (word[1] != vae.zChannels()) {
+      throw new IllegalArgumentException(
+          file
+              + ": the VAR embeds Cvae = "
+              + word[1]
+              + " (word_embed.weight), the VAE has "
+              + vae.zChannels());
+    }
+    if (pos[1] != vae.patchNums().L()) {
+      throw new IllegalArgumentException(
+          file
+              + ": the VAR has L = "
+              + pos[1]
+              + " tokens (pos_1LC), the scale schedule "
+              + vae.patchNums()
+              + " has "
+              + vae.patchNums().L()
+              + ": give the schedule it was trained with");
+    }
+    boolean l2 = sd.contains("blocks.0.attn.scale_mul_1H11");
+    int heads = l2 ? (int) sd.get("blocks.0.attn.scale_mul_1H11").shape()[1] : Math.max(1, c / 64);
+    long hidden = shape(sd, "blocks.0.ffn.fc1.weight", file, "a VAR")[0];
+    VarConfig base =
+        VarConfig.ofDepth(
+            depth, vae.vocabSize(), vae.zChannels(), (int) cls[0] - 1, vae.patchNums());
+    try {
+      return Records.with(
+          base,
+          "embedDim",
+          c,
+          "numHeads",
+          heads,
+          "mlpRatio",
+          hidden / (double) c,
+          "attnL2Norm",
+          l2,
+          "sharedAdaLN",
+          sd.contains("shared_ada_lin.1.weight"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks the buffers of a VQ-VAE state dict: {@code quantize.ema_vocab_hit_SV} must be (K', V)
+   * with finite values ≥ 0 (a training statistic; the official loader replaces it when K' ≠ K, so
+   * K' is not checked).
+   */
+  public static void checkBuffers(VqVaeConfig vae, StateDict sd, Path file) {
+    String n = "quantize.ema_vocab_hit_SV";
+    if (!sd.contains(n)) return;
+    HostTensor t = sd.get(n);
+    if (t.shape().length != 2 || t.shape()[1] != vae.vocabSize()) {
+      throw new IllegalArgumentException(
+          file
+              + ": buffer "
+              + n
+              + " has shape "
+              + Arrays.toString(t.shape())
+              + ", expected (K, "
+              + vae.vocabSize()
+              + ")");
+    }
+    float[] v = t.data();
+    for (int i = 0; i < v.length; i++) {
+      if (!(v[i] >= 0) || Float.isInfinite(v[i]))
+        throw new IllegalArgumentException(
+            file + ": buffer " + n + " holds " + v[i] + " at " + i + ", expected finite >= 0");
+    }
+  }
+
+  /**
+   * Checks the buffers of a VAR state dict against the configuration: {@code lvl_1L} (1, L) is the
+   * scale of every token; {@code attn_bias_for_masking} (1, 1, L, L) is 0 where a token may attend
+   * (its own or a coarser scale) and −∞ elsewhere; every {@code blocks.i.attn.zero_k_bias} (C) is
+   * 0.
+   */
+  public static void checkBuffers(VarConfig var, StateDict sd, Path file) {
+    int L = var.patchNums().L();
+    int[] lvl = var.patchNums().levels();
+    if (sd.contains("lvl_1L")) {
+      HostTensor t = sd.get("lvl_1L");
+      expectShape(t, new long[] {1, L}, "lvl_1L", file);
+      for (int l = 0; l < L; l++) {
+        if (t.data()[l] != lvl[l])
+          throw new IllegalArgumentException(
+              file
+                  + ": buffer lvl_1L[0, "
+                  + l
+                  + "] is "
+                  + t.data()[l]
+                  + ", token "
+                  + l
+                  + " is on scale "
+                  + lvl[l]
+                  + " of "
+                  + var.patchNums());
+      }
+    }
+    if (sd.contains("attn_bias_for_masking")) {
+      HostTensor t = sd.get("attn_bias_for_masking");
+      expectShape(t, new long[] {1, 1, L, L}, "attn_bias_for_masking", file);
+      float[] m = t.data();
+      for (int q = 0; q < L; q++) {
+        for (int k = 0; k < L; k++) {
+          float v = m[q * L + k];
+          boolean ok = lvl[q] >= lvl[k] ? v == 0f : v == Float.NEGATIVE_INFINITY;
+          if (!ok)
+            throw new IllegalArgumentException(
+                file
+                    + ": buffer attn_bias_for_masking[0, 0, "
+                    + q
+                    + ", "
+                    + k
+                    + "] is "
+                    + v
+                    + ", expected "
+                    + (lvl[q] >= lvl[k] ? "0" : "-inf")
+                    + " (block-causal over the scales of "
+                    + var.patchNums()
+                    + ")");
+        }
+      }
+    }
+    List<String> zero = new ArrayList<>();
+    for (String n : sd.names()) if (n.endsWith(".attn.zero_k_bias")) zero.add(n);
+    for (String n : zero) {
+      HostTensor t = sd.get(n);
+      expectShape(t, new long[] {var.embedDim()}, n, file);
+      for (float v : t.data())
+        if (v != 0f)
+          throw new IllegalArgumentException(
+              file + ": buffer " + n + " holds " + v + ", expected 0");
+    }
+  }
+
+  private static void expectShape(HostTensor t, long[] want, String name, Path file) {
+    if (!Arrays.equals(t.shape(), want))
+      throw new IllegalArgumentException(
+          file
+              + ": buffer "
+              + name
+              + " has shape "
+              + Arrays.toString(t.shape())
+              + ", expected "
+              + Arrays.toString(want));
+  }
+
+  private static long[] shape(StateDict sd, String name, Path file, String what) {
+    if (!sd.contains(name))
+      throw new IllegalArgumentException(
+          file
+              + " is not "
+              + what
+              + " state dict: it has no '"
+              + name
+              + "'"
+              + StateDict.nearest(name, sd.names()));
+    return sd.get(name).shape();
+  }
+
+  /** How many consecutive i from 0 have {@code prefix + i + suffix} in the state dict. */
+  private static int count(StateDict sd, String prefix, String suffix) {
+    int n = 0;
+    while (sd.contains(prefix + n + suffix)) n++;
+    return n;
+  }
+}

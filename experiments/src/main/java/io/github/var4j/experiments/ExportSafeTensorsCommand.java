@@ -1,7 +1,6 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.nn.StateDict;
+import io.github.var4j.app.OfficialCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,8 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Writes the weights of a model directory as one safetensors file: official state-dict names,
- * PyTorch layouts, float32.
+ * Writes a model directory as one safetensors file: official state-dict names, PyTorch layouts,
+ * float32, plus the buffers the official classes register, so that {@code load_state_dict(...,
+ * strict=True)} accepts it ({@link OfficialCheckpoints#export}).
  */
 @Command(
     name = "export-safetensors",
@@ -26,11 +26,10 @@ public final class ExportSafeTensorsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StateDict sd = ModelDir.weights(model);
-    sd.saveSafeTensors(out);
+    int n = OfficialCheckpoints.export(model, out);
     System.out.printf(
-        "[export-safetensors] %d tensors of %s -> %s (%,d bytes)%n",
-        sd.size(), model, out, Files.size(out));
+        "[export-safetensors] %d tensors of %s (weights and official buffers) -> %s (%,d bytes)%n",
+        n, model, out, Files.size(out));
     return 0;
   }
 }

@@ -2,14 +2,11 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.app.OfficialCheckpoints;
 import io.github.var4j.app.SampleFigures;
-import io.github.var4j.data.ImageNetClasses;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.VarTrainer;
-import io.github.var4j.transformer.VarConfig;
-import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.ImageGrid;
 import io.github.var4j.viz.Images;
@@ -42,12 +39,7 @@ final class OfficialSample {
     String from;
     if (src.random()) {
       int depth = src.depth() != null ? src.depth() : 16;
-      VqVaeConfig vae = VqVaeConfig.official();
-      VarConfig var =
-          VarConfig.ofDepth(depth, vae.vocabSize(), vae.zChannels(), 1000, vae.patchNums());
-      try (Tokenizer tok = Tokenizer.initialized(vae, 1)) {
-        s = VarSampler.randomVar(var, 0, vae, tok.params().stateDict(tok.session()));
-      }
+      s = OfficialCheckpoints.randomSampler(depth, 0);
       from = "random weights of the official shapes (d" + depth + ")";
     } else {
       OfficialCheckpoints.Opened o;
@@ -60,7 +52,7 @@ final class OfficialSample {
       } else {
         o = OfficialCheckpoints.open(src.dir(), src.depth());
       }
-      s = VarSampler.load(o.var(), o.varWeights(), o.vae(), o.vaeWeights());
+      s = OfficialCheckpoints.sampler(o);
       from = o.vaeFile() + " + " + o.varFile();
     }
     VqVaeConfig vc = s.vaeConfig();
@@ -80,16 +72,6 @@ final class OfficialSample {
     return s;
   }
 
-  /** Class names for labels: ImageNet's for a 1000-class model, else "class c". */
-  static List<String> names(int numClasses) {
-    if (numClasses == ImageNetClasses.COUNT) {
-      List<String> out = new ArrayList<>();
-      for (int c = 0; c < numClasses; c++) out.add(ImageNetClasses.shortName(c));
-      return out;
-    }
-    return null;
-  }
-
   /**
    * Samples one image per class of {@code classes} in one batch, then the first class alone (batch
    * 1), and writes {@code <tag>-samples.png}, {@code <tag>-coarse-to-fine.png} and {@code
@@ -104,7 +86,7 @@ final class OfficialSample {
           throw new IllegalArgumentException(
               "--classes: class " + c + " is outside the model's 0.." + (nc - 1));
       }
-      List<String> names = names(nc);
+      List<String> names = OfficialCheckpoints.classNames(nc);
       List<String> labels = new ArrayList<>();
       for (int c : classes) labels.add(names != null ? c + " " + names.get(c) : "class " + c);
       System.out.println(P + " classes: " + String.join(", ", labels) + "; " + opts.label());

@@ -1,5 +1,6 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.app.OfficialCheckpoints;
 import io.github.var4j.app.SampleFigures;
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
@@ -336,7 +337,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
             "--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
       int S = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
       float[] x = Images.toNHWC(Images.readSquare(photo, S), ch, ValueRange.MINUS_ONE_ONE);
-      List<String> names = OfficialSample.names(nc);
+      List<String> names = OfficialCheckpoints.classNames(nc);
       int pnLast = sampler.varConfig().patchNums().latentSide();
       SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
       float[] keepIn =

@@ -1,18 +1,27 @@
 package io.github.var4j.app;
 
+import io.github.var4j.data.ImageNetClasses;
+import io.github.var4j.io.SafeTensors;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.util.Records;
+import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +124,105 @@ public final class OfficialCheckpoints {
     checkBuffers(vae, vaeSd, vaeFile);
     checkBuffers(var, varSd, varFile);
     return new Opened(vae, vaeSd, var, varSd, vaeFile, varFile);
+  }
+
+  /** A sampler of the opened models (the weights are copied into its graph). */
+  public static VarSampler sampler(Opened o) {
+    return VarSampler.load(o.var(), o.varWeights(), o.vae(), o.vaeWeights());
+  }
+
+  /**
+   * A sampler of the released shapes ({@link VqVaeConfig#official()}, {@code
+   * VarConfig.ofDepth(depth, 4096, 32, 1000, px256)}) with seeded random weights: for timing and
+   * memory where the files are absent.
+   */
+  public static VarSampler randomSampler(int depth, long seed) {
+    VqVaeConfig vae = VqVaeConfig.official();
+    VarConfig var =
+        VarConfig.ofDepth(
+            depth, vae.vocabSize(), vae.zChannels(), ImageNetClasses.COUNT, vae.patchNums());
+    try (Tokenizer tok = Tokenizer.initialized(vae, seed + 1)) {
+      return VarSampler.randomVar(var, seed, vae, tok.params().stateDict(tok.session()));
+    }
+  }
+
+  /**
+   * Label names for a model of {@code numClasses} classes: ImageNet's short names ({@link
+   * ImageNetClasses#shortName}) for 1000 classes, else null ("class c").
+   */
+  public static List<String> classNames(int numClasses) {
+    if (numClasses != ImageNetClasses.COUNT) return null;
+    List<String> out = new ArrayList<>(numClasses);
+    for (int c = 0; c < numClasses; c++) out.add(ImageNetClasses.shortName(c));
+    return out;
+  }
+
+  /**
+   * The buffers the official VAR registers, derived from the configuration: {@code lvl_1L} (1, L)
+   * int64, {@code attn_bias_for_masking} (1, 1, L, L) float32 (0 or −∞) and one {@code
+   * blocks.i.attn.zero_k_bias} (C) of zeros per block.
+   *
+   * @throws IllegalArgumentException for a raster-order model (the official code has none)
+   */
+  public static Map<String, SafeTensors.Tensor> buffers(VarConfig var) {
+    if (var.order() != TokenOrder.NEXT_SCALE)
+      throw new IllegalArgumentException(
+          "a " + var.order() + "-order model has no counterpart in the official code");
+    int L = var.patchNums().L();
+    int[] lvl = var.patchNums().levels();
+    long[] lv = new long[L];
+    float[] mask = new float[L * L];
+    for (int q = 0; q < L; q++) {
+      lv[q] = lvl[q];
+      for (int k = 0; k < L; k++) mask[q * L + k] = lvl[q] >= lvl[k] ? 0f : Float.NEGATIVE_INFINITY;
+    }
+    Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
+    out.put("lvl_1L", new SafeTensors.Tensor("I64", new long[] {1, L}, null, lv));
+    out.put(
+        "attn_bias_for_masking",
+        new SafeTensors.Tensor("F32", new long[] {1, 1, L, L}, mask, null));
+    for (int i = 0; i < var.depth(); i++) {
+      out.put(
+          "blocks." + i + ".attn.zero_k_bias",
+          new SafeTensors.Tensor(
+              "F32", new long[] {var.embedDim()}, new float[var.embedDim()], null));
+    }
+    return out;
+  }
+
+  /**
+   * The buffer the official VQ-VAE registers: {@code quantize.ema_vocab_hit_SV} (K, V) of zeros.
+   */
+  public static Map<String, SafeTensors.Tensor> buffers(VqVaeConfig vae) {
+    int K = vae.patchNums().K(), V = vae.vocabSize();
+    return Map.of(
+        "quantize.ema_vocab_hit_SV",
+        new SafeTensors.Tensor("F32", new long[] {K, V}, new float[K * V], null));
+  }
+
+  /**
+   * Writes a var4j model directory as one safetensors file that the official classes load with
+   * {@code load_state_dict(..., strict=True)}: official names, PyTorch layouts, float32, plus the
+   * buffers they register ({@link #buffers(VarConfig)}, {@link #buffers(VqVaeConfig)}); a
+   * classifier (no official counterpart) gets its weights only.
+   *
+   * @return the number of tensors written
+   */
+  public static int export(Path modelDir, Path out) throws IOException {
+    StateDict sd = ModelDir.weights(modelDir);
+    Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
+    for (String n : sd.names()) {
+      HostTensor h = sd.get(n);
+      t.put(n, new SafeTensors.Tensor("F32", h.shape(), h.data(), null));
+    }
+    String kind = ModelDir.kind(modelDir);
+    if (kind.equals(ModelKind.VAR.name())) {
+      t.putAll(buffers(ModelDir.config(modelDir, ModelKind.VAR)));
+    } else if (kind.equals(ModelKind.TOKENIZER.name())) {
+      t.putAll(buffers(ModelDir.config(modelDir, ModelKind.TOKENIZER)));
+    }
+    SafeTensors.write(out, t);
+    return t.size();
   }
 
   /** A {@code .pth} (the whole file a state dict) or {@code .safetensors} file. */

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The safetensors format (Hugging Face): an unsigned 64-bit little-endian header length, a JSON
@@ -87,10 +88,41 @@ public final class SafeTensors {
       MappedByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen);
       data.order(ByteOrder.LITTLE_ENDIAN);
       Map<String, Tensor> out = new LinkedHashMap<>();
+      TreeMap<Long, String> starts = new TreeMap<>(); // data_offsets begin -> tensor
       for (var it = header.fields(); it.hasNext(); ) {
         var e = it.next();
         if (e.getKey().equals("__metadata__")) continue;
-        out.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), data, dataLen));
+        Tensor t = tensor(file, e.getKey(), e.getValue(), data, dataLen);
+        long begin = e.getValue().get("data_offsets").get(0).asLong();
+        long end = e.getValue().get("data_offsets").get(1).asLong();
+        if (end > begin) {
+          Map.Entry<Long, String> before = starts.floorEntry(begin);
+          Map.Entry<Long, String> after = starts.ceilingEntry(begin);
+          for (Map.Entry<Long, String> o : new Map.Entry[] {before, after}) {
+            if (o == null) continue;
+            long oBegin = o.getKey(),
+                oEnd = header.get(o.getValue()).get("data_offsets").get(1).asLong();
+            if (oBegin < end && begin < oEnd)
+              throw new IOException(
+                  "tensors '"
+                      + o.getValue()
+                      + "' and '"
+                      + e.getKey()
+                      + "' of "
+                      + file
+                      + " overlap: data_offsets ["
+                      + oBegin
+                      + ", "
+                      + oEnd
+                      + "] and ["
+                      + begin
+                      + ", "
+                      + end
+                      + "]");
+          }
+          starts.put(begin, e.getKey());
+        }
+        out.put(e.getKey(), t);
       }
       return out;
     }

@@ -118,6 +118,21 @@ public final class ModelDir {
         "invalid " + kind.name() + " configuration in " + file);
   }
 
+  /**
+   * The kind named by a model directory's {@code config.json} ("tokenizer", "var", "classifier").
+   *
+   * @throws IOException if there is no configuration or it is of another format
+   */
+  public static String kind(Path dir) throws IOException {
+    Path file = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(file)) throw new IOException("model configuration not found: " + file);
+    JsonNode root = Json.read(file);
+    if (!FORMAT.equals(root.path("format").asText("")))
+      throw new IOException(
+          file + ": format '" + root.path("format").asText("") + "' is not " + FORMAT);
+    return root.path("kind").asText("");
+  }
+
   /** The weights of a model directory, by official name (PyTorch layouts). */
   public static StateDict weights(Path dir) throws IOException {
     return StateDict.loadNpyDir(dir);

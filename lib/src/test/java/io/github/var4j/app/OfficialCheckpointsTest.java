@@ -150,6 +150,44 @@ class OfficialCheckpointsTest {
     assertEquals(2, ema.shape().length);
   }
 
+  /**
+   * Official file → var4j model directory → export: the exported file holds the official file's
+   * tensors, buffers included (lvl_1L as int64, the −∞ mask), so strict loading in PyTorch accepts
+   * it.
+   */
+  @Test
+  void exportWritesWhatTheOfficialClassesRegister() throws Exception {
+    TinyFixture fx = TinyFixture.get();
+    OfficialCheckpoints.Opened o =
+        OfficialCheckpoints.open(ckpt("vae_tiny.pth"), ckpt("var_tiny.pth"), fx.schedule());
+    Path varDir = tmp.resolve("var"), vaeDir = tmp.resolve("vae");
+    io.github.var4j.model.ModelDir.save(
+        varDir, io.github.var4j.model.ModelKind.VAR, o.var(), withoutBuffers(o.varWeights()));
+    io.github.var4j.model.ModelDir.save(
+        vaeDir, io.github.var4j.model.ModelKind.TOKENIZER, o.vae(), withoutBuffers(o.vaeWeights()));
+    for (String[] c : new String[][] {{"var", "var_tiny.pth"}, {"vae", "vae_tiny.pth"}}) {
+      Path out = tmp.resolve(c[0] + ".safetensors");
+      int n = OfficialCheckpoints.export(tmp.resolve(c[0]), out);
+      var want =
+          io.github.var4j.io.TorchCheckpoint.stateDict(
+              io.github.var4j.io.TorchCheckpoint.read(ckpt(c[1])), "");
+      var got = io.github.var4j.io.SafeTensors.read(out);
+      assertEquals(want.keySet(), got.keySet(), c[1]);
+      assertEquals(want.size(), n);
+      for (String k : want.keySet()) {
+        assertArrayEquals(want.get(k).shape(), got.get(k).shape(), k);
+        assertEquals(want.get(k).longs() != null, got.get(k).longs() != null, k + " integer-ness");
+        assertArrayEquals(want.get(k).asFloats(), got.get(k).asFloats(), 0f, k);
+      }
+    }
+  }
+
+  private static StateDict withoutBuffers(StateDict sd) {
+    StateDict out = new StateDict();
+    for (String n : sd.names()) if (!StateDict.isBuffer(n)) out.put(n, sd.get(n));
+    return out;
+  }
+
   private static StateDict copyWith(StateDict sd, String name, HostTensor t) {
     StateDict out = new StateDict();
     for (String n : sd.names()) out.put(n, n.equals(name) ? t : sd.get(n));

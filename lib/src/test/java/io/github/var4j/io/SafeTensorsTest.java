@@ -124,6 +124,16 @@ class SafeTensorsTest {
     assertTrue(Float.isNaN(SafeTensors.halfToFloat((short) 0x7e00)));
   }
 
+  /** A safetensors file with the given JSON header and {@code dataBytes} zero bytes of data. */
+  private static void writeRaw(Path f, String header, int dataBytes) throws java.io.IOException {
+    byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 + h.length + dataBytes)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    Files.write(f, b.array());
+  }
+
   @Test
   void badFilesAreNamed() throws Exception {
     Path shortFile = tmp.resolve("short.safetensors");
@@ -137,6 +147,20 @@ class SafeTensorsTest {
     String m =
         assertThrows(java.io.IOException.class, () -> SafeTensors.read(truncated)).getMessage();
     assertTrue(m.contains("data_offsets") && m.contains(truncated.toString()), m);
+    Path overlap = tmp.resolve("o.safetensors");
+    writeRaw(
+        overlap,
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+        12);
+    assertEquals(
+        "tensors 'a' and 'b' of " + overlap + " overlap: data_offsets [0, 8] and [4, 12]",
+        assertThrows(java.io.IOException.class, () -> SafeTensors.read(overlap)).getMessage());
+    Path complex = tmp.resolve("c.safetensors");
+    writeRaw(complex, "{\"z\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8);
+    assertEquals(
+        "tensor 'z' of " + complex + " has an unsupported dtype C64",
+        assertThrows(java.io.IOException.class, () -> SafeTensors.read(complex)).getMessage());
     Path pth = ckpt("var_tiny.pth"); // a zip, not a safetensors file
     String z = assertThrows(java.io.IOException.class, () -> SafeTensors.read(pth)).getMessage();
     assertTrue(z.startsWith("not a safetensors file or a truncated one: header length"), z);

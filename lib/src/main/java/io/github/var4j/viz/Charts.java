@@ -1,12 +1,11 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.stats.PowerLaw;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
-import org.hipparchus.stat.regression.SimpleRegression;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -75,42 +74,6 @@ public final class Charts {
   }
 
   /**
-   * A power law y = coefficient * x^exponent fitted by least squares in log10-log10 space.
-   *
-   * @param rSquared coefficient of determination of the log-log fit
-   */
-  public record PowerLawFit(double coefficient, double exponent, double rSquared, int n) {
-    public double predict(double x) {
-      return coefficient * Math.pow(x, exponent);
-    }
-
-    /** e.g. "y = 2.31·x^-0.0821 (R²=0.998)". */
-    public String formula() {
-      return String.format(
-          Locale.ROOT, "y = %.3g·x^%.3g (R²=%.3f)", coefficient, exponent, rSquared);
-    }
-  }
-
-  /**
-   * Least-squares fit of log10 y = log10 a + b log10 x; x, y > 0, at least 2 points, not all x
-   * equal.
-   */
-  public static PowerLawFit fitPowerLaw(double[] x, double[] y) {
-    checkXY("data", x, y, 2);
-    checkPositive("x", x, "a power-law fit");
-    checkPositive("y", y, "a power-law fit");
-    SimpleRegression reg = new SimpleRegression(true);
-    for (int i = 0; i < x.length; i++) reg.addData(Math.log10(x[i]), Math.log10(y[i]));
-    double slope = reg.getSlope();
-    if (!Double.isFinite(slope)) {
-      throw new IllegalArgumentException(
-          "x must contain at least two distinct values for a power-law fit");
-    }
-    double r2 = x.length == 2 ? 1.0 : reg.getRSquare();
-    return new PowerLawFit(Math.pow(10.0, reg.getIntercept()), slope, r2, x.length);
-  }
-
-  /**
    * Log-log scatter of (x, y) plus the fitted power law, {@value #DEFAULT_WIDTH}x{@value
    * #DEFAULT_HEIGHT}.
    */
@@ -119,12 +82,13 @@ public final class Charts {
   }
 
   /**
-   * Log-log scatter of (x, y) (series "data") plus the fitted power law drawn as a line over [min
-   * x, max x] (series named by {@link PowerLawFit#formula()}). Both axes logarithmic.
+   * Log-log scatter of (x, y) (series "data") plus the fitted power law ({@link PowerLaw#fit}, at
+   * least 3 points) drawn as a line over [min x, max x] (series named by {@link
+   * PowerLaw#formula()}). Both axes logarithmic.
    */
   public static XYChart logLog(
       String title, String xTitle, String yTitle, double[] x, double[] y, int width, int height) {
-    PowerLawFit fit = fitPowerLaw(x, y);
+    PowerLaw fit = PowerLaw.fit(x, y);
     XYChart chart = newChart(title, xTitle, yTitle, width, height);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);

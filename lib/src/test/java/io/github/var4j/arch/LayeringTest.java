@@ -30,6 +30,7 @@ class LayeringTest {
           Map.entry("data", 1), // data sets, batches (images in [-1, 1])
           Map.entry("nn", 1), // layers, parameters, checkpoints, the graph runtime
           Map.entry("scale", 1), // the scale schedule (patchNums, K, L, begin/end)
+          Map.entry("stats", 1), // power-law fits, correlation, the compute frontier (Hipparchus)
           Map.entry("quant", 2), // the multi-scale residual quantizer
           Map.entry("transformer", 2), // the VAR transformer
           Map.entry("vae", 3), // the VQ-VAE tokenizer (uses quant)

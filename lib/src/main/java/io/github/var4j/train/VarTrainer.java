@@ -64,6 +64,8 @@ import org.tensorflow.types.TBool;
  * io.github.var4j.transformer.VarModel}); "tail" metrics are over the last scale's tokens.
  */
 public final class VarTrainer implements AutoCloseable {
+  private long[] extraEvalSteps = new long[0];
+
   /**
    * Teacher-forcing input for a batch: token maps per scale (K arrays of B·pn²) to x (B, L - pn_0²,
    * Cvae).
@@ -294,6 +296,20 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   /**
+   * Also evaluates at these steps (besides every {@code evalEvery} steps and the last step), e.g.
+   * the log-spaced points of a scaling sweep; 0 evaluates before training. Set it before {@link
+   * #train}, the same on every resume.
+   *
+   * @return this trainer
+   */
+  public VarTrainer evalAlsoAt(long... steps) {
+    long[] s = steps.clone();
+    Arrays.sort(s);
+    this.extraEvalSteps = s;
+    return this;
+  }
+
+  /**
    * As {@link #train(TokenCache, TokenCache, XSource, PrintStream)}, calling {@code listener} after
    * every step (after its metrics row, evaluation and checkpoint are written).
    */
@@ -345,7 +361,9 @@ public final class VarTrainer implements AutoCloseable {
     Progress progress = new Progress("var", start, steps, cfg.logEvery(), log);
     try (MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
         MetricsCsv evalCsv = run.openEval(EVAL_HEADER, start)) {
-      if (start == 0 && !evalBatches.isEmpty() && cfg.evalEvery() > 0) {
+      if (start == 0
+          && !evalBatches.isEmpty()
+          && (cfg.evalEvery() > 0 || Arrays.binarySearch(extraEvalSteps, 0) >= 0)) {
         lastEval = evaluateBatches(evalBatches);
         evalCsv.append(
             0,
@@ -396,7 +414,9 @@ public final class VarTrainer implements AutoCloseable {
         progress.update(step, last);
         boolean evalNow =
             !evalBatches.isEmpty()
-                && (step == steps || cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
+                && (step == steps
+                    || cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0
+                    || Arrays.binarySearch(extraEvalSteps, step) >= 0);
         if (evalNow) {
           lastEval = evaluateBatches(evalBatches);
           evalCsv.append(

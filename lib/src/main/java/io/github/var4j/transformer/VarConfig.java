@@ -224,6 +224,26 @@ public record VarConfig(
     return total;
   }
 
+  /**
+   * Kaplan et al.'s N, the non-embedding parameters: the blocks (attention, FFN, AdaLN), the shared
+   * AdaLN and {@code head_nm}. Left out: {@code word_embed}, {@code class_emb}, {@code pos_start},
+   * {@code pos_1LC}, {@code lvl_embed} and the output {@code head} (the unembedding, which GPT-2,
+   * the model Kaplan et al. counted, ties to its input embedding).
+   */
+  public long nonEmbeddingParams() {
+    long c = embedDim;
+    long embeddings =
+        (long) cvae * c
+            + c // word_embed
+            + (numClasses + 1L) * c // class_emb
+            + (long) firstL() * c
+            + (long) patchNums.L() * c // pos_start, pos_1LC
+            + (long) patchNums.K() * c // lvl_embed
+            + c * vocabSize
+            + vocabSize; // head
+    return numParams() - embeddings;
+  }
+
   // ---- withers ----
 
   public VarConfig withVocabSize(int v) {

@@ -26,6 +26,12 @@ class FlopsTest {
     // raster order of one 2x2 map: L = 4 tokens
     VarConfig raster = TINY.withPatchNums(ScaleSchedule.of(2)).withOrder(TokenOrder.RASTER);
     assertEquals(2 * (4 * 148 + 128) + 4 * 4 * 4 * 4, Flops.forward(raster));
+    // parameters: block 3·16 + 2·4 (q/v bias) + 16 + 4 (proj) + 32 + 8 + 32 + 4 (FFN) + 1
+    // (scale_mul)
+    // + 96 + 24 (ada_lin) = 273; head_nm 2·16 + 8 = 40 -> N = 313 without the embeddings;
+    // word_embed 2·4 + 4, class_emb 3·4, pos 1·4 + 5·4, lvl_embed 2·4, head 4·3 + 3 -> 71 more
+    assertEquals(313, TINY.nonEmbeddingParams());
+    assertEquals(384, TINY.numParams());
     assertEquals(
         "batch must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> Flops.trainingStep(TINY, 0))

@@ -1,0 +1,180 @@
+package io.github.var4j.app;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.SyntheticShapes;
+import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.train.ScalingFamily;
+import io.github.var4j.train.TokenCache;
+import io.github.var4j.train.VarTrainConfig;
+import io.github.var4j.transformer.Flops;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scaling sweep end to end on a tiny tokenizer and synthetic images: 3 sizes, few steps. */
+class ScalingSweepTest {
+  @TempDir Path tmp;
+
+  static final VqVaeConfig VAE =
+      new VqVaeConfig(
+          1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+
+  /** 8 steps of 8 images, evaluated at 1 %..100 % log-spaced (steps 1, 2, 3, 4, 6, 8). */
+  static VarTrainConfig base() {
+    return VarTrainConfig.quick(8).withBatchSize(8).withEval(0, 0).withCheckpointEvery(2);
+  }
+
+  private ScalingSweep sweep(Path root, Tokenizer tok, TokenCache train, TokenCache test) {
+    return new ScalingSweep(
+        root.resolve("results"),
+        root.resolve("runs"),
+        base(),
+        6,
+        tok,
+        SyntheticShapes.NUM_CLASSES,
+        train,
+        test,
+        "synthetic",
+        new PrintStream(new ByteArrayOutputStream()));
+  }
+
+  @Test
+  void sizesTrainSkipResumeExactlyAndFit() throws Exception {
+    ImageDataset trainImgs = SyntheticShapes.generate(32, 16, 1, 1);
+    ImageDataset testImgs = SyntheticShapes.generate(16, 16, 1, 2);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    try (Tokenizer tok = Tokenizer.initialized(VAE, 3)) {
+      TokenCache train = TokenCache.encode(tok, trainImgs, 16, "train", quiet);
+      TokenCache test = TokenCache.encode(tok, testImgs, 16, "test", quiet);
+      ScalingSweep a = sweep(tmp.resolve("a"), tok, train, test);
+      for (int d = 1; d <= 3; d++) a.run(d);
+      assertTrue(a.done(2));
+      List<Map<String, String>> rows = ScalingSweep.readAll(tmp.resolve("a/results"));
+      long[] evals = ScalingFamily.logSpacedSteps(8, 6);
+      assertEquals(3 * evals.length, rows.size());
+      Map<String, String> last = rows.get(rows.size() - 1);
+      VarConfig m3 = a.model(3);
+      assertEquals(ScalingFamily.WIDTH_PER_DEPTH * 3, m3.embedDim());
+      assertEquals(Long.toString(m3.nonEmbeddingParams()), last.get("n_nonembedding"));
+      assertEquals(
+          8 * (double) Flops.trainingStep(m3, 8), Double.parseDouble(last.get("flops")), 1);
+
+      // a second sweep killed in the middle of d2 and resumed writes the same result file
+      ScalingSweep b = sweep(tmp.resolve("b"), tok, train, test);
+      b.run(1);
+      RuntimeException kill =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  b.run(
+                      2,
+                      step -> {
+                        if (step == 5) throw new RuntimeException("killed at step 5");
+                      }));
+      assertEquals("killed at step 5", kill.getMessage());
+      assertFalse(b.done(2));
+      b.run(2);
+      assertEquals(
+          Files.readAllLines(a.resultFile(2)),
+          Files.readAllLines(b.resultFile(2)),
+          "d2 after resume");
+
+      Map<String, Map<String, String>> fits = ScalingSweep.writeFits(tmp.resolve("a/results"));
+      assertTrue(Files.exists(tmp.resolve("a/results/fits.csv")));
+      for (String m : ScalingSweep.METRICS) {
+        assertTrue(fits.containsKey(m + "~N~power"), m);
+        assertTrue(fits.containsKey(m + "~C~power"), m);
+        assertEquals("3", fits.get(m + "~N~power").get("points"));
+      }
+      // only 2 finished sizes: the fit says which one it could not make
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ScalingSweep.fit(ScalingSweep.readAll(tmp.resolve("b/results"))));
+      assertEquals(
+          "fit of loss_last against N: a fit needs at least 3 points, got 2", e.getMessage());
+    }
+  }
+
+  @Test
+  void mixedBudgetsOrDataAreRefused() {
+    Map<String, String> a =
+        Map.of(
+            "depth",
+            "1",
+            "batch",
+            "8",
+            "steps",
+            "8",
+            "step",
+            "8",
+            "data",
+            "x",
+            "n_nonembedding",
+            "10",
+            "flops",
+            "1",
+            "loss_last",
+            "1");
+    Map<String, String> b =
+        Map.of(
+            "depth",
+            "2",
+            "batch",
+            "8",
+            "steps",
+            "16",
+            "step",
+            "16",
+            "data",
+            "x",
+            "n_nonembedding",
+            "20",
+            "flops",
+            "2",
+            "loss_last",
+            "1");
+    var e = assertThrows(IllegalArgumentException.class, () -> ScalingSweep.fit(List.of(a, b)));
+    assertEquals(
+        "runs with different token budgets in one fit: d1 trains 64 images, d2 128",
+        e.getMessage());
+    Map<String, String> c =
+        Map.of(
+            "depth",
+            "3",
+            "batch",
+            "8",
+            "steps",
+            "8",
+            "step",
+            "8",
+            "data",
+            "y",
+            "n_nonembedding",
+            "30",
+            "flops",
+            "3",
+            "loss_last",
+            "1");
+    e = assertThrows(IllegalArgumentException.class, () -> ScalingSweep.fit(List.of(a, c)));
+    assertEquals("runs on different data in one fit: d1 on 'x', d3 on 'y'", e.getMessage());
+  }
+
+  @Test
+  void logSpacedStepsCoverOnePercentToAll() {
+    assertArrayEquals(
+        new long[] {20, 33, 56, 93, 155, 258, 431, 719, 1199, 2000},
+        ScalingFamily.logSpacedSteps(2000, 10));
+    assertEquals(1e-3 * 128 / 64, ScalingFamily.peakLr(64), 1e-15);
+  }
+}

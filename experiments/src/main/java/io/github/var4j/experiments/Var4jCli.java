@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainTokenizerCommand.class,
       TokenizerRecipesCommand.class,
+      ScalingCommand.class,
       TrainClassifierCommand.class,
       EvalFidReferenceCommand.class,
       EvalTokenizerCommand.class,

@@ -1,6 +1,8 @@
 package io.github.var4j.app;
 
 import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
 import io.github.var4j.stats.Frontier;
 import io.github.var4j.stats.PowerLaw;
@@ -108,6 +110,19 @@ public final class ScalingSweep {
         .modelConfig(v.vocabSize(), v.zChannels(), numClasses, v.patchNums());
   }
 
+  /** Training progress (percent) at which the weights are kept for the Fig. 7 sample grid. */
+  public static final int[] SNAPSHOT_PERCENT = {20, 60, 100};
+
+  /** The step of a snapshot: round(steps · percent / 100), at least 1. */
+  public static long snapshotStep(long steps, int percent) {
+    return Math.max(1, Math.round(steps * percent / 100.0));
+  }
+
+  /** The model directory of a size's weights at {@code percent} % of training. */
+  public Path snapshotDir(int depth, int percent) {
+    return runs.resolve("d" + depth).resolve("weights-" + percent + "pct");
+  }
+
   /** The result file of a size. */
   public Path resultFile(int depth) {
     return results.resolve("d" + depth + ".csv");
@@ -149,7 +164,15 @@ public final class ScalingSweep {
         tc.peakLr(),
         (double) Flops.trainingStep(mc, tc.batchSize()));
     try (VarTrainer t = new VarTrainer(mc, tc, dir)) {
-      t.evalAlsoAt(evals).train(train, test, VarTrainer.XSource.of(mc, tok), log, listener);
+      StepListener snapshots =
+          step -> {
+            for (int pct : SNAPSHOT_PERCENT) {
+              if (step == snapshotStep(tc.steps(), pct))
+                ModelDir.save(snapshotDir(depth, pct), ModelKind.VAR, mc, t.stateDict());
+            }
+            listener.afterStep(step);
+          };
+      t.evalAlsoAt(evals).train(train, test, VarTrainer.XSource.of(mc, tok), log, snapshots);
     }
     return writeResult(depth, mc, tc, new RunDir(dir).evalCsv());
   }

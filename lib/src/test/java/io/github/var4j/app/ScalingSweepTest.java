@@ -59,6 +59,9 @@ class ScalingSweepTest {
       ScalingSweep a = sweep(tmp.resolve("a"), tok, train, test);
       for (int d = 1; d <= 3; d++) a.run(d);
       assertTrue(a.done(2));
+      for (int pct : ScalingSweep.SNAPSHOT_PERCENT) // weights kept at 20, 60, 100 % for Fig. 7
+      assertTrue(
+            io.github.var4j.model.ModelDir.exists(a.snapshotDir(3, pct)), "d3 at " + pct + " %");
       List<Map<String, String>> rows = ScalingSweep.readAll(tmp.resolve("a/results"));
       long[] evals = ScalingFamily.logSpacedSteps(8, 6);
       assertEquals(3 * evals.length, rows.size());

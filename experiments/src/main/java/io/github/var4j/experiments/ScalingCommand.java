@@ -1,18 +1,24 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.app.ScalingFigures;
 import io.github.var4j.app.ScalingSweep;
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
+import io.github.var4j.viz.Charts;
+import io.github.var4j.viz.Images;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,6 +126,32 @@ public final class ScalingCommand implements Callable<Integer> {
           f.get("formula"));
     }
     System.out.println("[scaling] wrote " + results.resolve("fits.csv"));
+
+    Path figures = quick ? Path.of("figures", "quick") : Path.of("figures");
+    List<Map<String, String>> rows = ScalingSweep.readAll(results);
+    Images.writePng(ScalingFigures.lawPanels(rows), figures.resolve("scaling-laws.png"));
+    Charts.savePng(
+        ScalingFigures.againstC(rows, "loss_avg", 900, 600),
+        figures.resolve("scaling-frontier.png"));
+    TreeSet<Integer> done = new TreeSet<>();
+    for (Map<String, String> r : rows)
+      if (r.get("step").equals(r.get("steps"))) done.add(Integer.parseInt(r.get("depth")));
+    VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
+    try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
+      Images.writePng(
+          ScalingFigures.progressGrid(
+              runs,
+              done.stream().mapToInt(Integer::intValue).toArray(),
+              tok,
+              new int[] {0, 1, 7, 9},
+              new SampleOptions(1.5, 0, 0.96, false, 0, false),
+              2),
+          figures.resolve("scaling-samples.png"));
+    }
+    System.out.println(
+        "[scaling] wrote "
+            + figures.resolve("scaling-laws.png")
+            + ", scaling-frontier.png, scaling-samples.png");
     return 0;
   }
 }

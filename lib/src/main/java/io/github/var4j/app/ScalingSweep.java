@@ -120,6 +120,13 @@ public final class ScalingSweep {
 
   /** The model directory of a size's weights at {@code percent} % of training. */
   public Path snapshotDir(int depth, int percent) {
+    return snapshotDir(runs, depth, percent);
+  }
+
+  /**
+   * The model directory of a size's weights at {@code percent} % of training under {@code runs}.
+   */
+  public static Path snapshotDir(Path runs, int depth, int percent) {
     return runs.resolve("d" + depth).resolve("weights-" + percent + "pct");
   }
 

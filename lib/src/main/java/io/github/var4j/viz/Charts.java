@@ -1,6 +1,7 @@
 package io.github.var4j.viz;
 
 import io.github.var4j.stats.PowerLaw;
+import io.github.var4j.stats.SaturatingPowerLaw;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -88,31 +89,82 @@ public final class Charts {
    */
   public static XYChart logLog(
       String title, String xTitle, String yTitle, double[] x, double[] y, int width, int height) {
+    return scalingPanel(title, xTitle, yTitle, x, y, Map.of(), false, width, height);
+  }
+
+  /**
+   * A scaling-law panel in the style of the VAR paper's Figs. 5 and 6, both axes logarithmic: the
+   * points (x, y) (series "data"), the fitted power law L = (β·X)^α as a line (legend: α, β and
+   * Pearson's r; {@link PowerLaw#fit}), optionally the law with an irreducible term (legend: E, X₀,
+   * α; {@link SaturatingPowerLaw#fit}, at least 4 points), and behind them {@code curves}, one thin
+   * line each (e.g. every run's evaluations).
+   */
+  public static XYChart scalingPanel(
+      String title,
+      String xTitle,
+      String yTitle,
+      double[] x,
+      double[] y,
+      Map<String, double[][]> curves,
+      boolean irreducible,
+      int width,
+      int height) {
     PowerLaw fit = PowerLaw.fit(x, y);
     XYChart chart = newChart(title, xTitle, yTitle, width, height);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
-    XYSeries data = chart.addSeries("data", x.clone(), y.clone());
-    data.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
+    for (Map.Entry<String, double[][]> e : curves.entrySet()) {
+      double[][] xy = e.getValue();
+      checkXY("curve '" + e.getKey() + "'", xy[0], xy[1], 1);
+      checkPositive("curve '" + e.getKey() + "' x", xy[0], "a logarithmic axis");
+      checkPositive("curve '" + e.getKey() + "' y", xy[1], "a logarithmic axis");
+      XYSeries s = chart.addSeries(e.getKey(), xy[0].clone(), xy[1].clone());
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      s.setMarker(SeriesMarkers.NONE);
+      for (int i = 0; i < xy[0].length; i++) {
+        lo = Math.min(lo, xy[0][i]);
+        hi = Math.max(hi, xy[0][i]);
+        yLo = Math.min(yLo, xy[1][i]);
+        yHi = Math.max(yHi, xy[1][i]);
+      }
+    }
+    XYSeries data = chart.addSeries("data", x.clone(), y.clone());
+    data.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    double fLo = Double.POSITIVE_INFINITY, fHi = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < x.length; i++) {
-      lo = Math.min(lo, x[i]);
-      hi = Math.max(hi, x[i]);
+      fLo = Math.min(fLo, x[i]);
+      fHi = Math.max(fHi, x[i]);
       yLo = Math.min(yLo, y[i]);
       yHi = Math.max(yHi, y[i]);
     }
+    lo = Math.min(lo, fLo);
+    hi = Math.max(hi, fHi);
     chart.getStyler().setXAxisLogarithmicDecadeOnly(decadeOnly(lo, hi));
     chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
     int n = 50;
     double[] fx = new double[n], fy = new double[n];
     for (int i = 0; i < n; i++) {
-      fx[i] = lo * Math.pow(hi / lo, i / (double) (n - 1)); // geometric spacing
+      fx[i] = fLo * Math.pow(fHi / fLo, i / (double) (n - 1)); // geometric spacing
       fy[i] = fit.predict(fx[i]);
     }
     XYSeries line = chart.addSeries("fit: " + fit.formula(), fx, fy);
     line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     line.setMarker(SeriesMarkers.NONE);
+    if (irreducible && x.length >= SaturatingPowerLaw.MIN_POINTS) {
+      SaturatingPowerLaw s;
+      try {
+        s = SaturatingPowerLaw.fit(x, y);
+      } catch (IllegalArgumentException e) {
+        return chart; // the values do not fall: no such curve
+      }
+      double[] sy = new double[n];
+      for (int i = 0; i < n; i++) sy[i] = s.predict(fx[i]);
+      XYSeries sat = chart.addSeries("fit: " + s.formula(), fx.clone(), sy);
+      sat.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      sat.setMarker(SeriesMarkers.NONE);
+    }
     return chart;
   }
 

@@ -99,6 +99,17 @@ class ScalingSweepTest {
         assertTrue(fits.containsKey(m + "~C~power"), m);
         assertEquals("3", fits.get(m + "~N~power").get("points"));
       }
+      var panels = ScalingFigures.lawPanels(rows);
+      assertTrue(panels.getWidth() >= 2 * 640 && panels.getHeight() >= 4 * 420);
+      var grid =
+          ScalingFigures.progressGrid(
+              tmp.resolve("a/runs"),
+              new int[] {1, 3},
+              tok,
+              new int[] {0, 1},
+              new io.github.var4j.sample.SampleOptions(1.5, 0, 0, false, 0, false),
+              1);
+      assertTrue(grid.getWidth() >= 6 * 16 && grid.getHeight() >= 2 * 16);
       // only 2 finished sizes: the fit says which one it could not make
       var e =
           assertThrows(

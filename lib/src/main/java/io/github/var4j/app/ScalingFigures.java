@@ -1,0 +1,152 @@
+package io.github.var4j.app;
+
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.SampleResult;
+import io.github.var4j.sample.VarSampler;
+import io.github.var4j.stats.Frontier;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.viz.Charts;
+import io.github.var4j.viz.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.knowm.xchart.XYChart;
+
+/**
+ * The figures of the scaling sweep ({@link ScalingSweep}): the paper's Figs. 5/6 as 4 × 2 log–log
+ * panels, the compute frontier with every run's curve, and the Fig. 7 analogue (samples of every
+ * size at 20, 60 and 100 % of training).
+ */
+public final class ScalingFigures {
+  private ScalingFigures() {}
+
+  /** Axis names of the metrics. */
+  private static final Map<String, String> LABEL =
+      Map.of(
+          "loss_last", "test loss, last scale",
+          "loss_avg", "test loss, all scales",
+          "err_last", "token error rate, last scale",
+          "err_avg", "token error rate, all scales");
+
+  /** Per depth, the rows of {@code rows} in step order. */
+  private static TreeMap<Integer, List<Map<String, String>>> byDepth(
+      List<Map<String, String>> rows) {
+    TreeMap<Integer, List<Map<String, String>>> out = new TreeMap<>();
+    for (Map<String, String> r : rows)
+      out.computeIfAbsent(Integer.parseInt(r.get("depth")), k -> new ArrayList<>()).add(r);
+    return out;
+  }
+
+  /** A metric against N: the last evaluation of every finished size, both fits. */
+  public static XYChart againstN(List<Map<String, String>> rows, String metric, int w, int h) {
+    List<double[]> pts = new ArrayList<>();
+    for (Map<String, String> r : rows) {
+      if (r.get("step").equals(r.get("steps")))
+        pts.add(new double[] {num(r, "n_nonembedding"), num(r, metric)});
+    }
+    double[] x = new double[pts.size()], y = new double[pts.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = pts.get(i)[0];
+      y[i] = pts.get(i)[1];
+    }
+    return Charts.scalingPanel(
+        LABEL.get(metric) + " vs N",
+        "N (non-embedding parameters)",
+        LABEL.get(metric),
+        x,
+        y,
+        Map.of(),
+        true,
+        w,
+        h);
+  }
+
+  /**
+   * A metric against training compute: every size's evaluations as a line, the frontier (their
+   * lower envelope) as the points, both fits on the frontier.
+   */
+  public static XYChart againstC(List<Map<String, String>> rows, String metric, int w, int h) {
+    Map<String, double[][]> curves = new LinkedHashMap<>();
+    for (var e : byDepth(rows).entrySet()) {
+      List<Map<String, String>> rs = e.getValue();
+      double[][] xy = new double[2][rs.size()];
+      for (int i = 0; i < rs.size(); i++) {
+        xy[0][i] = num(rs.get(i), "flops");
+        xy[1][i] = num(rs.get(i), metric);
+      }
+      curves.put("d" + e.getKey(), xy);
+    }
+    double[] c = new double[rows.size()], y = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      c[i] = num(rows.get(i), "flops");
+      y[i] = num(rows.get(i), metric);
+    }
+    double[][] f = Frontier.lowerEnvelope(c, y);
+    return Charts.scalingPanel(
+        LABEL.get(metric) + " vs C (frontier)",
+        "C (training FLOPs)",
+        LABEL.get(metric),
+        f[0],
+        f[1],
+        curves,
+        true,
+        w,
+        h);
+  }
+
+  /** The 4 × 2 panels: rows loss/error × last/all scales, columns N and C. */
+  public static BufferedImage lawPanels(List<Map<String, String>> rows) {
+    List<BufferedImage> tiles = new ArrayList<>();
+    for (String m : ScalingSweep.METRICS) {
+      tiles.add(Charts.toImage(againstN(rows, m, 640, 420)));
+      tiles.add(Charts.toImage(againstC(rows, m, 640, 420)));
+    }
+    return ImageGrid.of(tiles).columns(2).scale(1).build();
+  }
+
+  /**
+   * The Fig. 7 analogue: one row per size, columns = the given classes at 20, 60 and 100 % of
+   * training (the weights {@link ScalingSweep} kept), same classes and seed everywhere.
+   */
+  public static BufferedImage progressGrid(
+      Path runs, int[] depths, Tokenizer tok, int[] classes, SampleOptions opts, int scale)
+      throws IOException {
+    List<BufferedImage> tiles = new ArrayList<>();
+    List<String> rowLabels = new ArrayList<>();
+    for (int d : depths) {
+      VarConfig cfg = null;
+      for (int pct : ScalingSweep.SNAPSHOT_PERCENT) {
+        Path dir = ScalingSweep.snapshotDir(runs, d, pct);
+        cfg = ModelDir.config(dir, ModelKind.VAR);
+        try (VarSampler s = VarSampler.fromTokenizer(cfg, ModelDir.weights(dir), tok)) {
+          SampleResult r = s.sample(classes, opts);
+          tiles.addAll(SampleFigures.images(r));
+        }
+      }
+      rowLabels.add(String.format(Locale.ROOT, "d%d (N %.2gM)", d, cfg.nonEmbeddingParams() / 1e6));
+    }
+    List<String> colLabels = new ArrayList<>();
+    for (int pct : ScalingSweep.SNAPSHOT_PERCENT)
+      for (int c : classes) colLabels.add(pct + "% c" + c);
+    return ImageGrid.of(tiles)
+        .columns(classes.length * ScalingSweep.SNAPSHOT_PERCENT.length)
+        .scale(scale)
+        .rowLabels(rowLabels)
+        .columnLabels(colLabels)
+        .title("samples of every size at 20, 60 and 100 % of training (" + opts.label() + ")")
+        .build();
+  }
+
+  private static double num(Map<String, String> r, String k) {
+    return Double.parseDouble(r.get(k));
+  }
+}

@@ -12,6 +12,7 @@ import io.github.var4j.sample.ZeroShot;
 import io.github.var4j.viz.Images;
 import io.github.var4j.viz.ValueRange;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -192,14 +193,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
       }
       int[] edit = Arrays.copyOf(fromCls, Math.min(n, fromCls.length));
 
-      checkBoxes(inpaintBox, outpaintBox, editBox);
-      float[] keepIn =
-          Masks.invert(
-              Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3]));
-      float[] keepOut =
-          Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]);
-      float[] keepEdit =
-          Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3]));
+      Keeps keep = keeps(pnLast);
 
       String settings = settings(topK, topP, moreSmooth, seed);
       System.out.println(
@@ -216,56 +210,28 @@ public final class ZeroShotCommand implements Callable<Integer> {
               + per
               + " results per image");
 
-      Edited in = run(sampler, test, spread, per, S, keepIn, sampler.nullClass(), opts);
-      Edited out = run(sampler, test, spread, per, S, keepOut, sampler.nullClass(), opts);
-      Edited ed = run(sampler, test, edit, per, S, keepEdit, editTo, editOpts);
-      List<Path> written = new ArrayList<>();
-      written.add(
-          SampleCommand.write(
-              SampleFigures.editPanels(
-                  in.originals,
-                  keepIn,
-                  pnLast,
-                  in.result,
-                  per,
-                  "in-painting, red = regenerated, no class (" + settings + ")",
-                  scale),
-              figures,
-              "var-" + tag + "-inpaint.png",
-              P));
-      written.add(
-          SampleCommand.write(
-              SampleFigures.editPanels(
-                  out.originals,
-                  keepOut,
-                  pnLast,
-                  out.result,
-                  per,
-                  "out-painting, red = regenerated, no class (" + settings + ")",
-                  scale),
-              figures,
-              "var-" + tag + "-outpaint.png",
-              P));
-      written.add(
-          SampleCommand.write(
-              SampleFigures.editPanels(
-                  ed.originals,
-                  keepEdit,
-                  pnLast,
-                  ed.result,
-                  per,
-                  SampleCommand.className(test.classNames(), editFrom)
-                      + ", red regenerated as "
-                      + SampleCommand.className(names, editTo)
-                      + " (cfg "
-                      + trim(editCfg)
-                      + ", "
-                      + settings
-                      + ")",
-                  scale),
-              figures,
-              "var-" + tag + "-edit.png",
-              P));
+      Edited in = run(sampler, test, spread, per, S, keep.in(), sampler.nullClass(), opts);
+      Edited out = run(sampler, test, spread, per, S, keep.out(), sampler.nullClass(), opts);
+      Edited ed = run(sampler, test, edit, per, S, keep.edit(), editTo, editOpts);
+      List<Path> written =
+          writeFigures(
+              in,
+              out,
+              ed,
+              keep,
+              pnLast,
+              per,
+              settings,
+              SampleCommand.className(test.classNames(), editFrom)
+                  + ", red regenerated as "
+                  + SampleCommand.className(names, editTo)
+                  + " (cfg "
+                  + trim(editCfg)
+                  + ", "
+                  + settings
+                  + ")",
+              scale,
+              "var-" + tag);
       System.out.printf(
           Locale.ROOT,
           "%s wrote %d figures in %.1f s (wall time, load included)%n",
@@ -274,6 +240,67 @@ public final class ZeroShotCommand implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9);
     }
     return 0;
+  }
+
+  /** The keep masks (1 = keep the encoded token) of in-painting, out-painting and editing. */
+  private record Keeps(float[] in, float[] out, float[] edit) {}
+
+  private Keeps keeps(int pnLast) {
+    checkBoxes(inpaintBox, outpaintBox, editBox);
+    return new Keeps(
+        Masks.invert(Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3])),
+        Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]),
+        Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3])));
+  }
+
+  /** Writes {@code <prefix>-inpaint.png}, {@code -outpaint.png} and {@code -edit.png}. */
+  private List<Path> writeFigures(
+      Edited in,
+      Edited out,
+      Edited ed,
+      Keeps keep,
+      int pnLast,
+      int per,
+      String settings,
+      String editTitle,
+      int scale,
+      String prefix)
+      throws IOException {
+    List<Path> written = new ArrayList<>();
+    written.add(
+        SampleCommand.write(
+            SampleFigures.editPanels(
+                in.originals,
+                keep.in(),
+                pnLast,
+                in.result,
+                per,
+                "in-painting, red = regenerated, no class (" + settings + ")",
+                scale),
+            figures,
+            prefix + "-inpaint.png",
+            P));
+    written.add(
+        SampleCommand.write(
+            SampleFigures.editPanels(
+                out.originals,
+                keep.out(),
+                pnLast,
+                out.result,
+                per,
+                "out-painting, red = regenerated, no class (" + settings + ")",
+                scale),
+            figures,
+            prefix + "-outpaint.png",
+            P));
+    written.add(
+        SampleCommand.write(
+            SampleFigures.editPanels(
+                ed.originals, keep.edit(), pnLast, ed.result, per, editTitle, scale),
+            figures,
+            prefix + "-edit.png",
+            P));
+    return written;
   }
 
   /** The originals (as pictures at the tokenizer's size) and the image-major edited results. */
@@ -329,7 +356,6 @@ public final class ZeroShotCommand implements Callable<Integer> {
     if (photo == null)
       throw new IllegalArgumentException(
           "--photo is needed with the official models: the picture to edit (PNG or JPEG)");
-    checkBoxes(inpaintBox, outpaintBox, editBox);
     try (VarSampler sampler = OfficialSample.open(officialArgs.source())) {
       int nc = sampler.varConfig().numClasses();
       if (editTo < 0 || editTo >= nc)
@@ -340,59 +366,25 @@ public final class ZeroShotCommand implements Callable<Integer> {
       List<String> names = OfficialCheckpoints.classNames(nc);
       int pnLast = sampler.varConfig().patchNums().latentSide();
       SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
-      float[] keepIn =
-          Masks.invert(
-              Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3]));
-      float[] keepOut =
-          Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]);
-      float[] keepEdit =
-          Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3]));
+      Keeps keep = keeps(pnLast);
       String settings = settings(topK, topP, moreSmooth, seed);
       int sc = Math.max(1, 128 / S);
-      Edited in = run(sampler, x, 1, per, S, keepIn, sampler.nullClass(), opts);
-      Edited out = run(sampler, x, 1, per, S, keepOut, sampler.nullClass(), opts);
-      Edited ed = run(sampler, x, 1, per, S, keepEdit, editTo, opts.withCfg(editCfg));
+      Edited in = run(sampler, x, 1, per, S, keep.in(), sampler.nullClass(), opts);
+      Edited out = run(sampler, x, 1, per, S, keep.out(), sampler.nullClass(), opts);
+      Edited ed = run(sampler, x, 1, per, S, keep.edit(), editTo, opts.withCfg(editCfg));
       String to = SampleCommand.className(names, editTo);
-      List<Path> written = new ArrayList<>();
-      written.add(
-          SampleCommand.write(
-              SampleFigures.editPanels(
-                  in.originals,
-                  keepIn,
-                  pnLast,
-                  in.result,
-                  per,
-                  "in-painting, red = regenerated, no class (" + settings + ")",
-                  sc),
-              figures,
-              "official-inpaint.png",
-              P));
-      written.add(
-          SampleCommand.write(
-              SampleFigures.editPanels(
-                  out.originals,
-                  keepOut,
-                  pnLast,
-                  out.result,
-                  per,
-                  "out-painting, red = regenerated, no class (" + settings + ")",
-                  sc),
-              figures,
-              "official-outpaint.png",
-              P));
-      written.add(
-          SampleCommand.write(
-              SampleFigures.editPanels(
-                  ed.originals,
-                  keepEdit,
-                  pnLast,
-                  ed.result,
-                  per,
-                  "red regenerated as " + to + " (cfg " + trim(editCfg) + ", " + settings + ")",
-                  sc),
-              figures,
-              "official-edit.png",
-              P));
+      List<Path> written =
+          writeFigures(
+              in,
+              out,
+              ed,
+              keep,
+              pnLast,
+              per,
+              settings,
+              "red regenerated as " + to + " (cfg " + trim(editCfg) + ", " + settings + ")",
+              sc,
+              "official");
       System.out.printf(
           Locale.ROOT,
           "%s %s: wrote %d figures in %.1f s (wall time, load included)%n",

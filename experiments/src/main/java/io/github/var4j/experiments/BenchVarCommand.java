@@ -17,7 +17,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,7 +145,7 @@ public final class BenchVarCommand implements Callable<Integer> {
       double tokensPerSec = (double) batch * cfg.patchNums().L() / secStep;
       long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
       long heapPeak = heapPeakMb();
-      long rss = procStatusMb("VmHWM");
+      long rss = ProcStatus.mb("VmHWM");
       System.out.printf(
           Locale.ROOT,
           "[bench-var] %s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
@@ -240,20 +239,5 @@ public final class BenchVarCommand implements Callable<Integer> {
         sum += p.getPeakUsage().getUsed();
     }
     return sum >> 20;
-  }
-
-  /** A "kB" line of /proc/self/status in MB, or -1 where there is none (not Linux). */
-  static long procStatusMb(String key) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(key + ":")) {
-          String[] f = line.substring(key.length() + 1).trim().split("\\s+");
-          return Long.parseLong(f[0]) >> 10;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
   }
 }

@@ -107,7 +107,7 @@ final class OfficialSample {
           batchSec,
           batchSec / classes.length,
           oneSec,
-          BenchVarCommand.procStatusMb("VmHWM"),
+          ProcStatus.mb("VmHWM"),
           Runtime.getRuntime().availableProcessors());
 
       Files.createDirectories(figures);

@@ -14,7 +14,6 @@ import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -238,7 +237,8 @@ public final class SoakCommand implements Callable<Integer> {
   private static Point measure(long step) {
     System.gc();
     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-    return new Point(step, vmRssMb(), heap);
+    long rss = ProcStatus.mb("VmRSS");
+    return new Point(step, rss < 0 ? Double.NaN : rss, heap);
   }
 
   private static void print(Point p, int sampled) {
@@ -250,19 +250,6 @@ public final class SoakCommand implements Callable<Integer> {
         p.rssMb(),
         p.heapMb(),
         sampled > 0 ? "  (sampled " + sampled + " images)" : "");
-  }
-
-  /** VmRSS of /proc/self/status in MB (NaN where there is none: not Linux). */
-  static double vmRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:"))
-          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
-      }
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
-    return Double.NaN;
   }
 
   /** Least-squares slope of RSS over steps, in MB per 1000 steps (NaN with fewer than 2 points). */

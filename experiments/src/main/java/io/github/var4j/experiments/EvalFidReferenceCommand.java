@@ -62,8 +62,16 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
   @Option(
       names = "--results",
       defaultValue = "experiments/results",
-      description = "where fid-reference.csv is written")
+      description = "where the CSV is written")
   Path results;
+
+  @Option(
+      names = "--out",
+      defaultValue = "fid-reference.csv",
+      description =
+          "file name of the CSV in --results (default: ${DEFAULT-VALUE}; e.g."
+              + " fid-reference-audit.csv for another feature network)")
+  String outName;
 
   @Override
   public Integer call() throws Exception {
@@ -120,7 +128,7 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
             (System.nanoTime() - t0) / 1e9);
       }
     }
-    Path file = results.resolve("fid-reference.csv");
+    Path file = results.resolve(outName);
     AtomicFiles.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));
     System.out.println("[fid] wrote " + file);
     return 0;

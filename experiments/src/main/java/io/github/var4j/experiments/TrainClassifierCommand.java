@@ -57,6 +57,23 @@ public final class TrainClassifierCommand implements Callable<Integer> {
       description = "where results are written")
   Path results;
 
+  @Option(
+      names = "--seed",
+      description =
+          "seed of initialisation and data order (default 0; another seed trains an independent"
+              + " network, e.g. to audit an rFID measured with the default one)")
+  Long seed;
+
+  @Option(
+      names = "--tag",
+      description = "name of the results file classifier-<tag>.csv (default: the data set's)")
+  String tag;
+
+  @Option(
+      names = "--width",
+      description = "channels of the first stage (default 32: widths 32-64-128)")
+  Integer width;
+
   @Override
   public Integer call() throws Exception {
     DataSplit split = dataArgs.load();
@@ -66,7 +83,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         new ClassifierConfig(
             split.train().channels(),
             S,
-            net.width(),
+            width != null ? width : net.width(),
             Math.max(2, split.train().numClasses()),
             net.groups());
     long perEpoch = split.train().size() / batch;
@@ -84,7 +101,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             base.maxShift(),
             base.checkpointEvery(),
             Quick.enabled() ? 5 : base.logEvery(),
-            base.seed());
+            seed != null ? seed : base.seed());
     System.out.println("[classifier] " + net);
     System.out.println("[classifier] " + cfg);
     System.out.println(
@@ -119,7 +136,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
               cfg.batchSize(),
               split.test().size(),
               time.cores());
-      Path file = results.resolve("classifier-" + dataArgs.tag() + ".csv");
+      Path file = results.resolve("classifier-" + (tag != null ? tag : dataArgs.tag()) + ".csv");
       AtomicFiles.write(file, csv.getBytes(StandardCharsets.UTF_8));
       System.out.println("[classifier] wrote " + file);
     }

@@ -3,6 +3,7 @@ package io.github.var4j.experiments;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
+import io.github.var4j.nn.Cluster;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenCache;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -94,9 +96,16 @@ public final class BenchVarCommand implements Callable<Integer> {
               + "experiments/results/quick)")
   Path results;
 
+  @Mixin ClusterArgs clusterArgs = new ClusterArgs();
+
   @Override
   public Integer call() throws Exception {
     boolean quick = Quick.enabled();
+    Cluster cl = clusterArgs.start("bench-var");
+    int tasks = cl == null ? 1 : cl.size();
+    if (batch % tasks != 0)
+      throw new IllegalArgumentException(
+          "batch " + batch + " does not split evenly over the " + tasks + " tasks of the cluster");
     int nWarm = warmup != null ? warmup : quick ? 1 : 3;
     int nSteps = steps != null ? steps : quick ? 2 : 10;
     List<String> csv = new ArrayList<>();
@@ -116,7 +125,7 @@ public final class BenchVarCommand implements Callable<Integer> {
         cvae,
         Arrays.toString(patchNums));
     ScaleSchedule pns = ScaleSchedule.of(patchNums);
-    double varInputMs = timeVarInput(pns, nSteps);
+    double varInputMs = cl == null ? timeVarInput(pns, nSteps) : Double.NaN;
     for (int d : depths) {
       VarTrainConfig tc = VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch);
       if (width != null || heads != null) {
@@ -126,10 +135,11 @@ public final class BenchVarCommand implements Callable<Integer> {
                 heads != null ? heads : width != null ? 0 : tc.heads());
       }
       VarConfig cfg = tc.modelConfig(vocab, cvae, classes, pns);
-      VarTrainGraph.Batch b = randomBatch(cfg, batch, 1);
+      // each task takes its part of the global batch (different images per task)
+      VarTrainGraph.Batch b = randomBatch(cfg, batch / tasks, 1 + (cl == null ? 0 : cl.task()));
       double secStep, secEval;
       long params;
-      try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
+      try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official(), cl)) {
         tg.initialize(0);
         params = tg.params().numTrainable();
         LrSchedule.Values v = new LrSchedule.Values(1e-4, 0.05, 0);
@@ -148,10 +158,11 @@ public final class BenchVarCommand implements Callable<Integer> {
       long rss = ProcStatus.mb("VmHWM");
       System.out.printf(
           Locale.ROOT,
-          "[bench-var] %s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
+          "[bench-var] %s%s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
               + "(%.1f images/s); forward only %.3f s/batch%s; JVM heap used %d MB (peak %d MB), process peak RSS "
               + "(VmHWM, whole process so far) %d MB%n",
           VarTrainer.describe(cfg),
+          cl == null ? "" : ", " + tasks + " tasks of " + batch / tasks + " images",
           params,
           batch,
           cfg.patchNums().L(),
@@ -191,7 +202,8 @@ public final class BenchVarCommand implements Callable<Integer> {
             : quick
                 ? Path.of("experiments", "results", "quick")
                 : Path.of("experiments", "results");
-    Path f = dir.resolve("bench-var.csv");
+    if (cl != null && !cl.isChief()) return 0; // the chief writes the results
+    Path f = dir.resolve(cl == null ? "bench-var.csv" : "bench-var-dp" + tasks + ".csv");
     AtomicFiles.write(f, (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
     System.out.println("[bench-var] wrote " + f);
     return 0;

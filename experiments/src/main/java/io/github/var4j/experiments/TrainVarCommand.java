@@ -7,6 +7,7 @@ import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
+import io.github.var4j.nn.Cluster;
 import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
@@ -117,6 +118,8 @@ public final class TrainVarCommand implements Callable<Integer> {
       description = "where figures are written (default figures; quick mode figures/quick)")
   Path figures;
 
+  @Mixin ClusterArgs clusterArgs = new ClusterArgs();
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -137,6 +140,10 @@ public final class TrainVarCommand implements Callable<Integer> {
             ? this.figures
             : quick ? Path.of("figures", "quick") : Path.of("figures");
 
+    Cluster cl = clusterArgs.start("train-var");
+    boolean chief = cl == null || cl.isChief();
+    // every task encodes its own token caches (a non-chief's go to <run>/task-i)
+    Path cacheDir = chief ? run : run.resolve("task-" + cl.task());
     DataSplit split = dataArgs.load();
     ImageDataset train = split.train(), test = split.test();
     VarTrainConfig cfg = quick ? VarTrainConfig.quick(20) : VarTrainConfig.fashionMnistDefault();
@@ -182,15 +189,29 @@ public final class TrainVarCommand implements Callable<Integer> {
     try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
       TokenCache trainTok =
           TokenCache.loadOrEncode(
-              run.resolve("tokens-train.v4jt"), tok, train, "train", System.out);
+              cacheDir.resolve("tokens-train.v4jt"), tok, train, "train", System.out);
       TokenCache testTok =
-          TokenCache.loadOrEncode(run.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
+          TokenCache.loadOrEncode(
+              cacheDir.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
       VarConfig modelCfg =
           cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums())
               .withOrder(raster ? TokenOrder.RASTER : TokenOrder.NEXT_SCALE);
       VarTrainer.XSource xs = VarTrainer.XSource.of(modelCfg, tok);
-      try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run)) {
+      try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run, cl)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, xs, System.out);
+        if (!chief) {
+          System.out.println(
+              "[train-var] task "
+                  + cl.task()
+                  + ": trained steps "
+                  + s.startStep()
+                  + ".."
+                  + s.endStep()
+                  + " in "
+                  + Progress.duration(s.seconds())
+                  + "; the chief exports and evaluates");
+          return 0;
+        }
         double total =
             trainer.runDir().trainingTime().map(RunDir.TrainingTime::seconds).orElse(0.0);
         System.out.printf(

@@ -2,6 +2,7 @@ package io.github.var4j.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -33,12 +34,22 @@ import org.tensorflow.op.Ops;
 public final class GraphRuntime implements AutoCloseable {
   private final Graph graph;
   private final Ops tf;
+  private final Function<Graph, Session> sessions;
   private Session session;
 
-  /** A new empty graph (its session comes at the first run). */
+  /** A new empty graph (its session comes at the first run, {@link Sessions#create}). */
   public GraphRuntime() {
+    this(Sessions::create);
+  }
+
+  /**
+   * A new empty graph whose session {@code sessions} makes at the first run, e.g. {@link
+   * Cluster#newSession} for a session through a task's TF server.
+   */
+  public GraphRuntime(Function<Graph, Session> sessions) {
     this.graph = new Graph();
     this.tf = Ops.create(graph);
+    this.sessions = sessions;
   }
 
   /** The op builder of this graph. */
@@ -50,9 +61,9 @@ public final class GraphRuntime implements AutoCloseable {
     return graph;
   }
 
-  /** The session ({@link Sessions#create} settings), created on first use. */
+  /** The session, created on first use. */
   public synchronized Session session() {
-    if (session == null) session = Sessions.create(graph);
+    if (session == null) session = sessions.apply(graph);
     return session;
   }
 

@@ -12,16 +12,19 @@ public final class Sessions {
   private Sessions() {}
 
   public static Session create(Graph g) {
+    return new Session(g, config());
+  }
+
+  /** The session settings: intra/inter-op threads, soft placement. */
+  public static ConfigProto config() {
     int cores = Runtime.getRuntime().availableProcessors();
     int intra = envInt("VAR4J_INTRA_THREADS", cores);
     int inter = envInt("VAR4J_INTER_THREADS", 2);
-    ConfigProto cfg =
-        ConfigProto.newBuilder()
-            .setIntraOpParallelismThreads(intra)
-            .setInterOpParallelismThreads(inter)
-            .setAllowSoftPlacement(true)
-            .build();
-    return new Session(g, cfg);
+    return ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(intra)
+        .setInterOpParallelismThreads(inter)
+        .setAllowSoftPlacement(true)
+        .build();
   }
 
   private static int envInt(String name, int dflt) {

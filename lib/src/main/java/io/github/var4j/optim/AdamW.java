@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -108,21 +109,44 @@ public final class AdamW {
       Predicate<Param> decay,
       Config cfg,
       String prefix) {
+    this(g, ps, loss, decay, cfg, prefix, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with {@code reduce} applied to the raw gradients (TF layout, in the order of {@link
+   * #params()}) before the norm, clipping and update: e.g. their mean over the tasks of a cluster
+   * ({@link io.github.var4j.nn.AllReduce#mean}), which makes data-parallel training take the step
+   * of the global batch.
+   */
+  public AdamW(
+      Graph g,
+      ParamStore ps,
+      Operand<TFloat32> loss,
+      Predicate<Param> decay,
+      Config cfg,
+      String prefix,
+      UnaryOperator<List<Operand<TFloat32>>> reduce) {
     this.cfg = cfg;
     this.params = ps.trainable();
     Ops tf = ps.tf();
     Output<?>[] handles = params.stream().map(p -> p.handle().asOutput()).toArray(Output[]::new);
     Output<?>[] dx = g.addGradients(loss.asOutput(), handles);
-    List<Operand<TFloat32>> squares = new ArrayList<>();
+    List<Operand<TFloat32>> raw = new ArrayList<>();
     for (int i = 0; i < dx.length; i++) {
       if (dx[i] == null)
         throw new IllegalStateException(
             "parameter '" + params.get(i).name() + "' gets no gradient from the loss");
       @SuppressWarnings("unchecked")
       Operand<TFloat32> gi = (Operand<TFloat32>) dx[i];
-      grads.add(gi);
-      squares.add(tf.reshape(tf.math.square(gi), tf.constant(new long[] {-1})));
+      raw.add(gi);
     }
+    grads.addAll(reduce.apply(raw));
+    if (grads.size() != raw.size())
+      throw new IllegalStateException(
+          "the gradient reduction returned " + grads.size() + " gradients for " + raw.size());
+    List<Operand<TFloat32>> squares = new ArrayList<>();
+    for (Operand<TFloat32> gi : grads)
+      squares.add(tf.reshape(tf.math.square(gi), tf.constant(new long[] {-1})));
     Operand<TFloat32> sumSq = tf.reduceSum(tf.concat(squares, tf.constant(0)), tf.constant(0));
     gradNorm = tf.withName(prefix + "grad_norm").math.sqrt(sumSq);
     Operand<TFloat32> coef =
@@ -176,7 +200,10 @@ public final class AdamW {
     return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
   }
 
-  /** Raw (unclipped) gradients, in the order of {@link #params()}, TF layout. */
+  /**
+   * The gradients the update uses before clipping (raw, or reduced over a cluster), in the order of
+   * {@link #params()}, TF layout.
+   */
   public List<Operand<TFloat32>> grads() {
     return grads;
   }

@@ -1,5 +1,7 @@
 package io.github.var4j.train;
 
+import io.github.var4j.nn.AllReduce;
+import io.github.var4j.nn.Cluster;
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
@@ -10,8 +12,10 @@ import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarInputs;
 import io.github.var4j.transformer.VarModel;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -94,11 +98,27 @@ public final class VarTrainGraph implements AutoCloseable {
   private final VarModel.Forward fwd;
   private final VarLoss.Output metrics;
   private final AdamW opt;
+  private final Cluster cluster;
+  // loss, ceMean, ceTail, accMean, accTail of a training step (means over the cluster's tasks)
+  private final List<Operand<TFloat32>> stepMetrics;
+  private static final int GRAD_INSTANCE = 1, METRICS_INSTANCE = 2;
 
   public VarTrainGraph(VarConfig cfg, Options opts) {
+    this(cfg, opts, null);
+  }
+
+  /**
+   * The training graph of one task of a data-parallel {@code cluster} (null: a single process). Its
+   * session runs through the task's TF server (start it first: {@link Cluster#startServer}); the
+   * gradients are averaged over the tasks in one all-reduce before the norm, clipping and AdamW
+   * update ({@link AllReduce}), and so are the step's metrics. Each task feeds its own part of the
+   * global batch: with equal parts, every task takes the step of the global batch.
+   */
+  public VarTrainGraph(VarConfig cfg, Options opts, Cluster cluster) {
     this.cfg = cfg;
     this.opts = opts;
-    this.rt = new GraphRuntime();
+    this.cluster = cluster;
+    this.rt = cluster == null ? new GraphRuntime() : new GraphRuntime(cluster::newSession);
     try {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
@@ -118,7 +138,28 @@ public final class VarTrainGraph implements AutoCloseable {
           tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
       fwd = model.forward(label, x, condDrop, dropPath);
       metrics = VarLoss.build(tf, cfg, fwd.logitsBLV(), target, opts.labelSmoothing());
-      opt = new AdamW(rt.graph(), ps, metrics.loss(), AdamW::officialDecay, opts.optim());
+      List<Operand<TFloat32>> local =
+          List.of(
+              metrics.loss(),
+              metrics.ceMean(),
+              metrics.ceTail(),
+              metrics.accMean(),
+              metrics.accTail());
+      if (cluster == null) {
+        opt = new AdamW(rt.graph(), ps, metrics.loss(), AdamW::officialDecay, opts.optim());
+        stepMetrics = local;
+      } else {
+        opt =
+            new AdamW(
+                rt.graph(),
+                ps,
+                metrics.loss(),
+                AdamW::officialDecay,
+                opts.optim(),
+                "optim.",
+                g -> AllReduce.mean(tf, cluster, g, GRAD_INSTANCE));
+        stepMetrics = AllReduce.mean(tf, cluster, local, METRICS_INSTANCE);
+      }
     } catch (RuntimeException e) {
       rt.close();
       throw e;
@@ -235,15 +276,16 @@ public final class VarTrainGraph implements AutoCloseable {
     r.feed(condDrop, new boolean[] {stochastic}).feed(dropPath, new boolean[] {stochastic});
     if (model.noiseKey() != null)
       r.feed(model.noiseKey(), new long[] {opts.noiseSeed(), opt.step()}, 2);
-    r.fetch(
-        metrics.loss(),
-        opt.gradNorm(),
-        metrics.ceMean(),
-        metrics.ceTail(),
-        metrics.accMean(),
-        metrics.accTail());
+    r.fetch(stepMetrics.get(0), opt.gradNorm()).fetch(stepMetrics.subList(1, stepMetrics.size()));
     opt.feed(r, v.lr(), v.wdD(), v.wdND());
-    try (GraphRuntime.Outputs res = r.run()) {
+    GraphRuntime.Outputs res;
+    try {
+      res = r.run();
+    } catch (RuntimeException e) {
+      if (cluster == null) throw e;
+      throw cluster.failure("training step " + (opt.step() + 1), e);
+    }
+    try (res) {
       opt.stepDone();
       return new StepStats(
           scalar(res, 0),
@@ -253,6 +295,11 @@ public final class VarTrainGraph implements AutoCloseable {
           scalar(res, 4),
           scalar(res, 5));
     }
+  }
+
+  /** The cluster this graph trains in, or null for a single process. */
+  public Cluster cluster() {
+    return cluster;
   }
 
   /** Loss and metrics of a batch without updating (switches off). */

@@ -5,6 +5,7 @@ import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
+import io.github.var4j.nn.Cluster;
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.StateDict;
@@ -144,6 +145,8 @@ public final class VarTrainer implements AutoCloseable {
   private final VarTrainConfig cfg;
   private final RunDir run;
   private final VarTrainGraph tg;
+  private final Cluster cluster; // null: one process
+  private final boolean chief;
   private final TfCheckpoint ckpt;
   private final Operand<TBool> allFinite;
 
@@ -162,16 +165,43 @@ public final class VarTrainer implements AutoCloseable {
    *     VarTrainConfig#modelConfig})
    */
   public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir) {
+    this(model, cfg, runDir, null);
+  }
+
+  /**
+   * A trainer for one task of a data-parallel {@code cluster} (null: a single process). Every task
+   * draws the same global batches (same seed) and trains on its own equal slice of each (task i:
+   * rows [i·B/W, (i+1)·B/W) of the global batch of B images, W tasks), so the tasks see distinct
+   * data and the same order after a resume. Gradients and step metrics are averaged over the tasks
+   * ({@link VarTrainGraph}). Only the chief (task 0) writes the run directory (config, metrics,
+   * evaluations, checkpoints, time) and evaluates; every task resumes from the chief's checkpoint,
+   * so the run directory must be shared (one host, or a shared file system). Condition dropout and
+   * drop path draw per task (task 0 draws what a single process draws).
+   *
+   * @throws IllegalArgumentException if the batch size does not split evenly over the tasks
+   */
+  public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir, Cluster cluster) {
     this.model = model;
     this.cfg = cfg;
     this.run = new RunDir(runDir);
+    this.cluster = cluster;
+    this.chief = cluster == null || cluster.isChief();
+    if (cluster != null && cfg.batchSize() % cluster.size() != 0) {
+      throw new IllegalArgumentException(
+          "batch size "
+              + cfg.batchSize()
+              + " does not split evenly over the "
+              + cluster.size()
+              + " tasks of the cluster");
+    }
     long noiseSeed =
         cfg.seed() * 0x9E3779B97F4A7C15L + io.github.var4j.transformer.VarModel.DEFAULT_NOISE_SEED;
+    if (cluster != null) noiseSeed += cluster.task() * 0x632BE59BD9B4E019L;
     if (noiseSeed == 0) noiseSeed = 1;
     VarTrainGraph.Options opts =
         new VarTrainGraph.Options(
             cfg.labelSmoothing(), new AdamW.Config(0.9, 0.95, 1e-8, cfg.clip()), noiseSeed);
-    this.tg = new VarTrainGraph(model, opts);
+    this.tg = new VarTrainGraph(model, opts, cluster);
     try {
       Ops tf = tg.params().tf();
       List<Operand<TBool>> finite = new ArrayList<>();
@@ -267,7 +297,7 @@ public final class VarTrainer implements AutoCloseable {
                 + "older var4j?): the train_loss/train_acc of the next eval.csv row average only the steps from here");
       }
       log.println("[var] resumed from " + prefix + " at step " + step());
-    } else {
+    } else if (chief) {
       writeRunConfig();
     }
     return step();
@@ -326,9 +356,9 @@ public final class VarTrainer implements AutoCloseable {
               + train.size()
               + " training images");
     }
-    run.create();
+    if (chief) run.create();
     long start = initOrResume(log);
-    run.startClock(start);
+    if (chief) run.startClock(start);
     long steps = cfg.steps();
     log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", describe(model), numParams());
     log.printf(
@@ -348,19 +378,29 @@ public final class VarTrainer implements AutoCloseable {
         model.condDropRate());
     if (start >= steps) {
       log.println("[var] already at step " + start + " of " + steps + ": nothing to train");
-      EvalResult ev = test == null ? null : evaluate(test, xs, cfg.evalImages());
+      EvalResult ev = test == null || !chief ? null : evaluate(test, xs, cfg.evalImages());
       return new Summary(start, start, 0, Map.of(), ev);
     }
     LrSchedule sched = cfg.schedule();
     Batcher batcher = new Batcher(train.size(), cfg.batchSize(), true, cfg.seed());
     double batchesPerEpoch = batcher.batchesPerEpoch();
+    // only the chief evaluates (the others wait for it at the next all-reduce)
     List<VarTrainGraph.Batch> evalBatches =
-        test == null ? List.of() : evalBatches(test, xs, cfg.evalImages());
+        test == null || !chief ? List.of() : evalBatches(test, xs, cfg.evalImages());
     Map<String, Double> last = new LinkedHashMap<>();
     EvalResult lastEval = null;
     Progress progress = new Progress("var", start, steps, cfg.logEvery(), log);
-    try (MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
-        MetricsCsv evalCsv = run.openEval(EVAL_HEADER, start)) {
+    if (cluster != null)
+      log.printf(
+          Locale.ROOT,
+          "[var] task %d of %d (%s): %d images of each global batch of %d%n",
+          cluster.task(),
+          cluster.size(),
+          cluster.isChief() ? "chief: writes " + run.dir() : "reads the chief's checkpoints",
+          cfg.batchSize() / cluster.size(),
+          cfg.batchSize());
+    try (MetricsCsv csv = chief ? run.openMetrics(METRICS_HEADER, start) : null;
+        MetricsCsv evalCsv = chief ? run.openEval(EVAL_HEADER, start) : null) {
       if (start == 0
           && !evalBatches.isEmpty()
           && (cfg.evalEvery() > 0 || Arrays.binarySearch(extraEvalSteps, 0) >= 0)) {
@@ -380,7 +420,7 @@ public final class VarTrainer implements AutoCloseable {
       double sumLoss = evalSumLoss, sumAcc = evalSumAcc;
       int sinceEval = evalSteps;
       for (long it = start; it < steps; it++) {
-        int[] idx = batcher.batch(it);
+        int[] idx = taskSlice(batcher.batch(it));
         VarTrainGraph.Batch b = batch(train, idx, xs);
         LrSchedule.Values v = sched.at(it);
         VarTrainGraph.StepStats st = tg.trainStep(b, v, true);
@@ -404,7 +444,7 @@ public final class VarTrainer implements AutoCloseable {
         sumLoss += st.loss();
         sumAcc += st.accMean();
         sinceEval++;
-        csv.append(step, v.lr(), st.loss(), st.accMean(), st.accTail(), st.gradNorm());
+        if (chief) csv.append(step, v.lr(), st.loss(), st.accMean(), st.accTail(), st.gradNorm());
         last = new LinkedHashMap<>();
         last.put("loss", (double) st.loss());
         last.put("acc", (double) st.accMean());
@@ -444,15 +484,16 @@ public final class VarTrainer implements AutoCloseable {
                     + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)")
                     + "; lower the learning rate.");
           }
-          run.saveCheckpoint(
-              tg.session(),
-              ckpt,
-              new RunDir.ResumeState(step)
-                  .put("seed", cfg.seed())
-                  .put("batchSize", cfg.batchSize())
-                  .put("evalSumLoss", sumLoss)
-                  .put("evalSumAcc", sumAcc)
-                  .put("evalSteps", sinceEval));
+          if (chief)
+            run.saveCheckpoint(
+                tg.session(),
+                ckpt,
+                new RunDir.ResumeState(step)
+                    .put("seed", cfg.seed())
+                    .put("batchSize", cfg.batchSize())
+                    .put("evalSumLoss", sumLoss)
+                    .put("evalSumAcc", sumAcc)
+                    .put("evalSteps", sinceEval));
         }
         listener.afterStep(step);
       }
@@ -471,6 +512,13 @@ public final class VarTrainer implements AutoCloseable {
         e.acc(),
         e.lossTail(),
         e.accTail());
+  }
+
+  /** This task's slice of a global batch (the whole batch for a single process). */
+  private int[] taskSlice(int[] globalIdx) {
+    if (cluster == null) return globalIdx;
+    int per = globalIdx.length / cluster.size();
+    return Arrays.copyOfRange(globalIdx, cluster.task() * per, (cluster.task() + 1) * per);
   }
 
   /** A training/eval batch of the images {@code idx}: labels, x from {@code xs}, targets. */

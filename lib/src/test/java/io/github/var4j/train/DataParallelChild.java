@@ -1,0 +1,74 @@
+package io.github.var4j.train;
+
+import io.github.var4j.nn.Cluster;
+import io.github.var4j.transformer.VarConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * One task of a data-parallel tiny VAR run ({@link DataParallelTest}), in a JVM of its own: {@code
+ * DataParallelChild <runDir> <host:port,host:port> <task> <timeoutSeconds> <sleepMs>}. The model is
+ * deterministic (no condition dropout, no drop path), so a cluster run must follow the
+ * single-process run ({@link #run} with a null cluster) up to the order of float sums.
+ */
+final class DataParallelChild {
+  static final long STEPS = 24, CKPT = 5;
+  static final int BATCH = 16;
+
+  private DataParallelChild() {}
+
+  static VarTrainConfig config() {
+    return new VarTrainConfig(
+        2, 32, 2, BATCH, STEPS, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.0, 8, 24, CKPT, 4, 7);
+  }
+
+  static VarConfig model() {
+    return VarTrainerTest.model(config()).withDropPathRate(0).withCondDropRate(0);
+  }
+
+  /** Trains (or resumes) the run in {@code runDir} as a task of {@code cluster} (null: alone). */
+  static VarTrainer.Summary run(
+      Path runDir, Cluster cluster, StepListener listener, PrintStream log) throws IOException {
+    try (VarTrainer t = new VarTrainer(model(), config(), runDir, cluster)) {
+      return t.train(
+          VarTrainerTest.tokens(96, 1),
+          VarTrainerTest.tokens(24, 2),
+          VarTrainerTest.XS,
+          log,
+          listener);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 5) {
+      System.err.println(
+          "usage: DataParallelChild <runDir> <host:port,...> <task> <timeoutSeconds> <sleepMs>");
+      System.exit(2);
+    }
+    Cluster cluster =
+        Cluster.parse(args[1], Integer.parseInt(args[2]), Double.parseDouble(args[3]));
+    long sleepMs = Long.parseLong(args[4]);
+    cluster.startServer();
+    StepListener slow =
+        step -> {
+          System.out.println("[child] step " + step);
+          if (sleepMs > 0) {
+            try {
+              Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try {
+      run(Path.of(args[0]), cluster, slow, System.out);
+      System.out.println("[child] done");
+      System.out.flush();
+      System.exit(0); // the TF server cannot be stopped cleanly: end the process
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+}

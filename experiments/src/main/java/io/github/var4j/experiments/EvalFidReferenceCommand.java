@@ -116,8 +116,13 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
         try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
           sc = rq.score(tok);
         }
-        String name =
-            "tokenizer-recon-vs-test (" + tokenizer.getFileName() + " " + vc.patchNums() + ")";
+        // a recipe run's exported model sits in <run>/model: name it by its run
+        Path abs = tokenizer.toAbsolutePath().normalize();
+        String dirName =
+            abs.getFileName().toString().equals("model") && abs.getParent() != null
+                ? abs.getParent().getFileName() + "/model"
+                : abs.getFileName().toString();
+        String name = "tokenizer-recon-vs-test (" + dirName + " " + vc.patchNums() + ")";
         row(csv, name.replace(",", ""), sc.rfid(), sc.classAccuracy(), n);
         System.out.printf(
             Locale.ROOT,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.var4j.model.RunDir;
+import io.github.var4j.testutil.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,7 +85,7 @@ class DataParallelTest {
       // kill task 1 once the chief has logged a step strictly after the first checkpoint
       long deadline = System.currentTimeMillis() + CHILD_SECONDS * 1000;
       long step;
-      while ((step = lastStep(new RunDir(dp).metricsCsv())) < DataParallelChild.CKPT + 2) {
+      while ((step = ChildJvm.lastStep(new RunDir(dp).metricsCsv())) < DataParallelChild.CKPT + 2) {
         if (!chief.isAlive() || !worker.isAlive())
           fail("a task ended before the kill:\n" + log("first", 0) + "\n" + log("first", 1));
         if (System.currentTimeMillis() > deadline)
@@ -145,25 +146,17 @@ class DataParallelTest {
 
   private Process start(Path dir, String hosts, int task, double timeout, long sleepMs, String tag)
       throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java.toString(),
-                "-Xmx1g",
-                "-Djava.awt.headless=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DataParallelChild.class.getName(),
-                dir.toString(),
-                hosts,
-                Integer.toString(task),
-                Double.toString(timeout),
-                Long.toString(sleepMs))
-            .redirectErrorStream(true)
-            .redirectOutput(logFile(tag, task).toFile());
-    pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
-    pb.environment().putIfAbsent("VAR4J_INTRA_THREADS", "1");
-    return pb.start();
+    return ChildJvm.start(
+        DataParallelChild.class,
+        logFile(tag, task),
+        List.of(
+            dir.toString(),
+            hosts,
+            Integer.toString(task),
+            Double.toString(timeout),
+            Long.toString(sleepMs)),
+        "VAR4J_INTRA_THREADS",
+        "1");
   }
 
   private void awaitSuccess(Process p, String tag, int task) throws Exception {
@@ -221,19 +214,5 @@ class DataParallelTest {
 
   private static double parse(String cell) {
     return cell.isBlank() ? Double.NaN : Double.parseDouble(cell);
-  }
-
-  /** The step of the last complete row of a metrics CSV, -1 before the first. */
-  private static long lastStep(Path csv) throws IOException {
-    if (!Files.exists(csv)) return -1;
-    String text = Files.readString(csv, StandardCharsets.UTF_8);
-    int end = text.lastIndexOf('\n');
-    if (end < 0) return -1;
-    int start = text.lastIndexOf('\n', end - 1) + 1;
-    try {
-      return Long.parseLong(text.substring(start, text.indexOf(',', start)));
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      return -1;
-    }
   }
 }

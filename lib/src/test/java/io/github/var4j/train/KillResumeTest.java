@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.testutil.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,27 +125,16 @@ class KillResumeTest {
   private long runChildAndKill(String kind, Path dir, long minStep, long ckptEvery)
       throws Exception {
     Path childLog = tmp.resolve(kind + "-child.log");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java.toString(),
-                "-Xmx1g",
-                "-Djava.awt.headless=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KillResumeChild.class.getName(),
-                kind,
-                dir.toString(),
-                Long.toString(CHILD_SLEEP_MS))
-            .redirectErrorStream(true)
-            .redirectOutput(childLog.toFile());
-    pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
-    Process p = pb.start();
+    Process p =
+        ChildJvm.start(
+            KillResumeChild.class,
+            childLog,
+            List.of(kind, dir.toString(), Long.toString(CHILD_SLEEP_MS)));
     try {
       long deadline = System.currentTimeMillis() + CHILD_DEADLINE_MS;
       long step = -1;
       while (true) {
-        step = lastStep(new RunDir(dir).metricsCsv());
+        step = ChildJvm.lastStep(new RunDir(dir).metricsCsv());
         if (step >= minStep && step % ckptEvery != 0) break;
         if (!p.isAlive()) {
           fail(
@@ -170,7 +159,7 @@ class KillResumeTest {
       p.destroyForcibly();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the killed child did not end");
       assertEquals(137, p.exitValue(), "exit status of a SIGKILLed JVM (128 + 9)");
-      long after = lastStep(new RunDir(dir).metricsCsv());
+      long after = ChildJvm.lastStep(new RunDir(dir).metricsCsv());
       assertTrue(
           after % ckptEvery != 0 && after > ckptEvery,
           "killed after step "
@@ -184,21 +173,6 @@ class KillResumeTest {
     } finally {
       p.destroyForcibly();
       p.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  /** The step of the last complete row of a metrics CSV, -1 before the first. */
-  private static long lastStep(Path csv) throws IOException {
-    if (!Files.exists(csv)) return -1;
-    String text = Files.readString(csv, StandardCharsets.UTF_8);
-    int end = text.lastIndexOf('\n');
-    if (end < 0) return -1;
-    int start = text.lastIndexOf('\n', end - 1) + 1;
-    String row = text.substring(start, end);
-    try {
-      return Long.parseLong(row.substring(0, row.indexOf(',')));
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      return -1; // the header
     }
   }
 

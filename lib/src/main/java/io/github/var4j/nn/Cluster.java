@@ -103,11 +103,6 @@ public record Cluster(List<String> hosts, int task, double timeoutSeconds) {
     return task == 0;
   }
 
-  /** This task's CPU device, e.g. {@code /job:worker/replica:0/task:1/device:CPU:0}. */
-  public String cpuDevice() {
-    return taskName(task) + "/device:CPU:0";
-  }
-
   /** {@code /job:worker/replica:0/task:i}. */
   public static String taskName(int i) {
     return "/job:" + JOB + "/replica:0/task:" + i;

@@ -14,6 +14,7 @@ import io.github.var4j.transformer.VarModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -145,21 +146,14 @@ public final class VarTrainGraph implements AutoCloseable {
               metrics.ceTail(),
               metrics.accMean(),
               metrics.accTail());
-      if (cluster == null) {
-        opt = new AdamW(rt.graph(), ps, metrics.loss(), AdamW::officialDecay, opts.optim());
-        stepMetrics = local;
-      } else {
-        opt =
-            new AdamW(
-                rt.graph(),
-                ps,
-                metrics.loss(),
-                AdamW::officialDecay,
-                opts.optim(),
-                "optim.",
-                g -> AllReduce.mean(tf, cluster, g, GRAD_INSTANCE));
-        stepMetrics = AllReduce.mean(tf, cluster, local, METRICS_INSTANCE);
-      }
+      UnaryOperator<List<Operand<TFloat32>>> reduce =
+          cluster == null
+              ? UnaryOperator.identity()
+              : g -> AllReduce.mean(tf, cluster, g, GRAD_INSTANCE);
+      opt =
+          new AdamW(
+              rt.graph(), ps, metrics.loss(), AdamW::officialDecay, opts.optim(), "optim.", reduce);
+      stepMetrics = cluster == null ? local : AllReduce.mean(tf, cluster, local, METRICS_INSTANCE);
     } catch (RuntimeException e) {
       rt.close();
       throw e;
@@ -295,11 +289,6 @@ public final class VarTrainGraph implements AutoCloseable {
           scalar(res, 4),
           scalar(res, 5));
     }
-  }
-
-  /** The cluster this graph trains in, or null for a single process. */
-  public Cluster cluster() {
-    return cluster;
   }
 
   /** Loss and metrics of a batch without updating (switches off). */

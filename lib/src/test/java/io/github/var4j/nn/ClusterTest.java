@@ -18,7 +18,7 @@ class ClusterTest {
     assertEquals(List.of("127.0.0.1:2222", "localhost:2223"), c.hosts());
     assertEquals(2, c.size());
     assertFalse(c.isChief());
-    assertEquals("/job:worker/replica:0/task:1/device:CPU:0", c.cpuDevice());
+    assertEquals("/job:worker/replica:0/task:1", Cluster.taskName(c.task()));
     ServerDef sd = c.serverDef();
     assertEquals("worker", sd.getJobName());
     assertEquals(1, sd.getTaskIndex());

@@ -31,12 +31,7 @@ final class DataParallelChild {
   static VarTrainer.Summary run(
       Path runDir, Cluster cluster, StepListener listener, PrintStream log) throws IOException {
     try (VarTrainer t = new VarTrainer(model(), config(), runDir, cluster)) {
-      return t.train(
-          VarTrainerTest.tokens(96, 1),
-          VarTrainerTest.tokens(24, 2),
-          VarTrainerTest.XS,
-          log,
-          listener);
+      return VarTrainerTest.trainTiny(t, listener, log);
     }
   }
 

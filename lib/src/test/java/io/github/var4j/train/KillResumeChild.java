@@ -42,12 +42,7 @@ public final class KillResumeChild {
       throws IOException {
     VarTrainConfig c = varConfig();
     try (VarTrainer t = new VarTrainer(VarTrainerTest.model(c), c, runDir)) {
-      return t.train(
-          VarTrainerTest.tokens(96, 1),
-          VarTrainerTest.tokens(24, 2),
-          VarTrainerTest.XS,
-          log,
-          listener);
+      return VarTrainerTest.trainTiny(t, listener, log);
     }
   }
 

@@ -63,6 +63,15 @@ class VarTrainerTest {
         return x;
       };
 
+  /**
+   * Trains (or resumes) {@code t} on 96 synthetic training images, evaluating on 24 others: the
+   * tiny run of the kill/resume and data-parallel tests.
+   */
+  static VarTrainer.Summary trainTiny(VarTrainer t, StepListener listener, PrintStream log)
+      throws IOException {
+    return t.train(tokens(96, 1), tokens(24, 2), XS, log, listener);
+  }
+
   static VarTrainConfig train(long steps) {
     return new VarTrainConfig(
         2, 32, 2, 16, steps, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 20, 32, 20, 10, 7);

@@ -47,7 +47,8 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       split = ",",
-      defaultValue = "models/fmnist-tokenizer,models/fmnist-tokenizer-raster",
+      defaultValue =
+          "models/fmnist-tokenizer,models/fmnist-tokenizer-l1l2,models/fmnist-tokenizer-raster",
       description =
           "tokenizers whose reconstructions are scored, one row each; missing ones are skipped"
               + " (default: ${DEFAULT-VALUE})")

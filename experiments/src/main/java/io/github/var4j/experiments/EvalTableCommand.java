@@ -50,6 +50,17 @@ public final class EvalTableCommand implements Callable<Integer> {
   Path rasterTokenizer;
 
   @Option(
+      names = "--l1l2-var",
+      defaultValue = "models/fmnist-var-l1l2",
+      description =
+          "the VAR trained on the first (L1 + L2) tokenizer: one row, VAR + CFG, so that the"
+              + " effect of the tokenizer shows (skipped if absent; default: ${DEFAULT-VALUE})")
+  Path l1l2Var;
+
+  @Option(names = "--l1l2-tokenizer", defaultValue = "models/fmnist-tokenizer-l1l2")
+  Path l1l2Tokenizer;
+
+  @Option(
       names = "--per-class",
       description = "images per class of the table rows (default 1000; quick mode 20)")
   Integer perClass;
@@ -126,6 +137,11 @@ public final class EvalTableCommand implements Callable<Integer> {
         specs.add(new QualityTable.Spec("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
         specs.add(new QualityTable.Spec("VAR + CFG", var, tokenizer, dflt, 1));
         specs.add(new QualityTable.Spec("VAR + CFG -re" + m, var, tokenizer, dflt, m));
+        if (ModelDir.exists(l1l2Var) && ModelDir.exists(l1l2Tokenizer)) {
+          specs.add(
+              new QualityTable.Spec(
+                  "VAR + CFG (l1-l2 tokenizer)", l1l2Var, l1l2Tokenizer, dflt, 1));
+        }
         // last, so that the VAR rows can run before the baseline is trained
         if (ModelDir.exists(raster) || !quick) {
           specs.add(new QualityTable.Spec("raster AR", raster, rasterTokenizer, dflt, 1));

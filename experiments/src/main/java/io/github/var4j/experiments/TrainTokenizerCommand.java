@@ -50,7 +50,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--recipe",
-      defaultValue = "l1-l2",
+      defaultValue = "perceptual",
       description =
           "loss recipe: l1-l2, perceptual, gan or both (README, 'Tokenizer recipes'; default:"
               + " ${DEFAULT-VALUE})")

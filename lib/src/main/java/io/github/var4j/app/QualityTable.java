@@ -4,13 +4,16 @@ import io.github.var4j.classifier.Classifier;
 import io.github.var4j.eval.Generation;
 import io.github.var4j.eval.SampleQuality;
 import io.github.var4j.eval.SampleSet;
+import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.model.ModelDir;
 import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.viz.Charts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +29,8 @@ import org.knowm.xchart.XYChart;
  * keeps them as an {@code .npz} ({@link SampleSet}) in a sample directory, scores them with {@link
  * SampleQuality} and measures the sampling speed; its result becomes one line of a CSV keyed by the
  * row's name, rewritten atomically after each row. A row already in the CSV is skipped; a row whose
- * {@code .npz} exists is only scored (and timed).
+ * {@code .npz} exists and was drawn from the same models and settings ({@link #samplesSource}) is
+ * only scored (and timed).
  *
  * <p>All rows of one CSV must have the same number of samples (FID depends on N).
  */
@@ -209,6 +213,26 @@ public final class QualityTable {
     return Math.round(v * f) / f;
   }
 
+  /**
+   * What a row's samples are drawn from: the fingerprints of both model directories ({@link
+   * ModelDir#fingerprint}), the sampling options, the rejection count and N. Kept beside the row's
+   * {@code .npz} as {@code <slug>.source}; samples whose source differs are drawn again, so a
+   * retrained model never inherits its predecessor's samples.
+   */
+  public static String samplesSource(Spec spec, int n) throws IOException {
+    return "model "
+        + ModelDir.fingerprint(spec.model())
+        + "\ntokenizer "
+        + ModelDir.fingerprint(spec.tokenizer())
+        + "\noptions "
+        + spec.opts()
+        + "\nrejection "
+        + spec.rejection()
+        + "\nn "
+        + n
+        + "\n";
+  }
+
   /** Evaluates a row unless the table has it; returns its CSV fields. */
   public Map<String, String> run(Spec spec) throws IOException {
     Map<String, Map<String, String>> rows = read(csv);
@@ -238,14 +262,28 @@ public final class QualityTable {
       params = s.varConfig().numParams();
       steps = s.numSteps();
       SampleSet set;
-      if (Files.exists(npz)) {
+      Path sourceFile = sampleDir.resolve(spec.slug() + ".source");
+      String source = samplesSource(spec, n);
+      if (Files.exists(npz)
+          && Files.exists(sourceFile)
+          && Files.readString(sourceFile, StandardCharsets.UTF_8).equals(source)) {
         set = SampleSet.readNpz(npz);
         log.println("[quality] " + spec.name() + ": samples from " + npz);
       } else {
+        if (Files.exists(npz))
+          log.println(
+              "[quality] "
+                  + spec.name()
+                  + ": "
+                  + npz
+                  + " was drawn from other models or settings (see "
+                  + sourceFile.getFileName()
+                  + "), drawing the samples again");
         int[] labels = Generation.classMajorLabels(perClass, classifier.config().numClasses());
         set = generate(s, spec, labels, "quality " + spec.name(), log);
         Files.createDirectories(sampleDir);
         set.writeNpz(npz);
+        AtomicFiles.write(sourceFile, source.getBytes(StandardCharsets.UTF_8));
       }
       if (set.n() != n)
         throw new IllegalArgumentException(

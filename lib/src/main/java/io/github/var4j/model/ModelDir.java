@@ -6,6 +6,7 @@ import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.Json;
 import io.github.var4j.nn.StateDict;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,6 +132,33 @@ public final class ModelDir {
       throw new IOException(
           file + ": format '" + root.path("format").asText("") + "' is not " + FORMAT);
     return root.path("kind").asText("");
+  }
+
+  /**
+   * A SHA-256 of a model directory (hex): the names, sizes and bytes of its files, in name order.
+   * Two directories have the same fingerprint only if they hold the same files; what a result
+   * derived from a model (e.g. a set of samples) records to tell whether it is still current.
+   *
+   * @throws IOException if {@code dir} is not a model directory or cannot be read
+   */
+  public static String fingerprint(Path dir) throws IOException {
+    if (!exists(dir)) throw new IOException(dir + " is not a model directory (no " + CONFIG + ")");
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+    List<Path> files;
+    try (var s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path f : files) {
+      byte[] b = Files.readAllBytes(f);
+      md.update((f.getFileName() + "\0" + b.length + "\0").getBytes(StandardCharsets.UTF_8));
+      md.update(b);
+    }
+    return java.util.HexFormat.of().formatHex(md.digest());
   }
 
   /** The weights of a model directory, by official name (PyTorch layouts). */

@@ -60,4 +60,30 @@ class QualityTableTest {
             .getMessage()
             .endsWith("is not a quality table: its header is a,b"));
   }
+
+  @Test
+  void samplesOfAnotherModelOrSettingAreNotReused() throws Exception {
+    Path model = tmp.resolve("var"), tok = tmp.resolve("tok");
+    for (Path d : new Path[] {model, tok}) {
+      Files.createDirectories(d);
+      Files.writeString(d.resolve("config.json"), "{}");
+      Files.write(d.resolve("w.npy"), new byte[] {1, 2, 3});
+    }
+    QualityTable.Spec spec = new QualityTable.Spec("VAR", model, tok, SampleOptions.defaults(), 1);
+    String a = QualityTable.samplesSource(spec, 30);
+    assertEquals(a, QualityTable.samplesSource(spec, 30), "the source is a function of its inputs");
+    assertNotEquals(a, QualityTable.samplesSource(spec, 60), "another N");
+    assertNotEquals(
+        a,
+        QualityTable.samplesSource(
+            new QualityTable.Spec("VAR", model, tok, SampleOptions.defaults().withCfg(3), 1), 30),
+        "another cfg");
+    assertNotEquals(
+        a,
+        QualityTable.samplesSource(
+            new QualityTable.Spec("VAR", model, tok, SampleOptions.defaults(), 4), 30),
+        "another rejection count");
+    Files.write(model.resolve("w.npy"), new byte[] {1, 2, 4}); // a retrained model
+    assertNotEquals(a, QualityTable.samplesSource(spec, 30), "a changed weight file");
+  }
 }

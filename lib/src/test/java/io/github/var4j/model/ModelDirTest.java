@@ -3,6 +3,7 @@ package io.github.var4j.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,22 @@ class ModelDirTest {
     try (var s = Files.list(tmp)) {
       assertEquals(1, s.count(), "no staging or old directories are left");
     }
+  }
+
+  @Test
+  void theFingerprintChangesWithAnyFileAndOnlyThen() throws IOException {
+    Path a = tmp.resolve("a"), b = tmp.resolve("b");
+    ModelDir.save(a, ModelKind.VAR, ODD, weights(1f));
+    ModelDir.save(b, ModelKind.VAR, ODD, weights(1f));
+    String fa = ModelDir.fingerprint(a);
+    assertEquals(64, fa.length(), "a SHA-256 in hex");
+    assertEquals(fa, ModelDir.fingerprint(b), "the same files give the same fingerprint");
+    ModelDir.save(b, ModelKind.VAR, ODD, weights(2f));
+    assertNotEquals(fa, ModelDir.fingerprint(b), "another weight");
+    Path none = tmp.resolve("none");
+    assertEquals(
+        none + " is not a model directory (no config.json)",
+        assertThrows(IOException.class, () -> ModelDir.fingerprint(none)).getMessage());
   }
 
   @Test

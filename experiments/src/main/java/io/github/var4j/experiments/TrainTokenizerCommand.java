@@ -50,10 +50,10 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--recipe",
-      defaultValue = "perceptual",
       description =
           "loss recipe: l1-l2, perceptual, gan or both (README, 'Tokenizer recipes'; default:"
-              + " ${DEFAULT-VALUE})")
+              + " perceptual on fashion-mnist, whose classifier the perceptual loss uses, l1-l2 on"
+              + " other data)")
   String recipe;
 
   @Option(
@@ -136,7 +136,12 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
     if (Quick.enabled() && steps == null) cfg = TokenizerTrainConfig.quick(30);
     if (steps != null) cfg = cfg.withSteps(steps);
     if (batch != null) cfg = cfg.withBatchSize(batch);
-    cfg = TokenizerRecipe.of(recipe).apply(cfg);
+    cfg =
+        TokenizerRecipe.of(
+                recipe != null
+                    ? recipe
+                    : dataArgs.data.equals("fashion-mnist") ? "perceptual" : "l1-l2")
+            .apply(cfg);
     if (perceptualWeight != null) cfg = cfg.withPerceptual(perceptualWeight);
     cfg =
         cfg.withGan(

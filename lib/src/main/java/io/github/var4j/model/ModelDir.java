@@ -6,10 +6,16 @@ import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.Json;
 import io.github.var4j.nn.StateDict;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -143,10 +149,10 @@ public final class ModelDir {
    */
   public static String fingerprint(Path dir) throws IOException {
     if (!exists(dir)) throw new IOException(dir + " is not a model directory (no " + CONFIG + ")");
-    java.security.MessageDigest md;
+    MessageDigest md;
     try {
-      md = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }
     List<Path> files;
@@ -154,11 +160,13 @@ public final class ModelDir {
       files = s.filter(Files::isRegularFile).sorted().toList();
     }
     for (Path f : files) {
-      byte[] b = Files.readAllBytes(f);
-      md.update((f.getFileName() + "\0" + b.length + "\0").getBytes(StandardCharsets.UTF_8));
-      md.update(b);
+      md.update((f.getFileName() + "\0" + Files.size(f) + "\0").getBytes(StandardCharsets.UTF_8));
+      // streamed, so that a large model (the official d16 is 1.2 GB) needs no heap for its bytes
+      try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
     }
-    return java.util.HexFormat.of().formatHex(md.digest());
+    return HexFormat.of().formatHex(md.digest());
   }
 
   /** The weights of a model directory, by official name (PyTorch layouts). */

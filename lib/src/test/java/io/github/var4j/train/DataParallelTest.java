@@ -54,14 +54,7 @@ class DataParallelTest {
     DataParallelChild.run(
         ref, null, StepListener.NONE, new PrintStream(new ByteArrayOutputStream()));
 
-    String hosts = loopbackHosts(2);
-    List<Process> ps = new ArrayList<>();
-    for (int task = 0; task < 2; task++) ps.add(start(dp, hosts, task, 60, 0, "run"));
-    try {
-      for (int task = 0; task < 2; task++) awaitSuccess(ps.get(task), "run", task);
-    } finally {
-      for (Process p : ps) p.destroyForcibly();
-    }
+    runBothTasks(dp, "run");
     String chief = log("run", 0);
     assertTrue(chief.contains("task 0 of 2 (chief"), chief);
     assertTrue(
@@ -115,14 +108,7 @@ class DataParallelTest {
     }
 
     // restart both (on new ports): they resume from the chief's last checkpoint
-    String hosts2 = loopbackHosts(2);
-    List<Process> ps = new ArrayList<>();
-    for (int task = 0; task < 2; task++) ps.add(start(dp, hosts2, task, 60, 0, "resumed"));
-    try {
-      for (int task = 0; task < 2; task++) awaitSuccess(ps.get(task), "resumed", task);
-    } finally {
-      for (Process p : ps) p.destroyForcibly();
-    }
+    runBothTasks(dp, "resumed");
     for (int task = 0; task < 2; task++)
       assertTrue(log("resumed", task).contains("resumed from"), log("resumed", task));
     assertSameCurve(new RunDir(ref), new RunDir(dp), DataParallelChild.STEPS);
@@ -142,6 +128,21 @@ class DataParallelTest {
       for (ServerSocket ss : socks) ss.close();
     }
     return s.toString();
+  }
+
+  /**
+   * Runs tasks 0 and 1 of a fresh loopback cluster (new ports) on {@code dir} to the end, each
+   * required to exit with success; both processes are killed if either fails.
+   */
+  private void runBothTasks(Path dir, String tag) throws Exception {
+    String hosts = loopbackHosts(2);
+    List<Process> ps = new ArrayList<>();
+    for (int task = 0; task < 2; task++) ps.add(start(dir, hosts, task, 60, 0, tag));
+    try {
+      for (int task = 0; task < 2; task++) awaitSuccess(ps.get(task), tag, task);
+    } finally {
+      for (Process p : ps) p.destroyForcibly();
+    }
   }
 
   private Process start(Path dir, String hosts, int task, double timeout, long sleepMs, String tag)

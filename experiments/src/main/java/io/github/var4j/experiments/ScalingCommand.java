@@ -1,24 +1,7 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.app.ScalingFigures;
-import io.github.var4j.app.ScalingSweep;
-import io.github.var4j.data.DataSplit;
-import io.github.var4j.data.ImageDataset;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.sample.SampleOptions;
-import io.github.var4j.train.TokenCache;
-import io.github.var4j.train.VarTrainConfig;
-import io.github.var4j.train.VarTrainer;
-import io.github.var4j.vae.Tokenizer;
-import io.github.var4j.vae.VqVaeConfig;
-import io.github.var4j.viz.Charts;
-import io.github.var4j.viz.Images;
+import io.github.var4j.app.ScalingStudy;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,91 +50,18 @@ public final class ScalingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    boolean quick = Quick.enabled();
-    Path results = Path.of("experiments", "results", quick ? "quick" : "", "scaling");
-    Path runs = Path.of("runs", quick ? "quick-scaling" : "scaling");
+    ScalingStudy study = new ScalingStudy(Path.of(""), Quick.enabled());
     if (!fitOnly) {
-      int[] ds =
-          depths != null ? depths : quick ? new int[] {1, 2, 3} : new int[] {1, 2, 3, 4, 5, 6, 7};
-      for (int d : ds) {
-        if (d < 1 || d > 16)
-          throw new IllegalArgumentException("unknown size d" + d + ": depths are 1..16");
-      }
-      VarTrainConfig base =
-          VarTrainConfig.fashionMnistDefault()
-              .withSteps(steps != null ? steps : quick ? 12 : 1000)
-              .withBatchSize(batch != null ? batch : quick ? 8 : 64)
-              .withEval(0, 0)
-              .withCheckpointEvery(quick ? 4 : 100);
-      DataSplit split = dataArgs.load();
-      ImageDataset train = split.train(), test = split.test();
-      if (quick) {
-        train = train.subset(VarTrainer.evenlySpaced(train.size(), 512));
-        test = test.subset(VarTrainer.evenlySpaced(test.size(), 128));
-      }
-      VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-      long t0 = System.nanoTime();
-      try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
-        TokenCache trainTok =
-            TokenCache.loadOrEncode(
-                runs.resolve("tokens-train.v4jt"), tok, train, "train", System.out);
-        TokenCache testTok =
-            TokenCache.loadOrEncode(
-                runs.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
-        ScalingSweep sweep =
-            new ScalingSweep(
-                results,
-                runs,
-                base,
-                evalPoints,
-                tok,
-                train.numClasses(),
-                trainTok,
-                testTok,
-                dataArgs.tag() + "+" + tokenizer.getFileName() + (quick ? "+quick" : ""),
-                System.out);
-        for (int d : ds) sweep.run(d);
-      }
-      System.out.printf(
-          Locale.ROOT, "[scaling] sweep session: %.1f min%n", (System.nanoTime() - t0) / 6e10);
+      study.train(
+          dataArgs.load(),
+          dataArgs.tag(),
+          tokenizer,
+          depths != null ? depths : study.defaultDepths(),
+          study.base(steps, batch),
+          evalPoints,
+          System.out);
     }
-    Map<String, Map<String, String>> fits = ScalingSweep.writeFits(results);
-    for (Map<String, String> f : fits.values()) {
-      System.out.printf(
-          Locale.ROOT,
-          "[scaling] %-9s vs %s %-11s %s%n",
-          f.get("metric"),
-          f.get("x"),
-          f.get("form"),
-          f.get("formula"));
-    }
-    System.out.println("[scaling] wrote " + results.resolve("fits.csv"));
-
-    Path figures = quick ? Path.of("figures", "quick") : Path.of("figures");
-    List<Map<String, String>> rows = ScalingSweep.readAll(results);
-    Images.writePng(ScalingFigures.lawPanels(rows), figures.resolve("scaling-laws.png"));
-    Charts.savePng(
-        ScalingFigures.againstC(rows, "loss_avg", 900, 600),
-        figures.resolve("scaling-frontier.png"));
-    TreeSet<Integer> done = new TreeSet<>();
-    for (Map<String, String> r : rows)
-      if (r.get("step").equals(r.get("steps"))) done.add(Integer.parseInt(r.get("depth")));
-    VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-    try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
-      Images.writePng(
-          ScalingFigures.progressGrid(
-              runs,
-              done.stream().mapToInt(Integer::intValue).toArray(),
-              tok,
-              new int[] {0, 1, 7, 9},
-              new SampleOptions(1.5, 0, 0.96, false, 0, false),
-              2),
-          figures.resolve("scaling-samples.png"));
-    }
-    System.out.println(
-        "[scaling] wrote "
-            + figures.resolve("scaling-laws.png")
-            + ", scaling-frontier.png, scaling-samples.png");
+    study.fitAndDraw(tokenizer, System.out);
     return 0;
   }
 }

@@ -135,10 +135,28 @@ public final class ScalingSweep {
     return results.resolve("d" + depth + ".csv");
   }
 
-  /** Whether a size's result file holds its last step. */
+  /**
+   * Whether a size's result file holds its last step.
+   *
+   * @throws IllegalStateException if the file holds results of other data or another tokenizer
+   *     (they would be skipped, then mixed into the fits)
+   */
   public boolean done(int depth) throws IOException {
-    String last = depth + "@" + base.steps();
-    return KeyedCsv.read(resultFile(depth), HEADER, "scaling result").containsKey(last);
+    Map<String, Map<String, String>> rows =
+        KeyedCsv.read(resultFile(depth), HEADER, "scaling result");
+    for (Map<String, String> r : rows.values()) {
+      if (!r.get("data").equals(data))
+        throw new IllegalStateException(
+            resultFile(depth)
+                + " holds results on '"
+                + r.get("data")
+                + "', this sweep is on '"
+                + data
+                + "': move the old results (and "
+                + runs.resolve("d" + depth)
+                + ") away first");
+    }
+    return rows.containsKey(depth + "@" + base.steps());
   }
 
   /**

@@ -13,7 +13,9 @@ import org.hipparchus.stat.regression.SimpleRegression;
  * </pre>
  *
  * @param alpha α (negative when L falls with X)
- * @param beta β
+ * @param beta β (may overflow to infinity for a nearly flat law; {@link #predict} uses {@code
+ *     logBeta})
+ * @param logBeta log β = intercept / α
  * @param alphaStdErr the standard error of the slope α
  * @param alphaHalfWidth95 half-width of the 95 % confidence interval of α (Student t, n − 2 degrees
  *     of freedom; NaN with 2 points)
@@ -23,6 +25,7 @@ import org.hipparchus.stat.regression.SimpleRegression;
 public record PowerLaw(
     double alpha,
     double beta,
+    double logBeta,
     double alphaStdErr,
     double alphaHalfWidth95,
     double pearsonR,
@@ -48,15 +51,15 @@ public record PowerLaw(
       reg.addData(lx[i], ly[i]);
     }
     double alpha = reg.getSlope();
-    double beta = alpha == 0 ? Double.NaN : Math.exp(reg.getIntercept() / alpha);
+    double logBeta = alpha == 0 ? Double.NaN : reg.getIntercept() / alpha;
     double half = x.length > 2 ? reg.getSlopeConfidenceInterval(0.05) : Double.NaN;
     double r = new PearsonsCorrelation().correlation(lx, ly);
-    return new PowerLaw(alpha, beta, reg.getSlopeStdErr(), half, r, x.length);
+    return new PowerLaw(alpha, Math.exp(logBeta), logBeta, reg.getSlopeStdErr(), half, r, x.length);
   }
 
-  /** (β·x)^α. */
+  /** (β·x)^α, computed as exp(α·(log β + log x)) so that a huge β does not overflow. */
   public double predict(double x) {
-    return Math.pow(beta * x, alpha);
+    return Math.exp(alpha * (logBeta + Math.log(x)));
   }
 
   /** e.g. "L = (2.1e-06·X)^-0.0821, r = -0.998". */

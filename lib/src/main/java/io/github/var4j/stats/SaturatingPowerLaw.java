@@ -75,7 +75,7 @@ public record SaturatingPowerLaw(
         continue;
       }
       if (!(p.alpha() < 0)) continue; // the reducible part must fall with X
-      double a0 = -p.alpha(), logX0 = -Math.log(p.beta());
+      double a0 = -p.alpha(), logX0 = -p.logBeta();
       try {
         LeastSquaresOptimizer.Optimum o =
             new LevenbergMarquardtOptimizer()

@@ -113,6 +113,8 @@ public final class Charts {
     XYChart chart = newChart(title, xTitle, yTitle, width, height);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
+    // a falling law leaves the lower left empty: the legend goes there, off the points
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
     for (Map.Entry<String, double[][]> e : curves.entrySet()) {
@@ -143,6 +145,10 @@ public final class Charts {
     hi = Math.max(hi, fHi);
     chart.getStyler().setXAxisLogarithmicDecadeOnly(decadeOnly(lo, hi));
     chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
+    // 3 % of room (on the log scale) above and below, so that no point sits on the frame
+    double pad = Math.pow(yHi / yLo, 0.03) * 1.001;
+    chart.getStyler().setYAxisMin(yLo / pad);
+    chart.getStyler().setYAxisMax(yHi * pad);
     int n = 50;
     double[] fx = new double[n], fy = new double[n];
     for (int i = 0; i < n; i++) {

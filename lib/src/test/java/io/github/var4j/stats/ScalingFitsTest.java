@@ -26,6 +26,18 @@ class ScalingFitsTest {
     assertEquals(y[3], f.predict(x[3]), 1e-12);
   }
 
+  /** A nearly flat law has a β beyond double range: log β and the predictions stay finite. */
+  @Test
+  void nearlyFlatLawPredictsWithoutOverflow() {
+    double[] x = logspace(1e4, 1e7, 5);
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) y[i] = Math.exp(0.001 * (800 + Math.log(x[i])));
+    PowerLaw f = PowerLaw.fit(x, y);
+    assertEquals(Double.POSITIVE_INFINITY, f.beta());
+    assertEquals(800, f.logBeta(), 1e-6);
+    for (int i = 0; i < x.length; i++) assertEquals(y[i], f.predict(x[i]), 1e-12);
+  }
+
   /** Noise of 1 % (log-normal) on 8 sizes: α within its 95 % interval, r near −1. */
   @Test
   void noisyPowerLawIsRecoveredWithinItsInterval() {

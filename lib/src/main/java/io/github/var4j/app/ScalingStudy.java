@@ -1,0 +1,214 @@
+package io.github.var4j.app;
+
+import io.github.var4j.data.DataSplit;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.train.TokenCache;
+import io.github.var4j.train.VarTrainConfig;
+import io.github.var4j.train.VarTrainer;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
+import io.github.var4j.viz.Charts;
+import io.github.var4j.viz.Images;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Issue 8's study end to end, in its standard layout under a project root: the sweep ({@link
+ * ScalingSweep}) trains in {@code runs/scaling/}, writes {@code experiments/results/scaling/}, and
+ * the fits and figures go to {@code fits.csv} there and {@code figures/scaling-*.png}. Quick mode
+ * (CI) uses {@code runs/quick-scaling/}, {@code experiments/results/quick/scaling/} and {@code
+ * figures/quick/}, 3 tiny sizes of 12 steps on 512 training and 128 test images. The {@code
+ * scaling} command and notebook 04 both run the study through this class.
+ */
+public final class ScalingStudy {
+  /** The sizes of the full sweep. */
+  public static final int[] DEPTHS = {1, 2, 3, 4, 5, 6, 7};
+
+  /** The sizes of the quick micro-sweep. */
+  public static final int[] QUICK_DEPTHS = {1, 2, 3};
+
+  /** Largest depth the family accepts. */
+  public static final int MAX_DEPTH = 16;
+
+  /** Columns of the Fig. 7 grid per training point: this many evenly spaced classes. */
+  public static final int GRID_CLASSES = 4;
+
+  private final Path results;
+  private final Path runs;
+  private final Path figures;
+  private final boolean quick;
+
+  /**
+   * @param root the project root (the repository; {@code ..} from a notebook)
+   * @param quick quick mode: tiny sweep, separate directories
+   */
+  public ScalingStudy(Path root, boolean quick) {
+    this.quick = quick;
+    this.results = root.resolve(Path.of("experiments", "results", quick ? "quick" : "", "scaling"));
+    this.runs = root.resolve(Path.of("runs", quick ? "quick-scaling" : "scaling"));
+    this.figures = root.resolve(quick ? Path.of("figures", "quick") : Path.of("figures"));
+  }
+
+  /** The result files' directory. */
+  public Path results() {
+    return results;
+  }
+
+  /** Parent of the sizes' run directories. */
+  public Path runs() {
+    return runs;
+  }
+
+  /** Where the figures go. */
+  public Path figures() {
+    return figures;
+  }
+
+  /** {@link #QUICK_DEPTHS} in quick mode, else {@link #DEPTHS}. */
+  public int[] defaultDepths() {
+    return (quick ? QUICK_DEPTHS : DEPTHS).clone();
+  }
+
+  /**
+   * The schedule every size shares: the Fashion-MNIST VAR recipe with {@code steps} steps of {@code
+   * batch} images (null: 1,000 × 64, quick mode 12 × 8), no periodic evaluation (the sweep
+   * evaluates at log-spaced steps) and a checkpoint every 100 steps (quick mode 4).
+   */
+  public VarTrainConfig base(Long steps, Integer batch) {
+    return VarTrainConfig.fashionMnistDefault()
+        .withSteps(steps != null ? steps : quick ? 12 : 1000)
+        .withBatchSize(batch != null ? batch : quick ? 8 : 64)
+        .withEval(0, 0)
+        .withCheckpointEvery(quick ? 4 : 100);
+  }
+
+  /**
+   * Trains (or resumes; finished sizes are skipped) every size of {@code depths} on the tokens of
+   * {@code split} under the frozen tokenizer in {@code tokenizerDir}, writing one result file per
+   * size.
+   *
+   * @param dataTag name of the data, recorded in every row (fits refuse to mix data)
+   * @param evalPoints log-spaced test evaluations per size
+   * @throws IllegalArgumentException for a depth outside 1..{@value #MAX_DEPTH}, or fewer than 2
+   *     evaluation points
+   */
+  public void train(
+      DataSplit split,
+      String dataTag,
+      Path tokenizerDir,
+      int[] depths,
+      VarTrainConfig base,
+      int evalPoints,
+      PrintStream log)
+      throws IOException {
+    for (int d : depths) {
+      if (d < 1 || d > MAX_DEPTH)
+        throw new IllegalArgumentException("unknown size d" + d + ": depths are 1.." + MAX_DEPTH);
+    }
+    if (evalPoints < 2)
+      throw new IllegalArgumentException(
+          "evalPoints must be at least 2 (a fit needs points along training), got " + evalPoints);
+    ImageDataset train = split.train(), test = split.test();
+    if (quick) {
+      train = train.subset(VarTrainer.evenlySpaced(train.size(), 512));
+      test = test.subset(VarTrainer.evenlySpaced(test.size(), 128));
+    }
+    long t0 = System.nanoTime();
+    VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizerDir)) {
+      TokenCache trainTok =
+          TokenCache.loadOrEncode(runs.resolve("tokens-train.v4jt"), tok, train, "train", log);
+      TokenCache testTok =
+          TokenCache.loadOrEncode(runs.resolve("tokens-test.v4jt"), tok, test, "test", log);
+      ScalingSweep sweep =
+          new ScalingSweep(
+              results,
+              runs,
+              base,
+              evalPoints,
+              tok,
+              train.numClasses(),
+              trainTok,
+              testTok,
+              dataTag(dataTag, tokenizerDir),
+              log);
+      for (int d : depths) sweep.run(d);
+    }
+    log.printf(Locale.ROOT, "[scaling] sweep session: %.1f min%n", (System.nanoTime() - t0) / 6e10);
+  }
+
+  /**
+   * The name of the data that every result row records: the data set's tag, the tokenizer's
+   * directory name and the first 12 hex digits of its {@link ModelDir#fingerprint}, then {@code
+   * +quick} in quick mode. Results of another tokenizer (even one in the same directory) do not
+   * match it, so they are neither skipped as done nor fitted together.
+   */
+  public String dataTag(String dataTag, Path tokenizerDir) throws IOException {
+    return dataTag
+        + "+"
+        + tokenizerDir.getFileName()
+        + "@"
+        + ModelDir.fingerprint(tokenizerDir).substring(0, 12)
+        + (quick ? "+quick" : "");
+  }
+
+  /**
+   * Fits the result files there are ({@code fits.csv}) and draws {@code scaling-laws.png} (the 4 ×
+   * 2 panels), {@code scaling-frontier.png} and {@code scaling-samples.png} (the Fig. 7 grid of the
+   * finished sizes, from the weights kept at 20, 60 and 100 % of training, {@value #GRID_CLASSES}
+   * evenly spaced classes).
+   *
+   * @return the fits, by key
+   * @throws IllegalArgumentException as {@link ScalingSweep#fit}
+   */
+  public Map<String, Map<String, String>> fitAndDraw(Path tokenizerDir, PrintStream log)
+      throws IOException {
+    Map<String, Map<String, String>> fits = ScalingSweep.writeFits(results);
+    for (Map<String, String> f : fits.values()) {
+      log.printf(
+          Locale.ROOT,
+          "[scaling] %-9s vs %s %-11s %s%n",
+          f.get("metric"),
+          f.get("x"),
+          f.get("form"),
+          f.get("formula"));
+    }
+    log.println("[scaling] wrote " + results.resolve("fits.csv"));
+    List<Map<String, String>> rows = ScalingSweep.readAll(results);
+    Images.writePng(ScalingFigures.lawPanels(rows), figures.resolve("scaling-laws.png"));
+    Charts.savePng(
+        ScalingFigures.againstC(rows, "loss_avg", 900, 600),
+        figures.resolve("scaling-frontier.png"));
+    TreeSet<Integer> done = new TreeSet<>();
+    for (Map<String, String> r : rows)
+      if (r.get("step").equals(r.get("steps"))) done.add(Integer.parseInt(r.get("depth")));
+    int numClasses =
+        ModelDir.config(ScalingSweep.snapshotDir(runs, done.first(), 100), ModelKind.VAR)
+            .numClasses();
+    VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizerDir)) {
+      Images.writePng(
+          ScalingFigures.progressGrid(
+              runs,
+              done.stream().mapToInt(Integer::intValue).toArray(),
+              tok,
+              VarTrainer.evenlySpaced(numClasses, GRID_CLASSES),
+              new SampleOptions(1.5, 0, 0.96, false, 0, false),
+              2),
+          figures.resolve("scaling-samples.png"));
+    }
+    log.println(
+        "[scaling] wrote "
+            + figures.resolve("scaling-laws.png")
+            + ", scaling-frontier.png, scaling-samples.png");
+    return fits;
+  }
+}

@@ -15,6 +15,7 @@ import io.github.var4j.viz.Images;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -164,7 +165,8 @@ public final class ScalingStudy {
    * Fits the result files there are ({@code fits.csv}) and draws {@code scaling-laws.png} (the 4 ×
    * 2 panels), {@code scaling-frontier.png} and {@code scaling-samples.png} (the Fig. 7 grid of the
    * finished sizes, from the weights kept at 20, 60 and 100 % of training, {@value #GRID_CLASSES}
-   * evenly spaced classes).
+   * evenly spaced classes; sizes whose weights are not under {@link #runs()}, as after a fresh
+   * clone, are left out, and with none the grid is not redrawn).
    *
    * @return the fits, by key
    * @throws IllegalArgumentException as {@link ScalingSweep#fit}
@@ -187,28 +189,50 @@ public final class ScalingStudy {
     Charts.savePng(
         ScalingFigures.againstC(rows, "loss_avg", 900, 600),
         figures.resolve("scaling-frontier.png"));
-    TreeSet<Integer> done = new TreeSet<>();
-    for (Map<String, String> r : rows)
-      if (r.get("step").equals(r.get("steps"))) done.add(Integer.parseInt(r.get("depth")));
+    log.println(
+        "[scaling] wrote "
+            + figures.resolve("scaling-laws.png")
+            + ", "
+            + figures.resolve("scaling-frontier.png"));
+    // the Fig. 7 grid needs the weights the sweep kept, which live in the (uncommitted) run
+    // directories: sizes without them are left out, and with none the grid is not redrawn
+    TreeSet<Integer> withWeights = new TreeSet<>();
+    List<Integer> without = new ArrayList<>();
+    for (Map<String, String> r : rows) {
+      if (!r.get("step").equals(r.get("steps"))) continue;
+      int d = Integer.parseInt(r.get("depth"));
+      boolean all = true;
+      for (int pct : ScalingSweep.SNAPSHOT_PERCENT)
+        all &= ModelDir.exists(ScalingSweep.snapshotDir(runs, d, pct));
+      if (all) withWeights.add(d);
+      else without.add(d);
+    }
+    if (!without.isEmpty())
+      log.println(
+          "[scaling] no kept weights under "
+              + runs
+              + " for d"
+              + without
+              + (withWeights.isEmpty()
+                  ? ": the sample grid is not redrawn"
+                  : ": left out of the grid"));
+    if (withWeights.isEmpty()) return fits;
     int numClasses =
-        ModelDir.config(ScalingSweep.snapshotDir(runs, done.first(), 100), ModelKind.VAR)
+        ModelDir.config(ScalingSweep.snapshotDir(runs, withWeights.first(), 100), ModelKind.VAR)
             .numClasses();
     VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
     try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizerDir)) {
       Images.writePng(
           ScalingFigures.progressGrid(
               runs,
-              done.stream().mapToInt(Integer::intValue).toArray(),
+              withWeights.stream().mapToInt(Integer::intValue).toArray(),
               tok,
               VarTrainer.evenlySpaced(numClasses, GRID_CLASSES),
               new SampleOptions(1.5, 0, 0.96, false, 0, false),
               2),
           figures.resolve("scaling-samples.png"));
     }
-    log.println(
-        "[scaling] wrote "
-            + figures.resolve("scaling-laws.png")
-            + ", scaling-frontier.png, scaling-samples.png");
+    log.println("[scaling] wrote " + figures.resolve("scaling-samples.png"));
     return fits;
   }
 }

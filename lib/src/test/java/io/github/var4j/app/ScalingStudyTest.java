@@ -87,6 +87,23 @@ class ScalingStudyTest {
     for (String f :
         new String[] {"scaling-laws.png", "scaling-frontier.png", "scaling-samples.png"})
       assertTrue(Files.size(s.figures().resolve(f)) > 1000, f);
+    // without the run directories (a fresh clone): fits and law figures, the grid is left alone
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Path grid = s.figures().resolve("scaling-samples.png");
+    long gridTime = Files.getLastModifiedTime(grid).toMillis();
+    Path moved = tmp.resolve("runs-moved");
+    Files.move(s.runs(), moved);
+    s.fitAndDraw(tokDir, new PrintStream(out, true));
+    assertTrue(
+        out.toString()
+            .contains(
+                "no kept weights under "
+                    + s.runs()
+                    + " for d[1, 2, 3]: the sample grid is not redrawn"),
+        out.toString());
+    assertEquals(gridTime, Files.getLastModifiedTime(grid).toMillis());
+    Files.move(moved, s.runs());
+
     String tag = "synthetic+tokenizer@" + ModelDir.fingerprint(tokDir).substring(0, 12);
     assertEquals(tag, s.dataTag("synthetic", tokDir));
     assertEquals(tag, ScalingSweep.readAll(s.results()).get(0).get("data"));

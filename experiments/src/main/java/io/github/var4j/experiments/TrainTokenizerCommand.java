@@ -138,9 +138,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
     if (batch != null) cfg = cfg.withBatchSize(batch);
     cfg =
         TokenizerRecipe.of(
-                recipe != null
-                    ? recipe
-                    : dataArgs.data.equals("fashion-mnist") ? "perceptual" : "l1-l2")
+                recipe != null ? recipe : dataArgs.isFashionMnist() ? "perceptual" : "l1-l2")
             .apply(cfg);
     if (perceptualWeight != null) cfg = cfg.withPerceptual(perceptualWeight);
     cfg =

@@ -48,15 +48,11 @@ public final class ScalingFigures {
 
   /** A metric against N: the last evaluation of every finished size, both fits. */
   public static XYChart againstN(List<Map<String, String>> rows, String metric, int w, int h) {
-    List<double[]> pts = new ArrayList<>();
-    for (Map<String, String> r : rows) {
-      if (r.get("step").equals(r.get("steps")))
-        pts.add(new double[] {num(r, "n_nonembedding"), num(r, metric)});
-    }
-    double[] x = new double[pts.size()], y = new double[pts.size()];
+    List<Map<String, String>> finals = ScalingSweep.finals(rows);
+    double[] x = new double[finals.size()], y = new double[finals.size()];
     for (int i = 0; i < x.length; i++) {
-      x[i] = pts.get(i)[0];
-      y[i] = pts.get(i)[1];
+      x[i] = num(finals.get(i), "n_nonembedding");
+      y[i] = num(finals.get(i), metric);
     }
     return Charts.scalingPanel(
         LABEL.get(metric) + " vs N",

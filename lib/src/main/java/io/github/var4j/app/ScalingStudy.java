@@ -198,8 +198,7 @@ public final class ScalingStudy {
     // directories: sizes without them are left out, and with none the grid is not redrawn
     TreeSet<Integer> withWeights = new TreeSet<>();
     List<Integer> without = new ArrayList<>();
-    for (Map<String, String> r : rows) {
-      if (!r.get("step").equals(r.get("steps"))) continue;
+    for (Map<String, String> r : ScalingSweep.finals(rows)) {
       int d = Integer.parseInt(r.get("depth"));
       boolean all = true;
       for (int pct : ScalingSweep.SNAPSHOT_PERCENT)

@@ -280,6 +280,11 @@ public final class ScalingSweep {
     return out;
   }
 
+  /** The rows of {@code rows} at their size's last step: one per finished size, in order. */
+  public static List<Map<String, String>> finals(List<Map<String, String>> rows) {
+    return rows.stream().filter(r -> r.get("step").equals(r.get("steps"))).toList();
+  }
+
   /**
    * Fits every metric against N (the last evaluation of each finished size) and against C (the
    * compute frontier of all evaluations): the power law and the law with an irreducible term.
@@ -315,8 +320,7 @@ public final class ScalingSweep {
                 + r.get("data")
                 + "'");
     }
-    List<Map<String, String>> finals = new ArrayList<>();
-    for (Map<String, String> r : rows) if (r.get("step").equals(r.get("steps"))) finals.add(r);
+    List<Map<String, String>> finals = finals(rows);
     Map<String, Map<String, String>> out = new LinkedHashMap<>();
     for (String m : METRICS) {
       double[] n = new double[finals.size()], yn = new double[finals.size()];

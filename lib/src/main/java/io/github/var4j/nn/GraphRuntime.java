@@ -236,6 +236,11 @@ public final class GraphRuntime implements AutoCloseable {
       return Tensors.floats(result.get(i));
     }
 
+    /** Fetch i as doubles (row-major; a float64 output). */
+    public double[] doubles(int i) {
+      return Tensors.doubles(result.get(i));
+    }
+
     /** Fetch i as ints (row-major; int64 values are narrowed). */
     public int[] ints(int i) {
       return Tensors.ints(result.get(i));

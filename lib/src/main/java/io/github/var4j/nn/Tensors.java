@@ -5,6 +5,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
@@ -38,6 +39,13 @@ public final class Tensors {
   public static float[] floats(Tensor t) {
     TFloat32 f = (TFloat32) t;
     float[] out = new float[(int) f.shape().size()];
+    f.copyTo(DataBuffers.of(out, false, false));
+    return out;
+  }
+
+  public static double[] doubles(Tensor t) {
+    TFloat64 f = (TFloat64) t;
+    double[] out = new double[(int) f.shape().size()];
     f.copyTo(DataBuffers.of(out, false, false));
     return out;
   }

@@ -1,10 +1,12 @@
 package io.github.var4j.sample;
 
 import io.github.var4j.nn.GraphRuntime;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceMax;
 import org.tensorflow.op.core.ReduceMin;
 import org.tensorflow.op.math.Cumsum;
 import org.tensorflow.op.nn.TopK;
@@ -27,7 +29,8 @@ import org.tensorflow.types.family.TNumber;
  *   <li>top-p (after top-k): sort ascending, cumulative softmax (of the top-k-masked logits,
  *       accumulated in float64 like PyTorch's CPU cumsum); positions with cumulative mass {@code <=
  *       1 - top_p} become -inf, never the largest;
- *   <li>sampling: stateless multinomial of softmax(masked logits) with a (2) int64 seed;
+ *   <li>sampling: a draw from softmax(masked logits) by inversion with one stateless uniform per
+ *       row and a (2) int64 seed ({@link #multinomial});
  *   <li>more_smooth: {@code softmax((masked·(1+ratio) + G) / tau) @ E} with Gumbel noise G =
  *       -log(Exp(1)).
  * </ul>
@@ -135,14 +138,92 @@ public final class Sampling {
   }
 
   /**
-   * One draw per row from softmax(logits) (N, V) with a stateless multinomial: (N) int32. seed: (2)
-   * int64.
+   * One draw per row from softmax(logits) (N, V) by inversion: {@code idx = #{j : cdf_j <=
+   * u·cdf_V}} with {@code cdf = cumsum(exp(logits - max))} in float64 and one stateless uniform
+   * {@code u} in [0, 1) per row ({@link #uniform}): (N) int32. seed: (2) int64.
+   *
+   * <p>This is the algorithm of TF's {@code StatelessMultinomial} kernel (float64 CDF of the
+   * unnormalised weights, {@code upper_bound} of {@code u·total}), with one difference that
+   * matters: that kernel takes row b's uniform from a Philox position that depends on how its
+   * thread pool shards the rows, so the same seed gives other tokens with another number of
+   * intra-op threads (measured on the committed models: 2,042 of 3,100 tokens differ between 1 and
+   * 2 threads). Here {@code u} comes from {@code StatelessRandomUniform}, whose values depend only
+   * on the seed and the shape: the same seed gives the same draws on any machine, and a test can
+   * recompute a draw from the logits and {@code u} ({@link #drawFromUniform}).
    */
   public static Operand<TInt32> multinomial(
       Ops tf, Operand<TFloat32> maskedNV, Operand<? extends TNumber> seed) {
-    Operand<TInt32> draws =
-        tf.random.statelessMultinomial(maskedNV, tf.constant(1), seed, TInt32.class); // (N, 1)
-    return tf.reshape(draws, tf.constant(new int[] {-1}));
+    return inverseCdf(tf, maskedNV, uniform(tf, maskedNV, seed));
+  }
+
+  /**
+   * The uniforms of {@link #multinomial}: one float64 in [0, 1) per row of {@code likeNV}, shape
+   * (N, 1), a function of the seed and N only.
+   */
+  public static Operand<TFloat64> uniform(
+      Ops tf, Operand<TFloat32> likeNV, Operand<? extends TNumber> seed) {
+    Operand<TInt32> n = tf.gather(tf.shape(likeNV), tf.constant(0), tf.constant(0));
+    Operand<TInt32> shape = tf.stack(List.of(n, tf.constant(1)));
+    return tf.random.statelessRandomUniform(shape, seed, TFloat64.class);
+  }
+
+  /**
+   * The draw of {@link #multinomial} for given uniforms: the first index whose cumulative weight
+   * exceeds {@code u·total} (entries of -inf logits have weight 0 and are never drawn).
+   *
+   * @param maskedNV (N, V) logits, V static, at least one finite entry per row
+   * @param uN1 (N, 1) uniforms in [0, 1)
+   * @return (N) int32
+   */
+  public static Operand<TInt32> inverseCdf(
+      Ops tf, Operand<TFloat32> maskedNV, Operand<TFloat64> uN1) {
+    int v = vocab(maskedNV);
+    Operand<TFloat64> x = tf.dtypes.cast(maskedNV, TFloat64.class);
+    Operand<TFloat64> max = tf.reduceMax(x, tf.constant(-1), ReduceMax.keepDims(true)); // (N, 1)
+    Operand<TFloat64> cdf = tf.math.cumsum(tf.math.exp(tf.math.sub(x, max)), tf.constant(1));
+    Operand<TFloat64> total =
+        tf.slice(cdf, tf.constant(new int[] {0, v - 1}), tf.constant(new int[] {-1, 1}));
+    Operand<TInt32> below =
+        tf.reduceSum(
+            tf.dtypes.cast(tf.math.lessEqual(cdf, tf.math.mul(uN1, total)), TInt32.class),
+            tf.constant(1)); // (N)
+    // the last entry of positive weight (the first whose cdf is the total): where u·total rounds up
+    // to the total, the draw is that entry, never a masked one after it
+    Operand<TInt32> lastPositive =
+        tf.reduceSum(tf.dtypes.cast(tf.math.less(cdf, total), TInt32.class), tf.constant(1));
+    return tf.math.minimum(below, lastPositive);
+  }
+
+  /**
+   * {@link #inverseCdf} on the host for one row, in the same float64 arithmetic: the index drawn by
+   * uniform {@code u} from {@code masked} (length V).
+   */
+  public static int drawFromUniform(float[] masked, double u) {
+    double[] cdf = cumulativeWeights(masked);
+    double target = u * cdf[cdf.length - 1];
+    double total = cdf[cdf.length - 1];
+    int below = 0, lastPositive = 0;
+    for (double c : cdf) {
+      if (c <= target) below++;
+      if (c < total) lastPositive++;
+    }
+    return Math.min(below, lastPositive);
+  }
+
+  /**
+   * The cumulative unnormalised weights {@code cumsum(exp(masked - max))} of one row in float64
+   * (the CDF of {@link #inverseCdf}, its last entry the total).
+   */
+  public static double[] cumulativeWeights(float[] masked) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : masked) max = Math.max(max, v);
+    double[] cdf = new double[masked.length];
+    double run = 0;
+    for (int j = 0; j < masked.length; j++) {
+      run += Math.exp(masked[j] - max);
+      cdf[j] = run;
+    }
+    return cdf;
   }
 
   /** argmax over the last axis (N, V) to (N) int32 (the official top_k=1). */
@@ -216,8 +297,8 @@ public final class Sampling {
   }
 
   /**
-   * Draws one token per row of logits (n, V) with the sampler's ops: top-k/top-p masking, then the
-   * stateless multinomial with seed (seed, 0).
+   * Draws one token per row of logits (n, V) with the sampler's ops: top-k/top-p masking, then
+   * {@link #multinomial} with seed (seed, 0).
    */
   public static int[] sample(float[] logitsNV, int n, int vocab, int topK, double topP, long seed) {
     new SampleOptions(0, topK, topP, false, seed, false); // validates

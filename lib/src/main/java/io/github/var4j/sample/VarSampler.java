@@ -22,6 +22,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
@@ -54,15 +55,22 @@ public final class VarSampler implements ImageSampler {
   /** Default number of images per Session.run. */
   public static final int DEFAULT_CHUNK = 64;
 
-  /** Intermediate tensors of one scale (official capture points of the parity fixtures). */
-  public record ScaleTrace(
-      float[] tokenMapIn, float[] logits2B, float[] logitsCfg, float[] nextArea) {}
-
   /**
-   * A traced run: the result and, per scale, token_map_in (2B, pn², C), logits_2B (2B, pn², V), the
-   * guided logits (B, pn², V) and the area-downsampled next input (B, pn_{si+1}, pn_{si+1}, Cvae)
-   * (null at the last scale).
+   * Intermediate tensors of one scale (the official capture points of the parity fixtures, plus
+   * what a draw depends on): token_map_in (2B, pn², C), logits_2B (2B, pn², V), the guided logits
+   * (B, pn², V), the top-k/top-p masked logits the draw used (B·pn², V), the draw's uniforms
+   * (B·pn²) ({@link Sampling#multinomial}; zeros for greedy runs) and the area-downsampled next
+   * input (B, pn_{si+1}, pn_{si+1}, Cvae) (null at the last scale).
    */
+  public record ScaleTrace(
+      float[] tokenMapIn,
+      float[] logits2B,
+      float[] logitsCfg,
+      float[] logitsMasked,
+      double[] uniform,
+      float[] nextArea) {}
+
+  /** A traced run: the result and the intermediate tensors of every scale. */
   public record Trace(SampleResult result, List<ScaleTrace> scales) {}
 
   private record Variant(
@@ -83,7 +91,9 @@ public final class VarSampler implements ImageSampler {
     final List<Operand<TFloat32>> tokenMapIn = new ArrayList<>(),
         logits2B = new ArrayList<>(),
         logitsCfg = new ArrayList<>(),
+        logitsMasked = new ArrayList<>(),
         nextArea = new ArrayList<>();
+    final List<Operand<TFloat64>> uniform = new ArrayList<>();
   }
 
   private final VarConfig varCfg;
@@ -406,10 +416,14 @@ public final class VarSampler implements ImageSampler {
       b.logitsCfg.add(guided); // (B, l, V)
       Operand<TFloat32> guidedNV = tf.reshape(guided, tf.constant(new int[] {-1, V}));
       Operand<TFloat32> masked = Sampling.filter(tf, guidedNV, b.topK, b.oneMinusTopP);
-      Operand<TInt32> idx =
+      Operand<TFloat64> u =
           v.greedy()
-              ? Sampling.greedy(tf, guidedNV)
-              : Sampling.multinomial(tf, masked, seedFor(b, si, 0));
+              ? tf.zeros(tf.constant(new int[] {1}), TFloat64.class)
+              : Sampling.uniform(tf, masked, seedFor(b, si, 0)); // (B·l, 1)
+      b.logitsMasked.add(masked);
+      b.uniform.add(u);
+      Operand<TInt32> idx =
+          v.greedy() ? Sampling.greedy(tf, guidedNV) : Sampling.inverseCdf(tf, masked, u);
       Operand<TFloat32> hN =
           v.smooth()
               ? Sampling.smoothEmbedding(
@@ -540,11 +554,13 @@ public final class VarSampler implements ImageSampler {
     int[] idxAt = b.idx.stream().mapToInt(f::add).toArray();
     int[] fHatAt = b.fHat.stream().mapToInt(f::add).toArray();
     boolean trace = traceOut != null;
-    int[] tinAt = null, l2At = null, lcAt = null, naAt = null;
+    int[] tinAt = null, l2At = null, lcAt = null, lmAt = null, uAt = null, naAt = null;
     if (trace) {
       tinAt = b.tokenMapIn.stream().mapToInt(f::add).toArray();
       l2At = b.logits2B.stream().mapToInt(f::add).toArray();
       lcAt = b.logitsCfg.stream().mapToInt(f::add).toArray();
+      lmAt = b.logitsMasked.stream().mapToInt(f::add).toArray();
+      uAt = b.uniform.stream().mapToInt(f::add).toArray();
       naAt = b.nextArea.stream().mapToInt(f::add).toArray();
     }
     try (GraphRuntime.Outputs res = run.fetch(f.ops).run()) {
@@ -560,6 +576,8 @@ public final class VarSampler implements ImageSampler {
                   res.floats(tinAt[k]),
                   res.floats(l2At[k]),
                   res.floats(lcAt[k]),
+                  res.floats(lmAt[k]),
+                  res.doubles(uAt[k]),
                   k < K - 1 ? res.floats(naAt[k]) : null));
         }
       }

@@ -24,13 +24,13 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 
 /**
- * The sample-quality table of issue 9 (the paper's Table 3 in miniature), resumable: each row
- * generates {@code perClass} images of every class with a trained model and a sampling setting,
- * keeps them as an {@code .npz} ({@link SampleSet}) in a sample directory, scores them with {@link
- * SampleQuality} and measures the sampling speed; its result becomes one line of a CSV keyed by the
- * row's name, rewritten atomically after each row. A row already in the CSV is skipped; a row whose
- * {@code .npz} exists and was drawn from the same models and settings ({@link #samplesSource}) is
- * only scored (and timed).
+ * The sample-quality table (the paper's Table 3 in miniature), resumable: each row generates {@code
+ * perClass} images of every class with a trained model and a sampling setting, keeps them as an
+ * {@code .npz} ({@link SampleSet}) in a sample directory, scores them with {@link SampleQuality}
+ * and measures the sampling speed; its result becomes one line of a CSV keyed by the row's name,
+ * rewritten atomically after each row. A row already in the CSV is skipped; a row whose {@code
+ * .npz} exists and was drawn from the same models and settings ({@link #samplesSource}) is only
+ * scored (and timed).
  *
  * <p>All rows of one CSV must have the same number of samples (FID depends on N).
  */

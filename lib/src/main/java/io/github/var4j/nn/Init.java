@@ -56,8 +56,8 @@ public interface Init {
   }
 
   /**
-   * PyTorch {@code trunc_normal_(std=std)} with its default ABSOLUTE bounds [-2, 2] (VAR-SPEC §4:
-   * not ±2σ).
+   * PyTorch {@code trunc_normal_(std=std)} with its default ABSOLUTE bounds [-2, 2] (not ±2σ;
+   * official {@code models/var.py init_weights}).
    */
   static Init truncNormal(double std) {
     return (s, r) -> {

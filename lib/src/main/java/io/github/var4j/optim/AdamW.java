@@ -51,7 +51,10 @@ public final class AdamW {
     }
   }
 
-  /** Keywords of the official no-decay ('ND') group (VAR-SPEC §6). */
+  /**
+   * Keywords of the official no-decay ('ND') group (official {@code train.py}: the {@code
+   * nowd_keys} given to {@code utils/lr_control.filter_params}).
+   */
   public static final Set<String> NO_DECAY_KEYWORDS =
       Set.of(
           "cls_token",

@@ -2,8 +2,8 @@ package io.github.var4j.optim;
 
 /**
  * The official learning-rate / weight-decay schedule ({@code utils/lr_control.lr_wd_annealing},
- * VAR-SPEC §6), evaluated in double with the official operation order, so values equal Python's to
- * the last bits.
+ * official {@code trainer.py}), evaluated in double with the official operation order, so values
+ * equal Python's to the last bits.
  *
  * <pre>
  * it &lt; wp_it:  lr = peak · (wp0 + (1-wp0)·it/wp_it)                      linear warm-up

@@ -20,9 +20,8 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The multi-scale residual quantizer of VAR, a port of the official {@code VectorQuantizer2}
- * (models/quant.py, VAR-SPEC §2). Graph mode; all maps are NHWC {@code (B, H, W, Cvae)} with H = W
- * = the latent side (last patch number); the batch dimension may be unknown, H, W and Cvae must be
- * static.
+ * (models/quant.py). Graph mode; all maps are NHWC {@code (B, H, W, Cvae)} with H = W = the latent
+ * side (last patch number); the batch dimension may be unknown, H, W and Cvae must be static.
  *
  * <p>Parameters (official names, after {@code prefix}, usually {@code "quantize."}):
  *

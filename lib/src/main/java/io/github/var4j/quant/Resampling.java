@@ -3,8 +3,8 @@ package io.github.var4j.quant;
 /**
  * PyTorch's 2-D resampling of square maps as dense 1-D matrices (out, in), row-major; the 2-D
  * operation is separable: {@code out = M X M^T} for each channel. TF's ResizeArea / ResizeBicubic
- * do not reproduce PyTorch (VAR-SPEC §2), so the quantizer multiplies by these matrices instead.
- * Entries are computed in double and rounded to float once.
+ * do not reproduce PyTorch's {@code F.interpolate} (area, bicubic), so the quantizer multiplies by
+ * these matrices instead. Entries are computed in double and rounded to float once.
  */
 public final class Resampling {
   private Resampling() {}

@@ -10,11 +10,11 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The blocks of a {@link VarModel} applied with a KV cache (official {@code kv_caching(True)},
- * VAR-SPEC §5): every block attends from the new tokens to the cached keys/values of all earlier
- * tokens plus its own, and returns the grown cache. Keys are cached after l2 normalisation, exactly
- * like the official code; no mask is needed because the cache only holds earlier scales (pass a
- * bias only for token-by-token decoding).
+ * The blocks of a {@link VarModel} applied with a KV cache (official {@code kv_caching(True)} in
+ * {@code models/basic_var.py}): every block attends from the new tokens to the cached keys/values
+ * of all earlier tokens plus its own, and returns the grown cache. Keys are cached after l2
+ * normalisation, exactly like the official code; no mask is needed because the cache only holds
+ * earlier scales (pass a bias only for token-by-token decoding).
  *
  * <p>Inference only: no drop path. Each block is {@link AdaLNSelfAttn#applyCached} (the same
  * parameters and modulation as {@link AdaLNSelfAttn#apply}), with {@link SelfAttention#attend}

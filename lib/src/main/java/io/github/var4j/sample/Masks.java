@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Edit masks of zero-shot in-/out-painting and class-conditional editing (official {@code
- * demo_zero_shot_edit.ipynb}, VAR-SPEC §7). A mask is the last scale's token map, {@code pnLast x
- * pnLast} floats row-major, where 1 means "keep the given image's tokens" and 0 "generate".
+ * demo_zero_shot_edit.ipynb}). A mask is the last scale's token map, {@code pnLast x pnLast} floats
+ * row-major, where 1 means "keep the given image's tokens" and 0 "generate".
  *
  * <p>At scale si the mask is resized with PyTorch's bilinear interpolation ({@code
  * align_corners=False}, no antialias) to pn x pn and thresholded {@code > 0.5}; scales with pn² <=

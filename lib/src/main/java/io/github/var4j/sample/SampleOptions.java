@@ -1,7 +1,8 @@
 package io.github.var4j.sample;
 
 /**
- * Options of VAR sampling (official {@code autoregressive_infer_cfg} arguments, VAR-SPEC §5).
+ * Options of VAR sampling (official {@code autoregressive_infer_cfg} arguments in {@code
+ * models/var.py}).
  *
  * @param cfg classifier-free guidance strength; scale si uses t = cfg·si/(K-1) and {@code logits =
  *     (1+t)·cond - t·uncond} (no guidance at scale 0). FID setting 1.5, demo 4

@@ -19,9 +19,9 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * Token selection of VAR inference (official {@code sample_with_top_k_top_p_} and {@code
- * gumbel_softmax_with_rng}, VAR-SPEC §5) as graph builders on logits (N, V), plus host-side
- * wrappers that run them on Java arrays (for tests and notebooks; each builds a small throw-away
- * graph).
+ * gumbel_softmax_with_rng} in {@code models/helpers.py}) as graph builders on logits (N, V), plus
+ * host-side wrappers that run them on Java arrays (for tests and notebooks; each builds a small
+ * throw-away graph).
  *
  * <ul>
  *   <li>top-k: logits smaller than the k-th largest become -inf (ties with the k-th value are

@@ -28,7 +28,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Class-conditional VAR image generation with a KV cache and classifier-free guidance (official
- * {@code autoregressive_infer_cfg}, VAR-SPEC §5), and the zero-shot editing variant of VAR-SPEC §7.
+ * {@code models/var.py autoregressive_infer_cfg}), and its zero-shot editing variant (official
+ * {@code demo_zero_shot_edit.ipynb}).
  *
  * <p>The patch numbers are static, so all K scales are unrolled into ONE graph (built once per
  * option structure, batch size dynamic); a batch is a single {@code Session.run}:
@@ -293,7 +294,7 @@ public final class VarSampler implements ImageSampler {
   }
 
   /**
-   * Zero-shot editing (VAR-SPEC §7): at every scale the embeddings of the positions where {@code
+   * Zero-shot editing: at every scale the embeddings of the positions where {@code
    * bilinear(keepMask -> pn) > 0.5} (all positions when pn² <= 3) are replaced by those of the
    * given image's tokens before Phi/upsampling, so later scales are conditioned on them through the
    * cache.

@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Zero-shot in-painting, out-painting and class-conditional editing with a trained VAR (VAR-SPEC
- * §7, official {@code demo_zero_shot_edit.ipynb}): the given images' token maps are teacher-forced
- * where the keep mask says so, at every scale (in embedding space, before Phi/upsampling), and the
- * rest is generated conditioned on them.
+ * Zero-shot in-painting, out-painting and class-conditional editing with a trained VAR (official
+ * {@code demo_zero_shot_edit.ipynb} and {@code autoregressive_infer_cfg}): the given images' token
+ * maps are teacher-forced where the keep mask says so, at every scale (in embedding space, before
+ * Phi/upsampling), and the rest is generated conditioned on them.
  *
  * <p>Masks are pnLast x pnLast floats, 1 = keep the given image's tokens (build them with {@link
  * Masks#box} and {@link Masks#invert}):

@@ -16,9 +16,9 @@ import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A perceptual loss for tokenizer training in our domain (issue 12): LPIPS's recipe with the
- * Fashion-MNIST classifier ({@link ClassifierNet}) in place of VGG, whose ImageNet weights neither
- * exist here nor suit 28×28 grey images.
+ * A perceptual loss for tokenizer training in our domain: LPIPS's recipe with the Fashion-MNIST
+ * classifier ({@link ClassifierNet}) in place of VGG, whose ImageNet weights neither exist here nor
+ * suit 28×28 grey images.
  *
  * <p>For each of the classifier's three stage maps φ_s (B, H_s, W_s, C_s), each position's channel
  * vector is scaled to unit length, and

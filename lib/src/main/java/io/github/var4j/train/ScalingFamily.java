@@ -5,8 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The model family of the scaling-law sweep (issue 8; the paper's Figs. 5 and 6): one knob, {@code
- * depth}, as in the official code, at a width our 2-core machine can train.
+ * The model family of the scaling-law sweep (the paper's Figs. 5 and 6): one knob, {@code depth},
+ * as in the official code, at a width our 2-core machine can train.
  *
  * <ul>
  *   <li>width C = {@value #WIDTH_PER_DEPTH}·depth, heads = depth (head dimension {@value

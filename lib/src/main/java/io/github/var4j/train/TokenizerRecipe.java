@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The tokenizer loss recipes compared in issue 12, each a change of a base {@link
- * TokenizerTrainConfig} (same data, steps, schedule and seed):
+ * The tokenizer loss recipes of the recipe comparison ({@code tokenizer-recipes}), each a change of
+ * a base {@link TokenizerTrainConfig} (same data, steps, schedule and seed):
  *
  * <ul>
  *   <li>{@code l1-l2}: L1 + L2 + VQ, the first default;

@@ -7,7 +7,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The VAR training loss and metrics ({@code trainer.py}, VAR-SPEC §6):
+ * The VAR training loss and metrics (official {@code trainer.py train_step}):
  *
  * <pre>
  * ce_BL = CrossEntropy(logits, target; label_smoothing=ls)        // (1-ls)·(-log p_t) + ls·mean_v(-log p_v)

@@ -8,11 +8,11 @@ import io.github.var4j.util.Records;
 /**
  * Hyper-parameters of VAR transformer training on cached token maps ({@link VarTrainer}).
  *
- * <p>Follows the official trainer (VAR-SPEC §6): AdamW (0.9, 0.95), weight decay 0.05 on the 'D'
- * group, global gradient clipping 2.0, no label smoothing, condition dropout 0.1 (training only),
- * the 'lin0' schedule (linear warm-up from 0.005·peak, constant for 5% of the rest, then linear
- * down to wpe·peak), uniform 1/L loss weights and no progressive training (official default {@code
- * pg=0}; not implemented here). The model follows the one-knob rule {@code
+ * <p>Follows the official trainer ({@code train.py}, {@code trainer.py}): AdamW (0.9, 0.95), weight
+ * decay 0.05 on the 'D' group, global gradient clipping 2.0, no label smoothing, condition dropout
+ * 0.1 (training only), the 'lin0' schedule (linear warm-up from 0.005·peak, constant for 5% of the
+ * rest, then linear down to wpe·peak), uniform 1/L loss weights and no progressive training
+ * (official default {@code pg=0}; not implemented here). The model follows the one-knob rule {@code
  * VarConfig.ofDepth(depth)} (C = 64·depth, heads = depth) unless {@code width}/{@code heads}
  * override it.
  *

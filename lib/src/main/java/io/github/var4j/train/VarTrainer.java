@@ -31,11 +31,11 @@ import org.tensorflow.types.TBool;
 
 /**
  * Trains the VAR transformer on cached token maps ({@link TokenCache}) with teacher forcing
- * (official {@code trainer.py}, VAR-SPEC §6): per step a batch of images' labels and token maps,
- * the teacher-forcing input x = {@code idxBl_to_var_input} computed by the frozen tokenizer's
- * quantizer ({@link XSource}, e.g. {@code Tokenizer::varInput}), one {@link
- * VarTrainGraph#trainStep} with condition dropout and drop path on, and the official 'lin0'
- * learning-rate schedule ({@link VarTrainConfig#schedule}).
+ * (official {@code trainer.py}): per step a batch of images' labels and token maps, the
+ * teacher-forcing input x = {@code idxBl_to_var_input} computed by the frozen tokenizer's quantizer
+ * ({@link XSource}, e.g. {@code Tokenizer::varInput}), one {@link VarTrainGraph#trainStep} with
+ * condition dropout and drop path on, and the official 'lin0' learning-rate schedule ({@link
+ * VarTrainConfig#schedule}).
  *
  * <p>Run directory ({@link RunDir}):
  *

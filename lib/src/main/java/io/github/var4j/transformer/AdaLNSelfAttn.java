@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * One VAR block ({@code basic_var.AdaLNSelfAttn}, VAR-SPEC §4), named {@code blocks.<i>}:
+ * One VAR block (official {@code models/basic_var.py AdaLNSelfAttn}), named {@code blocks.<i>}:
  *
  * <pre>
  * gamma1, gamma2, scale1, scale2, shift1, shift2 = ada_lin(cond).view(B, 1, 6, C)      // this chunk order

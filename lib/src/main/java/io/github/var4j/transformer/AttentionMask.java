@@ -8,10 +8,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The block-causal training mask of VAR (official buffer {@code attn_bias_for_masking}, VAR-SPEC
- * §4): query token q may attend to key token k iff {@code lvl[q] >= lvl[k]}, i.e. full attention
- * inside a scale and to every earlier scale. As an additive bias it is 0 where allowed and -inf
- * elsewhere, shape (1, 1, L, L).
+ * The block-causal training mask of VAR (official buffer {@code attn_bias_for_masking} in {@code
+ * models/var.py}): query token q may attend to key token k iff {@code lvl[q] >= lvl[k]}, i.e. full
+ * attention inside a scale and to every earlier scale. As an additive bias it is 0 where allowed
+ * and -inf elsewhere, shape (1, 1, L, L).
  */
 public final class AttentionMask {
   private AttentionMask() {}

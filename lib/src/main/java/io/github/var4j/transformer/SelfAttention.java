@@ -11,8 +11,8 @@ import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * VAR multi-head self-attention ({@code basic_var.SelfAttention}, VAR-SPEC §4). Parameters, in
- * official order: {@code <name>.scale_mul_1H11} (1, H, 1, 1; only with attnL2Norm), {@code
+ * VAR multi-head self-attention (official {@code models/basic_var.py SelfAttention}). Parameters,
+ * in official order: {@code <name>.scale_mul_1H11} (1, H, 1, 1; only with attnL2Norm), {@code
  * <name>.q_bias}, {@code <name>.v_bias} (C), {@code <name>.mat_qkv.weight} (3C, C; no bias), {@code
  * <name>.proj.weight}/{@code .bias}. The key bias is the zero buffer {@code zero_k_bias} (not a
  * parameter).

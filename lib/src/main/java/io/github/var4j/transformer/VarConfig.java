@@ -5,7 +5,7 @@ import io.github.var4j.util.Records;
 
 /**
  * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor
- * plus {@code init_weights} arguments; VAR-SPEC §1, §4).
+ * plus {@code init_weights} arguments; {@code models/__init__.py build_vae_var}).
  *
  * <p>The one-knob rule of the paper is {@link #ofDepth}: C = 64·depth, heads = depth (head dim 64),
  * mlp ratio 4, drop-path rate 0.1·depth/24. Override single fields with the {@code with...}
@@ -206,7 +206,7 @@ public record VarConfig(
     return order == TokenOrder.RASTER ? patchNums.L() : patchNums.K();
   }
 
-  /** Number of trainable scalars (VAR-SPEC §1; 310,283,520 for d16 at 256px). */
+  /** Number of trainable scalars (310,283,520 for the released d16 at 256 px). */
   public long numParams() {
     long c = embedDim, h = hiddenDim();
     long perBlock =

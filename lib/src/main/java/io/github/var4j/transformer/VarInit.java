@@ -3,9 +3,9 @@ package io.github.var4j.transformer;
 import io.github.var4j.nn.Init;
 
 /**
- * The official VAR initialisation ({@code VAR.__init__} + {@code init_weights}, VAR-SPEC §4) as
- * per-parameter {@link Init}s. Values are produced in PyTorch layout, so "rows" of a Linear weight
- * are output features.
+ * The official VAR initialisation ({@code VAR.__init__} + {@code init_weights} in {@code
+ * models/var.py}) as per-parameter {@link Init}s. Values are produced in PyTorch layout, so "rows"
+ * of a Linear weight are output features.
  *
  * <ul>
  *   <li>every Linear weight and every Embedding ({@code class_emb}, {@code lvl_embed}):

@@ -19,9 +19,9 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The VAR next-scale transformer ({@code models/var.py} VAR, VAR-SPEC §4): registers every
- * parameter under its official state-dict name (in the official order) with the official
- * initialisation, and builds the teacher-forcing forward pass.
+ * The VAR next-scale transformer (official {@code models/var.py VAR}): registers every parameter
+ * under its official state-dict name (in the official order) with the official initialisation, and
+ * builds the teacher-forcing forward pass.
  *
  * <pre>
  * label  = where(condDrop and U(B) &lt; condDropRate, numClasses, label)      // null class = row numClasses

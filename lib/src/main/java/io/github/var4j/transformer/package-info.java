@@ -1,6 +1,6 @@
 /**
  * The VAR next-scale transformer: an exact port of the official {@code models/var.py} and {@code
- * models/basic_var.py} forward pass (VAR-SPEC §4) as TF Java graph builders.
+ * models/basic_var.py} forward pass as TF Java graph builders.
  *
  * <ul>
  *   <li>{@link io.github.var4j.transformer.VarConfig}: hyper-parameters, the one-knob rule {@code

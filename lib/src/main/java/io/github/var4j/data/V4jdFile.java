@@ -101,10 +101,26 @@ public final class V4jdFile {
       if (c != 1 && c != 3) throw fail(file, "bad header: channels c=" + c + " must be 1 or 3");
       if (numClasses <= 0 || numClasses > 255)
         throw fail(file, "bad header: numClasses=" + numClasses + " must be in [1, 255]");
-      long pixelBytes = (long) n * h * w * c;
+      long pixelBytes;
+      try { // h * w alone may reach 2^62: the product must not wrap around
+        pixelBytes = Math.multiplyExact(Math.multiplyExact((long) n * h, (long) w), (long) c);
+      } catch (ArithmeticException e) {
+        pixelBytes = Long.MAX_VALUE;
+      }
       if (pixelBytes > Integer.MAX_VALUE - 16)
         throw fail(
-            file, "bad header: n*h*w*c = " + pixelBytes + " bytes is too large for one array");
+            file,
+            "bad header: n*h*w*c = "
+                + n
+                + "*"
+                + h
+                + "*"
+                + w
+                + "*"
+                + c
+                + " = "
+                + (pixelBytes == Long.MAX_VALUE ? "more than 2^63" : Long.toString(pixelBytes))
+                + " bytes is too large for one array");
       List<String> names = new ArrayList<>(numClasses);
       long headerLen = 4 + 6 * 4;
       for (int k = 0; k < numClasses; k++) {

@@ -1,6 +1,7 @@
 package io.github.var4j.io;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,20 +21,28 @@ public final class KeyedCsv {
    * The rows of {@code csv} by key, in file order (empty when the file does not exist).
    *
    * @param what what the table is, for error messages (e.g. "quality table")
-   * @throws IOException if the header differs from {@code header} or a row is malformed
+   * @throws IOException naming the file: not UTF-8 text, a header other than {@code header}, a
+   *     malformed row
    */
   public static Map<String, Map<String, String>> read(Path csv, List<String> header, String what)
       throws IOException {
     Map<String, Map<String, String>> rows = new LinkedHashMap<>();
     if (!Files.exists(csv)) return rows;
-    List<String> lines = Files.readAllLines(csv);
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(csv);
+    } catch (CharacterCodingException e) {
+      throw new IOException(csv + " is not a " + what + ": it is not UTF-8 text", e);
+    }
     if (lines.isEmpty()) return rows;
     String[] head = lines.get(0).split(",", -1);
     if (!List.of(head).equals(header))
-      throw new IOException(csv + " is not a " + what + ": its header is " + lines.get(0));
+      throw new IOException(
+          csv + " is not a " + what + ": its header is " + Excerpts.of(lines.get(0), 200));
     for (String line : lines.subList(1, lines.size())) {
       String[] v = line.split(",", -1);
-      if (v.length != head.length) throw new IOException(csv + " has a malformed row: " + line);
+      if (v.length != head.length)
+        throw new IOException(csv + " has a malformed row: " + Excerpts.of(line, 200));
       Map<String, String> row = new LinkedHashMap<>();
       for (int i = 0; i < head.length; i++) row.put(head[i], v[i]);
       rows.put(v[0], row);

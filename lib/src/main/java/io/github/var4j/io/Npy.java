@@ -72,59 +72,114 @@ public final class Npy {
     return parse(bytes, file.toString());
   }
 
+  /**
+   * Parses the bytes of a {@code .npy} file; {@code what} names it in messages. Checked before
+   * anything is allocated: the header length against the bytes, every dimension (a non-negative
+   * integer), the number of values (at most one Java array) and the data length (exactly what the
+   * shape and dtype need).
+   */
   static Array parse(byte[] bytes, String what) throws IOException {
     if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
       throw new IOException("not a .npy file (bad magic): " + what);
     }
     int major = bytes[6];
     ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int headerLen;
+    long headerLen;
     int pos;
     if (major == 1) {
       headerLen = Short.toUnsignedInt(bb.getShort(8));
       pos = 10;
     } else if (major == 2 || major == 3) {
-      headerLen = bb.getInt(8);
+      if (bytes.length < 12) throw new IOException("truncated .npy header: " + what);
+      headerLen = Integer.toUnsignedLong(bb.getInt(8));
       pos = 12;
     } else {
       throw new IOException("unsupported .npy version " + major + ": " + what);
     }
-    if (pos + headerLen > bytes.length) throw new IOException("truncated .npy header: " + what);
-    String header = new String(bytes, pos, headerLen, StandardCharsets.ISO_8859_1);
+    if (pos + headerLen > bytes.length)
+      throw new IOException(
+          "truncated .npy header: "
+              + what
+              + ": the header length "
+              + headerLen
+              + " runs past the end of the "
+              + bytes.length
+              + " bytes");
+    String header = new String(bytes, pos, (int) headerLen, StandardCharsets.ISO_8859_1);
     Matcher d = DESCR.matcher(header);
     Matcher f = FORTRAN.matcher(header);
     Matcher s = SHAPE.matcher(header);
     if (!d.find() || !f.find() || !s.find())
-      throw new IOException("malformed .npy header in " + what + ": " + header);
+      throw new IOException(
+          "malformed .npy header in " + what + ": " + Excerpts.of(header.strip(), 200));
     if (f.group(1).equals("True"))
       throw new IOException("Fortran-order .npy is not supported: " + what);
     String descr = d.group(1);
-    long[] shape =
+    String[] dims =
         Arrays.stream(s.group(1).split(","))
             .map(String::trim)
             .filter(t -> !t.isEmpty())
-            .mapToLong(Long::parseLong)
-            .toArray();
+            .toArray(String[]::new);
+    long[] shape = new long[dims.length];
     long n = 1;
-    for (long x : shape) n *= x;
-    int dataStart = pos + headerLen;
+    for (int i = 0; i < dims.length; i++) {
+      try {
+        shape[i] = Long.parseLong(dims[i]);
+      } catch (NumberFormatException e) {
+        shape[i] = -1;
+      }
+      if (shape[i] < 0)
+        throw new IOException(
+            "malformed .npy header in "
+                + what
+                + ": the shape ("
+                + Excerpts.of(s.group(1), 100)
+                + ") has a dimension that is not a non-negative integer");
+      n = shape[i] == 0 || n <= Long.MAX_VALUE / shape[i] ? n * shape[i] : Long.MAX_VALUE;
+    }
+    int dataStart = pos + (int) headerLen;
     bb.position(dataStart);
     int itemSize =
         switch (descr) {
           case "<f4", "<i4" -> 4;
           case "<f8", "<i8" -> 8;
           case "|b1", "|u1" -> 1;
-          default -> throw new IOException("unsupported .npy dtype " + descr + ": " + what);
+          default ->
+              throw new IOException(
+                  "unsupported .npy dtype " + Excerpts.of(descr, 40) + ": " + what);
         };
-    if ((long) bytes.length - dataStart < n * itemSize) {
+    if (n > Integer.MAX_VALUE - 8)
+      throw new IOException(
+          "the shape ("
+              + Excerpts.of(s.group(1), 100)
+              + ") of "
+              + what
+              + " holds "
+              + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n))
+              + " values, more than one Java array holds");
+    long dataLen = (long) bytes.length - dataStart;
+    if (dataLen < n * itemSize) {
       throw new IOException(
           "truncated .npy data in "
               + what
               + ": expected "
               + n * itemSize
               + " bytes, found "
-              + (bytes.length - dataStart));
+              + dataLen);
     }
+    if (dataLen > n * itemSize)
+      throw new IOException(
+          "damaged .npy file "
+              + what
+              + ": "
+              + (dataLen - n * itemSize)
+              + " bytes after the "
+              + n * itemSize
+              + " bytes of data that the shape ("
+              + Excerpts.of(s.group(1), 100)
+              + ") and dtype "
+              + descr
+              + " need");
     int count = Math.toIntExact(n);
     switch (descr) {
       case "<f4":

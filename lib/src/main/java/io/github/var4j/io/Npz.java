@@ -2,21 +2,18 @@ package io.github.var4j.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
  * NumPy {@code .npz} archives: a zip of {@code .npy} files, one per array, named {@code <key>.npy}
  * ({@code np.savez(file, a, b)} names them {@code arr_0}, {@code arr_1}). Read through {@link Npy}
- * and {@code java.util.zip}; written deflated (as {@code np.savez_compressed}, which {@code
- * np.load} reads like any npz), atomically.
+ * and {@code java.util.zip} (checked by {@link ZipArchive}); written deflated (as {@code
+ * np.savez_compressed}, which {@code np.load} reads like any npz), atomically.
  *
  * <p>(The one Java npz library on Maven Central, {@code org.jetbrains.bio:npy}, has a single
  * release, 0.3.5, and would bring Kotlin's runtime and a second npy reader beside ours.)
@@ -26,26 +23,22 @@ public final class Npz {
 
   /**
    * Reads every array of an archive, in file order, by key (the entry name without {@code .npy}).
+   * The archive is read through its central directory and every entry is checked against its size
+   * and CRC-32 ({@link ZipArchive}), so a truncated or damaged archive is an error.
    *
-   * @throws IOException naming the file: not found, not a zip, an entry that is not a {@code .npy}
+   * @throws IOException naming the file: not found, not a zip, truncated or damaged, an entry that
+   *     is not a {@code .npy}
    */
   public static Map<String, Npy.Array> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException("npz file not found: " + file);
     Map<String, Npy.Array> out = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(file);
-        ZipInputStream zip = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        String name = e.getName();
-        if (!name.endsWith(".npy"))
-          throw new IOException("npz entry " + name + " is not a .npy file: " + file);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        zip.transferTo(buf);
-        out.put(
-            name.substring(0, name.length() - 4), Npy.parse(buf.toByteArray(), file + ":" + name));
-      }
-    } catch (ZipException e) {
-      throw new IOException("not an .npz (zip) file: " + file + " (" + e.getMessage() + ")", e);
+    for (Map.Entry<String, byte[]> e : ZipArchive.read(file, ".npz (zip) file").entrySet()) {
+      String name = e.getKey();
+      if (!name.endsWith(".npy"))
+        throw new IOException("npz entry " + Excerpts.of(name) + " is not a .npy file: " + file);
+      out.put(
+          name.substring(0, name.length() - 4),
+          Npy.parse(e.getValue(), file + ":" + Excerpts.of(name)));
     }
     if (out.isEmpty()) throw new IOException("not an .npz file or an empty one: " + file);
     return out;

@@ -1,5 +1,6 @@
 package io.github.var4j.io;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,13 +75,20 @@ public final class SafeTensors {
                 + " bytes: "
                 + file);
       ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-      ch.read(hb, 8);
+      while (hb.hasRemaining() && ch.read(hb, 8 + hb.position()) >= 0) {}
       JsonNode header;
       try {
         header = Json.mapper().readTree(new String(hb.array(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
+      } catch (JsonProcessingException e) {
         throw new IOException(
-            "safetensors header of " + file + " is not JSON: " + e.getMessage(), e);
+            "safetensors header of "
+                + file
+                + " is not JSON: "
+                + Excerpts.of(e.getOriginalMessage(), 200)
+                + (e.getLocation() != null
+                    ? " (column " + e.getLocation().getColumnNr() + ")"
+                    : ""),
+            e);
       }
       if (header == null || !header.isObject())
         throw new IOException("safetensors header of " + file + " is not a JSON object");
@@ -105,9 +113,9 @@ public final class SafeTensors {
             if (oBegin < end && begin < oEnd)
               throw new IOException(
                   "tensors '"
-                      + o.getValue()
+                      + Excerpts.of(o.getValue())
                       + "' and '"
-                      + e.getKey()
+                      + Excerpts.of(e.getKey())
                       + "' of "
                       + file
                       + " overlap: data_offsets ["
@@ -133,12 +141,23 @@ public final class SafeTensors {
     String dtype = h.path("dtype").asText();
     JsonNode shapeNode = h.path("shape"), off = h.path("data_offsets");
     if (!shapeNode.isArray() || !off.isArray() || off.size() != 2)
-      throw new IOException("tensor '" + name + "' of " + file + " has no shape or data_offsets");
+      throw new IOException(
+          "tensor '" + Excerpts.of(name) + "' of " + file + " has no shape or data_offsets");
     long[] shape = new long[shapeNode.size()];
     long n = 1;
     for (int i = 0; i < shape.length; i++) {
-      shape[i] = shapeNode.get(i).asLong();
-      n *= shape[i];
+      JsonNode d = shapeNode.get(i);
+      if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0)
+        throw new IOException(
+            "tensor '"
+                + Excerpts.of(name)
+                + "' of "
+                + file
+                + " has the shape "
+                + Excerpts.of(shapeNode.toString())
+                + ": a dimension that is not a non-negative integer");
+      shape[i] = d.asLong();
+      n = shape[i] == 0 || n <= Long.MAX_VALUE / shape[i] ? n * shape[i] : Long.MAX_VALUE;
     }
     int item =
         switch (dtype) {
@@ -148,13 +167,39 @@ public final class SafeTensors {
           case "I8", "U8", "BOOL" -> 1;
           default ->
               throw new IOException(
-                  "tensor '" + name + "' of " + file + " has an unsupported dtype " + dtype);
+                  "tensor '"
+                      + Excerpts.of(name)
+                      + "' of "
+                      + file
+                      + " has an unsupported dtype "
+                      + Excerpts.of(dtype, 40));
         };
+    if (n > ZipArchive.MAX_ARRAY)
+      throw new IOException(
+          "tensor '"
+              + Excerpts.of(name)
+              + "' of "
+              + file
+              + " has the shape "
+              + Arrays.toString(shape)
+              + ": "
+              + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n))
+              + " values, more than one Java array holds");
+    for (JsonNode o : off)
+      if (!o.isIntegralNumber() || !o.canConvertToLong())
+        throw new IOException(
+            "tensor '"
+                + Excerpts.of(name)
+                + "' of "
+                + file
+                + " has the data_offsets "
+                + Excerpts.of(off.toString())
+                + ": not two integers");
     long begin = off.get(0).asLong(), end = off.get(1).asLong();
     if (begin < 0 || end > dataLen || end - begin != n * item)
       throw new IOException(
           "tensor '"
-              + name
+              + Excerpts.of(name)
               + "' of "
               + file
               + ": data_offsets ["
@@ -168,7 +213,7 @@ public final class SafeTensors {
               + " values within the "
               + dataLen
               + " data bytes");
-    int count = Math.toIntExact(n), at = Math.toIntExact(begin);
+    int count = (int) n, at = (int) begin; // checked above: within the mapped data
     switch (dtype) {
       case "F32" -> {
         float[] v = new float[count];

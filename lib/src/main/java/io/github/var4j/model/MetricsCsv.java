@@ -1,8 +1,10 @@
 package io.github.var4j.model;
 
 import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.Excerpts;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +62,13 @@ public final class MetricsCsv implements AutoCloseable {
 
   /** The data rows of {@code file} that end with a newline (a torn last line is left out). */
   private static List<String> completeRows(Path file, String head) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new IOException(
+          file + " is not a metrics CSV: it is not UTF-8 text; use another run directory", e);
+    }
     List<String> rows = new ArrayList<>(List.of(text.split("\n", -1)));
     rows.remove(rows.size() - 1); // after the last '\n': empty, or a torn line
     if (rows.isEmpty()) return rows;
@@ -68,7 +76,7 @@ public final class MetricsCsv implements AutoCloseable {
       throw new IOException(
           file
               + " has the header '"
-              + rows.get(0)
+              + Excerpts.of(rows.get(0), 200)
               + "', this run writes '"
               + head
               + "': it belongs "

@@ -1,10 +1,12 @@
 package io.github.var4j.model;
 
 import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.Excerpts;
 import io.github.var4j.nn.TfCheckpoint;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +164,7 @@ public final class RunDir {
         throw new IOException(
             f
                 + ": key '"
-                + key
+                + Excerpts.of(key)
                 + "' is not of the form <step>.<name>; the file is damaged (delete "
                 + "it to resume without the state)",
             e);
@@ -175,7 +177,7 @@ public final class RunDir {
         throw new IOException(
             f
                 + ": "
-                + e.getMessage()
+                + Excerpts.of(e.getMessage(), 200)
                 + "; the file is damaged (delete it to resume without the "
                 + "state)",
             e);
@@ -251,7 +253,8 @@ public final class RunDir {
               Long.parseLong(required(p, "steps", f)),
               Integer.parseInt(p.getProperty("cores", "0").trim())));
     } catch (NumberFormatException e) {
-      throw new IOException(f + " holds a value that is not a number: " + e.getMessage(), e);
+      throw new IOException(
+          f + " holds a value that is not a number: " + Excerpts.of(e.getMessage()), e);
     }
   }
 
@@ -282,8 +285,10 @@ public final class RunDir {
     Properties p = new Properties();
     try (Reader r = new StringReader(Files.readString(f, StandardCharsets.UTF_8))) {
       p.load(r);
+    } catch (CharacterCodingException e) {
+      throw new IOException(f + " is not a properties file: it is not UTF-8 text", e);
     } catch (IllegalArgumentException e) {
-      throw new IOException(f + " is not a properties file: " + e.getMessage(), e);
+      throw new IOException(f + " is not a properties file: " + Excerpts.of(e.getMessage()), e);
     }
     return p;
   }

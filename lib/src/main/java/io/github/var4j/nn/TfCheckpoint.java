@@ -1,7 +1,9 @@
 package io.github.var4j.nn;
 
 import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.io.Excerpts;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +45,9 @@ import org.tensorflow.types.family.TType;
 public final class TfCheckpoint {
   public static final String DATA_SUFFIX = ".data-00000-of-00001";
   public static final String INDEX_SUFFIX = ".index";
+
+  /** What a pointer file may name: a file name of its directory (no separator, not . or ..). */
+  private static final Pattern BUNDLE_NAME = Pattern.compile("(?!\\.\\.?$)[^/\\\\\\x00-\\x1f]+");
 
   private final List<ParamStore> stores;
   private final List<Param> vars;
@@ -118,11 +123,29 @@ public final class TfCheckpoint {
    */
   public static Path bundle(Path prefix) throws IOException {
     if (Files.isRegularFile(prefix)) {
-      String target = Files.readString(prefix).trim();
-      Path b = prefix.resolveSibling(target);
-      if (target.isEmpty() || !bundleFilesExist(b)) {
+      String target;
+      try {
+        target = Files.readString(prefix).trim();
+      } catch (CharacterCodingException e) {
         throw new IOException(
-            "checkpoint " + prefix + " names the bundle '" + target + "', whose files are missing");
+            "checkpoint " + prefix + " is not a pointer file naming a bundle (not UTF-8 text)", e);
+      }
+      if (!BUNDLE_NAME.matcher(target).matches()) {
+        throw new IOException(
+            "checkpoint "
+                + prefix
+                + " names the bundle '"
+                + Excerpts.of(target)
+                + "', which is not a file name of its directory (a damaged pointer file)");
+      }
+      Path b = prefix.resolveSibling(target);
+      if (!bundleFilesExist(b)) {
+        throw new IOException(
+            "checkpoint "
+                + prefix
+                + " names the bundle '"
+                + Excerpts.of(target)
+                + "', whose files are missing");
       }
       return b;
     }
@@ -209,12 +232,20 @@ public final class TfCheckpoint {
       }
     } catch (TensorFlowException e) {
       String msg = e.getMessage();
+      String files =
+          " (bundle files "
+              + bundle.getFileName()
+              + INDEX_SUFFIX
+              + " and "
+              + bundle.getFileName()
+              + DATA_SUFFIX
+              + ")";
       if (msg != null && msg.contains("not found in checkpoint")) {
         throw new IOException(
-            "checkpoint " + prefix + " does not match this model: " + firstLine(msg), e);
+            "checkpoint " + prefix + " does not match this model: " + firstLine(msg) + files, e);
       }
       throw new IOException(
-          "corrupt or unreadable checkpoint " + prefix + ": " + firstLine(msg), e);
+          "corrupt or unreadable checkpoint " + prefix + files + ": " + firstLine(msg), e);
     }
     for (ParamStore st : stores) {
       Map<Param, float[]> mine = new LinkedHashMap<>();
@@ -226,6 +257,6 @@ public final class TfCheckpoint {
   private static String firstLine(String s) {
     if (s == null) return "(no message)";
     int i = s.indexOf('\n');
-    return i < 0 ? s : s.substring(0, i);
+    return Excerpts.of(i < 0 ? s : s.substring(0, i), 300);
   }
 }

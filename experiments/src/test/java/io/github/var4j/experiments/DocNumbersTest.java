@@ -22,6 +22,15 @@ class DocNumbersTest {
     return Path.of(System.getProperty("var4j.root", ".."));
   }
 
+  @Test
+  void resultsDocumentNumbersEqualTheResultFiles() throws IOException {
+    String results = Files.readString(root().resolve("docs/RESULTS.md"));
+    assertTrue(
+        DocNumbers.tables(results).size() >= 12,
+        "docs/RESULTS.md lost checked tables: " + DocNumbers.tables(results).size());
+    assertEquals(List.of(), new DocNumbers(root()).check("docs/RESULTS.md", results));
+  }
+
   // ---- the checker itself ----
 
   private static DocNumbers fixture(Path dir) throws IOException {

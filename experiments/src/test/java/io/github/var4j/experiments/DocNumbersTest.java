@@ -23,6 +23,26 @@ class DocNumbersTest {
   }
 
   @Test
+  void readmeHeadlineNumbersEqualTheResultFiles() throws IOException {
+    String readme = Files.readString(root().resolve("README.md"));
+    List<DocNumbers.Table> tables = DocNumbers.tables(readme);
+    assertFalse(tables.isEmpty(), "README.md has no checked table (<!-- numbers: checked -->)");
+    DocNumbers.Table headline = tables.get(0);
+    assertEquals(
+        List.of(),
+        headline.exceptColumns(),
+        "every column of the headline table is checked: no number in it may go without a source");
+    assertTrue(
+        headline.rows().size() >= 7, "the headline table has " + headline.rows().size() + " rows");
+    for (DocNumbers.Row row : headline.rows()) {
+      assertFalse(
+          DocNumbers.numbers(row.text(), List.of()).isEmpty(),
+          "README.md:" + row.line() + ": a headline row without numbers");
+    }
+    assertEquals(List.of(), new DocNumbers(root()).check("README.md", readme));
+  }
+
+  @Test
   void resultsDocumentNumbersEqualTheResultFiles() throws IOException {
     String results = Files.readString(root().resolve("docs/RESULTS.md"));
     assertTrue(

@@ -7,8 +7,9 @@
 #   jars/          var4j-lib, var4j-experiments and every runtime and test dependency, less the TensorFlow core jars,
 #                  JavaCPP and protobuf, which the bundle ships (its GPU natives must be the only ones on the path)
 #   test-classes/  the test classes of both modules, run by JUnit's ConsoleLauncher (junit-platform-console-standalone)
-#   root/          what the tests read besides the fixtures: lib/src, experiments/src, models/ (system property
-#                  var4j.root)
+#   root/          what the tests read besides the fixtures: lib/src, experiments/src, models/, and the documents,
+#                  result files, figures and notebooks whose numbers and links DocNumbersTest and DocsTest check
+#                  (system property var4j.root)
 #   reference/     the parity fixtures and their parent directory's files (../shared/reference, or the parent of
 #                  VAR4J_FIXTURES), e.g. var-real-state-dict.json
 #   run-tests.sh   the whole test suite on the GPU (or on the CPU with --cpu, see below)
@@ -52,8 +53,8 @@ cp -r lib/target/test-classes/. "$OUT/test-classes/lib/"
 cp -r experiments/target/test-classes/. "$OUT/test-classes/experiments/"
 mkdir -p "$OUT/root/lib" "$OUT/root/experiments"
 cp -r lib/src "$OUT/root/lib/"
-cp -r experiments/src "$OUT/root/experiments/"
-cp -r models "$OUT/root/"
+cp -r experiments/src experiments/results "$OUT/root/experiments/"
+cp -r models docs figures notebooks README.md "$OUT/root/"
 cp -r "$FIXTURES"/. "$OUT/reference/fixtures/"
 find "$FIXTURES/.." -maxdepth 1 -type f -exec cp {} "$OUT/reference/" \;
 if [ "$WITH_CPU_TF" = 1 ]; then

@@ -15,7 +15,7 @@
 #   run-tests.sh   the whole test suite on the GPU (or on the CPU with --cpu, see below)
 #   var4j.sh       the experiments CLI (scripts/var4j without Maven), e.g. var4j.sh bench-var …
 # and cuts OUT into chunks of at most CHUNK_MIB (default 60) MiB under OUT-chunks/, each with its own recv.sh, so that
-# each travels in one call of the device tool (see the README's "GPU" section).
+# each travels in one call of the device tool (see docs/RESULTS.md, "GPU").
 #
 # --with-cpu-tf also copies the TensorFlow CPU jars into OUT/tf-cpu, so that `OUT/run-tests.sh --cpu` runs the packed
 # suite on this machine: the check that the pack is complete, made without a GPU.

@@ -7,14 +7,15 @@
 #   jars/          var4j-lib, var4j-experiments and every runtime and test dependency, less the TensorFlow core jars,
 #                  JavaCPP and protobuf, which the bundle ships (its GPU natives must be the only ones on the path)
 #   test-classes/  the test classes of both modules, run by JUnit's ConsoleLauncher (junit-platform-console-standalone)
-#   root/          what the tests read besides the fixtures: lib/src, experiments/src, models/ (system property
-#                  var4j.root)
+#   root/          what the tests read besides the fixtures: lib/src, experiments/src, models/, and the documents,
+#                  result files, figures and notebooks whose numbers and links DocNumbersTest and DocsTest check
+#                  (system property var4j.root)
 #   reference/     the parity fixtures and their parent directory's files (../shared/reference, or the parent of
 #                  VAR4J_FIXTURES), e.g. var-real-state-dict.json
 #   run-tests.sh   the whole test suite on the GPU (or on the CPU with --cpu, see below)
 #   var4j.sh       the experiments CLI (scripts/var4j without Maven), e.g. var4j.sh bench-var …
 # and cuts OUT into chunks of at most CHUNK_MIB (default 60) MiB under OUT-chunks/, each with its own recv.sh, so that
-# each travels in one call of the device tool (see the README's "GPU" section).
+# each travels in one call of the device tool (see docs/RESULTS.md, "GPU").
 #
 # --with-cpu-tf also copies the TensorFlow CPU jars into OUT/tf-cpu, so that `OUT/run-tests.sh --cpu` runs the packed
 # suite on this machine: the check that the pack is complete, made without a GPU.
@@ -52,8 +53,8 @@ cp -r lib/target/test-classes/. "$OUT/test-classes/lib/"
 cp -r experiments/target/test-classes/. "$OUT/test-classes/experiments/"
 mkdir -p "$OUT/root/lib" "$OUT/root/experiments"
 cp -r lib/src "$OUT/root/lib/"
-cp -r experiments/src "$OUT/root/experiments/"
-cp -r models "$OUT/root/"
+cp -r experiments/src experiments/results "$OUT/root/experiments/"
+cp -r models docs figures notebooks README.md "$OUT/root/"
 cp -r "$FIXTURES"/. "$OUT/reference/fixtures/"
 find "$FIXTURES/.." -maxdepth 1 -type f -exec cp {} "$OUT/reference/" \;
 if [ "$WITH_CPU_TF" = 1 ]; then

@@ -78,9 +78,9 @@ class ClassifierTrainerTest {
   }
 
   /**
-   * The README's framework verdict: tensorflow-framework's CategoricalCrossentropy (from logits)
-   * works in graph mode on resource variables and gives the loss and gradient of our LogSoftmax +
-   * OneHot form.
+   * docs/DESIGN.md's framework verdict: tensorflow-framework's CategoricalCrossentropy (from
+   * logits) works in graph mode on resource variables and gives the loss and gradient of our
+   * LogSoftmax + OneHot form.
    */
   @Test
   void frameworkCrossEntropyMatchesLogSoftmaxOneHot() {

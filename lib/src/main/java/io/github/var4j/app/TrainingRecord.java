@@ -18,10 +18,17 @@ import java.util.Optional;
  * @param source where the files are (a run directory or a results prefix)
  * @param metricsCsv per-step metrics, or null if there are none
  * @param evalCsv per-evaluation metrics (VAR), or null if there are none
- * @param time the training wall time, empty if not recorded
+ * @param time the training wall time, empty if not recorded; it may cover only some of the steps (a
+ *     run resumed from a session that recorded no time)
+ * @param totalSteps the steps the model was trained in all, 0 if unknown (then {@code time}'s steps
+ *     are all there is to say)
  */
 public record TrainingRecord(
-    String source, Path metricsCsv, Path evalCsv, Optional<RunDir.TrainingTime> time) {
+    String source,
+    Path metricsCsv,
+    Path evalCsv,
+    Optional<RunDir.TrainingTime> time,
+    long totalSteps) {
 
   public TrainingRecord {
     if (time == null) time = Optional.empty();
@@ -36,18 +43,21 @@ public record TrainingRecord(
         run.toString(),
         existing(run.metricsCsv()),
         existing(run.evalCsv()),
-        Files.isDirectory(run.dir()) ? run.trainingTime() : Optional.empty());
+        Files.isDirectory(run.dir()) ? run.trainingTime() : Optional.empty(),
+        0);
   }
 
   /**
    * The record committed under {@code prefix} (e.g. {@code experiments/results/var-fmnist}): {@code
    * <prefix>-train-metrics.csv}, {@code <prefix>-eval.csv} and the training time from the results
-   * file {@code <prefix>.csv} ({@code train_seconds} or {@code train_minutes}, {@code train_steps}
-   * or {@code steps}, {@code train_cores} or {@code cores}), each where present.
+   * file {@code <prefix>.csv} ({@code train_seconds} or {@code train_minutes}, the timed steps
+   * {@code train_steps} or else {@code steps}, {@code train_cores} or {@code cores}), each where
+   * present; the model's total steps are {@code steps}.
    */
   public static TrainingRecord committed(Path prefix) throws IOException {
     Path results = sibling(prefix, ".csv");
     Optional<RunDir.TrainingTime> time = Optional.empty();
+    long total = 0;
     if (Files.isRegularFile(results)) {
       Map<String, Double> m = VarReport.readMetricsCsv(results);
       double seconds =
@@ -56,6 +66,7 @@ public record TrainingRecord(
               : m.getOrDefault("train_minutes", Double.NaN) * 60;
       double steps = m.getOrDefault("train_steps", m.getOrDefault("steps", 0.0));
       double cores = m.getOrDefault("train_cores", m.getOrDefault("cores", 0.0));
+      total = Math.round(m.getOrDefault("steps", 0.0));
       if (Double.isFinite(seconds)) {
         time = Optional.of(new RunDir.TrainingTime(seconds, Math.round(steps), (int) cores));
       }
@@ -64,7 +75,8 @@ public record TrainingRecord(
         prefix + "*",
         existing(sibling(prefix, "-train-metrics.csv")),
         existing(sibling(prefix, "-eval.csv")),
-        time);
+        time,
+        total);
   }
 
   public boolean hasMetrics() {
@@ -98,15 +110,24 @@ public record TrainingRecord(
     if (evalCsv != null) sb.append(evalCsv);
     if (evalCsv != null && metricsCsv != null) sb.append(" and ");
     if (metricsCsv != null) sb.append(metricsCsv);
+    String cores = time.map(t -> t.cores() > 0 ? " on " + t.cores() + " cores" : "").orElse("");
     time.ifPresent(
         t ->
             sb.append(
-                String.format(
-                    java.util.Locale.ROOT,
-                    "; trained %d steps in %.1f min%s",
-                    t.steps(),
-                    t.minutes(),
-                    t.cores() > 0 ? " on " + t.cores() + " cores" : "")));
+                totalSteps > t.steps()
+                    ? String.format(
+                        java.util.Locale.ROOT,
+                        "; trained %d steps, of which %d were timed: %.1f min%s",
+                        totalSteps,
+                        t.steps(),
+                        t.minutes(),
+                        cores)
+                    : String.format(
+                        java.util.Locale.ROOT,
+                        "; trained %d steps in %.1f min%s",
+                        t.steps(),
+                        t.minutes(),
+                        cores)));
     return sb.toString();
   }
 

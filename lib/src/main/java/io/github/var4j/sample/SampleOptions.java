@@ -1,7 +1,7 @@
 package io.github.var4j.sample;
 
 /**
- * Options of VAR sampling (official {@code autoregressive_infer_cfg} arguments, VAR-SPEC §5).
+ * Options of VAR sampling (the official {@code autoregressive_infer_cfg} arguments).
  *
  * @param cfg classifier-free guidance strength; scale si uses t = cfg·si/(K-1) and {@code logits =
  *     (1+t)·cond - t·uncond} (no guidance at scale 0). FID setting 1.5, demo 4
@@ -30,6 +30,17 @@ public record SampleOptions(
   /** cfg 1.5, no top-k/top-p, plain multinomial sampling, seed 0. */
   public static SampleOptions defaults() {
     return new SampleOptions(1.5, 0, 0, false, 0, false);
+  }
+
+  /**
+   * The standard sampling setting of var4j: cfg 1.5, top-k 100, top-p 0.96, no smoothing, plain
+   * sampling with {@code seed}. It is the setting of the committed sample-quality table's "VAR +
+   * CFG" row ({@code experiments/results/eval-table.csv}: FID 0.891 on the default Fashion-MNIST
+   * models), and the default of every command of the experiments CLI that samples ({@code --cfg},
+   * {@code --top-k}, {@code --top-p}, {@code --more-smooth}, {@code --seed}).
+   */
+  public static SampleOptions standard(long seed) {
+    return new SampleOptions(1.5, 100, 0.96, false, seed, false);
   }
 
   /** The official FID-evaluation setting: cfg 1.5, top_k 900, top_p 0.96, no smoothing. */

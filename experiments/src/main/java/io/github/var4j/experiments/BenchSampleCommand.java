@@ -46,7 +46,7 @@ public final class BenchSampleCommand implements Callable<Integer> {
       description =
           "time a randomly initialised VAR of this depth (C = 64*depth, heads = depth) instead of"
               + " --var, on --tokenizer or, where that is absent, a random default tokenizer"
-              + " (timings do not depend on the weights)")
+              + " (timings do not depend on the weights; default: none, the model of --var)")
   Integer varDepth;
 
   @Option(names = "--classes", description = "classes of the random VAR of --var-depth")

@@ -113,7 +113,12 @@ public final class EvalTableCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description =
+          "where eval-table.csv and the sweeps' CSVs are written and resumed from (finished rows"
+              + " are skipped); default: <out-dir>/results")
   Path results;
 
   @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)

@@ -13,8 +13,7 @@ import picocli.CommandLine.Option;
  */
 final class OutputArgs {
   /** Description of a command's {@code --results}. */
-  static final String RESULTS =
-      "where result files are written (and resumed from); default: <out-dir>/results";
+  static final String RESULTS = "where result files are written; default: <out-dir>/results";
 
   /** Description of a command's {@code --figures}. */
   static final String FIGURES = "where figures are written; default: <out-dir>/figures";

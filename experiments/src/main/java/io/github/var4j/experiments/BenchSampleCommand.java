@@ -18,7 +18,10 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Sampling throughput: VAR's next-scale prediction (K steps, one unrolled graph, one Session.run
@@ -29,89 +32,80 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-sample",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description = "Images/s of VAR sampling (KV cache, CFG) vs a token-by-token raster baseline.")
 public final class BenchSampleCommand implements Callable<Integer> {
-  @Option(
-      names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description =
-          "exported tokenizer directory (missing: a randomly initialised Fashion-MNIST default tokenizer; "
-              + "timings do not depend on the weights)")
-  Path tokenizer;
+  @Spec CommandSpec spec;
 
-  @Option(
-      names = "--var",
-      description =
-          "exported VAR directory (config.json kind=var + <name>.npy weights); "
-              + "default: a randomly initialised VAR of --var-depth")
-  Path var;
+  @Mixin ModelArgs models = new ModelArgs();
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
 
   @Option(
       names = "--var-depth",
-      defaultValue = "4",
-      description = "depth of the random VAR (C = 64*depth, heads = depth)")
-  int varDepth;
+      description =
+          "time a randomly initialised VAR of this depth (C = 64*depth, heads = depth) instead of"
+              + " --var, on --tokenizer or, where that is absent, a random default tokenizer"
+              + " (timings do not depend on the weights; default: none, the model of --var)")
+  Integer varDepth;
 
-  @Option(names = "--classes", defaultValue = "10", description = "classes of the random VAR")
-  int classes;
+  @Option(names = "--classes", description = "classes of the random VAR of --var-depth")
+  int classes = 10;
 
-  @Option(names = "--batch", defaultValue = "64", description = "images per batch (B)")
-  int batch;
+  @Option(names = "--batch", description = "images per batch (B)")
+  int batch = 64;
 
-  @Option(names = "--cfg", defaultValue = "1.5")
-  double cfg;
+  @Option(names = "--warmup", description = "untimed batches first (graph build, grappler)")
+  int warmup = 1;
 
-  @Option(names = "--top-k", defaultValue = "900")
-  int topK;
-
-  @Option(names = "--top-p", defaultValue = "0.96")
-  double topP;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "1",
-      description = "untimed batches first (graph build, grappler)")
-  int warmup;
-
-  @Option(names = "--repeats", defaultValue = "3", description = "timed batches")
-  int repeats;
+  @Option(names = "--repeats", description = "timed batches")
+  int repeats = 3;
 
   @Option(
       names = "--raster",
-      defaultValue = "models/fmnist-raster-var",
+      paramLabel = "DIR",
       description =
-          "the trained raster-order baseline (train-var --raster); missing: a randomly initialised"
+          "the trained raster-order baseline (train-var --raster); absent: a randomly initialised"
               + " raster model of the VAR's size on the last scale (timings do not depend on the"
               + " weights)")
-  Path raster;
+  Path raster = Path.of("models/fmnist-raster-var");
 
   @Option(
       names = "--raster-tokenizer",
-      defaultValue = "models/fmnist-tokenizer-raster",
+      paramLabel = "DIR",
       description = "its single-scale tokenizer (train-tokenizer --patch-nums 8)")
-  Path rasterTokenizer;
+  Path rasterTokenizer = Path.of("models/fmnist-tokenizer-raster");
 
-  @Option(
-      names = "--raster-repeats",
-      defaultValue = "1",
-      description = "timed raster batches (0 = skip the baseline)")
-  int rasterRepeats;
-
-  @Option(names = "--seed", defaultValue = "0")
-  long seed;
+  @Option(names = "--raster-repeats", description = "timed raster batches (0 = skip the baseline)")
+  int rasterRepeats = 1;
 
   @Override
   public Integer call() throws Exception {
-    if (batch <= 0 || repeats <= 0 || warmup < 0 || rasterRepeats < 0) {
-      throw new IllegalArgumentException(
-          "batch and repeats must be positive, warmup and raster-repeats >= 0");
+    SampleOptions opts = sampling.options();
+    long seed = opts.seed();
+    Check.positive("--batch", batch);
+    Check.positive("--repeats", repeats);
+    Check.nonNegative("--warmup", warmup);
+    Check.nonNegative("--raster-repeats", rasterRepeats);
+    Check.positive("--classes", classes);
+    boolean random = varDepth != null;
+    if (random) {
+      Check.positive("--var-depth", varDepth);
+      Check.that(
+          !models.varGiven(), "--var-depth (a random VAR) and --var exclude each other: give one");
+    } else {
+      models.check();
     }
+    if (Check.given(spec, "--raster")) Check.model("--raster", raster, ModelKind.VAR, true, "");
+    if (Check.given(spec, "--raster-tokenizer"))
+      Check.model("--raster-tokenizer", rasterTokenizer, ModelKind.TOKENIZER, true, "");
+    Path tokenizer = models.tokenizer;
     long t0 = System.nanoTime();
     VqVaeConfig vaeCfg;
     StateDict vaeSd;
     String tokDesc;
-    if (Files.isDirectory(tokenizer)) {
-      vaeCfg = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
+    if (!random || ModelDir.exists(tokenizer)) {
+      vaeCfg = models.tokenizerConfig();
       vaeSd = StateDict.loadNpyDir(tokenizer);
       tokDesc = tokenizer.toString();
     } else {
@@ -129,17 +123,16 @@ public final class BenchSampleCommand implements Callable<Integer> {
     VarConfig varCfg;
     StateDict varSd = null;
     String varDesc;
-    if (var != null) {
-      varCfg = ModelDir.config(var, ModelKind.VAR);
-      varSd = StateDict.loadNpyDir(var);
-      varDesc = var.toString();
+    if (!random) {
+      varCfg = models.varConfig();
+      varSd = StateDict.loadNpyDir(models.var);
+      varDesc = models.var.toString();
     } else {
       varCfg =
           VarConfig.ofDepth(
               varDepth, vaeCfg.vocabSize(), vaeCfg.zChannels(), classes, vaeCfg.patchNums());
       varDesc = "random depth " + varDepth;
     }
-    SampleOptions opts = new SampleOptions(cfg, topK, topP, false, seed, false);
     ScaleSchedule pns = varCfg.patchNums();
     int pnLast = pns.latentSide();
     String threads =
@@ -284,9 +277,5 @@ public final class BenchSampleCommand implements Callable<Integer> {
     for (double v : t)
       sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
     return sb.toString();
-  }
-
-  public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new BenchSampleCommand()).execute(args));
   }
 }

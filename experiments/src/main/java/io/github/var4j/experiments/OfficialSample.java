@@ -45,7 +45,7 @@ final class OfficialSample {
       OfficialCheckpoints.Opened o;
       if (src.vaeFile() != null || src.varFile() != null) {
         if (src.vaeFile() == null || src.varFile() == null)
-          throw new IllegalArgumentException("--official-vae and --official-var go together");
+          throw new UsageException("--official-vae and --official-var go together");
         ScaleSchedule pn =
             src.patchNums() != null ? ScaleSchedule.of(src.patchNums()) : ScaleSchedule.px256();
         o = OfficialCheckpoints.open(src.vaeFile(), src.varFile(), pn);
@@ -82,9 +82,7 @@ final class OfficialSample {
     try (VarSampler s = open(src)) {
       int nc = s.varConfig().numClasses();
       for (int c : classes) {
-        if (c < 0 || c >= nc)
-          throw new IllegalArgumentException(
-              "--classes: class " + c + " is outside the model's 0.." + (nc - 1));
+        Check.index("--classes", c, 0, nc, "a class of the model");
       }
       List<String> names = OfficialCheckpoints.classNames(nc);
       List<String> labels = new ArrayList<>();

@@ -12,7 +12,10 @@ import io.github.var4j.sample.SampleOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Writes class-conditional samples as an {@code .npz} in the layout of OpenAI's guided-diffusion
@@ -21,66 +24,61 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sample-npz",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Write N class-conditional samples of a trained VAR or raster model as an .npz (arr_0"
             + " uint8 NxHxWxC, arr_1 labels).")
 public final class SampleNpzCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      defaultValue = "models/fmnist-var",
-      description = "exported VAR or raster model (default: ${DEFAULT-VALUE})")
-  Path model;
+  @Spec CommandSpec spec;
 
-  @Option(
-      names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description = "its tokenizer (default: ${DEFAULT-VALUE})")
-  Path tokenizer;
+  @Mixin ModelArgs models = new ModelArgs();
 
-  @Option(
-      names = "--per-class",
-      defaultValue = "1000",
-      description = "images per class (default: ${DEFAULT-VALUE})")
-  int perClass;
+  @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(names = "--cfg", defaultValue = "1.5")
-  double cfg;
-
-  @Option(names = "--top-k", defaultValue = "100", description = "0 = off")
-  int topK;
-
-  @Option(names = "--top-p", defaultValue = "0.96", description = "0 = off")
-  double topP;
-
-  @Option(names = "--seed", defaultValue = "0")
-  long seed;
+  @Option(names = "--per-class", description = "images per class")
+  int perClass = 1000;
 
   @Option(
       names = "--rejection",
-      defaultValue = "1",
       description = "candidates per image, keeping the classifier's most confident (1 = none)")
-  int rejection;
+  int rejection = 1;
+
+  @Option(names = "--classifier", paramLabel = "DIR", description = "the classifier of --rejection")
+  Path classifier = Path.of("models/fmnist-classifier");
+
+  @Option(names = "--batch", description = "images per graph run")
+  int batch = 64;
+
+  @Mixin OutputArgs output = new OutputArgs();
 
   @Option(
-      names = "--classifier",
-      defaultValue = "models/fmnist-classifier",
-      description = "for --rejection")
-  Path classifier;
-
-  @Option(names = "--batch", defaultValue = "64", description = "images per graph run")
-  int batch;
-
-  @Option(names = "--out", required = true, description = "the .npz to write")
+      names = "--out",
+      paramLabel = "FILE",
+      description = "the .npz to write; default: <out-dir>/samples/<--var's name>.npz")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    SampleOptions opts = new SampleOptions(cfg, topK, topP, false, seed, false);
-    try (ImageSampler s = TrainedModels.openImageSampler(model, tokenizer, batch)) {
+    SampleOptions opts = sampling.options();
+    Check.positive("--per-class", perClass);
+    Check.positive("--rejection", rejection);
+    Check.positive("--batch", batch);
+    models.check();
+    ClassifierConfig cc =
+        rejection > 1
+            ? Check.model(
+                "--classifier",
+                classifier,
+                ModelKind.CLASSIFIER,
+                Check.given(spec, "--classifier"),
+                "scripts/var4j train-classifier")
+            : null;
+    Path file =
+        output.file(out, "samples", models.var.toAbsolutePath().normalize().getFileName() + ".npz");
+    try (ImageSampler s = TrainedModels.openImageSampler(models.var, models.tokenizer, batch)) {
       int[] labels = Generation.classMajorLabels(perClass, s.varConfig().numClasses());
       SampleSet set;
-      if (rejection > 1) {
-        ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
+      if (cc != null) {
         try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
           set =
               Generation.rejection(s, c, labels, rejection, opts, batch, "sample-npz", System.out);
@@ -88,8 +86,8 @@ public final class SampleNpzCommand implements Callable<Integer> {
       } else {
         set = Generation.of(s, labels, opts, batch, "sample-npz", System.out);
       }
-      set.writeNpz(out);
-      System.out.println("[sample-npz] wrote " + set + " (" + opts.label() + ") to " + out);
+      set.writeNpz(file);
+      System.out.println("[sample-npz] wrote " + set + " (" + opts.label() + ") to " + file);
     }
     return 0;
   }

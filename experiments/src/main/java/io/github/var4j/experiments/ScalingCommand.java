@@ -1,24 +1,31 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.app.ScalingStudy;
+import io.github.var4j.model.ModelKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Issue 8's scaling sweep: trains every depth of the model family on the same tokens (resumable:
- * finished sizes are skipped, an interrupted one continues from its checkpoint), then fits the
- * laws. Results in {@code experiments/results/scaling/}.
+ * The scaling sweep: trains every depth of the model family on the same tokens (resumable: sizes
+ * with results in {@code <results>/scaling/} are skipped, an interrupted one continues from its
+ * checkpoint in the run directory), then fits the laws ({@code <results>/scaling/fits.csv}) and
+ * draws {@code <figures>/scaling-*.png}.
  */
 @Command(
     name = "scaling",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Scaling-law sweep: train each depth on the same tokens, evaluate at log-spaced steps, fit"
             + " L = (beta X)^alpha and L = E + (X0/X)^alpha against N and C; resumable.")
 public final class ScalingCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin DataArgs dataArgs = new DataArgs();
 
   @Option(
@@ -33,24 +40,59 @@ public final class ScalingCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "images per step (default 64; quick mode 8)")
   Integer batch;
 
-  @Option(
-      names = "--eval-points",
-      defaultValue = "10",
-      description = "log-spaced test evaluations per size (default: ${DEFAULT-VALUE})")
-  int evalPoints;
+  @Option(names = "--eval-points", description = "log-spaced test evaluations per size")
+  int evalPoints = 10;
 
-  @Option(
-      names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description = "the frozen tokenizer (default: ${DEFAULT-VALUE})")
-  Path tokenizer;
+  @Option(names = "--tokenizer", paramLabel = "DIR", description = "the frozen tokenizer")
+  Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
 
   @Option(names = "--fit-only", description = "only fit the result files there are")
   boolean fitOnly;
 
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description =
+          "the sweep's result files go to (and are resumed from) DIR/scaling, with fits.csv;"
+              + " default: <out-dir>/results")
+  Path results;
+
+  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
+  Path figures;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description =
+          "parent of the sizes' runs (checkpoints, the weights the sample grid uses, token"
+              + " caches); default: <out-dir>/runs/scaling")
+  Path runDir;
+
   @Override
   public Integer call() throws Exception {
-    ScalingStudy study = new ScalingStudy(Path.of(""), Quick.enabled());
+    dataArgs.check();
+    if (steps != null) Check.positive("--steps", steps);
+    if (batch != null) Check.positive("--batch", batch);
+    Check.that(
+        evalPoints >= 2,
+        "--eval-points must be >= 2 (a fit needs points along training), got " + evalPoints);
+    if (depths != null)
+      for (int d : depths)
+        Check.index("--depths", d, 1, ScalingStudy.MAX_DEPTH + 1, "a depth of the family");
+    Check.model(
+        "--tokenizer",
+        tokenizer,
+        ModelKind.TOKENIZER,
+        Check.given(spec, "--tokenizer"),
+        "scripts/var4j train-tokenizer");
+    ScalingStudy study =
+        new ScalingStudy(
+            output.results(results).resolve("scaling"),
+            output.run(runDir, "scaling"),
+            output.figures(figures),
+            Quick.enabled());
     if (!fitOnly) {
       study.train(
           dataArgs.load(),

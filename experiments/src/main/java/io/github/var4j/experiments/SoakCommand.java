@@ -26,7 +26,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.hipparchus.stat.regression.SimpleRegression;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Memory soak test: trains a VAR with the real trainer ({@link VarTrainer}: batches,
@@ -41,70 +44,53 @@ import picocli.CommandLine.Option;
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Memory soak: train the VAR and sample in a loop, printing process RSS and JVM heap every --every "
             + "steps, then the RSS slope in MB per 1000 steps (flat = no leak of TF tensors/results/sessions).")
 public final class SoakCommand implements Callable<Integer> {
   private static final String P = "[soak]";
 
-  @Option(
-      names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description =
-          "exported tokenizer (teacher-forcing input and decoding); a missing one is replaced by a randomly "
-              + "initialised Fashion-MNIST default tokenizer")
-  Path tokenizer;
+  @Spec CommandSpec spec;
 
   @Option(
-      names = "--steps",
-      defaultValue = "600",
-      description = "training steps (default ${DEFAULT-VALUE})")
+      names = "--tokenizer",
+      paramLabel = "DIR",
+      description =
+          "the tokenizer model directory (teacher-forcing input and decoding); where the default"
+              + " is absent, a randomly initialised Fashion-MNIST default tokenizer")
+  Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Option(names = "--steps", defaultValue = "600", description = "training steps")
   long steps;
 
   @Option(
       names = "--every",
       defaultValue = "50",
-      description =
-          "steps between measurements, sampling rounds, evaluations and checkpoints (default ${DEFAULT-VALUE})")
+      description = "steps between measurements, sampling rounds, evaluations and checkpoints")
   long every;
 
-  @Option(
-      names = "--samples",
-      defaultValue = "2",
-      description = "batches sampled per round (default ${DEFAULT-VALUE})")
+  @Option(names = "--samples", defaultValue = "2", description = "batches sampled per round")
   int samples;
 
-  @Option(
-      names = "--sample-batch",
-      defaultValue = "10",
-      description = "images per sampled batch (default " + "${DEFAULT-VALUE})")
+  @Option(names = "--sample-batch", defaultValue = "10", description = "images per sampled batch")
   int sampleBatch;
 
-  @Option(
-      names = "--depth",
-      defaultValue = "2",
-      description = "transformer blocks (default ${DEFAULT-VALUE})")
+  @Option(names = "--depth", defaultValue = "2", description = "transformer blocks")
   int depth;
 
-  @Option(names = "--width", defaultValue = "64", description = "C (default ${DEFAULT-VALUE})")
+  @Option(names = "--width", defaultValue = "64", description = "C")
   int width;
 
-  @Option(
-      names = "--heads",
-      defaultValue = "2",
-      description = "attention heads (default ${DEFAULT-VALUE})")
+  @Option(names = "--heads", defaultValue = "2", description = "attention heads")
   int heads;
 
-  @Option(
-      names = "--batch",
-      defaultValue = "16",
-      description = "training images per step (default ${DEFAULT-VALUE})")
+  @Option(names = "--batch", defaultValue = "16", description = "training images per step")
   int batch;
 
-  @Option(
-      names = "--images",
-      defaultValue = "1024",
-      description = "random training token maps (default " + "${DEFAULT-VALUE})")
+  @Option(names = "--images", defaultValue = "1024", description = "random training token maps")
   int images;
 
   @Option(
@@ -117,10 +103,18 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (steps < 2 || every < 1 || samples < 0 || sampleBatch < 1) {
-      throw new IllegalArgumentException(
-          "need --steps >= 2, --every >= 1, --samples >= 0, --sample-batch >= 1");
-    }
+    Check.that(steps >= 2, "--steps must be >= 2, got " + steps);
+    Check.positive("--every", every);
+    Check.nonNegative("--samples", samples);
+    Check.positive("--sample-batch", sampleBatch);
+    Check.positive("--depth", depth);
+    Check.positive("--width", width);
+    Check.positive("--heads", heads);
+    Check.positive("--batch", batch);
+    Check.positive("--images", images);
+    SampleOptions opts = sampling.options();
+    if (Check.given(spec, "--tokenizer"))
+      Check.model("--tokenizer", tokenizer, ModelKind.TOKENIZER, true, "");
     long t0 = System.nanoTime();
     boolean tempRun = runDir == null;
     Path run = tempRun ? Files.createTempDirectory("var4j-soak-") : runDir;
@@ -185,7 +179,7 @@ public final class SoakCommand implements Callable<Integer> {
               int[] labels = new int[sampleBatch];
               for (int j = 0; j < sampleBatch; j++) labels[j] = (j + i) % classes;
               SampleResult r =
-                  sampler[0].sample(labels, SampleOptions.defaults().withSeed(step * 1000 + i));
+                  sampler[0].sample(labels, opts.withSeed(opts.seed() + step * 1000 + i));
               n += r.n();
             }
             Point pt = measure(step);

@@ -23,28 +23,34 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Issue 12's sweep: trains the default tokenizer with each loss recipe, scores it (PSNR, codebook
- * usage, rFID, class accuracy of the reconstructions) and draws the reconstructions side by side
- * and the discriminators' curves. Resumable: finished recipes are skipped, an interrupted one
- * continues from its last checkpoint.
+ * The sweep of tokenizer loss recipes: trains the default tokenizer with each recipe, scores it
+ * (PSNR, codebook usage, rFID, class accuracy of the reconstructions) into {@code
+ * <results>/tokenizer-recipes.csv} and draws the reconstructions side by side and the
+ * discriminators' curves ({@code <figures>/tokenizer-recipes-*.png}). Resumable: recipes in the CSV
+ * are skipped, an interrupted one continues from its last checkpoint in the run directory.
  */
 @Command(
     name = "tokenizer-recipes",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Sweep of tokenizer loss recipes (L1+L2, +perceptual, +GAN, +both) judged by rFID;"
             + " resumable.")
 public final class TokenizerRecipesCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin DataArgs dataArgs = new DataArgs();
 
   @Option(
       names = "--recipes",
       split = ",",
       defaultValue = "l1-l2,perceptual,both,gan",
-      description = "recipes, run in this order (default: ${DEFAULT-VALUE})")
+      description = "recipes, run in this order")
   List<String> recipes;
 
   @Option(
@@ -54,44 +60,74 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
 
   @Option(
       names = "--baseline",
+      paramLabel = "DIR",
       description =
           "an existing tokenizer trained with the l1-l2 recipe and the same steps, scored as the"
-              + " l1-l2 row instead of training it again (needs --baseline-seconds)")
+              + " l1-l2 row instead of training it again (needs --baseline-seconds; default: none)")
   Path baseline;
 
-  @Option(names = "--baseline-seconds", description = "the recorded training time of --baseline")
+  @Option(
+      names = "--baseline-seconds",
+      description = "the recorded training time of --baseline (default: none)")
   Double baselineSeconds;
 
   @Option(
       names = "--classifier",
-      defaultValue = "models/fmnist-classifier",
+      paramLabel = "DIR",
+      description = "feature network of the perceptual loss and of rFID")
+  Path classifier = Path.of("models/fmnist-classifier");
+
+  @Option(names = "--images", description = "test images scored (quick mode at most 500)")
+  int images = 10000;
+
+  @Option(names = "--min-psnr", description = "the new default must keep at least this PSNR (dB)")
+  double minPsnr = 24;
+
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
       description =
-          "feature network of the perceptual loss and of rFID (default: ${DEFAULT-VALUE})")
-  Path classifier;
+          "tokenizer-recipes.csv is written to (and resumed from) DIR; default: <out-dir>/results")
+  Path results;
+
+  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
+  Path figures;
 
   @Option(
-      names = "--images",
-      defaultValue = "10000",
-      description = "test images scored (default: ${DEFAULT-VALUE}; quick mode 500)")
-  int images;
-
-  @Option(
-      names = "--min-psnr",
-      defaultValue = "24",
-      description = "the new default must keep at least this PSNR (dB; default: ${DEFAULT-VALUE})")
-  double minPsnr;
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description =
+          "parent of the recipes' runs (DIR/<recipe>, with the exported model in"
+              + " DIR/<recipe>/model); default: <out-dir>/runs/tokenizer-recipes")
+  Path runDir;
 
   @Override
   public Integer call() throws Exception {
     boolean quick = Quick.enabled();
-    Path results = Path.of("experiments", "results", quick ? "quick" : "");
-    Path figures = quick ? Path.of("figures", "quick") : Path.of("figures");
-    Path runs = Path.of("runs", quick ? "quick-tokenizer-recipes" : "tokenizer-recipes");
+    dataArgs.check();
+    Check.nonEmpty("--recipes", recipes.size());
+    if (steps != null) Check.positive("--steps", steps);
+    Check.positive("--images", images);
+    if (baseline != null) {
+      Check.that(baselineSeconds != null, "--baseline needs --baseline-seconds");
+      Check.model("--baseline", baseline, ModelKind.TOKENIZER, true, "");
+    }
+    Check.that(baselineSeconds == null || baseline != null, "--baseline-seconds needs --baseline");
+    Check.model(
+        "--classifier",
+        classifier,
+        ModelKind.CLASSIFIER,
+        Check.given(spec, "--classifier"),
+        "scripts/var4j train-classifier");
+    Path results = output.results(this.results);
+    Path figures = output.figures(this.figures);
+    Path runs = output.run(runDir, "tokenizer-recipes");
     Path csv = results.resolve("tokenizer-recipes.csv");
     int n = quick ? Math.min(images, 500) : images;
-    if (baseline != null && baselineSeconds == null)
-      throw new IllegalArgumentException("--baseline needs --baseline-seconds");
-    List<TokenizerRecipe> order = recipes.stream().map(TokenizerRecipe::of).toList();
+    List<TokenizerRecipe> order =
+        recipes.stream().map(r -> Check.value("--recipes", () -> TokenizerRecipe.of(r))).toList();
 
     DataSplit split = dataArgs.load();
     VqVaeConfig vae = VqVaeConfig.fashionMnistDefault();

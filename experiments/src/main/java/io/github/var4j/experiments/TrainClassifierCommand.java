@@ -23,59 +23,67 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train-classifier",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description = "Train the CNN classifier of the FID features (default: Fashion-MNIST 32x32).")
 public final class TrainClassifierCommand implements Callable<Integer> {
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--run-dir",
-      defaultValue = "runs/classifier-fmnist",
-      description = "checkpoints and metrics.csv (default: ${DEFAULT-VALUE})")
-  Path runDir;
-
-  @Option(
-      names = "--out",
-      defaultValue = "models/fmnist-classifier",
-      description = "exported classifier directory (default: ${DEFAULT-VALUE})")
-  Path out;
-
-  @Option(names = "--steps", description = "optimisation steps (overrides --epochs)")
+  @Option(names = "--steps", description = "optimisation steps (default: those of --epochs)")
   Long steps;
 
-  @Option(
-      names = "--epochs",
-      defaultValue = "8",
-      description = "epochs of the train split (default: ${DEFAULT-VALUE}; quick mode: 30 steps)")
-  double epochs;
+  @Option(names = "--epochs", description = "epochs of the train split (quick mode: 30 steps)")
+  double epochs = 8;
 
-  @Option(names = "--batch", defaultValue = "128", description = "batch size (default 128)")
-  int batch;
-
-  @Option(
-      names = "--results",
-      defaultValue = "experiments/results",
-      description = "where results are written")
-  Path results;
+  @Option(names = "--batch", description = "batch size")
+  int batch = 128;
 
   @Option(
       names = "--seed",
       description =
-          "seed of initialisation and data order (default 0; another seed trains an independent"
-              + " network, e.g. to audit an rFID measured with the default one)")
-  Long seed;
+          "seed of initialisation and data order (another seed trains an independent network, e.g."
+              + " to audit an rFID measured with the default one)")
+  long seed = ClassifierTrainer.Config.fashionMnistDefault(1000).seed();
 
   @Option(
       names = "--tag",
-      description = "name of the results file classifier-<tag>.csv (default: the data set's)")
+      description =
+          "name of the results file classifier-<tag>.csv (default: the data set's, e.g. fmnist)")
   String tag;
 
+  @Option(names = "--width", description = "channels of the first stage (widths w-2w-4w)")
+  int width = ClassifierConfig.fashionMnistDefault().width();
+
+  @Mixin OutputArgs output = new OutputArgs();
+
   @Option(
-      names = "--width",
-      description = "channels of the first stage (default 32: widths 32-64-128)")
-  Integer width;
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "the exported classifier directory; default: <out-dir>/models/<data>-classifier (e.g."
+              + " fmnist-classifier; --tag fmnist-audit: fmnist-classifier-audit)")
+  Path out;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description =
+          "checkpoints and metrics.csv (an interrupted run resumes there); default:"
+              + " <out-dir>/runs/classifier-<tag>")
+  Path runDir;
+
+  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
+  Path results;
 
   @Override
   public Integer call() throws Exception {
+    dataArgs.check();
+    if (steps != null) Check.positive("--steps", steps);
+    Check.positive("--epochs", epochs);
+    Check.positive("--batch", batch);
+    Check.positive("--width", width);
+    String name = tag != null ? tag : dataArgs.tag();
+    Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), name, "classifier"));
+    Path run = output.run(runDir, "classifier-" + name);
     DataSplit split = dataArgs.load();
     int S = Math.max(32, ((split.train().height() + 7) / 8) * 8);
     ClassifierConfig net = ClassifierConfig.fashionMnistDefault();
@@ -83,7 +91,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         new ClassifierConfig(
             split.train().channels(),
             S,
-            width != null ? width : net.width(),
+            width,
             Math.max(2, split.train().numClasses()),
             net.groups());
     long perEpoch = split.train().size() / batch;
@@ -101,7 +109,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             base.maxShift(),
             base.checkpointEvery(),
             Quick.enabled() ? 5 : base.logEvery(),
-            seed != null ? seed : base.seed());
+            seed);
     System.out.println("[classifier] " + net);
     System.out.println("[classifier] " + cfg);
     System.out.println(
@@ -112,7 +120,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             + " train / "
             + split.test().size()
             + " test");
-    try (ClassifierTrainer t = new ClassifierTrainer(net, cfg, runDir)) {
+    try (ClassifierTrainer t = new ClassifierTrainer(net, cfg, run)) {
       ClassifierTrainer.Summary s = t.train(split.train(), System.out);
       RunDir.TrainingTime time = t.runDir().trainingTime().orElseThrow();
       double acc = t.evaluate(split.test());
@@ -123,8 +131,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
           acc,
           time.minutes(),
           time.cores());
-      ModelDir.save(out, ModelKind.CLASSIFIER, net, t.stateDict());
-      System.out.println("[classifier] exported to " + out);
+      ModelDir.save(model, ModelKind.CLASSIFIER, net, t.stateDict());
+      System.out.println("[classifier] exported to " + model);
       String csv =
           String.format(
               Locale.ROOT,
@@ -136,7 +144,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
               cfg.batchSize(),
               split.test().size(),
               time.cores());
-      Path file = results.resolve("classifier-" + (tag != null ? tag : dataArgs.tag()) + ".csv");
+      Path file = output.results(results).resolve("classifier-" + name + ".csv");
       AtomicFiles.write(file, csv.getBytes(StandardCharsets.UTF_8));
       System.out.println("[classifier] wrote " + file);
     }

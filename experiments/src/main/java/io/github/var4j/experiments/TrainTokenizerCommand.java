@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the multi-scale VQ-VAE tokenizer, exports it and (by default) evaluates it and writes its
@@ -23,22 +25,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train-tokenizer",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Train the multi-scale VQ-VAE tokenizer (default: Fashion-MNIST 32x32 grey, 8x8 latent).")
 public final class TrainTokenizerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin DataArgs dataArgs = new DataArgs();
-
-  @Option(
-      names = "--run-dir",
-      defaultValue = "runs/tokenizer-fmnist",
-      description = "checkpoints and metrics.csv")
-  Path runDir;
-
-  @Option(
-      names = "--out",
-      defaultValue = "models/fmnist-tokenizer",
-      description = "exported tokenizer directory")
-  Path out;
 
   @Option(
       names = "--steps",
@@ -58,15 +51,17 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--perceptual-weight",
-      description = "override the recipe's perceptual-loss weight (0 = off)")
+      description = "override the recipe's perceptual-loss weight, 0 = off (default: the recipe's)")
   Double perceptualWeight;
 
-  @Option(names = "--gan-weight", description = "override the recipe's PatchGAN weight (0 = off)")
+  @Option(
+      names = "--gan-weight",
+      description = "override the recipe's PatchGAN weight, 0 = off (default: the recipe's)")
   Double ganWeight;
 
   @Option(
       names = "--gan-start",
-      description = "step at which the discriminator starts (default 1000: the warm-up)")
+      description = "step at which the discriminator starts (default: the recipe's, 1000)")
   Long ganStart;
 
   @Option(
@@ -76,16 +71,16 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--classifier",
-      defaultValue = "models/fmnist-classifier",
-      description = "the perceptual loss's frozen feature network (default: ${DEFAULT-VALUE})")
-  Path classifier;
+      paramLabel = "DIR",
+      description = "the perceptual loss's frozen feature network")
+  Path classifier = Path.of("models/fmnist-classifier");
 
   @Option(
       names = "--patch-nums",
       split = ",",
       description =
-          "the scale schedule, e.g. 1,2,3,4,5,6,8 (the default) or 8 (a single-scale VQ-VAE, the"
-              + " raster baseline's tokenizer)")
+          "the scale schedule, e.g. 8 (a single-scale VQ-VAE, the raster baseline's tokenizer)"
+              + " (default 1,2,3,4,5,6,8)")
   int[] patchNums;
 
   @Option(
@@ -96,17 +91,68 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
   @Option(names = "--no-eval", description = "skip the evaluation and figures")
   boolean noEval;
 
+  @Mixin OutputArgs output = new OutputArgs();
+
   @Option(
-      names = "--results",
-      defaultValue = "experiments/results",
-      description = "where results are written")
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "the exported tokenizer directory; default: <out-dir>/models/<data>-tokenizer (e.g."
+              + " fmnist-tokenizer; --tag fmnist-raster: fmnist-tokenizer-raster)")
+  Path out;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description =
+          "checkpoints and metrics.csv (an interrupted run resumes there); default:"
+              + " <out-dir>/runs/tokenizer-<tag>")
+  Path runDir;
+
+  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
   Path results;
 
-  @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
+  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
   Path figures;
 
   @Override
   public Integer call() throws Exception {
+    dataArgs.check();
+    if (steps != null) Check.positive("--steps", steps);
+    if (batch != null) Check.positive("--batch", batch);
+    if (perceptualWeight != null) Check.nonNegative("--perceptual-weight", perceptualWeight);
+    if (ganWeight != null) Check.nonNegative("--gan-weight", ganWeight);
+    if (ganStart != null) Check.nonNegative("--gan-start", ganStart);
+    TokenizerRecipe rec =
+        Check.value(
+            "--recipe",
+            () ->
+                TokenizerRecipe.of(
+                    recipe != null ? recipe : dataArgs.isFashionMnist() ? "perceptual" : "l1-l2"));
+    ScaleSchedule schedule =
+        patchNums != null ? Check.value("--patch-nums", () -> ScaleSchedule.of(patchNums)) : null;
+    TokenizerTrainConfig cfg = TokenizerTrainConfig.fashionMnistDefault();
+    if (Quick.enabled() && steps == null) cfg = TokenizerTrainConfig.quick(30);
+    if (steps != null) cfg = cfg.withSteps(steps);
+    if (batch != null) cfg = cfg.withBatchSize(batch);
+    cfg = rec.apply(cfg);
+    if (perceptualWeight != null) cfg = cfg.withPerceptual(perceptualWeight);
+    cfg =
+        cfg.withGan(
+            ganWeight != null ? ganWeight : cfg.ganWeight(),
+            ganStart != null ? ganStart : cfg.ganStartStep(),
+            !ganFixed);
+    if (cfg.perceptualEnabled())
+      Check.model(
+          "--classifier",
+          classifier,
+          ModelKind.CLASSIFIER,
+          Check.given(spec, "--classifier"),
+          "scripts/var4j train-classifier");
+    String t = tag != null ? tag : dataArgs.tag();
+    Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), t, "tokenizer"));
+    Path run = output.run(runDir, "tokenizer-" + t);
+
     DataSplit split = dataArgs.load();
     int channels = split.train().channels();
     VqVaeConfig vae = VqVaeConfig.fashionMnistDefault();
@@ -125,27 +171,13 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
               vae.shareQuantResi(),
               Math.max(32, split.train().height()));
     }
-    if (patchNums != null) {
+    if (schedule != null) {
       // with fewer scales than shared Phis some Phis would serve no scale (and get no gradient):
       // K = 1 gets the official PhiShared (one Phi), K = 2, 3 one Phi per scale
-      ScaleSchedule s = ScaleSchedule.of(patchNums);
-      vae = vae.withPatchNums(s);
-      if (s.K() < vae.shareQuantResi()) vae = Records.with(vae, "shareQuantResi", s.K());
+      vae = vae.withPatchNums(schedule);
+      if (schedule.K() < vae.shareQuantResi())
+        vae = Records.with(vae, "shareQuantResi", schedule.K());
     }
-    TokenizerTrainConfig cfg = TokenizerTrainConfig.fashionMnistDefault();
-    if (Quick.enabled() && steps == null) cfg = TokenizerTrainConfig.quick(30);
-    if (steps != null) cfg = cfg.withSteps(steps);
-    if (batch != null) cfg = cfg.withBatchSize(batch);
-    cfg =
-        TokenizerRecipe.of(
-                recipe != null ? recipe : dataArgs.isFashionMnist() ? "perceptual" : "l1-l2")
-            .apply(cfg);
-    if (perceptualWeight != null) cfg = cfg.withPerceptual(perceptualWeight);
-    cfg =
-        cfg.withGan(
-            ganWeight != null ? ganWeight : cfg.ganWeight(),
-            ganStart != null ? ganStart : cfg.ganStartStep(),
-            !ganFixed);
     System.out.println("[tokenizer] " + vae);
     System.out.println("[tokenizer] " + cfg);
     System.out.println(
@@ -158,18 +190,17 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
             + " test");
     PerceptualLoss.FeatureNet net =
         cfg.perceptualEnabled() ? PerceptualLoss.FeatureNet.load(classifier) : null;
-    try (TokenizerTrainer t = new TokenizerTrainer(vae, cfg, runDir, net)) {
-      TokenizerTrainer.Summary s = t.train(split.train(), split.train().height(), System.out);
+    try (TokenizerTrainer tr = new TokenizerTrainer(vae, cfg, run, net)) {
+      TokenizerTrainer.Summary s = tr.train(split.train(), split.train().height(), System.out);
       System.out.printf(
           "[tokenizer] trained %d steps in %.1f s (%d cores)%n",
           s.steps(), s.seconds(), Runtime.getRuntime().availableProcessors());
-      ModelDir.save(out, ModelKind.TOKENIZER, vae, t.stateDict());
-      System.out.println("[tokenizer] exported to " + out);
+      ModelDir.save(model, ModelKind.TOKENIZER, vae, tr.stateDict());
+      System.out.println("[tokenizer] exported to " + model);
     }
-    if (!noEval) {
-      return new EvalTokenizerCommand()
-          .run(out, dataArgs, tag != null ? tag : dataArgs.tag(), runDir, results, figures);
-    }
+    if (!noEval)
+      TokenizerEvaluation.run(
+          model, split, t, run, output.results(results), output.figures(figures));
     return 0;
   }
 }

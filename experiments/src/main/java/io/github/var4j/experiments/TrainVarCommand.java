@@ -4,7 +4,6 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.VarReport;
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Cluster;
@@ -26,7 +25,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the VAR transformer on the token maps of a trained tokenizer (default: Fashion-MNIST),
@@ -35,32 +36,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train-var",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth 4, "
             + "width 128, 2,000 steps of 64 images: about 30 minutes on 2 CPU cores).")
 public final class TrainVarCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--tokenizer",
+      paramLabel = "DIR",
       description =
-          "exported tokenizer directory (default models/fmnist-tokenizer; with --raster"
+          "the tokenizer model directory (default models/fmnist-tokenizer; with --raster"
               + " models/fmnist-tokenizer-raster)")
   Path tokenizer;
 
   @Mixin DataArgs dataArgs = new DataArgs();
-
-  @Option(
-      names = "--run-dir",
-      description =
-          "checkpoints, token caches, metrics.csv, eval.csv (default "
-              + "runs/var-fmnist; quick mode runs/var-fmnist-quick)")
-  Path runDir;
-
-  @Option(
-      names = "--out",
-      description =
-          "exported VAR model directory (default models/fmnist-var; quick mode "
-              + "models/quick-fmnist-var)")
-  Path out;
 
   @Option(
       names = "--raster",
@@ -74,12 +65,14 @@ public final class TrainVarCommand implements Callable<Integer> {
 
   @Option(
       names = "--width",
-      description = "C; 0 = the official rule 64*depth (default 128; quick 64)")
+      description = "C; 0 = the official rule 64*depth (default 128; quick mode 64)")
   Integer width;
 
   @Option(
       names = "--heads",
-      description = "attention heads; 0 = default (depth for the official rule, else width/64)")
+      description =
+          "attention heads; 0 = the rule's (depth for the official width, else width/64)"
+              + " (default 0)")
   Integer heads;
 
   @Option(names = "--steps", description = "optimisation steps (default 2000; quick mode 20)")
@@ -87,10 +80,10 @@ public final class TrainVarCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      description = "alternative to --steps: passes over the training images")
+      description = "alternative to --steps: passes over the training images (default: --steps)")
   Double epochs;
 
-  @Option(names = "--batch", description = "images per step (default 64; quick 16)")
+  @Option(names = "--batch", description = "images per step (default 64; quick mode 16)")
   Integer batch;
 
   @Option(names = "--lr", description = "peak learning rate (default 1e-3; quick mode 2e-3)")
@@ -106,16 +99,28 @@ public final class TrainVarCommand implements Callable<Integer> {
               + "final evaluation always uses every test image")
   Integer evalImages;
 
-  @Option(
-      names = "--results",
-      description =
-          "where results are written (default experiments/results; quick mode "
-              + "experiments/results/quick)")
-  Path results;
+  @Mixin OutputArgs output = new OutputArgs();
 
   @Option(
-      names = "--figures",
-      description = "where figures are written (default figures; quick mode figures/quick)")
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "the exported VAR model directory; default: <out-dir>/models/<tag>-var (e.g."
+              + " fmnist-var, with --raster fmnist-raster-var)")
+  Path out;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description =
+          "checkpoints, token caches, metrics.csv, eval.csv (an interrupted run resumes there);"
+              + " default: <out-dir>/runs/var-<tag>")
+  Path runDir;
+
+  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
+  Path results;
+
+  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
   Path figures;
 
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
@@ -124,21 +129,37 @@ public final class TrainVarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
+    dataArgs.check();
+    if (depth != null) Check.positive("--depth", depth);
+    if (width != null) Check.nonNegative("--width", width);
+    if (heads != null) Check.nonNegative("--heads", heads);
+    if (steps != null) Check.positive("--steps", steps);
+    if (epochs != null) Check.positive("--epochs", epochs);
+    Check.that(
+        steps == null || epochs == null, "--steps and --epochs exclude each other: give one");
+    if (batch != null) Check.positive("--batch", batch);
+    if (lr != null) Check.positive("--lr", lr);
+    if (evalEvery != null) Check.nonNegative("--eval-every", evalEvery);
+    if (evalImages != null) Check.nonNegative("--eval-images", evalImages);
+    clusterArgs.check();
+    Path tokenizer =
+        this.tokenizer != null
+            ? this.tokenizer
+            : Path.of(raster ? "models/fmnist-tokenizer-raster" : ModelArgs.DEFAULT_TOKENIZER);
+    VqVaeConfig vae =
+        Check.model(
+            "--tokenizer",
+            tokenizer,
+            ModelKind.TOKENIZER,
+            this.tokenizer != null,
+            raster
+                ? "scripts/var4j train-tokenizer --patch-nums 8 --tag fmnist-raster"
+                : "scripts/var4j train-tokenizer");
     String tag = dataArgs.tag() + (raster ? "-raster" : "");
-    // quick mode (CI) writes where git ignores it: runs/, models/quick-*, figures/quick,
-    // experiments/results/quick
-    Path run = runDir != null ? runDir : Path.of("runs", "var-" + tag + (quick ? "-quick" : ""));
-    Path model = out != null ? out : Path.of("models", (quick ? "quick-" : "") + tag + "-var");
-    Path results =
-        this.results != null
-            ? this.results
-            : quick
-                ? Path.of("experiments", "results", "quick")
-                : Path.of("experiments", "results");
-    Path figures =
-        this.figures != null
-            ? this.figures
-            : quick ? Path.of("figures", "quick") : Path.of("figures");
+    Path run = output.run(runDir, "var-" + tag);
+    Path model = output.model(out, tag + "-var");
+    Path results = output.results(this.results);
+    Path figures = output.figures(this.figures);
 
     Cluster cl = clusterArgs.start("train-var");
     boolean chief = cl == null || cl.isChief();
@@ -170,11 +191,6 @@ public final class TrainVarCommand implements Callable<Integer> {
               evalImages != null ? evalImages : cfg.evalImages());
     }
 
-    Path tokenizer =
-        this.tokenizer != null
-            ? this.tokenizer
-            : Path.of(raster ? "models/fmnist-tokenizer-raster" : "models/fmnist-tokenizer");
-    VqVaeConfig vae = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
     System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
     System.out.println(
         "[train-var] data "

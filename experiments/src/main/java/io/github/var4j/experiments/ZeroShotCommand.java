@@ -21,42 +21,39 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Zero-shot editing with a trained VAR (VAR-SPEC §7) on test images: in-painting (a centre box
- * regenerated, unconditional), out-painting (a centre box kept, the border regenerated,
- * unconditional) and class-conditional editing (a box regenerated as another class). Writes {@code
- * figures/var-<tag>-{inpaint,outpaint,edit}.png}: per image the original, the regenerated region
- * tinted, and several results.
+ * Zero-shot editing with a trained VAR on test images: in-painting (a centre box regenerated,
+ * unconditional), out-painting (a centre box kept, the border regenerated, unconditional) and
+ * class-conditional editing (a box regenerated as another class). Writes {@code
+ * <figures>/var-<tag>-{inpaint,outpaint,edit}.png}: per image the original, the regenerated region
+ * tinted, and several results. With the official models it edits one picture ({@code --photo}) and
+ * writes {@code <figures>/official-{inpaint,outpaint,edit}.png}.
  */
 @Command(
     name = "zero-shot",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description =
         "Zero-shot in-painting, out-painting and class-conditional editing figures of a trained VAR.")
 public final class ZeroShotCommand implements Callable<Integer> {
   private static final String P = "[zero-shot]";
 
-  @Option(
-      names = "--tokenizer",
-      defaultValue = "models/fmnist-tokenizer",
-      description = "exported tokenizer directory")
-  Path tokenizer;
+  @Spec CommandSpec spec;
 
-  @Option(
-      names = "--var",
-      defaultValue = "models/fmnist-var",
-      description = "exported VAR directory (train-var)")
-  Path var;
+  @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(names = "--figures", defaultValue = "figures", description = "where figures are written")
-  Path figures;
+  @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(names = "--seed", defaultValue = "0")
-  long seed;
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
+  Path figures;
 
   @Option(names = "--images", description = "test images per figure (default 4; quick mode 3)")
   Integer images;
@@ -65,26 +62,11 @@ public final class ZeroShotCommand implements Callable<Integer> {
   Integer perImage;
 
   @Option(
-      names = "--cfg",
-      defaultValue = "1.5",
-      description =
-          "guidance of in/out-painting (their label is the null class, so it has no effect there)")
-  double cfg;
-
-  @Option(
       names = "--edit-cfg",
-      defaultValue = "3",
-      description = "guidance of class-conditional editing")
-  double editCfg;
-
-  @Option(names = "--top-k", defaultValue = "0", description = "top-k (0 = off)")
-  int topK;
-
-  @Option(names = "--top-p", defaultValue = "0.96", description = "top-p (0 = off)")
-  double topP;
-
-  @Option(names = "--more-smooth", description = "gumbel-softmax smoothing (visualisation only)")
-  boolean moreSmooth;
+      description =
+          "guidance of class-conditional editing (--cfg is that of in/out-painting, whose label is"
+              + " the null class, so it has no effect there)")
+  double editCfg = 3;
 
   @Option(
       names = "--inpaint-box",
@@ -104,108 +86,111 @@ public final class ZeroShotCommand implements Callable<Integer> {
       names = "--edit-box",
       split = ",",
       defaultValue = "0,0.5,0,1",
-      description =
-          "regenerated box of class-conditional editing: y0,y1,x0,x1 (default: the upper half)")
+      description = "regenerated box of class-conditional editing: y0,y1,x0,x1 (the upper half)")
   double[] editBox;
 
-  @Option(
-      names = "--edit-from",
-      defaultValue = "7",
-      description = "class of the edited test images (7 = Sneaker)")
-  int editFrom;
+  @Option(names = "--edit-from", description = "class of the edited test images (7 = Sneaker)")
+  int editFrom = 7;
 
-  @Option(
-      names = "--edit-to",
-      defaultValue = "9",
-      description = "class the box is regenerated as (9 = Ankle boot)")
-  int editTo;
+  @Option(names = "--edit-to", description = "class the box is regenerated as (9 = Ankle boot)")
+  int editTo = 9;
 
-  @Option(names = "--scale", defaultValue = "2", description = "pixel scale of the pictures")
-  int scale;
+  @Option(names = "--scale", description = "pixel scale of the pictures")
+  int scale = 2;
 
   @Mixin OfficialArgs officialArgs = new OfficialArgs();
 
   @Option(
       names = "--photo",
+      paramLabel = "FILE",
       description =
           "with the official models: the picture to edit (PNG or JPEG; its centre square is"
-              + " scaled to the model's size)")
+              + " scaled to the model's size; default: none)")
   Path photo;
 
   @Override
   public Integer call() throws Exception {
-    long t0 = System.nanoTime();
+    officialArgs.checkMode(
+        new String[] {
+          "--var", "--tokenizer", "--data", "--image-size", "--images", "--edit-from", "--scale"
+        },
+        "--photo");
     boolean quick = Quick.enabled();
-    int n = images != null ? images : quick ? 3 : 4;
-    int per = perImage != null ? perImage : quick ? 2 : 4;
-    if (n <= 0 || per <= 0)
-      throw new IllegalArgumentException("--images and --per-image must be positive");
-    if (scale <= 0) throw new IllegalArgumentException("--scale must be positive, got " + scale);
-    if (officialArgs.given()) return callOfficial(per, t0);
+    SampleOptions opts = sampling.options();
+    Check.nonNegative("--edit-cfg", editCfg);
+    int per = Check.positive("--per-image", perImage != null ? perImage : quick ? 2 : 4);
+    checkBox("--inpaint-box", inpaintBox);
+    checkBox("--outpaint-box", outpaintBox);
+    checkBox("--edit-box", editBox);
+    if (officialArgs.given()) {
+      Check.that(
+          photo != null,
+          "--photo is needed with the official models: the picture to edit (PNG or JPEG)");
+      Check.image("--photo", photo);
+      Check.nonNegative("--edit-to", editTo);
+      return callOfficial(per, opts);
+    }
+    int n = Check.positive("--images", images != null ? images : quick ? 3 : 4);
+    Check.positive("--scale", scale);
+    dataArgs.check();
+    int nc = models.check().numClasses();
+    Check.index("--edit-to", editTo, 0, nc, "a class of the VAR");
+    return run(n, per, opts);
+  }
+
+  private int run(int n, int per, SampleOptions opts) throws Exception {
+    long t0 = System.nanoTime();
     String tag = dataArgs.tag();
     DataSplit split = dataArgs.load();
     ImageDataset test = split.test();
+    Check.index(
+        "--edit-from", editFrom, 0, test.numClasses(), "a class of --data " + dataArgs.data);
+    int[] fromCls = test.indicesOfClass(editFrom);
+    Check.that(fromCls.length > 0, "the test split has no image of --edit-from " + editFrom);
 
-    try (VarSampler sampler = SampleCommand.open(tokenizer, var, P)) {
+    try (VarSampler sampler = CommandSupport.openSampler(models, P)) {
       int nc = sampler.varConfig().numClasses();
       int S = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
-      if (test.height() > S || test.width() > S || test.channels() != ch) {
-        throw new IllegalArgumentException(
-            "test images are "
-                + test.height()
-                + "x"
-                + test.width()
-                + "x"
-                + test.channels()
-                + ", the tokenizer takes "
-                + S
-                + "x"
-                + S
-                + "x"
-                + ch);
-      }
-      if (editFrom < 0 || editFrom >= test.numClasses()) {
-        throw new IllegalArgumentException(
-            "--edit-from must be a class of "
-                + dataArgs.data
-                + " in [0, "
-                + test.numClasses()
-                + "), got "
-                + editFrom);
-      }
-      if (editTo < 0 || editTo >= nc) {
-        throw new IllegalArgumentException(
-            "--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
-      }
-      List<String> names = SampleCommand.classNames(dataArgs.data, nc, P);
+      Check.that(
+          test.height() <= S && test.width() <= S && test.channels() == ch,
+          "--data "
+              + dataArgs.data
+              + ": test images are "
+              + test.height()
+              + "x"
+              + test.width()
+              + "x"
+              + test.channels()
+              + ", the tokenizer takes "
+              + S
+              + "x"
+              + S
+              + "x"
+              + ch);
+      List<String> names = CommandSupport.classNames(dataArgs.data, nc, P);
       int pnLast = sampler.varConfig().patchNums().latentSide();
-      SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
       SampleOptions editOpts = opts.withCfg(editCfg);
 
       // in/out-painting: the first test image of n classes spread over the data set's classes
       int[] spread = new int[n];
       for (int i = 0; i < n; i++)
         spread[i] = firstOfClass(test, (int) ((long) i * test.numClasses() / n), i);
-      int[] fromCls = test.indicesOfClass(editFrom);
-      if (fromCls.length == 0) {
-        throw new IllegalArgumentException(
-            "the test split has no image of --edit-from " + editFrom);
-      }
       int[] edit = Arrays.copyOf(fromCls, Math.min(n, fromCls.length));
 
       Keeps keep = keeps(pnLast);
 
-      String settings = settings(topK, topP, moreSmooth, seed);
+      String settings =
+          CommandSupport.settings(opts.topK(), opts.topP(), opts.moreSmooth(), opts.seed());
       System.out.println(
           P
               + " settings: in/out-painting cfg "
-              + trim(cfg)
+              + CommandSupport.trim(opts.cfg())
               + " (null class), editing cfg "
-              + trim(editCfg)
+              + CommandSupport.trim(editCfg)
               + "; "
               + settings
               + ", more_smooth "
-              + moreSmooth
+              + opts.moreSmooth()
               + "; "
               + per
               + " results per image");
@@ -222,11 +207,11 @@ public final class ZeroShotCommand implements Callable<Integer> {
               pnLast,
               per,
               settings,
-              SampleCommand.className(test.classNames(), editFrom)
+              CommandSupport.className(test.classNames(), editFrom)
                   + ", red regenerated as "
-                  + SampleCommand.className(names, editTo)
+                  + CommandSupport.className(names, editTo)
                   + " (cfg "
-                  + trim(editCfg)
+                  + CommandSupport.trim(editCfg)
                   + ", "
                   + settings
                   + ")",
@@ -246,7 +231,6 @@ public final class ZeroShotCommand implements Callable<Integer> {
   private record Keeps(float[] in, float[] out, float[] edit) {}
 
   private Keeps keeps(int pnLast) {
-    checkBoxes(inpaintBox, outpaintBox, editBox);
     return new Keeps(
         Masks.invert(Masks.box(pnLast, inpaintBox[0], inpaintBox[1], inpaintBox[2], inpaintBox[3])),
         Masks.box(pnLast, outpaintBox[0], outpaintBox[1], outpaintBox[2], outpaintBox[3]),
@@ -268,7 +252,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
       throws IOException {
     List<Path> written = new ArrayList<>();
     written.add(
-        SampleCommand.write(
+        CommandSupport.writeFigure(
             SampleFigures.editPanels(
                 in.originals,
                 keep.in(),
@@ -277,11 +261,11 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 per,
                 "in-painting, red = regenerated, no class (" + settings + ")",
                 scale),
-            figures,
+            output.figures(figures),
             prefix + "-inpaint.png",
             P));
     written.add(
-        SampleCommand.write(
+        CommandSupport.writeFigure(
             SampleFigures.editPanels(
                 out.originals,
                 keep.out(),
@@ -290,14 +274,14 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 per,
                 "out-painting, red = regenerated, no class (" + settings + ")",
                 scale),
-            figures,
+            output.figures(figures),
             prefix + "-outpaint.png",
             P));
     written.add(
-        SampleCommand.write(
+        CommandSupport.writeFigure(
             SampleFigures.editPanels(
                 ed.originals, keep.edit(), pnLast, ed.result, per, editTitle, scale),
-            figures,
+            output.figures(figures),
             prefix + "-edit.png",
             P));
     return written;
@@ -352,27 +336,23 @@ public final class ZeroShotCommand implements Callable<Integer> {
    * official-format models (e.g. the released 256-px ImageNet VAR): figures {@code
    * official-{inpaint,outpaint,edit}.png}.
    */
-  private int callOfficial(int per, long t0) throws Exception {
-    if (photo == null)
-      throw new IllegalArgumentException(
-          "--photo is needed with the official models: the picture to edit (PNG or JPEG)");
+  private int callOfficial(int per, SampleOptions opts) throws Exception {
+    long t0 = System.nanoTime();
     try (VarSampler sampler = OfficialSample.open(officialArgs.source())) {
       int nc = sampler.varConfig().numClasses();
-      if (editTo < 0 || editTo >= nc)
-        throw new IllegalArgumentException(
-            "--edit-to must be a class of the VAR in [0, " + nc + "), got " + editTo);
+      Check.index("--edit-to", editTo, 0, nc, "a class of the VAR");
       int S = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
       float[] x = Images.toNHWC(Images.readSquare(photo, S), ch, ValueRange.MINUS_ONE_ONE);
       List<String> names = OfficialCheckpoints.classNames(nc);
       int pnLast = sampler.varConfig().patchNums().latentSide();
-      SampleOptions opts = new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
       Keeps keep = keeps(pnLast);
-      String settings = settings(topK, topP, moreSmooth, seed);
+      String settings =
+          CommandSupport.settings(opts.topK(), opts.topP(), opts.moreSmooth(), opts.seed());
       int sc = Math.max(1, 128 / S);
       Edited in = run(sampler, x, 1, per, S, keep.in(), sampler.nullClass(), opts);
       Edited out = run(sampler, x, 1, per, S, keep.out(), sampler.nullClass(), opts);
       Edited ed = run(sampler, x, 1, per, S, keep.edit(), editTo, opts.withCfg(editCfg));
-      String to = SampleCommand.className(names, editTo);
+      String to = CommandSupport.className(names, editTo);
       List<Path> written =
           writeFigures(
               in,
@@ -382,7 +362,13 @@ public final class ZeroShotCommand implements Callable<Integer> {
               pnLast,
               per,
               settings,
-              "red regenerated as " + to + " (cfg " + trim(editCfg) + ", " + settings + ")",
+              "red regenerated as "
+                  + to
+                  + " (cfg "
+                  + CommandSupport.trim(editCfg)
+                  + ", "
+                  + settings
+                  + ")",
               sc,
               "official");
       System.out.printf(
@@ -402,29 +388,18 @@ public final class ZeroShotCommand implements Callable<Integer> {
     return idx.length > 0 ? idx[0] : Math.min(i, test.size() - 1);
   }
 
-  private static void checkBoxes(double[]... boxes) {
-    for (double[] b : boxes) {
-      if (b.length != 4) {
-        throw new IllegalArgumentException(
-            "a box is y0,y1,x0,x1 (4 fractions), got " + Arrays.toString(b));
-      }
-    }
-  }
-
-  /** "top-p 0.96, seed 0" (+ top-k, smooth when on): the sampling settings of a figure title. */
-  static String settings(int topK, double topP, boolean moreSmooth, long seed) {
-    StringBuilder sb = new StringBuilder();
-    if (topK > 0) sb.append("top-k ").append(topK).append(", ");
-    if (topP > 0) sb.append("top-p ").append(trim(topP)).append(", ");
-    if (moreSmooth) sb.append("smooth, ");
-    return sb.append("seed ").append(seed).toString();
-  }
-
-  private static String trim(double v) {
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-  }
-
-  public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new ZeroShotCommand()).execute(args));
+  /** A box y0,y1,x0,x1 of fractions of the image side, y0 < y1 and x0 < x1. */
+  private static void checkBox(String option, double[] b) {
+    Check.that(
+        b.length == 4
+            && b[0] >= 0
+            && b[0] < b[1]
+            && b[1] <= 1
+            && b[2] >= 0
+            && b[2] < b[3]
+            && b[3] <= 1,
+        option
+            + " must be y0,y1,x0,x1: fractions of the image side, y0 < y1 and x0 < x1; got "
+            + Arrays.toString(b));
   }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code sample} and {@code zero-shot} on official-format checkpoints: the tiny fixture models
@@ -51,10 +48,11 @@ class OfficialCommandsTest {
   @Test
   void sampleWritesTheClassesAndTheCoarseToFineFigures() throws IOException {
     Path fig = dir.resolve("fig");
-    List<String> args = new ArrayList<>(official(".pth"));
+    List<String> args = new ArrayList<>(List.of("sample"));
+    args.addAll(official(".pth"));
     args.addAll(
         List.of("--classes", manifestList("labels"), "--top-k", "5", "--figures", fig.toString()));
-    assertEquals(0, new CommandLine(new SampleCommand()).execute(args.toArray(String[]::new)));
+    assertEquals(0, Cli.run(args.toArray(String[]::new)).rc());
     for (String f : new String[] {"samples", "coarse-to-fine", "token-maps"})
       assertTrue(Files.isRegularFile(fig.resolve("official-" + f + ".png")), f);
   }
@@ -67,7 +65,8 @@ class OfficialCommandsTest {
     for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, r.nextInt(1 << 24));
     ImageIO.write(img, "png", photo.toFile());
     Path fig = dir.resolve("fig");
-    List<String> args = new ArrayList<>(official(".safetensors"));
+    List<String> args = new ArrayList<>(List.of("zero-shot"));
+    args.addAll(official(".safetensors"));
     args.addAll(
         List.of(
             "--photo",
@@ -78,19 +77,17 @@ class OfficialCommandsTest {
             "1",
             "--figures",
             fig.toString()));
-    assertEquals(0, new CommandLine(new ZeroShotCommand()).execute(args.toArray(String[]::new)));
+    assertEquals(0, Cli.run(args.toArray(String[]::new)).rc());
     for (String f : new String[] {"inpaint", "outpaint", "edit"})
       assertTrue(Files.isRegularFile(fig.resolve("official-" + f + ".png")), f);
 
-    StringWriter err = new StringWriter();
-    List<String> bad = new ArrayList<>(official(".pth"));
+    List<String> bad = new ArrayList<>(List.of("zero-shot"));
+    bad.addAll(official(".pth"));
     bad.addAll(List.of("--photo", dir.resolve("none.png").toString()));
-    int rc =
-        new CommandLine(new ZeroShotCommand())
-            .setErr(new PrintWriter(err))
-            .execute(bad.toArray(String[]::new));
-    assertNotEquals(0, rc);
-    assertTrue(
-        err.toString().contains("picture not found: " + dir.resolve("none.png")), err.toString());
+    Cli.Result res = Cli.run(bad.toArray(String[]::new));
+    assertEquals(2, res.rc());
+    assertEquals(
+        "var4j: error: --photo " + dir.resolve("none.png") + ": no such file",
+        String.join("\n", res.errLines()));
   }
 }

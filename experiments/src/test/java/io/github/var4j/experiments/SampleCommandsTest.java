@@ -1,45 +1,24 @@
 package io.github.var4j.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.nn.StateDict;
-import io.github.var4j.sample.VarSampler;
-import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.transformer.VarConfig;
-import io.github.var4j.vae.Tokenizer;
-import io.github.var4j.vae.VqVaeConfig;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * Runs the {@code sample} and {@code zero-shot} commands end to end on an untrained tiny tokenizer
- * and a random tiny VAR written to disk in the exported format, with a tiny image-folder data set
- * (2 classes, 16x16 grey), and checks every figure's pixel size against its grid: rows x columns of
- * tiles of known size, plus room for labels and title.
+ * Runs the {@code sample} and {@code zero-shot} commands end to end on {@link TinyModels} and
+ * checks every figure's pixel size against its grid: rows x columns of tiles of known size, plus
+ * room for labels and title.
  */
 class SampleCommandsTest {
-  /**
-   * 16x16 grey, 4x downsampling to a 4x4 latent, patch numbers 1, 2, 4 (K = 3), V = 32, Cvae = 4.
-   */
-  static final VqVaeConfig TINY_VAE =
-      new VqVaeConfig(
-          1, 32, new int[] {1, 1, 1}, 1, 4, 32, ScaleSchedule.of(1, 2, 4), 0.25, 0.5, 4, 16);
-
-  static final int S = 16;
+  static final int S = TinyModels.S;
 
   /**
    * Column labels and the title fit in this many pixels down (one 12/14 pt line each, plus gaps).
@@ -54,38 +33,18 @@ class SampleCommandsTest {
 
   @BeforeAll
   static void writeModels() throws IOException {
-    tok = dir.resolve("tok");
-    var = dir.resolve("var");
-    data = dir.resolve("data");
-    StateDict vaeSd;
-    try (Tokenizer t = Tokenizer.initialized(TINY_VAE, 1)) {
-      vaeSd = t.params().stateDict(t.session());
-    }
-    ModelDir.save(tok, ModelKind.TOKENIZER, TINY_VAE, vaeSd);
-    VarConfig vc =
-        VarConfig.ofDepth(1, TINY_VAE.vocabSize(), TINY_VAE.zChannels(), 2, TINY_VAE.patchNums());
-    try (VarSampler s = VarSampler.randomVar(vc, 2, TINY_VAE, vaeSd)) {
-      ModelDir.save(var, ModelKind.VAR, vc, s.varStateDict());
-    }
-    // 2 classes x 14 images: the 6/7 split leaves 2 test images per class
-    SplittableRandom rng = new SplittableRandom(3);
-    for (String cls : new String[] {"a", "b"}) {
-      Files.createDirectories(data.resolve(cls));
-      for (int i = 0; i < 14; i++) {
-        BufferedImage img = new BufferedImage(S, S, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < S; y++)
-          for (int x = 0; x < S; x++) img.getRaster().setSample(x, y, 0, rng.nextInt(256));
-        ImageIO.write(img, "png", data.resolve(cls).resolve(i + ".png").toFile());
-      }
-    }
+    TinyModels m = TinyModels.write(dir);
+    tok = m.tokenizer();
+    var = m.var();
+    data = m.data();
   }
 
   @Test
   void sampleWritesFiveFiguresOfTheExpectedSizes() throws IOException {
     Path fig = dir.resolve("fig-sample");
     int rc =
-        new CommandLine(new SampleCommand())
-            .execute(
+        Cli.run(
+                "sample",
                 "--tokenizer",
                 tok.toString(),
                 "--var",
@@ -105,7 +64,8 @@ class SampleCommandsTest {
                 "--grid-samples",
                 "4",
                 "--scale",
-                "4");
+                "4")
+            .rc();
     assertEquals(0, rc);
     int tile = S * 4, pad = 2;
     checkGrid(
@@ -139,8 +99,8 @@ class SampleCommandsTest {
   void zeroShotWritesThreeFiguresOfTheExpectedSizes() throws IOException {
     Path fig = dir.resolve("fig-zero-shot");
     int rc =
-        new CommandLine(new ZeroShotCommand())
-            .execute(
+        Cli.run(
+                "zero-shot",
                 "--tokenizer",
                 tok.toString(),
                 "--var",
@@ -160,7 +120,8 @@ class SampleCommandsTest {
                 "--edit-to",
                 "1",
                 "--scale",
-                "4");
+                "4")
+            .rc();
     assertEquals(0, rc);
     // rows = images, columns = original, region, 3 results; tiles at scale 4
     for (String f : new String[] {"inpaint", "outpaint", "edit"}) {
@@ -169,19 +130,21 @@ class SampleCommandsTest {
   }
 
   @Test
-  void missingVarSaysWhatToRun() {
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new SampleCommand()).setErr(new PrintWriter(err));
-    int rc =
-        cl.execute(
+  void missingVarIsNamedAndNothingIsWritten() {
+    Path nope = dir.resolve("nope");
+    Cli.Result r =
+        Cli.run(
+            "sample",
             "--tokenizer",
             tok.toString(),
             "--var",
-            dir.resolve("nope").toString(),
+            nope.toString(),
             "--figures",
             dir.resolve("fig-none").toString());
-    assertNotEquals(0, rc);
-    assertTrue(err.toString().contains("scripts/var4j train-var"), err.toString());
+    assertEquals(2, r.rc());
+    assertEquals(
+        "var4j: error: --var " + nope + ": no VAR model there (no config.json)",
+        String.join("\n", r.errLines()));
     assertTrue(!Files.exists(dir.resolve("fig-none")), "no figures without a model");
   }
 

@@ -22,12 +22,14 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Issue 8's study end to end, in its standard layout under a project root: the sweep ({@link
- * ScalingSweep}) trains in {@code runs/scaling/}, writes {@code experiments/results/scaling/}, and
- * the fits and figures go to {@code fits.csv} there and {@code figures/scaling-*.png}. Quick mode
- * (CI) uses {@code runs/quick-scaling/}, {@code experiments/results/quick/scaling/} and {@code
- * figures/quick/}, 3 tiny sizes of 12 steps on 512 training and 128 test images. The {@code
- * scaling} command and notebook 04 both run the study through this class.
+ * The scaling study end to end: the sweep ({@link ScalingSweep}) trains in a runs directory, writes
+ * one result file per size to a results directory, and the fits and figures go to {@code fits.csv}
+ * there and {@code scaling-*.png} in a figures directory. Under a project root ({@link
+ * #ScalingStudy(Path, boolean)}) these are the committed {@code experiments/results/scaling/} and
+ * {@code figures/} with {@code runs/scaling/}; in quick mode (CI) {@code
+ * out/quick/results/scaling/}, {@code out/quick/figures/} and {@code out/quick/runs/scaling/}, 3
+ * tiny sizes of 12 steps on 512 training and 128 test images. The {@code scaling} command and
+ * notebook 04 both run the study through this class.
  */
 public final class ScalingStudy {
   /** The sizes of the full sweep. */
@@ -48,14 +50,36 @@ public final class ScalingStudy {
   private final boolean quick;
 
   /**
+   * The study in its standard layout under a project root.
+   *
    * @param root the project root (the repository; {@code ..} from a notebook)
-   * @param quick quick mode: tiny sweep, separate directories
+   * @param quick quick mode: tiny sweep, everything under {@code out/quick/}
    */
   public ScalingStudy(Path root, boolean quick) {
+    this(
+        root.resolve(
+            quick
+                ? Path.of("out", "quick", "results", "scaling")
+                : Path.of("experiments", "results", "scaling")),
+        root.resolve(
+            quick ? Path.of("out", "quick", "runs", "scaling") : Path.of("runs", "scaling")),
+        root.resolve(quick ? Path.of("out", "quick", "figures") : Path.of("figures")),
+        quick);
+  }
+
+  /**
+   * The study with its directories named one by one.
+   *
+   * @param results the result files (one per size) and {@code fits.csv}
+   * @param runs parent of the sizes' run directories (checkpoints, kept weights, token caches)
+   * @param figures where {@code scaling-*.png} go
+   * @param quick quick mode: the tiny sweep
+   */
+  public ScalingStudy(Path results, Path runs, Path figures, boolean quick) {
     this.quick = quick;
-    this.results = root.resolve(Path.of("experiments", "results", quick ? "quick" : "", "scaling"));
-    this.runs = root.resolve(Path.of("runs", quick ? "quick-scaling" : "scaling"));
-    this.figures = root.resolve(quick ? Path.of("figures", "quick") : Path.of("figures"));
+    this.results = results;
+    this.runs = runs;
+    this.figures = figures;
   }
 
   /** The result files' directory. */

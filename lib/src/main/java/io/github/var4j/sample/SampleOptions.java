@@ -33,6 +33,17 @@ public record SampleOptions(
     return new SampleOptions(1.5, 0, 0, false, 0, false);
   }
 
+  /**
+   * The standard sampling setting of var4j: cfg 1.5, top-k 100, top-p 0.96, no smoothing, plain
+   * sampling with {@code seed}. It is the setting of the committed sample-quality table's "VAR +
+   * CFG" row ({@code experiments/results/eval-table.csv}: FID 0.891 on the default Fashion-MNIST
+   * models), and the default of every command of the experiments CLI that samples ({@code --cfg},
+   * {@code --top-k}, {@code --top-p}, {@code --more-smooth}, {@code --seed}).
+   */
+  public static SampleOptions standard(long seed) {
+    return new SampleOptions(1.5, 100, 0.96, false, seed, false);
+  }
+
   /** The official FID-evaluation setting: cfg 1.5, top_k 900, top_p 0.96, no smoothing. */
   public static SampleOptions fidEval(long seed) {
     return new SampleOptions(1.5, 900, 0.96, false, seed, false);

@@ -34,9 +34,16 @@ class ScalingStudyTest {
     assertEquals(64, b.batchSize());
 
     ScalingStudy quick = new ScalingStudy(tmp, true);
-    assertEquals(tmp.resolve("experiments/results/quick/scaling"), quick.results());
-    assertEquals(tmp.resolve("runs/quick-scaling"), quick.runs());
-    assertEquals(tmp.resolve("figures/quick"), quick.figures());
+    assertEquals(tmp.resolve("out/quick/results/scaling"), quick.results());
+    assertEquals(tmp.resolve("out/quick/runs/scaling"), quick.runs());
+    assertEquals(tmp.resolve("out/quick/figures"), quick.figures());
+
+    ScalingStudy named =
+        new ScalingStudy(tmp.resolve("r"), tmp.resolve("u"), tmp.resolve("f"), true);
+    assertEquals(tmp.resolve("r"), named.results());
+    assertEquals(tmp.resolve("u"), named.runs());
+    assertEquals(tmp.resolve("f"), named.figures());
+    assertArrayEquals(new int[] {1, 2, 3}, named.defaultDepths());
     assertArrayEquals(new int[] {1, 2, 3}, quick.defaultDepths());
     assertEquals(12, quick.base(null, null).steps());
     assertEquals(8, quick.base(null, null).batchSize());

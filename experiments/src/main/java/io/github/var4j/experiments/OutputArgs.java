@@ -1,0 +1,75 @@
+package io.github.var4j.experiments;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --out-dir} option of every command that writes (a picocli mixin): the root under which
+ * a command writes {@code DIR/models/<name>}, {@code DIR/runs/<name>}, {@code DIR/results/} and
+ * {@code DIR/figures/}, unless {@code --out}, {@code --run-dir}, {@code --results} or {@code
+ * --figures} name a place. The default, {@code out} ({@code out/quick} in quick mode), is ignored
+ * by git: the committed artefacts ({@code models/}, {@code experiments/results/}, {@code figures/})
+ * are written only where the user names them.
+ */
+final class OutputArgs {
+  /** Description of a command's {@code --results}. */
+  static final String RESULTS = "where result files are written; default: <out-dir>/results";
+
+  /** Description of a command's {@code --figures}. */
+  static final String FIGURES = "where figures are written; default: <out-dir>/figures";
+
+  @Option(
+      names = "--out-dir",
+      paramLabel = "DIR",
+      description =
+          "root of what this command writes (DIR/models/<name>, DIR/runs/<name>, DIR/results,"
+              + " DIR/figures) unless --out, --run-dir, --results or --figures name a place"
+              + " (default: out; quick mode: out/quick)")
+  Path outDir;
+
+  /** The root: {@code --out-dir}, else {@link #defaultRoot()}. */
+  Path root() {
+    return outDir != null ? outDir : defaultRoot();
+  }
+
+  /** {@code out}, in quick mode {@code out/quick}. */
+  static Path defaultRoot() {
+    return Quick.enabled() ? Path.of("out", "quick") : Path.of("out");
+  }
+
+  /** {@code explicit}, else {@code <root>/results}. */
+  Path results(Path explicit) {
+    return explicit != null ? explicit : root().resolve("results");
+  }
+
+  /** {@code explicit}, else {@code <root>/figures}. */
+  Path figures(Path explicit) {
+    return explicit != null ? explicit : root().resolve("figures");
+  }
+
+  /** {@code explicit}, else {@code <root>/runs/<name>}. */
+  Path run(Path explicit, String name) {
+    return explicit != null ? explicit : root().resolve("runs").resolve(name);
+  }
+
+  /** {@code explicit}, else {@code <root>/models/<name>}. */
+  Path model(Path explicit, String name) {
+    return explicit != null ? explicit : root().resolve("models").resolve(name);
+  }
+
+  /** {@code explicit}, else {@code <root>/<dir>/<name>}. */
+  Path file(Path explicit, String dir, String name) {
+    return explicit != null ? explicit : root().resolve(dir).resolve(name);
+  }
+
+  /**
+   * The directory name of a model of {@code kind} with result tag {@code tag}, as the committed
+   * models are named: the kind after the data set's tag ({@code fmnist-tokenizer}, {@code
+   * fmnist-tokenizer-raster} for tag {@code fmnist-raster}), else after the tag.
+   */
+  static String modelName(String dataTag, String tag, String kind) {
+    return tag.startsWith(dataTag)
+        ? dataTag + "-" + kind + tag.substring(dataTag.length())
+        : tag + "-" + kind;
+  }
+}

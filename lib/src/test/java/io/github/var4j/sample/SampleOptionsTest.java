@@ -1,0 +1,14 @@
+package io.github.var4j.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class SampleOptionsTest {
+  /** The setting of the committed quality table's "VAR + CFG" row. */
+  @Test
+  void standardIsTheQualityTableSetting() {
+    assertEquals(new SampleOptions(1.5, 100, 0.96, false, 7, false), SampleOptions.standard(7));
+    assertEquals("cfg=1.5 k=100 p=0.96", SampleOptions.standard(0).label());
+  }
+}

@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
       SampleNpzCommand.class,
       EvalCommand.class,
       EvalTableCommand.class,
+      CompareCommand.class,
       ExportSafeTensorsCommand.class,
       ZeroShotCommand.class,
       SoakCommand.class

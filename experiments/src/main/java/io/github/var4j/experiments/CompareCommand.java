@@ -1,0 +1,121 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.RunComparison;
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.eval.SampleSet;
+import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.model.ModelDir;
+import io.github.var4j.model.ModelKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The table that ends the main job: a run's models and results (an {@code --out-dir} of the
+ * training commands) against the committed ones ({@link RunComparison}).
+ */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description =
+        "Compare a run (the --out-dir of train-tokenizer / train-var) with the committed models:"
+            + " tokenizer PSNR and rFID, VAR test loss, FID and class accuracy of samples of both"
+            + " VARs drawn now with the same options, training times. Writes"
+            + " <run>/results/compare.md.")
+public final class CompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--run",
+      paramLabel = "DIR",
+      required = true,
+      description =
+          "the run: DIR/models/fmnist-var (and DIR/models/fmnist-tokenizer if the run trained"
+              + " one, else the committed tokenizer), DIR/results")
+  Path run;
+
+  @Option(
+      names = "--per-class",
+      paramLabel = "N",
+      description =
+          "samples per class of each VAR (default 1000, as the committed quality table; quick"
+              + " mode 10)")
+  Integer perClass;
+
+  @Option(
+      names = "--classifier",
+      paramLabel = "DIR",
+      description = "the feature network of FID and class accuracy")
+  Path classifier = Path.of("models/fmnist-classifier");
+
+  @Option(
+      names = "--committed-results",
+      paramLabel = "DIR",
+      description = "the committed result files")
+  Path committedResults = Path.of("experiments/results");
+
+  @Mixin ModelArgs committed = new ModelArgs();
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    int per =
+        Check.positive("--per-class", perClass != null ? perClass : Quick.enabled() ? 10 : 1000);
+    Check.folder("--run", run);
+    sampling.check();
+    committed.check();
+    Path runVar = run.resolve("models/fmnist-var");
+    Check.model("--run", runVar, ModelKind.VAR, true, "scripts/var4j train-var --out-dir " + run);
+    Path runTok = run.resolve("models/fmnist-tokenizer");
+    if (!ModelDir.exists(runTok)) runTok = committed.tokenizer;
+    ClassifierConfig cc =
+        Check.model(
+            "--classifier",
+            classifier,
+            ModelKind.CLASSIFIER,
+            Check.given(spec, "--classifier"),
+            "scripts/var4j train-classifier");
+    ImageDataset test = new DataArgs().load().test();
+    SampleSet ref = SampleSet.of(test, IntStream.range(0, test.size()).toArray(), cc.imageSize());
+    RunComparison cmp = new RunComparison(committedResults, run.resolve("results"), "fmnist");
+    List<RunComparison.Row> rows;
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
+      rows =
+          cmp.compare(
+              new RunComparison.Models(committed.var, committed.tokenizer, runVar, runTok),
+              c,
+              ref,
+              per,
+              sampling.options(),
+              System.out);
+    }
+    String md =
+        String.format(
+                Locale.ROOT,
+                "# %s against the committed models%n%nSamples: %d per class, %s.%n%n",
+                run,
+                per,
+                sampling.options().label())
+            + RunComparison.markdown(rows);
+    Path out = run.resolve("results/compare.md");
+    Files.createDirectories(out.getParent());
+    AtomicFiles.writeString(out, md);
+    System.out.println();
+    System.out.print(md);
+    System.out.println();
+    System.out.println("[compare] wrote " + out);
+    return 0;
+  }
+}

@@ -52,6 +52,8 @@ final class TokenizerEvaluation {
             .append(String.format(Locale.ROOT, "%.1f", time.get().seconds()))
             .append('\n');
         sb.append("train_steps,").append(time.get().steps()).append('\n');
+        Optional<Long> steps = run.lastSavedStep();
+        if (steps.isPresent()) sb.append("steps,").append(steps.get()).append('\n');
         sb.append("train_cores,").append(time.get().cores()).append('\n');
       }
       Path resultFile = results.resolve("tokenizer-" + tag + ".csv");

@@ -150,6 +150,15 @@ public final class RunDir {
     return Optional.ofNullable(readResumeStates().get(step));
   }
 
+  /**
+   * The step of the newest saved resume state (the model's steps so far); empty without one.
+   *
+   * @throws IOException if {@code resume.properties} cannot be read or is malformed
+   */
+  public Optional<Long> lastSavedStep() throws IOException {
+    return readResumeStates().keySet().stream().max(Long::compare);
+  }
+
   private TreeMap<Long, ResumeState> readResumeStates() throws IOException {
     TreeMap<Long, ResumeState> states = new TreeMap<>();
     Path f = resumeFile();

@@ -69,8 +69,11 @@ class VarTrainerTest {
    */
   static VarTrainer.Summary trainTiny(VarTrainer t, StepListener listener, PrintStream log)
       throws IOException {
-    return t.train(tokens(96, 1), tokens(24, 2), XS, log, listener);
+    return t.train(tokens(96, 1), tokens(TINY_TEST_IMAGES, 2), XS, log, listener);
   }
+
+  /** Test images of {@link #trainTiny}. */
+  static final int TINY_TEST_IMAGES = 24;
 
   static VarTrainConfig train(long steps) {
     return new VarTrainConfig(

@@ -34,6 +34,11 @@ class OfficialCommandsTest {
     return String.join(",", v);
   }
 
+  static int manifestInt(String key) throws IOException {
+    JsonNode m = new ObjectMapper().readTree(fixtures().resolve("manifest.json").toFile());
+    return m.get("tiny_config").get(key).asInt();
+  }
+
   private static List<String> official(String ext) throws IOException {
     Path c = fixtures().resolve("checkpoints");
     return List.of(
@@ -74,7 +79,7 @@ class OfficialCommandsTest {
             "--per-image",
             "2",
             "--edit-to",
-            "1",
+            Integer.toString(Math.min(1, manifestInt("num_classes") - 1)), // a class there is
             "--figures",
             fig.toString()));
     assertEquals(0, Cli.run(args.toArray(String[]::new)).rc());

@@ -287,7 +287,12 @@ public final class ScalingSweep {
 
   /**
    * Fits every metric against N (the last evaluation of each finished size) and against C (the
-   * compute frontier of all evaluations): the power law and the law with an irreducible term.
+   * compute frontier of all evaluations): the power law and the law with an irreducible term. A
+   * frontier of fewer than {@value PowerLaw#MIN_POINTS} points (the lower envelope keeps only the
+   * evaluations that improve on all cheaper ones, so how many remain depends on the training
+   * trajectory, e.g. on plateaus of the error rate) is recorded as a power-law row with its point
+   * count, no parameters and the formula {@link #NOT_ENOUGH_POINTS}, instead of failing the other
+   * fits.
    *
    * @throws IllegalArgumentException if the rows mix token budgets (batch × steps) or data, or
    *     fewer than 3 sizes are finished
@@ -334,14 +339,39 @@ public final class ScalingSweep {
         yc[i] = Double.parseDouble(rows.get(i).get(m));
       }
       double[][] front = Frontier.lowerEnvelope(c, yc);
-      addFits(out, m, "N", n, yn);
-      addFits(out, m, "C", front[0], front[1]);
+      addFits(out, m, "N", n, yn, false);
+      addFits(out, m, "C", front[0], front[1], true);
     }
     return out;
   }
 
+  /** The formula of a fit row without a fit: too few points. */
+  public static final String NOT_ENOUGH_POINTS = "not enough points";
+
+  /**
+   * The fit rows of one metric against one axis.
+   *
+   * @param tooFewIsRecorded with fewer than {@value PowerLaw#MIN_POINTS} points: true records a
+   *     {@link #NOT_ENOUGH_POINTS} row, false throws
+   */
   private static void addFits(
-      Map<String, Map<String, String>> out, String metric, String x, double[] xs, double[] ys) {
+      Map<String, Map<String, String>> out,
+      String metric,
+      String x,
+      double[] xs,
+      double[] ys,
+      boolean tooFewIsRecorded) {
+    if (tooFewIsRecorded && xs.length < PowerLaw.MIN_POINTS) {
+      Map<String, String> r = new LinkedHashMap<>();
+      r.put("key", metric + "~" + x + "~power");
+      r.put("metric", metric);
+      r.put("x", x);
+      r.put("form", "power");
+      r.put("points", Integer.toString(xs.length));
+      r.put("formula", NOT_ENOUGH_POINTS);
+      out.put(r.get("key"), r);
+      return;
+    }
     PowerLaw p;
     try {
       p = PowerLaw.fit(xs, ys);

@@ -52,6 +52,7 @@ public final class RasterSampler implements ImageSampler {
   private final Placeholder<TInt64> seed;
   private final Placeholder<TFloat32> t, onePlusT, oneMinusTopP;
   private final Operand<TInt32> idxSampled, idxGreedy;
+  private final Operand<TFloat32> guidedBV;
   private final List<Op> updates = new ArrayList<>(), inits = new ArrayList<>();
   private final Placeholder<TInt32> tokensIn;
   private final Operand<TFloat32> images;
@@ -186,6 +187,7 @@ public final class RasterSampler implements ImageSampler {
           tf.reshape(
               tf.math.sub(tf.math.mul(halves.get(0), onePlusT), tf.math.mul(halves.get(1), t)),
               tf.constant(new int[] {batch, varCfg.vocabSize()}));
+      guidedBV = guided;
       idxGreedy = Sampling.greedy(tf, guided); // (B)
       idxSampled = Sampling.multinomial(tf, Sampling.filter(tf, guided, topK, oneMinusTopP), seed);
       // the cache is written after this step's attention has read it
@@ -278,11 +280,31 @@ public final class RasterSampler implements ImageSampler {
     return tokensOf(labels, opts);
   }
 
+  /**
+   * A traced run of {@link #sampleTokens}: the tokens (B, pn²) and, for every step, the guided
+   * logits the draw used, (B, pn², V) in raster order.
+   */
+  public record Trace(int[] tokens, float[] guidedLogits) {}
+
+  /** {@link #sampleTokens} that also returns every step's guided logits. */
+  public synchronized Trace trace(int[] labels, SampleOptions opts) {
+    if (labels.length != batch)
+      throw new IllegalArgumentException("expected " + batch + " labels, got " + labels.length);
+    checkLabels(labels);
+    float[] logits = new float[batch * steps * varCfg.vocabSize()];
+    return new Trace(tokensOf(labels, opts, logits), logits);
+  }
+
   private void checkLabels(int[] labels) {
     VarSampler.checkLabels(labels, varCfg.numClasses());
   }
 
   private int[] tokensOf(int[] labels, SampleOptions opts) {
+    return tokensOf(labels, opts, null);
+  }
+
+  /** The tokens; every step's guided logits into {@code logitsOut} (B, steps, V) unless null. */
+  private int[] tokensOf(int[] labels, SampleOptions opts, float[] logitsOut) {
     int[] l2 = new int[2 * batch];
     System.arraycopy(labels, 0, l2, 0, batch);
     Arrays.fill(l2, batch, 2 * batch, varCfg.numClasses());
@@ -308,8 +330,16 @@ public final class RasterSampler implements ImageSampler {
                 .feed(topK, kT)
                 .feed(oneMinusTopP, pT);
         updates.forEach(r::target);
-        try (GraphRuntime.Outputs res = r.fetch(idx).run()) {
+        r.fetch(idx);
+        if (logitsOut != null) r.fetch(guidedBV);
+        try (GraphRuntime.Outputs res = r.run()) {
           prev = res.ints(0);
+          if (logitsOut != null) {
+            int v = varCfg.vocabSize();
+            float[] g = res.floats(1); // (B, V)
+            for (int b = 0; b < batch; b++)
+              System.arraycopy(g, b * v, logitsOut, (b * steps + p) * v, v);
+          }
         }
         for (int b = 0; b < batch; b++) tokens[b * steps + p] = prev[b];
       }

@@ -95,9 +95,10 @@ public final class Charts {
   /**
    * A scaling-law panel in the style of the VAR paper's Figs. 5 and 6, both axes logarithmic: the
    * points (x, y) (series "data"), the fitted power law L = (β·X)^α as a line (legend: α, β and
-   * Pearson's r; {@link PowerLaw#fit}), optionally the law with an irreducible term (legend: E, X₀,
-   * α; {@link SaturatingPowerLaw#fit}, at least 4 points), and behind them {@code curves}, one thin
-   * line each (e.g. every run's evaluations).
+   * Pearson's r; {@link PowerLaw#fit}; with fewer than {@value PowerLaw#MIN_POINTS} points no fit,
+   * and the title says so), optionally the law with an irreducible term (legend: E, X₀, α; {@link
+   * SaturatingPowerLaw#fit}, at least 4 points), and behind them {@code curves}, one thin line each
+   * (e.g. every run's evaluations).
    */
   public static XYChart scalingPanel(
       String title,
@@ -109,7 +110,14 @@ public final class Charts {
       boolean irreducible,
       int width,
       int height) {
-    PowerLaw fit = PowerLaw.fit(x, y);
+    // too few points (e.g. a frontier that improved twice): the points without a fit
+    PowerLaw fit = x.length >= PowerLaw.MIN_POINTS ? PowerLaw.fit(x, y) : null;
+    if (fit == null) {
+      checkXY("data", x, y, 1);
+      checkPositive("x", x, "a logarithmic axis");
+      checkPositive("y", y, "a logarithmic axis");
+      title += " (too few points to fit)";
+    }
     XYChart chart = newChart(title, xTitle, yTitle, width, height);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
@@ -155,6 +163,7 @@ public final class Charts {
     double pad = Math.pow(yHi / yLo, 0.03) * 1.001;
     chart.getStyler().setYAxisMin(yLo / pad);
     chart.getStyler().setYAxisMax(yHi * pad);
+    if (fit == null) return chart;
     int n = 50;
     double[] fx = new double[n], fy = new double[n];
     for (int i = 0; i < n; i++) {

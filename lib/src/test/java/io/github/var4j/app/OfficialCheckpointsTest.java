@@ -50,7 +50,7 @@ class OfficialCheckpointsTest {
         int S = o.vae().imageSize();
         float[] img =
             s.images(new int[] {fx.labels()[0]}, new SampleOptions(1.5, 0, 0, false, 0, false));
-        assertEquals(S * S * 3, img.length);
+        assertEquals(S * S * TinyFixture.imageChannels(), img.length);
       }
     }
   }
@@ -58,19 +58,23 @@ class OfficialCheckpointsTest {
   @Test
   void aScheduleThatDoesNotFitTheVarIsNamed() {
     TinyFixture fx = TinyFixture.get();
+    // the fixture's schedule with one more scale (side one larger than its last): never its L
+    int[] pns = java.util.Arrays.copyOf(fx.patchNums(), fx.patchNums().length + 1);
+    pns[pns.length - 1] = pns[pns.length - 2] + 1;
+    ScaleSchedule other = ScaleSchedule.of(pns);
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                OfficialCheckpoints.open(
-                    ckpt("vae_tiny.pth"), ckpt("var_tiny.pth"), ScaleSchedule.of(1, 2, 4)));
+            () -> OfficialCheckpoints.open(ckpt("vae_tiny.pth"), ckpt("var_tiny.pth"), other));
     assertEquals(
         ckpt("var_tiny.pth")
             + ": the VAR has L = "
             + fx.schedule().L()
             + " tokens (pos_1LC), the scale schedule "
-            + ScaleSchedule.of(1, 2, 4)
-            + " has 21: give the schedule it was trained with",
+            + other
+            + " has "
+            + other.L()
+            + ": give the schedule it was trained with",
         e.getMessage());
   }
 

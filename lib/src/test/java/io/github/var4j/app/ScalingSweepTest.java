@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.stats.PowerLaw;
 import io.github.var4j.train.ScalingFamily;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
@@ -96,7 +97,15 @@ class ScalingSweepTest {
       assertTrue(Files.exists(tmp.resolve("a/results/fits.csv")));
       for (String m : ScalingSweep.METRICS) {
         assertTrue(fits.containsKey(m + "~N~power"), m);
-        assertTrue(fits.containsKey(m + "~C~power"), m);
+        // the C frontier keeps the evaluations that improve on all cheaper ones: how many depends
+        // on the training trajectory; with fewer than 3 the row says so instead of a fit
+        Map<String, String> c = fits.get(m + "~C~power");
+        assertNotNull(c, m);
+        int points = Integer.parseInt(c.get("points"));
+        assertEquals(
+            points < PowerLaw.MIN_POINTS,
+            ScalingSweep.NOT_ENOUGH_POINTS.equals(c.get("formula")),
+            m + " C fit: " + c);
         assertEquals("3", fits.get(m + "~N~power").get("points"));
       }
       var panels = ScalingFigures.lawPanels(rows);
@@ -118,6 +127,47 @@ class ScalingSweepTest {
       assertEquals(
           "fit of loss_last against N: a fit needs at least 3 points, got 2", e.getMessage());
     }
+  }
+
+  /** One finished size's result row (the columns {@link ScalingSweep#fit} reads). */
+  private static Map<String, String> row(int depth, int step, double flops, double metric) {
+    Map<String, String> r = new java.util.HashMap<>();
+    r.put("depth", Integer.toString(depth));
+    r.put("batch", "8");
+    r.put("steps", "8");
+    r.put("step", Integer.toString(step));
+    r.put("data", "x");
+    r.put("n_nonembedding", Integer.toString(1000 * depth));
+    r.put("flops", Double.toString(flops));
+    for (String m : ScalingSweep.METRICS) r.put(m, Double.toString(metric));
+    return r;
+  }
+
+  /**
+   * A compute frontier of fewer than 3 points (the larger sizes never beat the smallest one's
+   * cheaper evaluations) is recorded as "not enough points"; the N fits are made.
+   */
+  @Test
+  void aFrontierOfTwoPointsIsRecordedNotThrown() {
+    List<Map<String, String>> rows =
+        List.of(
+            row(1, 4, 1, 3.0),
+            row(1, 8, 2, 2.0),
+            row(2, 8, 4, 2.5),
+            row(3, 8, 8, 2.2)); // frontier: (1, 3.0), (2, 2.0)
+    Map<String, Map<String, String>> fits = ScalingSweep.fit(rows);
+    for (String m : ScalingSweep.METRICS) {
+      Map<String, String> c = fits.get(m + "~C~power");
+      assertEquals("2", c.get("points"), m);
+      assertEquals(ScalingSweep.NOT_ENOUGH_POINTS, c.get("formula"), m);
+      assertEquals("", c.getOrDefault("alpha", ""), m);
+      assertFalse(fits.containsKey(m + "~C~irreducible"), m);
+      assertEquals("3", fits.get(m + "~N~power").get("points"), m);
+    }
+    // the figure draws the two frontier points without a fit line
+    var chart = ScalingFigures.againstC(rows, "loss_last", 640, 420);
+    assertTrue(chart.getTitle().endsWith("(too few points to fit)"), chart.getTitle());
+    assertNotNull(io.github.var4j.viz.Charts.toImage(chart));
   }
 
   @Test

@@ -43,10 +43,22 @@ class SampleQualityTest {
       assertEquals(0.0, s.fid(), 1e-6);
       assertEquals(1.0, s.precision());
       assertEquals(1.0, s.recall());
-      // the class accuracy is the classifier's agreement with the labels, as ClassAccuracy says
+      // the class accuracy is the classifier's agreement with the labels, as ClassAccuracy says.
+      // Two runs of the classifier (another fetch set, which TF may optimise differently) round
+      // alike up to a few ulps, so only rows whose two largest probabilities lie within 1e-5
+      // (over 100 ulps of 1) may flip: the accuracies may differ by their share
       float[] p = c.probabilities(ref.toSignedFloats(), 60);
+      int nearTies = 0;
+      for (int i = 0; i < 60; i++) {
+        float[] row = java.util.Arrays.copyOfRange(p, i * 3, i * 3 + 3);
+        java.util.Arrays.sort(row);
+        if (row[2] - row[1] < 1e-5) nearTies++;
+      }
       assertEquals(
-          ClassAccuracy.of(Features.ofRowMajor(p, 60, 3), ref.labels()), s.classAccuracy());
+          ClassAccuracy.of(Features.ofRowMajor(p, 60, 3), ref.labels()),
+          s.classAccuracy(),
+          nearTies / 60.0 + 1e-12,
+          nearTies + " near-tie(s)");
       assertTrue(s.isMean() >= 1.0 && s.isMean() <= 3.0, "IS in [1, classes]: " + s.isMean());
       // another set is farther away
       assertTrue(q.score(shapes(60, 9)).fid() > 1e-6);

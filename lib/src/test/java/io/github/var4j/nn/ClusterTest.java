@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.ServerDef;
@@ -59,11 +61,12 @@ class ClusterTest {
 
   @Test
   void unreachableTasksAreTheOnesThatRefuseAConnection() throws Exception {
-    try (ServerSocket live = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      int dead;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        dead = s.getLocalPort();
-      }
+    // the dead port stays reserved by a bound socket that does not listen (connections to it are
+    // refused), so that no other process can take it during the check
+    try (ServerSocket live = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int dead = reserved.getLocalPort();
       Cluster c =
           Cluster.parse(
               "127.0.0.1:1,127.0.0.1:" + live.getLocalPort() + ",127.0.0.1:" + dead, 0, 5);

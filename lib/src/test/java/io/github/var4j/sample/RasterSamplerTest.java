@@ -6,6 +6,8 @@ import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.testutil.Fixtures;
+import io.github.var4j.testutil.NearTies;
 import io.github.var4j.testutil.TinyFixture;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
@@ -18,7 +20,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * The raster-order baseline's sampler: token-by-token decoding with a variable KV cache, on the
@@ -35,9 +36,14 @@ class RasterSamplerTest {
 
   /** A seeded random state dict of the raster model. */
   private static StateDict randomWeights(long seed) {
+    return randomWeights(CFG, seed);
+  }
+
+  /** A seeded random state dict of a raster model of configuration {@code cfg}. */
+  private static StateDict randomWeights(VarConfig cfg, long seed) {
     try (GraphRuntime rt = new GraphRuntime()) {
       ParamStore ps = new ParamStore(rt.tf());
-      new VarModel(ps, CFG);
+      new VarModel(ps, cfg);
       ps.initialize(rt.session(), seed);
       return ps.stateDict(rt.session());
     }
@@ -104,28 +110,86 @@ class RasterSamplerTest {
 
   /**
    * Greedy decoding through the variable cache equals the training forward ({@link
-   * VarModel#forward}: causal mask, teacher-forcing input E[previous token]) recomputed over the
-   * whole prefix at every step without a cache: the cache writes, reads and position masking, and
-   * the inputs, are those the model was trained with.
+   * VarModel#forward}: causal mask, teacher-forcing input E[previous token]) computed without a
+   * cache: the cache writes, reads and position masking, and the inputs, are those the model was
+   * trained with.
+   *
+   * <p>The uncached forward is teacher-forced with the cached run's tokens (one pass; the causal
+   * mask makes step p see the tokens before p only), so the two compute every step's guided logits
+   * from the same prefix: they must agree within {@code 16·notes.fp32_vs_fp64_maxabs.var_logits}
+   * (two float32 evaluations of a model of the fixture's sizes that sum in different orders, each
+   * allowed 8 times the generator's measured float32 error; see VarSamplerTest). A token is then
+   * checked where it is decisive: it must be the uncached argmax, or within twice that tolerance of
+   * its maximum (a near-tie, {@link NearTies}). The model has the official initialisation except an
+   * unscaled head and AdaLN gamma 0.5 instead of 1e-5, so the blocks (and with them the cache)
+   * shape the logits, and top-2 margins are of order 0.1 rather than the 1e-5 of the official init.
    */
   @Test
   void cachedStepsEqualTheTrainingForwardRecomputedWithoutCache() {
-    StateDict sd = randomWeights(5);
+    VarConfig cfg = CFG.withInitHead(-1).withInitAdaLNGamma(0.5);
+    StateDict sd = randomWeights(cfg, 5);
     int[] labels = T.labels();
-    int[] cached;
-    try (RasterSampler r = RasterSampler.load(CFG, sd, VAE, TinyFixture.vaeParams(), B)) {
-      cached = r.sampleTokens(labels, SampleOptions.greedy(T.cfg()));
+    double tol = 16 * TinyFixture.fp32VsFp64("var_logits");
+    int v = cfg.vocabSize(), nearTies = 0;
+    RasterSampler.Trace cached;
+    try (RasterSampler r = RasterSampler.load(cfg, sd, VAE, TinyFixture.vaeParams(), B)) {
+      cached = r.trace(labels, SampleOptions.greedy(T.cfg()));
+      // sampleTokens (which fetches the tokens only) makes the same decisions, up to near-ties
+      int[] plain = r.sampleTokens(labels, SampleOptions.greedy(T.cfg()));
+      for (int b = 0; b < B; b++) {
+        for (int p = 0; p < STEPS; p++) {
+          int row = b * STEPS + p;
+          if (plain[row] == cached.tokens()[row]) continue;
+          float[] x = Arrays.copyOfRange(cached.guidedLogits(), row * v, (row + 1) * v);
+          assertTrue(
+              NearTies.reachableGreedy(x, plain[row], tol),
+              "image " + b + ", step " + p + ": sampleTokens and trace differ, not a near-tie");
+          break; // later steps of this image have another prefix
+        }
+      }
     }
-    assertArrayEquals(greedyWithoutCache(sd, labels, T.cfg()), cached);
-    assertTrue(Arrays.stream(cached).distinct().count() > 1, "not a constant token map");
+    float[] full = guidedWithoutCache(cfg, sd, labels, T.cfg(), cached.tokens());
+    double d = Fixtures.assertClose(full, cached.guidedLogits(), tol, 0, "cached vs uncached");
+    double minGap = Double.POSITIVE_INFINITY, maxAbs = 0;
+    for (int row = 0; row < B * STEPS; row++) {
+      float[] x = Arrays.copyOfRange(full, row * v, (row + 1) * v);
+      int best = 0, second = -1;
+      for (int j = 1; j < v; j++) if (x[j] > x[best]) best = j;
+      for (int j = 0; j < v; j++) if (j != best && (second < 0 || x[j] > x[second])) second = j;
+      for (float y : x) maxAbs = Math.max(maxAbs, Math.abs(y));
+      minGap = Math.min(minGap, x[best] - x[second]);
+      int tok = cached.tokens()[row];
+      if (tok == best) continue;
+      assertTrue(
+          NearTies.reachableGreedy(x, tok, tol),
+          "image "
+              + row / STEPS
+              + ", step "
+              + row % STEPS
+              + ": cached token "
+              + tok
+              + " is no near-tie of the uncached argmax "
+              + best);
+      nearTies++;
+    }
+    System.out.printf(
+        "cached vs uncached guided logits max|diff| %.3e (tolerance %.3e, max|logit| %.3g);"
+            + " smallest top-2 gap %.3g; %d near-tie(s)%n",
+        d, tol, maxAbs, minGap, nearTies);
+    assertTrue(Arrays.stream(cached.tokens()).distinct().count() > 1, "not a constant token map");
   }
 
-  private static int[] greedyWithoutCache(StateDict sd, int[] labels, double cfg) {
-    int cv = CFG.cvae();
+  /**
+   * The guided logits (B, STEPS, V) of the uncached forward, teacher-forced with {@code tokens} (B,
+   * STEPS): input i is E[token i-1].
+   */
+  private static float[] guidedWithoutCache(
+      VarConfig cfg, StateDict sd, int[] labels, double cfgScale, int[] tokens) {
+    int cv = cfg.cvae();
     try (GraphRuntime rt = new GraphRuntime()) {
       Ops tf = rt.tf();
       ParamStore ps = new ParamStore(tf);
-      VarModel m = new VarModel(ps, CFG);
+      VarModel m = new VarModel(ps, cfg);
       Placeholder<TFloat32> x =
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2 * B, STEPS - 1, cv)));
       int[] l2 = new int[2 * B]; // the labels, then B null classes
@@ -135,26 +199,20 @@ class RasterSamplerTest {
       var halves = tf.split(tf.constant(0), logits, 2L).output();
       Operand<TFloat32> guided =
           tf.math.sub(
-              tf.math.mul(halves.get(0), tf.constant((float) (1 + cfg))),
-              tf.math.mul(halves.get(1), tf.constant((float) cfg)));
-      Operand<TInt32> arg = tf.math.argMax(guided, tf.constant(-1), TInt32.class); // (B, STEPS)
+              tf.math.mul(halves.get(0), tf.constant((float) (1 + cfgScale))),
+              tf.math.mul(halves.get(1), tf.constant((float) cfgScale)));
       ps.load(rt.session(), sd);
       float[] e = TinyFixture.vaeParams().get("quantize.embedding.weight").data();
-      int[] tokens = new int[B * STEPS];
-      for (int p = 0; p < STEPS; p++) {
-        float[] xs = new float[2 * B * (STEPS - 1) * cv]; // E[token i-1] at input i; unconditional
-        for (int row = 0; row < 2 * B; row++) {
-          int b = row % B;
-          for (int i = 0; i < STEPS - 1; i++) {
-            System.arraycopy(e, tokens[b * STEPS + i] * cv, xs, (row * (STEPS - 1) + i) * cv, cv);
-          }
-        }
-        try (GraphRuntime.Outputs r = rt.run().feed(x, xs, 2 * B, STEPS - 1, cv).fetch(arg).run()) {
-          int[] a = r.ints(0);
-          for (int b = 0; b < B; b++) tokens[b * STEPS + p] = a[b * STEPS + p];
-        }
+      float[] xs = new float[2 * B * (STEPS - 1) * cv]; // E[token i-1] at input i; unconditional
+      for (int row = 0; row < 2 * B; row++) {
+        int b = row % B;
+        for (int i = 0; i < STEPS - 1; i++)
+          System.arraycopy(e, tokens[b * STEPS + i] * cv, xs, (row * (STEPS - 1) + i) * cv, cv);
       }
-      return tokens;
+      try (GraphRuntime.Outputs r =
+          rt.run().feed(x, xs, 2 * B, STEPS - 1, cv).fetch(guided).run()) {
+        return r.floats(0);
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.var4j.sample.Masks;
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.Sampling;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
@@ -49,9 +50,15 @@ public final class SampleReplay {
 
   /**
    * What a comparison found: near-ties (all proven), whether the free run was bit-identical (tokens
-   * and images), and the largest image difference.
+   * and images), the largest image difference, and where the near-ties are (per image the first
+   * scale with one, K if none; per scale (n, pn²) flags), which {@link #assertRunFollows} needs.
    */
-  public record Report(int nearTies, boolean bitIdentical, double imagesMaxAbsDiff) {
+  public record Report(
+      int nearTies,
+      boolean bitIdentical,
+      double imagesMaxAbsDiff,
+      int[] firstTieScale,
+      List<boolean[]> tieAt) {
     public String describe() {
       return String.format(
           Locale.ROOT,
@@ -143,7 +150,63 @@ public final class SampleReplay {
       tie.add(t);
     }
 
-    // 2. the free run
+    // 2. the free run, 3. images
+    double replayDiff = 0;
+    float[] replayImages = replay.result().images();
+    int per = storedImages.length / n;
+    for (int b = 0; b < n; b++) {
+      replayDiff =
+          Math.max(
+              replayDiff,
+              Fixtures.assertClose(
+                  Arrays.copyOfRange(storedImages, b * per, (b + 1) * per),
+                  Arrays.copyOfRange(replayImages, b * per, (b + 1) * per),
+                  imageAtol,
+                  0,
+                  what + ": image " + b + " decoded from the stored tokens"));
+    }
+    Report found = new Report(ties, false, 0, firstTieScale, tie);
+    Free f = free(free.result(), found, stored, storedImages, imageAtol, opts, pn, what);
+    return new Report(ties, f.identical, Math.max(replayDiff, f.maxDiff), firstTieScale, tie);
+  }
+
+  /**
+   * Checks another run of the same labels and options on this machine (for example {@link
+   * VarSampler#sample} after {@link #check} traced it) against the stored samples by the free-run
+   * and image rules of the class comment, with the near-ties {@code replay} found.
+   *
+   * @return whether the run is bit-identical to the stored one
+   */
+  public static boolean assertRunFollows(
+      SampleResult run,
+      Report replay,
+      ScaleSchedule pn,
+      SampleOptions opts,
+      int[] storedTokensNL,
+      float[] storedImages,
+      double imageAtol,
+      String what) {
+    if (opts.moreSmooth()) imageAtol *= 2 / Sampling.smoothTau(1); // see the class comment
+    int n = replay.firstTieScale().length;
+    return free(
+            run, replay, perScale(storedTokensNL, n, pn), storedImages, imageAtol, opts, pn, what)
+        .identical;
+  }
+
+  private record Free(boolean identical, double maxDiff) {}
+
+  private static Free free(
+      SampleResult run,
+      Report replay,
+      List<int[]> stored,
+      float[] storedImages,
+      double imageAtol,
+      SampleOptions opts,
+      ScaleSchedule pn,
+      String what) {
+    int[] firstTieScale = replay.firstTieScale();
+    List<boolean[]> tie = replay.tieAt();
+    int n = firstTieScale.length, K = pn.K();
     boolean identical = true;
     for (int b = 0; b < n; b++) {
       for (int si = 0; si < K; si++) {
@@ -151,7 +214,7 @@ public final class SampleReplay {
         boolean checked = opts.moreSmooth() || si <= firstTieScale[b];
         for (int p = 0; p < l; p++) {
           int r = b * l + p;
-          int got = free.result().tokens().get(si)[r], want = stored.get(si)[r];
+          int got = run.tokens().get(si)[r], want = stored.get(si)[r];
           if (got != want) identical = false;
           if (!checked || tie.get(si)[r] || got == want) continue;
           fail(
@@ -171,28 +234,16 @@ public final class SampleReplay {
         }
       }
     }
-
-    // 3. images
     int per = storedImages.length / n;
     double maxDiff = 0;
-    float[] replayImages = replay.result().images(), freeImages = free.result().images();
+    float[] images = run.images();
     for (int b = 0; b < n; b++) {
-      float[] want = Arrays.copyOfRange(storedImages, b * per, (b + 1) * per);
-      maxDiff =
-          Math.max(
-              maxDiff,
-              Fixtures.assertClose(
-                  want,
-                  Arrays.copyOfRange(replayImages, b * per, (b + 1) * per),
-                  imageAtol,
-                  0,
-                  what + ": image " + b + " decoded from the stored tokens"));
       boolean sameTokens = opts.moreSmooth() || firstTieScale[b] == K;
       if (sameTokens) {
         double d =
             Fixtures.assertClose(
-                want,
-                Arrays.copyOfRange(freeImages, b * per, (b + 1) * per),
+                Arrays.copyOfRange(storedImages, b * per, (b + 1) * per),
+                Arrays.copyOfRange(images, b * per, (b + 1) * per),
                 imageAtol,
                 0,
                 what + ": image " + b + " of the free run");
@@ -202,7 +253,7 @@ public final class SampleReplay {
         identical = false;
       }
     }
-    return new Report(ties, identical, maxDiff);
+    return new Free(identical, maxDiff);
   }
 
   /** (n, L) concatenated token maps to one (n, pn²) array per scale. */

@@ -400,6 +400,28 @@ public record TinyFixture(
     return dropPathRates.clone();
   }
 
+  /**
+   * The generator's measured float32-vs-float64 difference of one output ({@code
+   * notes.fp32_vs_fp64_maxabs.<key>}, e.g. {@code var_logits}): the size of float32 rounding for
+   * this fixture's models and sizes, from which tests scale tolerances between two float32 runs.
+   */
+  public static double fp32VsFp64(String key) {
+    return noteNumber(
+        field(object(Fixtures.manifestJson(), "notes"), "notes", "fp32_vs_fp64_maxabs"), key);
+  }
+
+  /** A number of the manifest's {@code notes} ({@code notes.<key>}). */
+  public static double note(String key) {
+    return noteNumber(object(Fixtures.manifestJson(), "notes"), key);
+  }
+
+  private static double noteNumber(JsonNode obj, String key) {
+    JsonNode n = field(obj, "notes", key);
+    if (!n.isNumber())
+      throw new IllegalArgumentException("manifest notes." + key + " is not a number: " + n);
+    return n.asDouble();
+  }
+
   @Override
   public String toString() {
     return "TinyFixture[seed="

@@ -39,6 +39,44 @@ class TinyFixtureTest {
         assertThrows(IllegalArgumentException.class, () -> TinyFixture.parse(empty)).getMessage());
   }
 
+  /**
+   * {@code notes.greedy_min_margin_per_scale} (the smallest top-1/top-2 gap of the official guided
+   * logits per scale) agrees with the files (one float32 subtraction: half an ulp). The generator
+   * does not redraw weights for it; where it is below 2·{@link OfficialGreedy#delta()} the greedy
+   * replays accept a near-tie there ({@link OfficialGreedy}), which the test reports.
+   */
+  @Test
+  void greedyMarginsAreRecordedAndAgreeWithTheFiles() {
+    var margins = Fixtures.manifestJson().path("notes").path("greedy_min_margin_per_scale");
+    assertEquals(T.K(), margins.size(), "notes.greedy_min_margin_per_scale: one per scale");
+    double delta = OfficialGreedy.delta();
+    for (int si = 0; si < T.K(); si++) {
+      float[] x = Fixtures.floats("infer/s" + si + "_logits_cfg.npy");
+      int v = T.V();
+      double min = Double.POSITIVE_INFINITY;
+      for (int r = 0; r < x.length / v; r++) {
+        float a = Float.NEGATIVE_INFINITY, b = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) {
+          float y = x[r * v + j];
+          if (y > a) {
+            b = a;
+            a = y;
+          } else if (y > b) {
+            b = y;
+          }
+        }
+        min = Math.min(min, (double) a - b);
+      }
+      double note = margins.get(si).asDouble();
+      assertEquals(note, min, Math.ulp((float) note), "greedy margin of scale " + si);
+      if (note < 2 * delta) {
+        System.out.printf(
+            "scale %d: greedy margin %.3g < 2·delta = %.3g: a near-tie may be accepted there%n",
+            si, note, 2 * delta);
+      }
+    }
+  }
+
   @Test
   void derivedValuesAgreeWithTheConfigAndTheFiles() {
     int K = T.K(), l = 0;

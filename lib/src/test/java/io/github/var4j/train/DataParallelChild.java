@@ -16,6 +16,12 @@ final class DataParallelChild {
   static final long STEPS = 24, CKPT = 5;
   static final int BATCH = 16;
 
+  /** Logged once the task's TF server has bound its port. */
+  static final String SERVER_UP = "[child] server up";
+
+  /** Logged when the task's TF server could not start (e.g. its port is taken). */
+  static final String SERVER_FAILED = "cannot start the TF server of task";
+
   private DataParallelChild() {}
 
   static VarTrainConfig config() {
@@ -45,6 +51,8 @@ final class DataParallelChild {
         Cluster.parse(args[1], Integer.parseInt(args[2]), Double.parseDouble(args[3]));
     long sleepMs = Long.parseLong(args[4]);
     cluster.startServer();
+    System.out.println(SERVER_UP);
+    System.out.flush();
     StepListener slow =
         step -> {
           System.out.println("[child] step " + step);

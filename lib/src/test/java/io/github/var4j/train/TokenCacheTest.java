@@ -43,9 +43,11 @@ class TokenCacheTest {
       assertEquals(SyntheticShapes.NUM_CLASSES, c.numClasses());
       assertTrue(log.toString().contains("[tokens test] step 23/23 (100.0%)"), log.toString());
 
-      // the cache holds exactly the tokenizer's token maps, concatenated in scale order per image
+      // the cache holds exactly the tokenizer's token maps, concatenated in scale order per image.
+      // The direct encoding uses the cache's batches (images [0, 10), [10, 20), [20, 23)): a
+      // random tokenizer has no argmin margin, and another batch size may sum in another order
       int[] idx = {22, 0, 7};
-      List<int[]> direct = tok.encodeToIndices(data.toFloatBatch(idx, 16), idx.length);
+      List<int[]> direct = encodeInBatchesOf(tok, data, 10, idx);
       List<int[]> cached = c.perScale(idx);
       for (int k = 0; k < 4; k++) assertArrayEquals(direct.get(k), cached.get(k), "scale " + k);
       int[] gt = c.targets(idx);
@@ -72,6 +74,28 @@ class TokenCacheTest {
       assertArrayEquals(c.labels(all), r.labels(all));
       assertEquals(8 + 12 + 16 + 8 + 32 + 2 * 23 + 2 * 23 * 85 + 4, Files.size(f));
     }
+  }
+
+  /**
+   * The token maps of images {@code idx} (per scale, (idx.length, pn²)), each encoded within the
+   * batch of {@code chunk} consecutive images that holds it, as {@link TokenCache#encode} does.
+   */
+  private static List<int[]> encodeInBatchesOf(
+      Tokenizer tok, ImageDataset data, int chunk, int[] idx) {
+    ScaleSchedule sched = tok.config().patchNums();
+    List<int[]> out = new java.util.ArrayList<>();
+    for (int k = 0; k < sched.K(); k++) out.add(new int[idx.length * sched.tokens(k)]);
+    for (int b = 0; b < idx.length; b++) {
+      int b0 = idx[b] / chunk * chunk, m = Math.min(chunk, data.size() - b0);
+      int[] batch = new int[m];
+      for (int i = 0; i < m; i++) batch[i] = b0 + i;
+      List<int[]> enc = tok.encodeToIndices(data.toFloatBatch(batch, tok.config().imageSize()), m);
+      for (int k = 0; k < sched.K(); k++) {
+        int t = sched.tokens(k);
+        System.arraycopy(enc.get(k), (idx[b] - b0) * t, out.get(k), b * t, t);
+      }
+    }
+    return out;
   }
 
   @Test

@@ -225,8 +225,14 @@ class VarTrainGraphTest {
         worstRef =
             Math.max(
                 worstRef,
+                // the float32 step rounds p at least twice (decay, update): ulp(p)/2 each, so 4
+                // ulps of p on top of 1e-6 for the update term
                 Fixtures.assertClose(
-                    ref, after.get(p.name()).data(), 1e-6, 0, p.name() + " vs float64 AdamW"));
+                    ref,
+                    after.get(p.name()).data(),
+                    1e-6,
+                    0x1p-21,
+                    p.name() + " vs float64 AdamW"));
       }
 
       // link 3: the official after_step values, where the gradient tolerance pins them
@@ -376,16 +382,28 @@ class VarTrainGraphTest {
             nv = cfg.vocabSize(),
             tailBegin = cfg.patchNums().begin(cfg.patchNums().K() - 1);
         int n = nb * l, nTail = nb * (l - tailBegin);
+        // our logits lie within the manifest tolerance of the official ones, so a hit can differ
+        // only where the target is one of the two largest official logits and their gap is below
+        // twice that tolerance: the accuracies may differ by those tokens
+        Fixtures.Tol lt = Fixtures.tol("var/logits_BLV.npy");
         double ce = 0, ceTail = 0;
-        int hits = 0, hitsTail = 0;
+        int hits = 0, hitsTail = 0, ties = 0, tiesTail = 0;
         for (int t = 0; t < n; t++) {
           int base = t * nv, arg = 0;
-          double max = Double.NEGATIVE_INFINITY, sum = 0;
+          double max = Double.NEGATIVE_INFINITY, sum = 0, absMax = 0;
           for (int v = 0; v < nv; v++) {
+            absMax = Math.max(absMax, Math.abs(logits[base + v]));
             if (logits[base + v] > max) {
               max = logits[base + v];
               arg = v;
             }
+          }
+          double second = Double.NEGATIVE_INFINITY;
+          for (int v = 0; v < nv; v++) if (v != arg) second = Math.max(second, logits[base + v]);
+          boolean targetInTop2 = arg == gt[t] || logits[base + gt[t]] == second;
+          if (targetInTop2 && max - second < 2 * (lt.atol() + lt.rtol() * absMax)) {
+            ties++;
+            if (t % l >= tailBegin) tiesTail++;
           }
           for (int v = 0; v < nv; v++) sum += Math.exp(logits[base + v] - max);
           double nll = Math.log(sum) + max - logits[base + gt[t]];
@@ -398,8 +416,8 @@ class VarTrainGraphTest {
         }
         assertEquals(ce, e.ceMean(), 1e-5 * ce);
         assertEquals(ceTail, e.ceTail(), 1e-5 * ceTail);
-        assertEquals(100.0 * hits / n, e.accMean(), 1e-4);
-        assertEquals(100.0 * hitsTail / nTail, e.accTail(), 1e-4);
+        assertEquals(100.0 * hits / n, e.accMean(), 1e-4 + 100.0 * ties / n);
+        assertEquals(100.0 * hitsTail / nTail, e.accTail(), 1e-4 + 100.0 * tiesTail / nTail);
         if (ls == 0)
           assertEquals(e.ceMean(), e.loss(), 1e-5 * e.loss(), "uniform 1/L weights = mean CE");
       }

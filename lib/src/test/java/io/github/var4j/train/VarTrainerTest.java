@@ -69,8 +69,11 @@ class VarTrainerTest {
    */
   static VarTrainer.Summary trainTiny(VarTrainer t, StepListener listener, PrintStream log)
       throws IOException {
-    return t.train(tokens(96, 1), tokens(24, 2), XS, log, listener);
+    return t.train(tokens(96, 1), tokens(TINY_TEST_IMAGES, 2), XS, log, listener);
   }
+
+  /** Test images of {@link #trainTiny}. */
+  static final int TINY_TEST_IMAGES = 24;
 
   static VarTrainConfig train(long steps) {
     return new VarTrainConfig(
@@ -143,8 +146,13 @@ class VarTrainerTest {
       VarTrainer.EvalResult b = VarTrainer.evaluateModel(loaded, sd, testSet, XS, 0);
       assertEquals(40, a.images());
       assertEquals(a.loss(), b.loss(), 1e-5);
-      assertEquals(a.acc(), b.acc(), 1e-4);
-      assertEquals(a.accTail(), b.accTail(), 1e-4);
+      // the accuracies count argmax hits of two graphs that may round differently: they may
+      // differ by the near-tie flips DataParallelTest derives for this model and data (a
+      // probability below 1e-6 of more, over these two values)
+      int all = a.images() * 21, tail = a.images() * PNS[PNS.length - 1] * PNS[PNS.length - 1];
+      assertEquals(a.acc(), b.acc(), 1e-4 + DataParallelTest.allowedFlips(all, 2) * 100.0 / all);
+      assertEquals(
+          a.accTail(), b.accTail(), 1e-4 + DataParallelTest.allowedFlips(tail, 2) * 100.0 / tail);
     }
   }
 

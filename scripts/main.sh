@@ -65,5 +65,8 @@ case "$TIER" in
     scripts/var4j compare --run "$OUT"
     ;;
 esac
+SECONDS_ALL=$(( $(date +%s) - START ))
+mkdir -p "$OUT/results"
+printf 'metric,value\nwall_seconds,%d\ncores,%d\n' "$SECONDS_ALL" "$(nproc)" > "$OUT/results/main-time.csv"
 echo
 echo "=== [main.sh $TIER] done in $(( ($(date +%s) - START) / 60 )) min $(( ($(date +%s) - START) % 60 )) s; everything is in $OUT/"

@@ -172,16 +172,29 @@ public final class TokenizerReport {
    * {@code time} is not null, the training time, steps and CPU cores of its run.
    */
   public static Table summaryTable(String name, Metrics m, RunDir.TrainingTime time) {
+    return summaryTable(name, m, time, 0);
+  }
+
+  /**
+   * The summary of {@link #summaryTable(String, Metrics, RunDir.TrainingTime)} for a model trained
+   * {@code totalSteps} steps in all, of which {@code time} timed only some (a run resumed from a
+   * session that recorded no time); 0: the timed steps are all.
+   */
+  public static Table summaryTable(
+      String name, Metrics m, RunDir.TrainingTime time, long totalSteps) {
     Map<String, Double> summary = new LinkedHashMap<>();
     summary.put("test PSNR (dB)", m.psnr());
     summary.put("test images", (double) m.n());
     summary.put("usage, last scale (%)", m.lastScaleUsage());
     if (time != null) {
-      summary.put("training time (min)", time.minutes());
-      summary.put("training steps", (double) time.steps());
+      boolean partly = totalSteps > time.steps();
+      summary.put("training steps", (double) (partly ? totalSteps : time.steps()));
+      if (partly) summary.put("timed steps", (double) time.steps());
+      summary.put(partly ? "time of the timed steps (min)" : "training time (min)", time.minutes());
       summary.put("training CPU cores", (double) time.cores());
     }
-    Table t = Tables.metrics(summary);
+    Table t =
+        Tables.metrics(summary, 4); // a re-evaluation on another CPU differs in the fifth digit
     t.setName(name);
     return t;
   }

@@ -271,9 +271,12 @@ public final class VarReport {
     return m;
   }
 
-  /** A Tablesaw metric/value table (show with {@code display("html", Tables.toHtml(t))}). */
+  /**
+   * A Tablesaw metric/value table (show with {@code display("html", Tables.toHtml(t))}), values to
+   * 4 significant digits: an evaluation repeated on another CPU differs in the fifth or sixth.
+   */
   public static Table metricsTable(String name, Map<String, ? extends Number> metrics) {
-    Table t = Tables.metrics(metrics);
+    Table t = Tables.metrics(metrics, 4);
     t.setName(name);
     return t;
   }

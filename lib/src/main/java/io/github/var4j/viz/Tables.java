@@ -24,6 +24,15 @@ public final class Tables {
 
   /** A two-column table "metric" (string) / "value" (double), rows in the map's iteration order. */
   public static Table metrics(Map<String, ? extends Number> metrics) {
+    return metrics(metrics, 0);
+  }
+
+  /**
+   * {@link #metrics(Map)} with every non-integer value rounded to {@code significant} digits (0: as
+   * they are), for measurements whose last digits are rounding noise (an evaluation repeated on
+   * another CPU).
+   */
+  public static Table metrics(Map<String, ? extends Number> metrics, int significant) {
     if (metrics == null) throw new IllegalArgumentException("metrics must not be null");
     StringColumn names = StringColumn.create("metric");
     DoubleColumn values = DoubleColumn.create("value");
@@ -31,9 +40,17 @@ public final class Tables {
       if (e.getKey() == null) throw new IllegalArgumentException("metric name must not be null");
       names.append(e.getKey());
       if (e.getValue() == null) values.appendMissing();
-      else values.append(e.getValue().doubleValue());
+      else values.append(round(e.getValue().doubleValue(), significant));
     }
     return Table.create("metrics", names, values);
+  }
+
+  /** {@code v} to {@code significant} digits (integers, non-finite values and 0 digits: as is). */
+  static double round(double v, int significant) {
+    if (significant <= 0 || v == Math.rint(v) || !Double.isFinite(v)) return v;
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(significant, java.math.RoundingMode.HALF_EVEN))
+        .doubleValue();
   }
 
   /**

@@ -42,7 +42,22 @@ class TokenizerReportTest {
     Table with =
         TokenizerReport.summaryTable("tok", METRICS, new RunDir.TrainingTime(600, 3000, 2));
     assertEquals(6, with.rowCount());
-    assertEquals(10.0, with.doubleColumn("value").get(3)); // minutes
-    assertEquals(3000.0, with.doubleColumn("value").get(4));
+    assertEquals(3000.0, with.doubleColumn("value").get(3)); // steps
+    assertEquals(10.0, with.doubleColumn("value").get(4)); // minutes
+    // a resumed run whose first session recorded no time: 500 of 3,000 steps timed
+    Table partly =
+        TokenizerReport.summaryTable("tok", METRICS, new RunDir.TrainingTime(600, 500, 2), 3000);
+    assertEquals(
+        List.of(
+            "test PSNR (dB)",
+            "test images",
+            "usage, last scale (%)",
+            "training steps",
+            "timed steps",
+            "time of the timed steps (min)",
+            "training CPU cores"),
+        partly.stringColumn("metric").asList());
+    assertEquals(3000.0, partly.doubleColumn("value").get(3));
+    assertEquals(500.0, partly.doubleColumn("value").get(4));
   }
 }

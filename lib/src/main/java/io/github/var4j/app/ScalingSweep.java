@@ -28,12 +28,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Issue 8's scaling sweep: every depth of the {@link ScalingFamily} trains on the same tokens in
- * its own run directory {@code <runs>/d<depth>/} (resumable; a finished size is skipped), is
- * evaluated on the test tokens at log-spaced steps ({@link ScalingFamily#logSpacedSteps}), and gets
- * a result file {@code <results>/d<depth>.csv}: N (non-embedding and total), the training FLOPs so
- * far and the four metrics (test loss and token error rate, over all scales and on the last one).
- * {@link #fit} fits the laws of the paper's Figs. 5 and 6 to the result files.
+ * The scaling-law sweep: every depth of the {@link ScalingFamily} trains on the same tokens in its
+ * own run directory {@code <runs>/d<depth>/} (resumable; a finished size is skipped), is evaluated
+ * on the test tokens at log-spaced steps ({@link ScalingFamily#logSpacedSteps}), and gets a result
+ * file {@code <results>/d<depth>.csv}: N (non-embedding and total), the training FLOPs so far and
+ * the four metrics (test loss and token error rate, over all scales and on the last one). {@link
+ * #fit} fits the laws of the paper's Figs. 5 and 6 to the result files.
  */
 public final class ScalingSweep {
   /** Columns of a size's result file. */

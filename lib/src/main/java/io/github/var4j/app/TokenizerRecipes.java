@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Issue 12's sweep of tokenizer loss recipes ({@link TokenizerRecipe}): each recipe trains the
- * default VQ-VAE from the same base configuration in its own run directory {@code <runs>/<recipe>/}
+ * The sweep of tokenizer loss recipes ({@link TokenizerRecipe}): each recipe trains the default
+ * VQ-VAE from the same base configuration in its own run directory {@code <runs>/<recipe>/}
  * (resumable: a killed sweep continues where it stopped), exports it to {@code
  * <runs>/<recipe>/model}, and is scored on the test split: PSNR, codebook usage per scale, rFID and
  * the class accuracy of the reconstructions ({@link ReconstructionQuality}). One row per recipe

@@ -14,7 +14,7 @@ import org.hipparchus.util.Pair;
 /**
  * The scaling law with an irreducible term, L = E + (X₀/X)^α (α > 0): on a small data set the loss
  * cannot fall below what the data and the tokenizer allow, and a pure power law bends (the official
- * repository's issue #23: the paper plots the loss minus such a term).
+ * repository FoundationVision/VAR, GitHub issue #23: the paper plots the loss minus such a term).
  *
  * <p>Fitted by Levenberg–Marquardt (Hipparchus) on the log residuals log L − log(E + (X₀/X)^α),
  * parametrised as (√E, log X₀, log α) so that E ≥ 0 and α > 0 hold without constraints; started

@@ -55,7 +55,8 @@ class LrScheduleTest {
   /**
    * The lr and wd of the var_train AdamW step (notes.adamw_step.lr_wd_annealing_return: lr of both
    * groups, then wd of both) come from the generator's lr_wd_annealing('lin0', peak 1e-3, it 10 of
-   * 100, wp 5) (VAR-SPEC §10; these schedule arguments are not in the manifest).
+   * 100, wp 5) (the official {@code utils/lr_control.lr_wd_annealing}; these schedule arguments are
+   * not in the manifest).
    */
   @Test
   void reproducesTheAdamWFixtureLearningRate() {

@@ -56,7 +56,8 @@ class PhiIndexTest {
         sawTiny,
         "phi_index_maps covers the fixtures' patch_nums " + Arrays.toString(t.patchNums()));
     assertTrue(saw512, "phi_index_maps covers the 512px schedule");
-    // hard-coded tables of VAR-SPEC §2 (official share_quant_resi 4; the K=10 entries are float64
+    // hard-coded tables of the official models/quant.py Phi sharing (share_quant_resi 4; the K=10
+    // entries are float64
     // ties)
     assertArrayEquals(new int[] {0, 0, 1, 1, 1, 2, 2, 3, 3, 3}, PhiIndex.forScales(10, 4));
     assertArrayEquals(

@@ -16,7 +16,8 @@ import java.util.Map;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * Access to the parity fixtures (made by the official PyTorch code, see VAR-SPEC §10) for tests.
+ * Access to the parity fixtures (made by the official PyTorch code on tiny random models; their
+ * manifest.json describes each file) for tests.
  *
  * <p>The fixture directory comes from the system property {@code var4j.fixtures} (set by surefire
  * from the root pom); fixtures are never copied into the repository. A missing property or file

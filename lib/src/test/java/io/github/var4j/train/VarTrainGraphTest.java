@@ -30,10 +30,10 @@ import org.tensorflow.types.TFloat32;
  */
 class VarTrainGraphTest {
   /**
-   * The official optimiser recipe (VAR-SPEC §6: torch AdamW betas (0.9, 0.95), eps 1e-8;
-   * clip_grad_norm_ 2.0, which divides by norm + 1e-6): constants of the trainer, not of a fixture
-   * set. The float64 reference below uses them rather than {@link AdamW.Config#var()} so that it
-   * stays independent of the code under test.
+   * The official optimiser recipe (official {@code train.py}: torch AdamW betas (0.9, 0.95), eps
+   * 1e-8; clip_grad_norm_ 2.0, which divides by norm + 1e-6): constants of the trainer, not of a
+   * fixture set. The float64 reference below uses them rather than {@link AdamW.Config#var()} so
+   * that it stays independent of the code under test.
    */
   private static final double BETA1 = 0.9, BETA2 = 0.95, EPS = 1e-8, CLIP = 2.0, CLIP_EPS = 1e-6;
 

@@ -64,7 +64,7 @@ class VqVaeTest {
           m.group(1),
           Arrays.stream(m.group(2).split(",")).map(String::trim).map(Long::parseLong).toList());
     }
-    assertEquals(324, entries, "entries of the released VAE (VAR-SPEC §1)");
+    assertEquals(324, entries, "entries of the released vae_ch160v4096z32.pth");
     return params;
   }
 
@@ -84,7 +84,7 @@ class VqVaeTest {
       assertEquals(List.of(), missing, "released parameters the model lacks");
       assertEquals(List.of(), extra, "model parameters the release lacks");
       assertEquals(released, ours);
-      assertEquals(108_948_355L, ps.numTrainable(), "VAR-SPEC §1: 108,948,355 parameters");
+      assertEquals(108_948_355L, ps.numTrainable(), "the released VAE: 108,948,355 parameters");
     }
   }
 

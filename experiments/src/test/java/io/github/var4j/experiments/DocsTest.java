@@ -57,6 +57,37 @@ class DocsTest {
     assertEquals(List.of(), problems, "name the feature or cite a file of this repository instead");
   }
 
+  /**
+   * The code, scripts and notebooks cite what a reader has too: no internal issue numbers (an issue
+   * of another repository names that repository: "FoundationVision/VAR, GitHub issue #23"), no
+   * documents outside the repository.
+   */
+  @Test
+  void noInternalReferencesInCodeScriptsAndNotebooks() throws IOException {
+    Pattern internal =
+        Pattern.compile(
+            "(?i)(?<!GitHub )\\bissues?\\s*#?\\d+|VAR-SPEC|TFJAVA-FACTS|PAPER-NUMBERS|NOTEBOOKS-FACTS");
+    List<String> problems = new ArrayList<>();
+    for (String dir : List.of("lib/src", "experiments/src", "scripts", "notebooks", ".ci")) {
+      try (Stream<Path> s = Files.walk(root().resolve(dir))) {
+        for (Path f :
+            s.filter(Files::isRegularFile)
+                .filter(p -> p.toString().matches(".*\\.(java|sh|ipynb|md|json|run)$|.*/run$"))
+                .filter(p -> !p.getFileName().toString().equals("DocsTest.java"))
+                .sorted()
+                .toList()) {
+          List<String> lines = Files.readAllLines(f);
+          for (int i = 0; i < lines.size(); i++) {
+            Matcher m = internal.matcher(lines.get(i));
+            while (m.find())
+              problems.add(root().relativize(f) + ":" + (i + 1) + ": '" + m.group() + "'");
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems, "name the feature or cite a file of this repository instead");
+  }
+
   @Test
   void relativeLinksResolve() throws IOException {
     List<String> problems = new ArrayList<>();

@@ -6,8 +6,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * nn.Linear(in, out, bias). Parameters {@code <name>.weight} (PyTorch (out, in), TF (in, out)) and
- * optionally {@code <name>.bias} (out). Built with reshape + MatMul (never Einsum: TFJAVA-FACTS
- * §2).
+ * optionally {@code <name>.bias} (out). Built with reshape + MatMul, never Einsum: in TF Java 1.1.0
+ * an Einsum forward + backward measured 20 times slower than reshape + MatMul.
  *
  * <p>apply: x (..., in) to (..., out); all dimensions but the first must be static.
  */

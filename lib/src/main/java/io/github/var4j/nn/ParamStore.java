@@ -22,9 +22,9 @@ import org.tensorflow.types.family.TType;
  * The registry of a graph's resource variables, keyed by official state-dict names.
  *
  * <p>Every variable gets a unique {@code sharedName} (without one, all VarHandleOps of a session
- * alias a single resource: TFJAVA-FACTS §3), is read once ({@link Param#value()}) and can be
- * assigned from Java through a placeholder. Values enter and leave in PyTorch layout (see {@link
- * Layout}), so official checkpoints load by name.
+ * alias a single resource, measured: two variables read back the same values), is read once ({@link
+ * Param#value()}) and can be assigned from Java through a placeholder. Values enter and leave in
+ * PyTorch layout (see {@link Layout}), so official checkpoints load by name.
  */
 public final class ParamStore {
   private final Ops tf;

@@ -28,9 +28,10 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Per parameter and step t: {@code p <- p * (1 - lr*wd)}; then ResourceApplyAdam with {@code
  * epsHat = eps * sqrt(1 - beta2^t)}, which makes TF's update equal torch's {@code p -=
- * lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)} (TFJAVA-FACTS §3). Slots are variables of
- * the store ({@code optim.m.<name>}, {@code optim.v.<name>}, {@code optim.step}), so checkpoints
- * hold the optimizer state.
+ * lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)} (measured against a Java re-implementation
+ * of torch AdamW: 1.6e-7 after 3 steps, see AdamWTest). Slots are variables of the store ({@code
+ * optim.m.<name>}, {@code optim.v.<name>}, {@code optim.step}), so checkpoints hold the optimizer
+ * state.
  */
 public final class AdamW {
   /**

@@ -30,17 +30,18 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Trains the {@link ClassifierNet}: cross-entropy written as LogSoftmax + OneHot on the rank-2
- * logits (TF Java has no gradient for the sparse op, TFJAVA-FACTS §2), our {@link AdamW}, an {@link
- * LrSchedule} (cosine by default), optional host-side augmentation (horizontal flips, shifts) drawn
- * from a generator that is a function of (seed, step), a progress line with ETA, a metrics CSV,
- * checkpoints and exact resume through {@link RunDir}.
+ * logits (TF Java 1.1.0 registers no gradient for SparseSoftmaxCrossEntropyWithLogits), our {@link
+ * AdamW}, an {@link LrSchedule} (cosine by default), optional host-side augmentation (horizontal
+ * flips, shifts) drawn from a generator that is a function of (seed, step), a progress line with
+ * ETA, a metrics CSV, checkpoints and exact resume through {@link RunDir}.
  *
  * <p>tensorflow-framework: its {@code CategoricalCrossentropy(fromLogits)} does work here (graph
  * mode, resource variables, same loss and gradient to 1e-7, see the test), but the two ops of
  * LogSoftmax + OneHot are kept as the project's one cross-entropy pattern (VarLoss); its metrics
  * (stateful, their own variables) were not tried, accuracy is counted on the host; its optimisers
- * only see reference variables (TFJAVA-FACTS §3). The framework serves the He initialisation of the
- * conv weights ({@code classifier.FrameworkInit}).
+ * only see reference (VariableV2) variables, take a fixed learning rate and have no weight decay.
+ * The framework serves the He initialisation of the conv weights ({@code
+ * classifier.FrameworkInit}).
  *
  * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), its augmentation and the
  * learning rate are functions of (seed, step); weights and optimizer state are in the bundle. A run

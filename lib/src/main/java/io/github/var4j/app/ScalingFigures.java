@@ -109,6 +109,94 @@ public final class ScalingFigures {
     return ImageGrid.of(tiles).columns(2).scale(1).build();
   }
 
+  /** Short names of the metrics, for titles. */
+  private static final Map<String, String> SHORT =
+      Map.of("loss_last", "L_last", "loss_avg", "L_avg");
+
+  /** The paper's exponents (its Figs. 5 and 6), for the panels' titles. */
+  private static final Map<String, String> PAPER_ALPHA =
+      Map.of(
+          "loss_last~N", "-0.23",
+          "loss_avg~N", "-0.20",
+          "loss_last~C", "-0.13",
+          "loss_avg~C", "-0.16");
+
+  /**
+   * The laws as the paper plots them: the reducible loss L − E, E by the rule of {@link
+   * io.github.var4j.stats.IrreducibleTerm} (from {@code fits}), against N (each size's last
+   * evaluation) and against C (the frontier of the evaluations past the warm-up, {@link
+   * ScalingSweep#afterWarmup}, every size's curve behind it), for the last-scale and the all-scale
+   * loss: 2 × 2 panels, each title with the paper's exponent; null when there is no reducible law
+   * (fewer sizes than an irreducible-term fit needs).
+   */
+  public static BufferedImage reducibleLawPanels(
+      List<Map<String, String>> rows, Map<String, Map<String, String>> fits) {
+    List<BufferedImage> tiles = new ArrayList<>();
+    for (String m : List.of("loss_last", "loss_avg")) {
+      Map<String, String> rn = fits.get(m + "~N~reducible");
+      if (rn == null) continue;
+      double e = Double.parseDouble(rn.get("e"));
+      String eText =
+          String.format(
+              Locale.ROOT,
+              "E %.2f [%s, %s]",
+              e,
+              rn.get("e_lo").isEmpty() ? "?" : String.format(Locale.ROOT, "%.2f", num(rn, "e_lo")),
+              rn.get("e_hi").isEmpty() ? "?" : String.format(Locale.ROOT, "%.2f", num(rn, "e_hi")));
+      List<Map<String, String>> finals = ScalingSweep.finals(rows);
+      List<double[]> pts = new ArrayList<>();
+      for (Map<String, String> r : finals)
+        if (num(r, m) > e) pts.add(new double[] {num(r, "n_nonembedding"), num(r, m) - e});
+      tiles.add(
+          Charts.toImage(
+              Charts.scalingPanel(
+                  SHORT.get(m) + " − E vs N; " + eText + "; paper α " + PAPER_ALPHA.get(m + "~N"),
+                  "N (non-embedding parameters)",
+                  LABEL.get(m) + " − E",
+                  pts.stream().mapToDouble(p -> p[0]).toArray(),
+                  pts.stream().mapToDouble(p -> p[1]).toArray(),
+                  Map.of(),
+                  false,
+                  640,
+                  420)));
+      List<Map<String, String>> late = rows.stream().filter(ScalingSweep::afterWarmup).toList();
+      Map<String, double[][]> curves = new LinkedHashMap<>();
+      for (var en : byDepth(late).entrySet()) {
+        List<double[]> c = new ArrayList<>();
+        for (Map<String, String> r : en.getValue())
+          if (num(r, m) > e) c.add(new double[] {num(r, "flops"), num(r, m) - e});
+        if (c.isEmpty()) continue;
+        curves.put(
+            "d" + en.getKey(),
+            new double[][] {
+              c.stream().mapToDouble(p -> p[0]).toArray(),
+              c.stream().mapToDouble(p -> p[1]).toArray()
+            });
+      }
+      if (late.isEmpty()) continue;
+      double[][] f = ScalingSweep.frontier(late, m);
+      List<double[]> fp = new ArrayList<>();
+      for (int i = 0; i < f[0].length; i++)
+        if (f[1][i] > e) fp.add(new double[] {f[0][i], f[1][i] - e});
+      if (fp.isEmpty()) continue;
+      tiles.add(
+          Charts.toImage(
+              Charts.scalingPanel(
+                  SHORT.get(m)
+                      + " − E vs C, frontier of steps ≥ 2 × warm-up; paper α "
+                      + PAPER_ALPHA.get(m + "~C"),
+                  "C (training FLOPs)",
+                  LABEL.get(m) + " − E",
+                  fp.stream().mapToDouble(p -> p[0]).toArray(),
+                  fp.stream().mapToDouble(p -> p[1]).toArray(),
+                  curves,
+                  false,
+                  640,
+                  420)));
+    }
+    return tiles.isEmpty() ? null : ImageGrid.of(tiles).columns(2).scale(1).build();
+  }
+
   /**
    * The Fig. 7 analogue: one row per size, columns = the given classes at 20, 60 and 100 % of
    * training (the weights {@link ScalingSweep} kept), same classes and seed everywhere.

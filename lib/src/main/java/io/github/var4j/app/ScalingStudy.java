@@ -12,6 +12,7 @@ import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;
 import io.github.var4j.viz.Images;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -210,12 +211,18 @@ public final class ScalingStudy {
     log.println("[scaling] wrote " + results.resolve("fits.csv"));
     List<Map<String, String>> rows = ScalingSweep.readAll(results);
     Images.writePng(ScalingFigures.lawPanels(rows), figures.resolve("scaling-laws.png"));
+    BufferedImage reducible = ScalingFigures.reducibleLawPanels(rows, fits);
+    if (reducible != null)
+      Images.writePng(reducible, figures.resolve("scaling-laws-reducible.png"));
+    else log.println("[scaling] too few sizes for the irreducible term: no reducible-loss panels");
     Charts.savePng(
         ScalingFigures.againstC(rows, "loss_avg", 900, 600),
         figures.resolve("scaling-frontier.png"));
     log.println(
         "[scaling] wrote "
             + figures.resolve("scaling-laws.png")
+            + ", "
+            + figures.resolve("scaling-laws-reducible.png")
             + ", "
             + figures.resolve("scaling-frontier.png"));
     // the Fig. 7 grid needs the weights the sweep kept, which live in the (uncommitted) run

@@ -5,6 +5,7 @@ import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
 import io.github.var4j.stats.Frontier;
+import io.github.var4j.stats.IrreducibleTerm;
 import io.github.var4j.stats.PowerLaw;
 import io.github.var4j.stats.SaturatingPowerLaw;
 import io.github.var4j.train.ScalingFamily;
@@ -256,6 +257,8 @@ public final class ScalingSweep {
           "alpha_ci95",
           "beta",
           "e",
+          "e_lo",
+          "e_hi",
           "x0",
           "pearson_r",
           "rms_log",
@@ -287,12 +290,16 @@ public final class ScalingSweep {
 
   /**
    * Fits every metric against N (the last evaluation of each finished size) and against C (the
-   * compute frontier of all evaluations): the power law and the law with an irreducible term. A
-   * frontier of fewer than {@value PowerLaw#MIN_POINTS} points (the lower envelope keeps only the
-   * evaluations that improve on all cheaper ones, so how many remain depends on the training
-   * trajectory, e.g. on plateaus of the error rate) is recorded as a power-law row with its point
-   * count, no parameters and the formula {@link #NOT_ENOUGH_POINTS}, instead of failing the other
-   * fits.
+   * compute frontier of all evaluations): the power law and the law with an irreducible term; the
+   * power law on the frontier of the evaluations past the warm-up transients ({@link #afterWarmup},
+   * form {@code power-post-warmup}); and the power law of the reducible part L − E that the paper
+   * plots, against N and against both frontiers (forms {@code reducible}, {@code
+   * reducible-post-warmup}), with E and its bootstrap interval by the rule of {@link
+   * IrreducibleTerm}. A frontier of fewer than {@value PowerLaw#MIN_POINTS} points (the lower
+   * envelope keeps only the evaluations that improve on all cheaper ones, so how many remain
+   * depends on the training trajectory, e.g. on plateaus of the error rate) is recorded as a
+   * power-law row with its point count, no parameters and the formula {@link #NOT_ENOUGH_POINTS},
+   * instead of failing the other fits.
    *
    * @throws IllegalArgumentException if the rows mix token budgets (batch × steps) or data, or
    *     fewer than 3 sizes are finished
@@ -341,8 +348,104 @@ public final class ScalingSweep {
       double[][] front = Frontier.lowerEnvelope(c, yc);
       addFits(out, m, "N", n, yn, false);
       addFits(out, m, "C", front[0], front[1], true);
+      // the compute frontier without the early transients (rule fixed in advance, the same for
+      // every size: only evaluations at steps >= 2 x the warm-up, as Kaplan et al. leave out)
+      List<Map<String, String>> late = rows.stream().filter(ScalingSweep::afterWarmup).toList();
+      double[][] frontLate = frontier(late, m);
+      addPower(out, m, "C", "power-" + POST_WARMUP, frontLate[0], frontLate[1]);
+      // the reducible loss L - E that the paper plots, E by the rule of IrreducibleTerm
+      IrreducibleTerm e;
+      try {
+        e = IrreducibleTerm.estimate(n, yn);
+      } catch (IllegalArgumentException ex) {
+        continue; // no irreducible-term fit: the irreducible rows are missing too
+      }
+      addReducible(out, m, "N", "reducible", n, yn, e);
+      addReducible(out, m, "C", "reducible", front[0], front[1], e);
+      addReducible(out, m, "C", "reducible-" + POST_WARMUP, frontLate[0], frontLate[1], e);
     }
     return out;
+  }
+
+  /** The form suffix of the fits on the evaluations after the warm-up transients. */
+  public static final String POST_WARMUP = "post-warmup";
+
+  /**
+   * Whether an evaluation is past the early transients: its step is at least twice the warm-up,
+   * which is {@code warmupFrac x steps} of the family's recipe ({@link
+   * VarTrainConfig#fashionMnistDefault()}).
+   */
+  public static boolean afterWarmup(Map<String, String> row) {
+    long steps = Long.parseLong(row.get("steps"));
+    long warmup = Math.round(VarTrainConfig.fashionMnistDefault().warmupFrac() * steps);
+    return Long.parseLong(row.get("step")) >= 2 * warmup;
+  }
+
+  /** The compute frontier of {@code metric} over {@code rows}: {C[], L[]}. */
+  public static double[][] frontier(List<Map<String, String>> rows, String metric) {
+    double[] c = new double[rows.size()], y = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      c[i] = Double.parseDouble(rows.get(i).get("flops"));
+      y[i] = Double.parseDouble(rows.get(i).get(metric));
+    }
+    return Frontier.lowerEnvelope(c, y);
+  }
+
+  /** A power-law row of form {@code form} (a {@link #NOT_ENOUGH_POINTS} row below 3 points). */
+  private static void addPower(
+      Map<String, Map<String, String>> out,
+      String metric,
+      String x,
+      String form,
+      double[] xs,
+      double[] ys) {
+    Map<String, String> r = new LinkedHashMap<>();
+    r.put("key", metric + "~" + x + "~" + form);
+    r.put("metric", metric);
+    r.put("x", x);
+    r.put("form", form);
+    r.put("points", Integer.toString(xs.length));
+    if (xs.length < PowerLaw.MIN_POINTS) {
+      r.put("formula", NOT_ENOUGH_POINTS);
+    } else {
+      PowerLaw p = PowerLaw.fit(xs, ys);
+      r.put("alpha", g(p.alpha()));
+      r.put("alpha_ci95", g(p.alphaHalfWidth95()));
+      r.put("beta", g(p.beta()));
+      r.put("pearson_r", g(p.pearsonR()));
+      r.put("formula", p.formula().replace(",", ";"));
+    }
+    out.put(r.get("key"), r);
+  }
+
+  /**
+   * The power law of the reducible part {@code y - E} (points with {@code y <= E} left out), with E
+   * and its bootstrap interval in the row; the formula reads {@code L - E = (β·X)^α}.
+   */
+  private static void addReducible(
+      Map<String, Map<String, String>> out,
+      String metric,
+      String x,
+      String form,
+      double[] xs,
+      double[] ys,
+      IrreducibleTerm e) {
+    int m = 0;
+    for (double v : ys) if (v > e.e()) m++;
+    double[] rx = new double[m], ry = new double[m];
+    for (int i = 0, k = 0; i < ys.length; i++) {
+      if (ys[i] > e.e()) {
+        rx[k] = xs[i];
+        ry[k++] = ys[i] - e.e();
+      }
+    }
+    addPower(out, metric, x, form, rx, ry);
+    Map<String, String> r = out.get(metric + "~" + x + "~" + form);
+    r.put("e", g(e.e()));
+    r.put("e_lo", g(e.lo()));
+    r.put("e_hi", g(e.hi()));
+    if (!r.get("formula").equals(NOT_ENOUGH_POINTS))
+      r.put("formula", r.get("formula").replaceFirst("^L =", "L - E ="));
   }
 
   /** The formula of a fit row without a fit: too few points. */

@@ -170,6 +170,48 @@ class ScalingSweepTest {
     assertNotNull(io.github.var4j.viz.Charts.toImage(chart));
   }
 
+  /**
+   * The laws as the paper plots them: the post-warm-up frontier keeps only evaluations at steps >=
+   * 2 x the warm-up (5 % of 1,000 steps: 50, so steps >= 100), and the reducible rows subtract the
+   * E of the irreducible fit against N, with its bootstrap interval.
+   */
+  @Test
+  void postWarmupFrontierAndReducibleLaws() {
+    List<Map<String, String>> rows = new java.util.ArrayList<>();
+    int[] steps = {10, 50, 100, 300, 1000};
+    for (int d = 1; d <= 5; d++) {
+      double n = 1000 * Math.pow(4, d);
+      for (int st : steps) {
+        double loss = 2 + Math.pow(1e5 / n, 0.3) + 3.0 / st; // the last term: training progress
+        Map<String, String> r = row(d, st, n * st, loss);
+        r.put("steps", "1000");
+        r.put("batch", "8");
+        r.put("n_nonembedding", Double.toString(n));
+        rows.add(r);
+      }
+    }
+    assertFalse(ScalingSweep.afterWarmup(rows.get(1)), "step 50 < 2 x 50");
+    assertTrue(ScalingSweep.afterWarmup(rows.get(2)), "step 100 >= 2 x 50");
+    Map<String, Map<String, String>> fits = ScalingSweep.fit(rows);
+    for (String m : ScalingSweep.METRICS) {
+      Map<String, String> late = fits.get(m + "~C~power-" + ScalingSweep.POST_WARMUP);
+      List<Map<String, String>> kept = rows.stream().filter(ScalingSweep::afterWarmup).toList();
+      double[][] front = ScalingSweep.frontier(kept, m);
+      assertEquals(Integer.toString(front[0].length), late.get("points"), m);
+      Map<String, String> irr = fits.get(m + "~N~irreducible");
+      Map<String, String> red = fits.get(m + "~N~reducible");
+      assertEquals(irr.get("e"), red.get("e"), m);
+      double e = Double.parseDouble(red.get("e"));
+      assertTrue(
+          Double.parseDouble(red.get("e_lo")) <= e && e <= Double.parseDouble(red.get("e_hi")),
+          red.toString());
+      assertTrue(red.get("formula").startsWith("L - E ="), red.get("formula"));
+      assertEquals(-0.3, Double.parseDouble(red.get("alpha")), 0.01, m);
+      assertTrue(fits.containsKey(m + "~C~reducible"), m);
+      assertTrue(fits.containsKey(m + "~C~reducible-" + ScalingSweep.POST_WARMUP), m);
+    }
+  }
+
   @Test
   void mixedBudgetsOrDataAreRefused() {
     Map<String, String> a =

@@ -149,4 +149,35 @@ class ScalingFitsTest {
                 () -> SaturatingPowerLaw.fit(new double[] {1, 2, 3}, new double[] {3, 2, 1}))
             .getMessage());
   }
+
+  /**
+   * The irreducible term of an exact law L = 2 + (1e5/N)^0.3 is recovered, and its bootstrap
+   * interval over the sizes holds it; the reducible part L − E then is an exact power law.
+   */
+  @Test
+  void irreducibleTermIsRecoveredWithABootstrapInterval() {
+    double[] x = logspace(2e4, 6e6, 7);
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) y[i] = 2 + Math.pow(1e5 / x[i], 0.3);
+    IrreducibleTerm e = IrreducibleTerm.estimate(x, y);
+    assertEquals(2, e.e(), 1e-4);
+    assertTrue(e.lo() <= 2 + 1e-4 && 2 - 1e-4 <= e.hi(), e.toString());
+    assertTrue(e.used() > IrreducibleTerm.RESAMPLES / 2, "resamples that counted: " + e.used());
+    double[] red = new double[y.length];
+    for (int i = 0; i < y.length; i++) red[i] = y[i] - e.e();
+    PowerLaw p = PowerLaw.fit(x, red);
+    assertEquals(-0.3, p.alpha(), 1e-3);
+    assertEquals(-1.0, p.pearsonR(), 1e-6);
+    // the same data and seed give the same interval
+    assertEquals(e, IrreducibleTerm.estimate(x, y));
+  }
+
+  @Test
+  void percentilesInterpolateBetweenOrderStatistics() {
+    double[] s = {1, 2, 3, 4, 5};
+    assertEquals(1, IrreducibleTerm.percentile(s, 0), 0);
+    assertEquals(5, IrreducibleTerm.percentile(s, 1), 0);
+    assertEquals(3, IrreducibleTerm.percentile(s, 0.5), 0);
+    assertEquals(1.1, IrreducibleTerm.percentile(s, 0.025), 1e-12);
+  }
 }

@@ -1,6 +1,7 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.app.ScalingStudy;
+import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -70,6 +71,14 @@ public final class ScalingCommand implements Callable<Integer> {
               + " caches); default: <out-dir>/runs/scaling")
   Path runDir;
 
+  @Option(
+      names = "--classifier",
+      paramLabel = "DIR",
+      description =
+          "the feature network of the per-size FIDs under the sample grid (skipped if the default"
+              + " is absent)")
+  Path classifier = Path.of("models/fmnist-classifier");
+
   @Override
   public Integer call() throws Exception {
     dataArgs.check();
@@ -103,7 +112,12 @@ public final class ScalingCommand implements Callable<Integer> {
           evalPoints,
           System.out);
     }
-    study.fitAndDraw(tokenizer, System.out);
+    boolean fids = ModelDir.exists(classifier);
+    if (!fids)
+      System.out.println(
+          "[scaling] no classifier in " + classifier + ": the sample grid shows no per-size FIDs");
+    study.fitAndDraw(
+        tokenizer, fids ? classifier : null, fids ? dataArgs.load().test() : null, System.out);
     return 0;
   }
 }

@@ -200,9 +200,19 @@ public final class ScalingFigures {
   /**
    * The Fig. 7 analogue: one row per size, columns = the given classes at 20, 60 and 100 % of
    * training (the weights {@link ScalingSweep} kept), same classes and seed everywhere.
+   *
+   * @param classNames the data set's class names (columns are labelled with them), or null ("c3")
+   * @param fid per depth the FID of its samples at 100 %, shown in the row label (empty: none)
    */
   public static BufferedImage progressGrid(
-      Path runs, int[] depths, Tokenizer tok, int[] classes, SampleOptions opts, int scale)
+      Path runs,
+      int[] depths,
+      Tokenizer tok,
+      int[] classes,
+      List<String> classNames,
+      Map<Integer, Double> fid,
+      SampleOptions opts,
+      int scale)
       throws IOException {
     List<BufferedImage> tiles = new ArrayList<>();
     List<String> rowLabels = new ArrayList<>();
@@ -216,17 +226,27 @@ public final class ScalingFigures {
           tiles.addAll(SampleFigures.images(r));
         }
       }
-      rowLabels.add(String.format(Locale.ROOT, "d%d (N %.2gM)", d, cfg.nonEmbeddingParams() / 1e6));
+      rowLabels.add(
+          String.format(Locale.ROOT, "d%d (N %.2gM", d, cfg.nonEmbeddingParams() / 1e6)
+              + (fid.containsKey(d) ? String.format(Locale.ROOT, ", FID %.3f)", fid.get(d)) : ")"));
     }
     List<String> colLabels = new ArrayList<>();
     for (int pct : ScalingSweep.SNAPSHOT_PERCENT)
-      for (int c : classes) colLabels.add(pct + "% c" + c);
+      for (int c : classes)
+        colLabels.add(
+            pct
+                + "% "
+                + (classNames != null && c < classNames.size() ? classNames.get(c) : "c" + c));
     return ImageGrid.of(tiles)
         .columns(classes.length * ScalingSweep.SNAPSHOT_PERCENT.length)
         .scale(scale)
         .rowLabels(rowLabels)
         .columnLabels(colLabels)
-        .title("samples of every size at 20, 60 and 100 % of training (" + opts.label() + ")")
+        .title(
+            "samples of every size at 20, 60 and 100 % of training ("
+                + opts.label()
+                + (fid.isEmpty() ? "" : "; FID of 100 samples per class at 100 %")
+                + ")")
         .build();
   }
 

@@ -1,13 +1,23 @@
 package io.github.var4j.app;
 
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.DataSplit;
+import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Mnist;
+import io.github.var4j.eval.Generation;
+import io.github.var4j.eval.SampleQuality;
+import io.github.var4j.eval.SampleSet;
+import io.github.var4j.io.KeyedCsv;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.VarSampler;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
+import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;
@@ -186,6 +196,65 @@ public final class ScalingStudy {
         + (quick ? "+quick" : "");
   }
 
+  /** Samples per class of the per-size FIDs of the Fig. 7 grid. */
+  public static final int FID_PER_CLASS = 100;
+
+  /** Header of {@code samples-fid.csv}. */
+  public static final List<String> FID_HEADER =
+      List.of("size", "depth", "n", "fid", "class_accuracy");
+
+  /**
+   * The FID and class accuracy of each size's samples at 100 % of training ({@value #FID_PER_CLASS}
+   * per class, {@link SampleOptions#standard}), written to {@code samples-fid.csv} in the results
+   * folder; sizes already there are read back.
+   */
+  private Map<Integer, Double> sampleFids(
+      TreeSet<Integer> depths,
+      Tokenizer tok,
+      Path classifierDir,
+      ImageDataset test,
+      PrintStream log)
+      throws IOException {
+    Path csv = results.resolve("samples-fid.csv");
+    Map<String, Map<String, String>> done = KeyedCsv.read(csv, FID_HEADER, "per-size FID table");
+    ClassifierConfig cc = ModelDir.config(classifierDir, ModelKind.CLASSIFIER);
+    Map<Integer, Double> out = new java.util.TreeMap<>();
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifierDir))) {
+      SampleQuality q =
+          new SampleQuality(
+              c,
+              SampleSet.of(
+                  test,
+                  java.util.stream.IntStream.range(0, test.size()).toArray(),
+                  cc.imageSize()));
+      for (int d : depths) {
+        Map<String, String> row = done.get("d" + d);
+        if (row == null) {
+          Path dir = ScalingSweep.snapshotDir(runs, d, 100);
+          VarConfig cfg = ModelDir.config(dir, ModelKind.VAR);
+          SampleQuality.Scores sc;
+          try (VarSampler s = VarSampler.fromTokenizer(cfg, ModelDir.weights(dir), tok)) {
+            sc =
+                q.score(
+                    Generation.perClass(
+                        s, FID_PER_CLASS, SampleOptions.standard(0), 64, "fid d" + d, log));
+          }
+          row = new java.util.LinkedHashMap<>();
+          row.put("size", "d" + d);
+          row.put("depth", Integer.toString(d));
+          row.put("n", Integer.toString(sc.n()));
+          row.put("fid", String.format(Locale.ROOT, "%.6g", sc.fid()));
+          row.put("class_accuracy", String.format(Locale.ROOT, "%.6g", sc.classAccuracy()));
+          done.put("d" + d, row);
+          KeyedCsv.write(csv, FID_HEADER, done);
+          log.printf(Locale.ROOT, "[scaling] d%d: FID %.4f of %d samples%n", d, sc.fid(), sc.n());
+        }
+        out.put(d, Double.parseDouble(row.get("fid")));
+      }
+    }
+    return out;
+  }
+
   /**
    * Fits the result files there are ({@code fits.csv}) and draws {@code scaling-laws.png} (the 4 ×
    * 2 panels), {@code scaling-frontier.png} and {@code scaling-samples.png} (the Fig. 7 grid of the
@@ -197,6 +266,20 @@ public final class ScalingStudy {
    * @throws IllegalArgumentException as {@link ScalingSweep#fit}
    */
   public Map<String, Map<String, String>> fitAndDraw(Path tokenizerDir, PrintStream log)
+      throws IOException {
+    return fitAndDraw(tokenizerDir, null, null, log);
+  }
+
+  /**
+   * {@link #fitAndDraw(Path, PrintStream)}, and with a feature network and the test images the Fig.
+   * 7 grid's rows also give the FID of each size's samples at 100 % ({@value #FID_PER_CLASS} per
+   * class, the standard sampling options), written to {@code samples-fid.csv} beside the results.
+   *
+   * @param classifierDir the feature network, or null (no FIDs)
+   * @param test the reference images of the FIDs, or null (no FIDs)
+   */
+  public Map<String, Map<String, String>> fitAndDraw(
+      Path tokenizerDir, Path classifierDir, ImageDataset test, PrintStream log)
       throws IOException {
     Map<String, Map<String, String>> fits = ScalingSweep.writeFits(results);
     for (Map<String, String> f : fits.values()) {
@@ -251,13 +334,24 @@ public final class ScalingStudy {
         ModelDir.config(ScalingSweep.snapshotDir(runs, withWeights.first(), 100), ModelKind.VAR)
             .numClasses();
     VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    String data = rows.get(0).get("data");
+    List<String> names =
+        data.startsWith("fmnist")
+            ? FashionMnist.CLASS_NAMES
+            : data.startsWith("mnist") ? Mnist.CLASS_NAMES : null;
     try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizerDir)) {
+      Map<Integer, Double> fid =
+          classifierDir != null && test != null
+              ? sampleFids(withWeights, tok, classifierDir, test, log)
+              : Map.of();
       Images.writePng(
           ScalingFigures.progressGrid(
               runs,
               withWeights.stream().mapToInt(Integer::intValue).toArray(),
               tok,
               VarTrainer.evenlySpaced(numClasses, GRID_CLASSES),
+              names,
+              fid,
               new SampleOptions(1.5, 0, 0.96, false, 0, false),
               2),
           figures.resolve("scaling-samples.png"));

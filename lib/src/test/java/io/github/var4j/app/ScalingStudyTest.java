@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +88,21 @@ class ScalingStudyTest {
     ScalingStudy s = new ScalingStudy(tmp.resolve("root"), false);
     VarTrainConfig base = ScalingSweepTest.base();
     s.train(split, "synthetic", tokDir, new int[] {1, 2, 3}, base, 6, quiet);
-    Map<String, Map<String, String>> fits = s.fitAndDraw(tokDir, quiet);
+    Path clsDir = tmp.resolve("classifier");
+    io.github.var4j.classifier.ClassifierConfig cc =
+        new io.github.var4j.classifier.ClassifierConfig(1, 16, 8, SyntheticShapes.NUM_CLASSES, 4);
+    try (io.github.var4j.classifier.Classifier c =
+        io.github.var4j.classifier.Classifier.initialized(cc, 1)) {
+      ModelDir.save(clsDir, ModelKind.CLASSIFIER, cc, c.stateDict());
+    }
+    Map<String, Map<String, String>> fits =
+        s.fitAndDraw(tokDir, clsDir, SyntheticShapes.generate(64, 16, 1, 4), quiet);
+    // the per-size FIDs of the grid: one row per size, kept for the next call
+    var fid =
+        io.github.var4j.io.KeyedCsv.read(
+            s.results().resolve("samples-fid.csv"), ScalingStudy.FID_HEADER, "fid");
+    assertEquals(List.of("d1", "d2", "d3"), List.copyOf(fid.keySet()));
+    for (var r : fid.values()) assertTrue(Double.parseDouble(r.get("fid")) >= 0, r.toString());
     assertTrue(fits.containsKey("loss_avg~N~power"), fits.keySet().toString());
     assertEquals("3", fits.get("loss_avg~N~power").get("points"));
     assertTrue(Files.exists(s.results().resolve("fits.csv")));

@@ -116,6 +116,8 @@ class ScalingSweepTest {
               new int[] {1, 3},
               tok,
               new int[] {0, 1},
+              null,
+              Map.of(),
               new io.github.var4j.sample.SampleOptions(1.5, 0, 0, false, 0, false),
               1);
       assertTrue(grid.getWidth() >= 6 * 16 && grid.getHeight() >= 2 * 16);

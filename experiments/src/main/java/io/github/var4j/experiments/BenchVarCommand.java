@@ -94,13 +94,7 @@ public final class BenchVarCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      description =
-          "bench-var.csv (bench-var-dp<N>.csv on a cluster) is written here; default:"
-              + " <out-dir>/results")
-  Path results;
+  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
 

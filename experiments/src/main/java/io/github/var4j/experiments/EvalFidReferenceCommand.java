@@ -63,8 +63,7 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
-  Path results;
+  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Option(
       names = "--out",

@@ -113,16 +113,9 @@ public final class EvalTableCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      description =
-          "where eval-table.csv and the sweeps' CSVs are written and resumed from (finished rows"
-              + " are skipped); default: <out-dir>/results")
-  Path results;
+  @Mixin FiguresArgs figures = new FiguresArgs();
 
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
+  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Option(
       names = "--run-dir",

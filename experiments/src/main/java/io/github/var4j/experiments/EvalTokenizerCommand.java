@@ -33,6 +33,10 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Mixin FiguresArgs figures = new FiguresArgs();
+
   @Option(
       names = "--run-dir",
       paramLabel = "DIR",
@@ -40,12 +44,6 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
           "the run that trained the tokenizer, for the training curves (skipped if it has none);"
               + " default: <out-dir>/runs/tokenizer-<tag>")
   Path runDir;
-
-  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
-  Path results;
-
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
 
   @Override
   public Integer call() throws Exception {

@@ -12,12 +12,6 @@ import picocli.CommandLine.Option;
  * are written only where the user names them.
  */
 final class OutputArgs {
-  /** Description of a command's {@code --results}. */
-  static final String RESULTS = "where result files are written; default: <out-dir>/results";
-
-  /** Description of a command's {@code --figures}. */
-  static final String FIGURES = "where figures are written; default: <out-dir>/figures";
-
   @Option(
       names = "--out-dir",
       paramLabel = "DIR",
@@ -37,14 +31,14 @@ final class OutputArgs {
     return Quick.enabled() ? Path.of("out", "quick") : Path.of("out");
   }
 
-  /** {@code explicit}, else {@code <root>/results}. */
-  Path results(Path explicit) {
-    return explicit != null ? explicit : root().resolve("results");
+  /** {@code --results}, else {@code <root>/results}. */
+  Path results(ResultsArgs explicit) {
+    return explicit.dir != null ? explicit.dir : root().resolve("results");
   }
 
-  /** {@code explicit}, else {@code <root>/figures}. */
-  Path figures(Path explicit) {
-    return explicit != null ? explicit : root().resolve("figures");
+  /** {@code --figures}, else {@code <root>/figures}. */
+  Path figures(FiguresArgs explicit) {
+    return explicit.dir != null ? explicit.dir : root().resolve("figures");
   }
 
   /** {@code explicit}, else {@code <root>/runs/<name>}. */

@@ -49,8 +49,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
+  @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Option(
       names = "--per-class",

@@ -52,16 +52,9 @@ public final class ScalingCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      description =
-          "the sweep's result files go to (and are resumed from) DIR/scaling, with fits.csv;"
-              + " default: <out-dir>/results")
-  Path results;
+  @Mixin FiguresArgs figures = new FiguresArgs();
 
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
+  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Option(
       names = "--run-dir",

@@ -85,15 +85,9 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      description =
-          "tokenizer-recipes.csv is written to (and resumed from) DIR; default: <out-dir>/results")
-  Path results;
+  @Mixin FiguresArgs figures = new FiguresArgs();
 
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
+  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Option(
       names = "--run-dir",

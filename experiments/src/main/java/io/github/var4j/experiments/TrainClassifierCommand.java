@@ -55,6 +55,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin ResultsArgs results = new ResultsArgs();
+
   @Option(
       names = "--out",
       paramLabel = "DIR",
@@ -70,9 +72,6 @@ public final class TrainClassifierCommand implements Callable<Integer> {
           "checkpoints and metrics.csv (an interrupted run resumes there); default:"
               + " <out-dir>/runs/classifier-<tag>")
   Path runDir;
-
-  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
-  Path results;
 
   @Override
   public Integer call() throws Exception {

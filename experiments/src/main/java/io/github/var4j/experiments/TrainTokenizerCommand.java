@@ -93,6 +93,10 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Mixin FiguresArgs figures = new FiguresArgs();
+
   @Option(
       names = "--out",
       paramLabel = "DIR",
@@ -108,12 +112,6 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
           "checkpoints and metrics.csv (an interrupted run resumes there); default:"
               + " <out-dir>/runs/tokenizer-<tag>")
   Path runDir;
-
-  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
-  Path results;
-
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
 
   @Override
   public Integer call() throws Exception {

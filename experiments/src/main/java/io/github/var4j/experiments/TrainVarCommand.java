@@ -101,6 +101,10 @@ public final class TrainVarCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Mixin FiguresArgs figures = new FiguresArgs();
+
   @Option(
       names = "--out",
       paramLabel = "DIR",
@@ -116,12 +120,6 @@ public final class TrainVarCommand implements Callable<Integer> {
           "checkpoints, token caches, metrics.csv, eval.csv (an interrupted run resumes there);"
               + " default: <out-dir>/runs/var-<tag>")
   Path runDir;
-
-  @Option(names = "--results", paramLabel = "DIR", description = OutputArgs.RESULTS)
-  Path results;
-
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
 
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
 

@@ -52,8 +52,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(names = "--figures", paramLabel = "DIR", description = OutputArgs.FIGURES)
-  Path figures;
+  @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Option(names = "--images", description = "test images per figure (default 4; quick mode 3)")
   Integer images;

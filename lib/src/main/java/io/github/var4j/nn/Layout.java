@@ -23,53 +23,46 @@ public enum Layout {
 
   /** Reorders values from PyTorch layout to TF layout. */
   public float[] toTf(float[] v, long[] torch) {
-    switch (this) {
-      case AS_IS:
-        return v.clone();
-      case LINEAR:
-        {
-          int out = (int) torch[0], in = (int) torch[1];
-          float[] r = new float[v.length];
-          for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) r[i * out + o] = v[o * in + i];
-          return r;
-        }
-      default:
-        {
-          int o = (int) torch[0], in = (int) torch[1], kh = (int) torch[2], kw = (int) torch[3];
-          float[] r = new float[v.length];
-          for (int a = 0; a < o; a++)
-            for (int b = 0; b < in; b++)
-              for (int y = 0; y < kh; y++)
-                for (int x = 0; x < kw; x++)
-                  r[((y * kw + x) * in + b) * o + a] = v[((a * in + b) * kh + y) * kw + x];
-          return r;
-        }
-    }
+    int[] tfAt = tfIndex(torch);
+    float[] r = new float[v.length];
+    for (int i = 0; i < v.length; i++) r[tfAt[i]] = v[i];
+    return r;
   }
 
   /** Reorders values from TF layout back to PyTorch layout. */
   public float[] toTorch(float[] v, long[] torch) {
+    int[] tfAt = tfIndex(torch);
+    float[] r = new float[v.length];
+    for (int i = 0; i < v.length; i++) r[i] = v[tfAt[i]];
+    return r;
+  }
+
+  /**
+   * For every flat index of the PyTorch layout {@code torch}, the flat index of the same value in
+   * the TF layout: LINEAR (out, in) to (in, out), CONV OIHW (o, in, kh, kw) to HWIO (kh, kw, in,
+   * o).
+   */
+  private int[] tfIndex(long[] torch) {
+    int n = 1;
+    for (long d : torch) n *= (int) d;
+    int[] at = new int[n];
     switch (this) {
-      case AS_IS:
-        return v.clone();
-      case LINEAR:
-        {
-          int out = (int) torch[0], in = (int) torch[1];
-          float[] r = new float[v.length];
-          for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) r[o * in + i] = v[i * out + o];
-          return r;
-        }
-      default:
-        {
-          int o = (int) torch[0], in = (int) torch[1], kh = (int) torch[2], kw = (int) torch[3];
-          float[] r = new float[v.length];
-          for (int a = 0; a < o; a++)
-            for (int b = 0; b < in; b++)
-              for (int y = 0; y < kh; y++)
-                for (int x = 0; x < kw; x++)
-                  r[((a * in + b) * kh + y) * kw + x] = v[((y * kw + x) * in + b) * o + a];
-          return r;
-        }
+      case AS_IS -> {
+        for (int i = 0; i < n; i++) at[i] = i;
+      }
+      case LINEAR -> {
+        int out = (int) torch[0], in = (int) torch[1];
+        for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) at[o * in + i] = i * out + o;
+      }
+      case CONV -> {
+        int o = (int) torch[0], in = (int) torch[1], kh = (int) torch[2], kw = (int) torch[3];
+        for (int a = 0; a < o; a++)
+          for (int b = 0; b < in; b++)
+            for (int y = 0; y < kh; y++)
+              for (int x = 0; x < kw; x++)
+                at[((a * in + b) * kh + y) * kw + x] = ((y * kw + x) * in + b) * o + a;
+      }
     }
+    return at;
   }
 }

@@ -34,13 +34,13 @@ class DataSplitTest {
 
   @Test
   void missingCacheNamesPathAndScript(@TempDir Path empty) {
-    IOException e = assertThrows(IOException.class, () -> FashionMnist.load(empty));
+    IOException e = assertThrows(IOException.class, () -> Datasets.fashionMnist(empty));
     assertEquals(
         "Fashion-MNIST not found at "
             + empty.resolve("fashion-mnist.v4jd")
             + ": run scripts/fetch-data.sh",
         e.getMessage());
-    IOException e2 = assertThrows(IOException.class, () -> Mnist.load(empty));
+    IOException e2 = assertThrows(IOException.class, () -> Datasets.mnist(empty));
     assertTrue(e2.getMessage().endsWith(": run scripts/fetch-data.sh"), e2.getMessage());
   }
 
@@ -48,7 +48,7 @@ class DataSplitTest {
   void corruptCacheFileSaysHowToRecover(@TempDir Path cache) throws IOException {
     java.nio.file.Files.write(
         cache.resolve(FashionMnist.FILE_NAME), new byte[] {'V', '4', 'J', 'D', 0, 0});
-    IOException e = assertThrows(IOException.class, () -> FashionMnist.load(cache));
+    IOException e = assertThrows(IOException.class, () -> Datasets.fashionMnist(cache));
     assertTrue(
         e.getMessage().contains(cache.resolve(FashionMnist.FILE_NAME).toString()), e.getMessage());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
@@ -59,7 +59,7 @@ class DataSplitTest {
   /** Requires the converted file: run scripts/fetch-data.sh first (CI does). */
   @Test
   void realFashionMnist() throws IOException {
-    DataSplit s = FashionMnist.load(Datasets.cacheDir());
+    DataSplit s = Datasets.fashionMnist();
     ImageDataset tr = s.train(), te = s.test();
     assertEquals(60000, tr.size());
     assertEquals(10000, te.size());
@@ -95,7 +95,7 @@ class DataSplitTest {
   /** Requires the converted file: run scripts/fetch-data.sh first (CI does). */
   @Test
   void realMnist() throws IOException {
-    DataSplit s = Mnist.load(Datasets.cacheDir());
+    DataSplit s = Datasets.mnist();
     assertEquals(8569, s.train().size());
     assertEquals(1431, s.test().size());
     assertArrayEquals(

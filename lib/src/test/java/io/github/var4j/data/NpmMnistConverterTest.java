@@ -181,7 +181,9 @@ class NpmMnistConverterTest {
     Path out = dir.resolve("cache").resolve("fashion-mnist.v4jd");
     NpmMnistConverter.main(
         new String[] {"fashion-mnist", pkg.resolve("package").toString(), out.toString()});
-    ImageDataset back = FashionMnist.loadAll(dir.resolve("cache"));
+    ImageDataset back =
+        V4jdFile.readCached(
+            dir.resolve("cache").resolve(FashionMnist.FILE_NAME), FashionMnist.NAME);
     assertArrayEquals(d.pixels(), back.pixels());
     assertArrayEquals(d.labels(), back.labels());
   }

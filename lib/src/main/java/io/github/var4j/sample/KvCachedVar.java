@@ -1,6 +1,7 @@
 package io.github.var4j.sample;
 
 import io.github.var4j.transformer.AdaLNSelfAttn;
+import io.github.var4j.transformer.KvCache;
 import io.github.var4j.transformer.SelfAttention;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
@@ -16,9 +17,8 @@ import org.tensorflow.types.TFloat32;
  * normalisation, exactly like the official code; no mask is needed because the cache only holds
  * earlier scales (pass a bias only for token-by-token decoding).
  *
- * <p>Inference only: no drop path. Each block is {@link AdaLNSelfAttn#applyCached} (the same
- * parameters and modulation as {@link AdaLNSelfAttn#apply}), with {@link SelfAttention#attend}
- * taking the cache.
+ * <p>Inference only: no drop path. Each block is {@link AdaLNSelfAttn#forward} with a cache entry
+ * ({@link SelfAttention#attend} taking the cache).
  */
 public final class KvCachedVar {
   /** Keys and values of one block (B, H, Lc, hd), keys l2-normalised. */
@@ -65,9 +65,9 @@ public final class KvCachedVar {
     Operand<TFloat32> x = xBlC;
     for (int i = 0; i < depth; i++) {
       Kv p = past == null ? null : past.get(i);
-      SelfAttention.Result r = block(i, x, condBlocks, p, attnBias);
+      AdaLNSelfAttn.Out r = block(i, x, condBlocks, p, attnBias);
       x = r.out();
-      next.add(new Kv(r.kBHLc(), r.vBHLc()));
+      next.add(new Kv(r.kv().kBHLc(), r.kv().vBHLc()));
     }
     return new Step(x, next);
   }
@@ -78,20 +78,13 @@ public final class KvCachedVar {
    *
    * @return the block output (B, l, C) and the block's full keys/values (B, H, Lc + l, hd)
    */
-  public SelfAttention.Result block(
+  public AdaLNSelfAttn.Out block(
       int i,
       Operand<TFloat32> xBlC,
       Operand<TFloat32> condBlocks,
       Kv past,
       Operand<TFloat32> attnBias) {
-    return model
-        .blocks()
-        .get(i)
-        .applyCached(
-            xBlC,
-            condBlocks,
-            past == null ? null : past.k(),
-            past == null ? null : past.v(),
-            attnBias);
+    KvCache.Entry p = past == null ? null : new KvCache.Entry(past.k(), past.v());
+    return model.blocks().get(i).forward(xBlC, condBlocks, attnBias, p, null, null);
   }
 }

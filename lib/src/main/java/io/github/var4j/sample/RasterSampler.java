@@ -178,8 +178,8 @@ public final class RasterSampler implements ImageSampler {
             tf.linalg.transpose(tf.readVariableOp(vh, TFloat32.class), toBHLc);
         var r = kv.block(i, x, condBlocks, new KvCachedVar.Kv(pastK, pastV), bias);
         x = r.out();
-        newK.add(lastPosition(tf, r.kBHLc(), steps));
-        newV.add(lastPosition(tf, r.vBHLc(), steps));
+        newK.add(lastPosition(tf, r.kv().kBHLc(), steps));
+        newV.add(lastPosition(tf, r.kv().vBHLc(), steps));
       }
       Operand<TFloat32> logits = model.logits(x, condBD); // (2B, 1, V)
       List<org.tensorflow.Output<TFloat32>> halves = tf.split(tf.constant(0), logits, 2L).output();

@@ -24,10 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Sampling throughput: VAR's next-scale prediction (K steps, one unrolled graph, one Session.run
- * per batch) against a raster-order baseline with the same transformer that generates the last
- * scale's pn² tokens one per step (one Session.run per token, KV cache). Prints the configuration
- * and images/s; makes no assertion on time.
+ * Sampling throughput: VAR's next-scale prediction (K steps) against a raster-order baseline with
+ * the same transformer that generates the last scale's pn² tokens one per step. Both run the same
+ * KV-cached sampling loop, unrolled into one graph: one Session.run per batch. Prints the
+ * configuration and images/s; makes no assertion on time.
  */
 @Command(
     name = "bench-sample",
@@ -226,9 +226,9 @@ public final class BenchSampleCommand implements Callable<Integer> {
         double rIps = batch / median(ts);
         System.out.printf(
             Locale.ROOT,
-            "[bench-sample] raster : %s, %,d params; %d token steps, 1 Session.run per token (+1"
-                + " decode); setup %.1f s, warm-up %s s; timed %s s per batch of %d -> median %.3f"
-                + " s = %.1f images/s%n",
+            "[bench-sample] raster : %s, %,d params; %d token steps, 1 Session.run per batch;"
+                + " setup %.1f s, warm-up %s s; timed %s s per batch of %d -> median %.3f s = %.1f"
+                + " images/s%n",
             rasterDesc,
             r.varConfig().numParams(),
             r.steps(),

@@ -2,11 +2,13 @@ package io.github.var4j.sample;
 
 import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Output of {@link VarSampler}: n images and the token maps and cumulative f_hat of every scale.
+ * Output of {@link VarSampler} (and of the raster baseline's sampler, one scale of pn² tokens): n
+ * images and the token maps and cumulative f_hat of every scale.
  *
  * @param n number of images
  * @param imageSize S, image side in pixels
@@ -52,6 +54,30 @@ public record SampleResult(
     float[] out = new float[per];
     System.arraycopy(fHat.get(si), b * per, out, 0, per);
     return out;
+  }
+
+  /** The first m images of this result (their labels, tokens and f_hat). */
+  public SampleResult first(int m) {
+    if (m < 0 || m > n) throw new IllegalArgumentException("m must be in [0, " + n + "], got " + m);
+    List<int[]> tok = new ArrayList<>();
+    List<float[]> fh = new ArrayList<>();
+    int per = latentSide * latentSide * cvae;
+    for (int si = 0; si < tokens.size(); si++) {
+      tok.add(Arrays.copyOf(tokens.get(si), m * patchNums.tokens(si)));
+      fh.add(Arrays.copyOf(fHat.get(si), m * per));
+    }
+    float[] img = Arrays.copyOf(images, m * imageSize * imageSize * channels);
+    return new SampleResult(
+        m,
+        imageSize,
+        channels,
+        img,
+        Arrays.copyOf(labels, m),
+        patchNums,
+        tok,
+        latentSide,
+        cvae,
+        fh);
   }
 
   /** Concatenates results along the batch (same model). */

@@ -22,9 +22,11 @@ import org.tensorflow.types.TInt64;
  * </pre>
  *
  * ada_lin = SiLU then Linear(C, 6C) ({@code blocks.i.ada_lin.1}); LN = LayerNorm(eps, no affine).
- * With shared AdaLN the block has {@code blocks.i.ada_gss} (1, 1, 6, C) instead, added to the
- * shared (B, 1, 6, C) modulation. Parameter order follows the official state dict: [ada_gss],
- * attn.*, ffn.*, [ada_lin.1.*].
+ * One {@link #forward} serves training (block-causal mask, drop path, no cache) and inference (a
+ * {@link KvCache} entry in, the grown entry out, no mask, no drop path), as the official forward
+ * does with {@code kv_caching} off or on. With shared AdaLN the block has {@code blocks.i.ada_gss}
+ * (1, 1, 6, C) instead, added to the shared (B, 1, 6, C) modulation. Parameter order follows the
+ * official state dict: [ada_gss], attn.*, ffn.*, [ada_lin.1.*].
  */
 public final class AdaLNSelfAttn {
   /**
@@ -35,12 +37,14 @@ public final class AdaLNSelfAttn {
    * @param attnOut attention output before gamma1 (B, L, C)
    * @param ffnOut FFN output before gamma2 (B, L, C)
    * @param out block output (B, L, C)
+   * @param kv the attention's keys/values (B, H, Lc + L, hd): the given cache grown by the L tokens
    */
   public record Out(
       Operand<TFloat32> adaLinOut,
       Operand<TFloat32> attnOut,
       Operand<TFloat32> ffnOut,
-      Operand<TFloat32> out) {}
+      Operand<TFloat32> out,
+      KvCache.Entry kv) {}
 
   private final ParamStore ps;
   private final String name;
@@ -83,56 +87,49 @@ public final class AdaLNSelfAttn {
   }
 
   /**
+   * The block: x + drop_path(attn(LN(x)(1+scale1)+shift1)·gamma1), then +
+   * drop_path(ffn(LN(x)(1+scale2)+shift2)·gamma2).
+   *
    * @param xBLC (B, L, C)
    * @param condBDOrGss cond_BD (B, C) or, with shared AdaLN, the shared modulation (B, 1, 6, C)
-   * @param attnBias additive mask (1, 1, L, L) or null
+   * @param attnBias additive mask (1, 1, L, L) or null (cached inference)
+   * @param past this block's cached keys/values (B, H, Lc, hd), or null (no cache or nothing cached
+   *     yet)
    * @param dropPath drop-path switch (null: statically off)
    * @param noiseKey (2,) int64 key of the drop-path draws ({@link VarModel#noiseKey()}); each call
    *     site derives its own seed from it. May be null when {@code dropPath} is null or the rate is
    *     0
    */
-  public Out apply(
+  public Out forward(
       Operand<TFloat32> xBLC,
       Operand<TFloat32> condBDOrGss,
       Operand<TFloat32> attnBias,
+      KvCache.Entry past,
       Operand<TBool> dropPath,
       Operand<TInt64> noiseKey) {
-    Ops tf = ps.tf();
     Modulation m = modulation(condBDOrGss);
-    Operand<TFloat32> gamma1 = m.gamma1(),
-        gamma2 = m.gamma2(),
-        scale1 = m.scale1(),
-        scale2 = m.scale2(),
-        shift1 = m.shift1(),
-        shift2 = m.shift2(),
-        ada = m.ada();
-
-    Operand<TFloat32> h1 = norm(xBLC, scale1, shift1);
-    Operand<TFloat32> attnOut = attn.apply(h1, attnBias);
+    SelfAttention.Result a = attn.attend(norm(xBLC, m.scale1(), m.shift1()), attnBias, past);
+    Operand<TFloat32> attnOut = a.out(); // (B, L, C)
     boolean drop = dropPath != null && dropPathRate > 0;
     long id = (long) (blockIdx + 1) << 32 | (calls++ << 1);
-    Operand<TFloat32> x =
-        tf.math.add(
-            xBLC,
-            DropPath.apply(
-                tf,
-                tf.math.mul(attnOut, gamma1),
-                dropPathRate,
-                dropPath,
-                drop ? VarModel.siteSeed(tf, noiseKey, id) : null));
+    Operand<TFloat32> x = residual(xBLC, attnOut, m.gamma1(), dropPath, drop ? noiseKey : null, id);
+    Operand<TFloat32> ffnOut = ffn.apply(norm(x, m.scale2(), m.shift2())); // (B, L, C)
+    x = residual(x, ffnOut, m.gamma2(), dropPath, drop ? noiseKey : null, id | 1);
+    return new Out(m.ada(), attnOut, ffnOut, x, a.kv());
+  }
 
-    Operand<TFloat32> h2 = norm(x, scale2, shift2);
-    Operand<TFloat32> ffnOut = ffn.apply(h2);
-    x =
-        tf.math.add(
-            x,
-            DropPath.apply(
-                tf,
-                tf.math.mul(ffnOut, gamma2),
-                dropPathRate,
-                dropPath,
-                drop ? VarModel.siteSeed(tf, noiseKey, id | 1) : null));
-    return new Out(ada, attnOut, ffnOut, x);
+  /** x + drop_path(branch·gamma), the drop-path draw seeded by call site {@code site}. */
+  private Operand<TFloat32> residual(
+      Operand<TFloat32> x,
+      Operand<TFloat32> branch,
+      Operand<TFloat32> gamma,
+      Operand<TBool> dropPath,
+      Operand<TInt64> noiseKey,
+      long site) {
+    Ops tf = ps.tf();
+    Operand<TInt64> seed = noiseKey == null ? null : VarModel.siteSeed(tf, noiseKey, site);
+    return tf.math.add(
+        x, DropPath.apply(tf, tf.math.mul(branch, gamma), dropPathRate, dropPath, seed));
   }
 
   /**
@@ -164,33 +161,6 @@ public final class AdaLNSelfAttn {
     List<org.tensorflow.Output<TFloat32>> ch =
         tf.unstack(mod, 6L, Unstack.axis(2L)).output(); // 6 x (B, 1, C)
     return new Modulation(ada, ch.get(0), ch.get(1), ch.get(2), ch.get(3), ch.get(4), ch.get(5));
-  }
-
-  /**
-   * The block for inference with a KV cache (no drop path): x +
-   * attn(LN(x)(1+scale1)+shift1)·gamma1, then + ffn(LN(x)(1+scale2)+shift2)·gamma2, where attention
-   * also sees the cached keys/values.
-   *
-   * @param xBlC new tokens (B, l, C)
-   * @param pastK cached l2-normalised keys (B, H, Lc, hd), or null for the first tokens
-   * @param pastV cached values (B, H, Lc, hd), or null
-   * @param attnBias additive bias broadcastable to (B, H, l, Lc + l), or null
-   * @return the block output (B, l, C) and the full keys/values (B, H, Lc + l, hd)
-   */
-  public SelfAttention.Result applyCached(
-      Operand<TFloat32> xBlC,
-      Operand<TFloat32> condBDOrGss,
-      Operand<TFloat32> pastK,
-      Operand<TFloat32> pastV,
-      Operand<TFloat32> attnBias) {
-    Ops tf = ps.tf();
-    Modulation m = modulation(condBDOrGss);
-    Operand<TFloat32> h1 = norm(xBlC, m.scale1(), m.shift1());
-    SelfAttention.Result a = attn.attend(h1, attnBias, pastK, pastV);
-    Operand<TFloat32> x = tf.math.add(xBlC, tf.math.mul(a.out(), m.gamma1()));
-    Operand<TFloat32> h2 = norm(x, m.scale2(), m.shift2());
-    x = tf.math.add(x, tf.math.mul(ffn.apply(h2), m.gamma2()));
-    return new SelfAttention.Result(x, a.kBHLc(), a.vBHLc());
   }
 
   /** LN(x)·(1 + scale) + shift: the AdaLN-modulated LayerNorm (eps from the config, no affine). */

@@ -24,16 +24,16 @@ import org.tensorflow.types.TFloat32;
  * o = softmax(scale*q k^T + bias) v           (B, H, L, hd) -> (B, L, C) -> proj
  * </pre>
  *
- * Attention uses BatchMatMul (never Einsum). {@link #attend} also takes the keys/values of earlier
- * tokens (a KV cache for scale-by-scale inference: k is cached AFTER l2 normalisation, like the
- * official code).
+ * Attention uses BatchMatMul (never Einsum). {@link #attend} takes the keys/values of earlier
+ * tokens too, a {@link KvCache.Entry} (k cached AFTER l2 normalisation, like the official code),
+ * and returns them grown by the new tokens' keys/values.
  */
 public final class SelfAttention {
   /**
-   * Output of one attention call: {@code out} (B, L, C) and the full keys/values (B, H, Lk, hd) it
-   * attended to.
+   * Output of one attention call: {@code out} (B, l, C) and the keys/values (B, H, Lc + l, hd) it
+   * attended to, the cache grown by the l new tokens.
    */
-  public record Result(Operand<TFloat32> out, Operand<TFloat32> kBHLc, Operand<TFloat32> vBHLc) {}
+  public record Result(Operand<TFloat32> out, KvCache.Entry kv) {}
 
   private static final float MAX_SCALE_MUL =
       (float) Math.log(100.0); // torch.log(torch.tensor(100)).item()
@@ -61,32 +61,21 @@ public final class SelfAttention {
   }
 
   /**
-   * Masked self-attention over x (B, L, C) with additive {@code attnBias} (1, 1, L, L) or null;
-   * returns (B, L, C).
+   * Attention of the l tokens of x (B, l, C) to {@code [past.k; k(x)]} and {@code [past.v; v(x)]}
+   * (concatenated along the token axis), the official forward with or without {@code caching}.
+   *
+   * @param attnBias additive mask broadcastable to (B, H, l, Lc + l), or null (no mask: cached
+   *     inference, where the cache holds earlier tokens only)
+   * @param past cached keys/values (B, H, Lc, hd), or null (no cache, or nothing cached yet)
+   * @return the output (B, l, C) and the grown cache (B, H, Lc + l, hd)
    */
-  public Operand<TFloat32> apply(Operand<TFloat32> xBLC, Operand<TFloat32> attnBias) {
-    return attend(xBLC, attnBias, null, null).out();
-  }
-
-  /**
-   * Attention of the tokens of x (B, l, C) to {@code [pastK; k(x)]} and {@code [pastV; v(x)]}
-   * (concatenated along the token axis). {@code pastK}/{@code pastV} (B, H, Lp, hd) may be null (no
-   * cache). {@code attnBias} must broadcast to (B, H, l, Lp + l) or be null (no mask, as in cached
-   * inference).
-   */
-  public Result attend(
-      Operand<TFloat32> xBLC,
-      Operand<TFloat32> attnBias,
-      Operand<TFloat32> pastK,
-      Operand<TFloat32> pastV) {
+  public Result attend(Operand<TFloat32> xBLC, Operand<TFloat32> attnBias, KvCache.Entry past) {
     Ops tf = ps.tf();
     long l = xBLC.shape().get(1);
     if (l < 0 || xBLC.shape().get(2) != c) {
       throw new IllegalArgumentException(
           name + ": x must have shape (B, L, " + c + ") with static L, got " + xBLC.shape());
     }
-    if ((pastK == null) != (pastV == null))
-      throw new IllegalArgumentException(name + ": pastK and pastV go together");
     Operand<TFloat32> qkvBias =
         tf.concat(
             List.of(ps.get(name + ".q_bias"), tf.constant(new float[c]), ps.get(name + ".v_bias")),
@@ -109,9 +98,9 @@ public final class SelfAttention {
     } else {
       scale = (float) (0.25 / Math.sqrt(hd));
     }
-    if (pastK != null) {
-      k = tf.concat(List.of(pastK, k), tf.constant(2));
-      v = tf.concat(List.of(pastV, v), tf.constant(2));
+    if (past != null) {
+      k = tf.concat(List.of(past.kBHLc(), k), tf.constant(2)); // (B, H, Lc + l, hd)
+      v = tf.concat(List.of(past.vBHLc(), v), tf.constant(2));
     }
     Operand<TFloat32> qs = scale == 1f ? q : tf.math.mul(q, tf.constant(scale));
     Operand<TFloat32> att =
@@ -121,7 +110,7 @@ public final class SelfAttention {
     Operand<TFloat32> o = tf.train.batchMatMul(att, v, TFloat32.class); // (B, H, l, hd)
     o = tf.linalg.transpose(o, tf.constant(new int[] {0, 2, 1, 3})); // (B, l, H, hd)
     o = tf.reshape(o, tf.constant(new long[] {-1, l, c}));
-    return new Result(proj.apply(o), k, v);
+    return new Result(proj.apply(o), new KvCache.Entry(k, v));
   }
 
   /** F.normalize(x, dim=-1): x / max(||x||, 1e-12), written as x * rsqrt(max(Σx², 1e-24)). */

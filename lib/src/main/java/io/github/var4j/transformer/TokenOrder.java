@@ -1,5 +1,7 @@
 package io.github.var4j.transformer;
 
+import io.github.var4j.scale.ScaleSchedule;
+
 /**
  * The order in which a transformer generates a token sequence, and so its attention mask and its
  * teacher-forcing input.
@@ -15,10 +17,36 @@ package io.github.var4j.transformer;
  *       the tokens before it (causal); the input of token i is the codebook vector E[r_{i-1}]
  *       (token 0 reads the class token, as VAR's first scale does).
  * </ul>
+ *
+ * The steps of sampling follow from the order: step s draws the {@link #stepTokens} tokens that
+ * start at position {@link #stepBegin} of the L, with the cache of all earlier steps.
  */
 public enum TokenOrder {
   NEXT_SCALE,
   RASTER;
+
+  /** Sequential sampling steps of a schedule: K (one scale per step) or L (one token per step). */
+  public int numSteps(ScaleSchedule patchNums) {
+    return this == NEXT_SCALE ? patchNums.K() : patchNums.L();
+  }
+
+  /** The position in the L of the first token of step s: begin(s) or s. */
+  public int stepBegin(ScaleSchedule patchNums, int step) {
+    checkStep(patchNums, step);
+    return this == NEXT_SCALE ? patchNums.begin(step) : step;
+  }
+
+  /** The tokens step s draws: pn_s² or 1. */
+  public int stepTokens(ScaleSchedule patchNums, int step) {
+    checkStep(patchNums, step);
+    return this == NEXT_SCALE ? patchNums.tokens(step) : 1;
+  }
+
+  private void checkStep(ScaleSchedule patchNums, int step) {
+    int n = numSteps(patchNums);
+    if (step < 0 || step >= n)
+      throw new IllegalArgumentException("step must be in [0, " + (n - 1) + "], got " + step);
+  }
 
   /**
    * The step at which each of the L tokens is generated (VAR: its scale, {@code lvl_1L}; raster:

@@ -256,16 +256,88 @@ public final class VarModel {
     xBLC = tf.math.add(xBLC, lvlPos1LC()); // (B, L, C)
     Operand<TFloat32> x0 = xBLC;
 
-    Operand<TFloat32> cond = blockCondition(condBD);
-    List<AdaLNSelfAttn.Out> outs = new ArrayList<>();
-    for (AdaLNSelfAttn b : blocks) {
-      AdaLNSelfAttn.Out o = b.apply(xBLC, cond, attnBias(), dropPath, key);
-      outs.add(o);
-      xBLC = o.out();
-    }
-    Operand<TFloat32> hn = headNm.apply(xBLC, condBD);
+    Blocks b = applyBlocks(xBLC, blockCondition(condBD), attnBias(), null, dropPath, key);
+    Operand<TFloat32> hn = headNm.apply(b.outBLC(), condBD);
     Operand<TFloat32> logits = head.apply(hn);
-    return new Forward(label, condBD, x0, Collections.unmodifiableList(outs), hn, logits);
+    return new Forward(label, condBD, x0, b.blocks(), hn, logits);
+  }
+
+  /**
+   * Output of the block stack.
+   *
+   * @param blocks per-block captures (the last one's {@code out} is the stack's output)
+   * @param cache the cache grown by the new tokens, or null when none was given
+   */
+  public record Blocks(List<AdaLNSelfAttn.Out> blocks, KvCache cache) {
+    /** The output of the last block (B, L, C). */
+    public Operand<TFloat32> outBLC() {
+      return blocks.get(blocks.size() - 1).out();
+    }
+  }
+
+  /**
+   * All blocks, the one code path of training and inference: without a cache (training, with the
+   * mask and drop path) or with one (inference: the tokens attend to the cached ones and
+   * themselves, the cache grows by them, as the official {@code kv_caching(True)}).
+   *
+   * @param xBLC block input (B, L, C)
+   * @param condBlocks {@link #blockCondition}(cond_BD)
+   * @param attnBias mask (1, 1, L, L) or null
+   * @param cache the cache of the earlier tokens ({@link KvCache#empty} for the first ones), or
+   *     null: no caching
+   * @param dropPath drop-path switch (null: off)
+   * @param key the noise key of drop path (null when off)
+   */
+  public Blocks applyBlocks(
+      Operand<TFloat32> xBLC,
+      Operand<TFloat32> condBlocks,
+      Operand<TFloat32> attnBias,
+      KvCache cache,
+      Operand<TBool> dropPath,
+      Operand<TInt64> key) {
+    if (cache != null && cache.depth() != blocks.size()) {
+      throw new IllegalArgumentException(
+          "the cache must have one entry per block (" + blocks.size() + "), got " + cache.depth());
+    }
+    List<AdaLNSelfAttn.Out> outs = new ArrayList<>(blocks.size());
+    List<KvCache.Entry> grown = new ArrayList<>(blocks.size());
+    Operand<TFloat32> x = xBLC;
+    for (int i = 0; i < blocks.size(); i++) {
+      KvCache.Entry past = cache == null ? null : cache.block(i);
+      AdaLNSelfAttn.Out o = blocks.get(i).forward(x, condBlocks, attnBias, past, dropPath, key);
+      outs.add(o);
+      grown.add(o.kv());
+      x = o.out();
+    }
+    return new Blocks(Collections.unmodifiableList(outs), cache == null ? null : KvCache.of(grown));
+  }
+
+  /**
+   * The input of the first step: sos + pos_start + (lvl_embed + pos_1LC)[0, firstL), (B, firstL, C)
+   * from cond_BD (B, C), as {@link #forward} builds it.
+   */
+  public Operand<TFloat32> sosInput(Operand<TFloat32> condBD) {
+    Ops tf = ps.tf();
+    Operand<TFloat32> sos =
+        tf.math.add(tf.expandDims(condBD, tf.constant(1)), ps.get("pos_start")); // (B, first, C)
+    return tf.math.add(sos, lvlPosSlice(0, cfg.firstL()));
+  }
+
+  /**
+   * The input of later tokens: word_embed(x) + (lvl_embed + pos_1LC)[begin, begin + l), (B, l, C)
+   * from x (B, l, Cvae) (l static), the tokens at positions begin.. of the L.
+   */
+  public Operand<TFloat32> tokenInput(Operand<TFloat32> xBlCv, int begin) {
+    return ps.tf().math.add(wordEmbed(xBlCv), lvlPosSlice(begin, (int) xBlCv.shape().get(1)));
+  }
+
+  /** (lvl_embed + pos_1LC)[begin, begin + len): (1, len, C). */
+  private Operand<TFloat32> lvlPosSlice(int begin, int len) {
+    Ops tf = ps.tf();
+    return tf.slice(
+        lvlPos1LC(),
+        tf.constant(new int[] {0, begin, 0}),
+        tf.constant(new int[] {1, len, cfg.embedDim()}));
   }
 
   private void checkInputs(Operand<TInt32> labelB, Operand<TFloat32> x) {

@@ -10,10 +10,13 @@
  *       io.github.var4j.transformer.VarInit}) and builds the teacher-forcing forward (logits (B, L,
  *       V) plus the per-block captures used by the parity tests);
  *   <li>{@link io.github.var4j.transformer.AdaLNSelfAttn} (block), {@link
- *       io.github.var4j.transformer.SelfAttention} (with a KV-cache entry point), {@link
- *       io.github.var4j.transformer.Ffn}, {@link io.github.var4j.transformer.AdaLNBeforeHead},
- *       {@link io.github.var4j.transformer.DropPath}, {@link
- *       io.github.var4j.transformer.AttentionMask} (block-causal mask);
+ *       io.github.var4j.transformer.SelfAttention}, both with an optional {@link
+ *       io.github.var4j.transformer.KvCache} (one forward for training and cached inference),
+ *       {@link io.github.var4j.transformer.Ffn}, {@link
+ *       io.github.var4j.transformer.AdaLNBeforeHead}, {@link io.github.var4j.transformer.DropPath},
+ *       {@link io.github.var4j.transformer.AttentionMask} (block-causal mask);
+ *   <li>{@link io.github.var4j.transformer.TokenOrder}: next-scale or raster, and so the mask, the
+ *       teacher-forcing input and the steps of sampling;
  *   <li>{@link io.github.var4j.transformer.VarInputs}: Java-side checks for labels, teacher-forcing
  *       input and targets.
  * </ul>

@@ -77,15 +77,14 @@ class VarSamplerTest {
     SampleReplay.Report rep = OfficialGreedy.check(sampler, "greedy inference");
     int untouched = K; // scales before every image's first near-tie
     for (int f : rep.firstTieScale()) untouched = Math.min(untouched, f);
-    VarSampler.Trace forced =
-        sampler.traceEdited(labels, official, Masks.all(T.latentSide()), greedy);
-    VarSampler.Trace free = sampler.trace(labels, greedy);
+    SampleTrace forced = sampler.traceEdited(labels, official, Masks.all(T.latentSide()), greedy);
+    SampleTrace free = sampler.trace(labels, greedy);
     double[] worst = new double[6];
-    for (VarSampler.Trace tr : List.of(forced, free)) {
+    for (SampleTrace tr : List.of(forced, free)) {
       boolean isForced = tr == forced;
       SampleResult r = tr.result();
       for (int si = 0; si < PNS.length; si++) {
-        VarSampler.ScaleTrace s = tr.scales().get(si);
+        StepTrace s = tr.steps().get(si);
         String p = "infer/s" + si + "_";
         if (isForced) Fixtures.assertExact(official.get(si), r.tokens().get(si), "forced " + p);
         if (!isForced && si > untouched) break; // a near-tie at an earlier scale
@@ -147,7 +146,7 @@ class VarSamplerTest {
     int[] labels = TinyFixture.labelFile();
     int[] gtBL = TinyFixture.targets(); // (B, L)
     List<int[]> gt = splitScales(gtBL);
-    VarSampler.Trace tr =
+    SampleTrace tr =
         sampler.traceEdited(labels, gt, Masks.all(T.latentSide()), SampleOptions.greedy(T.cfg()));
     // conditional half of logits_2B, scale by scale, assembled to (B, L, V)
     int L = T.L();
@@ -155,7 +154,7 @@ class VarSamplerTest {
     int cur = 0;
     for (int si = 0; si < PNS.length; si++) {
       int l = PNS[si] * PNS[si];
-      float[] s = tr.scales().get(si).logits2B(); // (2B, l, V)
+      float[] s = tr.steps().get(si).logits2B(); // (2B, l, V)
       for (int b = 0; b < B; b++) System.arraycopy(s, b * l * V, logits, (b * L + cur) * V, l * V);
       Fixtures.assertExact(
           gt.get(si), tr.result().tokens().get(si), "forced tokens of scale " + si);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.var4j.sample.Masks;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
+import io.github.var4j.sample.SampleTrace;
 import io.github.var4j.sample.Sampling;
+import io.github.var4j.sample.StepTrace;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
 import java.util.ArrayList;
@@ -97,8 +99,8 @@ public final class SampleReplay {
     assertEquals(n * L, storedTokensNL.length, what + ": stored tokens (n, L)");
     List<int[]> stored = perScale(storedTokensNL, n, pn);
 
-    VarSampler.Trace free = sampler.trace(labels, opts);
-    VarSampler.Trace replay =
+    SampleTrace free = sampler.trace(labels, opts);
+    SampleTrace replay =
         opts.moreSmooth()
             ? free
             : sampler.traceEdited(labels, stored, Masks.all(pn.latentSide()), opts);
@@ -111,7 +113,7 @@ public final class SampleReplay {
     for (int si = 0; si < K; si++) {
       int l = pn.tokens(si);
       boolean[] t = new boolean[n * l];
-      VarSampler.ScaleTrace st = replay.scales().get(si);
+      StepTrace st = replay.steps().get(si);
       for (int r = 0; r < n * l; r++) {
         int g = stored.get(si)[r];
         float[] guided = Arrays.copyOfRange(st.logitsCfg(), r * V, (r + 1) * V);

@@ -50,19 +50,19 @@ class SelfAttentionTest {
       ParamStore ps = new ParamStore(tf);
       SelfAttention attn = new SelfAttention(ps, block, cfg, new VarInit(cfg));
       Operand<TFloat32> xc = tf.constant(Shape.of(2, l, c), DataBuffers.of(x, true, false));
-      Operand<TFloat32> full = attn.apply(xc, AttentionMask.bias(tf, cfg.patchNums()));
+      Operand<TFloat32> full = attn.attend(xc, AttentionMask.bias(tf, cfg.patchNums()), null).out();
       List<Operand<TFloat32>> parts = new ArrayList<>();
-      Operand<TFloat32> k = null, v = null;
+      KvCache.Entry kv = null;
       for (int si = 0; si < cfg.patchNums().K(); si++) {
         int b0 = cfg.patchNums().begin(si), n = cfg.patchNums().tokens(si);
         Operand<TFloat32> xs =
             tf.slice(xc, tf.constant(new int[] {0, b0, 0}), tf.constant(new int[] {2, n, c}));
-        SelfAttention.Result r = attn.attend(xs, null, k, v);
+        SelfAttention.Result r = attn.attend(xs, null, kv);
         parts.add(r.out());
-        k = r.kBHLc();
-        v = r.vBHLc();
+        kv = r.kv();
       }
-      assertArrayEquals(new long[] {2, cfg.numHeads(), l, cfg.headDim()}, k.shape().asArray());
+      assertArrayEquals(
+          new long[] {2, cfg.numHeads(), l, cfg.headDim()}, kv.kBHLc().shape().asArray());
       Operand<TFloat32> cached = tf.concat(parts, tf.constant(1));
       ps.loadSubset(s, TinyFixture.varParams(), p -> p.name().startsWith(block + "."));
       try (Result r = s.runner().fetch(full).fetch(cached).run()) {
@@ -144,9 +144,11 @@ class SelfAttentionTest {
         ParamStore ps = new ParamStore(tf);
         SelfAttention attn = new SelfAttention(ps, "a", cfg, new VarInit(cfg));
         Operand<TFloat32> y =
-            attn.apply(
-                tf.constant(Shape.of(b, l, c), DataBuffers.of(x, true, false)),
-                AttentionMask.bias(tf, cfg.patchNums()));
+            attn.attend(
+                    tf.constant(Shape.of(b, l, c), DataBuffers.of(x, true, false)),
+                    AttentionMask.bias(tf, cfg.patchNums()),
+                    null)
+                .out();
         StateDict sd = new StateDict();
         sd.put("a.mat_qkv.weight", new io.github.var4j.nn.HostTensor(new long[] {3 * c, c}, wqkv));
         sd.put("a.q_bias", new io.github.var4j.nn.HostTensor(new long[] {c}, qb));

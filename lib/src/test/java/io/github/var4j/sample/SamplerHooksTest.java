@@ -1,0 +1,141 @@
+package io.github.var4j.sample;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.var4j.nn.StateDict;
+import io.github.var4j.testutil.TinyFixture;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.transformer.VarModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two hooks of the sampling loop on the fixtures' tiny VAR: {@link ModelSchedule} (which model
+ * runs which scale) and {@link TokenSelection} (which tokens a scale computes). Trivial
+ * alternatives plugged in through the hooks give exactly the default samples; real ones change what
+ * they should and nothing else.
+ */
+class SamplerHooksTest {
+  private static final TinyFixture T = TinyFixture.get();
+  private static final int K = T.K(), V = T.V();
+  private static final List<SampleOptions> OPTIONS =
+      List.of(
+          SampleOptions.greedy(T.cfg()),
+          new SampleOptions(T.cfg(), 8, 0.9, false, 5, false),
+          new SampleOptions(T.cfg(), 0, 0, true, 6, false));
+  private static VarSampler plain;
+
+  @BeforeAll
+  static void open() {
+    plain = VarSampler.of(models());
+  }
+
+  @AfterAll
+  static void close() {
+    plain.close();
+  }
+
+  private static SamplerModels models() {
+    return SamplerModels.load(
+        T.varConfig(), TinyFixture.varParams(), T.vqVaeConfig(), TinyFixture.vaeParams());
+  }
+
+  /** A sampler whose scales from 2 on are computed by a second VAR of these weights. */
+  private static VarSampler handOffAt2(VarConfig refinerCfg, StateDict refinerSd) {
+    SamplerModels m = models();
+    VarModel refiner = m.addVar("refiner.", refinerCfg, refinerSd);
+    return VarSampler.of(m, ModelSchedule.handOff(m.var(), refiner, 2), TokenSelection.ALL);
+  }
+
+  private static void assertSame(SampleResult a, SampleResult b, String what) {
+    for (int si = 0; si < K; si++)
+      assertArrayEquals(a.tokens().get(si), b.tokens().get(si), what + ": tokens of scale " + si);
+    assertArrayEquals(a.images(), b.images(), 0f, what + ": images");
+  }
+
+  /**
+   * A drafter handing over to a refiner with the same weights at scale 2 (the refiner reads scales
+   * 0..1 into its own cache first) samples exactly what one model does.
+   */
+  @Test
+  void handOffToAnEqualRefinerGivesTheSameSamples() {
+    try (VarSampler s = handOffAt2(T.varConfig(), TinyFixture.varParams())) {
+      for (SampleOptions o : OPTIONS)
+        assertSame(plain.sample(T.labels(), o), s.sample(T.labels(), o), o.label());
+    }
+  }
+
+  /**
+   * A different refiner (shared AdaLN, its own weights) from scale 2 on: scales 0..1 are the
+   * drafter's, and the refiner changes the rest.
+   */
+  @Test
+  void aDifferentRefinerKeepsTheDraftersCoarseScales() {
+    try (VarSampler s = handOffAt2(T.salnVarConfig(), TinyFixture.salnVarParams())) {
+      SampleOptions o = SampleOptions.greedy(T.cfg());
+      SampleResult a = plain.sample(T.labels(), o), b = s.sample(T.labels(), o);
+      for (int si = 0; si < 2; si++)
+        assertArrayEquals(a.tokens().get(si), b.tokens().get(si), "drafter scale " + si);
+      assertFalse(Arrays.equals(a.images(), b.images()), "the refiner draws the fine scales");
+    }
+    assertEquals(
+        "prefix var. is taken",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> {
+                  try (SamplerModels mm = models()) {
+                    mm.addVar("var.", T.varConfig(), TinyFixture.varParams());
+                  }
+                })
+            .getMessage());
+  }
+
+  /** Computing every position through the selection (gather, blocks, restore) changes nothing. */
+  @Test
+  void selectingAllTokensGivesTheSameSamples() {
+    TokenSelection all = (step, l) -> step == 0 ? null : IntStream.range(0, l).toArray();
+    SamplerModels m = models();
+    try (VarSampler s = VarSampler.of(m, ModelSchedule.single(m.var()), all)) {
+      for (SampleOptions o : OPTIONS)
+        assertSame(plain.sample(T.labels(), o), s.sample(T.labels(), o), o.label());
+    }
+  }
+
+  /**
+   * Pruning half of the last scale's positions: the computed ones go through the blocks, the others
+   * take the output of the nearest coarser position, so their logits are that position's logits of
+   * the previous scale, exactly; the earlier scales are unchanged.
+   */
+  @Test
+  void prunedPositionsCopyTheCoarserScale() {
+    int last = K - 1, q = T.pn(last), p = T.pn(last - 1);
+    TokenSelection even =
+        (step, l) -> step < last ? null : IntStream.range(0, l).filter(j -> j % 2 == 0).toArray();
+    SamplerModels m = models();
+    try (VarSampler s = VarSampler.of(m, ModelSchedule.single(m.var()), even)) {
+      SampleOptions o = SampleOptions.greedy(T.cfg());
+      SampleTrace pruned = s.trace(T.labels(), o), full = plain.trace(T.labels(), o);
+      for (int si = 0; si < last; si++) {
+        assertArrayEquals(
+            full.result().tokens().get(si), pruned.result().tokens().get(si), "scale " + si);
+      }
+      float[] now = pruned.steps().get(last).logits2B(); // (2B, q², V)
+      float[] before = pruned.steps().get(last - 1).logits2B(); // (2B, p², V)
+      int rows = 2 * T.B();
+      for (int r = 0; r < rows; r++) {
+        for (int j = 1; j < q * q; j += 2) {
+          int cell = j / q * p / q * p + j % q * p / q;
+          float[] a = Arrays.copyOfRange(now, (r * q * q + j) * V, (r * q * q + j + 1) * V);
+          float[] b =
+              Arrays.copyOfRange(before, (r * p * p + cell) * V, (r * p * p + cell + 1) * V);
+          assertArrayEquals(b, a, 0f, "row " + r + ", pruned position " + j);
+        }
+      }
+      for (int tok : pruned.result().tokens().get(last)) assertTrue(tok >= 0 && tok < V);
+    }
+  }
+}

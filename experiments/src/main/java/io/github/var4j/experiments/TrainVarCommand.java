@@ -2,6 +2,7 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.VarReport;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelKind;
@@ -168,8 +169,8 @@ public final class TrainVarCommand implements Callable<Integer> {
     VarTrainConfig cfg = quick ? VarTrainConfig.quick(20) : VarTrainConfig.fashionMnistDefault();
     if (quick) {
       // evenly spaced subsets: the splits are ordered by class
-      train = train.subset(VarTrainer.evenlySpaced(train.size(), 1024));
-      test = test.subset(VarTrainer.evenlySpaced(test.size(), 256));
+      train = train.subset(Subsets.evenlySpaced(train.size(), 1024));
+      test = test.subset(Subsets.evenlySpaced(test.size(), 256));
     }
     if (depth != null) cfg = cfg.withDepth(depth);
     if (width != null || heads != null) {

@@ -1,6 +1,7 @@
 package io.github.var4j.train;
 
 import io.github.var4j.data.Batcher;
+import io.github.var4j.data.Subsets;
 import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
@@ -268,9 +269,9 @@ public final class VarTrainer implements AutoCloseable {
               "checkpoint "
                   + prefix
                   + " was saved for "
-                  + describe(saved)
+                  + saved.describe()
                   + "; this model has "
-                  + describe(model)
+                  + model.describe()
                   + " (differs in: "
                   + ModelDir.differences(saved, model)
                   + "). Resume with the same "
@@ -360,7 +361,7 @@ public final class VarTrainer implements AutoCloseable {
     long start = initOrResume(log);
     if (chief) run.startClock(start);
     long steps = cfg.steps();
-    log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", describe(model), numParams());
+    log.printf(Locale.ROOT, "[var] %s; %,d parameters%n", model.describe(), numParams());
     log.printf(
         Locale.ROOT,
         "[var] %d train / %s test images, batch %d, steps %d -> %d, peak lr %.3g (lin0, warm-up %d, "
@@ -527,14 +528,6 @@ public final class VarTrainer implements AutoCloseable {
         c.labels(idx), xs.varInput(c.perScale(idx), idx.length), c.targets(idx));
   }
 
-  /** {@code m} image indices evenly spaced over [0, n) (all of them when m is 0 or >= n). */
-  public static int[] evenlySpaced(int n, int m) {
-    int k = m <= 0 || m >= n ? n : m;
-    int[] idx = new int[k];
-    for (int i = 0; i < k; i++) idx[i] = (int) ((long) i * n / k);
-    return idx;
-  }
-
   /**
    * Test metrics of the current weights on {@code maxImages} evenly spaced images of {@code data}
    * (0 = all).
@@ -545,7 +538,7 @@ public final class VarTrainer implements AutoCloseable {
   }
 
   private static List<VarTrainGraph.Batch> evalBatches(TokenCache data, XSource xs, int maxImages) {
-    int[] all = evenlySpaced(data.size(), maxImages);
+    int[] all = Subsets.evenlySpaced(data.size(), maxImages);
     List<VarTrainGraph.Batch> out = new ArrayList<>();
     for (int b0 = 0; b0 < all.length; b0 += EVAL_BATCH) {
       out.add(batch(data, Arrays.copyOfRange(all, b0, Math.min(all.length, b0 + EVAL_BATCH)), xs));
@@ -611,24 +604,6 @@ public final class VarTrainer implements AutoCloseable {
    */
   private void writeRunConfig() throws IOException {
     ModelDir.writeConfig(run.dir(), ModelKind.VAR, model, cfg);
-  }
-
-  /** "depth 4, width 256, heads 4, vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]". */
-  public static String describe(VarConfig c) {
-    return "depth "
-        + c.depth()
-        + ", width "
-        + c.embedDim()
-        + ", heads "
-        + c.numHeads()
-        + ", vocab "
-        + c.vocabSize()
-        + ", Cvae "
-        + c.cvae()
-        + ", "
-        + c.numClasses()
-        + " classes, patchNums "
-        + c.patchNums();
   }
 
   @Override

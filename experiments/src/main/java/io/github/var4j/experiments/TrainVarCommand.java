@@ -10,6 +10,7 @@ import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Cluster;
 import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
+import io.github.var4j.train.VarEvaluator;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.Flops;
@@ -241,7 +242,7 @@ public final class TrainVarCommand implements Callable<Integer> {
         System.out.println("[train-var] exported to " + model);
 
         long te = System.nanoTime();
-        VarTrainer.EvalResult full = trainer.evaluate(testTok, xs, 0);
+        VarEvaluator.Result full = trainer.evaluate(testTok, xs, 0);
         System.out.printf(
             Locale.ROOT,
             "[train-var] final test metrics on %d images (%.1f s): loss %.4f (perplexity %.1f), "

@@ -14,11 +14,11 @@ import java.util.Map;
  * training run does - resuming, batches, the NaN guard, the CSVs, the evaluation cadence,
  * checkpoints, progress - is the loop's.
  *
- * <p>The other methods have defaults that do nothing; a trainee overrides them only for what its
- * run directory holds besides weights and metrics: the columns of {@code eval.csv} ({@link
- * #evalMetrics}, {@link #trainMeans}), a model configuration ({@link #checkCheckpoint}, {@link
- * #writeRunFiles}) and training state outside the checkpoint bundle ({@link #saveState}, {@link
- * #restoreState}, {@link #lostState}).
+ * <p>The other methods have defaults (the graph's seeded initialisation, or nothing); a trainee
+ * overrides them only for what its run directory holds besides weights and metrics: the columns of
+ * {@code eval.csv} ({@link #evalMetrics}, {@link #trainMeans}), a model configuration ({@link
+ * #checkCheckpoint}, {@link #writeRunFiles}) and training state outside the checkpoint bundle
+ * ({@link #initialize}, {@link #saveState}, {@link #restoreState}, {@link #lostState}).
  */
 public interface Trainee {
 

@@ -1,5 +1,6 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.data.Subsets;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
@@ -9,7 +10,6 @@ import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainGraph;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -174,7 +174,7 @@ public final class BenchVarCommand implements Callable<Integer> {
           "[bench-var] %s%s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
               + "(%.1f images/s); forward only %.3f s/batch%s; JVM heap used %d MB (peak %d MB), process peak RSS "
               + "(VmHWM, whole process so far) %d MB%n",
-          VarTrainer.describe(cfg),
+          cfg.describe(),
           cl == null ? "" : ", " + tasks + " tasks of " + batch / tasks + " images",
           params,
           batch,
@@ -232,7 +232,7 @@ public final class BenchVarCommand implements Callable<Integer> {
       int[] t = new int[batch * l];
       for (int i = 0; i < t.length; i++) t[i] = r.nextInt(vocab);
       TokenCache c = TokenCache.of(pns, vocab, classes, new int[batch], t, new byte[32]);
-      int[] idx = VarTrainer.evenlySpaced(batch, 0);
+      int[] idx = Subsets.evenlySpaced(batch, 0);
       List<int[]> per = c.perScale(idx);
       tok.varInput(per, batch);
       long t0 = System.nanoTime();

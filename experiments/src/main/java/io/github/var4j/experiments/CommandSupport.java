@@ -4,7 +4,6 @@ import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.Mnist;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Images;
@@ -53,7 +52,7 @@ final class CommandSupport {
         "%s VAR %s: %s, %,d parameters (loaded in %.1f s)%n",
         prefix,
         models.var,
-        VarTrainer.describe(varCfg),
+        varCfg.describe(),
         varCfg.numParams(),
         (System.nanoTime() - t) / 1e9);
     return s;

@@ -4,11 +4,11 @@ import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.sample.SampleOptions;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.viz.Charts;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,7 +170,7 @@ public final class EvalTableCommand implements Callable<Integer> {
 
     ImageDataset test = dataArgs.load().test();
     int[] idx =
-        VarTrainer.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
+        Subsets.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
     SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
     System.out.println(
         "[eval-table] reference: " + ref + " (test split); " + per + " per class per row");

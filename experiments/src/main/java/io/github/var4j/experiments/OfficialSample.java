@@ -6,7 +6,6 @@ import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.ImageGrid;
 import io.github.var4j.viz.Images;
@@ -66,7 +65,7 @@ final class OfficialSample {
         vc.vocabSize(),
         vc.zChannels(),
         vc.patchNums(),
-        VarTrainer.describe(s.varConfig()),
+        s.varConfig().describe(),
         s.varConfig().numParams(),
         (System.nanoTime() - t) / 1e9);
     return s;

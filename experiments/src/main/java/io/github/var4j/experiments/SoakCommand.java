@@ -149,7 +149,7 @@ public final class SoakCommand implements Callable<Integer> {
         "%s %s; %d steps of %d images, every %d steps: %d x %d samples, eval, checkpoint; "
             + "run dir %s; %d cores, max heap %d MB%n",
         P,
-        VarTrainer.describe(varCfg),
+        varCfg.describe(),
         steps,
         batch,
         every,

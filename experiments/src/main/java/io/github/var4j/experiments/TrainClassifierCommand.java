@@ -6,6 +6,7 @@ import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelDir;
 import io.github.var4j.model.ModelKind;
 import io.github.var4j.model.RunDir;
+import io.github.var4j.train.ClassifierTrainConfig;
 import io.github.var4j.train.ClassifierTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
       description =
           "seed of initialisation and data order (another seed trains an independent network, e.g."
               + " to audit an rFID measured with the default one)")
-  long seed = ClassifierTrainer.Config.fashionMnistDefault(1000).seed();
+  long seed = ClassifierTrainConfig.fashionMnistDefault(1000).seed();
 
   @Option(
       names = "--tag",
@@ -95,9 +96,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             net.groups());
     long perEpoch = split.train().size() / batch;
     long n = steps != null ? steps : Quick.enabled() ? 30 : Math.round(epochs * perEpoch);
-    ClassifierTrainer.Config base = ClassifierTrainer.Config.fashionMnistDefault(n);
-    ClassifierTrainer.Config cfg =
-        new ClassifierTrainer.Config(
+    ClassifierTrainConfig base = ClassifierTrainConfig.fashionMnistDefault(n);
+    ClassifierTrainConfig cfg =
+        new ClassifierTrainConfig(
             batch,
             n,
             base.lr(),

@@ -2,6 +2,7 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.VarReport;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.model.ModelKind;
@@ -9,6 +10,7 @@ import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Cluster;
 import io.github.var4j.train.Progress;
 import io.github.var4j.train.TokenCache;
+import io.github.var4j.train.VarEvaluator;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.Flops;
@@ -168,8 +170,8 @@ public final class TrainVarCommand implements Callable<Integer> {
     VarTrainConfig cfg = quick ? VarTrainConfig.quick(20) : VarTrainConfig.fashionMnistDefault();
     if (quick) {
       // evenly spaced subsets: the splits are ordered by class
-      train = train.subset(VarTrainer.evenlySpaced(train.size(), 1024));
-      test = test.subset(VarTrainer.evenlySpaced(test.size(), 256));
+      train = train.subset(Subsets.evenlySpaced(train.size(), 1024));
+      test = test.subset(Subsets.evenlySpaced(test.size(), 256));
     }
     if (depth != null) cfg = cfg.withDepth(depth);
     if (width != null || heads != null) {
@@ -240,7 +242,7 @@ public final class TrainVarCommand implements Callable<Integer> {
         System.out.println("[train-var] exported to " + model);
 
         long te = System.nanoTime();
-        VarTrainer.EvalResult full = trainer.evaluate(testTok, xs, 0);
+        VarEvaluator.Result full = trainer.evaluate(testTok, xs, 0);
         System.out.printf(
             Locale.ROOT,
             "[train-var] final test metrics on %d images (%.1f s): loss %.4f (perplexity %.1f), "

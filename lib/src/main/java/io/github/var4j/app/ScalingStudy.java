@@ -6,6 +6,7 @@ import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.FashionMnist;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Mnist;
+import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.Generation;
 import io.github.var4j.eval.SampleQuality;
 import io.github.var4j.eval.SampleSet;
@@ -16,7 +17,6 @@ import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
-import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -154,8 +154,8 @@ public final class ScalingStudy {
           "evalPoints must be at least 2 (a fit needs points along training), got " + evalPoints);
     ImageDataset train = split.train(), test = split.test();
     if (quick) {
-      train = train.subset(VarTrainer.evenlySpaced(train.size(), 512));
-      test = test.subset(VarTrainer.evenlySpaced(test.size(), 128));
+      train = train.subset(Subsets.evenlySpaced(train.size(), 512));
+      test = test.subset(Subsets.evenlySpaced(test.size(), 128));
     }
     long t0 = System.nanoTime();
     VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
@@ -349,7 +349,7 @@ public final class ScalingStudy {
               runs,
               withWeights.stream().mapToInt(Integer::intValue).toArray(),
               tok,
-              VarTrainer.evenlySpaced(numClasses, GRID_CLASSES),
+              Subsets.evenlySpaced(numClasses, GRID_CLASSES),
               names,
               fid,
               new SampleOptions(1.5, 0, 0.96, false, 0, false),

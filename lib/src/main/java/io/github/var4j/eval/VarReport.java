@@ -1,6 +1,7 @@
 package io.github.var4j.eval;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.train.VarEvaluator;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.viz.AttentionMaskView;
@@ -251,7 +252,7 @@ public final class VarReport {
    * (the rows of the results CSV and of the notebook's table).
    */
   public static Map<String, Double> finalMetrics(
-      VarConfig cfg, long params, VarTrainer.EvalResult eval, long steps, double trainSeconds) {
+      VarConfig cfg, long params, VarEvaluator.Result eval, long steps, double trainSeconds) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("depth", (double) cfg.depth());
     m.put("width", (double) cfg.embedDim());

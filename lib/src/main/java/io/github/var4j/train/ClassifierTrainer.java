@@ -4,12 +4,10 @@ import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.classifier.ClassifierNet;
 import io.github.var4j.data.Batcher;
 import io.github.var4j.data.ImageDataset;
-import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -33,7 +30,8 @@ import org.tensorflow.types.TInt32;
  * logits (TF Java 1.1.0 registers no gradient for SparseSoftmaxCrossEntropyWithLogits), our {@link
  * AdamW}, an {@link LrSchedule} (cosine by default), optional host-side augmentation (horizontal
  * flips, shifts) drawn from a generator that is a function of (seed, step), a progress line with
- * ETA, a metrics CSV, checkpoints and exact resume through {@link RunDir}.
+ * ETA, a metrics CSV, checkpoints and exact resume: it is a {@link Trainee}, and the {@link
+ * TrainingLoop} runs its steps.
  *
  * <p>tensorflow-framework: its {@code CategoricalCrossentropy(fromLogits)} does work here (graph
  * mode, resource variables, same loss and gradient to 1e-7, see the test), but the two ops of
@@ -47,101 +45,20 @@ import org.tensorflow.types.TInt32;
  * learning rate are functions of (seed, step); weights and optimizer state are in the bundle. A run
  * stopped at a checkpoint and resumed writes the same {@code metrics.csv} as an uninterrupted one.
  */
-public final class ClassifierTrainer implements AutoCloseable {
+public final class ClassifierTrainer implements Trainee, AutoCloseable {
 
-  /**
-   * Training hyper-parameters.
-   *
-   * @param batchSize images per step
-   * @param steps total optimisation steps
-   * @param lr peak learning rate
-   * @param warmupSteps linear warm-up steps
-   * @param schedule {@link LrSchedule} type after the warm-up: "cos" or "lin0" (to 1 % of peak)
-   * @param weightDecay decoupled weight decay of conv and linear weights (not norms, biases)
-   * @param flip random horizontal flips
-   * @param maxShift random shifts of up to this many pixels in x and y (zero-filled with the
-   *     background -1); 0 disables
-   * @param checkpointEvery steps between checkpoints
-   * @param logEvery steps between progress lines
-   * @param seed seed of initialisation, data order and augmentation
-   */
-  public record Config(
-      int batchSize,
-      long steps,
-      double lr,
-      long warmupSteps,
-      String schedule,
-      double weightDecay,
-      boolean flip,
-      int maxShift,
-      long checkpointEvery,
-      long logEvery,
-      long seed) {
-    public Config {
-      if (batchSize < 1)
-        throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-      if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
-      if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
-      if (warmupSteps < 0 || warmupSteps >= steps - 1) {
-        throw new IllegalArgumentException(
-            "warmupSteps must be in [0, steps - 1), got " + warmupSteps + " for " + steps);
-      }
-      if (!"cos".equals(schedule) && !"lin0".equals(schedule)) {
-        throw new IllegalArgumentException("schedule must be cos or lin0, got " + schedule);
-      }
-      if (weightDecay < 0)
-        throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
-      if (maxShift < 0)
-        throw new IllegalArgumentException("maxShift must be >= 0, got " + maxShift);
-      if (checkpointEvery < 1 || logEvery < 1) {
-        throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
-      }
-    }
-
-    /**
-     * The Fashion-MNIST default: batch 128, lr 2e-3 with 200 warm-up steps and cosine decay, weight
-     * decay 0.05, flips, {@code steps} steps.
-     */
-    public static Config fashionMnistDefault(long steps) {
-      return new Config(
-          128, steps, 2e-3, Math.min(200, steps / 10), "cos", 0.05, true, 0, 500, 50, 0);
-    }
-
-    /** A few steps, for tests: batch 16, lr 3e-3, no augmentation, a checkpoint at the end. */
-    public static Config quick(long steps) {
-      return new Config(16, steps, 3e-3, 0, "cos", 0.0, false, 0, steps, Math.max(1, steps / 5), 0);
-    }
-
-    public Config withCheckpointEvery(long every) {
-      return new Config(
-          batchSize,
-          steps,
-          lr,
-          warmupSteps,
-          schedule,
-          weightDecay,
-          flip,
-          maxShift,
-          every,
-          logEvery,
-          seed);
-    }
-
-    /** The schedule: warm-up from 1 % of the peak, then {@link #schedule} down to 1 %. */
-    public LrSchedule lrSchedule() {
-      return new LrSchedule(schedule, lr, warmupSteps, steps, 0.01, 0.01, weightDecay, weightDecay);
-    }
-  }
+  /** Columns of {@code metrics.csv} after step and lr. */
+  static final List<String> METRICS = List.of("loss", "acc");
 
   /** Columns of {@code metrics.csv}. */
-  public static final List<String> METRICS_HEADER = List.of("step", "lr", "loss", "acc");
+  public static final List<String> METRICS_HEADER = TrainingLoop.metricsHeader(METRICS);
 
   /** Result of {@link #train}: steps run, wall time, last metrics. */
   public record Summary(long steps, double seconds, Map<String, Double> last) {}
 
   private final ClassifierConfig netCfg;
-  private final Config cfg;
-  private final RunDir run;
+  private final ClassifierTrainConfig cfg;
+  private final TrainingLoop loop;
   private final GraphRuntime rt = new GraphRuntime();
   private final ParamStore ps;
   private final Placeholder<TFloat32> imgIn; // (B, S, S, C)
@@ -149,12 +66,26 @@ public final class ClassifierTrainer implements AutoCloseable {
   private final Operand<TFloat32> logits; // (B, classes)
   private final Operand<TFloat32> loss; // scalar
   private final AdamW opt;
-  private final TfCheckpoint ckpt;
+  private final TrainableGraph graph;
 
-  public ClassifierTrainer(ClassifierConfig netCfg, Config cfg, Path runDir) {
+  public ClassifierTrainer(ClassifierConfig netCfg, ClassifierTrainConfig cfg, Path runDir) {
     this.netCfg = netCfg;
     this.cfg = cfg;
-    this.run = new RunDir(runDir);
+    LrSchedule sched = cfg.lrSchedule();
+    this.loop =
+        new TrainingLoop(
+            new RunDir(runDir),
+            new TrainingLoop.Plan(
+                "classifier",
+                "classifier",
+                cfg.steps(),
+                cfg.batchSize(),
+                cfg.seed(),
+                sched::at,
+                cfg.checkpointEvery(),
+                cfg.logEvery(),
+                0),
+            null);
     try {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
@@ -176,7 +107,7 @@ public final class ClassifierTrainer implements AutoCloseable {
       opt =
           new AdamW(
               rt.graph(), ps, loss, AdamW::officialDecay, new AdamW.Config(0.9, 0.999, 1e-8, 1.0));
-      ckpt = new TfCheckpoint(ps);
+      graph = TrainableGraph.of(rt, List.of(opt), ps);
     } catch (RuntimeException e) {
       rt.close();
       throw e;
@@ -184,7 +115,7 @@ public final class ClassifierTrainer implements AutoCloseable {
   }
 
   public RunDir runDir() {
-    return run;
+    return loop.runDir();
   }
 
   /** Number of trainable scalars of the classifier. */
@@ -200,18 +131,7 @@ public final class ClassifierTrainer implements AutoCloseable {
    *     size
    */
   public long initOrResume(PrintStream log) throws IOException {
-    ps.initialize(rt.session(), cfg.seed());
-    if (TfCheckpoint.exists(run.checkpointPrefix())) {
-      ckpt.restore(rt.session(), run.checkpointPrefix());
-      opt.syncStep(rt.session());
-      Optional<RunDir.ResumeState> state = run.resumeState(opt.step());
-      if (state.isPresent()) {
-        state.get().expect("seed", cfg.seed());
-        state.get().expect("batchSize", cfg.batchSize());
-      }
-      log.println("[classifier] resumed from " + run.checkpointPrefix() + " at step " + opt.step());
-    }
-    return opt.step();
+    return loop.initOrResume(this, log);
   }
 
   /**
@@ -228,58 +148,9 @@ public final class ClassifierTrainer implements AutoCloseable {
   public Summary train(ImageDataset data, PrintStream log, StepListener listener)
       throws IOException {
     checkData(data);
-    run.create();
-    long start = initOrResume(log);
-    run.startClock(start);
-    MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
-    Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
-    Progress progress = new Progress("classifier", start, cfg.steps(), cfg.logEvery(), log);
-    LrSchedule sched = cfg.lrSchedule();
-    int S = netCfg.imageSize(), c = netCfg.inChannels(), C = netCfg.numClasses();
-    Map<String, Double> last = new LinkedHashMap<>();
-    try (csv) {
-      for (long it = start; it < cfg.steps(); it++) {
-        int[] idx = batcher.batch(it);
-        float[] x = data.toFloatBatch(idx, S);
-        augment(x, idx.length, S, c, it);
-        int[] labels = data.labels(idx);
-        LrSchedule.Values v = sched.at(it);
-        double lossV;
-        float[] lg;
-        GraphRuntime.Run r =
-            rt.run()
-                .feed(imgIn, x, idx.length, S, S, c)
-                .feed(labelIn, labels, idx.length)
-                .fetch(loss, logits);
-        opt.feed(r, v.lr(), v.wdD(), v.wdND());
-        try (GraphRuntime.Outputs res = r.run()) {
-          opt.stepDone();
-          lossV = res.floats(0)[0];
-          lg = res.floats(1);
-        }
-        if (!Double.isFinite(lossV)) {
-          throw new IllegalStateException(
-              "classifier loss is " + lossV + " at step " + (it + 1) + "; stopped");
-        }
-        double acc = accuracy(lg, labels, C);
-        long step = it + 1;
-        last = new LinkedHashMap<>();
-        last.put("loss", lossV);
-        last.put("acc", acc);
-        csv.append(step, v.lr(), lossV, acc);
-        progress.update(step, last);
-        if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
-          run.saveCheckpoint(
-              rt.session(),
-              ckpt,
-              new RunDir.ResumeState(step)
-                  .put("seed", cfg.seed())
-                  .put("batchSize", cfg.batchSize()));
-        }
-        listener.afterStep(step);
-      }
-    }
-    return new Summary(cfg.steps() - start, progress.elapsedSeconds(), last);
+    Trainee.Steps steps = (it, idx, v) -> step(data, it, idx, v);
+    TrainingLoop.Result<?> r = loop.run(this, steps, data.size(), null, log, listener);
+    return new Summary(r.steps(), r.seconds(), r.last());
   }
 
   /** Top-1 accuracy of the current weights on {@code data} (no augmentation), in chunks. */
@@ -377,5 +248,44 @@ public final class ClassifierTrainer implements AutoCloseable {
       if (best == labels[i]) ok++;
     }
     return ok / (double) labels.length;
+  }
+
+  // ---- the Trainee: what the TrainingLoop needs besides the step -------------------------------
+
+  @Override
+  public List<String> metrics() {
+    return METRICS;
+  }
+
+  @Override
+  public TrainableGraph graph() {
+    return graph;
+  }
+
+  /** One step on the (augmented) images {@code idx} of {@code data}. */
+  private Step step(ImageDataset data, long it, int[] idx, LrSchedule.Values v) {
+    int S = netCfg.imageSize(), c = netCfg.inChannels(), C = netCfg.numClasses();
+    float[] x = data.toFloatBatch(idx, S); // (B, S, S, c)
+    augment(x, idx.length, S, c, it);
+    int[] labels = data.labels(idx); // (B,)
+    double lossV;
+    float[] lg; // (B, C)
+    GraphRuntime.Run r =
+        rt.run()
+            .feed(imgIn, x, idx.length, S, S, c)
+            .feed(labelIn, labels, idx.length)
+            .fetch(loss, logits);
+    opt.feed(r, v.lr(), v.wdD(), v.wdND());
+    try (GraphRuntime.Outputs res = r.run()) {
+      opt.stepDone();
+      lossV = res.floats(0)[0];
+      lg = res.floats(1);
+    }
+    if (!Double.isFinite(lossV)) return Step.failed("loss is " + lossV);
+    double acc = accuracy(lg, labels, C);
+    Map<String, Double> shown = new LinkedHashMap<>();
+    shown.put("loss", lossV);
+    shown.put("acc", acc);
+    return Step.of(new double[] {lossV, acc}, shown);
   }
 }

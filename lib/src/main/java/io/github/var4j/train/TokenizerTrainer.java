@@ -1,31 +1,23 @@
 package io.github.var4j.train;
 
 import io.github.var4j.classifier.ClassifierConfig;
-import io.github.var4j.data.Batcher;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
-import io.github.var4j.model.MetricsCsv;
 import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.GraphRuntime;
-import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
-import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
+import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.vae.VqVae;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -34,9 +26,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Trains the multi-scale VQ-VAE tokenizer, AdamW, with a progress line (loss, PSNR, ETA), a metrics
- * CSV, atomic checkpoints every N steps, resume from the last checkpoint, and a clear stop on a NaN
- * loss. The loss (the paper's eq. 5 at our scale):
+ * Trains the multi-scale VQ-VAE tokenizer with AdamW (the discriminator with its own AdamW), with
+ * dead-code restarts of the codebook. The loss (the paper's eq. 5 at our scale):
  *
  * <pre>
  * L_nll = l1·|x − x̂| + l2·(x − x̂)² + perc·{@link PerceptualLoss}(x, x̂)
@@ -52,16 +43,15 @@ import org.tensorflow.types.TInt32;
  * codes the restart generator has re-drawn) and {@code metrics.csv} (one row per step). Export the
  * result with {@link #stateDict()} and {@link io.github.var4j.model.ModelDir#save}.
  *
- * <p><b>Exact resume.</b> The batch ({@link Batcher#batch(long)}), the learning rate and the GAN
- * switch are functions of (seed, step); the weights and optimizer state are in the bundle; the
- * dead-code statistics and generator are in the resume state (the generator is rebuilt by replaying
- * its draws). A run killed at any point and resumed writes the same {@code metrics.csv}, bit for
- * bit, as an uninterrupted one.
+ * <p>It is a {@link Trainee}: the {@link TrainingLoop} runs the steps, this class supplies the
+ * graph, the step (the GAN switch is a function of the step) and the dead-code state ({@link
+ * DeadCodes}), which the loop saves with each checkpoint. A run killed at any point and resumed
+ * writes the same {@code metrics.csv}, bit for bit, as an uninterrupted one.
  */
-public final class TokenizerTrainer implements AutoCloseable {
+public final class TokenizerTrainer implements Trainee, AutoCloseable {
   private final VqVaeConfig vaeCfg;
   private final TokenizerTrainConfig cfg;
-  private final RunDir run;
+  private final TrainingLoop loop;
   private final GraphRuntime rt = new GraphRuntime();
   private final ParamStore ps;
   private final ParamStore discPs;
@@ -75,22 +65,12 @@ public final class TokenizerTrainer implements AutoCloseable {
   private final List<Operand<TInt32>> idxBL;
   private final AdamW opt;
   private final AdamW discOpt;
-  private final TfCheckpoint ckpt;
-  private final Param codebookParam;
+  private final TrainableGraph graph;
+  private final DeadCodes deadCodes;
 
-  /**
-   * Dead-code state at the step reached by {@link #initOrResume}: codes hit since the last check,
-   * codes re-drawn.
-   */
-  private boolean[] deadCodeHit;
-
-  private long deadCodeDraws;
-
-  /** Columns of {@code metrics.csv}. */
-  public static final List<String> METRICS_HEADER =
+  /** Columns of {@code metrics.csv} after step and lr. */
+  static final List<String> METRICS =
       List.of(
-          "step",
-          "lr",
           "loss",
           "recon",
           "perc",
@@ -101,6 +81,9 @@ public final class TokenizerTrainer implements AutoCloseable {
           "gan_lambda",
           "logit_real",
           "logit_fake");
+
+  /** Columns of {@code metrics.csv}. */
+  public static final List<String> METRICS_HEADER = TrainingLoop.metricsHeader(METRICS);
 
   /** Result of {@link #train}: steps run, wall time, last metrics. */
   public record Summary(long steps, double seconds, Map<String, Double> last) {}
@@ -148,7 +131,20 @@ public final class TokenizerTrainer implements AutoCloseable {
     }
     this.vaeCfg = vaeCfg;
     this.cfg = cfg;
-    this.run = new RunDir(runDir);
+    this.loop =
+        new TrainingLoop(
+            new RunDir(runDir),
+            new TrainingLoop.Plan(
+                "tokenizer",
+                "tokenizer",
+                cfg.steps(),
+                cfg.batchSize(),
+                cfg.seed(),
+                it -> new LrSchedule.Values(cfg.lrAt(it), cfg.weightDecay(), 0),
+                cfg.checkpointEvery(),
+                cfg.logEvery(),
+                0),
+            null);
     try {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
@@ -231,8 +227,11 @@ public final class TokenizerTrainer implements AutoCloseable {
                   new AdamW.Config(0.5, 0.9, 1e-8, 1.0),
                   "disc_optim.")
               : null;
-      ckpt = cfg.ganEnabled() ? new TfCheckpoint(ps, discPs) : new TfCheckpoint(ps);
-      codebookParam = ps.param("quantize.embedding.weight");
+      graph =
+          cfg.ganEnabled()
+              ? TrainableGraph.of(rt, List.of(opt, discOpt), ps, discPs)
+              : TrainableGraph.of(rt, List.of(opt), ps);
+      deadCodes = new DeadCodes(vaeCfg, cfg, ps, rt);
     } catch (RuntimeException e) {
       rt.close();
       throw e;
@@ -240,88 +239,22 @@ public final class TokenizerTrainer implements AutoCloseable {
   }
 
   public RunDir runDir() {
-    return run;
+    return loop.runDir();
   }
 
   public Path checkpointPrefix() {
-    return run.checkpointPrefix();
+    return runDir().checkpointPrefix();
   }
 
   /**
    * Initialises the weights, or restores them, the optimizers and the resume state from the run
    * directory's checkpoint.
    *
-   * @throws IOException if the checkpoint cannot be read or was trained with another seed or batch
-   *     size
+   * @throws IOException if the checkpoint cannot be read or was trained with another seed, batch
+   *     size or loss recipe
    */
   public long initOrResume(PrintStream log) throws IOException {
-    ps.initialize(rt.session(), cfg.seed());
-    if (discPs != null) discPs.initialize(rt.session(), cfg.seed() + 1);
-    if (perceptual != null) perceptual.load(rt.session());
-    deadCodeHit = new boolean[vaeCfg.vocabSize()];
-    deadCodeDraws = 0;
-    if (TfCheckpoint.exists(checkpointPrefix())) {
-      ckpt.restore(rt.session(), checkpointPrefix());
-      opt.syncStep(rt.session());
-      if (discOpt != null) discOpt.syncStep(rt.session());
-      Optional<RunDir.ResumeState> state = run.resumeState(opt.step());
-      if (state.isPresent()) {
-        RunDir.ResumeState st = state.get();
-        st.expect("seed", cfg.seed());
-        st.expect("batchSize", cfg.batchSize());
-        st.expect("lossRecipe", cfg.lossRecipe());
-        BitSet hit;
-        try {
-          hit = BitSet.valueOf(HexFormat.of().parseHex(st.getString("deadCodeHit")));
-        } catch (IllegalArgumentException e) {
-          throw new IOException(
-              run.resumeFile()
-                  + ": deadCodeHit of step "
-                  + opt.step()
-                  + " is not a hex bit set: "
-                  + e.getMessage(),
-              e);
-        }
-        if (hit.length() > deadCodeHit.length) {
-          throw new IOException(
-              run.resumeFile()
-                  + ": the dead-code state of step "
-                  + opt.step()
-                  + " names code "
-                  + (hit.length() - 1)
-                  + ", the codebook has "
-                  + deadCodeHit.length
-                  + " codes");
-        }
-        for (int k = hit.nextSetBit(0); k >= 0; k = hit.nextSetBit(k + 1)) deadCodeHit[k] = true;
-        deadCodeDraws = st.getLong("deadCodeDraws");
-      } else if (opt.step() > 0) {
-        log.println(
-            "[tokenizer] note: "
-                + run.resumeFile()
-                + " has no state for step "
-                + opt.step()
-                + " (a run "
-                + "directory of an older var4j?): the dead-code statistics and their generator restart here");
-      }
-      log.println("[tokenizer] resumed from " + checkpointPrefix() + " at step " + opt.step());
-    }
-    return opt.step();
-  }
-
-  /**
-   * The resume state at {@code step}: seed, batch size, codes hit since the last dead-code check,
-   * codes re-drawn.
-   */
-  private RunDir.ResumeState resumeState(long step, boolean[] hit, long draws) {
-    BitSet bits = new BitSet(hit.length);
-    for (int k = 0; k < hit.length; k++) if (hit[k]) bits.set(k);
-    return new RunDir.ResumeState(step)
-        .put("seed", cfg.seed())
-        .put("batchSize", cfg.batchSize())
-        .put("lossRecipe", cfg.lossRecipe())
-        .put("deadCodeHit", HexFormat.of().formatHex(bits.toByteArray()))
-        .put("deadCodeDraws", draws);
+    return loop.initOrResume(this, log);
   }
 
   /**
@@ -354,148 +287,9 @@ public final class TokenizerTrainer implements AutoCloseable {
               + "x"
               + vaeCfg.imageSize());
     }
-    run.create();
-    long start = initOrResume(log);
-    run.startClock(start);
-    MetricsCsv csv = run.openMetrics(METRICS_HEADER, start);
-    Batcher batcher = new Batcher(data.size(), cfg.batchSize(), true, cfg.seed());
-    Progress progress = new Progress("tokenizer", start, cfg.steps(), cfg.logEvery(), log);
-    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
-    boolean[] hit = deadCodeHit.clone();
-    long draws = deadCodeDraws;
-    int positions =
-        cfg.batchSize() * vaeCfg.latentSide() * vaeCfg.latentSide(); // latent vectors per batch
-    SplittableRandom rng = deadCodeRandom(draws, positions);
-    Map<String, Double> last = new LinkedHashMap<>();
-    try (csv) {
-      for (long it = start; it < cfg.steps(); it++) {
-        int[] idx = batcher.batch(it);
-        float[] x = data.toFloatBatch(idx, s);
-        double lr = cfg.lrAt(it);
-        boolean ganOn = cfg.ganEnabled() && it >= cfg.ganStartStep();
-        float[] rec;
-        float[] fVals;
-        int[] lastIdx;
-        double lossV, recV, vqV, percV = Double.NaN;
-        double genV = Double.NaN, discV = Double.NaN, lambdaV = Double.NaN;
-        double realV = Double.NaN, fakeV = Double.NaN;
-        GraphRuntime.Run r =
-            rt.run()
-                .feed(imgIn, x, idx.length, s, s, c)
-                .feed(ganWeightIn, new float[] {ganOn ? (float) cfg.ganWeight() : 0f})
-                .fetch(loss, recLoss, vqLoss, recon, f, idxBL.get(idxBL.size() - 1));
-        int extra = 6;
-        if (percLoss != null) r.fetch(percLoss);
-        if (genGan != null) r.fetch(genGan, discLoss, ganLambda, logitReal, logitFake);
-        if (ganOn) discOpt.feed(r, lr, 0, 0);
-        opt.feed(r, lr, cfg.weightDecay(), 0);
-        try (GraphRuntime.Outputs res = r.run()) {
-          opt.stepDone();
-          if (ganOn) discOpt.stepDone();
-          lossV = res.floats(0)[0];
-          recV = res.floats(1)[0];
-          vqV = res.floats(2)[0];
-          rec = res.floats(3);
-          fVals = res.floats(4);
-          lastIdx = res.ints(5);
-          if (percLoss != null) percV = res.floats(extra++)[0];
-          if (genGan != null) {
-            genV = res.floats(extra)[0];
-            discV = res.floats(extra + 1)[0];
-            if (ganOn) lambdaV = res.floats(extra + 2)[0]; // NaN in the CSV before the start
-            realV = res.floats(extra + 3)[0];
-            fakeV = res.floats(extra + 4)[0];
-          }
-        }
-        if (!Double.isFinite(lossV)) {
-          throw new IllegalStateException(
-              "tokenizer loss is "
-                  + lossV
-                  + " at step "
-                  + (it + 1)
-                  + "; stopped. The last "
-                  + "good checkpoint is kept at "
-                  + (TfCheckpoint.exists(checkpointPrefix()) ? checkpointPrefix() : "(none yet)"));
-        }
-        for (int k : lastIdx) hit[k] = true;
-        long step = it + 1;
-        if (cfg.deadCodeEvery() > 0 && step % cfg.deadCodeEvery() == 0 && step < cfg.steps()) {
-          if (fVals.length != positions * vaeCfg.zChannels()) {
-            throw new IllegalStateException(
-                "encoder output has "
-                    + fVals.length / vaeCfg.zChannels()
-                    + " latent "
-                    + "vectors, expected "
-                    + positions
-                    + " (batch "
-                    + cfg.batchSize()
-                    + " x "
-                    + vaeCfg.latentSide()
-                    + "^2)");
-          }
-          int restarted = restartDeadCodes(hit, fVals, rng);
-          draws += restarted;
-          Arrays.fill(hit, false);
-          if (restarted > 0) {
-            log.println(
-                "[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
-          }
-        }
-        double psnr = Psnr.mean(x, rec, idx.length, s, c, crop);
-        last = new LinkedHashMap<>();
-        last.put("loss", lossV);
-        last.put("recon", recV);
-        if (percLoss != null) last.put("perc", percV);
-        last.put("vq", vqV);
-        last.put("psnr", psnr);
-        if (genGan != null) {
-          last.put("gen_gan", genV);
-          last.put("disc", discV);
-          if (ganOn) last.put("gan_lambda", lambdaV);
-        }
-        csv.append(step, lr, lossV, recV, percV, vqV, psnr, genV, discV, lambdaV, realV, fakeV);
-        progress.update(step, last);
-        if (step % cfg.checkpointEvery() == 0 || step == cfg.steps()) {
-          run.saveCheckpoint(rt.session(), ckpt, resumeState(step, hit, draws));
-        }
-        listener.afterStep(step);
-      }
-    }
-    return new Summary(cfg.steps() - start, progress.elapsedSeconds(), last);
-  }
-
-  /**
-   * The dead-code generator after {@code draws} re-drawn codes: seeded with seed + 17, then
-   * advanced by replaying the draws of that many codes (a position among {@code positions} latent
-   * vectors, then zChannels noise values each), exactly as {@link #restartDeadCodes} made them.
-   */
-  private SplittableRandom deadCodeRandom(long draws, int positions) {
-    SplittableRandom rng = new SplittableRandom(cfg.seed() + 17);
-    for (long i = 0; i < draws; i++) {
-      rng.nextInt(positions);
-      for (int j = 0; j < vaeCfg.zChannels(); j++) rng.nextDouble();
-    }
-    return rng;
-  }
-
-  /**
-   * Codes not hit since the last check get a random latent vector of the current batch (plus a
-   * little noise).
-   */
-  private int restartDeadCodes(boolean[] hit, float[] fVals, SplittableRandom rng) {
-    int cv = vaeCfg.zChannels();
-    int positions = fVals.length / cv;
-    float[] cb = ps.fetchTf(rt.session(), List.of(codebookParam)).get(codebookParam);
-    int n = 0;
-    for (int k = 0; k < hit.length; k++) {
-      if (hit[k]) continue;
-      int p = rng.nextInt(positions);
-      for (int j = 0; j < cv; j++)
-        cb[k * cv + j] = fVals[p * cv + j] + (float) (0.01 * (rng.nextDouble() - 0.5));
-      n++;
-    }
-    if (n > 0) ps.assignTf(rt.session(), Map.of(codebookParam, cb));
-    return n;
+    Trainee.Steps steps = (it, idx, v) -> step(data, crop, log, it, idx, v);
+    TrainingLoop.Result<?> r = loop.run(this, steps, data.size(), null, log, listener);
+    return new Summary(r.steps(), r.seconds(), r.last());
   }
 
   /** The tokenizer's weights under the official state-dict names (PyTorch layout). */
@@ -510,5 +304,108 @@ public final class TokenizerTrainer implements AutoCloseable {
   @Override
   public void close() {
     rt.close();
+  }
+
+  // ---- the Trainee: what the TrainingLoop needs besides the step -------------------------------
+
+  @Override
+  public List<String> metrics() {
+    return METRICS;
+  }
+
+  @Override
+  public TrainableGraph graph() {
+    return graph;
+  }
+
+  /** Fresh weights (discriminator: seed + 1), the frozen perceptual network, no dead codes. */
+  @Override
+  public void initialize(long seed) {
+    graph.initialize(seed);
+    if (perceptual != null) perceptual.load(rt.session());
+    deadCodes.reset();
+  }
+
+  /** The loss recipe (checked on resume) and the dead-code state. */
+  @Override
+  public void saveState(RunDir.ResumeState st) {
+    st.put("lossRecipe", cfg.lossRecipe());
+    deadCodes.save(st);
+  }
+
+  @Override
+  public void restoreState(RunDir.ResumeState st) throws IOException {
+    st.expect("lossRecipe", cfg.lossRecipe());
+    deadCodes.restore(st, loop.runDir().resumeFile());
+  }
+
+  @Override
+  public String lostState() {
+    return "the dead-code statistics and their generator restart here";
+  }
+
+  /**
+   * One step on the images {@code idx} of {@code data}: the loss and discriminator updates, the
+   * dead-code check, PSNR on the centred {@code crop}.
+   */
+  private Step step(
+      ImageDataset data, int crop, PrintStream log, long it, int[] idx, LrSchedule.Values v) {
+    int s = vaeCfg.imageSize(), c = vaeCfg.inChannels();
+    float[] x = data.toFloatBatch(idx, s); // (B, S, S, C)
+    boolean ganOn = cfg.ganEnabled() && it >= cfg.ganStartStep();
+    float[] rec; // (B, S, S, C)
+    float[] fVals; // (B, latentSide, latentSide, Cvae)
+    int[] lastIdx; // (B · pn_K²)
+    double lossV, recV, vqV, percV = Double.NaN;
+    double genV = Double.NaN, discV = Double.NaN, lambdaV = Double.NaN;
+    double realV = Double.NaN, fakeV = Double.NaN;
+    GraphRuntime.Run r =
+        rt.run()
+            .feed(imgIn, x, idx.length, s, s, c)
+            .feed(ganWeightIn, new float[] {ganOn ? (float) cfg.ganWeight() : 0f})
+            .fetch(loss, recLoss, vqLoss, recon, f, idxBL.get(idxBL.size() - 1));
+    int extra = 6;
+    if (percLoss != null) r.fetch(percLoss);
+    if (genGan != null) r.fetch(genGan, discLoss, ganLambda, logitReal, logitFake);
+    if (ganOn) discOpt.feed(r, v.lr(), 0, 0);
+    opt.feed(r, v.lr(), v.wdD(), v.wdND());
+    try (GraphRuntime.Outputs res = r.run()) {
+      opt.stepDone();
+      if (ganOn) discOpt.stepDone();
+      lossV = res.floats(0)[0];
+      recV = res.floats(1)[0];
+      vqV = res.floats(2)[0];
+      rec = res.floats(3);
+      fVals = res.floats(4);
+      lastIdx = res.ints(5);
+      if (percLoss != null) percV = res.floats(extra++)[0];
+      if (genGan != null) {
+        genV = res.floats(extra)[0];
+        discV = res.floats(extra + 1)[0];
+        if (ganOn) lambdaV = res.floats(extra + 2)[0]; // NaN in the CSV before the start
+        realV = res.floats(extra + 3)[0];
+        fakeV = res.floats(extra + 4)[0];
+      }
+    }
+    if (!Double.isFinite(lossV)) return Step.failed("loss is " + lossV);
+    long step = it + 1;
+    int restarted = deadCodes.afterStep(step, lastIdx, fVals);
+    if (restarted > 0) {
+      log.println("[tokenizer] step " + step + ": re-initialised " + restarted + " unused codes");
+    }
+    double psnr = Psnr.mean(x, rec, idx.length, s, c, crop);
+    Map<String, Double> shown = new LinkedHashMap<>();
+    shown.put("loss", lossV);
+    shown.put("recon", recV);
+    if (percLoss != null) shown.put("perc", percV);
+    shown.put("vq", vqV);
+    shown.put("psnr", psnr);
+    if (genGan != null) {
+      shown.put("gen_gan", genV);
+      shown.put("disc", discV);
+      if (ganOn) shown.put("gan_lambda", lambdaV);
+    }
+    return Step.of(
+        new double[] {lossV, recV, percV, vqV, psnr, genV, discV, lambdaV, realV, fakeV}, shown);
   }
 }

@@ -322,6 +322,27 @@ public record VarConfig(
     return Records.with(this, "initStd", v);
   }
 
+  /**
+   * The configuration in one line, as logs and notebooks print it: "depth 4, width 256, heads 4,
+   * vocab 512, Cvae 16, 10 classes, patchNums [1, 2, 3]".
+   */
+  public String describe() {
+    return "depth "
+        + depth
+        + ", width "
+        + embedDim
+        + ", heads "
+        + numHeads
+        + ", vocab "
+        + vocabSize
+        + ", Cvae "
+        + cvae
+        + ", "
+        + numClasses
+        + " classes, patchNums "
+        + patchNums();
+  }
+
   @Override
   public String toString() {
     return "VarConfig[V="

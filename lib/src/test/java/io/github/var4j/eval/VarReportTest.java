@@ -3,6 +3,7 @@ package io.github.var4j.eval;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.train.VarEvaluator;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.viz.AttentionMaskView;
@@ -96,7 +97,7 @@ class VarReportTest {
   @Test
   void metricsTablesAndCsv() {
     VarConfig cfg = VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(1, 2, 3, 4));
-    var ev = new VarTrainer.EvalResult(2.5, 40.25, 3.0, 30.0, 100);
+    var ev = new VarEvaluator.Result(2.5, 40.25, 3.0, 30.0, 100);
     Map<String, Double> m = VarReport.finalMetrics(cfg, 12345, ev, 200, 90);
     assertEquals(
         List.of(

@@ -36,7 +36,7 @@ class ClassifierTrainerTest {
   void overfitsATinySyntheticSet() throws Exception {
     ImageDataset data = SyntheticShapes.generate(32, 16, 1, 1);
     try (ClassifierTrainer t =
-        new ClassifierTrainer(NET, ClassifierTrainer.Config.quick(60), tmp.resolve("run"))) {
+        new ClassifierTrainer(NET, ClassifierTrainConfig.quick(60), tmp.resolve("run"))) {
       ClassifierTrainer.Summary s = t.train(data, QUIET);
       assertEquals(60, s.steps());
       double acc = t.evaluate(data);
@@ -50,8 +50,8 @@ class ClassifierTrainerTest {
   @Test
   void resumesExactly() throws Exception {
     ImageDataset data = SyntheticShapes.generate(40, 16, 1, 2);
-    ClassifierTrainer.Config cfg =
-        new ClassifierTrainer.Config(8, 12, 3e-3, 2, "cos", 0.05, true, 2, 6, 100, 4);
+    ClassifierTrainConfig cfg =
+        new ClassifierTrainConfig(8, 12, 3e-3, 2, "cos", 0.05, true, 2, 6, 100, 4);
     Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
     try (ClassifierTrainer t = new ClassifierTrainer(NET, cfg, whole)) {
       t.train(data, QUIET);
@@ -123,7 +123,7 @@ class ClassifierTrainerTest {
   void dataOfAnotherShapeIsRejected() throws Exception {
     ImageDataset rgb = SyntheticShapes.generate(8, 16, 3, 1);
     try (ClassifierTrainer t =
-        new ClassifierTrainer(NET, ClassifierTrainer.Config.quick(4), tmp.resolve("r"))) {
+        new ClassifierTrainer(NET, ClassifierTrainConfig.quick(4), tmp.resolve("r"))) {
       var e = assertThrows(IllegalArgumentException.class, () -> t.train(rgb, QUIET));
       assertEquals("data images are 16x16x3, the classifier expects 16x16x1", e.getMessage());
     }

@@ -3,6 +3,7 @@ package io.github.var4j.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
 import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
@@ -69,7 +70,7 @@ class TokenCacheTest {
       assertEquals(c.size(), r.size());
       assertEquals(ScaleSchedule.of(1, 2, 4, 8), r.patchNums());
       assertEquals(c.keyHex(), r.keyHex());
-      int[] all = VarTrainer.evenlySpaced(c.size(), 0);
+      int[] all = Subsets.evenlySpaced(c.size(), 0);
       assertArrayEquals(c.targets(all), r.targets(all));
       assertArrayEquals(c.labels(all), r.labels(all));
       assertEquals(8 + 12 + 16 + 8 + 32 + 2 * 23 + 2 * 23 * 85 + 4, Files.size(f));

@@ -142,8 +142,8 @@ class VarTrainerTest {
       StateDict sd = StateDict.loadNpyDir(dir);
       assertEquals(
           t.numParams(), sd.names().stream().mapToLong(n -> sd.get(n).data().length).sum());
-      VarTrainer.EvalResult a = t.evaluate(testSet, XS, 0);
-      VarTrainer.EvalResult b = VarTrainer.evaluateModel(loaded, sd, testSet, XS, 0);
+      VarEvaluator.Result a = t.evaluate(testSet, XS, 0);
+      VarEvaluator.Result b = VarEvaluator.evaluateModel(loaded, sd, testSet, XS, 0);
       assertEquals(40, a.images());
       assertEquals(a.loss(), b.loss(), 1e-5);
       // the accuracies count argmax hits of two graphs that may round differently: they may

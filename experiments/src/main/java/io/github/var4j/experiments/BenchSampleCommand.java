@@ -1,12 +1,12 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;

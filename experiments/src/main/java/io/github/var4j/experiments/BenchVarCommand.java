@@ -2,11 +2,11 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.data.Subsets;
 import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.Cluster;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainGraph;

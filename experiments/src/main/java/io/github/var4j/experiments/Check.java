@@ -1,7 +1,7 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

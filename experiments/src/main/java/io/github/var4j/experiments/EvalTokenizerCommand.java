@@ -1,6 +1,6 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

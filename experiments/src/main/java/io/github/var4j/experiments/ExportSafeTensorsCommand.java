@@ -1,7 +1,7 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.app.OfficialCheckpoints;
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.pretrained.OfficialCheckpoints;
+import io.github.var4j.store.ModelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;

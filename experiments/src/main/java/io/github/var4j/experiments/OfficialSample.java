@@ -1,7 +1,7 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.app.OfficialCheckpoints;
 import io.github.var4j.app.SampleFigures;
+import io.github.var4j.pretrained.OfficialCheckpoints;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;

@@ -1,8 +1,8 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.app.ScalingStudy;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.scaling.ScalingStudy;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package io.github.var4j.experiments;
 
 import io.github.var4j.data.DataSplit;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.train.PerceptualLoss;
 import io.github.var4j.train.TokenizerRecipe;
 import io.github.var4j.train.TokenizerTrainConfig;

@@ -1,9 +1,9 @@
 package io.github.var4j.experiments;
 
-import io.github.var4j.app.OfficialCheckpoints;
 import io.github.var4j.app.SampleFigures;
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.pretrained.OfficialCheckpoints;
 import io.github.var4j.sample.Masks;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;

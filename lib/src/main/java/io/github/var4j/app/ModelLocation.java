@@ -1,8 +1,8 @@
 package io.github.var4j.app;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.model.RunDir;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Path;
 

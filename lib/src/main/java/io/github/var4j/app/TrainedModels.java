@@ -1,12 +1,12 @@
 package io.github.var4j.app;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;

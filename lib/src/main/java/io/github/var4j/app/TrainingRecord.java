@@ -1,7 +1,7 @@
 package io.github.var4j.app;
 
 import io.github.var4j.eval.VarReport;
-import io.github.var4j.model.RunDir;
+import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.github.var4j.eval;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.quant.CodebookUsage;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.Charts;

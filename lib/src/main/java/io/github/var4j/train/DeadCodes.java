@@ -1,9 +1,9 @@
 package io.github.var4j.train;
 
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
 import java.nio.file.Path;

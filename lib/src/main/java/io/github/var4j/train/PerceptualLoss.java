@@ -2,10 +2,10 @@ package io.github.var4j.train;
 
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.classifier.ClassifierNet;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

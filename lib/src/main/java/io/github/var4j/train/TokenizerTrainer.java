@@ -3,13 +3,13 @@ package io.github.var4j.train;
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Psnr;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.quant.MultiScaleQuantizer;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.vae.VqVae;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -41,7 +41,7 @@ import org.tensorflow.types.TInt32;
  * both optimizers' state, TF V2 bundle), {@code resume.properties} (per checkpoint: seed and batch
  * size, checked on resume, and the dead-code state: the codes hit since the last check and how many
  * codes the restart generator has re-drawn) and {@code metrics.csv} (one row per step). Export the
- * result with {@link #stateDict()} and {@link io.github.var4j.model.ModelDir#save}.
+ * result with {@link #stateDict()} and {@link io.github.var4j.store.ModelDir#save}.
  *
  * <p>It is a {@link Trainee}: the {@link TrainingLoop} runs the steps, this class supplies the
  * graph, the step (the GAN switch is a function of the step) and the dead-code state ({@link

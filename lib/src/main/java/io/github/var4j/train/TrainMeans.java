@@ -1,6 +1,6 @@
 package io.github.var4j.train;
 
-import io.github.var4j.model.RunDir;
+import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

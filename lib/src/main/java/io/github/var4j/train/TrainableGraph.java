@@ -1,11 +1,11 @@
 package io.github.var4j.train;
 
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.Param;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.AdamW;
+import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.github.var4j.train;
 
-import io.github.var4j.model.RunDir;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;

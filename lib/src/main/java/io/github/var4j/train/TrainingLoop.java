@@ -1,11 +1,11 @@
 package io.github.var4j.train;
 
 import io.github.var4j.data.Batcher;
-import io.github.var4j.model.MetricsCsv;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Cluster;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.store.MetricsCsv;
+import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.github.var4j.train;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.Cluster;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;

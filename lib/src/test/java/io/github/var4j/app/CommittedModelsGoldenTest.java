@@ -3,11 +3,11 @@ package io.github.var4j.app;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.var4j.io.Npy;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.testutil.SampleReplay;
 import java.io.IOException;
 import java.nio.file.Path;

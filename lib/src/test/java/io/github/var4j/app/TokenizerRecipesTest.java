@@ -100,9 +100,9 @@ class TokenizerRecipesTest {
               test,
               8,
               System.out);
-      io.github.var4j.model.ModelDir.save(
+      io.github.var4j.store.ModelDir.save(
           tmp.resolve("m"),
-          io.github.var4j.model.ModelKind.TOKENIZER,
+          io.github.var4j.store.ModelKind.TOKENIZER,
           vae.withPatchNums(ScaleSchedule.of(1, 2, 4, 8)),
           new io.github.var4j.nn.StateDict());
       var e =

@@ -2,10 +2,10 @@ package io.github.var4j.app;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;

@@ -36,12 +36,14 @@ class LayeringTest {
           Map.entry("vae", 3), // the VQ-VAE tokenizer (uses quant)
           Map.entry("classifier", 3), // the CNN classifier of the sample-quality metrics
           Map.entry("optim", 3), // AdamW and learning-rate schedules
-          Map.entry("model", 4), // model and run directories (configs + weights)
+          Map.entry("store", 4), // model and run directories (configs + weights, checkpoints)
           Map.entry("train", 5), // trainers, losses, the token cache
           Map.entry("sample", 5), // KV-cached sampling, zero-shot editing
           Map.entry("viz", 6), // pictures, charts, tables
+          Map.entry("pretrained", 6), // the released checkpoints of the official code
           Map.entry("eval", 7), // metrics and reports
-          Map.entry("app", 8)); // for the CLI and notebooks: model lookup, figure making
+          Map.entry("app", 8), // for the CLI and notebooks: model lookup, figures, quality table
+          Map.entry("scaling", 9)); // the scaling-law study: family, sweep, fits, figures
 
   static final Pattern PKG =
       Pattern.compile("^package io\\.github\\.var4j\\.(\\w+)", Pattern.MULTILINE);

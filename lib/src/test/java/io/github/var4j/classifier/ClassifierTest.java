@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package io.github.var4j.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.model.RunDir;
 import io.github.var4j.quant.CodebookUsage;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.RunDir;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;

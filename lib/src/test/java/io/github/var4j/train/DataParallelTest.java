@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.var4j.model.RunDir;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.testutil.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.github.var4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.testutil.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

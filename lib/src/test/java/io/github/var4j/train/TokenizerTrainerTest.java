@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

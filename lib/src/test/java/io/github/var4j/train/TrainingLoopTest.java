@@ -2,9 +2,9 @@ package io.github.var4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.model.RunDir;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.store.RunDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,12 +2,12 @@ package io.github.var4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.VarConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,13 +1,13 @@
-package io.github.var4j.app;
+package io.github.var4j.pretrained;
 
 import io.github.var4j.data.ImageNetClasses;
 import io.github.var4j.io.SafeTensors;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.util.Records;

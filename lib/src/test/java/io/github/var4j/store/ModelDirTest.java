@@ -1,4 +1,4 @@
-package io.github.var4j.model;
+package io.github.var4j.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

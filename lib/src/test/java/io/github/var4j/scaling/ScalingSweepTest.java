@@ -1,4 +1,4 @@
-package io.github.var4j.app;
+package io.github.var4j.scaling;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,7 +6,6 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.stats.PowerLaw;
-import io.github.var4j.train.ScalingFamily;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.transformer.Flops;
@@ -62,7 +61,7 @@ class ScalingSweepTest {
       assertTrue(a.done(2));
       for (int pct : ScalingSweep.SNAPSHOT_PERCENT) // weights kept at 20, 60, 100 % for Fig. 7
       assertTrue(
-            io.github.var4j.model.ModelDir.exists(a.snapshotDir(3, pct)), "d3 at " + pct + " %");
+            io.github.var4j.store.ModelDir.exists(a.snapshotDir(3, pct)), "d3 at " + pct + " %");
       List<Map<String, String>> rows = ScalingSweep.readAll(tmp.resolve("a/results"));
       long[] evals = ScalingFamily.logSpacedSteps(8, 6);
       assertEquals(3 * evals.length, rows.size());

@@ -1,4 +1,4 @@
-package io.github.var4j.app;
+package io.github.var4j.pretrained;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -165,10 +165,10 @@ class OfficialCheckpointsTest {
     OfficialCheckpoints.Opened o =
         OfficialCheckpoints.open(ckpt("vae_tiny.pth"), ckpt("var_tiny.pth"), fx.schedule());
     Path varDir = tmp.resolve("var"), vaeDir = tmp.resolve("vae");
-    io.github.var4j.model.ModelDir.save(
-        varDir, io.github.var4j.model.ModelKind.VAR, o.var(), withoutBuffers(o.varWeights()));
-    io.github.var4j.model.ModelDir.save(
-        vaeDir, io.github.var4j.model.ModelKind.TOKENIZER, o.vae(), withoutBuffers(o.vaeWeights()));
+    io.github.var4j.store.ModelDir.save(
+        varDir, io.github.var4j.store.ModelKind.VAR, o.var(), withoutBuffers(o.varWeights()));
+    io.github.var4j.store.ModelDir.save(
+        vaeDir, io.github.var4j.store.ModelKind.TOKENIZER, o.vae(), withoutBuffers(o.vaeWeights()));
     for (String[] c : new String[][] {{"var", "var_tiny.pth"}, {"vae", "vae_tiny.pth"}}) {
       Path out = tmp.resolve(c[0] + ".safetensors");
       int n = OfficialCheckpoints.export(tmp.resolve(c[0]), out);

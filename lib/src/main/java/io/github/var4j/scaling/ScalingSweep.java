@@ -1,14 +1,13 @@
-package io.github.var4j.app;
+package io.github.var4j.scaling;
 
 import io.github.var4j.io.KeyedCsv;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
-import io.github.var4j.model.RunDir;
 import io.github.var4j.stats.Frontier;
 import io.github.var4j.stats.IrreducibleTerm;
 import io.github.var4j.stats.PowerLaw;
 import io.github.var4j.stats.SaturatingPowerLaw;
-import io.github.var4j.train.ScalingFamily;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.store.RunDir;
 import io.github.var4j.train.StepListener;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;

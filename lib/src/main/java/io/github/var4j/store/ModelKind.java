@@ -1,4 +1,4 @@
-package io.github.var4j.model;
+package io.github.var4j.store;
 
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.transformer.VarConfig;

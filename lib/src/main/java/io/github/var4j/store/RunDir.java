@@ -1,4 +1,4 @@
-package io.github.var4j.model;
+package io.github.var4j.store;
 
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.Excerpts;

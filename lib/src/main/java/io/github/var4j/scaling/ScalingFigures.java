@@ -1,11 +1,12 @@
-package io.github.var4j.app;
+package io.github.var4j.scaling;
 
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.app.SampleFigures;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.stats.Frontier;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.viz.Charts;

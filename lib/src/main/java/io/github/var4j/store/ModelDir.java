@@ -1,4 +1,4 @@
-package io.github.var4j.model;
+package io.github.var4j.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

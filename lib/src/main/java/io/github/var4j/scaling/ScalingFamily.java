@@ -1,5 +1,6 @@
-package io.github.var4j.train;
+package io.github.var4j.scaling;
 
+import io.github.var4j.train.VarTrainConfig;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.github.var4j.app;
+package io.github.var4j.scaling;
 
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
@@ -11,10 +11,10 @@ import io.github.var4j.eval.Generation;
 import io.github.var4j.eval.SampleQuality;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.KeyedCsv;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.transformer.VarConfig;

@@ -1,4 +1,4 @@
-package io.github.var4j.model;
+package io.github.var4j.store;
 
 import static io.github.var4j.testutil.ReaderFuzz.OnSuccess.ANY;
 import static io.github.var4j.testutil.ReaderFuzz.OnSuccess.FAIL;

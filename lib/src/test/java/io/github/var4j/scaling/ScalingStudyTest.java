@@ -1,11 +1,11 @@
-package io.github.var4j.app;
+package io.github.var4j.scaling;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.DataSplit;
 import io.github.var4j.data.SyntheticShapes;
-import io.github.var4j.model.ModelDir;
-import io.github.var4j.model.ModelKind;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.vae.Tokenizer;
 import java.io.ByteArrayOutputStream;

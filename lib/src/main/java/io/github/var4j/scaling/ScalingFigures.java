@@ -160,7 +160,7 @@ public final class ScalingFigures {
                   false,
                   640,
                   420)));
-      List<Map<String, String>> late = rows.stream().filter(ScalingSweep::afterWarmup).toList();
+      List<Map<String, String>> late = rows.stream().filter(ScalingFits::afterWarmup).toList();
       Map<String, double[][]> curves = new LinkedHashMap<>();
       for (var en : byDepth(late).entrySet()) {
         List<double[]> c = new ArrayList<>();
@@ -175,7 +175,7 @@ public final class ScalingFigures {
             });
       }
       if (late.isEmpty()) continue;
-      double[][] f = ScalingSweep.frontier(late, m);
+      double[][] f = ScalingFits.frontier(late, m);
       List<double[]> fp = new ArrayList<>();
       for (int i = 0; i < f[0].length; i++)
         if (f[1][i] > e) fp.add(new double[] {f[0][i], f[1][i] - e});

@@ -281,7 +281,7 @@ public final class ScalingStudy {
   public Map<String, Map<String, String>> fitAndDraw(
       Path tokenizerDir, Path classifierDir, ImageDataset test, PrintStream log)
       throws IOException {
-    Map<String, Map<String, String>> fits = ScalingSweep.writeFits(results);
+    Map<String, Map<String, String>> fits = ScalingFits.writeFits(results);
     for (Map<String, String> f : fits.values()) {
       log.printf(
           Locale.ROOT,

@@ -92,7 +92,7 @@ class ScalingSweepTest {
           Files.readAllLines(b.resultFile(2)),
           "d2 after resume");
 
-      Map<String, Map<String, String>> fits = ScalingSweep.writeFits(tmp.resolve("a/results"));
+      Map<String, Map<String, String>> fits = ScalingFits.writeFits(tmp.resolve("a/results"));
       assertTrue(Files.exists(tmp.resolve("a/results/fits.csv")));
       for (String m : ScalingSweep.METRICS) {
         assertTrue(fits.containsKey(m + "~N~power"), m);
@@ -103,7 +103,7 @@ class ScalingSweepTest {
         int points = Integer.parseInt(c.get("points"));
         assertEquals(
             points < PowerLaw.MIN_POINTS,
-            ScalingSweep.NOT_ENOUGH_POINTS.equals(c.get("formula")),
+            ScalingFits.NOT_ENOUGH_POINTS.equals(c.get("formula")),
             m + " C fit: " + c);
         assertEquals("3", fits.get(m + "~N~power").get("points"));
       }
@@ -124,7 +124,7 @@ class ScalingSweepTest {
       var e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ScalingSweep.fit(ScalingSweep.readAll(tmp.resolve("b/results"))));
+              () -> ScalingFits.fit(ScalingSweep.readAll(tmp.resolve("b/results"))));
       assertEquals(
           "fit of loss_last against N: a fit needs at least 3 points, got 2", e.getMessage());
     }
@@ -156,11 +156,11 @@ class ScalingSweepTest {
             row(1, 8, 2, 2.0),
             row(2, 8, 4, 2.5),
             row(3, 8, 8, 2.2)); // frontier: (1, 3.0), (2, 2.0)
-    Map<String, Map<String, String>> fits = ScalingSweep.fit(rows);
+    Map<String, Map<String, String>> fits = ScalingFits.fit(rows);
     for (String m : ScalingSweep.METRICS) {
       Map<String, String> c = fits.get(m + "~C~power");
       assertEquals("2", c.get("points"), m);
-      assertEquals(ScalingSweep.NOT_ENOUGH_POINTS, c.get("formula"), m);
+      assertEquals(ScalingFits.NOT_ENOUGH_POINTS, c.get("formula"), m);
       assertEquals("", c.getOrDefault("alpha", ""), m);
       assertFalse(fits.containsKey(m + "~C~irreducible"), m);
       assertEquals("3", fits.get(m + "~N~power").get("points"), m);
@@ -191,13 +191,13 @@ class ScalingSweepTest {
         rows.add(r);
       }
     }
-    assertFalse(ScalingSweep.afterWarmup(rows.get(1)), "step 50 < 2 x 50");
-    assertTrue(ScalingSweep.afterWarmup(rows.get(2)), "step 100 >= 2 x 50");
-    Map<String, Map<String, String>> fits = ScalingSweep.fit(rows);
+    assertFalse(ScalingFits.afterWarmup(rows.get(1)), "step 50 < 2 x 50");
+    assertTrue(ScalingFits.afterWarmup(rows.get(2)), "step 100 >= 2 x 50");
+    Map<String, Map<String, String>> fits = ScalingFits.fit(rows);
     for (String m : ScalingSweep.METRICS) {
-      Map<String, String> late = fits.get(m + "~C~power-" + ScalingSweep.POST_WARMUP);
-      List<Map<String, String>> kept = rows.stream().filter(ScalingSweep::afterWarmup).toList();
-      double[][] front = ScalingSweep.frontier(kept, m);
+      Map<String, String> late = fits.get(m + "~C~power-" + ScalingFits.POST_WARMUP);
+      List<Map<String, String>> kept = rows.stream().filter(ScalingFits::afterWarmup).toList();
+      double[][] front = ScalingFits.frontier(kept, m);
       assertEquals(Integer.toString(front[0].length), late.get("points"), m);
       Map<String, String> irr = fits.get(m + "~N~irreducible");
       Map<String, String> red = fits.get(m + "~N~reducible");
@@ -209,7 +209,7 @@ class ScalingSweepTest {
       assertTrue(red.get("formula").startsWith("L - E ="), red.get("formula"));
       assertEquals(-0.3, Double.parseDouble(red.get("alpha")), 0.01, m);
       assertTrue(fits.containsKey(m + "~C~reducible"), m);
-      assertTrue(fits.containsKey(m + "~C~reducible-" + ScalingSweep.POST_WARMUP), m);
+      assertTrue(fits.containsKey(m + "~C~reducible-" + ScalingFits.POST_WARMUP), m);
     }
   }
 
@@ -251,7 +251,7 @@ class ScalingSweepTest {
             "2",
             "loss_last",
             "1");
-    var e = assertThrows(IllegalArgumentException.class, () -> ScalingSweep.fit(List.of(a, b)));
+    var e = assertThrows(IllegalArgumentException.class, () -> ScalingFits.fit(List.of(a, b)));
     assertEquals(
         "runs with different token budgets in one fit: d1 trains 64 images, d2 128",
         e.getMessage());
@@ -273,7 +273,7 @@ class ScalingSweepTest {
             "3",
             "loss_last",
             "1");
-    e = assertThrows(IllegalArgumentException.class, () -> ScalingSweep.fit(List.of(a, c)));
+    e = assertThrows(IllegalArgumentException.class, () -> ScalingFits.fit(List.of(a, c)));
     assertEquals("runs on different data in one fit: d1 on 'x', d3 on 'y'", e.getMessage());
   }
 

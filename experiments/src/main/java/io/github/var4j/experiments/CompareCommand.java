@@ -53,11 +53,7 @@ public final class CompareCommand implements Callable<Integer> {
               + " mode 10)")
   Integer perClass;
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description = "the feature network of FID and class accuracy")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Option(
       names = "--committed-results",
@@ -80,18 +76,12 @@ public final class CompareCommand implements Callable<Integer> {
     Check.model("--run", runVar, ModelKind.VAR, true, "scripts/var4j train-var --out-dir " + run);
     Path runTok = run.resolve("models/fmnist-tokenizer");
     if (!ModelDir.exists(runTok)) runTok = committed.tokenizer;
-    ClassifierConfig cc =
-        Check.model(
-            "--classifier",
-            classifier,
-            ModelKind.CLASSIFIER,
-            Check.given(spec, "--classifier"),
-            "scripts/var4j train-classifier");
+    ClassifierConfig cc = classifier.config();
     ImageDataset test = new DataArgs().load().test();
     SampleSet ref = SampleSet.of(test, IntStream.range(0, test.size()).toArray(), cc.imageSize());
     RunComparison cmp = new RunComparison(committedResults, run.resolve("results"), "fmnist");
     List<RunComparison.Row> rows;
-    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
       rows =
           cmp.compare(
               new RunComparison.Models(committed.var, committed.tokenizer, runVar, runTok),

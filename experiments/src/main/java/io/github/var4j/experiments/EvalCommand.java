@@ -6,7 +6,6 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.eval.SampleQuality;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.store.ModelDir;
-import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,8 +30,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--npz", paramLabel = "FILE", required = true, description = "the samples")
   Path npz;
 
-  @Option(names = "--classifier", paramLabel = "DIR", description = "the feature network")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
@@ -40,19 +38,13 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Check.file("--npz", npz);
     dataArgs.check();
-    ClassifierConfig cc =
-        Check.model(
-            "--classifier",
-            classifier,
-            ModelKind.CLASSIFIER,
-            Check.given(spec, "--classifier"),
-            "scripts/var4j train-classifier");
+    ClassifierConfig cc = classifier.config();
     SampleSet gen = SampleSet.readNpz(npz);
     SampleQuality.checkFits(cc, gen);
     ImageDataset test = dataArgs.load().test();
     int[] idx = IntStream.range(0, test.size()).toArray();
     SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
-    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
       long t0 = System.nanoTime();
       SampleQuality.Scores s = new SampleQuality(c, ref).score(gen);
       System.out.printf(

@@ -43,8 +43,7 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(names = "--classifier", paramLabel = "DIR", description = "the feature network")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Option(
       names = "--tokenizer",
@@ -77,13 +76,7 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     dataArgs.check();
     Check.positive("--images", images);
-    ClassifierConfig cc =
-        Check.model(
-            "--classifier",
-            classifier,
-            ModelKind.CLASSIFIER,
-            Check.given(spec, "--classifier"),
-            "scripts/var4j train-classifier");
+    ClassifierConfig cc = classifier.config();
     if (Check.given(spec, "--tokenizer"))
       for (Path t : tokenizers) Check.model("--tokenizer", t, ModelKind.TOKENIZER, true, "");
     Path file = out != null ? out : output.results(results).resolve("fid-reference.csv");
@@ -94,7 +87,7 @@ public final class EvalFidReferenceCommand implements Callable<Integer> {
     int[] trainIdx = firstPerClass(split.train(), n);
     int S = cc.imageSize(), d = cc.featureDim(), C = cc.numClasses();
     StringBuilder csv = new StringBuilder("reference,fid,class_accuracy,images\n");
-    try (Classifier cls = Classifier.load(cc, ModelDir.weights(classifier))) {
+    try (Classifier cls = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
       long t0 = System.nanoTime();
       ReconstructionQuality rq = new ReconstructionQuality(cls, test, n);
       Classifier.Outputs trainOut =

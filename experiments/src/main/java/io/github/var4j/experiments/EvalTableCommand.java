@@ -40,11 +40,7 @@ public final class EvalTableCommand implements Callable<Integer> {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description = "the feature network of the scores (FID, IS, precision/recall, class accuracy)")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Mixin ModelArgs models = new ModelArgs();
 
@@ -136,13 +132,7 @@ public final class EvalTableCommand implements Callable<Integer> {
     int single = Check.nonNegative("--singles", singles != null ? singles : quick ? 2 : 16);
     Check.positive("--batch", batch);
     dataArgs.check();
-    ClassifierConfig cc =
-        Check.model(
-            "--classifier",
-            classifier,
-            ModelKind.CLASSIFIER,
-            Check.given(spec, "--classifier"),
-            "scripts/var4j train-classifier");
+    ClassifierConfig cc = classifier.config();
     models.check();
     boolean table = only.equals("all") || only.equals("table");
     boolean withRaster =
@@ -174,7 +164,7 @@ public final class EvalTableCommand implements Callable<Integer> {
     SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
     System.out.println(
         "[eval-table] reference: " + ref + " (test split); " + per + " per class per row");
-    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
       if (table) {
         QualityTable t =
             new QualityTable(

@@ -8,7 +8,6 @@ import io.github.var4j.eval.SampleSet;
 import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelDir;
-import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +42,7 @@ public final class SampleNpzCommand implements Callable<Integer> {
       description = "candidates per image, keeping the classifier's most confident (1 = none)")
   int rejection = 1;
 
-  @Option(names = "--classifier", paramLabel = "DIR", description = "the classifier of --rejection")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Option(names = "--batch", description = "images per graph run")
   int batch = 64;
@@ -64,22 +62,14 @@ public final class SampleNpzCommand implements Callable<Integer> {
     Check.positive("--rejection", rejection);
     Check.positive("--batch", batch);
     models.check();
-    ClassifierConfig cc =
-        rejection > 1
-            ? Check.model(
-                "--classifier",
-                classifier,
-                ModelKind.CLASSIFIER,
-                Check.given(spec, "--classifier"),
-                "scripts/var4j train-classifier")
-            : null;
+    ClassifierConfig cc = rejection > 1 ? classifier.config() : null;
     Path file =
         output.file(out, "samples", models.var.toAbsolutePath().normalize().getFileName() + ".npz");
     try (ImageSampler s = TrainedModels.openImageSampler(models.var, models.tokenizer, batch)) {
       int[] labels = Generation.classMajorLabels(perClass, s.varConfig().numClasses());
       SampleSet set;
       if (cc != null) {
-        try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier))) {
+        try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
           set =
               Generation.rejection(s, c, labels, rejection, opts, batch, "sample-npz", System.out);
         }

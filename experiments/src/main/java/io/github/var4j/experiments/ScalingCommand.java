@@ -64,13 +64,7 @@ public final class ScalingCommand implements Callable<Integer> {
               + " caches); default: <out-dir>/runs/scaling")
   Path runDir;
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description =
-          "the feature network of the per-size FIDs under the sample grid (skipped if the default"
-              + " is absent)")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Override
   public Integer call() throws Exception {
@@ -105,12 +99,15 @@ public final class ScalingCommand implements Callable<Integer> {
           evalPoints,
           System.out);
     }
-    boolean fids = ModelDir.exists(classifier);
-    if (!fids)
+    boolean fids = classifier.given() || ModelDir.exists(classifier.dir);
+    if (fids) classifier.config(); // a given --classifier must hold one
+    else
       System.out.println(
-          "[scaling] no classifier in " + classifier + ": the sample grid shows no per-size FIDs");
+          "[scaling] no classifier in "
+              + classifier.dir
+              + ": the sample grid shows no per-size FIDs");
     study.fitAndDraw(
-        tokenizer, fids ? classifier : null, fids ? dataArgs.load().test() : null, System.out);
+        tokenizer, fids ? classifier.dir : null, fids ? dataArgs.load().test() : null, System.out);
     return 0;
   }
 }

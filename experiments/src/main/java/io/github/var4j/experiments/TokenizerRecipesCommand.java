@@ -71,11 +71,7 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
       description = "the recorded training time of --baseline (default: none)")
   Double baselineSeconds;
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description = "feature network of the perceptual loss and of rFID")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Option(names = "--images", description = "test images scored (quick mode at most 500)")
   int images = 10000;
@@ -109,12 +105,7 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
       Check.model("--baseline", baseline, ModelKind.TOKENIZER, true, "");
     }
     Check.that(baselineSeconds == null || baseline != null, "--baseline-seconds needs --baseline");
-    Check.model(
-        "--classifier",
-        classifier,
-        ModelKind.CLASSIFIER,
-        Check.given(spec, "--classifier"),
-        "scripts/var4j train-classifier");
+    classifier.config();
     Path results = output.results(this.results);
     Path figures = output.figures(this.figures);
     Path runs = output.run(runDir, "tokenizer-recipes");
@@ -130,8 +121,8 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
             ? TokenizerTrainConfig.quick(30).withGan(0, 10, false)
             : TokenizerTrainConfig.fashionMnistDefault();
     if (steps != null) base = base.withSteps(steps);
-    ClassifierConfig cc = ModelDir.config(classifier, ModelKind.CLASSIFIER);
-    PerceptualLoss.FeatureNet net = PerceptualLoss.FeatureNet.load(classifier);
+    ClassifierConfig cc = classifier.config();
+    PerceptualLoss.FeatureNet net = PerceptualLoss.FeatureNet.load(classifier.dir);
     try (Classifier cls = Classifier.load(cc, net.weights())) {
       ReconstructionQuality rq = new ReconstructionQuality(cls, split.test(), n);
       TokenizerRecipes sweep =

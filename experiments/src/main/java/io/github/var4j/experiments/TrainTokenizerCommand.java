@@ -69,11 +69,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
       description = "use the GAN weight as a fixed weight instead of VQGAN's adaptive one")
   boolean ganFixed;
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description = "the perceptual loss's frozen feature network")
-  Path classifier = Path.of("models/fmnist-classifier");
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Option(
       names = "--patch-nums",
@@ -140,13 +136,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
             ganWeight != null ? ganWeight : cfg.ganWeight(),
             ganStart != null ? ganStart : cfg.ganStartStep(),
             !ganFixed);
-    if (cfg.perceptualEnabled())
-      Check.model(
-          "--classifier",
-          classifier,
-          ModelKind.CLASSIFIER,
-          Check.given(spec, "--classifier"),
-          "scripts/var4j train-classifier");
+    if (cfg.perceptualEnabled()) classifier.config();
     String t = tag != null ? tag : dataArgs.tag();
     Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), t, "tokenizer"));
     Path run = output.run(runDir, "tokenizer-" + t);
@@ -187,7 +177,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
             + split.test().size()
             + " test");
     PerceptualLoss.FeatureNet net =
-        cfg.perceptualEnabled() ? PerceptualLoss.FeatureNet.load(classifier) : null;
+        cfg.perceptualEnabled() ? PerceptualLoss.FeatureNet.load(classifier.dir) : null;
     try (TokenizerTrainer tr = new TokenizerTrainer(vae, cfg, run, net)) {
       TokenizerTrainer.Summary s = tr.train(split.train(), split.train().height(), System.out);
       System.out.printf(

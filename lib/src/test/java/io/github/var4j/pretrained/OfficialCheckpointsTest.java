@@ -82,8 +82,7 @@ class OfficialCheckpointsTest {
   void aVarOfAnotherVocabularyIsRefused() throws Exception {
     TinyFixture fx = TinyFixture.get();
     StateDict varSd = OfficialCheckpoints.read(ckpt("var_tiny.pth"));
-    VqVaeConfig other =
-        io.github.var4j.util.Records.with(fx.vqVaeConfig(), "vocabSize", 2 * fx.V());
+    VqVaeConfig other = fx.vqVaeConfig().toBuilder().vocabSize(2 * fx.V()).build();
     var e =
         assertThrows(
             IllegalArgumentException.class,

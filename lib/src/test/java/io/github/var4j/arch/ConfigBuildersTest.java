@@ -43,7 +43,8 @@ import org.junit.jupiter.api.function.Executable;
  * builder has a setter named and typed like every component (so renaming or retyping a component
  * without its setter fails here, not silently in a caller), every setter reaches its component,
  * {@code build()} validates exactly as the canonical constructor does, and the JSON of a
- * configuration (what {@code config.json} holds) has the components and nothing else.
+ * configuration (what {@code config.json} holds) has the components and nothing else. Also checks
+ * that no source outside a record calls its constructor with more than five positional arguments.
  */
 class ConfigBuildersTest {
 
@@ -394,6 +395,62 @@ class ConfigBuildersTest {
         assertEquals(r, Json.convert(tree, r.getClass(), "test"));
       }
     }
+  }
+
+  /** Constructor calls of the configuration records with more than five positional arguments. */
+  @Test
+  void noPositionalConstructorCallWithMoreThanFiveArgumentsOutsideTheRecord() throws IOException {
+    Path root = Path.of(System.getProperty("var4j.root", ".."));
+    List<String> offenders = new ArrayList<>();
+    for (String dir :
+        List.of("lib/src/main", "lib/src/test", "experiments/src/main", "experiments/src/test")) {
+      Path d = root.resolve(dir);
+      if (!Files.isDirectory(d)) continue;
+      try (Stream<Path> s = Files.walk(d)) {
+        for (Path f : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".java"))::iterator) {
+          String src = Files.readString(f);
+          for (Class<?> type : configTypes()) {
+            String name = type.getSimpleName();
+            if (f.getFileName().toString().equals(name + ".java")) continue;
+            Matcher m = Pattern.compile("new\\s+(?:[\\w.]+\\.)?" + name + "\\s*\\(").matcher(src);
+            while (m.find()) {
+              int args = topLevelArguments(src, m.end());
+              if (args > 5) {
+                int line = (int) src.substring(0, m.start()).chars().filter(c -> c == '\n').count();
+                offenders.add(
+                    f.getFileName() + ":" + (line + 1) + " new " + name + " (" + args + ")");
+              }
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders, "use the record's builder or a factory");
+  }
+
+  /** The number of arguments of the call whose argument list starts at {@code from}. */
+  static int topLevelArguments(String src, int from) {
+    int depth = 1, commas = 0;
+    boolean any = false, inString = false;
+    for (int i = from; i < src.length() && depth > 0; i++) {
+      char c = src.charAt(i);
+      if (inString) {
+        if (c == '\\') i++;
+        else if (c == '"') inString = false;
+      } else if (c == '"') inString = true;
+      else if (c == '(' || c == '[' || c == '{') depth++;
+      else if (c == ')' || c == ']' || c == '}') depth--;
+      else if (c == ',' && depth == 1) commas++;
+      if (depth > 0 && !Character.isWhitespace(c)) any = true;
+    }
+    return any ? commas + 1 : 0;
+  }
+
+  @Test
+  void theArgumentCounterCountsTopLevelArgumentsOnly() {
+    assertEquals(0, topLevelArguments("f( )", 2));
+    assertEquals(3, topLevelArguments("f(a, g(b, c), new int[] {1, 2})", 2));
+    assertEquals(2, topLevelArguments("f(\"a, b\", c)", 2));
   }
 
   // ---- reflection helpers ----

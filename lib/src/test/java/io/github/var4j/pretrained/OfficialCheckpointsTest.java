@@ -48,8 +48,7 @@ class OfficialCheckpointsTest {
       assertSameArchitecture(fx.varConfig(), o.var());
       try (VarSampler s = VarSampler.load(o.var(), o.varWeights(), o.vae(), o.vaeWeights())) {
         int S = o.vae().imageSize();
-        float[] img =
-            s.images(new int[] {fx.labels()[0]}, new SampleOptions(1.5, 0, 0, false, 0, false));
+        float[] img = s.images(new int[] {fx.labels()[0]}, SampleOptions.defaults());
         assertEquals(S * S * TinyFixture.imageChannels(), img.length);
       }
     }

@@ -41,6 +41,13 @@ final class SamplingArgs {
   /** The options, checked. */
   SampleOptions options() {
     check();
-    return new SampleOptions(cfg, topK, topP, moreSmooth, seed, false);
+    return SampleOptions.builder()
+        .cfg(cfg)
+        .topK(topK)
+        .topP(topP)
+        .moreSmooth(moreSmooth)
+        .seed(seed)
+        .greedy(false)
+        .build();
   }
 }

@@ -98,18 +98,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     long n = steps != null ? steps : Quick.enabled() ? 30 : Math.round(epochs * perEpoch);
     ClassifierTrainConfig base = ClassifierTrainConfig.fashionMnistDefault(n);
     ClassifierTrainConfig cfg =
-        new ClassifierTrainConfig(
-            batch,
-            n,
-            base.lr(),
-            base.warmupSteps(),
-            base.schedule(),
-            base.weightDecay(),
-            base.flip(),
-            base.maxShift(),
-            base.checkpointEvery(),
-            Quick.enabled() ? 5 : base.logEvery(),
-            seed);
+        base.toBuilder()
+            .batchSize(batch)
+            .logEvery(Quick.enabled() ? 5 : base.logEvery())
+            .seed(seed)
+            .build();
     System.out.println("[classifier] " + net);
     System.out.println("[classifier] " + cfg);
     System.out.println(

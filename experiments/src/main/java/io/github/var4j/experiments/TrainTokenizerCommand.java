@@ -8,7 +8,6 @@ import io.github.var4j.train.PerceptualLoss;
 import io.github.var4j.train.TokenizerRecipe;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
-import io.github.var4j.util.Records;
 import io.github.var4j.vae.VqVaeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -146,25 +145,16 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
     VqVaeConfig vae = VqVaeConfig.fashionMnistDefault();
     if (channels != vae.inChannels() || !dataArgs.builtIn()) {
       vae =
-          new VqVaeConfig(
-              channels,
-              vae.ch(),
-              vae.chMult(),
-              vae.numResBlocks(),
-              vae.zChannels(),
-              vae.vocabSize(),
-              vae.patchNums(),
-              vae.beta(),
-              vae.quantResi(),
-              vae.shareQuantResi(),
-              Math.max(32, split.train().height()));
+          vae.toBuilder()
+              .inChannels(channels)
+              .imageSize(Math.max(32, split.train().height()))
+              .build();
     }
     if (schedule != null) {
       // with fewer scales than shared Phis some Phis would serve no scale (and get no gradient):
       // K = 1 gets the official PhiShared (one Phi), K = 2, 3 one Phi per scale
       vae = vae.withPatchNums(schedule);
-      if (schedule.K() < vae.shareQuantResi())
-        vae = Records.with(vae, "shareQuantResi", schedule.K());
+      if (schedule.K() < vae.shareQuantResi()) vae = vae.withShareQuantResi(schedule.K());
     }
     System.out.println("[tokenizer] " + vae);
     System.out.println("[tokenizer] " + cfg);

@@ -24,8 +24,19 @@ record TinyModels(Path tokenizer, Path var, Path data) {
    * 16x16 grey, 4x downsampling to a 4x4 latent, patch numbers 1, 2, 4 (K = 3), V = 32, Cvae = 4.
    */
   static final VqVaeConfig TINY_VAE =
-      new VqVaeConfig(
-          1, 32, new int[] {1, 1, 1}, 1, 4, 32, ScaleSchedule.of(1, 2, 4), 0.25, 0.5, 4, 16);
+      VqVaeConfig.builder()
+          .inChannels(1)
+          .ch(32)
+          .chMult(1, 1, 1)
+          .numResBlocks(1)
+          .zChannels(4)
+          .vocabSize(32)
+          .patchNums(ScaleSchedule.of(1, 2, 4))
+          .beta(0.25)
+          .quantResi(0.5)
+          .shareQuantResi(4)
+          .imageSize(16)
+          .build();
 
   /** Side of the images. */
   static final int S = 16;

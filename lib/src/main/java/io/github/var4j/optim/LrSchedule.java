@@ -1,5 +1,7 @@
 package io.github.var4j.optim;
 
+import io.github.var4j.util.RecordBuilders;
+
 /**
  * The official learning-rate / weight-decay schedule ({@code utils/lr_control.lr_wd_annealing},
  * official {@code trainer.py}), evaluated in double with the official operation order, so values
@@ -123,5 +125,104 @@ public record LrSchedule(
   private double linear(double pasd, double rest, double t) {
     double maxRest = 1 - t;
     return pasd < t ? 1 : wpe + (1 - wpe) * rest / maxRest;
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .sche(sche)
+        .peakLr(peakLr)
+        .wpIt(wpIt)
+        .maxIt(maxIt)
+        .wp0(wp0)
+        .wpe(wpe)
+        .twd(twd)
+        .twde(twde);
+  }
+
+  /**
+   * Builds a {@link LrSchedule} one named component at a time (see the record's components for
+   * their meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with
+   * the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private String sche;
+    private double peakLr;
+    private double wpIt;
+    private long maxIt;
+    private double wp0;
+    private double wpe;
+    private double twd;
+    private double twde;
+    private int unset = (1 << 8) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder sche(String v) {
+      sche = v;
+      return given(0);
+    }
+
+    public Builder peakLr(double v) {
+      peakLr = v;
+      return given(1);
+    }
+
+    public Builder wpIt(double v) {
+      wpIt = v;
+      return given(2);
+    }
+
+    public Builder maxIt(long v) {
+      maxIt = v;
+      return given(3);
+    }
+
+    public Builder wp0(double v) {
+      wp0 = v;
+      return given(4);
+    }
+
+    public Builder wpe(double v) {
+      wpe = v;
+      return given(5);
+    }
+
+    public Builder twd(double v) {
+      twd = v;
+      return given(6);
+    }
+
+    public Builder twde(double v) {
+      twde = v;
+      return given(7);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public LrSchedule build() {
+      RecordBuilders.requireAll(LrSchedule.class, unset);
+      return new LrSchedule(sche, peakLr, wpIt, maxIt, wp0, wpe, twd, twde);
+    }
   }
 }

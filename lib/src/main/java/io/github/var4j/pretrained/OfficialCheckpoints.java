@@ -10,7 +10,6 @@ import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
-import io.github.var4j.util.Records;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -258,8 +257,19 @@ public final class OfficialCheckpoints {
     else share = 0;
     int side = patchNums.pn(patchNums.K() - 1) << (levels - 1);
     try {
-      return new VqVaeConfig(
-          in, ch, chMult, resBlocks, cvae, vocab, patchNums, 0.25, 0.5, share, side);
+      return VqVaeConfig.builder()
+          .inChannels(in)
+          .ch(ch)
+          .chMult(chMult)
+          .numResBlocks(resBlocks)
+          .zChannels(cvae)
+          .vocabSize(vocab)
+          .patchNums(patchNums)
+          .beta(0.25)
+          .quantResi(0.5)
+          .shareQuantResi(share)
+          .imageSize(side)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
@@ -313,18 +323,13 @@ public final class OfficialCheckpoints {
         VarConfig.ofDepth(
             depth, vae.vocabSize(), vae.zChannels(), (int) cls[0] - 1, vae.patchNums());
     try {
-      return Records.with(
-          base,
-          "embedDim",
-          c,
-          "numHeads",
-          heads,
-          "mlpRatio",
-          hidden / (double) c,
-          "attnL2Norm",
-          l2,
-          "sharedAdaLN",
-          sd.contains("shared_ada_lin.1.weight"));
+      return base.toBuilder()
+          .embedDim(c)
+          .numHeads(heads)
+          .mlpRatio(hidden / (double) c)
+          .attnL2Norm(l2)
+          .sharedAdaLN(sd.contains("shared_ada_lin.1.weight"))
+          .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.github.var4j.quant;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.RecordBuilders;
 
 /**
  * Configuration of the multi-scale residual quantizer (official {@code VectorQuantizer2}).
@@ -63,5 +64,90 @@ public record QuantizerConfig(
   /** Which Phi serves each scale ({@link PhiIndex#forScales}). */
   public int[] phiIndex() {
     return PhiIndex.forScales(patchNums.K(), shareQuantResi);
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .vocabSize(vocabSize)
+        .cvae(cvae)
+        .patchNums(patchNums)
+        .beta(beta)
+        .quantResi(quantResi)
+        .shareQuantResi(shareQuantResi);
+  }
+
+  /**
+   * Builds a {@link QuantizerConfig} one named component at a time (see the record's components for
+   * their meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with
+   * the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private int vocabSize;
+    private int cvae;
+    private ScaleSchedule patchNums;
+    private double beta;
+    private double quantResi;
+    private int shareQuantResi;
+    private int unset = (1 << 6) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder vocabSize(int v) {
+      vocabSize = v;
+      return given(0);
+    }
+
+    public Builder cvae(int v) {
+      cvae = v;
+      return given(1);
+    }
+
+    public Builder patchNums(ScaleSchedule v) {
+      patchNums = v;
+      return given(2);
+    }
+
+    public Builder beta(double v) {
+      beta = v;
+      return given(3);
+    }
+
+    public Builder quantResi(double v) {
+      quantResi = v;
+      return given(4);
+    }
+
+    public Builder shareQuantResi(int v) {
+      shareQuantResi = v;
+      return given(5);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public QuantizerConfig build() {
+      RecordBuilders.requireAll(QuantizerConfig.class, unset);
+      return new QuantizerConfig(vocabSize, cvae, patchNums, beta, quantResi, shareQuantResi);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.util.RecordBuilders;
+
 /**
  * Options of VAR sampling (official {@code autoregressive_infer_cfg} arguments in {@code
  * models/var.py}).
@@ -58,27 +60,27 @@ public record SampleOptions(
   }
 
   public SampleOptions withCfg(double v) {
-    return new SampleOptions(v, topK, topP, moreSmooth, seed, greedy);
+    return toBuilder().cfg(v).build();
   }
 
   public SampleOptions withTopK(int v) {
-    return new SampleOptions(cfg, v, topP, moreSmooth, seed, greedy);
+    return toBuilder().topK(v).build();
   }
 
   public SampleOptions withTopP(double v) {
-    return new SampleOptions(cfg, topK, v, moreSmooth, seed, greedy);
+    return toBuilder().topP(v).build();
   }
 
   public SampleOptions withMoreSmooth(boolean v) {
-    return new SampleOptions(cfg, topK, topP, v, seed, greedy);
+    return toBuilder().moreSmooth(v).build();
   }
 
   public SampleOptions withSeed(long v) {
-    return new SampleOptions(cfg, topK, topP, moreSmooth, v, greedy);
+    return toBuilder().seed(v).build();
   }
 
   public SampleOptions withGreedy(boolean v) {
-    return new SampleOptions(cfg, topK, topP, moreSmooth, seed, v);
+    return toBuilder().greedy(v).build();
   }
 
   /** Short label, e.g. "cfg=1.5 k=900 p=0.96". */
@@ -93,5 +95,90 @@ public record SampleOptions(
 
   private static String trim(double v) {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .cfg(cfg)
+        .topK(topK)
+        .topP(topP)
+        .moreSmooth(moreSmooth)
+        .seed(seed)
+        .greedy(greedy);
+  }
+
+  /**
+   * Builds a {@link SampleOptions} one named component at a time (see the record's components for
+   * their meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with
+   * the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private double cfg;
+    private int topK;
+    private double topP;
+    private boolean moreSmooth;
+    private long seed;
+    private boolean greedy;
+    private int unset = (1 << 6) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder cfg(double v) {
+      cfg = v;
+      return given(0);
+    }
+
+    public Builder topK(int v) {
+      topK = v;
+      return given(1);
+    }
+
+    public Builder topP(double v) {
+      topP = v;
+      return given(2);
+    }
+
+    public Builder moreSmooth(boolean v) {
+      moreSmooth = v;
+      return given(3);
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return given(4);
+    }
+
+    public Builder greedy(boolean v) {
+      greedy = v;
+      return given(5);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public SampleOptions build() {
+      RecordBuilders.requireAll(SampleOptions.class, unset);
+      return new SampleOptions(cfg, topK, topP, moreSmooth, seed, greedy);
+    }
   }
 }

@@ -277,7 +277,7 @@ public final class Sampling {
    *     shape
    */
   public static float[] filter(float[] logitsNV, int n, int vocab, int topK, double topP) {
-    new SampleOptions(0, topK, topP, false, 0, false); // validates
+    SampleOptions.defaults().toBuilder().topK(topK).topP(topP).build(); // validates
     checkShape(logitsNV, n, vocab);
     if (topK <= 0 && topP <= 0) return logitsNV.clone();
     try (GraphRuntime rt = new GraphRuntime()) {
@@ -301,7 +301,7 @@ public final class Sampling {
    * {@link #multinomial} with seed (seed, 0).
    */
   public static int[] sample(float[] logitsNV, int n, int vocab, int topK, double topP, long seed) {
-    new SampleOptions(0, topK, topP, false, seed, false); // validates
+    SampleOptions.defaults().toBuilder().topK(topK).topP(topP).seed(seed).build(); // validates
     checkShape(logitsNV, n, vocab);
     try (GraphRuntime rt = new GraphRuntime()) {
       Ops tf = rt.tf();

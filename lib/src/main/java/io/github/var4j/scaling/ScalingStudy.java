@@ -352,7 +352,7 @@ public final class ScalingStudy {
               Subsets.evenlySpaced(numClasses, GRID_CLASSES),
               names,
               fid,
-              new SampleOptions(1.5, 0, 0.96, false, 0, false),
+              SampleOptions.defaults().withTopP(0.96),
               2),
           figures.resolve("scaling-samples.png"));
     }

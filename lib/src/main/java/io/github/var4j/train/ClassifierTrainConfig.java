@@ -1,6 +1,7 @@
 package io.github.var4j.train;
 
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.util.RecordBuilders;
 
 /**
  * Hyper-parameters of classifier training ({@link ClassifierTrainer}).
@@ -66,22 +67,151 @@ public record ClassifierTrainConfig(
   }
 
   public ClassifierTrainConfig withCheckpointEvery(long every) {
-    return new ClassifierTrainConfig(
-        batchSize,
-        steps,
-        lr,
-        warmupSteps,
-        schedule,
-        weightDecay,
-        flip,
-        maxShift,
-        every,
-        logEvery,
-        seed);
+    return toBuilder().checkpointEvery(every).build();
   }
 
   /** The schedule: warm-up from 1 % of the peak, then {@link #schedule} down to 1 %. */
   public LrSchedule lrSchedule() {
-    return new LrSchedule(schedule, lr, warmupSteps, steps, 0.01, 0.01, weightDecay, weightDecay);
+    return LrSchedule.builder()
+        .sche(schedule)
+        .peakLr(lr)
+        .wpIt(warmupSteps)
+        .maxIt(steps)
+        .wp0(0.01)
+        .wpe(0.01)
+        .twd(weightDecay)
+        .twde(weightDecay)
+        .build();
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .batchSize(batchSize)
+        .steps(steps)
+        .lr(lr)
+        .warmupSteps(warmupSteps)
+        .schedule(schedule)
+        .weightDecay(weightDecay)
+        .flip(flip)
+        .maxShift(maxShift)
+        .checkpointEvery(checkpointEvery)
+        .logEvery(logEvery)
+        .seed(seed);
+  }
+
+  /**
+   * Builds a {@link ClassifierTrainConfig} one named component at a time (see the record's
+   * components for their meaning). {@link #build} runs the canonical constructor, so a bad value
+   * fails there, with the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private int batchSize;
+    private long steps;
+    private double lr;
+    private long warmupSteps;
+    private String schedule;
+    private double weightDecay;
+    private boolean flip;
+    private int maxShift;
+    private long checkpointEvery;
+    private long logEvery;
+    private long seed;
+    private int unset = (1 << 11) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return given(0);
+    }
+
+    public Builder steps(long v) {
+      steps = v;
+      return given(1);
+    }
+
+    public Builder lr(double v) {
+      lr = v;
+      return given(2);
+    }
+
+    public Builder warmupSteps(long v) {
+      warmupSteps = v;
+      return given(3);
+    }
+
+    public Builder schedule(String v) {
+      schedule = v;
+      return given(4);
+    }
+
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return given(5);
+    }
+
+    public Builder flip(boolean v) {
+      flip = v;
+      return given(6);
+    }
+
+    public Builder maxShift(int v) {
+      maxShift = v;
+      return given(7);
+    }
+
+    public Builder checkpointEvery(long v) {
+      checkpointEvery = v;
+      return given(8);
+    }
+
+    public Builder logEvery(long v) {
+      logEvery = v;
+      return given(9);
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return given(10);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public ClassifierTrainConfig build() {
+      RecordBuilders.requireAll(ClassifierTrainConfig.class, unset);
+      return new ClassifierTrainConfig(
+          batchSize,
+          steps,
+          lr,
+          warmupSteps,
+          schedule,
+          weightDecay,
+          flip,
+          maxShift,
+          checkpointEvery,
+          logEvery,
+          seed);
+    }
   }
 }

@@ -1,6 +1,6 @@
 package io.github.var4j.train;
 
-import io.github.var4j.util.Records;
+import io.github.var4j.util.RecordBuilders;
 
 /**
  * Hyper-parameters of tokenizer (multi-scale VQ-VAE) training. The official VAR repository ships no
@@ -111,25 +111,24 @@ public record TokenizerTrainConfig(
   }
 
   public TokenizerTrainConfig withSteps(long s) {
-    return Records.with(this, "steps", s);
+    return toBuilder().steps(s).build();
   }
 
   public TokenizerTrainConfig withBatchSize(int b) {
-    return Records.with(this, "batchSize", b);
+    return toBuilder().batchSize(b).build();
   }
 
   /** The PatchGAN with a fixed ({@code adaptive} false) or VQGAN-adaptive generator weight. */
   public TokenizerTrainConfig withGan(double weight, long startStep, boolean adaptive) {
-    return Records.with(
-        this, "ganWeight", weight, "ganStartStep", startStep, "ganAdaptive", adaptive);
+    return toBuilder().ganWeight(weight).ganStartStep(startStep).ganAdaptive(adaptive).build();
   }
 
   public TokenizerTrainConfig withPerceptual(double weight) {
-    return Records.with(this, "perceptualWeight", weight);
+    return toBuilder().perceptualWeight(weight).build();
   }
 
   public TokenizerTrainConfig withCheckpointEvery(long every) {
-    return Records.with(this, "checkpointEvery", every);
+    return toBuilder().checkpointEvery(every).build();
   }
 
   /** Learning rate at step {@code it} (0-based): linear warm-up, then cosine to 10% of the peak. */
@@ -166,5 +165,176 @@ public record TokenizerTrainConfig(
         + "+gan_"
         + ganWeight
         + (ganEnabled() ? (ganAdaptive ? "a_" : "_") + ganStartStep : "");
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .batchSize(batchSize)
+        .steps(steps)
+        .lr(lr)
+        .warmupSteps(warmupSteps)
+        .weightDecay(weightDecay)
+        .l1Weight(l1Weight)
+        .l2Weight(l2Weight)
+        .vqWeight(vqWeight)
+        .perceptualWeight(perceptualWeight)
+        .ganWeight(ganWeight)
+        .ganStartStep(ganStartStep)
+        .ganAdaptive(ganAdaptive)
+        .deadCodeEvery(deadCodeEvery)
+        .checkpointEvery(checkpointEvery)
+        .logEvery(logEvery)
+        .seed(seed);
+  }
+
+  /**
+   * Builds a {@link TokenizerTrainConfig} one named component at a time (see the record's
+   * components for their meaning). {@link #build} runs the canonical constructor, so a bad value
+   * fails there, with the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private int batchSize;
+    private long steps;
+    private double lr;
+    private long warmupSteps;
+    private double weightDecay;
+    private double l1Weight;
+    private double l2Weight;
+    private double vqWeight;
+    private double perceptualWeight;
+    private double ganWeight;
+    private long ganStartStep;
+    private boolean ganAdaptive;
+    private long deadCodeEvery;
+    private long checkpointEvery;
+    private long logEvery;
+    private long seed;
+    private int unset = (1 << 16) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return given(0);
+    }
+
+    public Builder steps(long v) {
+      steps = v;
+      return given(1);
+    }
+
+    public Builder lr(double v) {
+      lr = v;
+      return given(2);
+    }
+
+    public Builder warmupSteps(long v) {
+      warmupSteps = v;
+      return given(3);
+    }
+
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return given(4);
+    }
+
+    public Builder l1Weight(double v) {
+      l1Weight = v;
+      return given(5);
+    }
+
+    public Builder l2Weight(double v) {
+      l2Weight = v;
+      return given(6);
+    }
+
+    public Builder vqWeight(double v) {
+      vqWeight = v;
+      return given(7);
+    }
+
+    public Builder perceptualWeight(double v) {
+      perceptualWeight = v;
+      return given(8);
+    }
+
+    public Builder ganWeight(double v) {
+      ganWeight = v;
+      return given(9);
+    }
+
+    public Builder ganStartStep(long v) {
+      ganStartStep = v;
+      return given(10);
+    }
+
+    public Builder ganAdaptive(boolean v) {
+      ganAdaptive = v;
+      return given(11);
+    }
+
+    public Builder deadCodeEvery(long v) {
+      deadCodeEvery = v;
+      return given(12);
+    }
+
+    public Builder checkpointEvery(long v) {
+      checkpointEvery = v;
+      return given(13);
+    }
+
+    public Builder logEvery(long v) {
+      logEvery = v;
+      return given(14);
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return given(15);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public TokenizerTrainConfig build() {
+      RecordBuilders.requireAll(TokenizerTrainConfig.class, unset);
+      return new TokenizerTrainConfig(
+          batchSize,
+          steps,
+          lr,
+          warmupSteps,
+          weightDecay,
+          l1Weight,
+          l2Weight,
+          vqWeight,
+          perceptualWeight,
+          ganWeight,
+          ganStartStep,
+          ganAdaptive,
+          deadCodeEvery,
+          checkpointEvery,
+          logEvery,
+          seed);
+    }
   }
 }

@@ -3,7 +3,7 @@ package io.github.var4j.train;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
-import io.github.var4j.util.Records;
+import io.github.var4j.util.RecordBuilders;
 
 /**
  * Hyper-parameters of VAR transformer training on cached token maps ({@link VarTrainer}).
@@ -175,27 +175,11 @@ public record VarTrainConfig(
    * patch numbers.
    */
   public VarConfig modelConfig(int vocabSize, int cvae, int numClasses, ScaleSchedule patchNums) {
-    VarConfig base = VarConfig.ofDepth(depth, vocabSize, cvae, numClasses, patchNums);
-    int c = resolvedWidth(), h = resolvedHeads();
-    return new VarConfig(
-        vocabSize,
-        cvae,
-        numClasses,
-        depth,
-        c,
-        h,
-        base.mlpRatio(),
-        base.dropPathRate(),
-        base.normEps(),
-        condDropRate,
-        base.attnL2Norm(),
-        base.sharedAdaLN(),
-        patchNums,
-        base.initAdaLN(),
-        base.initAdaLNGamma(),
-        base.initHead(),
-        base.initStd(),
-        base.order());
+    return VarConfig.ofDepth(depth, vocabSize, cvae, numClasses, patchNums).toBuilder()
+        .embedDim(resolvedWidth())
+        .numHeads(resolvedHeads())
+        .condDropRate(condDropRate)
+        .build();
   }
 
   /** C actually used. */
@@ -213,8 +197,16 @@ public record VarTrainConfig(
    * weight decay.
    */
   public LrSchedule schedule() {
-    return new LrSchedule(
-        "lin0", peakLr, Math.rint(warmupFrac * steps), steps, 0.005, wpe, weightDecay, weightDecay);
+    return LrSchedule.builder()
+        .sche("lin0")
+        .peakLr(peakLr)
+        .wpIt(Math.rint(warmupFrac * steps))
+        .maxIt(steps)
+        .wp0(0.005)
+        .wpe(wpe)
+        .twd(weightDecay)
+        .twde(weightDecay)
+        .build();
   }
 
   /**
@@ -228,7 +220,7 @@ public record VarTrainConfig(
   // ---- withers ----
 
   public VarTrainConfig withSteps(long s) {
-    return Records.with(this, "steps", s);
+    return toBuilder().steps(s).build();
   }
 
   public VarTrainConfig withEpochs(double epochs, int trainSize) {
@@ -237,35 +229,214 @@ public record VarTrainConfig(
 
   /** Depth (width and heads overrides stay). */
   public VarTrainConfig withDepth(int d) {
-    return Records.with(this, "depth", d);
+    return toBuilder().depth(d).build();
   }
 
   /** Width and heads (0 = the defaults described in the record doc). */
   public VarTrainConfig withWidth(int w, int h) {
-    return Records.with(this, "width", w, "heads", h);
+    return toBuilder().width(w).heads(h).build();
   }
 
   public VarTrainConfig withBatchSize(int b) {
-    return Records.with(this, "batchSize", b);
+    return toBuilder().batchSize(b).build();
   }
 
   public VarTrainConfig withPeakLr(double lr) {
-    return Records.with(this, "peakLr", lr);
+    return toBuilder().peakLr(lr).build();
   }
 
   public VarTrainConfig withEval(long every, int images) {
-    return Records.with(this, "evalEvery", every, "evalImages", images);
+    return toBuilder().evalEvery(every).evalImages(images).build();
   }
 
   public VarTrainConfig withCheckpointEvery(long every) {
-    return Records.with(this, "checkpointEvery", every);
+    return toBuilder().checkpointEvery(every).build();
   }
 
   public VarTrainConfig withLogEvery(long every) {
-    return Records.with(this, "logEvery", every);
+    return toBuilder().logEvery(every).build();
   }
 
   public VarTrainConfig withSeed(long s) {
-    return Records.with(this, "seed", s);
+    return toBuilder().seed(s).build();
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .depth(depth)
+        .width(width)
+        .heads(heads)
+        .batchSize(batchSize)
+        .steps(steps)
+        .peakLr(peakLr)
+        .warmupFrac(warmupFrac)
+        .wpe(wpe)
+        .weightDecay(weightDecay)
+        .clip(clip)
+        .labelSmoothing(labelSmoothing)
+        .condDropRate(condDropRate)
+        .evalEvery(evalEvery)
+        .evalImages(evalImages)
+        .checkpointEvery(checkpointEvery)
+        .logEvery(logEvery)
+        .seed(seed);
+  }
+
+  /**
+   * Builds a {@link VarTrainConfig} one named component at a time (see the record's components for
+   * their meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with
+   * the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private int depth;
+    private int width;
+    private int heads;
+    private int batchSize;
+    private long steps;
+    private double peakLr;
+    private double warmupFrac;
+    private double wpe;
+    private double weightDecay;
+    private double clip;
+    private double labelSmoothing;
+    private double condDropRate;
+    private long evalEvery;
+    private int evalImages;
+    private long checkpointEvery;
+    private long logEvery;
+    private long seed;
+    private int unset = (1 << 17) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder depth(int v) {
+      depth = v;
+      return given(0);
+    }
+
+    public Builder width(int v) {
+      width = v;
+      return given(1);
+    }
+
+    public Builder heads(int v) {
+      heads = v;
+      return given(2);
+    }
+
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return given(3);
+    }
+
+    public Builder steps(long v) {
+      steps = v;
+      return given(4);
+    }
+
+    public Builder peakLr(double v) {
+      peakLr = v;
+      return given(5);
+    }
+
+    public Builder warmupFrac(double v) {
+      warmupFrac = v;
+      return given(6);
+    }
+
+    public Builder wpe(double v) {
+      wpe = v;
+      return given(7);
+    }
+
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return given(8);
+    }
+
+    public Builder clip(double v) {
+      clip = v;
+      return given(9);
+    }
+
+    public Builder labelSmoothing(double v) {
+      labelSmoothing = v;
+      return given(10);
+    }
+
+    public Builder condDropRate(double v) {
+      condDropRate = v;
+      return given(11);
+    }
+
+    public Builder evalEvery(long v) {
+      evalEvery = v;
+      return given(12);
+    }
+
+    public Builder evalImages(int v) {
+      evalImages = v;
+      return given(13);
+    }
+
+    public Builder checkpointEvery(long v) {
+      checkpointEvery = v;
+      return given(14);
+    }
+
+    public Builder logEvery(long v) {
+      logEvery = v;
+      return given(15);
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return given(16);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public VarTrainConfig build() {
+      RecordBuilders.requireAll(VarTrainConfig.class, unset);
+      return new VarTrainConfig(
+          depth,
+          width,
+          heads,
+          batchSize,
+          steps,
+          peakLr,
+          warmupFrac,
+          wpe,
+          weightDecay,
+          clip,
+          labelSmoothing,
+          condDropRate,
+          evalEvery,
+          evalImages,
+          checkpointEvery,
+          logEvery,
+          seed);
+    }
   }
 }

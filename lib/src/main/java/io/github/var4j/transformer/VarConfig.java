@@ -1,7 +1,7 @@
 package io.github.var4j.transformer;
 
 import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.util.Records;
+import io.github.var4j.util.RecordBuilders;
 
 /**
  * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor
@@ -9,7 +9,7 @@ import io.github.var4j.util.Records;
  *
  * <p>The one-knob rule of the paper is {@link #ofDepth}: C = 64·depth, heads = depth (head dim 64),
  * mlp ratio 4, drop-path rate 0.1·depth/24. Override single fields with the {@code with...}
- * methods; every change is validated again.
+ * methods, several at once with {@link #toBuilder}; every change is validated again.
  *
  * @param vocabSize V, codebook size of the VQVAE (token ids 0..V-1)
  * @param cvae Cvae, latent channels of the VQVAE (input width of {@code word_embed})
@@ -247,15 +247,15 @@ public record VarConfig(
   // ---- withers ----
 
   public VarConfig withVocabSize(int v) {
-    return Records.with(this, "vocabSize", v);
+    return toBuilder().vocabSize(v).build();
   }
 
   public VarConfig withCvae(int v) {
-    return Records.with(this, "cvae", v);
+    return toBuilder().cvae(v).build();
   }
 
   public VarConfig withNumClasses(int v) {
-    return Records.with(this, "numClasses", v);
+    return toBuilder().numClasses(v).build();
   }
 
   /**
@@ -263,63 +263,63 @@ public record VarConfig(
    * for the rule).
    */
   public VarConfig withDepth(int v) {
-    return Records.with(this, "depth", v);
+    return toBuilder().depth(v).build();
   }
 
   public VarConfig withEmbedDim(int v) {
-    return Records.with(this, "embedDim", v);
+    return toBuilder().embedDim(v).build();
   }
 
   public VarConfig withNumHeads(int v) {
-    return Records.with(this, "numHeads", v);
+    return toBuilder().numHeads(v).build();
   }
 
   public VarConfig withMlpRatio(double v) {
-    return Records.with(this, "mlpRatio", v);
+    return toBuilder().mlpRatio(v).build();
   }
 
   public VarConfig withDropPathRate(double v) {
-    return Records.with(this, "dropPathRate", v);
+    return toBuilder().dropPathRate(v).build();
   }
 
   public VarConfig withNormEps(double v) {
-    return Records.with(this, "normEps", v);
+    return toBuilder().normEps(v).build();
   }
 
   public VarConfig withCondDropRate(double v) {
-    return Records.with(this, "condDropRate", v);
+    return toBuilder().condDropRate(v).build();
   }
 
   public VarConfig withAttnL2Norm(boolean v) {
-    return Records.with(this, "attnL2Norm", v);
+    return toBuilder().attnL2Norm(v).build();
   }
 
   public VarConfig withSharedAdaLN(boolean v) {
-    return Records.with(this, "sharedAdaLN", v);
+    return toBuilder().sharedAdaLN(v).build();
   }
 
   public VarConfig withPatchNums(ScaleSchedule v) {
-    return Records.with(this, "patchNums", v);
+    return toBuilder().patchNums(v).build();
   }
 
   public VarConfig withOrder(TokenOrder v) {
-    return Records.with(this, "order", v);
+    return toBuilder().order(v).build();
   }
 
   public VarConfig withInitAdaLN(double v) {
-    return Records.with(this, "initAdaLN", v);
+    return toBuilder().initAdaLN(v).build();
   }
 
   public VarConfig withInitAdaLNGamma(double v) {
-    return Records.with(this, "initAdaLNGamma", v);
+    return toBuilder().initAdaLNGamma(v).build();
   }
 
   public VarConfig withInitHead(double v) {
-    return Records.with(this, "initHead", v);
+    return toBuilder().initHead(v).build();
   }
 
   public VarConfig withInitStd(double v) {
-    return Records.with(this, "initStd", v);
+    return toBuilder().initStd(v).build();
   }
 
   /**
@@ -380,5 +380,191 @@ public record VarConfig(
         + ", initStd="
         + initStd
         + "]";
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .vocabSize(vocabSize)
+        .cvae(cvae)
+        .numClasses(numClasses)
+        .depth(depth)
+        .embedDim(embedDim)
+        .numHeads(numHeads)
+        .mlpRatio(mlpRatio)
+        .dropPathRate(dropPathRate)
+        .normEps(normEps)
+        .condDropRate(condDropRate)
+        .attnL2Norm(attnL2Norm)
+        .sharedAdaLN(sharedAdaLN)
+        .patchNums(patchNums)
+        .initAdaLN(initAdaLN)
+        .initAdaLNGamma(initAdaLNGamma)
+        .initHead(initHead)
+        .initStd(initStd)
+        .order(order);
+  }
+
+  /**
+   * Builds a {@link VarConfig} one named component at a time (see the record's components for their
+   * meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with the
+   * record's own message; a component that was never set fails with {@link IllegalStateException}.
+   */
+  public static final class Builder {
+    private int vocabSize;
+    private int cvae;
+    private int numClasses;
+    private int depth;
+    private int embedDim;
+    private int numHeads;
+    private double mlpRatio;
+    private double dropPathRate;
+    private double normEps;
+    private double condDropRate;
+    private boolean attnL2Norm;
+    private boolean sharedAdaLN;
+    private ScaleSchedule patchNums;
+    private double initAdaLN;
+    private double initAdaLNGamma;
+    private double initHead;
+    private double initStd;
+    private TokenOrder order;
+    private int unset = (1 << 18) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder vocabSize(int v) {
+      vocabSize = v;
+      return given(0);
+    }
+
+    public Builder cvae(int v) {
+      cvae = v;
+      return given(1);
+    }
+
+    public Builder numClasses(int v) {
+      numClasses = v;
+      return given(2);
+    }
+
+    public Builder depth(int v) {
+      depth = v;
+      return given(3);
+    }
+
+    public Builder embedDim(int v) {
+      embedDim = v;
+      return given(4);
+    }
+
+    public Builder numHeads(int v) {
+      numHeads = v;
+      return given(5);
+    }
+
+    public Builder mlpRatio(double v) {
+      mlpRatio = v;
+      return given(6);
+    }
+
+    public Builder dropPathRate(double v) {
+      dropPathRate = v;
+      return given(7);
+    }
+
+    public Builder normEps(double v) {
+      normEps = v;
+      return given(8);
+    }
+
+    public Builder condDropRate(double v) {
+      condDropRate = v;
+      return given(9);
+    }
+
+    public Builder attnL2Norm(boolean v) {
+      attnL2Norm = v;
+      return given(10);
+    }
+
+    public Builder sharedAdaLN(boolean v) {
+      sharedAdaLN = v;
+      return given(11);
+    }
+
+    public Builder patchNums(ScaleSchedule v) {
+      patchNums = v;
+      return given(12);
+    }
+
+    public Builder initAdaLN(double v) {
+      initAdaLN = v;
+      return given(13);
+    }
+
+    public Builder initAdaLNGamma(double v) {
+      initAdaLNGamma = v;
+      return given(14);
+    }
+
+    public Builder initHead(double v) {
+      initHead = v;
+      return given(15);
+    }
+
+    public Builder initStd(double v) {
+      initStd = v;
+      return given(16);
+    }
+
+    public Builder order(TokenOrder v) {
+      order = v;
+      return given(17);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public VarConfig build() {
+      RecordBuilders.requireAll(VarConfig.class, unset);
+      return new VarConfig(
+          vocabSize,
+          cvae,
+          numClasses,
+          depth,
+          embedDim,
+          numHeads,
+          mlpRatio,
+          dropPathRate,
+          normEps,
+          condDropRate,
+          attnL2Norm,
+          sharedAdaLN,
+          patchNums,
+          initAdaLN,
+          initAdaLNGamma,
+          initHead,
+          initStd,
+          order);
+    }
   }
 }

@@ -2,7 +2,7 @@ package io.github.var4j.vae;
 
 import io.github.var4j.quant.QuantizerConfig;
 import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.util.Records;
+import io.github.var4j.util.RecordBuilders;
 import java.util.Arrays;
 
 /**
@@ -92,7 +92,14 @@ public record VqVaeConfig(
     }
     // validates vocabSize, patchNums, beta, quantResi, shareQuantResi; then the last scale against
     // the latent side
-    new QuantizerConfig(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi);
+    QuantizerConfig.builder()
+        .vocabSize(vocabSize)
+        .cvae(zChannels)
+        .patchNums(patchNums)
+        .beta(beta)
+        .quantResi(quantResi)
+        .shareQuantResi(shareQuantResi)
+        .build();
     patchNums.checkLatentSide(imageSize / down);
   }
 
@@ -141,7 +148,15 @@ public record VqVaeConfig(
 
   /** This configuration with another scale schedule, e.g. {@code (8)} for a single-scale VQ-VAE. */
   public VqVaeConfig withPatchNums(ScaleSchedule v) {
-    return Records.with(this, "patchNums", v);
+    return toBuilder().patchNums(v).build();
+  }
+
+  /**
+   * This configuration with another number of shared Phi convolutions (0 = one per scale, 1 = one
+   * shared, n = n partially shared; see {@link QuantizerConfig}).
+   */
+  public VqVaeConfig withShareQuantResi(int v) {
+    return toBuilder().shareQuantResi(v).build();
   }
 
   /** Number of encoder/decoder levels (resolutions). */
@@ -166,7 +181,14 @@ public record VqVaeConfig(
 
   /** The quantizer's configuration (Cvae = zChannels). */
   public QuantizerConfig quantizerConfig() {
-    return new QuantizerConfig(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi);
+    return QuantizerConfig.builder()
+        .vocabSize(vocabSize)
+        .cvae(zChannels)
+        .patchNums(patchNums)
+        .beta(beta)
+        .quantResi(quantResi)
+        .shareQuantResi(shareQuantResi)
+        .build();
   }
 
   @Override
@@ -231,5 +253,136 @@ public record VqVaeConfig(
         + ", imageSize="
         + imageSize
         + "]";
+  }
+
+  // ---- builder ----
+
+  /**
+   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
+   * a factory's {@link #toBuilder} to change only a few).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
+  public Builder toBuilder() {
+    return new Builder()
+        .inChannels(inChannels)
+        .ch(ch)
+        .chMult(chMult)
+        .numResBlocks(numResBlocks)
+        .zChannels(zChannels)
+        .vocabSize(vocabSize)
+        .patchNums(patchNums)
+        .beta(beta)
+        .quantResi(quantResi)
+        .shareQuantResi(shareQuantResi)
+        .imageSize(imageSize);
+  }
+
+  /**
+   * Builds a {@link VqVaeConfig} one named component at a time (see the record's components for
+   * their meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with
+   * the record's own message; a component that was never set fails with {@link
+   * IllegalStateException}.
+   */
+  public static final class Builder {
+    private int inChannels;
+    private int ch;
+    private int[] chMult;
+    private int numResBlocks;
+    private int zChannels;
+    private int vocabSize;
+    private ScaleSchedule patchNums;
+    private double beta;
+    private double quantResi;
+    private int shareQuantResi;
+    private int imageSize;
+    private int unset = (1 << 11) - 1; // bit i: component i not given yet
+
+    private Builder() {}
+
+    public Builder inChannels(int v) {
+      inChannels = v;
+      return given(0);
+    }
+
+    public Builder ch(int v) {
+      ch = v;
+      return given(1);
+    }
+
+    public Builder chMult(int... v) {
+      chMult = v == null ? null : v.clone();
+      return given(2);
+    }
+
+    public Builder numResBlocks(int v) {
+      numResBlocks = v;
+      return given(3);
+    }
+
+    public Builder zChannels(int v) {
+      zChannels = v;
+      return given(4);
+    }
+
+    public Builder vocabSize(int v) {
+      vocabSize = v;
+      return given(5);
+    }
+
+    public Builder patchNums(ScaleSchedule v) {
+      patchNums = v;
+      return given(6);
+    }
+
+    public Builder beta(double v) {
+      beta = v;
+      return given(7);
+    }
+
+    public Builder quantResi(double v) {
+      quantResi = v;
+      return given(8);
+    }
+
+    public Builder shareQuantResi(int v) {
+      shareQuantResi = v;
+      return given(9);
+    }
+
+    public Builder imageSize(int v) {
+      imageSize = v;
+      return given(10);
+    }
+
+    private Builder given(int component) {
+      unset &= ~(1 << component);
+      return this;
+    }
+
+    /**
+     * The configuration, validated by the canonical constructor.
+     *
+     * @throws IllegalArgumentException the record's message for a bad value
+     * @throws IllegalStateException naming the components that were never set
+     */
+    public VqVaeConfig build() {
+      RecordBuilders.requireAll(VqVaeConfig.class, unset);
+      return new VqVaeConfig(
+          inChannels,
+          ch,
+          chMult,
+          numResBlocks,
+          zChannels,
+          vocabSize,
+          patchNums,
+          beta,
+          quantResi,
+          shareQuantResi,
+          imageSize);
+    }
   }
 }

@@ -30,10 +30,38 @@ class TokenizerRecipesTest {
   @Test
   void trainsScoresSkipsWhatIsDoneAndPicksTheBest() throws Exception {
     VqVaeConfig vae =
-        new VqVaeConfig(
-            1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+        VqVaeConfig.builder()
+            .inChannels(1)
+            .ch(32)
+            .chMult(1, 1)
+            .numResBlocks(1)
+            .zChannels(8)
+            .vocabSize(32)
+            .patchNums(ScaleSchedule.of(1, 2, 4, 8))
+            .beta(0.25)
+            .quantResi(0.5)
+            .shareQuantResi(4)
+            .imageSize(16)
+            .build();
     TokenizerTrainConfig base =
-        new TokenizerTrainConfig(8, 4, 3e-3, 1, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 2, false, 0, 4, 4, 3);
+        TokenizerTrainConfig.builder()
+            .batchSize(8)
+            .steps(4)
+            .lr(3e-3)
+            .warmupSteps(1)
+            .weightDecay(0.0)
+            .l1Weight(1.0)
+            .l2Weight(1.0)
+            .vqWeight(1.0)
+            .perceptualWeight(0.0)
+            .ganWeight(0.0)
+            .ganStartStep(2)
+            .ganAdaptive(false)
+            .deadCodeEvery(0)
+            .checkpointEvery(4)
+            .logEvery(4)
+            .seed(3)
+            .build();
     ImageDataset train = SyntheticShapes.generate(32, 16, 1, 1);
     ImageDataset test = SyntheticShapes.generate(40, 16, 1, 2);
     ClassifierConfig cc = new ClassifierConfig(1, 16, 8, 10, 4);

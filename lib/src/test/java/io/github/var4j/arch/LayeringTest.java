@@ -25,7 +25,7 @@ class LayeringTest {
   /** Layer of each package of {@code io.github.var4j}; lower layers never import higher ones. */
   static final Map<String, Integer> LAYER =
       Map.ofEntries(
-          Map.entry("util", 0), // language helpers (record copies)
+          Map.entry("util", 0), // language helpers (builder checks, image-batch checks)
           Map.entry("io", 0), // file formats: npy, atomic writes, JSON
           Map.entry("data", 1), // data sets, batches (images in [-1, 1])
           Map.entry("nn", 1), // layers, parameters, checkpoints, the graph runtime

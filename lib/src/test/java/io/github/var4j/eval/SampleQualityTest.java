@@ -113,8 +113,19 @@ class SampleQualityTest {
 
     @Override
     public VqVaeConfig vaeConfig() {
-      return new VqVaeConfig(
-          1, 32, new int[] {1, 2, 2}, 1, 4, 8, ScaleSchedule.of(1, 2, 4), 0.25, 0.5, 4, 16);
+      return VqVaeConfig.builder()
+          .inChannels(1)
+          .ch(32)
+          .chMult(1, 2, 2)
+          .numResBlocks(1)
+          .zChannels(4)
+          .vocabSize(8)
+          .patchNums(ScaleSchedule.of(1, 2, 4))
+          .beta(0.25)
+          .quantResi(0.5)
+          .shareQuantResi(4)
+          .imageSize(16)
+          .build();
     }
 
     @Override

@@ -25,15 +25,16 @@ class LrScheduleTest {
     double worst = 0;
     for (JsonNode m : samples) {
       LrSchedule sch =
-          new LrSchedule(
-              m.get("sche").asText(),
-              m.get("peak_lr").asDouble(),
-              m.get("wp_it").asDouble(),
-              m.get("max_it").asLong(),
-              m.get("wp0").asDouble(),
-              m.get("wpe").asDouble(),
-              m.get("twd").asDouble(),
-              m.get("twde").asDouble());
+          LrSchedule.builder()
+              .sche(m.get("sche").asText())
+              .peakLr(m.get("peak_lr").asDouble())
+              .wpIt(m.get("wp_it").asDouble())
+              .maxIt(m.get("max_it").asLong())
+              .wp0(m.get("wp0").asDouble())
+              .wpe(m.get("wpe").asDouble())
+              .twd(m.get("twd").asDouble())
+              .twde(m.get("twde").asDouble())
+              .build();
       assertTrue(m.get("rows").size() > 0, "rows of " + m);
       for (JsonNode row : m.get("rows")) {
         long it = row.get("it").asLong();
@@ -65,7 +66,17 @@ class LrScheduleTest {
     assertEquals(4, ret.size(), "lr_wd_annealing_return: (lr, lr, wd, wd)");
     // pasd = (10 - 5) / (99 - 5) >= 0.05, so lr = peak * (wpe + (1 - wpe) * (1 - pasd) / 0.95) for
     // wpe 0.01
-    LrSchedule sch = new LrSchedule("lin0", 1e-3, 5, 100, 0.005, 0.01, 0.05, 0.05);
+    LrSchedule sch =
+        LrSchedule.builder()
+            .sche("lin0")
+            .peakLr(1e-3)
+            .wpIt(5)
+            .maxIt(100)
+            .wp0(0.005)
+            .wpe(0.01)
+            .twd(0.05)
+            .twde(0.05)
+            .build();
     close(ret.get(0).asDouble(), sch.at(10).lr(), "lr at it 10");
     close(ret.get(3).asDouble(), sch.at(10).wdD(), "wd at it 10");
   }
@@ -75,7 +86,17 @@ class LrScheduleTest {
     var e1 =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new LrSchedule("step", 1e-3, 5, 100, 0.005, 0.01, 0.05, 0.05));
+            () ->
+                LrSchedule.builder()
+                    .sche("step")
+                    .peakLr(1e-3)
+                    .wpIt(5)
+                    .maxIt(100)
+                    .wp0(0.005)
+                    .wpe(0.01)
+                    .twd(0.05)
+                    .twde(0.05)
+                    .build());
     assertEquals(
         "unknown schedule type 'step' (expected lin0, lin, lin00, lin<T>, cos, exp)",
         e1.getMessage());
@@ -87,7 +108,17 @@ class LrScheduleTest {
     var e4 =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new LrSchedule("lin1.5", 1e-3, 5, 100, 0.005, 0.01, 0.05, 0.05));
+            () ->
+                LrSchedule.builder()
+                    .sche("lin1.5")
+                    .peakLr(1e-3)
+                    .wpIt(5)
+                    .maxIt(100)
+                    .wp0(0.005)
+                    .wpe(0.01)
+                    .twd(0.05)
+                    .twde(0.05)
+                    .build());
     assertEquals("schedule 'lin1.5': T must be in (0, 1), got 1.5", e4.getMessage());
   }
 

@@ -48,8 +48,7 @@ class OfficialCheckpointsTest {
       assertSameArchitecture(fx.varConfig(), o.var());
       try (VarSampler s = VarSampler.load(o.var(), o.varWeights(), o.vae(), o.vaeWeights())) {
         int S = o.vae().imageSize();
-        float[] img =
-            s.images(new int[] {fx.labels()[0]}, new SampleOptions(1.5, 0, 0, false, 0, false));
+        float[] img = s.images(new int[] {fx.labels()[0]}, SampleOptions.defaults());
         assertEquals(S * S * TinyFixture.imageChannels(), img.length);
       }
     }
@@ -82,8 +81,7 @@ class OfficialCheckpointsTest {
   void aVarOfAnotherVocabularyIsRefused() throws Exception {
     TinyFixture fx = TinyFixture.get();
     StateDict varSd = OfficialCheckpoints.read(ckpt("var_tiny.pth"));
-    VqVaeConfig other =
-        io.github.var4j.util.Records.with(fx.vqVaeConfig(), "vocabSize", 2 * fx.V());
+    VqVaeConfig other = fx.vqVaeConfig().toBuilder().vocabSize(2 * fx.V()).build();
     var e =
         assertThrows(
             IllegalArgumentException.class,

@@ -150,7 +150,15 @@ class MultiScaleQuantizerTest {
    */
   @Test
   void tiesPickTheFirstCodeAndIdentityPhi() {
-    QuantizerConfig cfg = new QuantizerConfig(5, 2, ScaleSchedule.of(2), 0.25, 0.0, 4);
+    QuantizerConfig cfg =
+        QuantizerConfig.builder()
+            .vocabSize(5)
+            .cvae(2)
+            .patchNums(ScaleSchedule.of(2))
+            .beta(0.25)
+            .quantResi(0.0)
+            .shareQuantResi(4)
+            .build();
     float[] e = {5, 5, 1, 0, 0, 1, 1, 0, -1, 0}; // rows 1 and 3 are equal
     // pixels: (1,0) -> tie 1/3; (.5,.5) -> tie 1/2/3; (0,0) -> tie 1/2/3; (-1,0) -> 4 (unique,
     // last)
@@ -194,13 +202,14 @@ class MultiScaleQuantizerTest {
                     "q.quant_resi.qresi_ls.3"));
     for (int share : new int[] {0, 1, 2, 4}) {
       QuantizerConfig cfg =
-          new QuantizerConfig(
-              16,
-              3,
-              ScaleSchedule.of(pn),
-              0.25,
-              -0.3,
-              share); // |r| is used, like the official code
+          QuantizerConfig.builder()
+              .vocabSize(16)
+              .cvae(3)
+              .patchNums(ScaleSchedule.of(pn))
+              .beta(0.25)
+              .quantResi(-0.3)
+              .shareQuantResi(share)
+              .build(); // |r| is used, like the official code
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
         ParamStore ps = new ParamStore(tf);

@@ -51,7 +51,15 @@ class RasterSamplerTest {
 
   @Test
   void generatesPnSquaredTokensOneAtATimeDeterministically() {
-    SampleOptions o = new SampleOptions(T.cfg(), 8, 0.9, false, 11, false);
+    SampleOptions o =
+        SampleOptions.builder()
+            .cfg(T.cfg())
+            .topK(8)
+            .topP(0.9)
+            .moreSmooth(false)
+            .seed(11)
+            .greedy(false)
+            .build();
     try (RasterSampler r =
         RasterSampler.load(CFG, randomWeights(3), VAE, TinyFixture.vaeParams(), B)) {
       assertEquals(STEPS, r.steps());

@@ -25,8 +25,22 @@ class SamplerHooksTest {
   private static final List<SampleOptions> OPTIONS =
       List.of(
           SampleOptions.greedy(T.cfg()),
-          new SampleOptions(T.cfg(), 8, 0.9, false, 5, false),
-          new SampleOptions(T.cfg(), 0, 0, true, 6, false));
+          SampleOptions.builder()
+              .cfg(T.cfg())
+              .topK(8)
+              .topP(0.9)
+              .moreSmooth(false)
+              .seed(5)
+              .greedy(false)
+              .build(),
+          SampleOptions.builder()
+              .cfg(T.cfg())
+              .topK(0)
+              .topP(0)
+              .moreSmooth(true)
+              .seed(6)
+              .greedy(false)
+              .build());
   private static VarSampler plain;
 
   @BeforeAll

@@ -361,19 +361,44 @@ class SamplingTest {
     assertEquals(
         "cfg must be >= 0, got -1.0",
         assertThrows(
-                IllegalArgumentException.class, () -> new SampleOptions(-1, 0, 0, false, 0, false))
+                IllegalArgumentException.class,
+                () ->
+                    SampleOptions.builder()
+                        .cfg(-1)
+                        .topK(0)
+                        .topP(0)
+                        .moreSmooth(false)
+                        .seed(0)
+                        .greedy(false)
+                        .build())
             .getMessage());
     assertEquals(
         "top_k must be >= 0, got -3",
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new SampleOptions(1.5, -3, 0, false, 0, false))
+                () ->
+                    SampleOptions.builder()
+                        .cfg(1.5)
+                        .topK(-3)
+                        .topP(0)
+                        .moreSmooth(false)
+                        .seed(0)
+                        .greedy(false)
+                        .build())
             .getMessage());
     assertEquals(
         "top_p must be in [0, 1], got 1.5",
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new SampleOptions(1.5, 0, 1.5, false, 0, false))
+                () ->
+                    SampleOptions.builder()
+                        .cfg(1.5)
+                        .topK(0)
+                        .topP(1.5)
+                        .moreSmooth(false)
+                        .seed(0)
+                        .greedy(false)
+                        .build())
             .getMessage());
     assertEquals(
         "top_p must be in [0, 1], got -0.1",

@@ -221,7 +221,15 @@ class VarSamplerTest {
         java.util.stream.IntStream.concat(
                 java.util.Arrays.stream(T.labels()), java.util.stream.IntStream.of(0, NC))
             .toArray(); // the fixture labels, class 0 and the null class
-    SampleOptions o = new SampleOptions(T.cfg(), 8, 0.9, false, 42, false);
+    SampleOptions o =
+        SampleOptions.builder()
+            .cfg(T.cfg())
+            .topK(8)
+            .topP(0.9)
+            .moreSmooth(false)
+            .seed(42)
+            .greedy(false)
+            .build();
     SampleResult a = sampler.sample(labels, o),
         b = sampler.sample(labels, o),
         c = sampler.sample(labels, o.withSeed(43));

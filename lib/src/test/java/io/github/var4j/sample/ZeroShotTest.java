@@ -99,7 +99,18 @@ class ZeroShotTest {
     float[] keep = Masks.invert(properBox(0.25, 0.75, 0.25, 0.75));
     SampleResult r =
         ZeroShot.inpaint(
-            sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, false, 1, false));
+            sampler,
+            given,
+            B * TIMES,
+            keep,
+            SampleOptions.builder()
+                .cfg(3)
+                .topK(0)
+                .topP(0.95)
+                .moreSmooth(false)
+                .seed(1)
+                .greedy(false)
+                .build());
     assertEquals(B * TIMES, r.n());
     for (int lab : r.labels()) assertEquals(NC, lab, "null class");
     assertKeptRegion(r, given, keep, "inpaint");
@@ -116,7 +127,18 @@ class ZeroShotTest {
     float[] keep = properBox(0.25, 0.75, 0.25, 0.75);
     SampleResult r =
         ZeroShot.outpaint(
-            sampler, given, B * TIMES, keep, new SampleOptions(3, 0, 0.95, true, 2, false));
+            sampler,
+            given,
+            B * TIMES,
+            keep,
+            SampleOptions.builder()
+                .cfg(3)
+                .topK(0)
+                .topP(0.95)
+                .moreSmooth(true)
+                .seed(2)
+                .greedy(false)
+                .build());
     assertKeptRegion(r, given, keep, "outpaint (more_smooth)");
   }
 
@@ -127,7 +149,19 @@ class ZeroShotTest {
     int label = T.labels()[0];
     SampleResult r =
         ZeroShot.edit(
-            sampler, given, B * TIMES, keep, label, new SampleOptions(3, 0, 0, false, 3, false));
+            sampler,
+            given,
+            B * TIMES,
+            keep,
+            label,
+            SampleOptions.builder()
+                .cfg(3)
+                .topK(0)
+                .topP(0)
+                .moreSmooth(false)
+                .seed(3)
+                .greedy(false)
+                .build());
     for (int lab : r.labels()) assertEquals(label, lab);
     assertKeptRegion(r, given, keep, "edit");
   }

@@ -26,8 +26,19 @@ class ScalingSweepTest {
   @TempDir Path tmp;
 
   static final VqVaeConfig VAE =
-      new VqVaeConfig(
-          1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+      VqVaeConfig.builder()
+          .inChannels(1)
+          .ch(32)
+          .chMult(1, 1)
+          .numResBlocks(1)
+          .zChannels(8)
+          .vocabSize(32)
+          .patchNums(ScaleSchedule.of(1, 2, 4, 8))
+          .beta(0.25)
+          .quantResi(0.5)
+          .shareQuantResi(4)
+          .imageSize(16)
+          .build();
 
   /** 8 steps of 8 images, evaluated at 1 %..100 % log-spaced (steps 1, 2, 3, 4, 6, 8). */
   static VarTrainConfig base() {
@@ -117,7 +128,7 @@ class ScalingSweepTest {
               new int[] {0, 1},
               null,
               Map.of(),
-              new io.github.var4j.sample.SampleOptions(1.5, 0, 0, false, 0, false),
+              io.github.var4j.sample.SampleOptions.defaults(),
               1);
       assertTrue(grid.getWidth() >= 6 * 16 && grid.getHeight() >= 2 * 16);
       // only 2 finished sizes: the fit says which one it could not make

@@ -249,18 +249,19 @@ public record TinyFixture(
       throw new IllegalStateException(
           "the fixtures use using_znorm = true, which the port does not support");
     }
-    return new VqVaeConfig(
-        imageChannels(),
-        vaeCh,
-        vaeChMult,
-        vaeNumResBlocks,
-        Cvae,
-        V,
-        schedule(),
-        beta,
-        quantResi,
-        shareQuantResi,
-        imageSize);
+    return VqVaeConfig.builder()
+        .inChannels(imageChannels())
+        .ch(vaeCh)
+        .chMult(vaeChMult)
+        .numResBlocks(vaeNumResBlocks)
+        .zChannels(Cvae)
+        .vocabSize(V)
+        .patchNums(schedule())
+        .beta(beta)
+        .quantResi(quantResi)
+        .shareQuantResi(shareQuantResi)
+        .imageSize(imageSize)
+        .build();
   }
 
   /** The manifest's {@code patch_nums} as the library's schedule type. */
@@ -275,8 +276,14 @@ public record TinyFixture(
 
   /** The tiny quantizer (V, Cvae, beta, quant_resi, share_quant_resi) with another schedule. */
   public QuantizerConfig quantizerConfig(int[] patchNums) {
-    return new QuantizerConfig(
-        V, Cvae, ScaleSchedule.of(patchNums), beta, quantResi, shareQuantResi);
+    return QuantizerConfig.builder()
+        .vocabSize(V)
+        .cvae(Cvae)
+        .patchNums(ScaleSchedule.of(patchNums))
+        .beta(beta)
+        .quantResi(quantResi)
+        .shareQuantResi(shareQuantResi)
+        .build();
   }
 
   /**
@@ -294,25 +301,26 @@ public record TinyFixture(
    */
   public VarConfig varConfig() {
     VarConfig d = VarConfig.ofDepth(depth, V, Cvae, numClasses, schedule());
-    return new VarConfig(
-        V,
-        Cvae,
-        numClasses,
-        depth,
-        embedDim,
-        numHeads,
-        mlpRatio,
-        d.dropPathRate(),
-        normEps,
-        d.condDropRate(),
-        attnL2Norm,
-        sharedAln,
-        schedule(),
-        d.initAdaLN(),
-        d.initAdaLNGamma(),
-        d.initHead(),
-        d.initStd(),
-        d.order());
+    return VarConfig.builder()
+        .vocabSize(V)
+        .cvae(Cvae)
+        .numClasses(numClasses)
+        .depth(depth)
+        .embedDim(embedDim)
+        .numHeads(numHeads)
+        .mlpRatio(mlpRatio)
+        .dropPathRate(d.dropPathRate())
+        .normEps(normEps)
+        .condDropRate(d.condDropRate())
+        .attnL2Norm(attnL2Norm)
+        .sharedAdaLN(sharedAln)
+        .patchNums(schedule())
+        .initAdaLN(d.initAdaLN())
+        .initAdaLNGamma(d.initAdaLNGamma())
+        .initHead(d.initHead())
+        .initStd(d.initStd())
+        .order(d.order())
+        .build();
   }
 
   /** The shared-AdaLN variant of {@link #varConfig()} (params/var_saln + params/var). */

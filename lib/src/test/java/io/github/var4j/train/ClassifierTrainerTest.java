@@ -51,7 +51,19 @@ class ClassifierTrainerTest {
   void resumesExactly() throws Exception {
     ImageDataset data = SyntheticShapes.generate(40, 16, 1, 2);
     ClassifierTrainConfig cfg =
-        new ClassifierTrainConfig(8, 12, 3e-3, 2, "cos", 0.05, true, 2, 6, 100, 4);
+        ClassifierTrainConfig.builder()
+            .batchSize(8)
+            .steps(12)
+            .lr(3e-3)
+            .warmupSteps(2)
+            .schedule("cos")
+            .weightDecay(0.05)
+            .flip(true)
+            .maxShift(2)
+            .checkpointEvery(6)
+            .logEvery(100)
+            .seed(4)
+            .build();
     Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
     try (ClassifierTrainer t = new ClassifierTrainer(NET, cfg, whole)) {
       t.train(data, QUIET);

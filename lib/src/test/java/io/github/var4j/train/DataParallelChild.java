@@ -25,8 +25,25 @@ final class DataParallelChild {
   private DataParallelChild() {}
 
   static VarTrainConfig config() {
-    return new VarTrainConfig(
-        2, 32, 2, BATCH, STEPS, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.0, 8, 24, CKPT, 4, 7);
+    return VarTrainConfig.builder()
+        .depth(2)
+        .width(32)
+        .heads(2)
+        .batchSize(BATCH)
+        .steps(STEPS)
+        .peakLr(1e-2)
+        .warmupFrac(0.1)
+        .wpe(0.01)
+        .weightDecay(0.05)
+        .clip(2.0)
+        .labelSmoothing(0.0)
+        .condDropRate(0.0)
+        .evalEvery(8)
+        .evalImages(24)
+        .checkpointEvery(CKPT)
+        .logEvery(4)
+        .seed(7)
+        .build();
   }
 
   static VarConfig model() {

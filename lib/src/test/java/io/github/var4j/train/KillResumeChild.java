@@ -28,13 +28,46 @@ public final class KillResumeChild {
   static VarTrainConfig varConfig() {
     // depth 2 (drop path 0.0083 on block 1), width 32, batch 16 of 96 images, cond drop 0.1, eval
     // every 7 steps on 24
-    return new VarTrainConfig(
-        2, 32, 2, 16, VAR_STEPS, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 7, 24, VAR_CKPT, 10, 11);
+    return VarTrainConfig.builder()
+        .depth(2)
+        .width(32)
+        .heads(2)
+        .batchSize(16)
+        .steps(VAR_STEPS)
+        .peakLr(1e-2)
+        .warmupFrac(0.1)
+        .wpe(0.01)
+        .weightDecay(0.05)
+        .clip(2.0)
+        .labelSmoothing(0.0)
+        .condDropRate(0.1)
+        .evalEvery(7)
+        .evalImages(24)
+        .checkpointEvery(VAR_CKPT)
+        .logEvery(10)
+        .seed(11)
+        .build();
   }
 
   static TokenizerTrainConfig tokenizerConfig() {
-    return new TokenizerTrainConfig(
-        8, TOK_STEPS, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, 0.1, 5, true, 4, TOK_CKPT, 4, 3);
+    return TokenizerTrainConfig.builder()
+        .batchSize(8)
+        .steps(TOK_STEPS)
+        .lr(3e-3)
+        .warmupSteps(2)
+        .weightDecay(0.0)
+        .l1Weight(1.0)
+        .l2Weight(1.0)
+        .vqWeight(1.0)
+        .perceptualWeight(0.0)
+        .ganWeight(0.1)
+        .ganStartStep(5)
+        .ganAdaptive(true)
+        .deadCodeEvery(4)
+        .checkpointEvery(TOK_CKPT)
+        .logEvery(4)
+        .seed(3)
+        .build();
   }
 
   /** Trains (or resumes) the tiny VAR run in {@code runDir}. */

@@ -29,7 +29,19 @@ import org.tensorflow.types.TFloat32;
 class RasterTrainingTest {
   private static final int S = 16, B = 4;
   private static final VqVaeConfig VAE =
-      new VqVaeConfig(1, 32, new int[] {1, 1, 2}, 1, 4, 32, ScaleSchedule.of(4), 0.25, 0.5, 1, S);
+      VqVaeConfig.builder()
+          .inChannels(1)
+          .ch(32)
+          .chMult(1, 1, 2)
+          .numResBlocks(1)
+          .zChannels(4)
+          .vocabSize(32)
+          .patchNums(ScaleSchedule.of(4))
+          .beta(0.25)
+          .quantResi(0.5)
+          .shareQuantResi(1)
+          .imageSize(S)
+          .build();
   private static final VarConfig CFG =
       VarConfig.ofDepth(1, 32, 4, 3, VAE.patchNums())
           .withEmbedDim(32)

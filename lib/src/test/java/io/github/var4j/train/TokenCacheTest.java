@@ -27,8 +27,19 @@ class TokenCacheTest {
 
   /** Grey 16x16 tokenizer, 8x8 latent, V 32, Cvae 8, patchNums 1,2,4,8 (L = 85). */
   static VqVaeConfig tinyVae() {
-    return new VqVaeConfig(
-        1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+    return VqVaeConfig.builder()
+        .inChannels(1)
+        .ch(32)
+        .chMult(1, 1)
+        .numResBlocks(1)
+        .zChannels(8)
+        .vocabSize(32)
+        .patchNums(ScaleSchedule.of(1, 2, 4, 8))
+        .beta(0.25)
+        .quantResi(0.5)
+        .shareQuantResi(4)
+        .imageSize(16)
+        .build();
   }
 
   @Test

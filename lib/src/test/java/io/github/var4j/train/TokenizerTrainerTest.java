@@ -21,13 +21,40 @@ class TokenizerTrainerTest {
 
   /** A tiny grey 16x16 tokenizer: 2 levels (2x down to 8x8), patchNums 1,2,4,8. */
   static VqVaeConfig tiny() {
-    return new VqVaeConfig(
-        1, 32, new int[] {1, 1}, 1, 8, 32, ScaleSchedule.of(1, 2, 4, 8), 0.25, 0.5, 4, 16);
+    return VqVaeConfig.builder()
+        .inChannels(1)
+        .ch(32)
+        .chMult(1, 1)
+        .numResBlocks(1)
+        .zChannels(8)
+        .vocabSize(32)
+        .patchNums(ScaleSchedule.of(1, 2, 4, 8))
+        .beta(0.25)
+        .quantResi(0.5)
+        .shareQuantResi(4)
+        .imageSize(16)
+        .build();
   }
 
   static TokenizerTrainConfig cfg(long steps, long ckptEvery) {
-    return new TokenizerTrainConfig(
-        8, steps, 3e-3, 2, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, steps, false, 5, ckptEvery, 5, 3);
+    return TokenizerTrainConfig.builder()
+        .batchSize(8)
+        .steps(steps)
+        .lr(3e-3)
+        .warmupSteps(2)
+        .weightDecay(0.0)
+        .l1Weight(1.0)
+        .l2Weight(1.0)
+        .vqWeight(1.0)
+        .perceptualWeight(0.0)
+        .ganWeight(0.0)
+        .ganStartStep(steps)
+        .ganAdaptive(false)
+        .deadCodeEvery(5)
+        .checkpointEvery(ckptEvery)
+        .logEvery(5)
+        .seed(3)
+        .build();
   }
 
   @Test
@@ -71,8 +98,24 @@ class TokenizerTrainerTest {
     }
     // a learning rate of 1e30 blows the loss up to NaN/Inf
     TokenizerTrainConfig bad =
-        new TokenizerTrainConfig(
-            8, 50, 1e30, 0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 50, false, 0, 1, 50, 3);
+        TokenizerTrainConfig.builder()
+            .batchSize(8)
+            .steps(50)
+            .lr(1e30)
+            .warmupSteps(0)
+            .weightDecay(0.0)
+            .l1Weight(1.0)
+            .l2Weight(1.0)
+            .vqWeight(1.0)
+            .perceptualWeight(0.0)
+            .ganWeight(0.0)
+            .ganStartStep(50)
+            .ganAdaptive(false)
+            .deadCodeEvery(0)
+            .checkpointEvery(1)
+            .logEvery(50)
+            .seed(3)
+            .build();
     try (TokenizerTrainer t = new TokenizerTrainer(tiny(), bad, tmp.resolve("nan"))) {
       IllegalStateException e =
           assertThrows(

@@ -431,7 +431,17 @@ class VarTrainGraphTest {
     VarConfig cfg = TinyFixture.get().varConfig().withDropPathRate(0.1);
     try (VarTrainGraph tg = new VarTrainGraph(cfg, VarTrainGraph.Options.official())) {
       tg.initialize(42);
-      LrSchedule sch = new LrSchedule("lin0", 3e-3, 5, 60, 0.005, 0.1, 0.05, 0.05);
+      LrSchedule sch =
+          LrSchedule.builder()
+              .sche("lin0")
+              .peakLr(3e-3)
+              .wpIt(5)
+              .maxIt(60)
+              .wp0(0.005)
+              .wpe(0.1)
+              .twd(0.05)
+              .twde(0.05)
+              .build();
       float first = tg.evaluate(batch()).loss();
       assertEquals(
           Math.log(cfg.vocabSize()),

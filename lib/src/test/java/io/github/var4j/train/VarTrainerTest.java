@@ -76,8 +76,25 @@ class VarTrainerTest {
   static final int TINY_TEST_IMAGES = 24;
 
   static VarTrainConfig train(long steps) {
-    return new VarTrainConfig(
-        2, 32, 2, 16, steps, 1e-2, 0.1, 0.01, 0.05, 2.0, 0.0, 0.1, 20, 32, 20, 10, 7);
+    return VarTrainConfig.builder()
+        .depth(2)
+        .width(32)
+        .heads(2)
+        .batchSize(16)
+        .steps(steps)
+        .peakLr(1e-2)
+        .warmupFrac(0.1)
+        .wpe(0.01)
+        .weightDecay(0.05)
+        .clip(2.0)
+        .labelSmoothing(0.0)
+        .condDropRate(0.1)
+        .evalEvery(20)
+        .evalImages(32)
+        .checkpointEvery(20)
+        .logEvery(10)
+        .seed(7)
+        .build();
   }
 
   static VarConfig model(VarTrainConfig c) {
@@ -198,7 +215,25 @@ class VarTrainerTest {
     // lr 1e30 without warm-up: step 1 leaves finite but absurd weights (checkpointed), step 2
     // overflows
     VarTrainConfig bad =
-        new VarTrainConfig(2, 32, 2, 16, 20, 1e30, 0.0, 0.01, 0.05, 2.0, 0.0, 0.1, 0, 0, 1, 1, 7);
+        VarTrainConfig.builder()
+            .depth(2)
+            .width(32)
+            .heads(2)
+            .batchSize(16)
+            .steps(20)
+            .peakLr(1e30)
+            .warmupFrac(0.0)
+            .wpe(0.01)
+            .weightDecay(0.05)
+            .clip(2.0)
+            .labelSmoothing(0.0)
+            .condDropRate(0.1)
+            .evalEvery(0)
+            .evalImages(0)
+            .checkpointEvery(1)
+            .logEvery(1)
+            .seed(7)
+            .build();
     try (VarTrainer t = new VarTrainer(model(bad), bad, run)) {
       IllegalStateException e =
           assertThrows(

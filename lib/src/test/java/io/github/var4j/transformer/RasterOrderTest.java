@@ -53,6 +53,6 @@ class RasterOrderTest {
 
   /** A configuration with order null (as Jackson passes for an explicit null) is next-scale. */
   private static VarConfig withNullOrder() {
-    return io.github.var4j.util.Records.with(NEXT, "order", null);
+    return NEXT.withOrder(null);
   }
 }

@@ -11,6 +11,25 @@ import org.junit.jupiter.api.Test;
 
 class VqVaeConfigTest {
 
+  /**
+   * RGB, ch 32, chMult (1, 2), 1 res block, Cvae 8, V 64, patch numbers (1, 2, 3, 4), beta 0.25,
+   * quant_resi 0.5, 4 shared Phis, 8 px (a 4x4 latent).
+   */
+  private static VqVaeConfig.Builder small() {
+    return VqVaeConfig.builder()
+        .inChannels(3)
+        .ch(32)
+        .chMult(1, 2)
+        .numResBlocks(1)
+        .zChannels(8)
+        .vocabSize(64)
+        .patchNums(ScaleSchedule.of(1, 2, 3, 4))
+        .beta(0.25)
+        .quantResi(0.5)
+        .shareQuantResi(4)
+        .imageSize(8);
+  }
+
   @Test
   void officialPresetDerivedValues() {
     VqVaeConfig c = VqVaeConfig.official();
@@ -38,22 +57,7 @@ class VqVaeConfigTest {
 
   @Test
   void channelCountMustBeAMultipleOf32() {
-    var e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new VqVaeConfig(
-                    3,
-                    48,
-                    new int[] {1, 2},
-                    1,
-                    8,
-                    64,
-                    ScaleSchedule.of(1, 2, 3, 4),
-                    0.25,
-                    0.5,
-                    4,
-                    8));
+    var e = assertThrows(IllegalArgumentException.class, () -> small().ch(48).build());
     assertEquals(
         "ch = 48 is not a multiple of 32: every VAE channel count (ch * chMult[i]) feeds a GroupNorm with 32"
             + " groups",
@@ -66,18 +70,19 @@ class VqVaeConfigTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new VqVaeConfig(
-                    1,
-                    32,
-                    new int[] {1, 2, 2},
-                    1,
-                    16,
-                    512,
-                    ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8),
-                    0.25,
-                    0.5,
-                    4,
-                    30));
+                VqVaeConfig.builder()
+                    .inChannels(1)
+                    .ch(32)
+                    .chMult(1, 2, 2)
+                    .numResBlocks(1)
+                    .zChannels(16)
+                    .vocabSize(512)
+                    .patchNums(ScaleSchedule.of(1, 2, 3, 4, 5, 6, 8))
+                    .beta(0.25)
+                    .quantResi(0.5)
+                    .shareQuantResi(4)
+                    .imageSize(30)
+                    .build());
     assertEquals(
         "imageSize 30 is not divisible by the VAE's downsampling factor 4 (2^(3 levels - 1))",
         e.getMessage());
@@ -90,18 +95,19 @@ class VqVaeConfigTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new VqVaeConfig(
-                    1,
-                    32,
-                    new int[] {1, 2, 2},
-                    1,
-                    16,
-                    512,
-                    ScaleSchedule.of(1, 2, 3, 4),
-                    0.25,
-                    0.5,
-                    4,
-                    32));
+                VqVaeConfig.builder()
+                    .inChannels(1)
+                    .ch(32)
+                    .chMult(1, 2, 2)
+                    .numResBlocks(1)
+                    .zChannels(16)
+                    .vocabSize(512)
+                    .patchNums(ScaleSchedule.of(1, 2, 3, 4))
+                    .beta(0.25)
+                    .quantResi(0.5)
+                    .shareQuantResi(4)
+                    .imageSize(32)
+                    .build());
     assertEquals("patchNums must end at the VAE latent size 8, got [1, 2, 3, 4]", e.getMessage());
   }
 
@@ -109,79 +115,29 @@ class VqVaeConfigTest {
   void otherArgumentsAreChecked() {
     assertEquals(
         "inChannels must be 1 (grey) or 3 (RGB), got 2",
-        assertThrows(
-                IllegalArgumentException.class,
-                () ->
-                    new VqVaeConfig(
-                        2,
-                        32,
-                        new int[] {1, 2},
-                        1,
-                        8,
-                        64,
-                        ScaleSchedule.of(1, 2, 3, 4),
-                        0.25,
-                        0.5,
-                        4,
-                        8))
+        assertThrows(IllegalArgumentException.class, () -> small().inChannels(2).build())
             .getMessage());
     assertEquals(
         "chMult entries must be positive, got [1, 0]",
-        assertThrows(
-                IllegalArgumentException.class,
-                () ->
-                    new VqVaeConfig(
-                        3,
-                        32,
-                        new int[] {1, 0},
-                        1,
-                        8,
-                        64,
-                        ScaleSchedule.of(1, 2, 3, 4),
-                        0.25,
-                        0.5,
-                        4,
-                        8))
+        assertThrows(IllegalArgumentException.class, () -> small().chMult(1, 0).build())
             .getMessage());
     assertEquals(
         "numResBlocks must be positive, got 0",
-        assertThrows(
-                IllegalArgumentException.class,
-                () ->
-                    new VqVaeConfig(
-                        3,
-                        32,
-                        new int[] {1, 2},
-                        0,
-                        8,
-                        64,
-                        ScaleSchedule.of(1, 2, 3, 4),
-                        0.25,
-                        0.5,
-                        4,
-                        8))
+        assertThrows(IllegalArgumentException.class, () -> small().numResBlocks(0).build())
             .getMessage());
     assertEquals(
         "chMult must not be empty",
-        assertThrows(
-                IllegalArgumentException.class,
-                () ->
-                    new VqVaeConfig(
-                        3, 32, new int[0], 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8))
-            .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> small().chMult().build()).getMessage());
   }
 
   @Test
   void arraysAreCopiedAndEqualityIsByValue() {
     int[] mult = {1, 2};
-    VqVaeConfig c =
-        new VqVaeConfig(3, 32, mult, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
+    VqVaeConfig c = small().chMult(mult).build();
     mult[1] = 4;
     c.chMult()[0] = 7;
     assertArrayEquals(new int[] {1, 2}, c.chMult());
-    VqVaeConfig same =
-        new VqVaeConfig(
-            3, 32, new int[] {1, 2}, 1, 8, 64, ScaleSchedule.of(1, 2, 3, 4), 0.25, 0.5, 4, 8);
+    VqVaeConfig same = small().build();
     assertEquals(same, c);
     assertEquals(same.hashCode(), c.hashCode());
     assertNotEquals(VqVaeConfig.official(), c);

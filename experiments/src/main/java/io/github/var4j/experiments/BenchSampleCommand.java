@@ -16,12 +16,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Sampling throughput: VAR's next-scale prediction (K steps) against a raster-order baseline with
@@ -31,11 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench-sample",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description = "Images/s of VAR sampling (KV cache, CFG) vs a token-by-token raster baseline.")
-public final class BenchSampleCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class BenchSampleCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 

@@ -24,12 +24,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Training throughput of the VAR transformer: warm-up steps, then timed steps on random tokens, for
@@ -38,12 +35,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench-var",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "VAR training throughput (tokens/s) and peak memory at depth 4 and 6 on the default configuration.")
-public final class BenchVarCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class BenchVarCommand extends Var4jCommand {
 
   @Option(names = "--depths", split = ",", defaultValue = "4,6", description = "depths to measure")
   int[] depths;

@@ -12,13 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The table that ends the main job: a run's models and results (an {@code --out-dir} of the
@@ -26,15 +23,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "compare",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Compare a run (the --out-dir of train-tokenizer / train-var) with the committed models:"
             + " tokenizer PSNR and rFID, VAR test loss, FID and class accuracy of samples of both"
             + " VARs drawn now with the same options, training times. Writes"
             + " <run>/results/compare.md.")
-public final class CompareCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class CompareCommand extends Var4jCommand {
 
   @Option(
       names = "--run",

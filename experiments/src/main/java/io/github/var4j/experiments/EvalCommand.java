@@ -8,24 +8,18 @@ import io.github.var4j.eval.SampleSet;
 import io.github.var4j.store.ModelDir;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Scores an {@code .npz} of samples against the test split with the classifier's features. */
 @Command(
     name = "eval",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "FID, IS, precision/recall and class accuracy of an .npz of samples (arr_0 uint8 NxHxWxC,"
             + " optional arr_1 labels) against the test split.")
-public final class EvalCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class EvalCommand extends Var4jCommand {
 
   @Option(names = "--npz", paramLabel = "FILE", required = true, description = "the samples")
   Path npz;

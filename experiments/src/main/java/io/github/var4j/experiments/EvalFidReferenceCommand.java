@@ -18,12 +18,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The two reference rows of the FID table, with the committed classifier's features: the floor
@@ -33,13 +30,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "eval-fid-reference",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Reference FIDs with the classifier's features: train vs test, tokenizer reconstructions"
             + " vs test.")
-public final class EvalFidReferenceCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class EvalFidReferenceCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 

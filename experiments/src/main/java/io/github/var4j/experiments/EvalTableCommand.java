@@ -13,12 +13,9 @@ import io.github.var4j.viz.Charts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The sample-quality table and sweeps, resumable ({@link QualityTable}): the raster-order baseline
@@ -30,13 +27,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "eval-table",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Sample-quality table (raster AR vs VAR rows) and CFG / top-k sweeps; resumable, skips"
-            + " finished rows (those in --results).")
-public final class EvalTableCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+            + " finished rows (those in --results); each row's samples are kept in"
+            + " <out-dir>/runs/eval.")
+public final class EvalTableCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
@@ -109,15 +104,11 @@ public final class EvalTableCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
   @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description = "where each row's samples are kept (.npz); default: <out-dir>/runs/eval")
-  Path runDir;
 
   @Override
   public Integer call() throws Exception {

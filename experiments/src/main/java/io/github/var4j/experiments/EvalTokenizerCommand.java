@@ -2,21 +2,17 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Evaluates an exported tokenizer on the test split and writes its results and figures. */
 @Command(
     name = "eval-tokenizer",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
-    description = "Test PSNR, codebook usage per scale and figures of a trained tokenizer.")
-public final class EvalTokenizerCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    description =
+        "Test PSNR, codebook usage per scale and figures of a trained tokenizer; the training"
+            + " curves come from its run, <out-dir>/runs/tokenizer-<tag> (skipped if it has none).")
+public final class EvalTokenizerCommand extends Var4jCommand {
 
   @Option(
       names = "--tokenizer",
@@ -26,24 +22,15 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--tag",
-      description = "name of the result files and figures (default: the data set's, e.g. fmnist)")
-  String tag;
-
   @Mixin OutputArgs output = new OutputArgs();
+
+  @Mixin TagArgs tag = new TagArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
 
   @Mixin FiguresArgs figures = new FiguresArgs();
-
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description =
-          "the run that trained the tokenizer, for the training curves (skipped if it has none);"
-              + " default: <out-dir>/runs/tokenizer-<tag>")
-  Path runDir;
 
   @Override
   public Integer call() throws Exception {
@@ -54,7 +41,7 @@ public final class EvalTokenizerCommand implements Callable<Integer> {
         ModelKind.TOKENIZER,
         Check.given(spec, "--tokenizer"),
         "scripts/var4j train-tokenizer");
-    String t = tag != null ? tag : dataArgs.tag();
+    String t = tag.or(dataArgs.tag());
     TokenizerEvaluation.run(
         tokenizer,
         dataArgs.load(),

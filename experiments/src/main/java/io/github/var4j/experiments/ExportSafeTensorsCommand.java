@@ -5,12 +5,9 @@ import io.github.var4j.store.ModelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Writes a model directory as one safetensors file: official state-dict names, PyTorch layouts,
@@ -19,14 +16,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "export-safetensors",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Write a model's weights as safetensors (official names, PyTorch layouts, F32): the VAR of"
             + " --var, or the model of --tokenizer or --classifier when one of those is given"
             + " instead.")
-public final class ExportSafeTensorsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class ExportSafeTensorsCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 

@@ -41,9 +41,9 @@ final class OutputArgs {
     return explicit.dir != null ? explicit.dir : root().resolve("figures");
   }
 
-  /** {@code explicit}, else {@code <root>/runs/<name>}. */
-  Path run(Path explicit, String name) {
-    return explicit != null ? explicit : root().resolve("runs").resolve(name);
+  /** {@code --run-dir}, else {@code <root>/runs/<name>}. */
+  Path run(RunDirArgs explicit, String name) {
+    return explicit.dir != null ? explicit.dir : root().resolve("runs").resolve(name);
   }
 
   /** {@code explicit}, else {@code <root>/models/<name>}. */

@@ -10,13 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Class-conditional sampling figures of a trained VAR: a sample grid (rows = classes), a CFG sweep,
@@ -26,15 +23,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "sample",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Figures of class-conditional VAR sampling: class grid, CFG sweep, top-k/top-p grid, "
             + "coarse-to-fine sequence, token maps.")
-public final class SampleCommand implements Callable<Integer> {
+public final class SampleCommand extends Var4jCommand {
   private static final String P = "[sample]";
-
-  @Spec CommandSpec spec;
 
   @Mixin ModelArgs models = new ModelArgs();
 

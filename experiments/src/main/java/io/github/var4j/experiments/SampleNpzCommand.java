@@ -9,12 +9,9 @@ import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelDir;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Writes class-conditional samples as an {@code .npz} in the layout of OpenAI's guided-diffusion
@@ -22,13 +19,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "sample-npz",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Write N class-conditional samples of a trained VAR or raster model as an .npz (arr_0"
             + " uint8 NxHxWxC, arr_1 labels).")
-public final class SampleNpzCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class SampleNpzCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 

@@ -4,12 +4,9 @@ import io.github.var4j.scaling.ScalingStudy;
 import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The scaling sweep: trains every depth of the model family on the same tokens (resumable: sizes
@@ -19,13 +16,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "scaling",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Scaling-law sweep: train each depth on the same tokens, evaluate at log-spaced steps, fit"
-            + " L = (beta X)^alpha and L = E + (X0/X)^alpha against N and C; resumable.")
-public final class ScalingCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+            + " L = (beta X)^alpha and L = E + (X0/X)^alpha against N and C; resumable. Recipe:"
+            + " 1,000 steps of 64 images per size (quick mode 12 of 8); the runs go to"
+            + " <out-dir>/runs/scaling, the results to <results>/scaling.")
+public final class ScalingCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
@@ -34,12 +30,6 @@ public final class ScalingCommand implements Callable<Integer> {
       split = ",",
       description = "sizes of the family (default 1,2,3,4,5,6,7; quick mode 1,2,3)")
   int[] depths;
-
-  @Option(names = "--steps", description = "steps of every size (default 1000; quick mode 12)")
-  Long steps;
-
-  @Option(names = "--batch", description = "images per step (default 64; quick mode 8)")
-  Integer batch;
 
   @Option(names = "--eval-points", description = "log-spaced test evaluations per size")
   int evalPoints = 10;
@@ -52,25 +42,20 @@ public final class ScalingCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin StepsArgs budget = new StepsArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
   @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description =
-          "parent of the sizes' runs (checkpoints, the weights the sample grid uses, token"
-              + " caches); default: <out-dir>/runs/scaling")
-  Path runDir;
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Override
   public Integer call() throws Exception {
     dataArgs.check();
-    if (steps != null) Check.positive("--steps", steps);
-    if (batch != null) Check.positive("--batch", batch);
+    budget.check();
     Check.that(
         evalPoints >= 2,
         "--eval-points must be >= 2 (a fit needs points along training), got " + evalPoints);
@@ -95,7 +80,7 @@ public final class ScalingCommand implements Callable<Integer> {
           dataArgs.tag(),
           tokenizer,
           depths != null ? depths : study.defaultDepths(),
-          study.base(steps, batch),
+          study.base(budget.steps, budget.batch),
           evalPoints,
           System.out);
     }

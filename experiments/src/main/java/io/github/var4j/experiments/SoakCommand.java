@@ -23,13 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import org.hipparchus.stat.regression.SimpleRegression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Memory soak test: trains a VAR with the real trainer ({@link VarTrainer}: batches,
@@ -43,15 +40,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "soak",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Memory soak: train the VAR and sample in a loop, printing process RSS and JVM heap every --every "
-            + "steps, then the RSS slope in MB per 1000 steps (flat = no leak of TF tensors/results/sessions).")
-public final class SoakCommand implements Callable<Integer> {
-  private static final String P = "[soak]";
+            + "steps, then the RSS slope in MB per 1000 steps (flat = no leak of TF tensors/results/sessions)."
+            + " Recipe: 600 steps of 16 images; the run goes to a temporary folder unless --run-dir names one.")
+public final class SoakCommand extends Var4jCommand {
+  @Mixin StepsArgs budget = new StepsArgs();
 
-  @Spec CommandSpec spec;
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
+  private static final String P = "[soak]";
 
   @Option(
       names = "--tokenizer",
@@ -62,9 +60,6 @@ public final class SoakCommand implements Callable<Integer> {
   Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
-
-  @Option(names = "--steps", defaultValue = "600", description = "training steps")
-  long steps;
 
   @Option(
       names = "--every",
@@ -87,22 +82,16 @@ public final class SoakCommand implements Callable<Integer> {
   @Option(names = "--heads", defaultValue = "2", description = "attention heads")
   int heads;
 
-  @Option(names = "--batch", defaultValue = "16", description = "training images per step")
-  int batch;
-
   @Option(names = "--images", defaultValue = "1024", description = "random training token maps")
   int images;
-
-  @Option(
-      names = "--run-dir",
-      description = "run directory (default: a temporary one, deleted at the end)")
-  Path runDir;
 
   /** One measurement: step, process RSS and JVM heap after GC, in MB. */
   record Point(long step, double rssMb, double heapMb) {}
 
   @Override
   public Integer call() throws Exception {
+    long steps = budget.steps(600);
+    int batch = budget.batch(16);
     Check.that(steps >= 2, "--steps must be >= 2, got " + steps);
     Check.positive("--every", every);
     Check.nonNegative("--samples", samples);
@@ -116,8 +105,8 @@ public final class SoakCommand implements Callable<Integer> {
     if (Check.given(spec, "--tokenizer"))
       Check.model("--tokenizer", tokenizer, ModelKind.TOKENIZER, true, "");
     long t0 = System.nanoTime();
-    boolean tempRun = runDir == null;
-    Path run = tempRun ? Files.createTempDirectory("var4j-soak-") : runDir;
+    boolean tempRun = runDir.dir == null;
+    Path run = tempRun ? Files.createTempDirectory("var4j-soak-") : runDir.dir;
     VqVaeConfig vaeCfg;
     StateDict vaeSd;
     if (ModelDir.exists(tokenizer)) {

@@ -20,12 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The sweep of tokenizer loss recipes: trains the default tokenizer with each recipe, scores it
@@ -36,13 +33,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "tokenizer-recipes",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
-        "Sweep of tokenizer loss recipes (L1+L2, +perceptual, +GAN, +both) judged by rFID;"
-            + " resumable.")
-public final class TokenizerRecipesCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+        "Sweep of tokenizer loss recipes (L1 + L2, perceptual, GAN, both) judged by rFID;"
+            + " resumable from <results>/tokenizer-recipes.csv. Recipe: the default tokenizer's"
+            + " 3,000 steps of 64 images (quick mode 30); the runs go to"
+            + " <out-dir>/runs/tokenizer-recipes/<recipe>.")
+public final class TokenizerRecipesCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
@@ -52,11 +48,6 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
       defaultValue = "l1-l2,perceptual,both,gan",
       description = "recipes, run in this order")
   List<String> recipes;
-
-  @Option(
-      names = "--steps",
-      description = "steps of every recipe (default: the default tokenizer's 3000; quick mode 30)")
-  Long steps;
 
   @Option(
       names = "--baseline",
@@ -81,24 +72,20 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin StepsArgs budget = new StepsArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
   @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description =
-          "parent of the recipes' runs (DIR/<recipe>, with the exported model in"
-              + " DIR/<recipe>/model); default: <out-dir>/runs/tokenizer-recipes")
-  Path runDir;
 
   @Override
   public Integer call() throws Exception {
     boolean quick = Quick.enabled();
     dataArgs.check();
     Check.nonEmpty("--recipes", recipes.size());
-    if (steps != null) Check.positive("--steps", steps);
+    budget.check();
     Check.positive("--images", images);
     if (baseline != null) {
       Check.that(baselineSeconds != null, "--baseline needs --baseline-seconds");
@@ -120,7 +107,7 @@ public final class TokenizerRecipesCommand implements Callable<Integer> {
         quick
             ? TokenizerTrainConfig.quick(30).withGan(0, 10, false)
             : TokenizerTrainConfig.fashionMnistDefault();
-    if (steps != null) base = base.withSteps(steps);
+    base = base.withSteps(budget.steps(base.steps())).withBatchSize(budget.batch(base.batchSize()));
     ClassifierConfig cc = classifier.config();
     PerceptualLoss.FeatureNet net = PerceptualLoss.FeatureNet.load(classifier.dir);
     try (Classifier cls = Classifier.load(cc, net.weights())) {

@@ -11,7 +11,6 @@ import io.github.var4j.train.ClassifierTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,20 +22,15 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "train-classifier",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
-    description = "Train the CNN classifier of the FID features (default: Fashion-MNIST 32x32).")
-public final class TrainClassifierCommand implements Callable<Integer> {
+    description =
+        "Train the CNN classifier of the FID features (default: Fashion-MNIST 32x32). Recipe:"
+            + " --epochs passes of batches of 128 (quick mode 30 steps); the run goes to"
+            + " <out-dir>/runs/classifier-<tag>.")
+public final class TrainClassifierCommand extends Var4jCommand {
   @Mixin DataArgs dataArgs = new DataArgs();
-
-  @Option(names = "--steps", description = "optimisation steps (default: those of --epochs)")
-  Long steps;
 
   @Option(names = "--epochs", description = "epochs of the train split (quick mode: 30 steps)")
   double epochs = 8;
-
-  @Option(names = "--batch", description = "batch size")
-  int batch = 128;
 
   @Option(
       names = "--seed",
@@ -45,16 +39,16 @@ public final class TrainClassifierCommand implements Callable<Integer> {
               + " to audit an rFID measured with the default one)")
   long seed = ClassifierTrainConfig.fashionMnistDefault(1000).seed();
 
-  @Option(
-      names = "--tag",
-      description =
-          "name of the results file classifier-<tag>.csv (default: the data set's, e.g. fmnist)")
-  String tag;
-
   @Option(names = "--width", description = "channels of the first stage (widths w-2w-4w)")
   int width = ClassifierConfig.fashionMnistDefault().width();
 
   @Mixin OutputArgs output = new OutputArgs();
+
+  @Mixin StepsArgs budget = new StepsArgs();
+
+  @Mixin TagArgs tag = new TagArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
 
@@ -66,22 +60,14 @@ public final class TrainClassifierCommand implements Callable<Integer> {
               + " fmnist-classifier; --tag fmnist-audit: fmnist-classifier-audit)")
   Path out;
 
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description =
-          "checkpoints and metrics.csv (an interrupted run resumes there); default:"
-              + " <out-dir>/runs/classifier-<tag>")
-  Path runDir;
-
   @Override
   public Integer call() throws Exception {
     dataArgs.check();
-    if (steps != null) Check.positive("--steps", steps);
+    budget.check();
+    int batch = budget.batch(128);
     Check.positive("--epochs", epochs);
-    Check.positive("--batch", batch);
     Check.positive("--width", width);
-    String name = tag != null ? tag : dataArgs.tag();
+    String name = tag.or(dataArgs.tag());
     Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), name, "classifier"));
     Path run = output.run(runDir, "classifier-" + name);
     DataSplit split = dataArgs.load();
@@ -95,7 +81,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             Math.max(2, split.train().numClasses()),
             net.groups());
     long perEpoch = split.train().size() / batch;
-    long n = steps != null ? steps : Quick.enabled() ? 30 : Math.round(epochs * perEpoch);
+    long n = budget.steps(Quick.enabled() ? 30 : Math.round(epochs * perEpoch));
     ClassifierTrainConfig base = ClassifierTrainConfig.fashionMnistDefault(n);
     ClassifierTrainConfig cfg =
         base.toBuilder()

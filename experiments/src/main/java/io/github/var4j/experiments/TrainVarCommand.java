@@ -24,12 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Trains the VAR transformer on the token maps of a trained tokenizer (default: Fashion-MNIST),
@@ -37,13 +34,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "train-var",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
-        "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth 4, "
-            + "width 128, 2,000 steps of 64 images: about 30 minutes on 2 CPU cores).")
-public final class TrainVarCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+        "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth"
+            + " 4, width 128). Recipe: 2,000 steps of 64 images (quick mode 20 of 16), about 30"
+            + " minutes on 2 CPU cores; the run goes to <out-dir>/runs/var-<tag>.")
+public final class TrainVarCommand extends Var4jCommand {
 
   @Option(
       names = "--tokenizer",
@@ -77,16 +72,10 @@ public final class TrainVarCommand implements Callable<Integer> {
               + " (default 0)")
   Integer heads;
 
-  @Option(names = "--steps", description = "optimisation steps (default 2000; quick mode 20)")
-  Long steps;
-
   @Option(
       names = "--epochs",
       description = "alternative to --steps: passes over the training images (default: --steps)")
   Double epochs;
-
-  @Option(names = "--batch", description = "images per step (default 64; quick mode 16)")
-  Integer batch;
 
   @Option(names = "--lr", description = "peak learning rate (default 1e-3; quick mode 2e-3)")
   Double lr;
@@ -103,6 +92,10 @@ public final class TrainVarCommand implements Callable<Integer> {
 
   @Mixin OutputArgs output = new OutputArgs();
 
+  @Mixin StepsArgs budget = new StepsArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
   @Mixin ResultsArgs results = new ResultsArgs();
 
   @Mixin FiguresArgs figures = new FiguresArgs();
@@ -115,14 +108,6 @@ public final class TrainVarCommand implements Callable<Integer> {
               + " fmnist-var, with --raster fmnist-raster-var)")
   Path out;
 
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description =
-          "checkpoints, token caches, metrics.csv, eval.csv (an interrupted run resumes there);"
-              + " default: <out-dir>/runs/var-<tag>")
-  Path runDir;
-
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
 
   @Override
@@ -133,11 +118,11 @@ public final class TrainVarCommand implements Callable<Integer> {
     if (depth != null) Check.positive("--depth", depth);
     if (width != null) Check.nonNegative("--width", width);
     if (heads != null) Check.nonNegative("--heads", heads);
-    if (steps != null) Check.positive("--steps", steps);
+    budget.check();
     if (epochs != null) Check.positive("--epochs", epochs);
     Check.that(
-        steps == null || epochs == null, "--steps and --epochs exclude each other: give one");
-    if (batch != null) Check.positive("--batch", batch);
+        budget.steps == null || epochs == null,
+        "--steps and --epochs exclude each other: give one");
     if (lr != null) Check.positive("--lr", lr);
     if (evalEvery != null) Check.nonNegative("--eval-every", evalEvery);
     if (evalImages != null) Check.nonNegative("--eval-images", evalImages);
@@ -180,8 +165,8 @@ public final class TrainVarCommand implements Callable<Integer> {
               width != null ? width : cfg.width(),
               heads != null ? heads : width != null ? 0 : cfg.heads());
     }
-    if (batch != null) cfg = cfg.withBatchSize(batch);
-    if (steps != null) cfg = cfg.withSteps(steps);
+    cfg = cfg.withBatchSize(budget.batch(cfg.batchSize()));
+    if (budget.steps != null) cfg = cfg.withSteps(budget.steps);
     else if (epochs != null) cfg = cfg.withEpochs(epochs, train.size());
     if (lr != null) cfg = cfg.withPeakLr(lr);
     if (evalEvery != null || evalImages != null) {

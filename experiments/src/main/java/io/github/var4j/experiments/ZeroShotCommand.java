@@ -18,12 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Zero-shot editing with a trained VAR on test images: in-painting (a centre box regenerated,
@@ -35,14 +32,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "zero-shot",
-    mixinStandardHelpOptions = true,
-    showDefaultValues = true,
     description =
         "Zero-shot in-painting, out-painting and class-conditional editing figures of a trained VAR.")
-public final class ZeroShotCommand implements Callable<Integer> {
+public final class ZeroShotCommand extends Var4jCommand {
   private static final String P = "[zero-shot]";
-
-  @Spec CommandSpec spec;
 
   @Mixin ModelArgs models = new ModelArgs();
 

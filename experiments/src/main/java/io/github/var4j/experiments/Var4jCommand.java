@@ -1,0 +1,16 @@
+package io.github.var4j.experiments;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every var4j command shares: the standard {@code --help}/{@code --version} options, help that
+ * shows every default, and its picocli spec (for the checks that ask whether an option was typed).
+ * A command subclass gives its {@code name} and {@code description} in its own {@code @Command}.
+ */
+@Command(mixinStandardHelpOptions = true, showDefaultValues = true)
+abstract class Var4jCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+}

@@ -53,7 +53,7 @@ public final class AdaLNSelfAttn {
   private final double dropPathRate;
   private final SelfAttention attn;
   private final Ffn ffn;
-  private final Linear adaLin; // null with shared AdaLN
+  private final Linear adaLin; // null with shared AdaLN or without AdaLN
   private long calls;
 
   public AdaLNSelfAttn(ParamStore ps, VarConfig cfg, VarInit init, int blockIdx) {
@@ -65,10 +65,16 @@ public final class AdaLNSelfAttn {
     int c = cfg.embedDim();
     if (cfg.sharedAdaLN())
       ps.create(name + ".ada_gss", new long[] {1, 1, 6, c}, Layout.AS_IS, init.adaGss());
+    if (!cfg.adaLN()) { // plain pre-LN block: LayerNorms with learned affine parameters
+      for (String ln : new String[] {".ln_1", ".ln_2"}) {
+        ps.create(name + ln + ".weight", new long[] {c}, Layout.AS_IS, init.ones());
+        ps.create(name + ln + ".bias", new long[] {c}, Layout.AS_IS, init.zeros());
+      }
+    }
     this.attn = new SelfAttention(ps, name + ".attn", cfg, init);
     this.ffn = new Ffn(ps, name + ".ffn", cfg, init);
     this.adaLin =
-        cfg.sharedAdaLN()
+        cfg.sharedAdaLN() || !cfg.adaLN()
             ? null
             : new Linear(
                 ps, name + ".ada_lin.1", c, 6 * c, true, init.blockAdaLinWeight(), init.zeros());
@@ -107,18 +113,36 @@ public final class AdaLNSelfAttn {
       KvCache.Entry past,
       Operand<TBool> dropPath,
       Operand<TInt64> noiseKey) {
+    boolean drop = dropPath != null && dropPathRate > 0;
+    long id = (long) (blockIdx + 1) << 32 | (calls++ << 1);
+    if (!cfg.adaLN()) { // plain pre-LN: x + attn(LN(x)), x + ffn(LN(x)); the condition is unused
+      SelfAttention.Result a = attn.attend(plainNorm(xBLC, ".ln_1"), attnBias, past);
+      Operand<TFloat32> x = residual(xBLC, a.out(), null, dropPath, drop ? noiseKey : null, id);
+      Operand<TFloat32> ffnOut = ffn.apply(plainNorm(x, ".ln_2"));
+      x = residual(x, ffnOut, null, dropPath, drop ? noiseKey : null, id | 1);
+      return new Out(null, a.out(), ffnOut, x, a.kv());
+    }
     Modulation m = modulation(condBDOrGss);
     SelfAttention.Result a = attn.attend(norm(xBLC, m.scale1(), m.shift1()), attnBias, past);
     Operand<TFloat32> attnOut = a.out(); // (B, L, C)
-    boolean drop = dropPath != null && dropPathRate > 0;
-    long id = (long) (blockIdx + 1) << 32 | (calls++ << 1);
     Operand<TFloat32> x = residual(xBLC, attnOut, m.gamma1(), dropPath, drop ? noiseKey : null, id);
     Operand<TFloat32> ffnOut = ffn.apply(norm(x, m.scale2(), m.shift2())); // (B, L, C)
     x = residual(x, ffnOut, m.gamma2(), dropPath, drop ? noiseKey : null, id | 1);
     return new Out(m.ada(), attnOut, ffnOut, x, a.kv());
   }
 
-  /** x + drop_path(branch·gamma), the drop-path draw seeded by call site {@code site}. */
+  /** LN(x)·weight + bias with the block's learned affine LayerNorm {@code ln} (no AdaLN). */
+  private Operand<TFloat32> plainNorm(Operand<TFloat32> x, String ln) {
+    Ops tf = ps.tf();
+    return tf.math.add(
+        tf.math.mul(Act.layerNorm(tf, x, (float) cfg.normEps()), ps.get(name + ln + ".weight")),
+        ps.get(name + ln + ".bias"));
+  }
+
+  /**
+   * x + drop_path(branch·gamma) (gamma null: no scaling), the drop-path draw seeded by call site
+   * {@code site}.
+   */
   private Operand<TFloat32> residual(
       Operand<TFloat32> x,
       Operand<TFloat32> branch,
@@ -128,8 +152,8 @@ public final class AdaLNSelfAttn {
       long site) {
     Ops tf = ps.tf();
     Operand<TInt64> seed = noiseKey == null ? null : VarModel.siteSeed(tf, noiseKey, site);
-    return tf.math.add(
-        x, DropPath.apply(tf, tf.math.mul(branch, gamma), dropPathRate, dropPath, seed));
+    Operand<TFloat32> scaled = gamma == null ? branch : tf.math.mul(branch, gamma);
+    return tf.math.add(x, DropPath.apply(tf, scaled, dropPathRate, dropPath, seed));
   }
 
   /**

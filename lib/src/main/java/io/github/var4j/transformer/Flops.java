@@ -25,6 +25,7 @@ public final class Flops {
   /** Multiply-adds applied once per image (the AdaLN projections of the condition). */
   public static long perImageMacs(VarConfig c) {
     long C = c.embedDim();
+    if (!c.adaLN()) return 0; // no AdaLN: the class enters through the start token only
     long ada = c.sharedAdaLN() ? 6 * C * C : c.depth() * 6 * C * C;
     return ada + 2 * C * C;
   }

@@ -32,6 +32,10 @@ import io.github.var4j.util.RecordBuilders;
  * @param initAdaLNGamma init_adaln_gamma: scale of the gamma rows of the block ada_lin
  * @param initHead init_head: scale of {@code head.weight} (negative: not applied)
  * @param initStd init_std for Linear/Embedding weights; negative means sqrt(1/(3C))
+ * @param adaLN condition every block and the head on the class by adaptive LayerNorm (VAR, the
+ *     default; null means it); false: plain pre-LN blocks and head with learned LayerNorm affine
+ *     parameters ({@code blocks.i.ln_1}, {@code blocks.i.ln_2}, {@code head_nm.ln}), the class
+ *     entering only through the start token (the paper's Table 3 "AR/VAR" rows before "+ AdaLN")
  * @param order next-scale prediction (VAR, the default; null means it) or raster order (the
  *     baseline: {@code patchNums} must then have a single scale, whose pn² tokens are generated one
  *     at a time)
@@ -54,10 +58,12 @@ public record VarConfig(
     double initAdaLNGamma,
     double initHead,
     double initStd,
-    TokenOrder order) {
+    TokenOrder order,
+    Boolean adaLN) {
 
   public VarConfig {
     if (order == null) order = TokenOrder.NEXT_SCALE; // configurations saved before the field
+    if (adaLN == null) adaLN = true; // configurations saved before the field
     positive("vocabSize", vocabSize);
     positive("cvae", cvae);
     positive("numClasses", numClasses);
@@ -100,6 +106,9 @@ public record VarConfig(
     if (initStd == 0)
       throw new IllegalArgumentException(
           "initStd must be positive (or negative for sqrt(1/(3C))), got 0.0");
+    if (sharedAdaLN && !adaLN)
+      throw new IllegalArgumentException(
+          "sharedAdaLN needs adaLN: a shared AdaLN is still an AdaLN");
   }
 
   /**
@@ -128,7 +137,8 @@ public record VarConfig(
         1e-5,
         0.02,
         -1,
-        TokenOrder.NEXT_SCALE);
+        TokenOrder.NEXT_SCALE,
+        true);
   }
 
   private static void positive(String name, int v) {
@@ -212,14 +222,14 @@ public record VarConfig(
     long perBlock =
         3 * c * c + 2 * c + c * c + c + c * h + h + h * c + c; // attn (qkv, q/v bias, proj) + ffn
     if (attnL2Norm) perBlock += numHeads;
-    perBlock += sharedAdaLN ? 6 * c : 6 * c * c + 6 * c; // ada_gss or ada_lin
+    perBlock += !adaLN ? 4 * c : sharedAdaLN ? 6 * c : 6 * c * c + 6 * c; // ln_1, ln_2 or AdaLN
     long total = depth * perBlock;
     if (sharedAdaLN) total += 6 * c * c + 6 * c;
     total += (long) cvae * c + c; // word_embed
     total += (numClasses + 1L) * c; // class_emb
     total += (long) firstL() * c + (long) patchNums.L() * c; // pos_start, pos_1LC
     total += (long) patchNums.K() * c; // lvl_embed
-    total += 2 * c * c + 2 * c; // head_nm
+    total += adaLN ? 2 * c * c + 2 * c : 2 * c; // head_nm: ada_lin or ln
     total += c * vocabSize + vocabSize; // head
     return total;
   }
@@ -306,6 +316,11 @@ public record VarConfig(
     return toBuilder().order(v).build();
   }
 
+  /** With or without AdaLN (see the component); false also needs {@code sharedAdaLN} off. */
+  public VarConfig withAdaLN(boolean v) {
+    return toBuilder().adaLN(v).build();
+  }
+
   public VarConfig withInitAdaLN(double v) {
     return toBuilder().initAdaLN(v).build();
   }
@@ -340,7 +355,9 @@ public record VarConfig(
         + ", "
         + numClasses
         + " classes, patchNums "
-        + patchNums();
+        + patchNums()
+        + (adaLN ? "" : ", no AdaLN")
+        + (attnL2Norm ? "" : ", plain attention");
   }
 
   @Override
@@ -379,6 +396,7 @@ public record VarConfig(
         + initHead
         + ", initStd="
         + initStd
+        + (adaLN ? "" : ", adaLN=false")
         + "]";
   }
 
@@ -412,7 +430,8 @@ public record VarConfig(
         .initAdaLNGamma(initAdaLNGamma)
         .initHead(initHead)
         .initStd(initStd)
-        .order(order);
+        .order(order)
+        .adaLN(adaLN);
   }
 
   /**
@@ -439,7 +458,8 @@ public record VarConfig(
     private double initHead;
     private double initStd;
     private TokenOrder order;
-    private int unset = (1 << 18) - 1; // bit i: component i not given yet
+    private Boolean adaLN;
+    private int unset = (1 << 19) - 1; // bit i: component i not given yet
 
     private Builder() {}
 
@@ -533,6 +553,11 @@ public record VarConfig(
       return given(17);
     }
 
+    public Builder adaLN(Boolean v) {
+      adaLN = v;
+      return given(18);
+    }
+
     private Builder given(int component) {
       unset &= ~(1 << component);
       return this;
@@ -564,7 +589,8 @@ public record VarConfig(
           initAdaLNGamma,
           initHead,
           initStd,
-          order);
+          order,
+          adaLN);
     }
   }
 }

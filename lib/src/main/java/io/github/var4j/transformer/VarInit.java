@@ -34,6 +34,11 @@ public final class VarInit {
     return Init.truncNormal(cfg.resolvedInitStd());
   }
 
+  /** The weights of learned LayerNorms (models without AdaLN): ones, as PyTorch's LayerNorm. */
+  public Init ones() {
+    return Init.constant(1f);
+  }
+
   /** Biases (and q_bias, v_bias). */
   public Init zeros() {
     return Init.zeros();

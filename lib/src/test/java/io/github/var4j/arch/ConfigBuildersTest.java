@@ -58,7 +58,7 @@ class ConfigBuildersTest {
   static final List<Pair> CONFIGS =
       List.of(
           new Pair(
-              VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(4)),
+              VarConfig.ofDepth(2, 64, 8, 10, ScaleSchedule.of(4)).withSharedAdaLN(true),
               VarConfig.builder()
                   .vocabSize(32)
                   .cvae(4)
@@ -71,13 +71,14 @@ class ConfigBuildersTest {
                   .normEps(1e-5)
                   .condDropRate(0.3)
                   .attnL2Norm(false)
-                  .sharedAdaLN(true)
+                  .sharedAdaLN(false)
                   .patchNums(ScaleSchedule.of(3))
                   .initAdaLN(0.7)
                   .initAdaLNGamma(1e-3)
                   .initHead(0.05)
                   .initStd(0.01)
                   .order(TokenOrder.RASTER)
+                  .adaLN(false)
                   .build()),
           new Pair(
               VqVaeConfig.fashionMnistDefault(),

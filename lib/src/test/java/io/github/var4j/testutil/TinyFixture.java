@@ -320,6 +320,7 @@ public record TinyFixture(
         .initHead(d.initHead())
         .initStd(d.initStd())
         .order(d.order())
+        .adaLN(d.adaLN())
         .build();
   }
 

@@ -57,6 +57,22 @@ public final class TrainVarCommand extends Var4jCommand {
               + " tokenizer (train-tokenizer --patch-nums 8); result tag <data>-raster")
   boolean raster;
 
+  @Option(
+      names = "--no-adaln",
+      description =
+          "plain pre-LN blocks and head (learned LayerNorms; the class enters only through the start"
+              + " token): the paper's Table 3 rows before '+ AdaLN'")
+  boolean noAdaLN;
+
+  @Option(
+      names = "--no-l2-attention",
+      description =
+          "scaled dot-product attention instead of VAR's L2-normalised (cosine) attention")
+  boolean noL2Attention;
+
+  @Option(names = "--seed", description = "seed of initialisation, data order and dropout")
+  long seed = VarTrainConfig.fashionMnistDefault().seed();
+
   @Option(names = "--depth", description = "transformer blocks (default 4; quick mode 2)")
   Integer depth;
 
@@ -169,6 +185,7 @@ public final class TrainVarCommand extends Var4jCommand {
     if (budget.steps != null) cfg = cfg.withSteps(budget.steps);
     else if (epochs != null) cfg = cfg.withEpochs(epochs, train.size());
     if (lr != null) cfg = cfg.withPeakLr(lr);
+    cfg = cfg.withSeed(seed);
     if (evalEvery != null || evalImages != null) {
       cfg =
           cfg.withEval(
@@ -196,7 +213,9 @@ public final class TrainVarCommand extends Var4jCommand {
               cacheDir.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
       VarConfig modelCfg =
           cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums())
-              .withOrder(raster ? TokenOrder.RASTER : TokenOrder.NEXT_SCALE);
+              .withOrder(raster ? TokenOrder.RASTER : TokenOrder.NEXT_SCALE)
+              .withAttnL2Norm(!noL2Attention)
+              .withAdaLN(!noAdaLN);
       VarTrainer.XSource xs = VarTrainer.XSource.of(modelCfg, tok);
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run, cl)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, xs, System.out);

@@ -138,7 +138,7 @@ public final class TorchCheckpoint {
       if (dtype == null)
         throw new IOException(
             "storage " + Excerpts.of(key) + " is not used in " + file + " (a damaged stream)");
-      int item = TorchTensors.itemSize(dtype);
+      int item = SafeTensors.itemSize(dtype);
       byte[] n8 = in.readNBytes(8);
       if (n8.length < 8)
         throw new IOException(

@@ -43,16 +43,6 @@ final class TorchTensors {
     this.u = u;
   }
 
-  /** Bytes of one element of a storage dtype ("F32", "BF16", "I64", "BOOL", ...). */
-  static int itemSize(String dtype) {
-    return switch (dtype) {
-      case "F64", "I64" -> 8;
-      case "F32", "I32" -> 4;
-      case "F16", "BF16", "I16" -> 2;
-      default -> 1;
-    };
-  }
-
   /**
    * {@code o} with every tensor reference inside it replaced by its values (containers are updated
    * in place).
@@ -111,7 +101,7 @@ final class TorchTensors {
     String storage = u.storageNames.getOrDefault(t.key(), "storage " + Excerpts.of(t.key(), 60));
     if (bytes == null)
       throw new IOException("storage " + Excerpts.of(t.key(), 60) + " is missing from " + file);
-    int item = itemSize(dtype);
+    int item = SafeTensors.itemSize(dtype);
     long numel = t.storageNumel();
     if (numel < 0 || numel > bytes.length / item || numel * item != bytes.length)
       throw new IOException(
@@ -193,7 +183,7 @@ final class TorchTensors {
    */
   private static SafeTensors.Tensor dense(
       String dtype, long offset, long[] size, long[] stride, int count, byte[] bytes) {
-    int item = itemSize(dtype);
+    int item = SafeTensors.itemSize(dtype);
     ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     boolean isFloat = dtype.startsWith("F") || dtype.equals("BF16");
     float[] f = isFloat ? new float[count] : null;

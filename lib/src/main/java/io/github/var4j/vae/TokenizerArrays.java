@@ -41,11 +41,7 @@ final class TokenizerArrays {
               + " floats for "
               + n
               + " latents of "
-              + cfg.latentSide()
-              + "x"
-              + cfg.latentSide()
-              + "x"
-              + cfg.zChannels()
+              + ImageArrays.hwc(cfg.latentSide(), cfg.latentSide(), cfg.zChannels())
               + ", got "
               + fHat.length);
     }

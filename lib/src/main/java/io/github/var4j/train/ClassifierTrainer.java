@@ -91,11 +91,7 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
       ClassifierNet net = new ClassifierNet(ps, netCfg);
-      int S = netCfg.imageSize();
-      imgIn =
-          tf.withName("img")
-              .placeholder(
-                  TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, netCfg.inChannels())));
+      imgIn = net.imagePlaceholder("img");
       labelIn = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       logits = net.apply(imgIn).logits();
       Operand<TFloat32> logp = tf.nn.logSoftmax(logits); // rank 2: its gradient is right

@@ -266,6 +266,17 @@ public final class OfficialCheckpoints {
   }
 
   /**
+   * Checks a dimension of a VAR's weights against the VAE's, e.g. "file: the VAR predicts 4096
+   * codes (head.weight), the VAE has 512".
+   */
+  private static void checkAgainstVae(
+      Path file, String varDoes, long varDim, String weight, int vaeDim) {
+    if (varDim != vaeDim)
+      throw new IllegalArgumentException(
+          file + ": the VAR " + varDoes + varDim + weight + ", the VAE has " + vaeDim);
+  }
+
+  /**
    * The VAR configuration of a state dict: the official one-knob rule ({@link VarConfig#ofDepth})
    * with the widths, heads, FFN and classes the weights show.
    *
@@ -279,22 +290,8 @@ public final class OfficialCheckpoints {
     long[] pos = shape(sd, "pos_1LC", file, "a VAR");
     int depth = count(sd, "blocks.", ".attn.mat_qkv.weight");
     int c = (int) word[0];
-    if (head[0] != vae.vocabSize()) {
-      throw new IllegalArgumentException(
-          file
-              + ": the VAR predicts "
-              + head[0]
-              + " codes (head.weight), the VAE has "
-              + vae.vocabSize());
-    }
-    if (word[1] != vae.zChannels()) {
-      throw new IllegalArgumentException(
-          file
-              + ": the VAR embeds Cvae = "
-              + word[1]
-              + " (word_embed.weight), the VAE has "
-              + vae.zChannels());
-    }
+    checkAgainstVae(file, "predicts ", head[0], " codes (head.weight)", vae.vocabSize());
+    checkAgainstVae(file, "embeds Cvae = ", word[1], " (word_embed.weight)", vae.zChannels());
     if (pos[1] != vae.patchNums().L()) {
       throw new IllegalArgumentException(
           file

@@ -77,11 +77,7 @@ public record RunComparison(Path committedResults, Path runResults, String tag) 
     Map<String, String> tokC = metrics(committedResults.resolve("tokenizer-" + tag + ".csv"));
     Map<String, String> tokR = metrics(runResults.resolve("tokenizer-" + tag + ".csv"));
     if (!tokR.isEmpty()) {
-      out.add(
-          new Row(
-              "tokenizer test PSNR (dB)",
-              fmt(tokC.get("psnr_db"), 2),
-              fmt(tokR.get("psnr_db"), 2)));
+      out.add(row("tokenizer test PSNR (dB)", tokC, tokR, "psnr_db", 2));
       out.add(
           new Row(
               "tokenizer rFID",
@@ -99,26 +95,11 @@ public record RunComparison(Path committedResults, Path runResults, String tag) 
     Map<String, String> varR = metrics(runResults.resolve("var-" + tag + ".csv"));
     out.add(new Row("VAR parameters", varC.get("params"), varR.get("params")));
     out.add(new Row("VAR training steps", varC.get("steps"), varR.get("steps")));
-    out.add(
-        new Row(
-            "VAR test loss (nats/token)",
-            fmt(varC.get("test_loss"), 3),
-            fmt(varR.get("test_loss"), 3)));
-    out.add(
-        new Row(
-            "VAR test accuracy (teacher forcing, %)",
-            fmt(varC.get("test_acc_pct"), 1), fmt(varR.get("test_acc_pct"), 1)));
-    out.add(
-        new Row(
-            "VAR training (min)",
-            fmt(varC.get("train_minutes"), 1),
-            fmt(varR.get("train_minutes"), 1)));
+    out.add(row("VAR test loss (nats/token)", varC, varR, "test_loss", 3));
+    out.add(row("VAR test accuracy (teacher forcing, %)", varC, varR, "test_acc_pct", 1));
+    out.add(row("VAR training (min)", varC, varR, "train_minutes", 1));
     String n = committedQuality.get("n");
-    out.add(
-        new Row(
-            "FID of " + n + " samples",
-            fmt(committedQuality.get("fid"), 3),
-            fmt(runQuality.get("fid"), 3)));
+    out.add(row("FID of " + n + " samples", committedQuality, runQuality, "fid", 3));
     out.add(
         new Row(
             "class accuracy of the samples (%)",
@@ -166,6 +147,16 @@ public record RunComparison(Path committedResults, Path runResults, String tag) 
     if (seconds == null) return null;
     String m = String.format(Locale.ROOT, "%.1f", Double.parseDouble(seconds) / 60);
     return steps == null ? m : m + " (" + steps + " steps recorded)";
+  }
+
+  /** The row of the number {@code key} of both files, with {@code digits} decimals. */
+  private static Row row(
+      String metric,
+      Map<String, String> committed,
+      Map<String, String> run,
+      String key,
+      int digits) {
+    return new Row(metric, fmt(committed.get(key), digits), fmt(run.get(key), digits));
   }
 
   private static String fmt(String v, int digits) {

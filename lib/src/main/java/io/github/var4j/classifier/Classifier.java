@@ -8,7 +8,6 @@ import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
@@ -71,10 +70,7 @@ public final class Classifier implements AutoCloseable {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
       ClassifierNet net = new ClassifierNet(ps, cfg);
-      int S = cfg.imageSize();
-      imgIn =
-          tf.withName("classifier.img")
-              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
+      imgIn = net.imagePlaceholder("classifier.img");
       ClassifierNet.Out out = net.apply(imgIn);
       featuresOut = out.features();
       probsOut = tf.nn.softmax(out.logits());

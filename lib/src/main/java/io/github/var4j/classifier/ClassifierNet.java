@@ -9,7 +9,9 @@ import io.github.var4j.nn.ParamStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -51,6 +53,14 @@ public final class ClassifierNet {
 
   public ClassifierConfig config() {
     return cfg;
+  }
+
+  /** A placeholder named {@code name} for images (B, S, S, inChannels) in [-1, 1]. */
+  public Placeholder<TFloat32> imagePlaceholder(String name) {
+    int S = cfg.imageSize();
+    return ps.tf()
+        .withName(name)
+        .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.github.var4j.data;
 
 import io.github.var4j.io.AtomicFiles;
+import io.github.var4j.util.ImageArrays;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -136,17 +137,12 @@ public final class V4jdFile {
         headerLen += 2 + modifiedUtf8Length(name);
       }
       long expected = headerLen + n + pixelBytes;
+      String images = "n=" + n + " images of " + ImageArrays.hwc(h, w, c);
       if (fileLen < expected)
         throw fail(
             file,
-            "truncated: header says n="
-                + n
-                + " images of "
-                + h
-                + "x"
-                + w
-                + "x"
-                + c
+            "truncated: header says "
+                + images
                 + " so the file must have "
                 + expected
                 + " bytes, but it has "
@@ -158,14 +154,8 @@ public final class V4jdFile {
                 + (fileLen - expected)
                 + " trailing bytes after the pixel data (expected "
                 + expected
-                + " bytes for n="
-                + n
-                + " images of "
-                + h
-                + "x"
-                + w
-                + "x"
-                + c
+                + " bytes for "
+                + images
                 + ", file has "
                 + fileLen
                 + ")");

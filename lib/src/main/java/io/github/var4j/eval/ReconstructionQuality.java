@@ -3,6 +3,7 @@ package io.github.var4j.eval;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.ImageDataset;
+import io.github.var4j.util.ImageArrays;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.util.stream.IntStream;
@@ -77,17 +78,9 @@ public final class ReconstructionQuality {
     if (vc.imageSize() != cc.imageSize() || vc.inChannels() != cc.inChannels()) {
       throw new IllegalArgumentException(
           "tokenizer images are "
-              + vc.imageSize()
-              + "x"
-              + vc.imageSize()
-              + "x"
-              + vc.inChannels()
+              + ImageArrays.hwc(vc.imageSize(), vc.imageSize(), vc.inChannels())
               + ", the classifier's "
-              + cc.imageSize()
-              + "x"
-              + cc.imageSize()
-              + "x"
-              + cc.inChannels());
+              + ImageArrays.hwc(cc.imageSize(), cc.imageSize(), cc.inChannels()));
     }
     return scoreImages(tok.reconstruct(images, n));
   }

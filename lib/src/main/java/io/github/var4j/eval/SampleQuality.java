@@ -2,6 +2,7 @@ package io.github.var4j.eval;
 
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.util.ImageArrays;
 import java.util.SplittableRandom;
 
 /**
@@ -70,17 +71,9 @@ public final class SampleQuality {
         || s.channels() != cfg.inChannels()) {
       throw new IllegalArgumentException(
           "sample images are "
-              + s.height()
-              + "x"
-              + s.width()
-              + "x"
-              + s.channels()
+              + ImageArrays.hwc(s.height(), s.width(), s.channels())
               + " but the classifier takes "
-              + cfg.imageSize()
-              + "x"
-              + cfg.imageSize()
-              + "x"
-              + cfg.inChannels());
+              + ImageArrays.hwc(cfg.imageSize(), cfg.imageSize(), cfg.inChannels()));
     }
   }
 

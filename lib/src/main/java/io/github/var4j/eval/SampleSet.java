@@ -3,6 +3,7 @@ package io.github.var4j.eval;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.io.Npy;
 import io.github.var4j.io.Npz;
+import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ public final class SampleSet {
     if (n <= 0) throw new IllegalArgumentException("a sample set needs images, got n = " + n);
     if (height <= 0 || width <= 0 || channels <= 0)
       throw new IllegalArgumentException(
-          "image shape must be positive, got " + height + "x" + width + "x" + channels);
+          "image shape must be positive, got " + ImageArrays.hwc(height, width, channels));
     if (pixels.length != (long) n * height * width * channels)
       throw new IllegalArgumentException(
           "pixels hold "
@@ -199,11 +200,7 @@ public final class SampleSet {
   public String toString() {
     return n
         + " images "
-        + height
-        + "x"
-        + width
-        + "x"
-        + channels
+        + ImageArrays.hwc(height, width, channels)
         + (labels == null ? ", unlabelled" : "");
   }
 }

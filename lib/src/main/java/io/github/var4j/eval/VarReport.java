@@ -136,11 +136,8 @@ public final class VarReport {
         "VAR cross-entropy (teacher forcing)",
         "cross-entropy (nats)",
         metricsCsv,
-        "loss",
         evalCsv,
-        "train_loss",
-        new String[] {"test_loss", "test_loss_tail"},
-        new String[] {"test, all scales", "test, last scale"},
+        "loss",
         window);
   }
 
@@ -152,11 +149,8 @@ public final class VarReport {
             "VAR token accuracy (teacher forcing)",
             "top-1 accuracy (%)",
             metricsCsv,
-            "acc",
             evalCsv,
-            "train_acc",
-            new String[] {"test_acc", "test_acc_tail"},
-            new String[] {"test, all scales", "test, last scale"},
+            "acc",
             window);
     chart
         .getStyler()
@@ -164,17 +158,17 @@ public final class VarReport {
     return chart;
   }
 
+  /**
+   * The curves of one metric, e.g. {@code "loss"}: column {@code metric} of {@code metrics.csv}
+   * (window means) or else {@code train_<metric>} of {@code eval.csv}, and {@code test_<metric>}
+   * (all scales) and {@code test_<metric>_tail} (last scale) of {@code eval.csv}.
+   */
   private static XYChart curves(
-      String title,
-      String yTitle,
-      Path metricsCsv,
-      String trainCol,
-      Path evalCsv,
-      String evalTrainCol,
-      String[] evalCols,
-      String[] evalNames,
-      int window)
+      String title, String yTitle, Path metricsCsv, Path evalCsv, String metric, int window)
       throws IOException {
+    String trainCol = metric, evalTrainCol = "train_" + metric;
+    String[] evalCols = {"test_" + metric, "test_" + metric + "_tail"};
+    String[] evalNames = {"test, all scales", "test, last scale"};
     Map<String, double[][]> series = new LinkedHashMap<>();
     if (metricsCsv != null && Files.isRegularFile(metricsCsv)) {
       Map<String, double[]> m = readCsv(metricsCsv);

@@ -138,48 +138,30 @@ public final class SafeTensors {
 
   private static Tensor tensor(Path file, String name, JsonNode h, ByteBuffer data, long dataLen)
       throws IOException {
+    String what = "tensor '" + Excerpts.of(name) + "' of " + file;
     String dtype = h.path("dtype").asText();
     JsonNode shapeNode = h.path("shape"), off = h.path("data_offsets");
     if (!shapeNode.isArray() || !off.isArray() || off.size() != 2)
-      throw new IOException(
-          "tensor '" + Excerpts.of(name) + "' of " + file + " has no shape or data_offsets");
+      throw new IOException(what + " has no shape or data_offsets");
     long[] shape = new long[shapeNode.size()];
     long n = 1;
     for (int i = 0; i < shape.length; i++) {
       JsonNode d = shapeNode.get(i);
       if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0)
         throw new IOException(
-            "tensor '"
-                + Excerpts.of(name)
-                + "' of "
-                + file
+            what
                 + " has the shape "
                 + Excerpts.of(shapeNode.toString())
                 + ": a dimension that is not a non-negative integer");
       shape[i] = d.asLong();
       n = shape[i] == 0 || n <= Long.MAX_VALUE / shape[i] ? n * shape[i] : Long.MAX_VALUE;
     }
-    int item =
-        switch (dtype) {
-          case "F64", "I64" -> 8;
-          case "F32", "I32" -> 4;
-          case "F16", "BF16", "I16" -> 2;
-          case "I8", "U8", "BOOL" -> 1;
-          default ->
-              throw new IOException(
-                  "tensor '"
-                      + Excerpts.of(name)
-                      + "' of "
-                      + file
-                      + " has an unsupported dtype "
-                      + Excerpts.of(dtype, 40));
-        };
+    int item = itemSize(dtype);
+    if (item == 0)
+      throw new IOException(what + " has an unsupported dtype " + Excerpts.of(dtype, 40));
     if (n > ZipArchive.MAX_ARRAY)
       throw new IOException(
-          "tensor '"
-              + Excerpts.of(name)
-              + "' of "
-              + file
+          what
               + " has the shape "
               + Arrays.toString(shape)
               + ": "
@@ -188,20 +170,11 @@ public final class SafeTensors {
     for (JsonNode o : off)
       if (!o.isIntegralNumber() || !o.canConvertToLong())
         throw new IOException(
-            "tensor '"
-                + Excerpts.of(name)
-                + "' of "
-                + file
-                + " has the data_offsets "
-                + Excerpts.of(off.toString())
-                + ": not two integers");
+            what + " has the data_offsets " + Excerpts.of(off.toString()) + ": not two integers");
     long begin = off.get(0).asLong(), end = off.get(1).asLong();
     if (begin < 0 || end > dataLen || end - begin != n * item)
       throw new IOException(
-          "tensor '"
-              + Excerpts.of(name)
-              + "' of "
-              + file
+          what
               + ": data_offsets ["
               + begin
               + ", "
@@ -251,6 +224,20 @@ public final class SafeTensors {
         return new Tensor(dtype, shape, null, v);
       }
     }
+  }
+
+  /**
+   * Bytes of one element of {@code dtype} (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL), else
+   * 0.
+   */
+  static int itemSize(String dtype) {
+    return switch (dtype) {
+      case "F64", "I64" -> 8;
+      case "F32", "I32" -> 4;
+      case "F16", "BF16", "I16" -> 2;
+      case "I8", "U8", "BOOL" -> 1;
+      default -> 0;
+    };
   }
 
   /** IEEE 754 binary16 to float32, exactly (subnormals, infinities and NaN included). */

@@ -8,7 +8,6 @@ import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
-import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -157,46 +155,18 @@ public final class OfficialCheckpoints {
   }
 
   /**
-   * The buffers the official VAR registers, derived from the configuration: {@code lvl_1L} (1, L)
-   * int64, {@code attn_bias_for_masking} (1, 1, L, L) float32 (0 or −∞) and one {@code
-   * blocks.i.attn.zero_k_bias} (C) of zeros per block.
+   * The buffers the official VAR registers, derived from the configuration ({@link
+   * OfficialBuffers#of(VarConfig)}).
    *
    * @throws IllegalArgumentException for a raster-order model (the official code has none)
    */
   public static Map<String, SafeTensors.Tensor> buffers(VarConfig var) {
-    if (var.order() != TokenOrder.NEXT_SCALE)
-      throw new IllegalArgumentException(
-          "a " + var.order() + "-order model has no counterpart in the official code");
-    int L = var.patchNums().L();
-    int[] lvl = var.patchNums().levels();
-    long[] lv = new long[L];
-    float[] mask = new float[L * L];
-    for (int q = 0; q < L; q++) {
-      lv[q] = lvl[q];
-      for (int k = 0; k < L; k++) mask[q * L + k] = lvl[q] >= lvl[k] ? 0f : Float.NEGATIVE_INFINITY;
-    }
-    Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
-    out.put("lvl_1L", new SafeTensors.Tensor("I64", new long[] {1, L}, null, lv));
-    out.put(
-        "attn_bias_for_masking",
-        new SafeTensors.Tensor("F32", new long[] {1, 1, L, L}, mask, null));
-    for (int i = 0; i < var.depth(); i++) {
-      out.put(
-          "blocks." + i + ".attn.zero_k_bias",
-          new SafeTensors.Tensor(
-              "F32", new long[] {var.embedDim()}, new float[var.embedDim()], null));
-    }
-    return out;
+    return OfficialBuffers.of(var);
   }
 
-  /**
-   * The buffer the official VQ-VAE registers: {@code quantize.ema_vocab_hit_SV} (K, V) of zeros.
-   */
+  /** The buffer the official VQ-VAE registers ({@link OfficialBuffers#of(VqVaeConfig)}). */
   public static Map<String, SafeTensors.Tensor> buffers(VqVaeConfig vae) {
-    int K = vae.patchNums().K(), V = vae.vocabSize();
-    return Map.of(
-        "quantize.ema_vocab_hit_SV",
-        new SafeTensors.Tensor("F32", new long[] {K, V}, new float[K * V], null));
+    return OfficialBuffers.of(vae);
   }
 
   /**
@@ -276,6 +246,17 @@ public final class OfficialCheckpoints {
   }
 
   /**
+   * Checks a dimension of a VAR's weights against the VAE's, e.g. "file: the VAR predicts 4096
+   * codes (head.weight), the VAE has 512".
+   */
+  private static void checkAgainstVae(
+      Path file, String varDoes, long varDim, String weight, int vaeDim) {
+    if (varDim != vaeDim)
+      throw new IllegalArgumentException(
+          file + ": the VAR " + varDoes + varDim + weight + ", the VAE has " + vaeDim);
+  }
+
+  /**
    * The VAR configuration of a state dict: the official one-knob rule ({@link VarConfig#ofDepth})
    * with the widths, heads, FFN and classes the weights show.
    *
@@ -289,22 +270,8 @@ public final class OfficialCheckpoints {
     long[] pos = shape(sd, "pos_1LC", file, "a VAR");
     int depth = count(sd, "blocks.", ".attn.mat_qkv.weight");
     int c = (int) word[0];
-    if (head[0] != vae.vocabSize()) {
-      throw new IllegalArgumentException(
-          file
-              + ": the VAR predicts "
-              + head[0]
-              + " codes (head.weight), the VAE has "
-              + vae.vocabSize());
-    }
-    if (word[1] != vae.zChannels()) {
-      throw new IllegalArgumentException(
-          file
-              + ": the VAR embeds Cvae = "
-              + word[1]
-              + " (word_embed.weight), the VAE has "
-              + vae.zChannels());
-    }
+    checkAgainstVae(file, "predicts ", head[0], " codes (head.weight)", vae.vocabSize());
+    checkAgainstVae(file, "embeds Cvae = ", word[1], " (word_embed.weight)", vae.zChannels());
     if (pos[1] != vae.patchNums().L()) {
       throw new IllegalArgumentException(
           file
@@ -336,108 +303,19 @@ public final class OfficialCheckpoints {
   }
 
   /**
-   * Checks the buffers of a VQ-VAE state dict: {@code quantize.ema_vocab_hit_SV} must be (K', V)
-   * with finite values ≥ 0 (a training statistic; the official loader replaces it when K' ≠ K, so
-   * K' is not checked).
+   * Checks the buffers of a VQ-VAE state dict ({@link OfficialBuffers#check(VqVaeConfig, StateDict,
+   * Path)}).
    */
   public static void checkBuffers(VqVaeConfig vae, StateDict sd, Path file) {
-    String n = "quantize.ema_vocab_hit_SV";
-    if (!sd.contains(n)) return;
-    HostTensor t = sd.get(n);
-    if (t.shape().length != 2 || t.shape()[1] != vae.vocabSize()) {
-      throw new IllegalArgumentException(
-          file
-              + ": buffer "
-              + n
-              + " has shape "
-              + Arrays.toString(t.shape())
-              + ", expected (K, "
-              + vae.vocabSize()
-              + ")");
-    }
-    float[] v = t.data();
-    for (int i = 0; i < v.length; i++) {
-      if (!(v[i] >= 0) || Float.isInfinite(v[i]))
-        throw new IllegalArgumentException(
-            file + ": buffer " + n + " holds " + v[i] + " at " + i + ", expected finite >= 0");
-    }
+    OfficialBuffers.check(vae, sd, file);
   }
 
   /**
-   * Checks the buffers of a VAR state dict against the configuration: {@code lvl_1L} (1, L) is the
-   * scale of every token; {@code attn_bias_for_masking} (1, 1, L, L) is 0 where a token may attend
-   * (its own or a coarser scale) and −∞ elsewhere; every {@code blocks.i.attn.zero_k_bias} (C) is
-   * 0.
+   * Checks the buffers of a VAR state dict against the configuration ({@link
+   * OfficialBuffers#check(VarConfig, StateDict, Path)}).
    */
   public static void checkBuffers(VarConfig var, StateDict sd, Path file) {
-    int L = var.patchNums().L();
-    int[] lvl = var.patchNums().levels();
-    if (sd.contains("lvl_1L")) {
-      HostTensor t = sd.get("lvl_1L");
-      expectShape(t, new long[] {1, L}, "lvl_1L", file);
-      for (int l = 0; l < L; l++) {
-        if (t.data()[l] != lvl[l])
-          throw new IllegalArgumentException(
-              file
-                  + ": buffer lvl_1L[0, "
-                  + l
-                  + "] is "
-                  + t.data()[l]
-                  + ", token "
-                  + l
-                  + " is on scale "
-                  + lvl[l]
-                  + " of "
-                  + var.patchNums());
-      }
-    }
-    if (sd.contains("attn_bias_for_masking")) {
-      HostTensor t = sd.get("attn_bias_for_masking");
-      expectShape(t, new long[] {1, 1, L, L}, "attn_bias_for_masking", file);
-      float[] m = t.data();
-      for (int q = 0; q < L; q++) {
-        for (int k = 0; k < L; k++) {
-          float v = m[q * L + k];
-          boolean ok = lvl[q] >= lvl[k] ? v == 0f : v == Float.NEGATIVE_INFINITY;
-          if (!ok)
-            throw new IllegalArgumentException(
-                file
-                    + ": buffer attn_bias_for_masking[0, 0, "
-                    + q
-                    + ", "
-                    + k
-                    + "] is "
-                    + v
-                    + ", expected "
-                    + (lvl[q] >= lvl[k] ? "0" : "-inf")
-                    + " (block-causal over the scales of "
-                    + var.patchNums()
-                    + ")");
-        }
-      }
-    }
-    List<String> zero = new ArrayList<>();
-    for (String n : sd.names()) if (n.endsWith(".attn.zero_k_bias")) zero.add(n);
-    for (String n : zero) {
-      HostTensor t = sd.get(n);
-      expectShape(t, new long[] {var.embedDim()}, n, file);
-      for (float v : t.data())
-        if (v != 0f)
-          throw new IllegalArgumentException(
-              file + ": buffer " + n + " holds " + v + ", expected 0");
-    }
-  }
-
-  private static void expectShape(HostTensor t, long[] want, String name, Path file) {
-    if (!Arrays.equals(t.shape(), want))
-      throw new IllegalArgumentException(
-          file
-              + ": buffer "
-              + name
-              + " has shape "
-              + Arrays.toString(t.shape())
-              + ", expected "
-              + Arrays.toString(want));
+    OfficialBuffers.check(var, sd, file);
   }
 
   private static long[] shape(StateDict sd, String name, Path file, String what) {

@@ -10,6 +10,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.store.RunDir;
+import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -90,11 +91,7 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
       ClassifierNet net = new ClassifierNet(ps, netCfg);
-      int S = netCfg.imageSize();
-      imgIn =
-          tf.withName("img")
-              .placeholder(
-                  TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, netCfg.inChannels())));
+      imgIn = net.imagePlaceholder("img");
       labelIn = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       logits = net.apply(imgIn).logits();
       Operand<TFloat32> logp = tf.nn.logSoftmax(logits); // rank 2: its gradient is right
@@ -190,17 +187,9 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
         || data.width() != data.height()) {
       throw new IllegalArgumentException(
           "data images are "
-              + data.height()
-              + "x"
-              + data.width()
-              + "x"
-              + data.channels()
+              + ImageArrays.hwc(data.height(), data.width(), data.channels())
               + ", the classifier expects "
-              + netCfg.imageSize()
-              + "x"
-              + netCfg.imageSize()
-              + "x"
-              + netCfg.inChannels());
+              + ImageArrays.hwc(netCfg.imageSize(), netCfg.imageSize(), netCfg.inChannels()));
     }
     if (data.numClasses() > netCfg.numClasses()) {
       throw new IllegalArgumentException(

@@ -1,26 +1,17 @@
 package io.github.var4j.train;
 
 import io.github.var4j.data.ImageDataset;
-import io.github.var4j.io.AtomicFiles;
-import io.github.var4j.nn.HostTensor;
-import io.github.var4j.nn.StateDict;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * The token maps r_1..r_K of a whole image dataset, encoded once by a frozen {@link Tokenizer}
@@ -30,21 +21,13 @@ import java.util.zip.CRC32;
  * then r_2, ..., r_K (row-major h·pn+w inside a scale): exactly the VAR target {@code gt_BL} of
  * that image.
  *
- * <p>File format (little-endian; version {@value #VERSION}):
- *
- * <pre>
- * magic "V4JTOKS\0" (8 bytes) | int32 version | int32 N | int32 K | int32 patchNums[K] | int32 V | int32 numClasses
- * | 32 bytes cache key (SHA-256, see {@link #cacheKey}) | uint16 labels[N] | uint16 tokens[N][L] | int32 CRC-32 of
- * everything before it
- * </pre>
- *
- * Ids are stored as uint16, so V must be at most 65,536. Files are written atomically (temp file,
- * then rename); the reader checks the magic, version, exact length, checksum and value ranges and
- * names what is wrong.
+ * <p>On disk: the {@code .v4jt} format of {@link TokenCacheFile} (version {@value #VERSION}; ids as
+ * uint16, so V must be at most 65,536), written atomically and checked on reading (magic, version,
+ * exact length, CRC-32, value ranges).
  *
  * <p>The cache key is a SHA-256 of the tokenizer (configuration and every weight) and the images
  * (size, labels, pixels, padded side): {@link #loadOrEncode} re-encodes when a cache was made with
- * another tokenizer or dataset.
+ * another tokenizer or dataset. {@link TokenCacheEncoder} encodes and computes the key.
  */
 public final class TokenCache {
   /** File format version. */
@@ -53,9 +36,8 @@ public final class TokenCache {
   /** Largest vocabulary a cache can hold (ids are uint16). */
   public static final int MAX_VOCAB = 65536;
 
-  private static final byte[] MAGIC = "V4JTOKS\0".getBytes(StandardCharsets.US_ASCII);
-  private static final int KEY_BYTES = 32;
-  private static final int MAX_K = 64;
+  /** Bytes of the cache key (SHA-256). */
+  static final int KEY_BYTES = 32;
 
   private final int n;
   private final ScaleSchedule patchNums;
@@ -66,7 +48,12 @@ public final class TokenCache {
   private final byte[] key; // 32 bytes
   private final int l; // L = patchNums.L()
 
-  private TokenCache(
+  /**
+   * Checks and holds the parts of a cache (the arrays are not copied).
+   *
+   * @throws IllegalArgumentException naming the part out of range
+   */
+  TokenCache(
       ScaleSchedule patchNums,
       int vocabSize,
       int numClasses,
@@ -166,38 +153,7 @@ public final class TokenCache {
    */
   public static TokenCache encode(
       Tokenizer tok, ImageDataset data, int chunk, String tag, PrintStream log) {
-    var cfg = tok.config();
-    if (cfg.vocabSize() > MAX_VOCAB) {
-      throw new IllegalArgumentException(
-          "vocabulary of "
-              + cfg.vocabSize()
-              + " codes does not fit uint16 ids (max "
-              + MAX_VOCAB
-              + ")");
-    }
-    if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
-    checkImages(tok, data);
-    ScaleSchedule sched = cfg.patchNums();
-    int L = sched.L(), n = data.size(), size = cfg.imageSize();
-    short[] tokens = new short[Math.multiplyExact(n, L)];
-    Progress progress = new Progress("tokens " + tag, 0, n, (long) chunk * 10, log);
-    for (int b0 = 0; b0 < n; b0 += chunk) {
-      int m = Math.min(chunk, n - b0);
-      int[] idx = new int[m];
-      for (int i = 0; i < m; i++) idx[i] = b0 + i;
-      List<int[]> perScale = tok.encodeToIndices(data.toFloatBatch(idx, size), m);
-      for (int k = 0; k < sched.K(); k++) {
-        int t = sched.tokens(k);
-        int[] ids = perScale.get(k);
-        for (int i = 0; i < m; i++) {
-          int dst = (b0 + i) * L + sched.begin(k);
-          for (int j = 0; j < t; j++) tokens[dst + j] = (short) ids[i * t + j];
-        }
-      }
-      progress.update(b0 + m, java.util.Map.of());
-    }
-    return new TokenCache(
-        sched, cfg.vocabSize(), data.numClasses(), data.labels(), tokens, cacheKey(tok, data));
+    return TokenCacheEncoder.encode(tok, data, chunk, tag, log);
   }
 
   /**
@@ -248,68 +204,7 @@ public final class TokenCache {
    * the same tokenizer.
    */
   public static byte[] cacheKey(Tokenizer tok, ImageDataset data) {
-    MessageDigest md = sha256();
-    md.update(
-        ("var4j-token-cache-v" + VERSION + "\n" + tok.config() + "\n")
-            .getBytes(StandardCharsets.UTF_8));
-    StateDict sd = tok.params().stateDict(tok.session());
-    for (String name : new java.util.TreeSet<>(sd.names())) {
-      HostTensor t = sd.get(name);
-      md.update((name + Arrays.toString(t.shape()) + "\n").getBytes(StandardCharsets.UTF_8));
-      ByteBuffer bb = ByteBuffer.allocate(t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      bb.asFloatBuffer().put(t.data());
-      md.update(bb.array());
-    }
-    md.update(
-        ("data "
-                + data.size()
-                + " "
-                + data.height()
-                + "x"
-                + data.width()
-                + "x"
-                + data.channels()
-                + " classes "
-                + data.classNames()
-                + "\n")
-            .getBytes(StandardCharsets.UTF_8));
-    int[] lab = data.labels();
-    ByteBuffer lb = ByteBuffer.allocate(lab.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    lb.asIntBuffer().put(lab);
-    md.update(lb.array());
-    md.update(data.pixels());
-    return md.digest();
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  }
-
-  private static void checkImages(Tokenizer tok, ImageDataset data) {
-    var cfg = tok.config();
-    if (data.channels() != cfg.inChannels()) {
-      throw new IllegalArgumentException(
-          "images have "
-              + data.channels()
-              + " channels, the tokenizer expects "
-              + cfg.inChannels());
-    }
-    if (data.height() > cfg.imageSize() || data.width() > cfg.imageSize()) {
-      throw new IllegalArgumentException(
-          "images of "
-              + data.height()
-              + "x"
-              + data.width()
-              + " do not fit the tokenizer's "
-              + cfg.imageSize()
-              + "x"
-              + cfg.imageSize());
-    }
-    if (data.size() == 0) throw new IllegalArgumentException("the dataset has no images");
+    return TokenCacheEncoder.cacheKey(tok, data);
   }
 
   // ---- file I/O
@@ -317,21 +212,7 @@ public final class TokenCache {
 
   /** Writes the cache atomically (temp file, then rename). */
   public void write(Path file) throws IOException {
-    int headerLen = headerBytes(patchNums.K());
-    long total = (long) headerLen + 2L * n + 2L * tokens.length + 4;
-    if (total > Integer.MAX_VALUE - 16)
-      throw new IOException("token cache of " + total + " bytes is too large");
-    ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(MAGIC).putInt(VERSION).putInt(n).putInt(patchNums.K());
-    for (int pn : patchNums.toArray()) b.putInt(pn);
-    b.putInt(vocabSize).putInt(numClasses).put(key);
-    for (int lab : labels) b.putShort((short) lab);
-    b.asShortBuffer().put(tokens);
-    b.position(b.position() + 2 * tokens.length);
-    CRC32 crc = new CRC32();
-    crc.update(b.array(), 0, b.position());
-    b.putInt((int) crc.getValue());
-    AtomicFiles.write(file, b.array());
+    TokenCacheFile.write(file, patchNums, vocabSize, numClasses, labels, tokens, key);
   }
 
   /**
@@ -341,86 +222,7 @@ public final class TokenCache {
    *     truncated, trailing bytes, checksum mismatch (corrupt), or values out of range
    */
   public static TokenCache read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new IOException("token cache not found: " + file);
-    byte[] bytes = Files.readAllBytes(file);
-    String what = "token cache " + file;
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (bytes.length < MAGIC.length + 12) {
-      throw new IOException(
-          what + " is truncated: " + bytes.length + " bytes, shorter than its header");
-    }
-    byte[] magic = new byte[MAGIC.length];
-    b.get(magic);
-    if (!Arrays.equals(magic, MAGIC))
-      throw new IOException(what + " is not a var4j token cache (bad magic)");
-    int version = b.getInt();
-    if (version != VERSION) {
-      throw new IOException(
-          what + " has format version " + version + ", this reader supports " + VERSION);
-    }
-    int n = b.getInt(), k = b.getInt();
-    if (n < 0) throw new IOException(what + " is corrupt: negative image count " + n);
-    if (k < 1 || k > MAX_K) throw new IOException(what + " is corrupt: " + k + " scales");
-    int headerLen = headerBytes(k);
-    if (bytes.length < headerLen) {
-      throw new IOException(
-          what
-              + " is truncated: "
-              + bytes.length
-              + " bytes, shorter than its "
-              + headerLen
-              + "-byte header");
-    }
-    int[] pns = new int[k];
-    long lTokens = 0;
-    for (int i = 0; i < k; i++) {
-      pns[i] = b.getInt();
-      if (pns[i] < 1 || pns[i] > 4096)
-        throw new IOException(what + " is corrupt: patch number " + pns[i]);
-      lTokens += (long) pns[i] * pns[i];
-    }
-    int vocab = b.getInt(), classes = b.getInt();
-    byte[] key = new byte[KEY_BYTES];
-    b.get(key);
-    long want = headerLen + 2L * n + 2L * n * lTokens + 4;
-    if (bytes.length != want) {
-      throw new IOException(
-          what
-              + (bytes.length < want ? " is truncated: " : " is corrupt: ")
-              + bytes.length
-              + " bytes, expected "
-              + want
-              + " for "
-              + n
-              + " images of "
-              + lTokens
-              + " tokens");
-    }
-    CRC32 crc = new CRC32();
-    crc.update(bytes, 0, (int) want - 4);
-    int stored = ByteBuffer.wrap(bytes, (int) want - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    if (stored != (int) crc.getValue()) {
-      throw new IOException(
-          what
-              + " is corrupt: checksum mismatch (stored "
-              + Integer.toHexString(stored)
-              + ", computed "
-              + Integer.toHexString((int) crc.getValue())
-              + ")");
-    }
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) labels[i] = b.getShort() & 0xFFFF;
-    short[] tokens = new short[(int) (n * lTokens)];
-    b.asShortBuffer().get(tokens);
-    try {
-      return new TokenCache(ScaleSchedule.of(pns), vocab, classes, labels, tokens, key);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(what + " is corrupt: " + e.getMessage(), e);
-    }
-  }
-
-  private static int headerBytes(int k) {
-    return MAGIC.length + 4 * 3 + 4 * k + 4 * 2 + KEY_BYTES;
+    return TokenCacheFile.read(file);
   }
 
   // ---- checks and accessors

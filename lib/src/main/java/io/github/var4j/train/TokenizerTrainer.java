@@ -10,6 +10,7 @@ import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.store.RunDir;
+import io.github.var4j.util.ImageArrays;
 import io.github.var4j.vae.VqVae;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -116,17 +117,9 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
       if (cc.imageSize() != vaeCfg.imageSize() || cc.inChannels() != vaeCfg.inChannels()) {
         throw new IllegalArgumentException(
             "the perceptual loss's classifier sees "
-                + cc.imageSize()
-                + "x"
-                + cc.imageSize()
-                + "x"
-                + cc.inChannels()
+                + ImageArrays.hwc(cc.imageSize(), cc.imageSize(), cc.inChannels())
                 + " images, the VAE "
-                + vaeCfg.imageSize()
-                + "x"
-                + vaeCfg.imageSize()
-                + "x"
-                + vaeCfg.inChannels());
+                + ImageArrays.hwc(vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels()));
       }
     }
     this.vaeCfg = vaeCfg;

@@ -1,6 +1,6 @@
 package io.github.var4j.util;
 
-/** Checks of image batches held as row-major NHWC {@code float[]} arrays. */
+/** Checks of image batches held as row-major NHWC {@code float[]} arrays, and their messages. */
 public final class ImageArrays {
   private ImageArrays() {}
 
@@ -21,15 +21,16 @@ public final class ImageArrays {
               + " floats for "
               + n
               + " images of "
-              + side
-              + "x"
-              + side
-              + "x"
-              + channels
+              + hwc(side, side, channels)
               + " (NHWC), got "
               + imgs.length
               + guess(imgs.length, n));
     }
+  }
+
+  /** The size of an image as "HxWxC", e.g. "28x28x1". */
+  public static String hwc(long height, long width, long channels) {
+    return height + "x" + width + "x" + channels;
   }
 
   /** " (n images of s x s x c?)" when the length fits a square image of 1 or 3 channels. */
@@ -39,7 +40,7 @@ public final class ImageArrays {
     for (int c : new int[] {1, 3}) {
       if (per % c != 0) continue;
       int s = (int) Math.round(Math.sqrt(per / c));
-      if (s > 0 && s * s * c == per) return " (" + n + " images of " + s + "x" + s + "x" + c + "?)";
+      if (s > 0 && s * s * c == per) return " (" + n + " images of " + hwc(s, s, c) + "?)";
     }
     return "";
   }

@@ -4,20 +4,12 @@ import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.nn.TfCheckpoint;
-import io.github.var4j.quant.MultiScaleQuantizer;
 import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * A ready-to-use VQ-VAE tokenizer for inference on Java arrays. It owns a {@link GraphRuntime}
@@ -25,8 +17,9 @@ import org.tensorflow.types.TInt32;
  * holds the VQ-VAE.
  *
  * <p>Arrays are row-major: images (n, S, S, inChannels) in [-1, 1]; tokens per scale (n, pn*pn)
- * with the row-major order h*pn+w inside a scale; latents (n, s, s, Cvae). The graph is built once
- * with batch dimension -1; large batches are processed in chunks of {@link #chunkSize()} images.
+ * with the row-major order h*pn+w inside a scale; latents (n, s, s, Cvae). The graph ({@link
+ * TokenizerGraph}) is built once with batch dimension -1; large batches are processed in chunks of
+ * {@link #chunkSize()} images.
  */
 public final class Tokenizer implements AutoCloseable {
   /** Default number of images per Session.run. */
@@ -37,18 +30,8 @@ public final class Tokenizer implements AutoCloseable {
   private final boolean ownsRuntime;
   private final ParamStore ps;
   private final int chunk;
+  private final TokenizerGraph g;
   private float[] codebookHost; // E (V, Cvae), fetched by the first rasterInput
-
-  private final Placeholder<TFloat32> imgIn; // (n, S, S, Cin)
-  private final Operand<TFloat32> fOut; // (n, s, s, Cvae)
-  private final List<Operand<TInt32>> encIdx; // K x (n, pn*pn)
-  private final Operand<TFloat32> encFHatLast; // (n, s, s, Cvae)
-  private final List<Placeholder<TInt32>> idxIn; // K x (n, pn*pn)
-  private final List<Operand<TFloat32>> fHatFromIdx; // K x (n, s, s, Cvae), cumulative
-  private final Operand<TFloat32> varInputOut; // (n, L - pn0^2, Cvae)
-  private final Placeholder<TFloat32> fHatIn; // (n, s, s, Cvae)
-  private final Operand<TFloat32> imgOut; // (n, S, S, Cin), clamped
-  private final Operand<TFloat32> codebookOut; // (V, Cvae)
 
   /**
    * Builds the inference ops of {@code vae} (whose variables live in {@code ps}) into {@code rt}'s
@@ -61,35 +44,7 @@ public final class Tokenizer implements AutoCloseable {
     this.ownsRuntime = ownsRuntime;
     this.ps = ps;
     this.chunk = chunk;
-    Ops tf = rt.tf();
-    ScaleSchedule pn = cfg.patchNums();
-    int S = cfg.imageSize(), s = cfg.latentSide(), cv = cfg.zChannels();
-    MultiScaleQuantizer q = vae.quantizer();
-
-    imgIn =
-        tf.withName(ps.prefix() + "tokenizer.img")
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, S, S, cfg.inChannels())));
-    fOut = vae.encodeF(imgIn);
-    MultiScaleQuantizer.Encoded enc = q.encode(fOut);
-    encIdx = List.copyOf(enc.idxBL());
-    encFHatLast = enc.fHat().get(enc.fHat().size() - 1);
-
-    List<Placeholder<TInt32>> idx = new ArrayList<>();
-    for (int k = 0; k < pn.K(); k++) {
-      idx.add(
-          tf.withName(ps.prefix() + "tokenizer.idx" + k)
-              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, pn.tokens(k)))));
-    }
-    idxIn = List.copyOf(idx);
-    List<Operand<TInt32>> idxOps = new ArrayList<>(idxIn);
-    fHatFromIdx = List.copyOf(q.fHatFromIdx(idxOps));
-    varInputOut = pn.K() >= 2 ? q.varInput(idxOps) : null; // a single scale has no next scale
-
-    fHatIn =
-        tf.withName(ps.prefix() + "tokenizer.fhat")
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, cv)));
-    imgOut = vae.clamp(vae.decode(fHatIn));
-    codebookOut = q.codebook();
+    this.g = new TokenizerGraph(rt.tf(), ps.prefix(), vae);
   }
 
   /** A tokenizer with its own graph and session (variables uninitialised). */
@@ -171,16 +126,11 @@ public final class Tokenizer implements AutoCloseable {
     ScaleSchedule pn = cfg.patchNums();
     List<int[]> out = new ArrayList<>();
     for (int k = 0; k < pn.K(); k++) out.add(new int[n * pn.tokens(k)]);
-    int per = imgFloats();
     GraphRuntime.chunks(
         n,
         chunk,
         (b0, m) -> {
-          try (GraphRuntime.Outputs res =
-              rt.run()
-                  .feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
-                  .fetch(encIdx)
-                  .run()) {
+          try (GraphRuntime.Outputs res = feedImages(imgs, b0, m).fetch(g.encIdx).run()) {
             for (int k = 0; k < pn.K(); k++) {
               int[] v = res.ints(k);
               System.arraycopy(v, 0, out.get(k), b0 * pn.tokens(k), v.length);
@@ -193,72 +143,24 @@ public final class Tokenizer implements AutoCloseable {
   /** The continuous latent f = quant_conv(encoder(img)): n*s*s*Cvae floats (NHWC). */
   public float[] encodeF(float[] imgs, int n) {
     checkImages(imgs, n);
-    int per = imgFloats(), perF = latentFloats();
-    float[] out = new float[n * perF];
-    GraphRuntime.chunks(
-        n,
-        chunk,
-        (b0, m) -> {
-          try (GraphRuntime.Outputs res =
-              rt.run().feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m)).fetch(fOut).run()) {
-            float[] v = res.floats(0);
-            System.arraycopy(v, 0, out, b0 * perF, v.length);
-          }
-        });
-    return out;
+    return inChunks(n, latentFloats(), (b0, m) -> floats(feedImages(imgs, b0, m).fetch(g.fOut)));
   }
 
   /** Encode, quantise and decode: the clamped reconstruction (n, S, S, Cin). */
   public float[] reconstruct(float[] imgs, int n) {
     checkImages(imgs, n);
-    int per = imgFloats();
-    float[] out = new float[n * per];
-    GraphRuntime.chunks(
+    return inChunks(
         n,
-        chunk,
-        (b0, m) -> {
-          float[] fHat;
-          try (GraphRuntime.Outputs res =
-              rt.run()
-                  .feed(imgIn, slice(imgs, b0 * per, m * per), imgShape(m))
-                  .fetch(encFHatLast)
-                  .run()) {
-            fHat = res.floats(0);
-          }
-          float[] img = decodeChunk(fHat, m);
-          System.arraycopy(img, 0, out, b0 * per, img.length);
-        });
-    return out;
+        imgFloats(),
+        (b0, m) -> decodeChunk(floats(feedImages(imgs, b0, m).fetch(g.encFHatLast)), m));
   }
 
   /** Decodes a latent fHat (n, s, s, Cvae) to the clamped image (n, S, S, Cin). */
   public float[] decodeFHat(float[] fHat, int n) {
     int perF = latentFloats(), per = imgFloats();
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    if (fHat.length != (long) n * perF) {
-      throw new IllegalArgumentException(
-          "expected "
-              + ((long) n * perF)
-              + " floats for "
-              + n
-              + " latents of "
-              + cfg.latentSide()
-              + "x"
-              + cfg.latentSide()
-              + "x"
-              + cfg.zChannels()
-              + ", got "
-              + fHat.length);
-    }
-    float[] out = new float[n * per];
-    GraphRuntime.chunks(
-        n,
-        chunk,
-        (b0, m) -> {
-          float[] img = decodeChunk(slice(fHat, b0 * perF, m * perF), m);
-          System.arraycopy(img, 0, out, b0 * per, img.length);
-        });
-    return out;
+    TokenizerArrays.checkLatents(cfg, fHat, n);
+    return inChunks(
+        n, per, (b0, m) -> decodeChunk(TokenizerArrays.slice(fHat, b0 * perF, m * perF), m));
   }
 
   /** The clamped image decoded from all K scales of tokens. */
@@ -285,31 +187,19 @@ public final class Tokenizer implements AutoCloseable {
 
   /** The codebook E, (V, Cvae) row-major. */
   public float[] codebook() {
-    try (GraphRuntime.Outputs res = rt.run().fetch(codebookOut).run()) {
-      return res.floats(0);
-    }
+    return floats(rt.run().fetch(g.codebookOut));
   }
 
   /** Teacher-forcing input of VAR (official idxBl_to_var_input): (n, L - pn0^2, Cvae) row-major. */
   public float[] varInput(List<int[]> idx, int n) {
-    if (varInputOut == null)
+    if (g.varInputOut == null)
       throw new IllegalStateException(
           "a single-scale tokenizer (patchNums " + cfg.patchNums() + ") has no next-scale input");
     checkTokens(idx, n);
     ScaleSchedule pn = cfg.patchNums();
     int per = (pn.L() - pn.firstL()) * cfg.zChannels();
-    float[] out = new float[n * per];
-    GraphRuntime.chunks(
-        n,
-        chunk,
-        (b0, m) -> {
-          try (GraphRuntime.Outputs res =
-              feedIndices(rt.run(), idx, b0, m).fetch(varInputOut).run()) {
-            float[] v = res.floats(0);
-            System.arraycopy(v, 0, out, b0 * per, v.length);
-          }
-        });
-    return out;
+    return inChunks(
+        n, per, (b0, m) -> floats(feedIndices(rt.run(), idx, b0, m).fetch(g.varInputOut)));
   }
 
   /**
@@ -356,8 +246,8 @@ public final class Tokenizer implements AutoCloseable {
         chunk,
         (b0, m) -> {
           GraphRuntime.Run run = feedIndices(rt.run(), idx, b0, m);
-          if (all) run.fetch(fHatFromIdx);
-          else run.fetch(fHatFromIdx.get(K - 1));
+          if (all) run.fetch(g.fHatFromIdx);
+          else run.fetch(g.fHatFromIdx.get(K - 1));
           try (GraphRuntime.Outputs res = run.run()) {
             for (int i = 0; i < outs; i++) {
               float[] v = res.floats(i);
@@ -375,25 +265,52 @@ public final class Tokenizer implements AutoCloseable {
       int t = pn.tokens(k);
       int[] part = new int[m * t];
       System.arraycopy(idx.get(k), b0 * t, part, 0, m * t);
-      run.feed(idxIn.get(k), part, m, t);
+      run.feed(g.idxIn.get(k), part, m, t);
     }
     return run;
   }
 
+  /** A run that feeds images [b0, b0 + m) of {@code imgs} (n, S, S, Cin). */
+  private GraphRuntime.Run feedImages(float[] imgs, int b0, int m) {
+    int per = imgFloats(), S = cfg.imageSize();
+    return rt.run()
+        .feed(g.imgIn, TokenizerArrays.slice(imgs, b0 * per, m * per), m, S, S, cfg.inChannels());
+  }
+
+  /** The clamped images (m, S, S, Cin) decoded from m latents (m, s, s, Cvae). */
   private float[] decodeChunk(float[] fHat, int m) {
     int s = cfg.latentSide();
-    try (GraphRuntime.Outputs res =
-        rt.run().feed(fHatIn, fHat, m, s, s, cfg.zChannels()).fetch(imgOut).run()) {
+    return floats(rt.run().feed(g.fHatIn, fHat, m, s, s, cfg.zChannels()).fetch(g.imgOut));
+  }
+
+  /** The first fetch of {@code run}, as floats. */
+  private static float[] floats(GraphRuntime.Run run) {
+    try (GraphRuntime.Outputs res = run.run()) {
       return res.floats(0);
     }
   }
 
-  private long[] imgShape(int m) {
-    return new long[] {m, cfg.imageSize(), cfg.imageSize(), cfg.inChannels()};
+  /** The values of images [b0, b0 + m): m·per floats. */
+  @FunctionalInterface
+  private interface ChunkValues {
+    float[] of(int b0, int m);
+  }
+
+  /** {@code body} on consecutive chunks of the n images, concatenated: n·per floats. */
+  private float[] inChunks(int n, int per, ChunkValues body) {
+    float[] out = new float[n * per];
+    GraphRuntime.chunks(
+        n,
+        chunk,
+        (b0, m) -> {
+          float[] v = body.of(b0, m);
+          System.arraycopy(v, 0, out, b0 * per, v.length);
+        });
+    return out;
   }
 
   private void checkImages(float[] imgs, int n) {
-    ImageArrays.checkNhwc(imgs, n, cfg.imageSize(), cfg.inChannels());
+    TokenizerArrays.checkImages(cfg, imgs, n);
   }
 
   /**
@@ -403,50 +320,14 @@ public final class Tokenizer implements AutoCloseable {
    *     9"
    */
   public void checkTokens(List<int[]> idx, int n) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    ScaleSchedule pn = cfg.patchNums();
-    if (idx == null || idx.size() != pn.K()) {
-      throw new IllegalArgumentException(
-          "expected token maps for " + pn.K() + " scales, got " + (idx == null ? 0 : idx.size()));
-    }
-    int V = cfg.vocabSize();
-    for (int k = 0; k < pn.K(); k++) {
-      int[] a = idx.get(k);
-      long want = (long) n * pn.tokens(k);
-      if (a == null || a.length != want) {
-        throw new IllegalArgumentException(
-            "scale "
-                + k
-                + " (pn="
-                + pn.pn(k)
-                + "): expected "
-                + want
-                + " token ids for "
-                + n
-                + " images, got "
-                + (a == null ? 0 : a.length));
-      }
-      for (int v : a) {
-        if (v < 0 || v >= V) {
-          throw new IllegalArgumentException(
-              "scale " + k + ": token id " + v + " is outside [0, " + V + ")");
-        }
-      }
-    }
+    TokenizerArrays.checkTokens(cfg, idx, n);
   }
 
   private int imgFloats() {
-    return cfg.imageSize() * cfg.imageSize() * cfg.inChannels();
+    return TokenizerArrays.imageFloats(cfg);
   }
 
   private int latentFloats() {
-    return cfg.latentSide() * cfg.latentSide() * cfg.zChannels();
-  }
-
-  private static float[] slice(float[] a, int from, int len) {
-    if (from == 0 && len == a.length) return a;
-    float[] r = new float[len];
-    System.arraycopy(a, from, r, 0, len);
-    return r;
+    return TokenizerArrays.latentFloats(cfg);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
@@ -99,42 +100,28 @@ public final class Tables {
       for (int i = 0; i < rows.size(); i++) s.appendMissing();
       return s;
     }
-    if (allInt) {
-      IntColumn col = IntColumn.create(name);
-      for (Object[] row : rows) {
-        if (row[c] == null) col.appendMissing();
-        else col.append(((Number) row[c]).intValue());
-      }
-      return col;
-    }
-    if (allIntegral) {
-      LongColumn col = LongColumn.create(name);
-      for (Object[] row : rows) {
-        if (row[c] == null) col.appendMissing();
-        else col.append(((Number) row[c]).longValue());
-      }
-      return col;
-    }
-    if (allNumber) {
-      DoubleColumn col = DoubleColumn.create(name);
-      for (Object[] row : rows) {
-        if (row[c] == null) col.appendMissing();
-        else col.append(((Number) row[c]).doubleValue());
-      }
-      return col;
-    }
-    if (allBool) {
-      BooleanColumn col = BooleanColumn.create(name);
-      for (Object[] row : rows) {
-        if (row[c] == null) col.appendMissing();
-        else col.append((Boolean) row[c]);
-      }
-      return col;
-    }
-    StringColumn col = StringColumn.create(name);
+    if (allInt)
+      return fill(IntColumn.create(name), c, rows, (col, v) -> col.append(((Number) v).intValue()));
+    if (allIntegral)
+      return fill(
+          LongColumn.create(name), c, rows, (col, v) -> col.append(((Number) v).longValue()));
+    if (allNumber)
+      return fill(
+          DoubleColumn.create(name), c, rows, (col, v) -> col.append(((Number) v).doubleValue()));
+    if (allBool)
+      return fill(BooleanColumn.create(name), c, rows, (col, v) -> col.append((Boolean) v));
+    return fill(StringColumn.create(name), c, rows, (col, v) -> col.append(String.valueOf(v)));
+  }
+
+  /**
+   * {@code col} with cell {@code c} of every row appended: a missing value for null, else through
+   * {@code append}.
+   */
+  private static <C extends Column<?>> C fill(
+      C col, int c, List<Object[]> rows, BiConsumer<C, Object> append) {
     for (Object[] row : rows) {
       if (row[c] == null) col.appendMissing();
-      else col.append(String.valueOf(row[c]));
+      else append.accept(col, row[c]);
     }
     return col;
   }

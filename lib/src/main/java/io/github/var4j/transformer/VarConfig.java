@@ -1,7 +1,6 @@
 package io.github.var4j.transformer;
 
 import io.github.var4j.scale.ScaleSchedule;
-import io.github.var4j.util.RecordBuilders;
 
 /**
  * Hyper-parameters of the VAR next-scale transformer (official {@code models/var.py} constructor
@@ -403,16 +402,16 @@ public record VarConfig(
   // ---- builder ----
 
   /**
-   * A builder with no component set yet; {@link Builder#build} needs every one of them (start from
-   * a factory's {@link #toBuilder} to change only a few).
+   * A builder with no component set yet; {@link VarConfigBuilder#build} needs every one of them
+   * (start from a factory's {@link #toBuilder} to change only a few).
    */
-  public static Builder builder() {
-    return new Builder();
+  public static VarConfigBuilder builder() {
+    return new VarConfigBuilder();
   }
 
   /** A builder holding this configuration's components, e.g. {@code c.toBuilder().x(v).build()}. */
-  public Builder toBuilder() {
-    return new Builder()
+  public VarConfigBuilder toBuilder() {
+    return new VarConfigBuilder()
         .vocabSize(vocabSize)
         .cvae(cvae)
         .numClasses(numClasses)
@@ -432,165 +431,5 @@ public record VarConfig(
         .initStd(initStd)
         .order(order)
         .adaLN(adaLN);
-  }
-
-  /**
-   * Builds a {@link VarConfig} one named component at a time (see the record's components for their
-   * meaning). {@link #build} runs the canonical constructor, so a bad value fails there, with the
-   * record's own message; a component that was never set fails with {@link IllegalStateException}.
-   */
-  public static final class Builder {
-    private int vocabSize;
-    private int cvae;
-    private int numClasses;
-    private int depth;
-    private int embedDim;
-    private int numHeads;
-    private double mlpRatio;
-    private double dropPathRate;
-    private double normEps;
-    private double condDropRate;
-    private boolean attnL2Norm;
-    private boolean sharedAdaLN;
-    private ScaleSchedule patchNums;
-    private double initAdaLN;
-    private double initAdaLNGamma;
-    private double initHead;
-    private double initStd;
-    private TokenOrder order;
-    private Boolean adaLN;
-    private int unset = (1 << 19) - 1; // bit i: component i not given yet
-
-    private Builder() {}
-
-    public Builder vocabSize(int v) {
-      vocabSize = v;
-      return given(0);
-    }
-
-    public Builder cvae(int v) {
-      cvae = v;
-      return given(1);
-    }
-
-    public Builder numClasses(int v) {
-      numClasses = v;
-      return given(2);
-    }
-
-    public Builder depth(int v) {
-      depth = v;
-      return given(3);
-    }
-
-    public Builder embedDim(int v) {
-      embedDim = v;
-      return given(4);
-    }
-
-    public Builder numHeads(int v) {
-      numHeads = v;
-      return given(5);
-    }
-
-    public Builder mlpRatio(double v) {
-      mlpRatio = v;
-      return given(6);
-    }
-
-    public Builder dropPathRate(double v) {
-      dropPathRate = v;
-      return given(7);
-    }
-
-    public Builder normEps(double v) {
-      normEps = v;
-      return given(8);
-    }
-
-    public Builder condDropRate(double v) {
-      condDropRate = v;
-      return given(9);
-    }
-
-    public Builder attnL2Norm(boolean v) {
-      attnL2Norm = v;
-      return given(10);
-    }
-
-    public Builder sharedAdaLN(boolean v) {
-      sharedAdaLN = v;
-      return given(11);
-    }
-
-    public Builder patchNums(ScaleSchedule v) {
-      patchNums = v;
-      return given(12);
-    }
-
-    public Builder initAdaLN(double v) {
-      initAdaLN = v;
-      return given(13);
-    }
-
-    public Builder initAdaLNGamma(double v) {
-      initAdaLNGamma = v;
-      return given(14);
-    }
-
-    public Builder initHead(double v) {
-      initHead = v;
-      return given(15);
-    }
-
-    public Builder initStd(double v) {
-      initStd = v;
-      return given(16);
-    }
-
-    public Builder order(TokenOrder v) {
-      order = v;
-      return given(17);
-    }
-
-    public Builder adaLN(Boolean v) {
-      adaLN = v;
-      return given(18);
-    }
-
-    private Builder given(int component) {
-      unset &= ~(1 << component);
-      return this;
-    }
-
-    /**
-     * The configuration, validated by the canonical constructor.
-     *
-     * @throws IllegalArgumentException the record's message for a bad value
-     * @throws IllegalStateException naming the components that were never set
-     */
-    public VarConfig build() {
-      RecordBuilders.requireAll(VarConfig.class, unset);
-      return new VarConfig(
-          vocabSize,
-          cvae,
-          numClasses,
-          depth,
-          embedDim,
-          numHeads,
-          mlpRatio,
-          dropPathRate,
-          normEps,
-          condDropRate,
-          attnL2Norm,
-          sharedAdaLN,
-          patchNums,
-          initAdaLN,
-          initAdaLNGamma,
-          initHead,
-          initStd,
-          order,
-          adaLN);
-    }
   }
 }

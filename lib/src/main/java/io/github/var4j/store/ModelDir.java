@@ -118,11 +118,16 @@ public final class ModelDir {
       throw new IOException(
           file + " describes a '" + k + "' model, expected '" + kind.name() + "'");
     }
-    if (!root.has("config")) throw new IOException(file + " has no \"config\" object");
+    if (!root.has("config") || !root.get("config").isObject())
+      throw new IOException(file + " has no \"config\" object");
+    ObjectNode config = (ObjectNode) root.get("config");
+    kind.addedKeys()
+        .forEach(
+            (key, v) -> {
+              if (!config.has(key)) config.set(key, Json.tree(v));
+            });
     return Json.convert(
-        root.get("config"),
-        kind.configType(),
-        "invalid " + kind.name() + " configuration in " + file);
+        config, kind.configType(), "invalid " + kind.name() + " configuration in " + file);
   }
 
   /**

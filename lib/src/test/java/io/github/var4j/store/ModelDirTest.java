@@ -34,6 +34,21 @@ class ModelDirTest {
         .put("head.weight", new HostTensor(new long[] {2, 1}, new float[] {v, -v}));
   }
 
+  /** A VAR written before {@code adaLN} existed (its config.json lacks the key) has AdaLN. */
+  @Test
+  void aVarConfigWithoutAdaLNReadsAsAdaLN() throws IOException {
+    VarConfig plain = VarConfig.ofDepth(2, 16, 4, 3, ScaleSchedule.of(1, 2)).withAdaLN(false);
+    Path dir = tmp.resolve("old-var");
+    ModelDir.writeConfig(dir, ModelKind.VAR, plain, null);
+    assertEquals(plain, ModelDir.config(dir, ModelKind.VAR));
+    Path file = dir.resolve(ModelDir.CONFIG);
+    String json = Files.readString(file);
+    assertTrue(json.contains("\"adaLN\" : false"), json);
+    Files.writeString(file, json.replaceAll(",\\s*\"adaLN\" : false", ""));
+    assertFalse(Files.readString(file).contains("adaLN"));
+    assertEquals(plain.withAdaLN(true), ModelDir.config(dir, ModelKind.VAR));
+  }
+
   @Test
   void roundTripOfEveryKindKeepsConfigAndWeights() throws IOException {
     Path var = tmp.resolve("var");

@@ -62,14 +62,7 @@ public final class BenchVarCommand extends Var4jCommand {
   @Option(names = "--steps", description = "timed steps (default 10; quick mode 2)")
   Integer steps;
 
-  @Option(names = "--vocab", description = "vocabulary size V")
-  int vocab = 512;
-
-  @Option(names = "--cvae", description = "latent channels Cvae")
-  int cvae = 16;
-
-  @Option(names = "--classes", description = "classes")
-  int classes = 10;
+  @Mixin RandomModelArgs shape = new RandomModelArgs();
 
   @Option(
       names = "--patch-nums",
@@ -102,9 +95,7 @@ public final class BenchVarCommand extends Var4jCommand {
     Check.positive("--batch", batch);
     if (warmup != null) Check.nonNegative("--warmup", warmup);
     if (steps != null) Check.positive("--steps", steps);
-    Check.positive("--vocab", vocab);
-    Check.positive("--cvae", cvae);
-    Check.positive("--classes", classes);
+    shape.check();
     ScaleSchedule pns = Check.value("--patch-nums", () -> ScaleSchedule.of(patchNums));
     if (Check.given(spec, "--tokenizer"))
       Check.model("--tokenizer", tokenizer, ModelKind.TOKENIZER, true, "");
@@ -129,8 +120,8 @@ public final class BenchVarCommand extends Var4jCommand {
         nWarm,
         nSteps,
         batch,
-        vocab,
-        cvae,
+        shape.vocab,
+        shape.cvae,
         Arrays.toString(patchNums));
     double varInputMs = cl == null ? timeVarInput(pns, nSteps) : Double.NaN;
     for (int d : depths) {
@@ -141,7 +132,7 @@ public final class BenchVarCommand extends Var4jCommand {
                 width != null ? width : tc.width(),
                 heads != null ? heads : width != null ? 0 : tc.heads());
       }
-      VarConfig cfg = tc.modelConfig(vocab, cvae, classes, pns);
+      VarConfig cfg = tc.modelConfig(shape.vocab, shape.cvae, shape.classes, pns);
       // each task takes its part of the global batch (different images per task)
       VarTrainGraph.Batch b = randomBatch(cfg, batch / tasks, 1 + (cl == null ? 0 : cl.task()));
       double secStep, secEval;
@@ -218,14 +209,16 @@ public final class BenchVarCommand extends Var4jCommand {
   private double timeVarInput(ScaleSchedule pns, int n) throws IOException {
     if (!ModelDir.exists(tokenizer)) return Double.NaN;
     VqVaeConfig vc = ModelDir.config(tokenizer, ModelKind.TOKENIZER);
-    if (!vc.patchNums().equals(pns) || vc.zChannels() != cvae || vc.vocabSize() != vocab)
-      return Double.NaN;
+    if (!vc.patchNums().equals(pns)
+        || vc.zChannels() != shape.cvae
+        || vc.vocabSize() != shape.vocab) return Double.NaN;
     try (Tokenizer tok = Tokenizer.loadNpyDir(vc, tokenizer)) {
       SplittableRandom r = new SplittableRandom(3);
       int l = vc.patchNums().L();
       int[] t = new int[batch * l];
-      for (int i = 0; i < t.length; i++) t[i] = r.nextInt(vocab);
-      TokenCache c = TokenCache.of(pns, vocab, classes, new int[batch], t, new byte[32]);
+      for (int i = 0; i < t.length; i++) t[i] = r.nextInt(shape.vocab);
+      TokenCache c =
+          TokenCache.of(pns, shape.vocab, shape.classes, new int[batch], t, new byte[32]);
       int[] idx = Subsets.evenlySpaced(batch, 0);
       List<int[]> per = c.perScale(idx);
       tok.varInput(per, batch);

@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
       TrainVarCommand.class,
       BenchVarCommand.class,
       BenchSampleCommand.class,
+      BenchComplexityCommand.class,
       SampleCommand.class,
       SampleNpzCommand.class,
       EvalCommand.class,

@@ -62,21 +62,39 @@ final class SamplerRunner {
     return SampleResult.concat(parts);
   }
 
-  /** One graph run of all labels; every step's intermediates into {@code traceOut} unless null. */
-  SampleResult run(
+  /**
+   * The tokens of one graph run of all labels, per scale of the result (B, pn²), without decoding
+   * them (TensorFlow runs only what the fetched tokens need): the transformer's part of sampling.
+   */
+  List<int[]> tokens(int[] labels, SampleOptions o) {
+    SamplerGraph g = graph(o, false);
+    Fetches f = new Fetches();
+    int[] idxAt = g.tokens.stream().mapToInt(f::add).toArray();
+    try (GraphRuntime.Outputs res = feeds(g, labels, o, 0, null, null).fetch(f.ops).run()) {
+      List<int[]> idx = new ArrayList<>();
+      for (int at : idxAt) idx.add(res.ints(at));
+      return idx;
+    }
+  }
+
+  private SamplerGraph graph(SampleOptions o, boolean zeroShot) {
+    if (o == null) throw new IllegalArgumentException("options must not be null");
+    SamplerGraph.Variant v =
+        SamplerGraph.Variant.of(o, m.varCfg.vocabSize(), order.smooths(), zeroShot);
+    return built.computeIfAbsent(
+        v, k -> new SamplerGraph(m.rt.tf(), order, m.vae, models, selection, k));
+  }
+
+  /** A run of graph g with its inputs fed: labels and their null twins, seeds, CFG, top-k/top-p. */
+  private GraphRuntime.Run feeds(
+      SamplerGraph g,
       int[] labels,
       SampleOptions o,
       long chunkIdx,
       List<int[]> gt,
-      List<float[]> force,
-      List<StepTrace> traceOut) {
-    if (o == null) throw new IllegalArgumentException("options must not be null");
+      List<float[]> force) {
     VarConfig cfg = m.varCfg;
     int steps = order.numSteps(), vocab = cfg.vocabSize(), n = labels.length;
-    SamplerGraph.Variant v = SamplerGraph.Variant.of(o, vocab, order.smooths(), gt != null);
-    SamplerGraph g =
-        built.computeIfAbsent(
-            v, k -> new SamplerGraph(m.rt.tf(), order, m.vae, models, selection, k));
     int[] label2B = new int[2 * n];
     System.arraycopy(labels, 0, label2B, 0, n);
     Arrays.fill(label2B, n, 2 * n, cfg.numClasses()); // the unconditional half
@@ -102,6 +120,21 @@ final class SamplerRunner {
         run.feed(g.force.get(s), force.get(s), l, 1);
       }
     }
+    return run;
+  }
+
+  /** One graph run of all labels; every step's intermediates into {@code traceOut} unless null. */
+  SampleResult run(
+      int[] labels,
+      SampleOptions o,
+      long chunkIdx,
+      List<int[]> gt,
+      List<float[]> force,
+      List<StepTrace> traceOut) {
+    SamplerGraph g = graph(o, gt != null);
+    VarConfig cfg = m.varCfg;
+    int steps = order.numSteps(), n = labels.length;
+    GraphRuntime.Run run = feeds(g, labels, o, chunkIdx, gt, force);
     // an output may appear twice (area(fHat -> pn) is fHat itself when pn = s): fetch each once
     Fetches f = new Fetches();
     int imgAt = f.add(g.images);

@@ -13,6 +13,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -127,23 +128,7 @@ public final class Charts {
         .getStyler()
         .setLegendPosition(
             curves.isEmpty() ? Styler.LegendPosition.InsideSW : Styler.LegendPosition.OutsideS);
-    double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-    double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
-    for (Map.Entry<String, double[][]> e : curves.entrySet()) {
-      double[][] xy = e.getValue();
-      checkXY("curve '" + e.getKey() + "'", xy[0], xy[1], 1);
-      checkPositive("curve '" + e.getKey() + "' x", xy[0], "a logarithmic axis");
-      checkPositive("curve '" + e.getKey() + "' y", xy[1], "a logarithmic axis");
-      XYSeries s = chart.addSeries(e.getKey(), xy[0].clone(), xy[1].clone());
-      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-      s.setMarker(SeriesMarkers.NONE);
-      for (int i = 0; i < xy[0].length; i++) {
-        lo = Math.min(lo, xy[0][i]);
-        hi = Math.max(hi, xy[0][i]);
-        yLo = Math.min(yLo, xy[1][i]);
-        yHi = Math.max(yHi, xy[1][i]);
-      }
-    }
+    double[] b = addLogLines(chart, "curve", curves, SeriesMarkers.NONE);
     XYSeries data = chart.addSeries("data", x.clone(), y.clone());
     data.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     data.setMarker(SeriesMarkers.CIRCLE);
@@ -152,17 +137,9 @@ public final class Charts {
     for (int i = 0; i < x.length; i++) {
       fLo = Math.min(fLo, x[i]);
       fHi = Math.max(fHi, x[i]);
-      yLo = Math.min(yLo, y[i]);
-      yHi = Math.max(yHi, y[i]);
+      widen(b, x[i], y[i]);
     }
-    lo = Math.min(lo, fLo);
-    hi = Math.max(hi, fHi);
-    chart.getStyler().setXAxisLogarithmicDecadeOnly(decadeOnly(lo, hi));
-    chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(yLo, yHi));
-    // 3 % of room (on the log scale) above and below, so that no point sits on the frame
-    double pad = Math.pow(yHi / yLo, 0.03) * 1.001;
-    chart.getStyler().setYAxisMin(yLo / pad);
-    chart.getStyler().setYAxisMax(yHi * pad);
+    logAxes(chart, b);
     if (fit == null) return chart;
     int n = 50;
     double[] fx = new double[n], fy = new double[n];
@@ -187,6 +164,75 @@ public final class Charts {
       sat.setMarker(SeriesMarkers.NONE);
     }
     return chart;
+  }
+
+  /**
+   * Several series on log-log axes, each a line through its points (with markers), the legend below
+   * the plot: e.g. a cost against a size for several methods. Series names carry what the caller
+   * wants to say of them (a fitted slope, say).
+   *
+   * @param series name to {x, y}, in legend order; every value positive
+   */
+  public static XYChart logLogSeries(
+      String title,
+      String xTitle,
+      String yTitle,
+      Map<String, double[][]> series,
+      int width,
+      int height) {
+    if (series.isEmpty()) throw new IllegalArgumentException("no series to draw");
+    XYChart chart = newChart(title, xTitle, yTitle, width, height);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    logAxes(chart, addLogLines(chart, "series", series, SeriesMarkers.CIRCLE));
+    return chart;
+  }
+
+  /**
+   * Adds every series as a line with {@code marker}, each checked for logarithmic axes; returns the
+   * bounds of their points, {xLo, xHi, yLo, yHi} (infinite when there are none).
+   */
+  private static double[] addLogLines(
+      XYChart chart, String what, Map<String, double[][]> series, Marker marker) {
+    double[] b = {
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY
+    };
+    for (Map.Entry<String, double[][]> e : series.entrySet()) {
+      double[][] xy = e.getValue();
+      String name = what + " '" + e.getKey() + "'";
+      checkXY(name, xy[0], xy[1], 1);
+      checkPositive(name + " x", xy[0], "a logarithmic axis");
+      checkPositive(name + " y", xy[1], "a logarithmic axis");
+      XYSeries s = chart.addSeries(e.getKey(), xy[0].clone(), xy[1].clone());
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      s.setMarker(marker);
+      for (int i = 0; i < xy[0].length; i++) widen(b, xy[0][i], xy[1][i]);
+    }
+    return b;
+  }
+
+  /** Widens the bounds {xLo, xHi, yLo, yHi} to hold (x, y). */
+  private static void widen(double[] b, double x, double y) {
+    b[0] = Math.min(b[0], x);
+    b[1] = Math.max(b[1], x);
+    b[2] = Math.min(b[2], y);
+    b[3] = Math.max(b[3], y);
+  }
+
+  /**
+   * Labels of log axes for the bounds {xLo, xHi, yLo, yHi}, and 3 % of room (on the log scale)
+   * above and below, so that no point sits on the frame.
+   */
+  private static void logAxes(XYChart chart, double[] b) {
+    chart.getStyler().setXAxisLogarithmicDecadeOnly(decadeOnly(b[0], b[1]));
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(decadeOnly(b[2], b[3]));
+    double pad = Math.pow(b[3] / b[2], 0.03) * 1.001;
+    chart.getStyler().setYAxisMin(b[2] / pad);
+    chart.getStyler().setYAxisMax(b[3] * pad);
   }
 
   /**

@@ -77,6 +77,11 @@ class RasterSamplerTest {
       float[] m = r.images(more, o);
       assertEquals((B + 1) * a.length / B, m.length);
       assertArrayEquals(a, Arrays.copyOf(m, a.length), 0f);
+      // the tokens without decoding: the same graph run and draws as sampleTokens
+      java.util.List<int[]> maps = r.sampleTokenMaps(labels, o);
+      assertEquals(1, maps.size());
+      assertArrayEquals(r.sampleTokens(labels, o), maps.get(0));
+      assertEquals(B * STEPS, maps.get(0).length);
       assertEquals(
           "expected " + B + " labels, got " + (B + 1),
           assertThrows(IllegalArgumentException.class, () -> r.sampleTokens(more, o)).getMessage());

@@ -240,6 +240,18 @@ class VarSamplerTest {
     for (int si = 0; si < PNS.length; si++)
       differs |= !Arrays.equals(a.tokens().get(si), c.tokens().get(si));
     assertTrue(differs, "seed 43 must give different tokens than seed 42");
+    // the tokens without decoding (one run of all labels, as chunk 0): the same draws as a
+    // sample() that runs them as one chunk
+    int oldChunk = sampler.chunkSize();
+    try {
+      sampler.setChunkSize(Math.max(oldChunk, labels.length));
+      SampleResult one = sampler.sample(labels, o);
+      java.util.List<int[]> maps = sampler.sampleTokenMaps(labels, o);
+      assertEquals(PNS.length, maps.size());
+      for (int si = 0; si < PNS.length; si++) assertArrayEquals(one.tokens().get(si), maps.get(si));
+    } finally {
+      sampler.setChunkSize(oldChunk);
+    }
     assertEquals(labels.length, a.n());
     assertArrayEquals(labels, a.labels());
     for (float v : a.images()) assertTrue(v >= 0 && v <= 1, "image values in [0, 1]");

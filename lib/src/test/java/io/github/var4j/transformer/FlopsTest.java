@@ -32,6 +32,16 @@ class FlopsTest {
     // word_embed 2·4 + 4, class_emb 3·4, pos 1·4 + 5·4, lvl_embed 2·4, head 4·3 + 3 -> 71 more
     assertEquals(313, TINY.nonEmbeddingParams());
     assertEquals(384, TINY.numParams());
+    // sampling with CFG (2 rows) and the cache: step 0 draws 1 token seeing 1 key, step 1 draws 4
+    // seeing 5: 2·[2·128 + (2·1·148 + 1·4·1·1·4) + (2·4·148 + 1·4·4·5·4)] = 2·2072
+    assertEquals(4144, Flops.sampling(TINY));
+    // without the cache step 0 is a forward over 1 token (2·(148 + 128) + 16), step 1 one over 5
+    assertEquals(2 * (568 + 2136), Flops.samplingWithoutCache(TINY));
+    // raster 2x2: 4 steps of 1 token seeing p = 1..4 keys
+    assertEquals(2 * (256 + 4 * 296 + 16 * (1 + 2 + 3 + 4)), Flops.sampling(raster));
+    long uncached = 0;
+    for (int p = 1; p <= 4; p++) uncached += 2 * (p * 148 + 128) + 16 * p * p;
+    assertEquals(2 * uncached, Flops.samplingWithoutCache(raster));
     assertEquals(
         "batch must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> Flops.trainingStep(TINY, 0))

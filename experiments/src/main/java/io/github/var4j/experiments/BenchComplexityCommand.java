@@ -1,0 +1,116 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.ComplexityReport;
+import io.github.var4j.app.SamplingComplexity;
+import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.viz.Images;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The complexity claim of the VAR paper measured ({@link SamplingComplexity}): time and FLOPs of
+ * sampling one n×n token map in next-scale and in raster order with the same random transformer,
+ * for several n and batch sizes; a resumable CSV, the log-log figure and a table of ratios.
+ */
+@Command(
+    name = "bench-complexity",
+    description =
+        "Sampling time and FLOPs per image against the token map side n: next-scale (VAR) vs"
+            + " raster order, same random transformer, KV cache and CFG for both.")
+public final class BenchComplexityCommand extends Var4jCommand {
+
+  @Option(
+      names = "--sides",
+      split = ",",
+      defaultValue = "4,8,16,32",
+      description = "token map sides n (each of 4, 8, 16, 32)")
+  int[] sides;
+
+  @Option(
+      names = "--batches",
+      split = ",",
+      defaultValue = "1,64",
+      description = "images per graph run")
+  int[] batches;
+
+  @Option(names = "--depth", description = "transformer blocks of both orders")
+  int depth = 4;
+
+  @Option(names = "--width", description = "C, the transformer width")
+  int width = 128;
+
+  @Option(names = "--heads", description = "attention heads")
+  int heads = 2;
+
+  @Mixin RandomModelArgs shape = new RandomModelArgs();
+
+  @Option(
+      names = "--warmup",
+      description = "untimed batches first, at least 1 (graph build and optimiser)")
+  int warmup = 1;
+
+  @Option(names = "--repeats", description = "timed batches per order, side and batch size")
+  int repeats = 3;
+
+  @Option(
+      names = "--tag",
+      description =
+          "names the files: <results>/<tag>.csv (one row per run; rows there are kept),"
+              + " <results>/<tag>-slopes.csv, <figures>/<tag>.png")
+  String tag = "complexity";
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Mixin FiguresArgs figures = new FiguresArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    Check.nonEmpty("--sides", sides.length);
+    List<Integer> ns = new ArrayList<>();
+    for (int n : sides) {
+      Check.value("--sides", () -> SamplingComplexity.varSchedule(n));
+      ns.add(n);
+    }
+    Check.nonEmpty("--batches", batches.length);
+    List<Integer> bs = new ArrayList<>();
+    for (int b : batches) bs.add(Check.positive("--batches", b));
+    Check.positive("--depth", depth);
+    Check.positive("--width", width);
+    Check.positive("--heads", heads);
+    Check.that(
+        width % heads == 0,
+        "--width " + width + " does not split into --heads " + heads + " heads");
+    shape.check();
+    Check.positive("--warmup", warmup);
+    Check.positive("--repeats", repeats);
+    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    Path csv = output.results(results).resolve(tag + ".csv");
+    Path png = output.figures(figures).resolve(tag + ".png");
+    SamplingComplexity bench =
+        new SamplingComplexity(
+            new SamplingComplexity.Model(
+                depth, width, heads, shape.vocab, shape.cvae, shape.classes),
+            sampling.options(),
+            warmup,
+            repeats,
+            System.out);
+    System.out.printf(
+        "[complexity] %d CPU cores; results %s (rows already there are kept)%n",
+        Runtime.getRuntime().availableProcessors(), csv);
+    List<SamplingComplexity.Row> rows = bench.runAll(ns, bs, csv);
+    Path slopes = csv.resolveSibling(tag + "-slopes.csv");
+    KeyedCsv.write(slopes, ComplexityReport.SLOPE_HEADER, ComplexityReport.slopeRows(rows));
+    Images.writePng(ComplexityReport.figure(rows), png);
+    System.out.println("[complexity] wrote " + csv + ", " + slopes + " and " + png);
+    System.out.print(ComplexityReport.table(rows));
+    return 0;
+  }
+}

@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       BenchVarCommand.class,
       BenchSampleCommand.class,
       BenchComplexityCommand.class,
+      EvalAblationCommand.class,
       SampleCommand.class,
       SampleNpzCommand.class,
       EvalCommand.class,

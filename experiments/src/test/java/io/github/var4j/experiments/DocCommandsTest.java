@@ -28,6 +28,7 @@ class DocCommandsTest {
   private static List<Path> files() throws IOException {
     List<Path> out = new ArrayList<>(List.of(root().resolve("README.md")));
     out.add(root().resolve("notebooks/README.md"));
+    out.add(root().resolve("experiments/ablation/README.md"));
     for (String dir : List.of("docs", "scripts")) {
       try (Stream<Path> s = Files.list(root().resolve(dir))) {
         s.filter(p -> p.toString().endsWith(".md") || p.toString().endsWith(".sh"))

@@ -35,7 +35,12 @@ class DocsTest {
   }
 
   private static List<Path> docs() throws IOException {
-    List<Path> out = new ArrayList<>(List.of(Path.of("README.md"), Path.of("notebooks/README.md")));
+    List<Path> out =
+        new ArrayList<>(
+            List.of(
+                Path.of("README.md"),
+                Path.of("notebooks/README.md"),
+                Path.of("experiments/ablation/README.md")));
     try (Stream<Path> s = Files.list(root().resolve("docs"))) {
       s.filter(p -> p.toString().endsWith(".md"))
           .sorted()

@@ -1,0 +1,124 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.AblationRows;
+import io.github.var4j.app.QualityTable;
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
+import io.github.var4j.eval.SampleSet;
+import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * An ablation table in the style of the VAR paper's Table 3 ({@link AblationRows}): every row of a
+ * rows file scored like the quality table ({@link QualityTable}: FID, IS, precision, recall, class
+ * accuracy, images/s) with one feature network, plus each row's training FLOPs. Resumable: rows
+ * already in {@code <results>/<tag>.csv} are skipped.
+ */
+@Command(
+    name = "eval-ablation",
+    description =
+        "Score the rows of an ablation (a rows file: model, tokenizer, sampling setting, training"
+            + " steps) with one feature network; writes <results>/<tag>.csv and"
+            + " <tag>-training.csv; resumable.")
+public final class EvalAblationCommand extends Var4jCommand {
+  @Mixin DataArgs dataArgs = new DataArgs();
+
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
+
+  @Option(
+      names = "--rows",
+      paramLabel = "FILE",
+      required = true,
+      description =
+          "the rows: CSV with the columns name,model,tokenizer,cfg,top_k,top_p,train_steps,"
+              + "train_batch (paths relative to the working folder)")
+  Path rows;
+
+  @Option(
+      names = "--tag",
+      description = "names the result files: <results>/<tag>.csv, <tag>-training.csv")
+  String tag = "ablation";
+
+  @Option(names = "--seed", description = "sampling seed of every row")
+  long seed = 0;
+
+  @Option(
+      names = "--per-class",
+      description = "images per class of every row (default 1000; quick mode 20)")
+  Integer perClass;
+
+  @Option(names = "--batch", description = "images per graph run")
+  int batch = 64;
+
+  @Option(
+      names = "--singles",
+      description = "images timed one at a time (default 16; quick mode 2)")
+  Integer singles;
+
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    boolean quick = Quick.enabled();
+    Check.file("--rows", rows);
+    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    int per = Check.positive("--per-class", perClass != null ? perClass : quick ? 20 : 1000);
+    int single = Check.nonNegative("--singles", singles != null ? singles : quick ? 2 : 16);
+    Check.positive("--batch", batch);
+    dataArgs.check();
+    ClassifierConfig cc = classifier.config();
+    List<AblationRows.Row> table;
+    try {
+      table = AblationRows.read(rows, seed);
+    } catch (IOException e) {
+      throw new UsageException("--rows " + e.getMessage());
+    }
+    for (AblationRows.Row r : table) {
+      String what = "--rows " + rows + ", row '" + r.spec().name() + "'";
+      Check.model(what + ", model", r.spec().model(), ModelKind.VAR, true, "");
+      Check.model(what + ", tokenizer", r.spec().tokenizer(), ModelKind.TOKENIZER, true, "");
+    }
+    Path res = output.results(results);
+    Path csv = res.resolve(tag + ".csv");
+    KeyedCsv.write(
+        res.resolve(tag + "-training.csv"),
+        AblationRows.TRAINING_HEADER,
+        AblationRows.trainingTable(table));
+    ImageDataset test = dataArgs.load().test();
+    int[] idx =
+        Subsets.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
+    SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
+    System.out.println(
+        "[eval-ablation] "
+            + table.size()
+            + " rows of "
+            + rows
+            + "; reference: "
+            + ref
+            + "; "
+            + per
+            + " per class per row; features of "
+            + classifier.dir);
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
+      QualityTable t =
+          new QualityTable(
+              csv, output.run(runDir, "eval-" + tag), c, ref, per, batch, single, System.out);
+      for (AblationRows.Row r : table) t.run(r.spec());
+    }
+    System.out.print(QualityTable.markdown(csv, table.get(0).spec().name()));
+    return 0;
+  }
+}

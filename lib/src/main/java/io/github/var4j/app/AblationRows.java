@@ -1,0 +1,121 @@
+package io.github.var4j.app;
+
+import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.transformer.Flops;
+import io.github.var4j.transformer.VarConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The rows of an ablation table in the style of the VAR paper's Table 3, read from a CSV: each row
+ * a trained model, its tokenizer, the sampling setting it is scored with, and the training it had
+ * (steps of a batch), from which its training FLOPs follow ({@link Flops#trainingStep}). A row that
+ * only changes sampling names the previous row's model again.
+ *
+ * <pre>
+ * name,model,tokenizer,cfg,top_k,top_p,train_steps,train_batch
+ * AR,models/table3-ar,models/fmnist-tokenizer-raster-perceptual,0,0,0,3656,64
+ * AR to VAR (paradigm only),models/table3-paradigm,models/fmnist-tokenizer,0,0,0,1367,64
+ * </pre>
+ *
+ * Paths are relative to the folder the command runs in (the repository root).
+ */
+public final class AblationRows {
+  private AblationRows() {}
+
+  /** The columns of the rows file. */
+  public static final List<String> HEADER =
+      List.of("name", "model", "tokenizer", "cfg", "top_k", "top_p", "train_steps", "train_batch");
+
+  /** The columns of the training table that {@link #trainingTable} makes. */
+  public static final List<String> TRAINING_HEADER =
+      List.of("name", "model", "params", "train_steps", "train_batch", "train_flops");
+
+  /**
+   * One row.
+   *
+   * @param spec the quality-table row: name, model, tokenizer, sampling options (no rejection)
+   * @param trainSteps optimisation steps the model had
+   * @param trainBatch images per step
+   */
+  public record Row(QualityTable.Spec spec, long trainSteps, int trainBatch) {
+    public Row {
+      if (trainSteps < 1 || trainBatch < 1)
+        throw new IllegalArgumentException(
+            "row '"
+                + spec.name()
+                + "': train_steps and train_batch must be >= 1, got "
+                + trainSteps
+                + " and "
+                + trainBatch);
+    }
+
+    /** FLOPs of the model's training: steps × {@link Flops#trainingStep}. */
+    public double trainingFlops(VarConfig cfg) {
+      return (double) trainSteps * Flops.trainingStep(cfg, trainBatch);
+    }
+  }
+
+  /**
+   * Reads the rows, in file order, each sampled with {@code seed}.
+   *
+   * @throws IOException naming the file: a missing file, another header, a malformed row or value
+   */
+  public static List<Row> read(Path csv, long seed) throws IOException {
+    if (!java.nio.file.Files.isRegularFile(csv)) throw new IOException(csv + ": no such rows file");
+    Map<String, Map<String, String>> rows = KeyedCsv.read(csv, HEADER, "rows file");
+    if (rows.isEmpty()) throw new IOException(csv + " has no rows");
+    List<Row> out = new ArrayList<>();
+    for (Map<String, String> r : rows.values()) {
+      try {
+        SampleOptions o =
+            SampleOptions.builder()
+                .cfg(Double.parseDouble(r.get("cfg")))
+                .topK(Integer.parseInt(r.get("top_k")))
+                .topP(Double.parseDouble(r.get("top_p")))
+                .moreSmooth(false)
+                .seed(seed)
+                .greedy(false)
+                .build();
+        out.add(
+            new Row(
+                new QualityTable.Spec(
+                    r.get("name"), Path.of(r.get("model")), Path.of(r.get("tokenizer")), o, 1),
+                Long.parseLong(r.get("train_steps")),
+                Integer.parseInt(r.get("train_batch"))));
+      } catch (IllegalArgumentException e) { // NumberFormatException is one
+        throw new IOException(csv + ": row '" + r.get("name") + "': " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The training table: per row its model's parameters, steps, batch and training FLOPs.
+   *
+   * @throws IOException naming a model directory that cannot be read
+   */
+  public static Map<String, Map<String, String>> trainingTable(List<Row> rows) throws IOException {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Row r : rows) {
+      VarConfig cfg = ModelDir.config(r.spec().model(), ModelKind.VAR);
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("name", r.spec().name());
+      m.put("model", r.spec().model().toString());
+      m.put("params", Long.toString(cfg.numParams()));
+      m.put("train_steps", Long.toString(r.trainSteps()));
+      m.put("train_batch", Integer.toString(r.trainBatch()));
+      m.put("train_flops", String.format(Locale.ROOT, "%.4e", r.trainingFlops(cfg)));
+      out.put(r.spec().name(), m);
+    }
+    return out;
+  }
+}

@@ -51,18 +51,7 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Option(names = "--seed", description = "sampling seed of every row")
   long seed = 0;
 
-  @Option(
-      names = "--per-class",
-      description = "images per class of every row (default 1000; quick mode 20)")
-  Integer perClass;
-
-  @Option(names = "--batch", description = "images per graph run")
-  int batch = 64;
-
-  @Option(
-      names = "--singles",
-      description = "images timed one at a time (default 16; quick mode 2)")
-  Integer singles;
+  @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin OutputArgs output = new OutputArgs();
 
@@ -75,9 +64,9 @@ public final class EvalAblationCommand extends Var4jCommand {
     boolean quick = Quick.enabled();
     Check.file("--rows", rows);
     Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
-    int per = Check.positive("--per-class", perClass != null ? perClass : quick ? 20 : 1000);
-    int single = Check.nonNegative("--singles", singles != null ? singles : quick ? 2 : 16);
-    Check.positive("--batch", batch);
+    int per = quality.perClass();
+    int single = quality.singles();
+    int batch = quality.batch();
     dataArgs.check();
     ClassifierConfig cc = classifier.config();
     List<AblationRows.Row> table;

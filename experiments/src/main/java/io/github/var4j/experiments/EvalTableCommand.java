@@ -70,11 +70,6 @@ public final class EvalTableCommand extends Var4jCommand {
   Path l1l2Tokenizer = Path.of("models/fmnist-tokenizer-l1l2");
 
   @Option(
-      names = "--per-class",
-      description = "images per class of the table rows (default 1000; quick mode 20)")
-  Integer perClass;
-
-  @Option(
       names = "--sweep-per-class",
       description = "images per class of the sweep points (default 500; quick mode 20)")
   Integer sweepPerClass;
@@ -83,14 +78,6 @@ public final class EvalTableCommand extends Var4jCommand {
       names = "--rejection",
       description = "candidates per image of the -re row (default 4; quick mode 2)")
   Integer rejection;
-
-  @Option(names = "--batch", description = "images per graph run")
-  int batch = 64;
-
-  @Option(
-      names = "--singles",
-      description = "images timed one at a time (default 16; quick mode 2)")
-  Integer singles;
 
   @Option(names = "--only", description = "table, cfg, topk or all")
   String only = "all";
@@ -101,6 +88,8 @@ public final class EvalTableCommand extends Var4jCommand {
           "measure the speed columns of the finished table rows again (on a quiet machine) instead"
               + " of evaluating")
   boolean retime;
+
+  @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin OutputArgs output = new OutputArgs();
 
@@ -115,13 +104,13 @@ public final class EvalTableCommand extends Var4jCommand {
     boolean quick = Quick.enabled();
     Check.oneOf("--only", only, "table", "cfg", "topk", "all");
     SampleOptions dflt = sampling.options();
-    int per = Check.positive("--per-class", perClass != null ? perClass : quick ? 20 : 1000);
+    int per = quality.perClass();
     int sweepPer =
         Check.positive(
             "--sweep-per-class", sweepPerClass != null ? sweepPerClass : quick ? 20 : 500);
     int m = Check.positive("--rejection", rejection != null ? rejection : quick ? 2 : 4);
-    int single = Check.nonNegative("--singles", singles != null ? singles : quick ? 2 : 16);
-    Check.positive("--batch", batch);
+    int single = quality.singles();
+    int batch = quality.batch();
     dataArgs.check();
     ClassifierConfig cc = classifier.config();
     models.check();

@@ -1,5 +1,6 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
@@ -149,25 +150,22 @@ public final class EvalTableCommand extends Var4jCommand {
         QualityTable t =
             new QualityTable(
                 res.resolve("eval-table.csv"), samples, c, ref, per, batch, single, System.out);
-        List<QualityTable.Spec> specs = new ArrayList<>();
+        List<QualityRow> specs = new ArrayList<>();
         specs.add(
-            new QualityTable.Spec(
-                "VAR", var, tokenizer, dflt.withCfg(0).withTopK(0).withTopP(0), 1));
-        specs.add(new QualityTable.Spec("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
-        specs.add(new QualityTable.Spec("VAR + CFG", var, tokenizer, dflt, 1));
-        specs.add(new QualityTable.Spec("VAR + CFG -re" + m, var, tokenizer, dflt, m));
+            new QualityRow("VAR", var, tokenizer, dflt.withCfg(0).withTopK(0).withTopP(0), 1));
+        specs.add(new QualityRow("VAR + top-k/top-p", var, tokenizer, dflt.withCfg(0), 1));
+        specs.add(new QualityRow("VAR + CFG", var, tokenizer, dflt, 1));
+        specs.add(new QualityRow("VAR + CFG -re" + m, var, tokenizer, dflt, m));
         if (withL1l2) {
-          specs.add(
-              new QualityTable.Spec(
-                  "VAR + CFG (l1-l2 tokenizer)", l1l2Var, l1l2Tokenizer, dflt, 1));
+          specs.add(new QualityRow("VAR + CFG (l1-l2 tokenizer)", l1l2Var, l1l2Tokenizer, dflt, 1));
         }
         // last, so that the VAR rows can run before the baseline is trained
         if (withRaster) {
-          specs.add(new QualityTable.Spec("raster AR", raster, rasterTokenizer, dflt, 1));
+          specs.add(new QualityRow("raster AR", raster, rasterTokenizer, dflt, 1));
         } else {
           System.out.println("[eval-table] no raster model in " + raster + ": its row is skipped");
         }
-        for (QualityTable.Spec sp : specs) {
+        for (QualityRow sp : specs) {
           if (retime) t.retime(sp);
           else t.run(sp);
         }
@@ -180,7 +178,7 @@ public final class EvalTableCommand extends Var4jCommand {
         double[] cfgs =
             quick ? new double[] {0, 1.5, 4} : new double[] {0, 0.5, 1, 1.5, 2, 3, 4, 5};
         for (double g : cfgs)
-          t.run(new QualityTable.Spec("sweep cfg=" + trim(g), var, tokenizer, dflt.withCfg(g), 1));
+          t.run(new QualityRow("sweep cfg=" + trim(g), var, tokenizer, dflt.withCfg(g), 1));
         Charts.savePng(
             QualityTable.sweepChart(
                 res.resolve("eval-cfg-sweep.csv"),
@@ -208,7 +206,7 @@ public final class EvalTableCommand extends Var4jCommand {
         int[] ks = quick ? new int[] {10, 0} : new int[] {10, 30, 100, 300, 0};
         for (int k : ks)
           t.run(
-              new QualityTable.Spec(
+              new QualityRow(
                   "sweep k=" + (k == 0 ? "off" : k),
                   var,
                   tokenizer,

@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       BenchSampleCommand.class,
       BenchComplexityCommand.class,
       EvalAblationCommand.class,
+      EvalCodeCommand.class,
       SampleCommand.class,
       SampleNpzCommand.class,
       EvalCommand.class,

@@ -46,7 +46,7 @@ public final class AblationRows {
    * @param trainSteps optimisation steps the model had
    * @param trainBatch images per step
    */
-  public record Row(QualityTable.Spec spec, long trainSteps, int trainBatch) {
+  public record Row(QualityRow spec, long trainSteps, int trainBatch) {
     public Row {
       if (trainSteps < 1 || trainBatch < 1)
         throw new IllegalArgumentException(
@@ -87,7 +87,7 @@ public final class AblationRows {
                 .build();
         out.add(
             new Row(
-                new QualityTable.Spec(
+                new QualityRow(
                     r.get("name"), Path.of(r.get("model")), Path.of(r.get("tokenizer")), o, 1),
                 Long.parseLong(r.get("train_steps")),
                 Integer.parseInt(r.get("train_batch"))));

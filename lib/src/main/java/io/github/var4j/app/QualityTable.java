@@ -7,7 +7,6 @@ import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.KeyedCsv;
 import io.github.var4j.sample.ImageSampler;
-import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelDir;
 import io.github.var4j.viz.Charts;
 import java.io.IOException;
@@ -35,30 +34,6 @@ import org.knowm.xchart.XYChart;
  * <p>All rows of one CSV must have the same number of samples (FID depends on N).
  */
 public final class QualityTable {
-  /**
-   * A row to evaluate.
-   *
-   * @param name row name, unique in the table (its key), e.g. "VAR + CFG"
-   * @param model exported transformer directory (next-scale or raster)
-   * @param tokenizer its tokenizer
-   * @param opts cfg, top-k, top-p and the seed
-   * @param rejection candidates per image for classifier rejection sampling (1 = none)
-   */
-  public record Spec(String name, Path model, Path tokenizer, SampleOptions opts, int rejection) {
-    public Spec {
-      if (name == null || name.isBlank() || name.contains(",") || name.contains("\""))
-        throw new IllegalArgumentException(
-            "a row name must be non-empty, without commas or quotes: " + name);
-      if (rejection < 1)
-        throw new IllegalArgumentException("rejection must be >= 1 candidates, got " + rejection);
-    }
-
-    /** A file-name form of the name. */
-    public String slug() {
-      return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("(^-|-$)", "");
-    }
-  }
-
   /** The CSV columns. */
   public static final List<String> HEADER =
       List.of(
@@ -214,12 +189,26 @@ public final class QualityTable {
   }
 
   /**
+   * The speed/quality plane of a table: one point per row, x = images/s (at batch {@code batch}, or
+   * one at a time with {@code single}), y = FID; rows without that speed are left out.
+   */
+  public static XYChart paretoChart(Path csv, String title, boolean single) throws IOException {
+    Map<String, double[]> pts = new LinkedHashMap<>();
+    for (Map<String, String> r : read(csv).values()) {
+      double ips = parse(r.get(single ? "images_per_s_1" : "images_per_s_batch"));
+      if (!Double.isNaN(ips)) pts.put(r.get("name"), new double[] {ips, parse(r.get("fid"))});
+    }
+    String speed = single ? "images/s, one at a time" : "images/s, batches";
+    return Charts.namedPoints(title, speed, "FID (lower is better)", pts, 700, 520);
+  }
+
+  /**
    * What a row's samples are drawn from: the fingerprints of both model directories ({@link
    * ModelDir#fingerprint}), the sampling options, the rejection count and N. Kept beside the row's
    * {@code .npz} as {@code <slug>.source}; samples whose source differs are drawn again, so a
    * retrained model never inherits its predecessor's samples.
    */
-  public static String samplesSource(Spec spec, int n) throws IOException {
+  public static String samplesSource(QualityRow spec, int n) throws IOException {
     return "model "
         + ModelDir.fingerprint(spec.model())
         + "\ntokenizer "
@@ -228,13 +217,16 @@ public final class QualityTable {
         + spec.opts()
         + "\nrejection "
         + spec.rejection()
+        + (spec.refiner() == null
+            ? ""
+            : "\nrefiner " + ModelDir.fingerprint(spec.refiner()) + " from " + spec.refinerFrom())
         + "\nn "
         + n
         + "\n";
   }
 
   /** Evaluates a row unless the table has it; returns its CSV fields. */
-  public Map<String, String> run(Spec spec) throws IOException {
+  public Map<String, String> run(QualityRow spec) throws IOException {
     Map<String, Map<String, String>> rows = read(csv);
     int n = perClass * classifier.config().numClasses();
     for (Map<String, String> r : rows.values()) {
@@ -258,7 +250,7 @@ public final class QualityTable {
     double ipsBatch = Double.NaN, ips1 = Double.NaN;
     long params;
     int steps;
-    try (ImageSampler s = TrainedModels.openImageSampler(spec.model(), spec.tokenizer(), batch)) {
+    try (ImageSampler s = TrainedModels.openImageSampler(spec, batch)) {
       params = s.varConfig().numParams();
       steps = s.numSteps();
       SampleSet set;
@@ -336,12 +328,12 @@ public final class QualityTable {
    *
    * @throws IllegalArgumentException if the table has no such row
    */
-  public Map<String, String> retime(Spec spec) throws IOException {
+  public Map<String, String> retime(QualityRow spec) throws IOException {
     Map<String, Map<String, String>> rows = read(csv);
     Map<String, String> row = rows.get(spec.name());
     if (row == null)
       throw new IllegalArgumentException("the table " + csv + " has no row '" + spec.name() + "'");
-    try (ImageSampler s = TrainedModels.openImageSampler(spec.model(), spec.tokenizer(), batch)) {
+    try (ImageSampler s = TrainedModels.openImageSampler(spec, batch)) {
       row.put("images_per_s_batch", num(timeBatches(s, spec)));
       row.put("batch", Integer.toString(batch));
     }
@@ -359,7 +351,8 @@ public final class QualityTable {
     return row;
   }
 
-  private SampleSet generate(ImageSampler s, Spec spec, int[] labels, String tag, PrintStream out) {
+  private SampleSet generate(
+      ImageSampler s, QualityRow spec, int[] labels, String tag, PrintStream out) {
     return spec.rejection() == 1
         ? Generation.of(
             s, labels, spec.opts(), labels.length < batch ? labels.length : batch, tag, out)
@@ -375,16 +368,10 @@ public final class QualityTable {
   }
 
   /** Images/s of two timed runs of {@code batch} images (after one untimed), rejection included. */
-  private double timeBatches(ImageSampler s, Spec spec) {
+  private double timeBatches(ImageSampler s, QualityRow spec) {
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = i % classifier.config().numClasses();
-    Spec timed =
-        new Spec(
-            spec.name(),
-            spec.model(),
-            spec.tokenizer(),
-            spec.opts().withSeed(spec.opts().seed() + 91),
-            spec.rejection());
+    QualityRow timed = spec.withOpts(spec.opts().withSeed(spec.opts().seed() + 91));
     generate(s, timed, labels, "warm-up", QUIET);
     long t0 = System.nanoTime();
     for (int r = 0; r < 2; r++) generate(s, timed, labels, "timed", QUIET);
@@ -392,16 +379,10 @@ public final class QualityTable {
   }
 
   /** Images/s generating one image per run (after one untimed image), rejection included. */
-  private double timeSingles(Spec spec) throws IOException {
-    try (ImageSampler one = TrainedModels.openImageSampler(spec.model(), spec.tokenizer(), 1)) {
+  private double timeSingles(QualityRow spec) throws IOException {
+    try (ImageSampler one = TrainedModels.openImageSampler(spec, 1)) {
       int classes = classifier.config().numClasses();
-      Spec o =
-          new Spec(
-              spec.name(),
-              spec.model(),
-              spec.tokenizer(),
-              spec.opts().withSeed(spec.opts().seed() + 77),
-              spec.rejection());
+      QualityRow o = spec.withOpts(spec.opts().withSeed(spec.opts().seed() + 77));
       generate(one, o, new int[] {0}, "warm-up", QUIET);
       long t0 = System.nanoTime();
       for (int i = 0; i < timedSingles; i++)

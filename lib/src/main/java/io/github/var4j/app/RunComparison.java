@@ -63,10 +63,9 @@ public record RunComparison(Path committedResults, Path runResults, String tag) 
             0,
             log);
     Map<String, String> committed =
-        table.run(
-            new QualityTable.Spec("committed", m.committedVar(), m.committedTokenizer(), opts, 1));
+        table.run(new QualityRow("committed", m.committedVar(), m.committedTokenizer(), opts, 1));
     Map<String, String> run =
-        table.run(new QualityTable.Spec("this run", m.runVar(), m.runTokenizer(), opts, 1));
+        table.run(new QualityRow("this run", m.runVar(), m.runTokenizer(), opts, 1));
     return rows(committed, run);
   }
 

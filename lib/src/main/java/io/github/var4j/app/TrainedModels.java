@@ -2,13 +2,17 @@ package io.github.var4j.app;
 
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.ImageSampler;
+import io.github.var4j.sample.ModelSchedule;
 import io.github.var4j.sample.RasterSampler;
+import io.github.var4j.sample.SamplerModels;
+import io.github.var4j.sample.TokenSelection;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.store.RunDir;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -181,6 +185,54 @@ public final class TrainedModels {
         VarConfig.ofDepth(2, vaeCfg.vocabSize(), vaeCfg.zChannels(), 10, vaeCfg.patchNums());
     log.println("QUICK MODE WITHOUT A TRAINED VAR: random depth-2 VAR (its samples are noise)");
     return VarSampler.randomVar(varCfg, 2, vaeCfg, vaeSd);
+  }
+
+  /**
+   * The sampler of a quality-table row: {@link #openImageSampler(Path, Path, int)}, or with a
+   * refiner {@link #openCollaborative}.
+   *
+   * @throws IOException when a directory holds no model of the right kind
+   */
+  public static ImageSampler openImageSampler(QualityRow row, int batch) throws IOException {
+    if (row.refiner() == null) return openImageSampler(row.model(), row.tokenizer(), batch);
+    return openCollaborative(row.model(), row.refiner(), row.refinerFrom(), row.tokenizer(), batch);
+  }
+
+  /**
+   * Collaborative decoding (CoDe): the drafter VAR draws the steps before {@code firstRefinerStep}
+   * (the coarse scales), the refiner VAR the rest, in one graph, each with its own KV cache ({@link
+   * ModelSchedule#handOff}); both must fit the tokenizer and have the same classes.
+   *
+   * @param batch images per graph run
+   * @throws IllegalArgumentException for raster-order models, models that do not fit, or a first
+   *     refiner step outside [1, K)
+   */
+  public static VarSampler openCollaborative(
+      Path drafterDir, Path refinerDir, int firstRefinerStep, Path tokenizerDir, int batch)
+      throws IOException {
+    VarConfig drafter = ModelDir.config(drafterDir, ModelKind.VAR);
+    VarConfig refiner = ModelDir.config(refinerDir, ModelKind.VAR);
+    VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    if (firstRefinerStep < 1 || firstRefinerStep >= drafter.numSteps())
+      throw new IllegalArgumentException(
+          "the refiner's first step must be in [1, "
+              + drafter.numSteps()
+              + "), got "
+              + firstRefinerStep);
+    StateDict refinerSd = StateDict.loadNpyDir(refinerDir);
+    SamplerModels m =
+        SamplerModels.load(
+            drafter, StateDict.loadNpyDir(drafterDir), vae, StateDict.loadNpyDir(tokenizerDir));
+    try {
+      VarModel r = m.addVar("refiner.", refiner, refinerSd);
+      VarSampler s =
+          VarSampler.of(m, ModelSchedule.handOff(m.var(), r, firstRefinerStep), TokenSelection.ALL);
+      s.setChunkSize(batch);
+      return s;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
   }
 
   /**

@@ -236,6 +236,37 @@ public final class Charts {
   }
 
   /**
+   * Named points on linear axes, one legend entry each (e.g. a speed/quality trade-off, one point
+   * per method), the legend below the plot.
+   *
+   * @param points name to {x, y}, in legend order
+   */
+  public static XYChart namedPoints(
+      String title,
+      String xTitle,
+      String yTitle,
+      Map<String, double[]> points,
+      int width,
+      int height) {
+    if (points.isEmpty()) throw new IllegalArgumentException("no points to draw");
+    XYChart chart = newChart(title, xTitle, yTitle, width, height);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    for (Map.Entry<String, double[]> e : points.entrySet()) {
+      double[] p = e.getValue();
+      if (p.length != 2 || !Double.isFinite(p[0]) || !Double.isFinite(p[1]))
+        throw new IllegalArgumentException(
+            "point '"
+                + e.getKey()
+                + "' needs two finite values, got "
+                + java.util.Arrays.toString(p));
+      XYSeries s = chart.addSeries(e.getKey(), new double[] {p[0]}, new double[] {p[1]});
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      s.setMarker(SeriesMarkers.CIRCLE);
+    }
+    return chart;
+  }
+
+  /**
    * A sweep of one sampling knob: FID (left axis) and the IS analogue (right axis) against the
    * knob's values, {@value #DEFAULT_WIDTH}x{@value #DEFAULT_HEIGHT}.
    */

@@ -38,12 +38,10 @@ class QualityTableTest {
     Files.writeString(csv, String.join(",", QualityTable.HEADER) + "\n" + row("VAR", 30) + "\n");
     Path nowhere = tmp.resolve("no-model");
     try (Classifier c = Classifier.initialized(SMALL, 1)) {
-      QualityTable.Spec spec =
-          new QualityTable.Spec("VAR", nowhere, nowhere, SampleOptions.defaults(), 1);
+      QualityRow spec = new QualityRow("VAR", nowhere, nowhere, SampleOptions.defaults(), 1);
       Map<String, String> r = table(csv, c, 10).run(spec); // 10 per class x 3 classes = 30
       assertEquals("0.5", r.get("fid"));
-      QualityTable.Spec other =
-          new QualityTable.Spec("VAR + CFG", nowhere, nowhere, SampleOptions.defaults(), 1);
+      QualityRow other = new QualityRow("VAR + CFG", nowhere, nowhere, SampleOptions.defaults(), 1);
       assertEquals(
           "rows of one table must have the same number of samples: 'VAR' has 30, 'VAR + CFG'"
               + " would have 60 (use another table file)",
@@ -51,8 +49,7 @@ class QualityTableTest {
               .getMessage());
       assertEquals(
           "var-cfg-re4",
-          new QualityTable.Spec("VAR + CFG -re4", nowhere, nowhere, SampleOptions.defaults(), 4)
-              .slug());
+          new QualityRow("VAR + CFG -re4", nowhere, nowhere, SampleOptions.defaults(), 4).slug());
     }
     Files.writeString(csv, "a,b\n1,2\n");
     assertTrue(
@@ -69,19 +66,19 @@ class QualityTableTest {
       Files.writeString(d.resolve("config.json"), "{}");
       Files.write(d.resolve("w.npy"), new byte[] {1, 2, 3});
     }
-    QualityTable.Spec spec = new QualityTable.Spec("VAR", model, tok, SampleOptions.defaults(), 1);
+    QualityRow spec = new QualityRow("VAR", model, tok, SampleOptions.defaults(), 1);
     String a = QualityTable.samplesSource(spec, 30);
     assertEquals(a, QualityTable.samplesSource(spec, 30), "the source is a function of its inputs");
     assertNotEquals(a, QualityTable.samplesSource(spec, 60), "another N");
     assertNotEquals(
         a,
         QualityTable.samplesSource(
-            new QualityTable.Spec("VAR", model, tok, SampleOptions.defaults().withCfg(3), 1), 30),
+            new QualityRow("VAR", model, tok, SampleOptions.defaults().withCfg(3), 1), 30),
         "another cfg");
     assertNotEquals(
         a,
         QualityTable.samplesSource(
-            new QualityTable.Spec("VAR", model, tok, SampleOptions.defaults(), 4), 30),
+            new QualityRow("VAR", model, tok, SampleOptions.defaults(), 4), 30),
         "another rejection count");
     Files.write(model.resolve("w.npy"), new byte[] {1, 2, 4}); // a retrained model
     assertNotEquals(a, QualityTable.samplesSource(spec, 30), "a changed weight file");

@@ -1,0 +1,144 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.QualityRow;
+import io.github.var4j.app.QualityTable;
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
+import io.github.var4j.eval.SampleSet;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.viz.Charts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Collaborative decoding (CoDe, Chen et al. 2024) measured: the drafter (--var) alone, the refiner
+ * alone, and the drafter handing over to the refiner at each switch scale, scored like the quality
+ * table ({@link QualityTable}) with one feature network; then the speed/quality plane at batch size
+ * and one image at a time. Resumable: rows in {@code <results>/<tag>.csv} are skipped.
+ */
+@Command(
+    name = "eval-code",
+    description =
+        "Collaborative decoding: a large VAR (--var) drafts the coarse scales, a small one"
+            + " (--refiner) the fine ones; FID, class accuracy and images/s of each switch scale"
+            + " against each model alone; resumable.")
+public final class EvalCodeCommand extends Var4jCommand {
+  @Mixin DataArgs dataArgs = new DataArgs();
+
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
+
+  @Mixin ModelArgs models = new ModelArgs();
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Option(
+      names = "--refiner",
+      paramLabel = "DIR",
+      required = true,
+      description = "the refiner: a VAR on the same tokenizer, with the same classes")
+  Path refiner;
+
+  @Option(
+      names = "--switch-scales",
+      split = ",",
+      description =
+          "the first scales the refiner draws, 1-based, each in 2..K (default: every one)")
+  int[] switchScales;
+
+  @Option(
+      names = "--tag",
+      description = "names the files: <results>/<tag>.csv, <figures>/<tag>-pareto.png")
+  String tag = "code";
+
+  @Mixin QualityArgs quality = new QualityArgs();
+
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Mixin RunDirArgs runDir = new RunDirArgs();
+
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Mixin FiguresArgs figures = new FiguresArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    boolean quick = Quick.enabled();
+    SampleOptions opts = sampling.options();
+    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    int per = quality.perClass();
+    int single = quality.singles();
+    int batch = quality.batch();
+    dataArgs.check();
+    ClassifierConfig cc = classifier.config();
+    models.check();
+    VarConfig drafter = models.varConfig();
+    VarConfig ref = Check.model("--refiner", refiner, ModelKind.VAR, true, "");
+    Check.that(
+        ref.patchNums().equals(drafter.patchNums()) && ref.numClasses() == drafter.numClasses(),
+        "--refiner "
+            + refiner
+            + ": its scales and classes ("
+            + ref.patchNums()
+            + ", "
+            + ref.numClasses()
+            + ") differ from --var's ("
+            + drafter.patchNums()
+            + ", "
+            + drafter.numClasses()
+            + ")");
+    int k = drafter.patchNums().K();
+    List<Integer> from = new ArrayList<>();
+    if (switchScales == null) for (int s = 2; s <= k; s++) from.add(s);
+    else for (int s : switchScales) from.add(Check.index("--switch-scales", s, 2, k + 1, "scale"));
+    Path res = output.results(results);
+    Path csv = res.resolve(tag + ".csv");
+    ImageDataset test = dataArgs.load().test();
+    int[] idx =
+        Subsets.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
+    SampleSet refSet = SampleSet.of(test, idx, cc.imageSize());
+    List<QualityRow> rows = new ArrayList<>();
+    rows.add(new QualityRow("drafter alone", models.var, models.tokenizer, opts, 1));
+    rows.add(new QualityRow("refiner alone", refiner, models.tokenizer, opts, 1));
+    for (int s : from) {
+      String name = "CoDe: refiner from scale " + s + " of " + k;
+      rows.add(
+          new QualityRow(name, models.var, models.tokenizer, opts, 1).withRefiner(refiner, s - 1));
+    }
+    System.out.printf(
+        "[eval-code] drafter %s (%,d parameters), refiner %s (%,d); %d rows, %d per class; features"
+            + " of %s%n",
+        models.var,
+        drafter.numParams(),
+        refiner,
+        ref.numParams(),
+        rows.size(),
+        per,
+        classifier.dir);
+    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
+      QualityTable t =
+          new QualityTable(
+              csv, output.run(runDir, "eval-" + tag), c, refSet, per, batch, single, System.out);
+      for (QualityRow r : rows) t.run(r);
+    }
+    Path fig = output.figures(figures);
+    Charts.savePng(
+        QualityTable.paretoChart(csv, "Collaborative decoding: batches of " + batch, false),
+        fig.resolve(tag + "-pareto.png"));
+    if (single > 0)
+      Charts.savePng(
+          QualityTable.paretoChart(csv, "Collaborative decoding: one image at a time", true),
+          fig.resolve(tag + "-pareto-single.png"));
+    System.out.print(QualityTable.markdown(csv, "drafter alone"));
+    System.out.println("[eval-code] wrote " + csv + " and the figures in " + fig);
+    return 0;
+  }
+}

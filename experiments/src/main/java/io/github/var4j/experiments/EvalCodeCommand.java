@@ -59,6 +59,13 @@ public final class EvalCodeCommand extends Var4jCommand {
       description = "names the files: <results>/<tag>.csv, <figures>/<tag>-pareto.png")
   String tag = "code";
 
+  @Option(
+      names = "--retime",
+      description =
+          "measure the speed columns of the finished rows again, one after another, the first"
+              + " row once more at the end (on a quiet machine), instead of evaluating")
+  boolean retime;
+
   @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin OutputArgs output = new OutputArgs();
@@ -127,7 +134,12 @@ public final class EvalCodeCommand extends Var4jCommand {
       QualityTable t =
           new QualityTable(
               csv, output.run(runDir, "eval-" + tag), c, refSet, per, batch, single, System.out);
-      for (QualityRow r : rows) t.run(r);
+      for (QualityRow r : rows) {
+        if (retime) t.retime(r);
+        else t.run(r);
+      }
+      // the first row was timed in a cold process (thread pools, JIT): time it again, warm
+      if (retime) t.retime(rows.get(0));
     }
     Path fig = output.figures(figures);
     Charts.savePng(

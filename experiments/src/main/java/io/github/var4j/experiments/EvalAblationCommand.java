@@ -4,11 +4,8 @@ import io.github.var4j.app.AblationRows;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
-import io.github.var4j.data.ImageDataset;
-import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.KeyedCsv;
-import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,7 +58,6 @@ public final class EvalAblationCommand extends Var4jCommand {
 
   @Override
   public Integer call() throws Exception {
-    boolean quick = Quick.enabled();
     Check.file("--rows", rows);
     Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
     int per = quality.perClass();
@@ -86,10 +82,7 @@ public final class EvalAblationCommand extends Var4jCommand {
         res.resolve(tag + "-training.csv"),
         AblationRows.TRAINING_HEADER,
         AblationRows.trainingTable(table));
-    ImageDataset test = dataArgs.load().test();
-    int[] idx =
-        Subsets.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
-    SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
+    SampleSet ref = QualityArgs.reference(dataArgs, cc.imageSize());
     System.out.println(
         "[eval-ablation] "
             + table.size()
@@ -101,7 +94,7 @@ public final class EvalAblationCommand extends Var4jCommand {
             + per
             + " per class per row; features of "
             + classifier.dir);
-    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
+    try (Classifier c = classifier.load()) {
       QualityTable t =
           new QualityTable(
               csv, output.run(runDir, "eval-" + tag), c, ref, per, batch, single, System.out);

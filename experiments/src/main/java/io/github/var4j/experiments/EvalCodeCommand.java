@@ -4,11 +4,8 @@ import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
-import io.github.var4j.data.ImageDataset;
-import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.sample.SampleOptions;
-import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.viz.Charts;
@@ -78,7 +75,6 @@ public final class EvalCodeCommand extends Var4jCommand {
 
   @Override
   public Integer call() throws Exception {
-    boolean quick = Quick.enabled();
     SampleOptions opts = sampling.options();
     Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
     int per = quality.perClass();
@@ -108,10 +104,7 @@ public final class EvalCodeCommand extends Var4jCommand {
     else for (int s : switchScales) from.add(Check.index("--switch-scales", s, 2, k + 1, "scale"));
     Path res = output.results(results);
     Path csv = res.resolve(tag + ".csv");
-    ImageDataset test = dataArgs.load().test();
-    int[] idx =
-        Subsets.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
-    SampleSet refSet = SampleSet.of(test, idx, cc.imageSize());
+    SampleSet refSet = QualityArgs.reference(dataArgs, cc.imageSize());
     List<QualityRow> rows = new ArrayList<>();
     rows.add(new QualityRow("drafter alone", models.var, models.tokenizer, opts, 1));
     rows.add(new QualityRow("refiner alone", refiner, models.tokenizer, opts, 1));
@@ -130,7 +123,7 @@ public final class EvalCodeCommand extends Var4jCommand {
         rows.size(),
         per,
         classifier.dir);
-    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
+    try (Classifier c = classifier.load()) {
       QualityTable t =
           new QualityTable(
               csv, output.run(runDir, "eval-" + tag), c, refSet, per, batch, single, System.out);

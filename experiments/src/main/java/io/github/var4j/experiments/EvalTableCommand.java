@@ -4,8 +4,6 @@ import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
-import io.github.var4j.data.ImageDataset;
-import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelDir;
@@ -139,13 +137,10 @@ public final class EvalTableCommand extends Var4jCommand {
     Path samples = output.run(runDir, "eval");
     Path var = models.var, tokenizer = models.tokenizer;
 
-    ImageDataset test = dataArgs.load().test();
-    int[] idx =
-        Subsets.evenlySpaced(test.size(), quick ? Math.min(1000, test.size()) : test.size());
-    SampleSet ref = SampleSet.of(test, idx, cc.imageSize());
+    SampleSet ref = QualityArgs.reference(dataArgs, cc.imageSize());
     System.out.println(
         "[eval-table] reference: " + ref + " (test split); " + per + " per class per row");
-    try (Classifier c = Classifier.load(cc, ModelDir.weights(classifier.dir))) {
+    try (Classifier c = classifier.load()) {
       if (table) {
         QualityTable t =
             new QualityTable(

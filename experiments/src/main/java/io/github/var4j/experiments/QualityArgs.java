@@ -1,5 +1,9 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.data.ImageDataset;
+import io.github.var4j.data.Subsets;
+import io.github.var4j.eval.SampleSet;
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,6 +23,16 @@ final class QualityArgs {
       names = "--singles",
       description = "images timed one at a time (default 16; quick mode 2)")
   Integer singles;
+
+  /**
+   * The real images every row is compared with: the test split of {@code data} (in quick mode 1,000
+   * of it, evenly spaced) at the feature network's size.
+   */
+  static SampleSet reference(DataArgs data, int imageSize) throws IOException {
+    ImageDataset test = data.load().test();
+    int n = Quick.enabled() ? Math.min(1000, test.size()) : test.size();
+    return SampleSet.of(test, Subsets.evenlySpaced(test.size(), n), imageSize);
+  }
 
   /** {@code --per-class}, checked, or its default. */
   int perClass() {

@@ -9,6 +9,7 @@ import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.eval.ReconstructionQuality;
 import io.github.var4j.eval.TokenizerReport;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.testutil.TinyVae;
 import io.github.var4j.train.PerceptualLoss;
 import io.github.var4j.train.TokenizerRecipe;
 import io.github.var4j.train.TokenizerTrainConfig;
@@ -29,20 +30,7 @@ class TokenizerRecipesTest {
 
   @Test
   void trainsScoresSkipsWhatIsDoneAndPicksTheBest() throws Exception {
-    VqVaeConfig vae =
-        VqVaeConfig.builder()
-            .inChannels(1)
-            .ch(32)
-            .chMult(1, 1)
-            .numResBlocks(1)
-            .zChannels(8)
-            .vocabSize(32)
-            .patchNums(ScaleSchedule.of(1, 2, 4, 8))
-            .beta(0.25)
-            .quantResi(0.5)
-            .shareQuantResi(4)
-            .imageSize(16)
-            .build();
+    VqVaeConfig vae = TinyVae.grey16();
     TokenizerTrainConfig base =
         TokenizerTrainConfig.builder()
             .batchSize(8)

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
-import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.stats.PowerLaw;
+import io.github.var4j.testutil.TinyVae;
 import io.github.var4j.train.TokenCache;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.transformer.Flops;
@@ -25,20 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScalingSweepTest {
   @TempDir Path tmp;
 
-  static final VqVaeConfig VAE =
-      VqVaeConfig.builder()
-          .inChannels(1)
-          .ch(32)
-          .chMult(1, 1)
-          .numResBlocks(1)
-          .zChannels(8)
-          .vocabSize(32)
-          .patchNums(ScaleSchedule.of(1, 2, 4, 8))
-          .beta(0.25)
-          .quantResi(0.5)
-          .shareQuantResi(4)
-          .imageSize(16)
-          .build();
+  static final VqVaeConfig VAE = TinyVae.grey16();
 
   /** 8 steps of 8 images, evaluated at 1 %..100 % log-spaced (steps 1, 2, 3, 4, 6, 8). */
   static VarTrainConfig base() {

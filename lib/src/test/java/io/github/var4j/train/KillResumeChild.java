@@ -2,6 +2,7 @@ package io.github.var4j.train;
 
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
+import io.github.var4j.testutil.TinyVae;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -83,8 +84,7 @@ public final class KillResumeChild {
   static TokenizerTrainer.Summary runTokenizer(Path runDir, StepListener listener, PrintStream log)
       throws IOException {
     ImageDataset data = SyntheticShapes.generate(64, 16, 1, 1);
-    try (TokenizerTrainer t =
-        new TokenizerTrainer(TokenizerTrainerTest.tiny(), tokenizerConfig(), runDir)) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), tokenizerConfig(), runDir)) {
       return t.train(data, 16, log, listener);
     }
   }

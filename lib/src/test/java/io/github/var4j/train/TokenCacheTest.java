@@ -6,9 +6,9 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Subsets;
 import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.testutil.TinyVae;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
-import io.github.var4j.vae.VqVaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,28 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenCacheTest {
   @TempDir Path tmp;
 
-  /** Grey 16x16 tokenizer, 8x8 latent, V 32, Cvae 8, patchNums 1,2,4,8 (L = 85). */
-  static VqVaeConfig tinyVae() {
-    return VqVaeConfig.builder()
-        .inChannels(1)
-        .ch(32)
-        .chMult(1, 1)
-        .numResBlocks(1)
-        .zChannels(8)
-        .vocabSize(32)
-        .patchNums(ScaleSchedule.of(1, 2, 4, 8))
-        .beta(0.25)
-        .quantResi(0.5)
-        .shareQuantResi(4)
-        .imageSize(16)
-        .build();
-  }
-
   @Test
   void encodeWriteReadRoundTripKeepsTokensInScaleOrder() throws Exception {
     ImageDataset data = SyntheticShapes.generate(23, 14, 1, 5); // 14x14, padded to 16
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    try (Tokenizer tok = Tokenizer.initialized(tinyVae(), 3)) {
+    try (Tokenizer tok = Tokenizer.initialized(TinyVae.grey16(), 3)) {
       TokenCache c = TokenCache.encode(tok, data, 10, "test", new PrintStream(log, true));
       assertEquals(23, c.size());
       assertEquals(85, c.patchNums().L());
@@ -117,7 +100,7 @@ class TokenCacheTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(log, true);
     String key1;
-    try (Tokenizer tok = Tokenizer.initialized(tinyVae(), 1)) {
+    try (Tokenizer tok = Tokenizer.initialized(TinyVae.grey16(), 1)) {
       key1 = TokenCache.loadOrEncode(f, tok, data, "a", out).keyHex();
       assertTrue(log.toString().contains("encoded 12 images"), log.toString());
       log.reset();
@@ -129,7 +112,8 @@ class TokenCacheTest {
       assertNotEquals(key1, TokenCache.loadOrEncode(f, tok, other, "a", out).keyHex());
       assertTrue(log.toString().contains("another tokenizer or dataset"), log.toString());
     }
-    try (Tokenizer tok2 = Tokenizer.initialized(tinyVae(), 2)) { // other weights, same config
+    try (Tokenizer tok2 =
+        Tokenizer.initialized(TinyVae.grey16(), 2)) { // other weights, same config
       log.reset();
       TokenCache c = TokenCache.loadOrEncode(f, tok2, data, "a", out);
       assertTrue(
@@ -141,7 +125,7 @@ class TokenCacheTest {
     byte[] b = Files.readAllBytes(f);
     b[b.length / 2] ^= 0x55;
     Files.write(f, b);
-    try (Tokenizer tok = Tokenizer.initialized(tinyVae(), 1)) {
+    try (Tokenizer tok = Tokenizer.initialized(TinyVae.grey16(), 1)) {
       log.reset();
       assertEquals(key1, TokenCache.loadOrEncode(f, tok, data, "a", out).keyHex());
       assertTrue(

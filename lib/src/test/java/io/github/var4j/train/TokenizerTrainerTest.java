@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.SyntheticShapes;
 import io.github.var4j.nn.TfCheckpoint;
-import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.store.RunDir;
-import io.github.var4j.vae.VqVaeConfig;
+import io.github.var4j.testutil.TinyVae;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,23 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerTrainerTest {
   @TempDir Path tmp;
-
-  /** A tiny grey 16x16 tokenizer: 2 levels (2x down to 8x8), patchNums 1,2,4,8. */
-  static VqVaeConfig tiny() {
-    return VqVaeConfig.builder()
-        .inChannels(1)
-        .ch(32)
-        .chMult(1, 1)
-        .numResBlocks(1)
-        .zChannels(8)
-        .vocabSize(32)
-        .patchNums(ScaleSchedule.of(1, 2, 4, 8))
-        .beta(0.25)
-        .quantResi(0.5)
-        .shareQuantResi(4)
-        .imageSize(16)
-        .build();
-  }
 
   static TokenizerTrainConfig cfg(long steps, long ckptEvery) {
     return TokenizerTrainConfig.builder()
@@ -62,7 +44,7 @@ class TokenizerTrainerTest {
     ImageDataset data = SyntheticShapes.generate(64, 16, 1, 1);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TokenizerTrainer.Summary first;
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), cfg(20, 10), tmp)) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), cfg(20, 10), tmp)) {
       first = t.train(data, 16, new PrintStream(log, true));
     }
     assertTrue(TfCheckpoint.exists(tmp.resolve("ckpt")));
@@ -77,7 +59,7 @@ class TokenizerTrainerTest {
     assertTrue(log.toString().contains("eta"), log.toString());
     // resume to 30 steps: continues from step 20, keeps the first 20 rows
     ByteArrayOutputStream log2 = new ByteArrayOutputStream();
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), cfg(30, 10), tmp)) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), cfg(30, 10), tmp)) {
       TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(log2, true));
       assertEquals(10, s.steps());
     }
@@ -91,7 +73,7 @@ class TokenizerTrainerTest {
   void ganVariantTrainsAndNanLossStopsKeepingTheCheckpoint() throws Exception {
     ImageDataset data = SyntheticShapes.generate(32, 16, 1, 2);
     TokenizerTrainConfig gan = cfg(6, 3).withGan(0.1, 3, true);
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), gan, tmp.resolve("gan"))) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), gan, tmp.resolve("gan"))) {
       TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(new ByteArrayOutputStream()));
       assertTrue(s.last().containsKey("disc"));
       assertTrue(Double.isFinite(s.last().get("disc")));
@@ -116,7 +98,7 @@ class TokenizerTrainerTest {
             .logEvery(50)
             .seed(3)
             .build();
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), bad, tmp.resolve("nan"))) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), bad, tmp.resolve("nan"))) {
       IllegalStateException e =
           assertThrows(
               IllegalStateException.class,
@@ -132,7 +114,7 @@ class TokenizerTrainerTest {
     PerceptualLoss.FeatureNet net = PerceptualLossTest.randomNet(9);
     TokenizerTrainConfig both = TokenizerRecipe.BOTH.apply(cfg(6, 3)).withGan(0.8, 3, true);
     Path dir = tmp.resolve("both");
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), both, dir, net)) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), both, dir, net)) {
       TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(new ByteArrayOutputStream()));
       assertTrue(s.last().get("perc") > 0, s.last().toString());
       assertTrue(Double.isFinite(s.last().get("gan_lambda")), s.last().toString());
@@ -144,7 +126,7 @@ class TokenizerTrainerTest {
     assertTrue(Double.parseDouble(rows.get(4).split(",", -1)[iLambda]) > 0, rows.get(4));
     // continuing the directory with other losses is refused, naming the recipes
     TokenizerTrainConfig other = both.withSteps(8).withPerceptual(0);
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), other, dir)) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), other, dir)) {
       var e =
           assertThrows(
               java.io.IOException.class,
@@ -159,7 +141,7 @@ class TokenizerTrainerTest {
   void fixedGanWeightIsLoggedAsIs() throws Exception {
     ImageDataset data = SyntheticShapes.generate(16, 16, 1, 2);
     TokenizerTrainConfig gan = cfg(3, 3).withGan(0.25, 1, false);
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), gan, tmp.resolve("fixed"))) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), gan, tmp.resolve("fixed"))) {
       TokenizerTrainer.Summary s = t.train(data, 16, new PrintStream(new ByteArrayOutputStream()));
       assertEquals(0.25, s.last().get("gan_lambda"), 1e-7);
     }
@@ -170,7 +152,8 @@ class TokenizerTrainerTest {
     TokenizerTrainConfig perc = TokenizerRecipe.PERCEPTUAL.apply(cfg(2, 1));
     var e =
         assertThrows(
-            IllegalArgumentException.class, () -> new TokenizerTrainer(tiny(), perc, tmp, null));
+            IllegalArgumentException.class,
+            () -> new TokenizerTrainer(TinyVae.grey16(), perc, tmp, null));
     assertEquals(
         "perceptualWeight 1.0 needs the feature network (a trained classifier, e.g."
             + " models/fmnist-classifier)",
@@ -180,7 +163,8 @@ class TokenizerTrainerTest {
         new PerceptualLoss.FeatureNet(cc, PerceptualLossTest.randomNet(1).weights());
     e =
         assertThrows(
-            IllegalArgumentException.class, () -> new TokenizerTrainer(tiny(), perc, tmp, big));
+            IllegalArgumentException.class,
+            () -> new TokenizerTrainer(TinyVae.grey16(), perc, tmp, big));
     assertEquals(
         "the perceptual loss's classifier sees 32x32x1 images, the VAE 16x16x1", e.getMessage());
   }
@@ -188,7 +172,7 @@ class TokenizerTrainerTest {
   @Test
   void wrongImageSizeIsRejected() {
     ImageDataset big = SyntheticShapes.generate(4, 20, 1, 1);
-    try (TokenizerTrainer t = new TokenizerTrainer(tiny(), cfg(2, 1), tmp)) {
+    try (TokenizerTrainer t = new TokenizerTrainer(TinyVae.grey16(), cfg(2, 1), tmp)) {
       var e = assertThrows(IllegalArgumentException.class, () -> t.train(big, 16, System.out));
       assertEquals("image size 20x20 does not fit the VAE's 16x16", e.getMessage());
     }

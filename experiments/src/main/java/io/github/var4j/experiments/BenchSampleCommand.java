@@ -13,9 +13,9 @@ import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.hipparchus.stat.descriptive.rank.Median;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -254,9 +254,7 @@ public final class BenchSampleCommand extends Var4jCommand {
   }
 
   private static double median(double[] t) {
-    double[] s = t.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return new Median().evaluate(t);
   }
 
   private static double sum(double[] t) {

@@ -16,12 +16,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.hipparchus.stat.descriptive.rank.Median;
 
 /**
  * The VAR paper's complexity claim (§3.1, App. D), measured: the time to generate one n×n token map
@@ -98,10 +98,7 @@ public final class SamplingComplexity {
       double[] timed) {
     /** The median seconds of a batch. */
     public double medianSeconds() {
-      double[] s = timed.clone();
-      Arrays.sort(s);
-      int m = s.length / 2;
-      return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+      return new Median().evaluate(timed);
     }
 
     public double secondsPerImage() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What the rows of {@link SamplingComplexity} say: the growth exponents of time and FLOPs with the
@@ -43,7 +44,7 @@ public final class ComplexityReport {
   }
 
   /** The slope of y(n) over the given rows (sorted by n). */
-  public static Slope slope(List<Row> rows, java.util.function.ToDoubleFunction<Row> y) {
+  public static Slope slope(List<Row> rows, ToDoubleFunction<Row> y) {
     List<Row> r = new ArrayList<>(rows);
     r.sort(Comparator.comparingInt(Row::n));
     double[] x = new double[r.size()], v = new double[r.size()];
@@ -71,48 +72,72 @@ public final class ComplexityReport {
       List.of("series", "sides", "fit_slope", "fit_r", "last_step_slope");
 
   /**
-   * The slopes of every series as CSV rows keyed by the series: {@code time <order> b<batch>} (the
-   * measured seconds per image) and {@code flops <order>}, {@code flops raster without cache} (the
-   * counted FLOPs per image).
+   * One curve of the report: its CSV key, its legend, whether it is a time (left panel) or a FLOP
+   * count (right panel), its rows by n and its value.
    */
-  public static Map<String, Map<String, String>> slopeRows(List<Row> rows) {
-    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+  private record Curve(
+      String key, String legend, boolean time, List<Row> rows, ToDoubleFunction<Row> y) {}
+
+  /**
+   * Every curve: the measured seconds per image of each order and batch ({@code time <order>
+   * b<batch>}), then the counted FLOPs per image of next-scale and raster order with the cache and
+   * of raster order without it ({@code flops <order>}, {@code flops raster without cache}).
+   */
+  private static List<Curve> curves(List<Row> rows) {
+    List<Curve> out = new ArrayList<>();
     for (int batch : batches(rows)) {
       for (TokenOrder o : List.of(TokenOrder.NEXT_SCALE, TokenOrder.RASTER)) {
         List<Row> s = series(rows, o, batch);
+        String name = SamplingComplexity.name(o);
         if (!s.isEmpty())
-          put(out, "time " + SamplingComplexity.name(o) + " b" + batch, s, Row::secondsPerImage);
+          out.add(
+              new Curve(
+                  "time " + name + " b" + batch,
+                  name + ", batch " + batch,
+                  true,
+                  s,
+                  Row::secondsPerImage));
       }
     }
     int b0 = batches(rows).first();
     List<Row> ns = series(rows, TokenOrder.NEXT_SCALE, b0);
     List<Row> ra = series(rows, TokenOrder.RASTER, b0);
-    if (!ns.isEmpty()) put(out, "flops next-scale", ns, r -> r.flops());
+    if (!ns.isEmpty())
+      out.add(new Curve("flops next-scale", "next-scale, KV cache", false, ns, r -> r.flops()));
     if (!ra.isEmpty()) {
-      put(out, "flops raster", ra, r -> r.flops());
-      put(out, "flops raster without cache", ra, r -> r.flopsWithoutCache());
+      out.add(new Curve("flops raster", "raster, KV cache", false, ra, r -> r.flops()));
+      out.add(
+          new Curve(
+              "flops raster without cache",
+              "raster, no cache",
+              false,
+              ra,
+              r -> r.flopsWithoutCache()));
     }
     return out;
   }
 
-  private static void put(
-      Map<String, Map<String, String>> out,
-      String key,
-      List<Row> s,
-      java.util.function.ToDoubleFunction<Row> y) {
-    Slope sl = slope(s, y);
-    Map<String, String> r = new LinkedHashMap<>();
-    r.put("series", key);
-    StringBuilder sides = new StringBuilder();
-    for (Row x : s) sides.append(sides.length() == 0 ? "" : " ").append(x.n());
-    r.put("sides", sides.toString());
-    r.put(
-        "fit_slope", sl.fit() == null ? "" : String.format(Locale.ROOT, "%.4f", sl.fit().alpha()));
-    r.put("fit_r", sl.fit() == null ? "" : String.format(Locale.ROOT, "%.5f", sl.fit().pearsonR()));
-    r.put(
-        "last_step_slope",
-        Double.isNaN(sl.local()) ? "" : String.format(Locale.ROOT, "%.4f", sl.local()));
-    out.put(key, r);
+  /** The slopes of every curve ({@link #curves}) as CSV rows keyed by the curve. */
+  public static Map<String, Map<String, String>> slopeRows(List<Row> rows) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Curve c : curves(rows)) {
+      Slope sl = slope(c.rows(), c.y());
+      Map<String, String> r = new LinkedHashMap<>();
+      r.put("series", c.key());
+      StringBuilder sides = new StringBuilder();
+      for (Row x : c.rows()) sides.append(sides.length() == 0 ? "" : " ").append(x.n());
+      r.put("sides", sides.toString());
+      r.put(
+          "fit_slope",
+          sl.fit() == null ? "" : String.format(Locale.ROOT, "%.4f", sl.fit().alpha()));
+      r.put(
+          "fit_r", sl.fit() == null ? "" : String.format(Locale.ROOT, "%.5f", sl.fit().pearsonR()));
+      r.put(
+          "last_step_slope",
+          Double.isNaN(sl.local()) ? "" : String.format(Locale.ROOT, "%.4f", sl.local()));
+      out.put(c.key(), r);
+    }
+    return out;
   }
 
   /**
@@ -121,35 +146,10 @@ public final class ComplexityReport {
    * entry with its slopes.
    */
   public static BufferedImage figure(List<Row> rows) {
-    Map<String, double[][]> time = new LinkedHashMap<>();
-    for (int batch : batches(rows)) {
-      for (TokenOrder o : List.of(TokenOrder.NEXT_SCALE, TokenOrder.RASTER)) {
-        List<Row> s = series(rows, o, batch);
-        if (s.isEmpty()) continue;
-        String name =
-            SamplingComplexity.name(o)
-                + ", batch "
-                + batch
-                + " ("
-                + slope(s, Row::secondsPerImage).label()
-                + ")";
-        time.put(name, xy(s, Row::secondsPerImage));
-      }
-    }
-    Map<String, double[][]> flops = new LinkedHashMap<>();
-    int b0 = batches(rows).first();
-    List<Row> ns = series(rows, TokenOrder.NEXT_SCALE, b0);
-    List<Row> ra = series(rows, TokenOrder.RASTER, b0);
-    if (!ns.isEmpty())
-      flops.put(
-          "next-scale, KV cache (" + slope(ns, r -> r.flops()).label() + ")",
-          xy(ns, r -> r.flops()));
-    if (!ra.isEmpty()) {
-      flops.put(
-          "raster, KV cache (" + slope(ra, r -> r.flops()).label() + ")", xy(ra, r -> r.flops()));
-      flops.put(
-          "raster, no cache (" + slope(ra, r -> r.flopsWithoutCache()).label() + ")",
-          xy(ra, r -> r.flopsWithoutCache()));
+    Map<String, double[][]> time = new LinkedHashMap<>(), flops = new LinkedHashMap<>();
+    for (Curve c : curves(rows)) {
+      String legend = c.legend() + " (" + slope(c.rows(), c.y()).label() + ")";
+      (c.time() ? time : flops).put(legend, xy(c.rows(), c.y()));
     }
     List<BufferedImage> tiles = new ArrayList<>();
     tiles.add(
@@ -220,7 +220,7 @@ public final class ComplexityReport {
     return b;
   }
 
-  private static double[][] xy(List<Row> s, java.util.function.ToDoubleFunction<Row> y) {
+  private static double[][] xy(List<Row> s, ToDoubleFunction<Row> y) {
     double[][] xy = new double[2][s.size()];
     for (int i = 0; i < s.size(); i++) {
       xy[0][i] = s.get(i).n();

@@ -104,9 +104,7 @@ public final class BenchSampleCommand extends Var4jCommand {
       tokDesc = tokenizer.toString();
     } else {
       vaeCfg = VqVaeConfig.fashionMnistDefault();
-      try (Tokenizer tok = Tokenizer.initialized(vaeCfg, seed + 1)) {
-        vaeSd = tok.params().stateDict(tok.session());
-      }
+      vaeSd = Tokenizer.initializedStateDict(vaeCfg, seed + 1);
       tokDesc = "random (" + tokenizer + " not found)";
       System.out.println(
           "[bench-sample] tokenizer dir "

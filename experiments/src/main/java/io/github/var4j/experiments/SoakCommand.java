@@ -115,9 +115,7 @@ public final class SoakCommand extends Var4jCommand {
       System.out.println(P + " tokenizer " + tokenizer);
     } else {
       vaeCfg = VqVaeConfig.fashionMnistDefault();
-      try (Tokenizer t = Tokenizer.initialized(vaeCfg, 1)) {
-        vaeSd = t.params().stateDict(t.session());
-      }
+      vaeSd = Tokenizer.initializedStateDict(vaeCfg, 1);
       System.out.println(
           P + " no tokenizer in " + tokenizer + ": a randomly initialised default tokenizer");
     }

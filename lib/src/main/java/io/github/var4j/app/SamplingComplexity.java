@@ -214,10 +214,7 @@ public final class SamplingComplexity {
             .patchNums(pns)
             .imageSize(n * base.downsample())
             .build();
-    StateDict vaeSd;
-    try (Tokenizer tok = Tokenizer.initialized(vae, seed + 1)) {
-      vaeSd = tok.params().stateDict(tok.session());
-    }
+    StateDict vaeSd = Tokenizer.initializedStateDict(vae, seed + 1);
     SplittableRandom rng = new SplittableRandom(seed);
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(model.classes());

@@ -171,9 +171,7 @@ public final class TrainedModels {
       vaeSd = StateDict.loadNpyDir(tokDir);
     } else {
       vaeCfg = VqVaeConfig.fashionMnistDefault();
-      try (Tokenizer t = Tokenizer.initialized(vaeCfg, 1)) {
-        vaeSd = t.params().stateDict(t.session());
-      }
+      vaeSd = Tokenizer.initializedStateDict(vaeCfg, 1);
       log.println(
           "QUICK MODE WITHOUT A TRAINED TOKENIZER: randomly initialised Fashion-MNIST default tokenizer");
     }

@@ -138,9 +138,7 @@ public final class OfficialCheckpoints {
     VarConfig var =
         VarConfig.ofDepth(
             depth, vae.vocabSize(), vae.zChannels(), ImageNetClasses.COUNT, vae.patchNums());
-    try (Tokenizer tok = Tokenizer.initialized(vae, seed + 1)) {
-      return VarSampler.randomVar(var, seed, vae, tok.params().stateDict(tok.session()));
-    }
+    return VarSampler.randomVar(var, seed, vae, Tokenizer.initializedStateDict(vae, seed + 1));
   }
 
   /**

@@ -103,6 +103,16 @@ public final class Tokenizer implements AutoCloseable {
         standalone(cfg, DEFAULT_CHUNK), t -> t.ps.initialize(t.session(), seed));
   }
 
+  /**
+   * The weights of {@link #initialized} under the official names: a seeded untrained tokenizer's
+   * state dict, for benchmarks and samplers whose timing does not depend on the weights.
+   */
+  public static StateDict initializedStateDict(VqVaeConfig cfg, long seed) {
+    try (Tokenizer t = initialized(cfg, seed)) {
+      return t.params().stateDict(t.session());
+    }
+  }
+
   public VqVaeConfig config() {
     return cfg;
   }

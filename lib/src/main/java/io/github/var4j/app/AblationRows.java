@@ -73,6 +73,8 @@ public final class AblationRows {
     if (!java.nio.file.Files.isRegularFile(csv)) throw new IOException(csv + ": no such rows file");
     Map<String, Map<String, String>> rows = KeyedCsv.read(csv, HEADER, "rows file");
     if (rows.isEmpty()) throw new IOException(csv + " has no rows");
+    if (java.nio.file.Files.readAllLines(csv).size() - 1 != rows.size())
+      throw new IOException(csv + ": two rows have the same name (names are the table's keys)");
     List<Row> out = new ArrayList<>();
     for (Map<String, String> r : rows.values()) {
       try {

@@ -55,6 +55,9 @@ class AblationRowsTest {
     Files.writeString(f, HEAD + "AR,m,t,0,0,0,0,64\n");
     m = assertThrows(IOException.class, () -> AblationRows.read(f, 0)).getMessage();
     assertTrue(m.endsWith("row 'AR': train_steps and train_batch must be >= 1, got 0 and 64"), m);
+    Files.writeString(f, HEAD + "AR,m,t,0,0,0,1,64\nAR,m2,t,0,0,0,1,64\n");
+    m = assertThrows(IOException.class, () -> AblationRows.read(f, 0)).getMessage();
+    assertTrue(m.endsWith("rows.csv: two rows have the same name (names are the table's keys)"), m);
     Files.writeString(f, "name,model\nAR,m\n");
     m = assertThrows(IOException.class, () -> AblationRows.read(f, 0)).getMessage();
     assertTrue(m.contains("is not a rows file: its header is name,model"), m);

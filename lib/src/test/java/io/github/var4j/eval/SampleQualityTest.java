@@ -116,7 +116,7 @@ class SampleQualityTest {
       return VqVaeConfig.builder()
           .inChannels(1)
           .ch(32)
-          .chMult(1, 2, 2)
+          .chMult(new int[] {1, 2, 2})
           .numResBlocks(1)
           .zChannels(4)
           .vocabSize(8)

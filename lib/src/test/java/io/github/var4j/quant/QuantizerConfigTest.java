@@ -11,7 +11,7 @@ class QuantizerConfigTest {
   }
 
   /** V 64, Cvae 8, beta 0.25, quant_resi 0.5, 4 shared Phis and the given schedule. */
-  private static QuantizerConfig.Builder tiny(ScaleSchedule patchNums) {
+  private static QuantizerConfigBuilder tiny(ScaleSchedule patchNums) {
     return QuantizerConfig.builder()
         .vocabSize(64)
         .cvae(8)

@@ -18,7 +18,7 @@ public final class TinyVae {
     return VqVaeConfig.builder()
         .inChannels(1)
         .ch(32)
-        .chMult(1, 1)
+        .chMult(new int[] {1, 1})
         .numResBlocks(1)
         .zChannels(8)
         .vocabSize(32)

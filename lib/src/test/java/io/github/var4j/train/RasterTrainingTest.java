@@ -32,7 +32,7 @@ class RasterTrainingTest {
       VqVaeConfig.builder()
           .inChannels(1)
           .ch(32)
-          .chMult(1, 1, 2)
+          .chMult(new int[] {1, 1, 2})
           .numResBlocks(1)
           .zChannels(4)
           .vocabSize(32)

@@ -15,11 +15,11 @@ class VqVaeConfigTest {
    * RGB, ch 32, chMult (1, 2), 1 res block, Cvae 8, V 64, patch numbers (1, 2, 3, 4), beta 0.25,
    * quant_resi 0.5, 4 shared Phis, 8 px (a 4x4 latent).
    */
-  private static VqVaeConfig.Builder small() {
+  private static VqVaeConfigBuilder small() {
     return VqVaeConfig.builder()
         .inChannels(3)
         .ch(32)
-        .chMult(1, 2)
+        .chMult(new int[] {1, 2})
         .numResBlocks(1)
         .zChannels(8)
         .vocabSize(64)
@@ -73,7 +73,7 @@ class VqVaeConfigTest {
                 VqVaeConfig.builder()
                     .inChannels(1)
                     .ch(32)
-                    .chMult(1, 2, 2)
+                    .chMult(new int[] {1, 2, 2})
                     .numResBlocks(1)
                     .zChannels(16)
                     .vocabSize(512)
@@ -98,7 +98,7 @@ class VqVaeConfigTest {
                 VqVaeConfig.builder()
                     .inChannels(1)
                     .ch(32)
-                    .chMult(1, 2, 2)
+                    .chMult(new int[] {1, 2, 2})
                     .numResBlocks(1)
                     .zChannels(16)
                     .vocabSize(512)
@@ -119,7 +119,7 @@ class VqVaeConfigTest {
             .getMessage());
     assertEquals(
         "chMult entries must be positive, got [1, 0]",
-        assertThrows(IllegalArgumentException.class, () -> small().chMult(1, 0).build())
+        assertThrows(IllegalArgumentException.class, () -> small().chMult(new int[] {1, 0}).build())
             .getMessage());
     assertEquals(
         "numResBlocks must be positive, got 0",
@@ -127,7 +127,8 @@ class VqVaeConfigTest {
             .getMessage());
     assertEquals(
         "chMult must not be empty",
-        assertThrows(IllegalArgumentException.class, () -> small().chMult().build()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> small().chMult(new int[0]).build())
+            .getMessage());
   }
 
   @Test

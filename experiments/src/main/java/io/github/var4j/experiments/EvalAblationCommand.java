@@ -27,10 +27,6 @@ import picocli.CommandLine.Option;
             + " steps) with one feature network; writes <results>/<tag>.csv and"
             + " <tag>-training.csv; resumable.")
 public final class EvalAblationCommand extends Var4jCommand {
-  @Mixin DataArgs dataArgs = new DataArgs();
-
-  @Mixin ClassifierArgs classifier = new ClassifierArgs();
-
   @Option(
       names = "--rows",
       paramLabel = "FILE",
@@ -50,21 +46,13 @@ public final class EvalAblationCommand extends Var4jCommand {
 
   @Mixin QualityArgs quality = new QualityArgs();
 
-  @Mixin OutputArgs output = new OutputArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Override
   public Integer call() throws Exception {
     Check.file("--rows", rows);
     Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
-    int per = quality.perClass();
-    int single = quality.singles();
-    int batch = quality.batch();
-    dataArgs.check();
-    ClassifierConfig cc = classifier.config();
+    ClassifierConfig cc = quality.check();
     List<AblationRows.Row> table;
     try {
       table = AblationRows.read(rows, seed);
@@ -76,13 +64,13 @@ public final class EvalAblationCommand extends Var4jCommand {
       Check.model(what + ", model", r.spec().model(), ModelKind.VAR, true, "");
       Check.model(what + ", tokenizer", r.spec().tokenizer(), ModelKind.TOKENIZER, true, "");
     }
-    Path res = output.results(results);
+    Path res = output.results();
     Path csv = res.resolve(tag + ".csv");
     KeyedCsv.write(
         res.resolve(tag + "-training.csv"),
         AblationRows.TRAINING_HEADER,
         AblationRows.trainingTable(table));
-    SampleSet ref = QualityArgs.reference(dataArgs, cc.imageSize());
+    SampleSet ref = quality.reference(cc.imageSize());
     System.out.println(
         "[eval-ablation] "
             + table.size()
@@ -91,13 +79,11 @@ public final class EvalAblationCommand extends Var4jCommand {
             + "; reference: "
             + ref
             + "; "
-            + per
+            + quality.perClass()
             + " per class per row; features of "
-            + classifier.dir);
-    try (Classifier c = classifier.load()) {
-      QualityTable t =
-          new QualityTable(
-              csv, output.run(runDir, "eval-" + tag), c, ref, per, batch, single, System.out);
+            + quality.classifier.dir);
+    try (Classifier c = quality.classifier.load()) {
+      QualityTable t = quality.table(csv, output.run("eval-" + tag), c, ref);
       for (AblationRows.Row r : table) t.run(r.spec());
     }
     System.out.print(QualityTable.markdown(csv, table.get(0).spec().name()));

@@ -29,10 +29,6 @@ import picocli.CommandLine.Option;
             + " (--refiner) the fine ones; FID, class accuracy and images/s of each switch scale"
             + " against each model alone; resumable.")
 public final class EvalCodeCommand extends Var4jCommand {
-  @Mixin DataArgs dataArgs = new DataArgs();
-
-  @Mixin ClassifierArgs classifier = new ClassifierArgs();
-
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
@@ -65,23 +61,14 @@ public final class EvalCodeCommand extends Var4jCommand {
 
   @Mixin QualityArgs quality = new QualityArgs();
 
-  @Mixin OutputArgs output = new OutputArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Override
   public Integer call() throws Exception {
     SampleOptions opts = sampling.options();
     Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
-    int per = quality.perClass();
-    int single = quality.singles();
-    int batch = quality.batch();
-    dataArgs.check();
-    ClassifierConfig cc = classifier.config();
+    ClassifierConfig cc = quality.check();
+    int per = quality.perClass(), single = quality.singles(), batch = quality.batch();
     models.check();
     VarConfig drafter = models.varConfig();
     VarConfig ref = Check.model("--refiner", refiner, ModelKind.VAR, true, "");
@@ -102,9 +89,9 @@ public final class EvalCodeCommand extends Var4jCommand {
     List<Integer> from = new ArrayList<>();
     if (switchScales == null) for (int s = 2; s <= k; s++) from.add(s);
     else for (int s : switchScales) from.add(Check.index("--switch-scales", s, 2, k + 1, "scale"));
-    Path res = output.results(results);
+    Path res = output.results();
     Path csv = res.resolve(tag + ".csv");
-    SampleSet refSet = QualityArgs.reference(dataArgs, cc.imageSize());
+    SampleSet refSet = quality.reference(cc.imageSize());
     List<QualityRow> rows = new ArrayList<>();
     rows.add(new QualityRow("drafter alone", models.var, models.tokenizer, opts, 1));
     rows.add(new QualityRow("refiner alone", refiner, models.tokenizer, opts, 1));
@@ -122,11 +109,9 @@ public final class EvalCodeCommand extends Var4jCommand {
         ref.numParams(),
         rows.size(),
         per,
-        classifier.dir);
-    try (Classifier c = classifier.load()) {
-      QualityTable t =
-          new QualityTable(
-              csv, output.run(runDir, "eval-" + tag), c, refSet, per, batch, single, System.out);
+        quality.classifier.dir);
+    try (Classifier c = quality.classifier.load()) {
+      QualityTable t = quality.table(csv, output.run("eval-" + tag), c, refSet);
       for (QualityRow r : rows) {
         if (retime) t.retime(r);
         else t.run(r);
@@ -134,7 +119,7 @@ public final class EvalCodeCommand extends Var4jCommand {
       // the first row was timed in a cold process (thread pools, JIT): time it again, warm
       if (retime) t.retime(rows.get(0));
     }
-    Path fig = output.figures(figures);
+    Path fig = output.figures();
     Charts.savePng(
         QualityTable.paretoChart(csv, "Collaborative decoding: batches of " + batch, false),
         fig.resolve(tag + "-pareto.png"));

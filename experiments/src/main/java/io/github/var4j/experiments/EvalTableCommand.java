@@ -32,10 +32,6 @@ import picocli.CommandLine.Option;
             + " <out-dir>/runs/eval.")
 public final class EvalTableCommand extends Var4jCommand {
 
-  @Mixin DataArgs dataArgs = new DataArgs();
-
-  @Mixin ClassifierArgs classifier = new ClassifierArgs();
-
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
@@ -90,13 +86,7 @@ public final class EvalTableCommand extends Var4jCommand {
 
   @Mixin QualityArgs quality = new QualityArgs();
 
-  @Mixin OutputArgs output = new OutputArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Override
   public Integer call() throws Exception {
@@ -108,10 +98,8 @@ public final class EvalTableCommand extends Var4jCommand {
         Check.positive(
             "--sweep-per-class", sweepPerClass != null ? sweepPerClass : quick ? 20 : 500);
     int m = Check.positive("--rejection", rejection != null ? rejection : quick ? 2 : 4);
-    int single = quality.singles();
     int batch = quality.batch();
-    dataArgs.check();
-    ClassifierConfig cc = classifier.config();
+    ClassifierConfig cc = quality.check();
     models.check();
     boolean table = only.equals("all") || only.equals("table");
     boolean withRaster =
@@ -132,19 +120,17 @@ public final class EvalTableCommand extends Var4jCommand {
       Check.model("--l1l2-var", l1l2Var, ModelKind.VAR, true, "");
       Check.model("--l1l2-tokenizer", l1l2Tokenizer, ModelKind.TOKENIZER, true, "");
     }
-    Path res = output.results(results);
-    Path fig = output.figures(figures);
-    Path samples = output.run(runDir, "eval");
+    Path res = output.results();
+    Path fig = output.figures();
+    Path samples = output.run("eval");
     Path var = models.var, tokenizer = models.tokenizer;
 
-    SampleSet ref = QualityArgs.reference(dataArgs, cc.imageSize());
+    SampleSet ref = quality.reference(cc.imageSize());
     System.out.println(
         "[eval-table] reference: " + ref + " (test split); " + per + " per class per row");
-    try (Classifier c = classifier.load()) {
+    try (Classifier c = quality.classifier.load()) {
       if (table) {
-        QualityTable t =
-            new QualityTable(
-                res.resolve("eval-table.csv"), samples, c, ref, per, batch, single, System.out);
+        QualityTable t = quality.table(res.resolve("eval-table.csv"), samples, c, ref);
         List<QualityRow> specs = new ArrayList<>();
         specs.add(
             new QualityRow("VAR", var, tokenizer, dflt.withCfg(0).withTopK(0).withTopP(0), 1));

@@ -22,15 +22,9 @@ public final class EvalTokenizerCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Mixin OutputArgs output = new OutputArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Mixin TagArgs tag = new TagArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Override
   public Integer call() throws Exception {
@@ -46,9 +40,9 @@ public final class EvalTokenizerCommand extends Var4jCommand {
         tokenizer,
         dataArgs.load(),
         t,
-        output.run(runDir, "tokenizer-" + t),
-        output.results(results),
-        output.figures(figures));
+        output.run("tokenizer-" + t),
+        output.results(),
+        output.figures());
     return 0;
   }
 }

@@ -1,16 +1,26 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.app.QualityTable;
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
 import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How the commands that score sample quality draw their samples (a picocli mixin): {@code
+ * What the commands that score sample quality share (a picocli mixin): the data set and the feature
+ * network ({@link DataArgs}, {@link ClassifierArgs}) and how the samples are drawn, {@code
  * --per-class}, {@code --batch}, {@code --singles}; quick mode takes smaller defaults.
  */
 final class QualityArgs {
+  @Mixin DataArgs data = new DataArgs();
+
+  @Mixin ClassifierArgs classifier = new ClassifierArgs();
+
   @Option(
       names = "--per-class",
       description = "images per class of every row (default 1000; quick mode 20)")
@@ -28,10 +38,31 @@ final class QualityArgs {
    * The real images every row is compared with: the test split of {@code data} (in quick mode 1,000
    * of it, evenly spaced) at the feature network's size.
    */
-  static SampleSet reference(DataArgs data, int imageSize) throws IOException {
+  SampleSet reference(int imageSize) throws IOException {
     ImageDataset test = data.load().test();
     int n = Quick.enabled() ? Math.min(1000, test.size()) : test.size();
     return SampleSet.of(test, Subsets.evenlySpaced(test.size(), n), imageSize);
+  }
+
+  /**
+   * Checks every option of the mixin (the data set, the feature network, the sample counts).
+   *
+   * @return the feature network's configuration
+   */
+  ClassifierConfig check() throws IOException {
+    perClass();
+    batch();
+    singles();
+    data.check();
+    return classifier.config();
+  }
+
+  /**
+   * A quality table in {@code csv} (samples kept under {@code sampleDir}) that scores with {@code
+   * c} against {@code ref}, {@code --per-class} images per class.
+   */
+  QualityTable table(Path csv, Path sampleDir, Classifier c, SampleSet ref) {
+    return new QualityTable(csv, sampleDir, c, ref, perClass(), batch(), singles(), System.out);
   }
 
   /** {@code --per-class}, checked, or its default. */

@@ -40,15 +40,9 @@ public final class ScalingCommand extends Var4jCommand {
   @Option(names = "--fit-only", description = "only fit the result files there are")
   boolean fitOnly;
 
-  @Mixin OutputArgs output = new OutputArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Mixin StepsArgs budget = new StepsArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
@@ -70,9 +64,9 @@ public final class ScalingCommand extends Var4jCommand {
         "scripts/var4j train-tokenizer");
     ScalingStudy study =
         new ScalingStudy(
-            output.results(results).resolve("scaling"),
-            output.run(runDir, "scaling"),
-            output.figures(figures),
+            output.results().resolve("scaling"),
+            output.run("scaling"),
+            output.figures(),
             Quick.enabled());
     if (!fitOnly) {
       study.train(

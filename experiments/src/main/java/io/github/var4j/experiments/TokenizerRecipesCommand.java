@@ -70,15 +70,9 @@ public final class TokenizerRecipesCommand extends Var4jCommand {
   @Option(names = "--min-psnr", description = "the new default must keep at least this PSNR (dB)")
   double minPsnr = 24;
 
-  @Mixin OutputArgs output = new OutputArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Mixin StepsArgs budget = new StepsArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
 
   @Override
   public Integer call() throws Exception {
@@ -93,9 +87,9 @@ public final class TokenizerRecipesCommand extends Var4jCommand {
     }
     Check.that(baselineSeconds == null || baseline != null, "--baseline-seconds needs --baseline");
     classifier.config();
-    Path results = output.results(this.results);
-    Path figures = output.figures(this.figures);
-    Path runs = output.run(runDir, "tokenizer-recipes");
+    Path results = output.results();
+    Path figures = output.figures();
+    Path runs = output.run("tokenizer-recipes");
     Path csv = results.resolve("tokenizer-recipes.csv");
     int n = quick ? Math.min(images, 500) : images;
     List<TokenizerRecipe> order =

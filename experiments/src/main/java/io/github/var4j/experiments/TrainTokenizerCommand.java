@@ -69,17 +69,11 @@ public final class TrainTokenizerCommand extends Var4jCommand {
   @Option(names = "--no-eval", description = "skip the evaluation and figures")
   boolean noEval;
 
-  @Mixin OutputArgs output = new OutputArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Mixin StepsArgs budget = new StepsArgs();
 
   @Mixin TagArgs tag = new TagArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Option(
       names = "--out",
@@ -117,7 +111,7 @@ public final class TrainTokenizerCommand extends Var4jCommand {
     if (cfg.perceptualEnabled()) classifier.config();
     String t = tag.or(dataArgs.tag());
     Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), t, "tokenizer"));
-    Path run = output.run(runDir, "tokenizer-" + t);
+    Path run = output.run("tokenizer-" + t);
 
     DataSplit split = dataArgs.load();
     int channels = split.train().channels();
@@ -155,9 +149,7 @@ public final class TrainTokenizerCommand extends Var4jCommand {
       ModelDir.save(model, ModelKind.TOKENIZER, vae, tr.stateDict());
       System.out.println("[tokenizer] exported to " + model);
     }
-    if (!noEval)
-      TokenizerEvaluation.run(
-          model, split, t, run, output.results(results), output.figures(figures));
+    if (!noEval) TokenizerEvaluation.run(model, split, t, run, output.results(), output.figures());
     return 0;
   }
 }

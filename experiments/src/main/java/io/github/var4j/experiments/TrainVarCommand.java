@@ -106,15 +106,9 @@ public final class TrainVarCommand extends Var4jCommand {
               + "final evaluation always uses every test image")
   Integer evalImages;
 
-  @Mixin OutputArgs output = new OutputArgs();
+  @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Mixin StepsArgs budget = new StepsArgs();
-
-  @Mixin RunDirArgs runDir = new RunDirArgs();
-
-  @Mixin ResultsArgs results = new ResultsArgs();
-
-  @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Option(
       names = "--out",
@@ -157,10 +151,10 @@ public final class TrainVarCommand extends Var4jCommand {
                 ? "scripts/var4j train-tokenizer --patch-nums 8 --tag fmnist-raster"
                 : "scripts/var4j train-tokenizer");
     String tag = dataArgs.tag() + (raster ? "-raster" : "");
-    Path run = output.run(runDir, "var-" + tag);
+    Path run = output.run("var-" + tag);
     Path model = output.model(out, tag + "-var");
-    Path results = output.results(this.results);
-    Path figures = output.figures(this.figures);
+    Path results = output.results();
+    Path figures = output.figures();
 
     Cluster cl = clusterArgs.start("train-var");
     boolean chief = cl == null || cl.isChief();

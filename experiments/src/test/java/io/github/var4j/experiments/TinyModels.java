@@ -27,7 +27,7 @@ record TinyModels(Path tokenizer, Path var, Path data) {
       VqVaeConfig.builder()
           .inChannels(1)
           .ch(32)
-          .chMult(1, 1, 1)
+          .chMult(new int[] {1, 1, 1})
           .numResBlocks(1)
           .zChannels(4)
           .vocabSize(32)

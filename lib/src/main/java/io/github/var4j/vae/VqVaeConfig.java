@@ -94,14 +94,7 @@ public record VqVaeConfig(
     }
     // validates vocabSize, patchNums, beta, quantResi, shareQuantResi; then the last scale against
     // the latent side
-    QuantizerConfig.builder()
-        .vocabSize(vocabSize)
-        .cvae(zChannels)
-        .patchNums(patchNums)
-        .beta(beta)
-        .quantResi(quantResi)
-        .shareQuantResi(shareQuantResi)
-        .build();
+    quantizer(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi);
     patchNums.checkLatentSide(imageSize / down);
   }
 
@@ -177,6 +170,16 @@ public record VqVaeConfig(
 
   /** The quantizer's configuration (Cvae = zChannels). */
   public QuantizerConfig quantizerConfig() {
+    return quantizer(vocabSize, zChannels, patchNums, beta, quantResi, shareQuantResi);
+  }
+
+  private static QuantizerConfig quantizer(
+      int vocabSize,
+      int zChannels,
+      ScaleSchedule patchNums,
+      double beta,
+      double quantResi,
+      int shareQuantResi) {
     return QuantizerConfig.builder()
         .vocabSize(vocabSize)
         .cvae(zChannels)

@@ -7,9 +7,11 @@ import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.KeyedCsv;
 import io.github.var4j.store.ModelKind;
+import io.github.var4j.viz.Charts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +46,13 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Option(names = "--seed", description = "sampling seed of every row")
   long seed = 0;
 
+  @Option(
+      names = "--retime",
+      description =
+          "measure the speed columns of the finished rows again, one after another, the first"
+              + " row once more at the end (on a quiet machine), instead of evaluating")
+  boolean retime;
+
   @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
@@ -66,10 +75,8 @@ public final class EvalAblationCommand extends Var4jCommand {
     }
     Path res = output.results();
     Path csv = res.resolve(tag + ".csv");
-    KeyedCsv.write(
-        res.resolve(tag + "-training.csv"),
-        AblationRows.TRAINING_HEADER,
-        AblationRows.trainingTable(table));
+    Map<String, Map<String, String>> training = AblationRows.trainingTable(table);
+    KeyedCsv.write(res.resolve(tag + "-training.csv"), AblationRows.TRAINING_HEADER, training);
     SampleSet ref = quality.reference(cc.imageSize());
     System.out.println(
         "[eval-ablation] "
@@ -84,9 +91,25 @@ public final class EvalAblationCommand extends Var4jCommand {
             + quality.classifier.dir);
     try (Classifier c = quality.classifier.load()) {
       QualityTable t = quality.table(csv, output.run("eval-" + tag), c, ref);
-      for (AblationRows.Row r : table) t.run(r.spec());
+      for (AblationRows.Row r : table) {
+        if (retime) t.retime(r.spec());
+        else t.run(r.spec());
+      }
+      // the first row was timed in a cold process (thread pools, JIT): time it again, warm
+      if (retime) t.retime(table.get(0).spec());
     }
-    System.out.print(QualityTable.markdown(csv, table.get(0).spec().name()));
+    String base = table.get(0).spec().name();
+    Map<String, Map<String, String>> joined =
+        AblationRows.table(QualityTable.read(csv), training, base);
+    KeyedCsv.write(res.resolve(tag + "-table.csv"), AblationRows.TABLE_HEADER, joined);
+    Path fig = output.figures().resolve(tag + ".png");
+    Charts.savePng(
+        AblationRows.fidChart(
+            joined, "Ablation " + tag + ": FID of " + quality.perClass() + " samples per class"),
+        fig);
+    System.out.print(QualityTable.markdown(csv, base));
+    System.out.println(
+        "[eval-ablation] wrote " + csv + ", " + res.resolve(tag + "-table.csv") + " and " + fig);
     return 0;
   }
 }

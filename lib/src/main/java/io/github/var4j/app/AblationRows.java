@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * The rows of an ablation table in the style of the VAR paper's Table 3, read from a CSV: each row
@@ -38,6 +40,25 @@ public final class AblationRows {
   /** The columns of the training table that {@link #trainingTable} makes. */
   public static final List<String> TRAINING_HEADER =
       List.of("name", "model", "params", "train_steps", "train_batch", "train_flops");
+
+  /**
+   * The columns of the ablation table that {@link #table} makes: the quality columns of every row
+   * beside its training, and its FID against the first row's, as the paper's Table 3 reads.
+   */
+  public static final List<String> TABLE_HEADER =
+      List.of(
+          "name",
+          "params",
+          "train_flops",
+          "fid",
+          "fid_change",
+          "fid_ratio",
+          "is_mean",
+          "precision",
+          "recall",
+          "class_accuracy",
+          "images_per_s_batch",
+          "images_per_s_1");
 
   /**
    * One row.
@@ -119,5 +140,60 @@ public final class AblationRows {
       out.put(r.spec().name(), m);
     }
     return out;
+  }
+
+  /**
+   * The ablation table: the rows of the quality table {@code quality} (as {@link QualityTable#read}
+   * gives them) that {@code training} has, in the quality table's order, with their training FLOPs;
+   * {@code fid_change} is the row's FID minus that of {@code base} (negative: better) and {@code
+   * fid_ratio} the base's FID over the row's (above 1: better).
+   *
+   * @throws IllegalArgumentException if {@code base} has no scored row
+   */
+  public static Map<String, Map<String, String>> table(
+      Map<String, Map<String, String>> quality,
+      Map<String, Map<String, String>> training,
+      String base) {
+    if (!quality.containsKey(base))
+      throw new IllegalArgumentException("the base row '" + base + "' has not been scored");
+    double baseFid = Double.parseDouble(quality.get(base).get("fid"));
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Map<String, String> q : quality.values()) {
+      Map<String, String> t = training.get(q.get("name"));
+      if (t == null) continue;
+      double fid = Double.parseDouble(q.get("fid"));
+      Map<String, String> m = new LinkedHashMap<>();
+      for (String c : TABLE_HEADER) m.put(c, q.getOrDefault(c, ""));
+      m.put("params", t.get("params"));
+      m.put("train_flops", t.get("train_flops"));
+      m.put("fid_change", String.format(Locale.ROOT, "%.6f", fid - baseFid));
+      m.put("fid_ratio", String.format(Locale.ROOT, "%.6f", baseFid / fid));
+      out.put(q.get("name"), m);
+    }
+    return out;
+  }
+
+  /** The ablation table as bars: each row's FID (lower is better), labelled with its ratio. */
+  public static CategoryChart fidChart(Map<String, Map<String, String>> table, String title) {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(900)
+            .height(560)
+            .title(title)
+            .xAxisTitle("row (FID of the first row / FID of the row)")
+            .yAxisTitle("FID (lower is better)")
+            .build();
+    List<String> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (Map<String, String> r : table.values()) {
+      xs.add(
+          r.get("name")
+              + String.format(Locale.ROOT, " (%.2fx)", Double.parseDouble(r.get("fid_ratio"))));
+      ys.add(Double.parseDouble(r.get("fid")));
+    }
+    chart.addSeries("FID", xs, ys);
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setXAxisLabelRotation(30);
+    return chart;
   }
 }

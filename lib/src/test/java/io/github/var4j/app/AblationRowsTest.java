@@ -1,6 +1,8 @@
 package io.github.var4j.app;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.Flops;
@@ -8,7 +10,9 @@ import io.github.var4j.transformer.VarConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,5 +65,38 @@ class AblationRowsTest {
     Files.writeString(f, "name,model\nAR,m\n");
     m = assertThrows(IOException.class, () -> AblationRows.read(f, 0)).getMessage();
     assertTrue(m.contains("is not a rows file: its header is name,model"), m);
+  }
+
+  @Test
+  void theTableJoinsQualityAndTrainingAndComparesWithTheBase() {
+    Map<String, Map<String, String>> quality = new LinkedHashMap<>();
+    quality.put("AR", row("name", "AR", "fid", "2.0", "class_accuracy", "0.5"));
+    quality.put("B", row("name", "B", "fid", "0.5", "class_accuracy", "0.9"));
+    quality.put("unlisted", row("name", "unlisted", "fid", "1.0"));
+    Map<String, Map<String, String>> training = new LinkedHashMap<>();
+    training.put("B", row("name", "B", "params", "20", "train_flops", "2.0e14"));
+    training.put("AR", row("name", "AR", "params", "10", "train_flops", "1.0e14"));
+    Map<String, Map<String, String>> t = AblationRows.table(quality, training, "AR");
+    assertEquals(List.of("AR", "B"), List.copyOf(t.keySet()));
+    assertEquals(AblationRows.TABLE_HEADER, List.copyOf(t.get("B").keySet()));
+    assertEquals("0.000000", t.get("AR").get("fid_change"));
+    assertEquals("1.000000", t.get("AR").get("fid_ratio"));
+    assertEquals("-1.500000", t.get("B").get("fid_change"));
+    assertEquals("4.000000", t.get("B").get("fid_ratio"));
+    assertEquals("20", t.get("B").get("params"));
+    assertEquals("2.0e14", t.get("B").get("train_flops"));
+    assertEquals("0.9", t.get("B").get("class_accuracy"));
+    assertEquals("", t.get("B").get("recall"));
+    assertEquals(
+        "the base row 'C' has not been scored",
+        assertThrows(
+                IllegalArgumentException.class, () -> AblationRows.table(quality, training, "C"))
+            .getMessage());
+  }
+
+  private static Map<String, String> row(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+    return m;
   }
 }

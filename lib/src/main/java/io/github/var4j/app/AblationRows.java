@@ -6,6 +6,7 @@ import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.Flops;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.viz.Charts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * The rows of an ablation table in the style of the VAR paper's Table 3, read from a CSV: each row
@@ -175,14 +175,6 @@ public final class AblationRows {
 
   /** The ablation table as bars: each row's FID (lower is better), labelled with its ratio. */
   public static CategoryChart fidChart(Map<String, Map<String, String>> table, String title) {
-    CategoryChart chart =
-        new CategoryChartBuilder()
-            .width(900)
-            .height(560)
-            .title(title)
-            .xAxisTitle("row (FID of the first row / FID of the row)")
-            .yAxisTitle("FID (lower is better)")
-            .build();
     List<String> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (Map<String, String> r : table.values()) {
@@ -191,8 +183,15 @@ public final class AblationRows {
               + String.format(Locale.ROOT, " (%.2fx)", Double.parseDouble(r.get("fid_ratio"))));
       ys.add(Double.parseDouble(r.get("fid")));
     }
-    chart.addSeries("FID", xs, ys);
-    chart.getStyler().setLegendVisible(false);
+    CategoryChart chart =
+        Charts.bars(
+            title,
+            "row (FID of the first row / FID of the row)",
+            "FID (lower is better)",
+            xs,
+            ys,
+            900,
+            560);
     chart.getStyler().setXAxisLabelRotation(30);
     return chart;
   }

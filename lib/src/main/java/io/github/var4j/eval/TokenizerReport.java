@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
@@ -206,23 +205,14 @@ public final class TokenizerReport {
    * @param patchNums the tokenizer's scale schedule (K scales)
    */
   public static CategoryChart usageChart(Metrics m, ScaleSchedule patchNums) {
-    CategoryChart chart =
-        new CategoryChartBuilder()
-            .width(700)
-            .height(400)
-            .title("Codebook usage per scale (test set)")
-            .xAxisTitle("scale (side)")
-            .yAxisTitle("codes used (%)")
-            .build();
     List<String> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (int i = 0; i < patchNums.K(); i++) {
       xs.add(patchNums.pn(i) + "x" + patchNums.pn(i));
       ys.add(m.usage().get(i).usagePercent());
     }
-    chart.addSeries("usage", xs, ys);
-    chart.getStyler().setLegendVisible(false);
-    return chart;
+    return Charts.bars(
+        "Codebook usage per scale (test set)", "scale (side)", "codes used (%)", xs, ys, 700, 400);
   }
 
   /**

@@ -46,7 +46,7 @@ import org.tensorflow.types.TInt32;
  * learning rate are functions of (seed, step); weights and optimizer state are in the bundle. A run
  * stopped at a checkpoint and resumed writes the same {@code metrics.csv} as an uninterrupted one.
  */
-public final class ClassifierTrainer implements Trainee, AutoCloseable {
+public final class ClassifierTrainer extends LoopTrainer {
 
   /** Columns of {@code metrics.csv} after step and lr. */
   static final List<String> METRICS = List.of("loss", "acc");
@@ -59,7 +59,6 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
 
   private final ClassifierConfig netCfg;
   private final ClassifierTrainConfig cfg;
-  private final TrainingLoop loop;
   private final GraphRuntime rt = new GraphRuntime();
   private final ParamStore ps;
   private final Placeholder<TFloat32> imgIn; // (B, S, S, C)
@@ -70,10 +69,7 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
   private final TrainableGraph graph;
 
   public ClassifierTrainer(ClassifierConfig netCfg, ClassifierTrainConfig cfg, Path runDir) {
-    this.netCfg = netCfg;
-    this.cfg = cfg;
-    LrSchedule sched = cfg.lrSchedule();
-    this.loop =
+    super(
         new TrainingLoop(
             new RunDir(runDir),
             new TrainingLoop.Plan(
@@ -82,11 +78,14 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
                 cfg.steps(),
                 cfg.batchSize(),
                 cfg.seed(),
-                sched::at,
+                cfg.lrSchedule()::at,
                 cfg.checkpointEvery(),
                 cfg.logEvery(),
                 0),
-            null);
+            null),
+        METRICS);
+    this.netCfg = netCfg;
+    this.cfg = cfg;
     try {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
@@ -111,24 +110,9 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
     }
   }
 
-  public RunDir runDir() {
-    return loop.runDir();
-  }
-
   /** Number of trainable scalars of the classifier. */
   public long numParams() {
     return ps.numTrainable();
-  }
-
-  /**
-   * Initialises the weights, or restores them and the optimizer from the run directory's
-   * checkpoint.
-   *
-   * @throws IOException if the checkpoint cannot be read or was trained with another seed or batch
-   *     size
-   */
-  public long initOrResume(PrintStream log) throws IOException {
-    return loop.initOrResume(this, log);
   }
 
   /**
@@ -146,7 +130,7 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
       throws IOException {
     checkData(data);
     Trainee.Steps steps = (it, idx, v) -> step(data, it, idx, v);
-    TrainingLoop.Result<?> r = loop.run(this, steps, data.size(), null, log, listener);
+    TrainingLoop.Result<?> r = loop().run(this, steps, data.size(), null, log, listener);
     return new Summary(r.steps(), r.seconds(), r.last());
   }
 
@@ -240,11 +224,6 @@ public final class ClassifierTrainer implements Trainee, AutoCloseable {
   }
 
   // ---- the Trainee: what the TrainingLoop needs besides the step -------------------------------
-
-  @Override
-  public List<String> metrics() {
-    return METRICS;
-  }
 
   @Override
   public TrainableGraph graph() {

@@ -49,10 +49,9 @@ import org.tensorflow.types.TInt32;
  * DeadCodes}), which the loop saves with each checkpoint. A run killed at any point and resumed
  * writes the same {@code metrics.csv}, bit for bit, as an uninterrupted one.
  */
-public final class TokenizerTrainer implements Trainee, AutoCloseable {
+public final class TokenizerTrainer extends LoopTrainer {
   private final VqVaeConfig vaeCfg;
   private final TokenizerTrainConfig cfg;
-  private final TrainingLoop loop;
   private final GraphRuntime rt = new GraphRuntime();
   private final ParamStore ps;
   private final ParamStore discPs;
@@ -105,6 +104,21 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
       TokenizerTrainConfig cfg,
       Path runDir,
       PerceptualLoss.FeatureNet featureNet) {
+    super(
+        new TrainingLoop(
+            new RunDir(runDir),
+            new TrainingLoop.Plan(
+                "tokenizer",
+                "tokenizer",
+                cfg.steps(),
+                cfg.batchSize(),
+                cfg.seed(),
+                it -> new LrSchedule.Values(cfg.lrAt(it), cfg.weightDecay(), 0),
+                cfg.checkpointEvery(),
+                cfg.logEvery(),
+                0),
+            null),
+        METRICS);
     if (cfg.perceptualEnabled()) {
       if (featureNet == null) {
         throw new IllegalArgumentException(
@@ -124,20 +138,6 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
     }
     this.vaeCfg = vaeCfg;
     this.cfg = cfg;
-    this.loop =
-        new TrainingLoop(
-            new RunDir(runDir),
-            new TrainingLoop.Plan(
-                "tokenizer",
-                "tokenizer",
-                cfg.steps(),
-                cfg.batchSize(),
-                cfg.seed(),
-                it -> new LrSchedule.Values(cfg.lrAt(it), cfg.weightDecay(), 0),
-                cfg.checkpointEvery(),
-                cfg.logEvery(),
-                0),
-            null);
     try {
       Ops tf = rt.tf();
       ps = new ParamStore(tf);
@@ -231,25 +231,6 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
     }
   }
 
-  public RunDir runDir() {
-    return loop.runDir();
-  }
-
-  public Path checkpointPrefix() {
-    return runDir().checkpointPrefix();
-  }
-
-  /**
-   * Initialises the weights, or restores them, the optimizers and the resume state from the run
-   * directory's checkpoint.
-   *
-   * @throws IOException if the checkpoint cannot be read or was trained with another seed, batch
-   *     size or loss recipe
-   */
-  public long initOrResume(PrintStream log) throws IOException {
-    return loop.initOrResume(this, log);
-  }
-
   /**
    * Trains until {@code cfg.steps()}, resuming from the run directory's checkpoint if there is one.
    *
@@ -281,7 +262,7 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
               + vaeCfg.imageSize());
     }
     Trainee.Steps steps = (it, idx, v) -> step(data, crop, log, it, idx, v);
-    TrainingLoop.Result<?> r = loop.run(this, steps, data.size(), null, log, listener);
+    TrainingLoop.Result<?> r = loop().run(this, steps, data.size(), null, log, listener);
     return new Summary(r.steps(), r.seconds(), r.last());
   }
 
@@ -300,11 +281,6 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
   }
 
   // ---- the Trainee: what the TrainingLoop needs besides the step -------------------------------
-
-  @Override
-  public List<String> metrics() {
-    return METRICS;
-  }
 
   @Override
   public TrainableGraph graph() {
@@ -329,7 +305,7 @@ public final class TokenizerTrainer implements Trainee, AutoCloseable {
   @Override
   public void restoreState(RunDir.ResumeState st) throws IOException {
     st.expect("lossRecipe", cfg.lossRecipe());
-    deadCodes.restore(st, loop.runDir().resumeFile());
+    deadCodes.restore(st, loop().runDir().resumeFile());
   }
 
   @Override

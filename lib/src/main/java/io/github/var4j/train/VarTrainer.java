@@ -49,7 +49,7 @@ import java.util.Map;
  * IllegalStateException}; the last checkpoint on disk is kept (a checkpoint is written only when
  * every weight is finite).
  */
-public final class VarTrainer implements Trainee, AutoCloseable {
+public final class VarTrainer extends LoopTrainer {
 
   /**
    * Teacher-forcing input for a batch: token maps per scale (K arrays of B·pn²) to x (B, L - pn_0²,
@@ -106,7 +106,6 @@ public final class VarTrainer implements Trainee, AutoCloseable {
 
   private final VarConfig model;
   private final VarTrainConfig cfg;
-  private final TrainingLoop loop;
   private final VarTrainGraph tg;
   private final TrainableGraph graph;
 
@@ -129,9 +128,7 @@ public final class VarTrainer implements Trainee, AutoCloseable {
    * @throws IllegalArgumentException if the batch size does not split evenly over the tasks
    */
   public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir, Cluster cluster) {
-    this.model = model;
-    this.cfg = cfg;
-    this.loop =
+    super(
         new TrainingLoop(
             new RunDir(runDir),
             new TrainingLoop.Plan(
@@ -144,7 +141,10 @@ public final class VarTrainer implements Trainee, AutoCloseable {
                 cfg.checkpointEvery(),
                 cfg.logEvery(),
                 cfg.evalEvery()),
-            cluster);
+            cluster),
+        METRICS);
+    this.model = model;
+    this.cfg = cfg;
     long noiseSeed = cfg.seed() * 0x9E3779B97F4A7C15L + VarModel.DEFAULT_NOISE_SEED;
     if (cluster != null) noiseSeed += cluster.task() * 0x632BE59BD9B4E019L;
     if (noiseSeed == 0) noiseSeed = 1;
@@ -168,14 +168,6 @@ public final class VarTrainer implements Trainee, AutoCloseable {
     return cfg;
   }
 
-  public RunDir runDir() {
-    return loop.runDir();
-  }
-
-  public Path checkpointPrefix() {
-    return runDir().checkpointPrefix();
-  }
-
   /** Number of trainable parameters. */
   public long numParams() {
     return tg.params().numTrainable();
@@ -184,19 +176,6 @@ public final class VarTrainer implements Trainee, AutoCloseable {
   /** Updates applied so far (the global step). */
   public long step() {
     return tg.optimizer().step();
-  }
-
-  /**
-   * Initialises the weights (official init, seeded), or, when the run directory holds a checkpoint,
-   * checks that it was saved for this model configuration and restores weights, optimizer state and
-   * the resume state.
-   *
-   * @return the step to continue at
-   * @throws IOException if the checkpoint belongs to another configuration or was trained with
-   *     another seed or batch size (naming both), or cannot be read
-   */
-  public long initOrResume(PrintStream log) throws IOException {
-    return loop.initOrResume(this, log);
   }
 
   /**
@@ -215,7 +194,7 @@ public final class VarTrainer implements Trainee, AutoCloseable {
    * @return this trainer
    */
   public VarTrainer evalAlsoAt(long... steps) {
-    loop.evalAlsoAt(steps);
+    loop().evalAlsoAt(steps);
     return this;
   }
 
@@ -245,13 +224,14 @@ public final class VarTrainer implements Trainee, AutoCloseable {
     VarEvaluator evaluator =
         test == null || test.size() == 0 ? null : new VarEvaluator(test, xs, cfg.evalImages());
     TrainingLoop.Result<VarEvaluator.Result> r =
-        loop.run(
-            this,
-            new Steps(train, test, xs),
-            train.size(),
-            evaluator == null ? null : () -> evaluator.evaluate(tg),
-            log,
-            listener);
+        loop()
+            .run(
+                this,
+                new Steps(train, test, xs),
+                train.size(),
+                evaluator == null ? null : () -> evaluator.evaluate(tg),
+                log,
+                listener);
     return new Summary(r.startStep(), r.endStep(), r.seconds(), r.last(), r.lastEval());
   }
 
@@ -283,11 +263,6 @@ public final class VarTrainer implements Trainee, AutoCloseable {
   }
 
   // ---- the Trainee: what the TrainingLoop needs besides the step -------------------------------
-
-  @Override
-  public List<String> metrics() {
-    return METRICS;
-  }
 
   @Override
   public TrainableGraph graph() {

@@ -5,7 +5,6 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * Pictures of VAR's block-causal attention: over the L = sum pn_k^2 tokens of all scales, query
@@ -111,27 +110,20 @@ public final class AttentionMaskView {
    */
   public static CategoryChart tokensPerScaleChart(ScaleSchedule patchNums, int width, int height) {
     VizChecks.checkNotNull("patchNums", patchNums);
-    VizChecks.checkPositive("width", width);
-    VizChecks.checkPositive("height", height);
-    CategoryChart chart =
-        new CategoryChartBuilder()
-            .width(width)
-            .height(height)
-            .title("tokens per scale (L = " + patchNums.L() + ")")
-            .xAxisTitle("scale")
-            .yAxisTitle("tokens")
-            .build();
-    Charts.style(chart.getStyler());
-    chart.getStyler().setLegendVisible(false);
-    chart.getStyler().setXAxisTickMarkSpacingHint(20); // label every scale, not every other one
     List<String> cats = new ArrayList<>(patchNums.K());
     List<Integer> counts = new ArrayList<>(patchNums.K());
     for (int k = 0; k < patchNums.K(); k++) {
       cats.add(patchNums.pn(k) + "x" + patchNums.pn(k));
       counts.add(patchNums.tokens(k));
     }
-    chart.addSeries("tokens", cats, counts);
-    return chart;
+    return Charts.bars(
+        "tokens per scale (L = " + patchNums.L() + ")",
+        "scale",
+        "tokens",
+        cats,
+        counts,
+        width,
+        height);
   }
 
   private static void checkToken(String name, int t, int l) {

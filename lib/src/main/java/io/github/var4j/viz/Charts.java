@@ -6,8 +6,11 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -302,20 +305,63 @@ public final class Charts {
     Images.writePng(toImage(chart), path);
   }
 
+  /**
+   * A bar chart of one series, no legend, every category labelled: {@code categories.get(i)} has
+   * the bar {@code values.get(i)}; width x height pixels.
+   *
+   * @throws IllegalArgumentException if the lists differ in length or a size is not positive
+   */
+  public static CategoryChart bars(
+      String title,
+      String xTitle,
+      String yTitle,
+      List<String> categories,
+      List<? extends Number> values,
+      int width,
+      int height) {
+    if (categories.size() != values.size())
+      throw new IllegalArgumentException(
+          categories.size() + " categories but " + values.size() + " values");
+    CategoryChart chart =
+        titled(
+            new CategoryChartBuilder()
+                .width(positive(width, "width"))
+                .height(positive(height, "height"))
+                .build(),
+            title,
+            xTitle,
+            yTitle);
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setXAxisTickMarkSpacingHint(20); // label every category, not every other one
+    chart.addSeries(yTitle == null || yTitle.isEmpty() ? "values" : yTitle, categories, values);
+    return chart;
+  }
+
   static XYChart newChart(String title, String xTitle, String yTitle, int width, int height) {
-    VizChecks.checkPositive("width", width);
-    VizChecks.checkPositive("height", height);
     XYChart chart =
-        new XYChartBuilder()
-            .width(width)
-            .height(height)
-            .title(title == null ? "" : title)
-            .xAxisTitle(xTitle == null ? "" : xTitle)
-            .yAxisTitle(yTitle == null ? "" : yTitle)
-            .build();
-    style(chart.getStyler());
+        titled(
+            new XYChartBuilder()
+                .width(positive(width, "width"))
+                .height(positive(height, "height"))
+                .build(),
+            title,
+            xTitle,
+            yTitle);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     return chart;
+  }
+
+  /** The chart with its titles (null: none) and the house style. */
+  private static <C extends Chart<?, ?>> C titled(
+      C chart, String title, String xTitle, String yTitle) {
+    chart.setTitle(title == null ? "" : title);
+    style(chart.getStyler());
+    return chart;
+  }
+
+  private static int positive(int v, String name) {
+    VizChecks.checkPositive(name, v);
+    return v;
   }
 
   /**

@@ -143,10 +143,10 @@ public final class AblationRows {
   }
 
   /**
-   * The ablation table: the rows of the quality table {@code quality} (as {@link QualityTable#read}
-   * gives them) that {@code training} has, in the quality table's order, with their training FLOPs;
-   * {@code fid_change} is the row's FID minus that of {@code base} (negative: better) and {@code
-   * fid_ratio} the base's FID over the row's (above 1: better).
+   * The ablation table: the rows of {@code training} (in its order, the rows file's) that the
+   * quality table {@code quality} (as {@link QualityTable#read} gives it) has scored, with their
+   * training FLOPs; {@code fid_change} is the row's FID minus that of {@code base} (negative:
+   * better) and {@code fid_ratio} the base's FID over the row's (above 1: better).
    *
    * @throws IllegalArgumentException if {@code base} has no scored row
    */
@@ -158,9 +158,9 @@ public final class AblationRows {
       throw new IllegalArgumentException("the base row '" + base + "' has not been scored");
     double baseFid = Double.parseDouble(quality.get(base).get("fid"));
     Map<String, Map<String, String>> out = new LinkedHashMap<>();
-    for (Map<String, String> q : quality.values()) {
-      Map<String, String> t = training.get(q.get("name"));
-      if (t == null) continue;
+    for (Map<String, String> t : training.values()) {
+      Map<String, String> q = quality.get(t.get("name"));
+      if (q == null) continue;
       double fid = Double.parseDouble(q.get("fid"));
       Map<String, String> m = new LinkedHashMap<>();
       for (String c : TABLE_HEADER) m.put(c, q.getOrDefault(c, ""));

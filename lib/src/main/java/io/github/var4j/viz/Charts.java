@@ -327,10 +327,10 @@ public final class Charts {
             new CategoryChartBuilder()
                 .width(positive(width, "width"))
                 .height(positive(height, "height"))
+                .xAxisTitle(xTitle == null ? "" : xTitle)
+                .yAxisTitle(yTitle == null ? "" : yTitle)
                 .build(),
-            title,
-            xTitle,
-            yTitle);
+            title);
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setXAxisTickMarkSpacingHint(20); // label every category, not every other one
     chart.addSeries(yTitle == null || yTitle.isEmpty() ? "values" : yTitle, categories, values);
@@ -343,17 +343,16 @@ public final class Charts {
             new XYChartBuilder()
                 .width(positive(width, "width"))
                 .height(positive(height, "height"))
+                .xAxisTitle(xTitle == null ? "" : xTitle)
+                .yAxisTitle(yTitle == null ? "" : yTitle)
                 .build(),
-            title,
-            xTitle,
-            yTitle);
+            title);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     return chart;
   }
 
-  /** The chart with its titles (null: none) and the house style. */
-  private static <C extends Chart<?, ?>> C titled(
-      C chart, String title, String xTitle, String yTitle) {
+  /** The chart with its title (null: none) and the house style. */
+  private static <C extends Chart<?, ?>> C titled(C chart, String title) {
     chart.setTitle(title == null ? "" : title);
     style(chart.getStyler());
     return chart;

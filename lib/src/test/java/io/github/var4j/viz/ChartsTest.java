@@ -1,6 +1,8 @@
 package io.github.var4j.viz;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 
 class ChartsTest {
@@ -131,6 +134,23 @@ class ChartsTest {
     assertEquals(
         "series must not be empty",
         assertThrows(IllegalArgumentException.class, () -> Charts.lossCurve("t", Map.of(), false))
+            .getMessage());
+  }
+
+  @Test
+  void chartsKeepTheirTitlesAndAxisTitles() {
+    CategoryChart bars = Charts.bars("t", "x", "y", List.of("a", "b"), List.of(1.0, 2.0), 100, 80);
+    assertEquals(
+        List.of("t", "x", "y"),
+        List.of(bars.getTitle(), bars.getXAxisTitle(), bars.getYAxisTitle()));
+    XYChart xy = Charts.newChart("t2", "x2", "y2", 100, 80);
+    assertEquals(
+        List.of("t2", "x2", "y2"), List.of(xy.getTitle(), xy.getXAxisTitle(), xy.getYAxisTitle()));
+    assertEquals(
+        "2 categories but 1 values",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Charts.bars("t", "x", "y", List.of("a", "b"), List.of(1.0), 100, 80))
             .getMessage());
   }
 }

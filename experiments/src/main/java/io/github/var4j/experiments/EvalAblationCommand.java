@@ -46,13 +46,6 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Option(names = "--seed", description = "sampling seed of every row")
   long seed = 0;
 
-  @Option(
-      names = "--retime",
-      description =
-          "measure the speed columns of the finished rows again, one after another, the first"
-              + " row once more at the end (on a quiet machine), instead of evaluating")
-  boolean retime;
-
   @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
@@ -91,12 +84,7 @@ public final class EvalAblationCommand extends Var4jCommand {
             + quality.classifier.dir);
     try (Classifier c = quality.classifier.load()) {
       QualityTable t = quality.table(csv, output.run("eval-" + tag), c, ref);
-      for (AblationRows.Row r : table) {
-        if (retime) t.retime(r.spec());
-        else t.run(r.spec());
-      }
-      // the first row was timed in a cold process (thread pools, JIT): time it again, warm
-      if (retime) t.retime(table.get(0).spec());
+      quality.runAll(t, table.stream().map(AblationRows.Row::spec).toList());
     }
     String base = table.get(0).spec().name();
     Map<String, Map<String, String>> joined =

@@ -52,13 +52,6 @@ public final class EvalCodeCommand extends Var4jCommand {
       description = "names the files: <results>/<tag>.csv, <figures>/<tag>-pareto.png")
   String tag = "code";
 
-  @Option(
-      names = "--retime",
-      description =
-          "measure the speed columns of the finished rows again, one after another, the first"
-              + " row once more at the end (on a quiet machine), instead of evaluating")
-  boolean retime;
-
   @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
@@ -112,12 +105,7 @@ public final class EvalCodeCommand extends Var4jCommand {
         quality.classifier.dir);
     try (Classifier c = quality.classifier.load()) {
       QualityTable t = quality.table(csv, output.run("eval-" + tag), c, refSet);
-      for (QualityRow r : rows) {
-        if (retime) t.retime(r);
-        else t.run(r);
-      }
-      // the first row was timed in a cold process (thread pools, JIT): time it again, warm
-      if (retime) t.retime(rows.get(0));
+      quality.runAll(t, rows);
     }
     Path fig = output.figures();
     Charts.savePng(

@@ -77,13 +77,6 @@ public final class EvalTableCommand extends Var4jCommand {
   @Option(names = "--only", description = "table, cfg, topk or all")
   String only = "all";
 
-  @Option(
-      names = "--retime",
-      description =
-          "measure the speed columns of the finished table rows again (on a quiet machine) instead"
-              + " of evaluating")
-  boolean retime;
-
   @Mixin QualityArgs quality = new QualityArgs();
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
@@ -146,10 +139,7 @@ public final class EvalTableCommand extends Var4jCommand {
         } else {
           System.out.println("[eval-table] no raster model in " + raster + ": its row is skipped");
         }
-        for (QualityRow sp : specs) {
-          if (retime) t.retime(sp);
-          else t.run(sp);
-        }
+        quality.runAll(t, specs);
         System.out.print(QualityTable.markdown(res.resolve("eval-table.csv"), "VAR + CFG"));
       }
       if (only.equals("all") || only.equals("cfg")) {

@@ -1,5 +1,6 @@
 package io.github.var4j.experiments;
 
+import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
@@ -8,6 +9,7 @@ import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,6 +27,13 @@ final class QualityArgs {
       names = "--per-class",
       description = "images per class of every row (default 1000; quick mode 20)")
   Integer perClass;
+
+  @Option(
+      names = "--retime",
+      description =
+          "measure the speed columns of the finished rows again, one after another, the first"
+              + " row once more at the end (on a quiet machine), instead of evaluating")
+  boolean retime;
 
   @Option(names = "--batch", description = "images per graph run")
   int batch = 64;
@@ -63,6 +72,19 @@ final class QualityArgs {
    */
   QualityTable table(Path csv, Path sampleDir, Classifier c, SampleSet ref) {
     return new QualityTable(csv, sampleDir, c, ref, perClass(), batch(), singles(), System.out);
+  }
+
+  /**
+   * Scores the rows in {@code t} (a finished row is skipped) or, with {@code --retime}, measures
+   * their speed columns again, and then the first row once more: it was timed in a cold process
+   * (thread pools, JIT).
+   */
+  void runAll(QualityTable t, List<QualityRow> rows) throws IOException {
+    for (QualityRow r : rows) {
+      if (retime) t.retime(r);
+      else t.run(r);
+    }
+    if (retime && !rows.isEmpty()) t.retime(rows.get(0));
   }
 
   /** {@code --per-class}, checked, or its default. */

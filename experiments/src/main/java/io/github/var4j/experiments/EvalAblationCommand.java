@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
     name = "eval-ablation",
     description =
         "Score the rows of an ablation (a rows file: model, tokenizer, sampling setting, training"
-            + " steps) with one feature network; writes <results>/<tag>.csv and"
-            + " <tag>-training.csv; resumable.")
+            + " steps) with one feature network; writes <results>/<tag>.csv, <tag>-training.csv,"
+            + " <tag>-table.csv (FID against the first row) and <figures>/<tag>.png; resumable.")
 public final class EvalAblationCommand extends Var4jCommand {
   @Option(
       names = "--rows",

@@ -190,9 +190,9 @@ public final class AblationRows {
             "FID (lower is better)",
             xs,
             ys,
-            900,
-            560);
-    chart.getStyler().setXAxisLabelRotation(30);
+            1000,
+            640);
+    chart.getStyler().setXAxisLabelRotation(45);
     return chart;
   }
 }

@@ -14,6 +14,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.ChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.Marker;
@@ -323,14 +324,11 @@ public final class Charts {
       throw new IllegalArgumentException(
           categories.size() + " categories but " + values.size() + " values");
     CategoryChart chart =
-        titled(
-            new CategoryChartBuilder()
-                .width(positive(width, "width"))
-                .height(positive(height, "height"))
-                .xAxisTitle(xTitle == null ? "" : xTitle)
-                .yAxisTitle(yTitle == null ? "" : yTitle)
-                .build(),
-            title);
+        sized(new CategoryChartBuilder(), title, width, height)
+            .xAxisTitle(xTitle == null ? "" : xTitle)
+            .yAxisTitle(yTitle == null ? "" : yTitle)
+            .build();
+    style(chart.getStyler());
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setXAxisTickMarkSpacingHint(20); // label every category, not every other one
     chart.addSeries(yTitle == null || yTitle.isEmpty() ? "values" : yTitle, categories, values);
@@ -339,28 +337,21 @@ public final class Charts {
 
   static XYChart newChart(String title, String xTitle, String yTitle, int width, int height) {
     XYChart chart =
-        titled(
-            new XYChartBuilder()
-                .width(positive(width, "width"))
-                .height(positive(height, "height"))
-                .xAxisTitle(xTitle == null ? "" : xTitle)
-                .yAxisTitle(yTitle == null ? "" : yTitle)
-                .build(),
-            title);
+        sized(new XYChartBuilder(), title, width, height)
+            .xAxisTitle(xTitle == null ? "" : xTitle)
+            .yAxisTitle(yTitle == null ? "" : yTitle)
+            .build();
+    style(chart.getStyler());
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     return chart;
   }
 
-  /** The chart with its title (null: none) and the house style. */
-  private static <C extends Chart<?, ?>> C titled(C chart, String title) {
-    chart.setTitle(title == null ? "" : title);
-    style(chart.getStyler());
-    return chart;
-  }
-
-  private static int positive(int v, String name) {
-    VizChecks.checkPositive(name, v);
-    return v;
+  /** {@code builder} with the checked size and the title (null: none). */
+  private static <B extends ChartBuilder<B, ?>> B sized(
+      B builder, String title, int width, int height) {
+    VizChecks.checkPositive("width", width);
+    VizChecks.checkPositive("height", height);
+    return builder.width(width).height(height).title(title == null ? "" : title);
   }
 
   /**

@@ -9,7 +9,6 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.optim.AdamW;
 import io.github.var4j.optim.LrSchedule;
-import io.github.var4j.store.RunDir;
 import io.github.var4j.util.ImageArrays;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,19 +69,18 @@ public final class ClassifierTrainer extends LoopTrainer {
 
   public ClassifierTrainer(ClassifierConfig netCfg, ClassifierTrainConfig cfg, Path runDir) {
     super(
-        new TrainingLoop(
-            new RunDir(runDir),
-            new TrainingLoop.Plan(
-                "classifier",
-                "classifier",
-                cfg.steps(),
-                cfg.batchSize(),
-                cfg.seed(),
-                cfg.lrSchedule()::at,
-                cfg.checkpointEvery(),
-                cfg.logEvery(),
-                0),
-            null),
+        runDir,
+        new TrainingLoop.Plan(
+            "classifier",
+            "classifier",
+            cfg.steps(),
+            cfg.batchSize(),
+            cfg.seed(),
+            cfg.lrSchedule()::at,
+            cfg.checkpointEvery(),
+            cfg.logEvery(),
+            0),
+        null,
         METRICS);
     this.netCfg = netCfg;
     this.cfg = cfg;

@@ -1,5 +1,6 @@
 package io.github.var4j.train;
 
+import io.github.var4j.nn.Cluster;
 import io.github.var4j.store.RunDir;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,11 +19,15 @@ public abstract class LoopTrainer implements Trainee, AutoCloseable {
   private final List<String> metrics;
 
   /**
-   * @param loop the loop over this trainer's run directory
+   * @param runDir this trainer's run directory
+   * @param plan the loop's plan: steps, batch, seed, schedule, cadences
+   * @param cluster the data-parallel cluster this trainer is one task of (null: a single process)
    * @param metrics the columns of a step's row in {@code metrics.csv} (after the step column)
+   * @throws IllegalArgumentException if the batch size does not split evenly over the tasks
    */
-  protected LoopTrainer(TrainingLoop loop, List<String> metrics) {
-    this.loop = loop;
+  protected LoopTrainer(
+      Path runDir, TrainingLoop.Plan plan, Cluster cluster, List<String> metrics) {
+    this.loop = new TrainingLoop(new RunDir(runDir), plan, cluster);
     this.metrics = List.copyOf(metrics);
   }
 

@@ -105,19 +105,18 @@ public final class TokenizerTrainer extends LoopTrainer {
       Path runDir,
       PerceptualLoss.FeatureNet featureNet) {
     super(
-        new TrainingLoop(
-            new RunDir(runDir),
-            new TrainingLoop.Plan(
-                "tokenizer",
-                "tokenizer",
-                cfg.steps(),
-                cfg.batchSize(),
-                cfg.seed(),
-                it -> new LrSchedule.Values(cfg.lrAt(it), cfg.weightDecay(), 0),
-                cfg.checkpointEvery(),
-                cfg.logEvery(),
-                0),
-            null),
+        runDir,
+        new TrainingLoop.Plan(
+            "tokenizer",
+            "tokenizer",
+            cfg.steps(),
+            cfg.batchSize(),
+            cfg.seed(),
+            it -> new LrSchedule.Values(cfg.lrAt(it), cfg.weightDecay(), 0),
+            cfg.checkpointEvery(),
+            cfg.logEvery(),
+            0),
+        null,
         METRICS);
     if (cfg.perceptualEnabled()) {
       if (featureNet == null) {
@@ -305,7 +304,7 @@ public final class TokenizerTrainer extends LoopTrainer {
   @Override
   public void restoreState(RunDir.ResumeState st) throws IOException {
     st.expect("lossRecipe", cfg.lossRecipe());
-    deadCodes.restore(st, loop().runDir().resumeFile());
+    deadCodes.restore(st, runDir().resumeFile());
   }
 
   @Override

@@ -129,19 +129,18 @@ public final class VarTrainer extends LoopTrainer {
    */
   public VarTrainer(VarConfig model, VarTrainConfig cfg, Path runDir, Cluster cluster) {
     super(
-        new TrainingLoop(
-            new RunDir(runDir),
-            new TrainingLoop.Plan(
-                "var",
-                "VAR",
-                cfg.steps(),
-                cfg.batchSize(),
-                cfg.seed(),
-                cfg.schedule()::at,
-                cfg.checkpointEvery(),
-                cfg.logEvery(),
-                cfg.evalEvery()),
-            cluster),
+        runDir,
+        new TrainingLoop.Plan(
+            "var",
+            "VAR",
+            cfg.steps(),
+            cfg.batchSize(),
+            cfg.seed(),
+            cfg.schedule()::at,
+            cfg.checkpointEvery(),
+            cfg.logEvery(),
+            cfg.evalEvery()),
+        cluster,
         METRICS);
     this.model = model;
     this.cfg = cfg;

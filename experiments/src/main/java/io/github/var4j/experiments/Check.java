@@ -26,13 +26,11 @@ final class Check {
   }
 
   static int positive(String option, int v) {
-    that(v >= 1, option + " must be >= 1, got " + v);
-    return v;
+    return (int) atLeast(option, v, 1);
   }
 
   static long positive(String option, long v) {
-    that(v >= 1, option + " must be >= 1, got " + v);
-    return v;
+    return atLeast(option, v, 1);
   }
 
   /** A number > 0 (and finite). */
@@ -42,12 +40,15 @@ final class Check {
   }
 
   static int nonNegative(String option, int v) {
-    that(v >= 0, option + " must be >= 0, got " + v);
-    return v;
+    return (int) atLeast(option, v, 0);
   }
 
   static long nonNegative(String option, long v) {
-    that(v >= 0, option + " must be >= 0, got " + v);
+    return atLeast(option, v, 0);
+  }
+
+  private static long atLeast(String option, long v, long min) {
+    that(v >= min, option + " must be >= " + min + ", got " + v);
     return v;
   }
 

@@ -6,6 +6,7 @@ import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.SampleResult;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.sample.ZeroShot;
+import io.github.var4j.util.Require;
 import io.github.var4j.viz.CoarseToFine;
 import io.github.var4j.viz.ImageGrid;
 import io.github.var4j.viz.Images;
@@ -190,8 +191,7 @@ public final class SampleFigures {
               + " and "
               + topPs.length);
     }
-    if (samples <= 0)
-      throw new IllegalArgumentException("samples must be positive, got " + samples);
+    Require.positive("samples", samples);
     int[] labels = new int[samples];
     java.util.Arrays.fill(labels, label);
     List<BufferedImage> tiles = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.Flops;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.util.Require;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -141,8 +142,8 @@ public final class SamplingComplexity {
    */
   public SamplingComplexity(
       Model model, SampleOptions opts, int warmup, int repeats, PrintStream log) {
-    if (warmup < 1) throw new IllegalArgumentException("warmup must be >= 1, got " + warmup);
-    if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
+    Require.atLeast("warmup", warmup, 1);
+    Require.atLeast("repeats", repeats, 1);
     this.model = model;
     this.opts = opts;
     this.warmup = warmup;
@@ -201,7 +202,7 @@ public final class SamplingComplexity {
 
   /** Times one (order, n, batch) on a random model and a random tokenizer. */
   public Row measure(TokenOrder order, int n, int batch) {
-    if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    Require.atLeast("batch", batch, 1);
     ScaleSchedule pns = schedule(order, n);
     VarConfig cfg = model.config(pns, order);
     long seed = opts.seed();

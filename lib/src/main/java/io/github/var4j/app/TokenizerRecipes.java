@@ -11,6 +11,7 @@ import io.github.var4j.train.PerceptualLoss;
 import io.github.var4j.train.TokenizerRecipe;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.TokenizerTrainer;
+import io.github.var4j.util.Require;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import io.github.var4j.viz.ImageGrid;
@@ -69,8 +70,7 @@ public final class TokenizerRecipes {
       ImageDataset test,
       int evalImages,
       PrintStream log) {
-    if (evalImages < 1)
-      throw new IllegalArgumentException("evalImages must be >= 1, got " + evalImages);
+    Require.atLeast("evalImages", evalImages, 1);
     this.csv = csv;
     this.runs = runs;
     this.vae = vae;

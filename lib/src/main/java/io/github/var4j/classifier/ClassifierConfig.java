@@ -1,5 +1,7 @@
 package io.github.var4j.classifier;
 
+import io.github.var4j.util.Require;
+
 /**
  * Configuration of the {@link ClassifierNet}: three stages of (conv3x3 + GroupNorm + SiLU, then a
  * stride-2 conv3x3 + GroupNorm + SiLU) of widths {@code width}, {@code 2·width}, {@code 4·width},
@@ -16,15 +18,13 @@ public record ClassifierConfig(
     int inChannels, int imageSize, int width, int numClasses, int groups) {
 
   public ClassifierConfig {
-    if (inChannels < 1)
-      throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
+    Require.atLeast("inChannels", inChannels, 1);
     if (imageSize < 8 || imageSize % 8 != 0) {
       throw new IllegalArgumentException(
           "imageSize must be a positive multiple of 8, got " + imageSize);
     }
-    if (numClasses < 2)
-      throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
-    if (groups < 1) throw new IllegalArgumentException("groups must be >= 1, got " + groups);
+    Require.atLeast("numClasses", numClasses, 2);
+    Require.atLeast("groups", groups, 1);
     if (width < 1 || width % groups != 0) {
       throw new IllegalArgumentException(
           "width must be a positive multiple of groups=" + groups + ", got " + width);

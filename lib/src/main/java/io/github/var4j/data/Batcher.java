@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.util.Require;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -35,9 +36,8 @@ public final class Batcher {
    * @param batchSize &gt; 0; with dropLast it must be &lt;= n
    */
   public Batcher(int n, int batchSize, boolean dropLast, long seed) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
-    if (batchSize <= 0)
-      throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+    Require.positive("n", n);
+    Require.positive("batchSize", batchSize);
     if (dropLast && batchSize > n)
       throw new IllegalArgumentException(
           "batchSize " + batchSize + " > n " + n + " with dropLast leaves no batches");
@@ -87,7 +87,7 @@ public final class Batcher {
    * {@code step / batchesPerEpoch()}.
    */
   public int[] batch(long step) {
-    if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
+    Require.atLeast("step", step, 0);
     int nb = batchesPerEpoch();
     long e = step / nb;
     if (e > Integer.MAX_VALUE)
@@ -103,7 +103,7 @@ public final class Batcher {
   }
 
   private synchronized int[] perm(int epoch) {
-    if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+    Require.atLeast("epoch", epoch, 0);
     if (epoch != cachedEpoch) {
       SplittableRandom rng = new SplittableRandom(mix(seed, epoch));
       int[] p = new int[n];

@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.util.Require;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -57,7 +58,7 @@ public record DataSplit(ImageDataset train, ImageDataset test) {
 
   /** Per class, the first {@code min(perClass, classSize)} images go to train, the rest to test. */
   public static DataSplit firstPerClass(ImageDataset all, int perClass) {
-    if (perClass < 0) throw new IllegalArgumentException("perClass must be >= 0, got " + perClass);
+    Require.atLeast("perClass", perClass, 0);
     return perClassPrefix(all, size -> Math.min(perClass, size));
   }
 

@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.util.Require;
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,7 +44,7 @@ public final class ImageDataset {
       int[] labels,
       byte[] pixels,
       boolean validate) {
-    if (n < 0) throw new IllegalArgumentException("n must be >= 0, got " + n);
+    Require.atLeast("n", n, 0);
     if (h <= 0 || w <= 0)
       throw new IllegalArgumentException("image size must be positive, got h=" + h + " w=" + w);
     if (c != 1 && c != 3) throw new IllegalArgumentException("channels must be 1 or 3, got " + c);

@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.util.Require;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -41,7 +42,7 @@ public final class ImageFolderDataset {
    *     an unreadable image
    */
   public static ImageDataset load(Path root, int size, int channels) throws IOException {
-    if (size <= 0) throw new IllegalArgumentException("size must be positive, got " + size);
+    Require.positive("size", size);
     if (channels != 1 && channels != 3)
       throw new IllegalArgumentException("channels must be 1 (grey) or 3 (RGB), got " + channels);
     if (!Files.exists(root)) throw new IOException("image folder root " + root + " does not exist");

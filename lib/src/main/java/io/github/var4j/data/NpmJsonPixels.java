@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.util.Require;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,8 +59,7 @@ public final class NpmJsonPixels {
 
   /** Reads one {@code {"data": [...]}} file. */
   public static Result read(Path file, int pixelsPerImage, Scale scale) throws IOException {
-    if (pixelsPerImage <= 0)
-      throw new IllegalArgumentException("pixelsPerImage must be positive, got " + pixelsPerImage);
+    Require.positive("pixelsPerImage", pixelsPerImage);
     try (InputStream in = Files.newInputStream(file)) {
       return new NpmJsonPixels(file, in, pixelsPerImage, scale).parse();
     }

@@ -1,5 +1,6 @@
 package io.github.var4j.data;
 
+import io.github.var4j.util.Require;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -32,8 +33,8 @@ public final class SyntheticShapes {
    * @return (n, size, size, channels) dataset with {@link #NUM_CLASSES} classes
    */
   public static ImageDataset generate(int n, int size, int channels, long seed) {
-    if (n < 0) throw new IllegalArgumentException("n must be >= 0, got " + n);
-    if (size < 4) throw new IllegalArgumentException("size must be >= 4, got " + size);
+    Require.atLeast("n", n, 0);
+    Require.atLeast("size", size, 4);
     if (channels != 1 && channels != 3)
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
     SplittableRandom rng = new SplittableRandom(seed);

@@ -4,6 +4,7 @@ import io.github.var4j.classifier.Classifier;
 import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.train.Progress;
+import io.github.var4j.util.Require;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ public final class Generation {
       int chunk,
       String tag,
       PrintStream log) {
-    if (chunk <= 0) throw new IllegalArgumentException("chunk must be positive, got " + chunk);
+    Require.positive("chunk", chunk);
     int side = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
     int per = side * side * ch, n = labels.length;
     float[] images = new float[n * per];

@@ -1,5 +1,6 @@
 package io.github.var4j.eval;
 
+import io.github.var4j.util.Require;
 import org.hipparchus.stat.descriptive.moment.StandardDeviation;
 
 /**
@@ -47,7 +48,7 @@ public final class InceptionScore {
    */
   public static Result of(Features probabilities, int splits) {
     int n = probabilities.n(), c = probabilities.d();
-    if (splits < 1) throw new IllegalArgumentException("splits must be >= 1, got " + splits);
+    Require.atLeast("splits", splits, 1);
     if (n < splits)
       throw new IllegalArgumentException(
           "Inception Score over "

@@ -1,5 +1,6 @@
 package io.github.var4j.eval;
 
+import io.github.var4j.util.Require;
 import java.util.stream.IntStream;
 import org.hipparchus.util.KthSelector;
 
@@ -44,7 +45,7 @@ public final class PrecisionRecall {
    * than k samples (k neighbours besides the sample itself).
    */
   public static Result of(Features real, Features generated, int k) {
-    if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
+    Require.atLeast("k", k, 1);
     if (real.d() != generated.d())
       throw new IllegalArgumentException(
           "feature sets have different dimensions: real has d = "

@@ -77,10 +77,10 @@ public final class ReconstructionQuality {
     ClassifierConfig cc = classifier.config();
     if (vc.imageSize() != cc.imageSize() || vc.inChannels() != cc.inChannels()) {
       throw new IllegalArgumentException(
-          "tokenizer images are "
-              + ImageArrays.hwc(vc.imageSize(), vc.imageSize(), vc.inChannels())
-              + ", the classifier's "
-              + ImageArrays.hwc(cc.imageSize(), cc.imageSize(), cc.inChannels()));
+          "tokenizer images are %s, the classifier's %s"
+              .formatted(
+                  ImageArrays.hwc(vc.imageSize(), vc.imageSize(), vc.inChannels()),
+                  ImageArrays.hwc(cc.imageSize(), cc.imageSize(), cc.inChannels())));
     }
     return scoreImages(tok.reconstruct(images, n));
   }

@@ -70,10 +70,10 @@ public final class SampleQuality {
         || s.width() != cfg.imageSize()
         || s.channels() != cfg.inChannels()) {
       throw new IllegalArgumentException(
-          "sample images are "
-              + ImageArrays.hwc(s.height(), s.width(), s.channels())
-              + " but the classifier takes "
-              + ImageArrays.hwc(cfg.imageSize(), cfg.imageSize(), cfg.inChannels()));
+          "sample images are %s but the classifier takes %s"
+              .formatted(
+                  ImageArrays.hwc(s.height(), s.width(), s.channels()),
+                  ImageArrays.hwc(cfg.imageSize(), cfg.imageSize(), cfg.inChannels())));
     }
   }
 

@@ -265,25 +265,15 @@ public final class TokenizerReport {
    */
   public static List<XYChart> trainingCurves(Path metricsCsv, int window) throws IOException {
     double[][] c = metricColumns(metricsCsv, window, "loss", "psnr");
-    XYChart l =
-        Charts.lossCurve(
-            "Tokenizer training loss",
-            "step",
-            "loss (reconstruction + VQ + …)",
-            Map.of("train", new double[][] {c[0], c[1]}),
-            true,
-            700,
-            400);
-    XYChart p =
-        Charts.lossCurve(
-            "Tokenizer training PSNR",
-            "step",
-            "PSNR (dB, train batch)",
-            Map.of("train", new double[][] {c[0], c[2]}),
-            false,
-            700,
-            400);
-    return List.of(l, p);
+    return List.of(
+        trainCurve("Tokenizer training loss", "loss (reconstruction + VQ + …)", c[0], c[1], true),
+        trainCurve("Tokenizer training PSNR", "PSNR (dB, train batch)", c[0], c[2], false));
+  }
+
+  private static XYChart trainCurve(
+      String title, String yTitle, double[] steps, double[] values, boolean logY) {
+    return Charts.lossCurve(
+        title, "step", yTitle, Map.of("train", new double[][] {steps, values}), logY, 700, 400);
   }
 
   /**

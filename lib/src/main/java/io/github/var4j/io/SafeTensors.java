@@ -269,13 +269,8 @@ public final class SafeTensors {
       int len = isFloat ? t.floats().length : t.longs().length;
       if (len != n)
         throw new IllegalArgumentException(
-            "tensor '"
-                + e.getKey()
-                + "' has shape "
-                + Arrays.toString(t.shape())
-                + " but "
-                + len
-                + " values");
+            "tensor '%s' has shape %s but %d values"
+                .formatted(e.getKey(), Arrays.toString(t.shape()), len));
       ByteBuffer bb = ByteBuffer.allocate(len * (isFloat ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
       if (isFloat) bb.asFloatBuffer().put(t.floats());
       else bb.asLongBuffer().put(t.longs());

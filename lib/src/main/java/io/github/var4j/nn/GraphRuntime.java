@@ -1,5 +1,6 @@
 package io.github.var4j.nn;
 
+import io.github.var4j.util.Require;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -110,7 +111,7 @@ public final class GraphRuntime implements AutoCloseable {
    * @throws IllegalArgumentException if n or chunk is not positive
    */
   public static void chunks(int n, int chunk, ChunkBody body) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+    Require.positive("n", n);
     if (chunk <= 0) throw new IllegalArgumentException("chunk size must be positive, got " + chunk);
     for (int b0 = 0; b0 < n; b0 += chunk) body.run(b0, Math.min(chunk, n - b0));
   }

@@ -180,12 +180,8 @@ public final class ParamStore {
       HostTensor t = sd.get(p.name());
       if (!Arrays.equals(t.shape(), p.torchShape())) {
         throw new IllegalArgumentException(
-            "shape mismatch for '"
-                + p.name()
-                + "': model expects "
-                + Arrays.toString(p.torchShape())
-                + ", state dict has "
-                + Arrays.toString(t.shape()));
+            "shape mismatch for '%s': model expects %s, state dict has %s"
+                .formatted(p.name(), Arrays.toString(p.torchShape()), Arrays.toString(t.shape())));
       }
       values.put(p, p.layout().toTf(t.data(), p.torchShape()));
     }

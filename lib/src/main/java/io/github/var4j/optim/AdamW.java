@@ -99,28 +99,16 @@ public final class AdamW {
    *     wdND}
    */
   public AdamW(Graph g, ParamStore ps, Operand<TFloat32> loss, Predicate<Param> decay, Config cfg) {
-    this(g, ps, loss, decay, cfg, "optim.");
+    this(g, ps, loss, decay, cfg, "optim.", UnaryOperator.identity());
   }
 
   /**
    * As above, with {@code prefix} naming the optimizer's ops and state variables (default {@code
-   * "optim."}); give a second optimizer in the same graph (e.g. a discriminator's) another prefix.
-   */
-  public AdamW(
-      Graph g,
-      ParamStore ps,
-      Operand<TFloat32> loss,
-      Predicate<Param> decay,
-      Config cfg,
-      String prefix) {
-    this(g, ps, loss, decay, cfg, prefix, UnaryOperator.identity());
-  }
-
-  /**
-   * As above, with {@code reduce} applied to the raw gradients (TF layout, in the order of {@link
-   * #params()}) before the norm, clipping and update: e.g. their mean over the tasks of a cluster
-   * ({@link io.github.var4j.nn.AllReduce#mean}), which makes data-parallel training take the step
-   * of the global batch.
+   * "optim."}; give a second optimizer in the same graph, e.g. a discriminator's, another prefix)
+   * and {@code reduce} (default: identity) applied to the raw gradients (TF layout, in the order of
+   * {@link #params()}) before the norm, clipping and update: e.g. their mean over the tasks of a
+   * cluster ({@link io.github.var4j.nn.AllReduce#mean}), which makes data-parallel training take
+   * the step of the global batch.
    */
   public AdamW(
       Graph g,

@@ -1,5 +1,6 @@
 package io.github.var4j.optim;
 
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -67,18 +68,16 @@ public record LrSchedule(
     }
     if (!(peakLr > 0) || Double.isInfinite(peakLr))
       throw new IllegalArgumentException("peakLr must be positive, got " + peakLr);
-    if (!(wpIt >= 0)) throw new IllegalArgumentException("wpIt must be >= 0, got " + wpIt);
+    Require.nonNegative("wpIt", wpIt);
     if (maxIt - 1 - Math.rint(wpIt) <= 0) {
       throw new IllegalArgumentException(
           "maxIt must be greater than round(wpIt) + 1, got maxIt=" + maxIt + ", wpIt=" + wpIt);
     }
-    if (!(wp0 >= 0 && wp0 <= 1))
-      throw new IllegalArgumentException("wp0 must be in [0, 1], got " + wp0);
-    if (!(wpe >= 0 && wpe <= 1))
-      throw new IllegalArgumentException("wpe must be in [0, 1], got " + wpe);
+    Require.fraction("wp0", wp0);
+    Require.fraction("wpe", wpe);
     if (sche.equals("exp") && !(wpe > 0))
       throw new IllegalArgumentException("schedule 'exp' needs wpe > 0, got " + wpe);
-    if (!(twd >= 0)) throw new IllegalArgumentException("twd must be >= 0, got " + twd);
+    Require.nonNegative("twd", twd);
     if (!(twde >= 0)) throw new IllegalArgumentException("twde must be >= 0, got " + twde);
   }
 

@@ -1,5 +1,6 @@
 package io.github.var4j.quant;
 
+import io.github.var4j.util.Require;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,10 +21,8 @@ public final class CodebookUsage {
   private final long[][] counts; // (K, V)
 
   public CodebookUsage(int vocabSize, int numScales) {
-    if (vocabSize < 2)
-      throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
-    if (numScales < 1)
-      throw new IllegalArgumentException("numScales must be >= 1, got " + numScales);
+    Require.atLeast("vocabSize", vocabSize, 2);
+    Require.atLeast("numScales", numScales, 1);
     this.vocabSize = vocabSize;
     this.counts = new long[numScales][vocabSize];
   }

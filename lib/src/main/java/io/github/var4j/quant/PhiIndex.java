@@ -1,5 +1,7 @@
 package io.github.var4j.quant;
 
+import io.github.var4j.util.Require;
+
 /**
  * Which of the shared Phi convolutions serves each scale (official PhiShared / PhiPartiallyShared /
  * PhiNonShared).
@@ -22,9 +24,8 @@ public final class PhiIndex {
    * @return int[K]: Phi index per scale
    */
   public static int[] forScales(int K, int shareQuantResi) {
-    if (K < 1) throw new IllegalArgumentException("K must be >= 1, got " + K);
-    if (shareQuantResi < 0)
-      throw new IllegalArgumentException("shareQuantResi must be >= 0, got " + shareQuantResi);
+    Require.atLeast("K", K, 1);
+    Require.atLeast("shareQuantResi", shareQuantResi, 0);
     int[] out = new int[K];
     if (shareQuantResi == 1) return out;
     int n = shareQuantResi == 0 ? K : shareQuantResi;
@@ -38,7 +39,7 @@ public final class PhiIndex {
 
   /** The official ticks of n Phis: numpy.linspace(a, 1-a, n), a = 1/3/n for n == 4, else 1/2/n. */
   public static double[] ticks(int n) {
-    if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
+    Require.atLeast("n", n, 1);
     double a = n == 4 ? 1.0 / 3 / n : 1.0 / 2 / n;
     return linspace(a, 1 - a, n);
   }

@@ -1,6 +1,7 @@
 package io.github.var4j.quant;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -30,9 +31,8 @@ public record QuantizerConfig(
   /** Validates with messages that name the problem. */
   public QuantizerConfig {
     if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
-    if (vocabSize < 2)
-      throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
-    if (cvae < 1) throw new IllegalArgumentException("cvae must be >= 1, got " + cvae);
+    Require.atLeast("vocabSize", vocabSize, 2);
+    Require.atLeast("cvae", cvae, 1);
     if (!Double.isFinite(beta) || beta < 0)
       throw new IllegalArgumentException("beta must be finite and >= 0, got " + beta);
     if (!(Math.abs(quantResi) <= 1))

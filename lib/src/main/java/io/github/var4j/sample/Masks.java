@@ -1,6 +1,7 @@
 package io.github.var4j.sample;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Require;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class Masks {
    * to even). Coordinates are fractions of the image side.
    */
   public static float[] box(int pn, double y0, double y1, double x0, double x1) {
-    if (pn <= 0) throw new IllegalArgumentException("pn must be positive, got " + pn);
+    Require.positive("pn", pn);
     for (double v : new double[] {y0, y1, x0, x1}) {
       if (!(v >= 0 && v <= 1)) {
         throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.var4j.sample;
 
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -27,7 +28,7 @@ public record SampleOptions(
     if (!(cfg >= 0) || Double.isInfinite(cfg)) {
       throw new IllegalArgumentException("cfg must be >= 0, got " + cfg);
     }
-    if (topK < 0) throw new IllegalArgumentException("top_k must be >= 0, got " + topK);
+    Require.atLeast("top_k", topK, 0);
     if (!(topP >= 0 && topP <= 1))
       throw new IllegalArgumentException("top_p must be in [0, 1], got " + topP);
   }

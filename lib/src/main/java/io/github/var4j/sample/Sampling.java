@@ -346,12 +346,8 @@ public final class Sampling {
     checkShape(gumbelNV, n, vocab);
     if (codebookVC.length != (long) vocab * cvae) {
       throw new IllegalArgumentException(
-          "codebook must hold V*Cvae = "
-              + vocab
-              + "*"
-              + cvae
-              + " floats, got "
-              + codebookVC.length);
+          "codebook must hold V*Cvae = %d*%d floats, got %d"
+              .formatted(vocab, cvae, codebookVC.length));
     }
     try (GraphRuntime rt = new GraphRuntime()) {
       Ops tf = rt.tf();
@@ -387,14 +383,8 @@ public final class Sampling {
       throw new IllegalArgumentException("n and V must be positive, got n=" + n + ", V=" + vocab);
     if (a.length != (long) n * vocab) {
       throw new IllegalArgumentException(
-          "expected n*V = "
-              + n
-              + "*"
-              + vocab
-              + " = "
-              + (long) n * vocab
-              + " floats, got "
-              + a.length);
+          "expected n*V = %d*%d = %d floats, got %d"
+              .formatted(n, vocab, (long) n * vocab, a.length));
     }
   }
 }

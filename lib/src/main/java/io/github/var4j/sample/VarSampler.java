@@ -4,6 +4,7 @@ import io.github.var4j.nn.ParamStore;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.util.Require;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.util.ArrayList;
@@ -69,10 +70,8 @@ public final class VarSampler extends CoreSampler {
   public static void checkAgree(VarConfig varCfg, VqVaeConfig vaeCfg) {
     if (vaeCfg.vocabSize() != varCfg.vocabSize()) {
       throw new IllegalArgumentException(
-          "tokenizer and VAR disagree: vocabSize "
-              + vaeCfg.vocabSize()
-              + " vs "
-              + varCfg.vocabSize());
+          "tokenizer and VAR disagree: vocabSize %d vs %d"
+              .formatted(vaeCfg.vocabSize(), varCfg.vocabSize()));
     }
     if (vaeCfg.zChannels() != varCfg.cvae()) {
       throw new IllegalArgumentException(
@@ -80,10 +79,8 @@ public final class VarSampler extends CoreSampler {
     }
     if (!vaeCfg.patchNums().equals(varCfg.patchNums())) {
       throw new IllegalArgumentException(
-          "tokenizer and VAR disagree: patchNums "
-              + vaeCfg.patchNums()
-              + " vs "
-              + varCfg.patchNums());
+          "tokenizer and VAR disagree: patchNums %s vs %s"
+              .formatted(vaeCfg.patchNums(), varCfg.patchNums()));
     }
   }
 
@@ -214,8 +211,7 @@ public final class VarSampler extends CoreSampler {
    * {@code perClass} images of every class, class-major (labels 0,0,..,1,1,..), batched internally.
    */
   public SampleResult sampleClasses(int perClass, SampleOptions opts) {
-    if (perClass <= 0)
-      throw new IllegalArgumentException("perClass must be positive, got " + perClass);
+    Require.positive("perClass", perClass);
     int[] labels = new int[perClass * nullClass()];
     for (int i = 0; i < labels.length; i++) labels[i] = i / perClass;
     return sample(labels, opts);

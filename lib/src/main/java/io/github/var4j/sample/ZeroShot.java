@@ -1,6 +1,7 @@
 package io.github.var4j.sample;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Require;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class ZeroShot {
       float[] keepMask,
       int label,
       SampleOptions opts) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+    Require.positive("n", n);
     int[] labels = new int[n];
     Arrays.fill(labels, label);
     return withMask(sampler, gtTokens, labels, keepMask, opts);
@@ -76,7 +77,7 @@ public final class ZeroShot {
    * @return K arrays, scale k (n·times, pn_k²)
    */
   public static List<int[]> repeat(List<int[]> tokens, int n, int times, ScaleSchedule patchNums) {
-    if (times <= 0) throw new IllegalArgumentException("times must be positive, got " + times);
+    Require.positive("times", times);
     if (tokens.size() != patchNums.K()) {
       throw new IllegalArgumentException(
           "expected token maps for " + patchNums.K() + " scales, got " + tokens.size());
@@ -99,7 +100,7 @@ public final class ZeroShot {
   }
 
   private static int[] nullLabels(VarSampler sampler, int n) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+    Require.positive("n", n);
     int[] labels = new int[n];
     Arrays.fill(labels, sampler.nullClass());
     return labels;

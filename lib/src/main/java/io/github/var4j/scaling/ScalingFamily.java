@@ -1,6 +1,7 @@
 package io.github.var4j.scaling;
 
 import io.github.var4j.train.VarTrainConfig;
+import io.github.var4j.util.Require;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class ScalingFamily {
 
   /** The peak learning rate of a width: {@value #BASE_LR}·{@value #BASE_WIDTH}/C. */
   public static double peakLr(int width) {
-    if (width < 1) throw new IllegalArgumentException("width must be >= 1, got " + width);
+    Require.atLeast("width", width, 1);
     return BASE_LR * BASE_WIDTH / width;
   }
 

@@ -235,38 +235,44 @@ public final class ScalingFits {
       throw new IllegalArgumentException(
           "fit of " + metric + " against " + x + ": " + e.getMessage(), e);
     }
-    Map<String, String> r = new LinkedHashMap<>();
-    r.put("key", metric + "~" + x + "~power");
-    r.put("metric", metric);
-    r.put("x", x);
-    r.put("form", "power");
+    Map<String, String> r = fitRow(metric, x, "power");
     r.put("alpha", g(p.alpha()));
     r.put("alpha_ci95", g(p.alphaHalfWidth95()));
     r.put("beta", g(p.beta()));
     r.put("pearson_r", g(p.pearsonR()));
-    r.put("points", Integer.toString(p.n()));
-    r.put("formula", p.formula().replace(",", ";"));
-    out.put(r.get("key"), r);
+    addFitRow(out, r, p.n(), p.formula());
     if (xs.length >= SaturatingPowerLaw.MIN_POINTS) {
       try {
         SaturatingPowerLaw s = SaturatingPowerLaw.fit(xs, ys);
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("key", metric + "~" + x + "~irreducible");
-        q.put("metric", metric);
-        q.put("x", x);
-        q.put("form", "irreducible");
+        Map<String, String> q = fitRow(metric, x, "irreducible");
         q.put("alpha", g(-s.alpha()));
         q.put("e", g(s.e()));
         q.put("x0", g(s.x0()));
         q.put("pearson_r", g(s.pearsonR()));
         q.put("rms_log", g(s.rmsLog()));
-        q.put("points", Integer.toString(s.n()));
-        q.put("formula", s.formula().replace(",", ";"));
-        out.put(q.get("key"), q);
+        addFitRow(out, q, s.n(), s.formula());
       } catch (IllegalArgumentException e) {
         // the values do not fall with x: no irreducible-term fit, the power-law row says so
       }
     }
+  }
+
+  /** A fit's row of the fits file, its first columns: key, metric, x, form. */
+  private static Map<String, String> fitRow(String metric, String x, String form) {
+    Map<String, String> r = new LinkedHashMap<>();
+    r.put("key", metric + "~" + x + "~" + form);
+    r.put("metric", metric);
+    r.put("x", x);
+    r.put("form", form);
+    return r;
+  }
+
+  /** Ends {@code row} with the number of points and the formula, and files it under its key. */
+  private static void addFitRow(
+      Map<String, Map<String, String>> out, Map<String, String> row, int n, String formula) {
+    row.put("points", Integer.toString(n));
+    row.put("formula", formula.replace(",", ";"));
+    out.put(row.get("key"), row);
   }
 
   private static String g(double v) {

@@ -1,5 +1,6 @@
 package io.github.var4j.stats;
 
+import io.github.var4j.util.Require;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -36,8 +37,7 @@ public record IrreducibleTerm(double e, double lo, double hi, int used) {
    * @throws IllegalArgumentException as {@link SaturatingPowerLaw#fit} for the fit over all points
    */
   public static IrreducibleTerm estimate(double[] x, double[] y, int resamples, long seed) {
-    if (resamples < 1)
-      throw new IllegalArgumentException("resamples must be >= 1, got " + resamples);
+    Require.atLeast("resamples", resamples, 1);
     double e = SaturatingPowerLaw.fit(x, y).e();
     SplittableRandom rng = new SplittableRandom(seed);
     double[] es = new double[resamples];

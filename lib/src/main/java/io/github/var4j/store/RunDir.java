@@ -3,6 +3,7 @@ package io.github.var4j.store;
 import io.github.var4j.io.AtomicFiles;
 import io.github.var4j.io.Excerpts;
 import io.github.var4j.nn.TfCheckpoint;
+import io.github.var4j.util.Require;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.tensorflow.Session;
 
@@ -331,7 +333,7 @@ public final class RunDir {
     }
 
     private ResumeState(long step, String source) {
-      if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
+      Require.atLeast("step", step, 0);
       this.step = step;
       this.source = source;
     }
@@ -386,20 +388,19 @@ public final class RunDir {
     }
 
     public long getLong(String name) throws IOException {
-      try {
-        return Long.parseLong(getString(name));
-      } catch (NumberFormatException e) {
-        throw new IOException(
-            source + ": '" + step + "." + name + "' is not an integer: " + values.get(name), e);
-      }
+      return parse(name, Long::parseLong, "an integer");
     }
 
     public double getDouble(String name) throws IOException {
+      return parse(name, Double::parseDouble, "a number");
+    }
+
+    private <T> T parse(String name, Function<String, T> parser, String what) throws IOException {
       try {
-        return Double.parseDouble(getString(name));
+        return parser.apply(getString(name));
       } catch (NumberFormatException e) {
         throw new IOException(
-            source + ": '" + step + "." + name + "' is not a number: " + values.get(name), e);
+            source + ": '" + step + "." + name + "' is not " + what + ": " + values.get(name), e);
       }
     }
 

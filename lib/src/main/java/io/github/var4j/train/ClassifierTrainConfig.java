@@ -1,6 +1,7 @@
 package io.github.var4j.train;
 
 import io.github.var4j.optim.LrSchedule;
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -34,10 +35,9 @@ public record ClassifierTrainConfig(
     long seed)
     implements ClassifierTrainConfigBuilder.With {
   public ClassifierTrainConfig {
-    if (batchSize < 1)
-      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
-    if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
+    Require.atLeast("batchSize", batchSize, 1);
+    Require.atLeast("steps", steps, 2);
+    Require.positive("lr", lr);
     if (warmupSteps < 0 || warmupSteps >= steps - 1) {
       throw new IllegalArgumentException(
           "warmupSteps must be in [0, steps - 1), got " + warmupSteps + " for " + steps);
@@ -45,9 +45,8 @@ public record ClassifierTrainConfig(
     if (!"cos".equals(schedule) && !"lin0".equals(schedule)) {
       throw new IllegalArgumentException("schedule must be cos or lin0, got " + schedule);
     }
-    if (weightDecay < 0)
-      throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
-    if (maxShift < 0) throw new IllegalArgumentException("maxShift must be >= 0, got " + maxShift);
+    Require.nonNegative("weightDecay", weightDecay);
+    Require.atLeast("maxShift", maxShift, 0);
     if (checkpointEvery < 1 || logEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
     }

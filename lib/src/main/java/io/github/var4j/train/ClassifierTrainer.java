@@ -168,10 +168,10 @@ public final class ClassifierTrainer extends LoopTrainer {
         || data.height() > netCfg.imageSize()
         || data.width() != data.height()) {
       throw new IllegalArgumentException(
-          "data images are "
-              + ImageArrays.hwc(data.height(), data.width(), data.channels())
-              + ", the classifier expects "
-              + ImageArrays.hwc(netCfg.imageSize(), netCfg.imageSize(), netCfg.inChannels()));
+          "data images are %s, the classifier expects %s"
+              .formatted(
+                  ImageArrays.hwc(data.height(), data.width(), data.channels()),
+                  ImageArrays.hwc(netCfg.imageSize(), netCfg.imageSize(), netCfg.inChannels())));
     }
     if (data.numClasses() > netCfg.numClasses()) {
       throw new IllegalArgumentException(

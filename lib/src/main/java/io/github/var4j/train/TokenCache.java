@@ -82,14 +82,8 @@ public final class TokenCache {
     this.l = patchNums.L();
     if ((long) n * l != tokens.length) {
       throw new IllegalArgumentException(
-          "tokens must hold N*L = "
-              + n
-              + "*"
-              + l
-              + " = "
-              + (long) n * l
-              + " ids, got "
-              + tokens.length);
+          "tokens must hold N*L = %d*%d = %d ids, got %d"
+              .formatted(n, l, (long) n * l, tokens.length));
     }
     for (int i = 0; i < n; i++) {
       if (labels[i] < 0 || labels[i] >= numClasses) {

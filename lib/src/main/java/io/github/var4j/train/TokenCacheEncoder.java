@@ -4,6 +4,7 @@ import io.github.var4j.data.ImageDataset;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Require;
 import io.github.var4j.vae.Tokenizer;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ final class TokenCacheEncoder {
               + TokenCache.MAX_VOCAB
               + ")");
     }
-    if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+    Require.atLeast("chunk", chunk, 1);
     checkImages(tok, data);
     ScaleSchedule sched = cfg.patchNums();
     int L = sched.L(), n = data.size(), size = cfg.imageSize();
@@ -107,10 +108,8 @@ final class TokenCacheEncoder {
     var cfg = tok.config();
     if (data.channels() != cfg.inChannels()) {
       throw new IllegalArgumentException(
-          "images have "
-              + data.channels()
-              + " channels, the tokenizer expects "
-              + cfg.inChannels());
+          "images have %d channels, the tokenizer expects %d"
+              .formatted(data.channels(), cfg.inChannels()));
     }
     if (data.height() > cfg.imageSize() || data.width() > cfg.imageSize()) {
       throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.var4j.train;
 
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -53,12 +54,10 @@ public record TokenizerTrainConfig(
     implements TokenizerTrainConfigBuilder.With {
 
   public TokenizerTrainConfig {
-    if (batchSize < 1)
-      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-    if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
-    if (warmupSteps < 0)
-      throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+    Require.atLeast("batchSize", batchSize, 1);
+    Require.atLeast("steps", steps, 1);
+    Require.positive("lr", lr);
+    Require.atLeast("warmupSteps", warmupSteps, 0);
     if (l1Weight < 0 || l2Weight < 0 || l1Weight + l2Weight == 0) {
       throw new IllegalArgumentException(
           "reconstruction weights must be >= 0 and not both 0, got l1="
@@ -75,8 +74,7 @@ public record TokenizerTrainConfig(
               + " gan="
               + ganWeight);
     }
-    if (ganStartStep < 0)
-      throw new IllegalArgumentException("ganStartStep must be >= 0, got " + ganStartStep);
+    Require.atLeast("ganStartStep", ganStartStep, 0);
     if (checkpointEvery < 1 || logEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
     }

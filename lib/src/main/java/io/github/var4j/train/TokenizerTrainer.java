@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -129,10 +130,10 @@ public final class TokenizerTrainer extends LoopTrainer {
       ClassifierConfig cc = featureNet.config();
       if (cc.imageSize() != vaeCfg.imageSize() || cc.inChannels() != vaeCfg.inChannels()) {
         throw new IllegalArgumentException(
-            "the perceptual loss's classifier sees "
-                + ImageArrays.hwc(cc.imageSize(), cc.imageSize(), cc.inChannels())
-                + " images, the VAE "
-                + ImageArrays.hwc(vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels()));
+            "the perceptual loss's classifier sees %s images, the VAE %s"
+                .formatted(
+                    ImageArrays.hwc(cc.imageSize(), cc.imageSize(), cc.inChannels()),
+                    ImageArrays.hwc(vaeCfg.imageSize(), vaeCfg.imageSize(), vaeCfg.inChannels())));
       }
     }
     this.vaeCfg = vaeCfg;
@@ -217,7 +218,8 @@ public final class TokenizerTrainer extends LoopTrainer {
                   discLoss,
                   p -> false,
                   new AdamW.Config(0.5, 0.9, 1e-8, 1.0),
-                  "disc_optim.")
+                  "disc_optim.",
+                  UnaryOperator.identity())
               : null;
       graph =
           cfg.ganEnabled()

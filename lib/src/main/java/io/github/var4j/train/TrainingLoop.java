@@ -6,6 +6,7 @@ import io.github.var4j.nn.TfCheckpoint;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.store.MetricsCsv;
 import io.github.var4j.store.RunDir;
+import io.github.var4j.util.Require;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -120,9 +121,8 @@ public final class TrainingLoop {
       long logEvery,
       long evalEvery) {
     public Plan {
-      if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-      if (batchSize < 1)
-        throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+      Require.atLeast("steps", steps, 1);
+      Require.atLeast("batchSize", batchSize, 1);
       if (checkpointEvery < 1 || logEvery < 1)
         throw new IllegalArgumentException("checkpointEvery and logEvery must be >= 1");
       if (evalEvery < 0)

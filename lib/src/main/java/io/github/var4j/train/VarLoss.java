@@ -1,6 +1,7 @@
 package io.github.var4j.train;
 
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.util.Require;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -69,9 +70,7 @@ public final class VarLoss {
       Operand<TInt32> targetBL,
       double labelSmoothing,
       Operand<TFloat32> weightBL) {
-    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-      throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
-    }
+    Require.fraction("labelSmoothing", labelSmoothing);
     int v = cfg.vocabSize(), l = cfg.patchNums().L(), lastL = cfg.patchNums().lastL();
     long[] s = logitsBLV.shape().asArray();
     if (s == null || s.length != 3 || s[1] != l || s[2] != v) {

@@ -3,6 +3,7 @@ package io.github.var4j.train;
 import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -79,19 +80,14 @@ public record VarTrainConfig(
     implements VarTrainConfigBuilder.With {
 
   public VarTrainConfig {
-    if (depth < 1) throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-    if (width < 0)
-      throw new IllegalArgumentException("width must be >= 0 (0 = 64*depth), got " + width);
-    if (heads < 0)
-      throw new IllegalArgumentException("heads must be >= 0 (0 = default), got " + heads);
-    if (batchSize < 1)
-      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
+    Require.atLeast("depth", depth, 1);
+    Require.atLeast("width", width, 0, "0 = 64*depth");
+    Require.atLeast("heads", heads, 0, "0 = default");
+    Require.atLeast("batchSize", batchSize, 1);
+    Require.atLeast("steps", steps, 2);
     if (!(peakLr > 0) || Double.isInfinite(peakLr))
       throw new IllegalArgumentException("peakLr must be positive, got " + peakLr);
-    if (!(warmupFrac >= 0 && warmupFrac < 1)) {
-      throw new IllegalArgumentException("warmupFrac must be in [0, 1), got " + warmupFrac);
-    }
+    Require.fractionBelowOne("warmupFrac", warmupFrac);
     if (Math.rint(warmupFrac * steps) >= steps - 1) {
       throw new IllegalArgumentException(
           "warm-up of "
@@ -100,24 +96,15 @@ public record VarTrainConfig(
               + steps
               + " steps in all)");
     }
-    if (!(wpe >= 0 && wpe <= 1))
-      throw new IllegalArgumentException("wpe must be in [0, 1], got " + wpe);
-    if (!(weightDecay >= 0))
-      throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
-    if (!(clip >= 0)) throw new IllegalArgumentException("clip must be >= 0, got " + clip);
-    if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-      throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
-    }
-    if (!(condDropRate >= 0 && condDropRate <= 1)) {
-      throw new IllegalArgumentException("condDropRate must be in [0, 1], got " + condDropRate);
-    }
-    if (evalEvery < 0)
-      throw new IllegalArgumentException("evalEvery must be >= 0, got " + evalEvery);
-    if (evalImages < 0)
-      throw new IllegalArgumentException("evalImages must be >= 0 (0 = all), got " + evalImages);
-    if (checkpointEvery < 1)
-      throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + checkpointEvery);
-    if (logEvery < 1) throw new IllegalArgumentException("logEvery must be >= 1, got " + logEvery);
+    Require.fraction("wpe", wpe);
+    Require.nonNegative("weightDecay", weightDecay);
+    Require.nonNegative("clip", clip);
+    Require.fractionBelowOne("labelSmoothing", labelSmoothing);
+    Require.fraction("condDropRate", condDropRate);
+    Require.atLeast("evalEvery", evalEvery, 0);
+    Require.atLeast("evalImages", evalImages, 0, "0 = all");
+    Require.atLeast("checkpointEvery", checkpointEvery, 1);
+    Require.atLeast("logEvery", logEvery, 1);
     int c = width == 0 ? 64 * depth : width;
     int h = heads != 0 ? heads : width == 0 ? depth : Math.max(1, c / 64);
     if (c % h != 0)

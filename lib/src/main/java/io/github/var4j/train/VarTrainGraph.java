@@ -11,6 +11,7 @@ import io.github.var4j.optim.LrSchedule;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarInputs;
 import io.github.var4j.transformer.VarModel;
+import io.github.var4j.util.Require;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +53,7 @@ public final class VarTrainGraph implements AutoCloseable {
    */
   public record Options(double labelSmoothing, AdamW.Config optim, long noiseSeed) {
     public Options {
-      if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-        throw new IllegalArgumentException(
-            "labelSmoothing must be in [0, 1], got " + labelSmoothing);
-      }
+      Require.fraction("labelSmoothing", labelSmoothing);
       if (optim == null) throw new IllegalArgumentException("optim must not be null");
     }
 

@@ -1,5 +1,7 @@
 package io.github.var4j.transformer;
 
+import io.github.var4j.util.Require;
+
 /**
  * Floating-point operations of the transformer, counted from its shapes (a multiply-add is 2 FLOPs;
  * normalisations, activations, softmax and biases are left out, as in Kaplan et al. 2020).
@@ -76,7 +78,7 @@ public final class Flops {
 
   /** FLOPs of one training step (forward and backward, 3 × forward) on {@code batch} images. */
   public static long trainingStep(VarConfig c, int batch) {
-    if (batch <= 0) throw new IllegalArgumentException("batch must be positive, got " + batch);
+    Require.positive("batch", batch);
     return 3 * forward(c) * batch;
   }
 }

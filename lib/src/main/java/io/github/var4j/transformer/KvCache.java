@@ -1,5 +1,6 @@
 package io.github.var4j.transformer;
 
+import io.github.var4j.util.Require;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class KvCache {
 
   /** The cache before the first tokens: caching on, nothing cached. */
   public static KvCache empty(int depth) {
-    if (depth <= 0) throw new IllegalArgumentException("depth must be positive, got " + depth);
+    Require.positive("depth", depth);
     return new KvCache(new ArrayList<>(Collections.nCopies(depth, null)));
   }
 

@@ -1,6 +1,7 @@
 package io.github.var4j.transformer;
 
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -86,15 +87,11 @@ public record VarConfig(
       throw new IllegalArgumentException(
           "mlpRatio gives an empty FFN: round(" + embedDim + " * " + mlpRatio + ") = 0");
     }
-    if (!(dropPathRate >= 0 && dropPathRate < 1)) {
-      throw new IllegalArgumentException("dropPathRate must be in [0, 1), got " + dropPathRate);
-    }
+    Require.fractionBelowOne("dropPathRate", dropPathRate);
     if (!(normEps > 0) || Double.isInfinite(normEps)) {
       throw new IllegalArgumentException("normEps must be positive, got " + normEps);
     }
-    if (!(condDropRate >= 0 && condDropRate <= 1)) {
-      throw new IllegalArgumentException("condDropRate must be in [0, 1], got " + condDropRate);
-    }
+    Require.fraction("condDropRate", condDropRate);
     if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
     if (order == TokenOrder.RASTER && patchNums.K() != 1) {
       throw new IllegalArgumentException(

@@ -59,14 +59,8 @@ public final class VarInputs {
     int l = cfg.patchNums().L();
     if ((long) batch * l != targetBL.length) {
       throw new IllegalArgumentException(
-          "target must hold B*L = "
-              + batch
-              + "*"
-              + l
-              + " = "
-              + (long) batch * l
-              + " ids, got "
-              + targetBL.length);
+          "target must hold B*L = %d*%d = %d ids, got %d"
+              .formatted(batch, l, (long) batch * l, targetBL.length));
     }
     for (int i = 0; i < targetBL.length; i++) {
       if (targetBL[i] < 0 || targetBL[i] >= cfg.vocabSize()) {

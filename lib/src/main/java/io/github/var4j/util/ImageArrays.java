@@ -12,7 +12,7 @@ public final class ImageArrays {
    *     length fits n square images of 1 or 3 channels)
    */
   public static void checkNhwc(float[] imgs, int n, int side, int channels) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+    Require.positive("n", n);
     long want = (long) n * side * side * channels;
     if (imgs.length != want) {
       throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package io.github.var4j.vae;
 
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.util.ImageArrays;
+import io.github.var4j.util.Require;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ final class TokenizerArrays {
    */
   static void checkLatents(VqVaeConfig cfg, float[] fHat, int n) {
     int perF = latentFloats(cfg);
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+    Require.positive("n", n);
     if (fHat.length != (long) n * perF) {
       throw new IllegalArgumentException(
           "expected "
@@ -54,7 +55,7 @@ final class TokenizerArrays {
    *     9"
    */
   static void checkTokens(VqVaeConfig cfg, List<int[]> idx, int n) {
-    if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+    Require.positive("n", n);
     ScaleSchedule pn = cfg.patchNums();
     if (idx == null || idx.size() != pn.K()) {
       throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package io.github.var4j.vae;
 
 import io.github.var4j.quant.QuantizerConfig;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.util.Require;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Arrays;
 
@@ -52,7 +53,7 @@ public record VqVaeConfig(
       throw new IllegalArgumentException(
           "inChannels must be 1 (grey) or 3 (RGB), got " + inChannels);
     }
-    if (ch <= 0) throw new IllegalArgumentException("ch must be positive, got " + ch);
+    Require.positive("ch", ch);
     if (ch % GROUPS != 0) {
       throw new IllegalArgumentException(
           "ch = "
@@ -74,13 +75,10 @@ public record VqVaeConfig(
     }
     if (chMult.length > 16)
       throw new IllegalArgumentException("chMult has " + chMult.length + " levels, at most 16");
-    if (numResBlocks <= 0)
-      throw new IllegalArgumentException("numResBlocks must be positive, got " + numResBlocks);
-    if (zChannels <= 0)
-      throw new IllegalArgumentException("zChannels must be positive, got " + zChannels);
+    Require.positive("numResBlocks", numResBlocks);
+    Require.positive("zChannels", zChannels);
     if (patchNums == null) throw new IllegalArgumentException("patchNums must not be null");
-    if (imageSize <= 0)
-      throw new IllegalArgumentException("imageSize must be positive, got " + imageSize);
+    Require.positive("imageSize", imageSize);
     int down = 1 << (chMult.length - 1);
     if (imageSize % down != 0) {
       throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package io.github.var4j.viz;
 
 import io.github.var4j.nn.Layout;
+import io.github.var4j.util.Require;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -70,7 +71,7 @@ public final class ImageGrid {
 
   /** Background pixels between (and around) tiles (>= 0). Default 2. */
   public ImageGrid padding(int p) {
-    if (p < 0) throw new IllegalArgumentException("padding must be >= 0, got " + p);
+    Require.atLeast("padding", p, 0);
     this.padding = p;
     return this;
   }

@@ -1,5 +1,6 @@
 package io.github.var4j.viz;
 
+import io.github.var4j.util.Require;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class Tables {
    */
   public static String toHtml(Table table, int maxRows) {
     if (table == null) throw new IllegalArgumentException("table must not be null");
-    if (maxRows < 0) throw new IllegalArgumentException("maxRows must be >= 0, got " + maxRows);
+    Require.atLeast("maxRows", maxRows, 0);
     StringBuilder sb = new StringBuilder();
     String cell = "border:1px solid #ccc;padding:2px 6px;";
     sb.append(

@@ -65,14 +65,8 @@ public final class TokenMapColors {
     VizChecks.checkPositive("cvae", cvae);
     if (codebook.length != (long) vocabSize * cvae) {
       throw new IllegalArgumentException(
-          "codebook.length must be vocabSize*cvae = "
-              + vocabSize
-              + "*"
-              + cvae
-              + " = "
-              + (long) vocabSize * cvae
-              + ", got "
-              + codebook.length);
+          "codebook.length must be vocabSize*cvae = %d*%d = %d, got %d"
+              .formatted(vocabSize, cvae, (long) vocabSize * cvae, codebook.length));
     }
     for (int i = 0; i < codebook.length; i++) {
       if (!Float.isFinite(codebook[i])) {

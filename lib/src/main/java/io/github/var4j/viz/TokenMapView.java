@@ -211,10 +211,8 @@ public final class TokenMapView {
     if (idxPerScale == null) throw new IllegalArgumentException("idxPerScale must not be null");
     if (idxPerScale.size() != patchNums.K()) {
       throw new IllegalArgumentException(
-          "idxPerScale must have one array per scale ("
-              + patchNums.K()
-              + "), got "
-              + idxPerScale.size());
+          "idxPerScale must have one array per scale (%d), got %d"
+              .formatted(patchNums.K(), idxPerScale.size()));
     }
     int batch = -1;
     for (int k = 0; k < patchNums.K(); k++) {

@@ -8,7 +8,6 @@ import io.github.var4j.eval.SampleSet;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.VarConfig;
-import io.github.var4j.viz.Charts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +60,7 @@ public final class EvalCodeCommand extends Var4jCommand {
     SampleOptions opts = sampling.options();
     Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
     ClassifierConfig cc = quality.check();
-    int per = quality.perClass(), single = quality.singles(), batch = quality.batch();
+    int per = quality.perClass();
     models.check();
     VarConfig drafter = models.varConfig();
     VarConfig ref = Check.model("--refiner", refiner, ModelKind.VAR, true, "");
@@ -108,13 +107,7 @@ public final class EvalCodeCommand extends Var4jCommand {
       quality.runAll(t, rows);
     }
     Path fig = output.figures();
-    Charts.savePng(
-        QualityTable.paretoChart(csv, "Collaborative decoding: batches of " + batch, false),
-        fig.resolve(tag + "-pareto.png"));
-    if (single > 0)
-      Charts.savePng(
-          QualityTable.paretoChart(csv, "Collaborative decoding: one image at a time", true),
-          fig.resolve(tag + "-pareto-single.png"));
+    quality.paretoFigures(csv, "Collaborative decoding", fig, tag);
     System.out.print(QualityTable.markdown(csv, "drafter alone"));
     System.out.println("[eval-code] wrote " + csv + " and the figures in " + fig);
     return 0;

@@ -7,6 +7,7 @@ import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.data.ImageDataset;
 import io.github.var4j.data.Subsets;
 import io.github.var4j.eval.SampleSet;
+import io.github.var4j.viz.Charts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,6 +86,22 @@ final class QualityArgs {
       else t.run(r);
     }
     if (retime && !rows.isEmpty()) t.retime(rows.get(0));
+  }
+
+  /**
+   * The speed/quality planes of a finished table: {@code <figures>/<tag>-pareto.png} (batches of
+   * {@code --batch}) and, when images were timed one at a time, {@code <tag>-pareto-single.png}.
+   *
+   * @param what names the method in the titles, e.g. "Collaborative decoding"
+   */
+  void paretoFigures(Path csv, String what, Path figures, String tag) throws IOException {
+    Charts.savePng(
+        QualityTable.paretoChart(csv, what + ": batches of " + batch(), false),
+        figures.resolve(tag + "-pareto.png"));
+    if (singles() > 0)
+      Charts.savePng(
+          QualityTable.paretoChart(csv, what + ": one image at a time", true),
+          figures.resolve(tag + "-pareto-single.png"));
   }
 
   /** {@code --per-class}, checked, or its default. */

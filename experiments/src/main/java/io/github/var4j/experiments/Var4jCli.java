@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
       BenchComplexityCommand.class,
       EvalAblationCommand.class,
       EvalCodeCommand.class,
+      EvalPruningCommand.class,
       SampleCommand.class,
       SampleNpzCommand.class,
       EvalCommand.class,

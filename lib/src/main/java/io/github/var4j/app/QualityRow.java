@@ -1,13 +1,15 @@
 package io.github.var4j.app;
 
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.TokenPruning;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * A row of a {@link QualityTable} to evaluate: a model and its tokenizer, sampled with some
  * options; optionally with collaborative decoding (CoDe), where the model drafts the first scales
- * and a second model, the refiner, draws the scales from {@code refinerFrom} on.
+ * and a second model, the refiner, draws the scales from {@code refinerFrom} on, or with token
+ * pruning at the fine scales (FastVAR, {@link TokenPruning}).
  *
  * @param name row name, unique in the table (its key), e.g. "VAR + CFG"
  * @param model exported transformer directory (next-scale or raster); with a refiner, the drafter
@@ -16,6 +18,7 @@ import java.util.Locale;
  * @param rejection candidates per image for classifier rejection sampling (1 = none)
  * @param refiner the refiner's directory, or null for none
  * @param refinerFrom the first step (0-based scale) the refiner draws; -1 without a refiner
+ * @param pruning token pruning of the (drafter's) fine scales, or null for none
  */
 public record QualityRow(
     String name,
@@ -24,7 +27,8 @@ public record QualityRow(
     SampleOptions opts,
     int rejection,
     Path refiner,
-    int refinerFrom) {
+    int refinerFrom,
+    TokenPruning pruning) {
   public QualityRow {
     if (name == null || name.isBlank() || name.contains(",") || name.contains("\""))
       throw new IllegalArgumentException(
@@ -41,17 +45,22 @@ public record QualityRow(
 
   /** A row of one model, without a refiner. */
   public QualityRow(String name, Path model, Path tokenizer, SampleOptions opts, int rejection) {
-    this(name, model, tokenizer, opts, rejection, null, -1);
+    this(name, model, tokenizer, opts, rejection, null, -1, null);
   }
 
   /** This row with a refiner that draws the steps from {@code from} on (collaborative decoding). */
   public QualityRow withRefiner(Path dir, int from) {
-    return new QualityRow(name, model, tokenizer, opts, rejection, dir, from);
+    return new QualityRow(name, model, tokenizer, opts, rejection, dir, from, pruning);
+  }
+
+  /** This row with token pruning at the fine scales ({@link TokenPruning}). */
+  public QualityRow withPruning(TokenPruning p) {
+    return new QualityRow(name, model, tokenizer, opts, rejection, refiner, refinerFrom, p);
   }
 
   /** This row sampled with other options. */
   public QualityRow withOpts(SampleOptions o) {
-    return new QualityRow(name, model, tokenizer, o, rejection, refiner, refinerFrom);
+    return new QualityRow(name, model, tokenizer, o, rejection, refiner, refinerFrom, pruning);
   }
 
   /** A file-name form of the name. */

@@ -220,6 +220,7 @@ public final class QualityTable {
         + (spec.refiner() == null
             ? ""
             : "\nrefiner " + ModelDir.fingerprint(spec.refiner()) + " from " + spec.refinerFrom())
+        + (spec.pruning() == null ? "" : "\npruning " + spec.pruning())
         + "\nn "
         + n
         + "\n";

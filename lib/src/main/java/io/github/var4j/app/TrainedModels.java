@@ -5,6 +5,7 @@ import io.github.var4j.sample.ImageSampler;
 import io.github.var4j.sample.ModelSchedule;
 import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.SamplerModels;
+import io.github.var4j.sample.TokenPruning;
 import io.github.var4j.sample.TokenSelection;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.store.ModelDir;
@@ -192,8 +193,44 @@ public final class TrainedModels {
    * @throws IOException when a directory holds no model of the right kind
    */
   public static ImageSampler openImageSampler(QualityRow row, int batch) throws IOException {
-    if (row.refiner() == null) return openImageSampler(row.model(), row.tokenizer(), batch);
-    return openCollaborative(row.model(), row.refiner(), row.refinerFrom(), row.tokenizer(), batch);
+    if (row.refiner() == null && row.pruning() == null)
+      return openImageSampler(row.model(), row.tokenizer(), batch);
+    if (row.refiner() != null)
+      return openCollaborative(
+          row.model(), row.refiner(), row.refinerFrom(), row.pruning(), row.tokenizer(), batch);
+    return openPruned(row.model(), row.pruning(), row.tokenizer(), batch);
+  }
+
+  /**
+   * A next-scale VAR whose fine scales are computed with token pruning ({@link TokenPruning}).
+   *
+   * @throws IllegalArgumentException for raster-order models or a first pruned step outside [1, K)
+   */
+  public static VarSampler openPruned(
+      Path varDir, TokenPruning pruning, Path tokenizerDir, int batch) throws IOException {
+    VarConfig cfg = ModelDir.config(varDir, ModelKind.VAR);
+    VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
+    checkPruning(pruning, cfg);
+    SamplerModels m =
+        SamplerModels.load(
+            cfg, StateDict.loadNpyDir(varDir), vae, StateDict.loadNpyDir(tokenizerDir));
+    try {
+      VarSampler s = VarSampler.of(m, ModelSchedule.single(m.var()), pruning);
+      s.setChunkSize(batch);
+      return s;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  private static void checkPruning(TokenPruning pruning, VarConfig cfg) {
+    if (pruning != null && pruning.firstStep() >= cfg.numSteps())
+      throw new IllegalArgumentException(
+          "the first pruned step must be in [1, "
+              + cfg.numSteps()
+              + "), got "
+              + pruning.firstStep());
   }
 
   /**
@@ -208,6 +245,21 @@ public final class TrainedModels {
   public static VarSampler openCollaborative(
       Path drafterDir, Path refinerDir, int firstRefinerStep, Path tokenizerDir, int batch)
       throws IOException {
+    return openCollaborative(drafterDir, refinerDir, firstRefinerStep, null, tokenizerDir, batch);
+  }
+
+  /**
+   * As {@link #openCollaborative(Path, Path, int, Path, int)}, with token pruning of the fine
+   * scales ({@code pruning}, or null for none) in whichever model computes them.
+   */
+  public static VarSampler openCollaborative(
+      Path drafterDir,
+      Path refinerDir,
+      int firstRefinerStep,
+      TokenPruning pruning,
+      Path tokenizerDir,
+      int batch)
+      throws IOException {
     VarConfig drafter = ModelDir.config(drafterDir, ModelKind.VAR);
     VarConfig refiner = ModelDir.config(refinerDir, ModelKind.VAR);
     VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
@@ -217,6 +269,7 @@ public final class TrainedModels {
               + drafter.numSteps()
               + "), got "
               + firstRefinerStep);
+    checkPruning(pruning, drafter);
     StateDict refinerSd = StateDict.loadNpyDir(refinerDir);
     SamplerModels m =
         SamplerModels.load(
@@ -224,7 +277,10 @@ public final class TrainedModels {
     try {
       VarModel r = m.addVar("refiner.", refiner, refinerSd);
       VarSampler s =
-          VarSampler.of(m, ModelSchedule.handOff(m.var(), r, firstRefinerStep), TokenSelection.ALL);
+          VarSampler.of(
+              m,
+              ModelSchedule.handOff(m.var(), r, firstRefinerStep),
+              pruning == null ? TokenSelection.ALL : pruning);
       s.setChunkSize(batch);
       return s;
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gather;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -26,7 +27,7 @@ import org.tensorflow.types.TInt64;
  *   m = models.modelAt(s)                           its own cache; catch up on steps it did not see
  *   x = s == 0 ? sos + pos_start + lvl_pos[0, l_0)                             (2B, l_0, C)
  *              : [word_embed(next_s) + lvl_pos[begin_s, +l_s)] x 2             (2B, l_s, C)
- *   keep = selection.computed(s, l_s);  out, cache = blocks(x[:, keep], cond, cache)
+ *   keep = selection.computedRows(x, s)   (2B, l'), per row;  out, cache = blocks(x[keep], cond, cache)
  *   out = selection.restore(out, previous output)                              (2B, l_s, C)
  *   logits = head(head_nm(out, cond_BD))                                       (2B, l_s, V)
  *   idx, h = draw(logits)     CFG, top-k/top-p, stateless draw ({@link StepDraw})   (B, l_s, Cvae)
@@ -171,10 +172,11 @@ final class SamplerGraph {
   /** The blocks on step s's input with the model's cache, through the selection: (2B, l, C). */
   private Operand<TFloat32> blocks(ModelState m, int s, Operand<TFloat32> x, TokenSelection sel) {
     int l = order.tokens(s);
-    int[] keep = sel.computed(s, l);
+    Operand<TInt32> keep = sel.computedRows(tf, s, x, l); // (2B, l') or null = all
     if (keep != null && m.lastOut == null)
       throw new IllegalArgumentException("step " + s + " has no previous output: compute all");
-    Operand<TFloat32> in = keep == null ? x : tf.gather(x, tf.constant(keep), tf.constant(1));
+    Operand<TFloat32> in =
+        keep == null ? x : tf.gather(x, keep, tf.constant(1), Gather.batchDims(1L)); // (2B, l', C)
     VarModel.Blocks b = m.model.applyBlocks(in, m.condBlocks, null, m.cache, null, null);
     m.cache = b.cache();
     Operand<TFloat32> out =

@@ -152,4 +152,92 @@ class SamplerHooksTest {
       for (int tok : pruned.result().tokens().get(last)) assertTrue(tok >= 0 && tok < V);
     }
   }
+
+  /**
+   * FastVAR pruning that keeps every token (keep = 1, from scale 1 on) goes through the scoring,
+   * the per-row gather and the scatter, and samples exactly what the plain sampler does.
+   */
+  @Test
+  void pruningThatKeepsEveryTokenGivesTheSameSamples() {
+    SamplerModels m = models();
+    try (VarSampler s = VarSampler.of(m, ModelSchedule.single(m.var()), new TokenPruning(1, 1))) {
+      for (SampleOptions o : OPTIONS)
+        assertSame(plain.sample(T.labels(), o), s.sample(T.labels(), o), o.label());
+    }
+  }
+
+  /**
+   * FastVAR pruning of the last scale at keep = 1/2: the positions whose input stands out least
+   * from the scale's mean (sum of squared differences, computed here from the traced input) are
+   * pruned, so their logits are those of the nearest coarser position at the previous scale. Only
+   * positions clearly below the cut (by more than 1e-4 of the cut score) are checked, so float
+   * rounding at the cut cannot decide the test. A copied row's logits are compared to within 1e-5
+   * of their largest magnitude: the head normalises and projects (2B, l) rows where the previous
+   * scale had (2B, p²), and SIMD reductions may round a row differently at another offset; a
+   * computed position differs from its coarser cell by far more.
+   */
+  @Test
+  void pruningDropsTheTokensNearestTheScaleMean() {
+    int last = K - 1, q = T.pn(last), p = T.pn(last - 1), l = q * q, c = T.varConfig().embedDim();
+    TokenPruning pruning = TokenPruning.lastScales(0.5, 1, K);
+    int kept = pruning.kept(l);
+    SamplerModels m = models();
+    try (VarSampler s = VarSampler.of(m, ModelSchedule.single(m.var()), pruning)) {
+      SampleOptions o = SampleOptions.greedy(T.cfg());
+      SampleTrace pruned = s.trace(T.labels(), o), full = plain.trace(T.labels(), o);
+      for (int si = 0; si < last; si++)
+        assertArrayEquals(
+            full.result().tokens().get(si), pruned.result().tokens().get(si), "scale " + si);
+      float[] x = pruned.steps().get(last).tokenMapIn(); // (2B, l, C)
+      float[] now = pruned.steps().get(last).logits2B(); // (2B, l, V)
+      float[] before = pruned.steps().get(last - 1).logits2B(); // (2B, p², V)
+      int checked = 0;
+      for (int r = 0; r < 2 * T.B(); r++) {
+        double[] score = new double[l], mean = new double[c];
+        for (int j = 0; j < l; j++)
+          for (int k = 0; k < c; k++) mean[k] += x[(r * l + j) * c + k] / (double) l;
+        for (int j = 0; j < l; j++)
+          for (int k = 0; k < c; k++) score[j] += Math.pow(x[(r * l + j) * c + k] - mean[k], 2);
+        double cut =
+            Arrays.stream(score)
+                .boxed()
+                .sorted((a, b) -> Double.compare(b, a))
+                .toList()
+                .get(kept - 1); // the smallest kept score
+        for (int j = 0; j < l; j++) {
+          if (score[j] >= cut - 1e-4 * cut) continue; // kept, or too near the cut to tell
+          int cell = j / q * p / q * p + j % q * p / q;
+          float[] a = Arrays.copyOfRange(now, (r * l + j) * V, (r * l + j + 1) * V);
+          float[] b =
+              Arrays.copyOfRange(before, (r * p * p + cell) * V, (r * p * p + cell + 1) * V);
+          float tol = 1e-5f * Math.max(1f, maxAbs(b)); // see the Javadoc
+          assertArrayEquals(b, a, tol, "row " + r + ", pruned position " + j);
+          checked++;
+        }
+      }
+      assertTrue(checked >= 2 * T.B(), "pruned positions checked: " + checked);
+    }
+  }
+
+  @Test
+  void pruningCountsAndRejectsBadSettings() {
+    assertEquals(32, new TokenPruning(0.5, 1).kept(64));
+    assertEquals(39, new TokenPruning(0.6, 1).kept(64)); // 64 - floor(25.6)
+    assertEquals(64, new TokenPruning(1, 1).kept(64));
+    assertEquals(1, new TokenPruning(0.01, 1).kept(4));
+    assertEquals(8, TokenPruning.lastScales(0.5, 2, 10).firstStep());
+    assertEquals(
+        "keep must be in (0, 1], got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> new TokenPruning(0, 1)).getMessage());
+    assertEquals(
+        "pruned scales must be in [1, 9] (not the first), got 10",
+        assertThrows(IllegalArgumentException.class, () -> TokenPruning.lastScales(0.5, 10, 10))
+            .getMessage());
+  }
+
+  private static float maxAbs(float[] a) {
+    float m = 0;
+    for (float v : a) m = Math.max(m, Math.abs(v));
+    return m;
+  }
 }

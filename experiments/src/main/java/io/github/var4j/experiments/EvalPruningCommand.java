@@ -1,0 +1,105 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.QualityRow;
+import io.github.var4j.app.QualityTable;
+import io.github.var4j.classifier.Classifier;
+import io.github.var4j.classifier.ClassifierConfig;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.TokenPruning;
+import io.github.var4j.transformer.VarConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Token pruning at the fine scales (FastVAR, {@link TokenPruning}) measured: the VAR (--var) as it
+ * is, then with its last m scales pruned to each keep fraction, scored like the quality table
+ * ({@link QualityTable}) with one feature network; then the speed/quality plane at batch size and
+ * one image at a time. Resumable: rows in {@code <results>/<tag>.csv} are skipped.
+ */
+@Command(
+    name = "eval-pruning",
+    description =
+        "Token pruning at the fine scales (FastVAR): FID, class accuracy and images/s of the VAR"
+            + " with its last scales computing only a fraction of their tokens, against the VAR"
+            + " as it is; resumable.")
+public final class EvalPruningCommand extends Var4jCommand {
+  @Mixin ModelArgs models = new ModelArgs();
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Option(
+      names = "--keep",
+      split = ",",
+      defaultValue = "0.75,0.5,0.25",
+      description = "fractions of a pruned scale's tokens that the blocks compute, each in (0, 1]")
+  double[] keep;
+
+  @Option(
+      names = "--pruned-scales",
+      split = ",",
+      defaultValue = "1,2",
+      description = "how many of the last scales are pruned, each in 1..K-1 (FastVAR: 2)")
+  int[] prunedScales;
+
+  @Option(
+      names = "--tag",
+      description = "names the files: <results>/<tag>.csv, <figures>/<tag>-pareto.png")
+  String tag = "pruning";
+
+  @Mixin QualityArgs quality = new QualityArgs();
+
+  @Mixin RunOutputArgs output = new RunOutputArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    SampleOptions opts = sampling.options();
+    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    ClassifierConfig cc = quality.check();
+    models.check();
+    VarConfig var = models.varConfig();
+    int k = var.patchNums().K();
+    Check.nonEmpty("--keep", keep.length);
+    Check.nonEmpty("--pruned-scales", prunedScales.length);
+    for (double f : keep)
+      Check.that(f > 0 && f <= 1, "--keep must be in (0, 1], got " + Check.num(f));
+    for (int m : prunedScales) Check.index("--pruned-scales", m, 1, k, "a scale count");
+    List<QualityRow> rows = new ArrayList<>();
+    QualityRow plain = new QualityRow("VAR", models.var, models.tokenizer, opts, 1);
+    rows.add(plain);
+    for (int m : prunedScales)
+      for (double f : keep)
+        rows.add(
+            new QualityRow(
+                    String.format(
+                        Locale.ROOT, "pruned: last %d scales at keep %s", m, Check.num(f)),
+                    models.var,
+                    models.tokenizer,
+                    opts,
+                    1)
+                .withPruning(TokenPruning.lastScales(f, m, k)));
+    System.out.printf(
+        "[eval-pruning] %s (%,d parameters, scales %s); %d rows, %d per class; features of %s%n",
+        models.var,
+        var.numParams(),
+        var.patchNums(),
+        rows.size(),
+        quality.perClass(),
+        quality.classifier.dir);
+    Path csv = output.results().resolve(tag + ".csv");
+    try (Classifier c = quality.classifier.load()) {
+      QualityTable t =
+          quality.table(csv, output.run("eval-" + tag), c, quality.reference(cc.imageSize()));
+      quality.runAll(t, rows);
+    }
+    Path fig = output.figures();
+    quality.paretoFigures(csv, "Token pruning (FastVAR)", fig, tag);
+    System.out.print(QualityTable.markdown(csv, "VAR"));
+    System.out.println("[eval-pruning] wrote " + csv + " and the figures in " + fig);
+    return 0;
+  }
+}

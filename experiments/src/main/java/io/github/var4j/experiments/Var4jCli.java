@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
       EvalAblationCommand.class,
       EvalCodeCommand.class,
       EvalPruningCommand.class,
+      BenchPruningCommand.class,
       SampleCommand.class,
       SampleNpzCommand.class,
       EvalCommand.class,

@@ -5,6 +5,7 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.CoreSampler;
 import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.TokenSelection;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.Flops;
@@ -202,6 +203,15 @@ public final class SamplingComplexity {
 
   /** Times one (order, n, batch) on a random model and a random tokenizer. */
   public Row measure(TokenOrder order, int n, int batch) {
+    return measure(order, n, batch, TokenSelection.ALL);
+  }
+
+  /**
+   * As {@link #measure(TokenOrder, int, int)}, the next-scale sampler computing the tokens of
+   * {@code selection} (e.g. {@link io.github.var4j.sample.TokenPruning}); the row's FLOPs are those
+   * of the full computation.
+   */
+  public Row measure(TokenOrder order, int n, int batch, TokenSelection selection) {
     Require.atLeast("batch", batch, 1);
     ScaleSchedule pns = schedule(order, n);
     VarConfig cfg = model.config(pns, order);
@@ -233,7 +243,7 @@ public final class SamplingComplexity {
     try (CoreSampler s =
         order == TokenOrder.RASTER
             ? RasterSampler.randomVar(cfg, seed + 2, vae, vaeSd, batch)
-            : VarSampler.randomVar(cfg, seed + 2, vae, vaeSd)) {
+            : VarSampler.randomVar(cfg, seed + 2, vae, vaeSd, selection)) {
       for (int i = 0; i < warmup; i++) s.sampleTokenMaps(labels, opts.withSeed(seed + 100 + i));
       double setup = (System.nanoTime() - t0) / 1e9;
       double[] timed = new double[repeats];

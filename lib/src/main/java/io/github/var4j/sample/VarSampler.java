@@ -121,8 +121,17 @@ public final class VarSampler extends CoreSampler {
    */
   public static VarSampler randomVar(
       VarConfig varCfg, long seed, VqVaeConfig vaeCfg, StateDict vaeSd) {
+    return randomVar(varCfg, seed, vaeCfg, vaeSd, TokenSelection.ALL);
+  }
+
+  /**
+   * As {@link #randomVar(VarConfig, long, VqVaeConfig, StateDict)}, computing {@code selection}.
+   */
+  public static VarSampler randomVar(
+      VarConfig varCfg, long seed, VqVaeConfig vaeCfg, StateDict vaeSd, TokenSelection selection) {
     checkOrder(varCfg);
-    return of(SamplerModels.randomVar(varCfg, seed, vaeCfg, vaeSd));
+    SamplerModels m = SamplerModels.randomVar(varCfg, seed, vaeCfg, vaeSd);
+    return of(m, ModelSchedule.single(m.var()), selection);
   }
 
   /**

@@ -1,0 +1,107 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.PruningBenchmark;
+import io.github.var4j.app.SamplingComplexity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Times token pruning ({@link io.github.var4j.sample.TokenPruning}) on a random VAR of the official
+ * shapes (default: d16, 1024 wide, 16 heads, the 256-px schedule 1..16, V 4096, Cvae 32, 1000
+ * classes) against the same sampler without it; {@link PruningBenchmark} does the work.
+ */
+@Command(
+    name = "bench-pruning",
+    description =
+        "Sampling time of token pruning at the fine scales on a random VAR (default: the official"
+            + " d16 at 256 px) against the plain sampler, in one process; resumable.")
+public final class BenchPruningCommand extends Var4jCommand {
+  @Option(names = "--side", description = "token map side n of the last scale (4, 8, 16, 32)")
+  int side = 16;
+
+  @Option(names = "--depth", description = "transformer blocks")
+  int depth = 16;
+
+  @Option(names = "--width", description = "C; 0 = 64*depth (the official rule)")
+  int width = 0;
+
+  @Option(names = "--heads", description = "attention heads; 0 = depth (the official rule)")
+  int heads = 0;
+
+  @Option(names = "--vocab", description = "vocabulary size V")
+  int vocab = 4096;
+
+  @Option(names = "--cvae", description = "latent channels Cvae")
+  int cvae = 32;
+
+  @Option(names = "--classes", description = "classes")
+  int classes = 1000;
+
+  @Option(names = "--batches", split = ",", defaultValue = "1,8", description = "images per run")
+  int[] batches;
+
+  @Option(
+      names = "--keep",
+      split = ",",
+      defaultValue = "1,0.75,0.5,0.25",
+      description = "fractions of a pruned scale's tokens computed, each in (0, 1]")
+  double[] keep;
+
+  @Option(names = "--pruned-scales", description = "how many of the last scales are pruned")
+  int prunedScales = 2;
+
+  @Option(names = "--repeats", description = "timed runs per setting (after one untimed)")
+  int repeats = 3;
+
+  @Option(names = "--tag", description = "names the file: <results>/<tag>.csv")
+  String tag = "pruning-official";
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Mixin OutputArgs output = new OutputArgs();
+
+  @Mixin ResultsArgs results = new ResultsArgs();
+
+  @Override
+  public Integer call() throws Exception {
+    Check.value("--side", () -> SamplingComplexity.varSchedule(side));
+    Check.positive("--depth", depth);
+    int c = width == 0 ? 64 * depth : Check.positive("--width", width);
+    int h = heads == 0 ? depth : Check.positive("--heads", heads);
+    Check.that(c % h == 0, "--width " + c + " does not split into --heads " + h + " heads");
+    Check.positive("--vocab", vocab);
+    Check.positive("--cvae", cvae);
+    Check.positive("--classes", classes);
+    Check.nonEmpty("--batches", batches.length);
+    List<Integer> bs = new ArrayList<>();
+    for (int b : batches) bs.add(Check.positive("--batches", b));
+    Check.nonEmpty("--keep", keep.length);
+    List<Double> ks = new ArrayList<>();
+    for (double f : keep) {
+      Check.that(f > 0 && f <= 1, "--keep must be in (0, 1], got " + Check.num(f));
+      ks.add(f);
+    }
+    int k = SamplingComplexity.varSchedule(side).K();
+    Check.index("--pruned-scales", prunedScales, 1, k, "a scale count");
+    Check.positive("--repeats", repeats);
+    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    Path csv = output.results(results).resolve(tag + ".csv");
+    SamplingComplexity bench =
+        new SamplingComplexity(
+            new SamplingComplexity.Model(depth, c, h, vocab, cvae, classes),
+            sampling.options(),
+            1,
+            repeats,
+            System.out);
+    System.out.printf(
+        "[pruning] d%d, C %d, %d heads, side %d, last %d scales pruned; %d CPU cores; %s%n",
+        depth, c, h, side, prunedScales, Runtime.getRuntime().availableProcessors(), csv);
+    PruningBenchmark.runAll(bench, side, bs, ks, prunedScales, csv, System.out);
+    System.out.println("[pruning] wrote " + csv);
+    return 0;
+  }
+}

@@ -10,15 +10,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Times token pruning ({@link io.github.var4j.sample.TokenPruning}) on a random VAR of the official
- * shapes (default: d16, 1024 wide, 16 heads, the 256-px schedule 1..16, V 4096, Cvae 32, 1000
- * classes) against the same sampler without it; {@link PruningBenchmark} does the work.
+ * Times token pruning ({@link io.github.var4j.sample.TokenPruning}) on a random VAR (default: d16,
+ * 1024 wide, 16 heads, the 256-px schedule 1..16; the official shapes with {@code --vocab 4096
+ * --cvae 32 --classes 1000}) against the same sampler without it; {@link PruningBenchmark} does the
+ * work.
  */
 @Command(
     name = "bench-pruning",
     description =
-        "Sampling time of token pruning at the fine scales on a random VAR (default: the official"
-            + " d16 at 256 px) against the plain sampler, in one process; resumable.")
+        "Sampling time of token pruning at the fine scales on a random VAR (default: d16 at 256 px;"
+            + " the official shapes with --vocab 4096 --cvae 32 --classes 1000) against the plain"
+            + " sampler, in one process; resumable.")
 public final class BenchPruningCommand extends Var4jCommand {
   @Option(names = "--side", description = "token map side n of the last scale (4, 8, 16, 32)")
   int side = 16;
@@ -32,14 +34,7 @@ public final class BenchPruningCommand extends Var4jCommand {
   @Option(names = "--heads", description = "attention heads; 0 = depth (the official rule)")
   int heads = 0;
 
-  @Option(names = "--vocab", description = "vocabulary size V")
-  int vocab = 4096;
-
-  @Option(names = "--cvae", description = "latent channels Cvae")
-  int cvae = 32;
-
-  @Option(names = "--classes", description = "classes")
-  int classes = 1000;
+  @Mixin RandomModelArgs shape = new RandomModelArgs();
 
   @Option(names = "--batches", split = ",", defaultValue = "1,8", description = "images per run")
   int[] batches;
@@ -73,9 +68,7 @@ public final class BenchPruningCommand extends Var4jCommand {
     int c = width == 0 ? 64 * depth : Check.positive("--width", width);
     int h = heads == 0 ? depth : Check.positive("--heads", heads);
     Check.that(c % h == 0, "--width " + c + " does not split into --heads " + h + " heads");
-    Check.positive("--vocab", vocab);
-    Check.positive("--cvae", cvae);
-    Check.positive("--classes", classes);
+    shape.check();
     Check.nonEmpty("--batches", batches.length);
     List<Integer> bs = new ArrayList<>();
     for (int b : batches) bs.add(Check.positive("--batches", b));
@@ -92,7 +85,7 @@ public final class BenchPruningCommand extends Var4jCommand {
     Path csv = output.results(results).resolve(tag + ".csv");
     SamplingComplexity bench =
         new SamplingComplexity(
-            new SamplingComplexity.Model(depth, c, h, vocab, cvae, classes),
+            new SamplingComplexity.Model(depth, c, h, shape.vocab, shape.cvae, shape.classes),
             sampling.options(),
             1,
             repeats,

@@ -15,7 +15,8 @@
  *   <li>{@link io.github.var4j.sample.SamplerRunner}: feeds, chunks, fetches, {@link
  *       io.github.var4j.sample.SampleResult}, {@link io.github.var4j.sample.SampleTrace};
  *   <li>hooks: {@link io.github.var4j.sample.ModelSchedule} (which VAR runs which step) and {@link
- *       io.github.var4j.sample.TokenSelection} (which tokens a step computes).
+ *       io.github.var4j.sample.TokenSelection} (which tokens a step computes; {@link
+ *       io.github.var4j.sample.TokenPruning}: FastVAR's token pruning at the fine scales).
  * </ul>
  *
  * {@link io.github.var4j.sample.Sampling} holds the official top-k/top-p masking, the

@@ -16,51 +16,33 @@ import picocli.CommandLine.Option;
  * sampling one n×n token map in next-scale and in raster order with the same random transformer,
  * for several n and batch sizes; a resumable CSV, the log-log figure and a table of ratios.
  */
-@Command(
-    name = "bench-complexity",
-    description =
-        "Sampling time and FLOPs per image against the token map side n: next-scale (VAR) vs"
-            + " raster order, same random transformer, KV cache and CFG for both.")
+@Command(name = "bench-complexity")
 public final class BenchComplexityCommand extends Var4jCommand {
 
-  @Option(
-      names = "--sides",
-      split = ",",
-      defaultValue = "4,8,16,32",
-      description = "token map sides n (each of 4, 8, 16, 32)")
+  @Option(names = "--sides", split = ",", defaultValue = "4,8,16,32")
   int[] sides;
 
-  @Option(
-      names = "--batches",
-      split = ",",
-      defaultValue = "1,64",
-      description = "images per graph run")
+  @Option(names = "--batches", split = ",", defaultValue = "1,64")
   int[] batches;
 
-  @Option(names = "--depth", description = "transformer blocks of both orders")
+  @Option(names = "--depth")
   int depth = 4;
 
-  @Option(names = "--width", description = "C, the transformer width")
+  @Option(names = "--width")
   int width = 128;
 
-  @Option(names = "--heads", description = "attention heads")
+  @Option(names = "--heads")
   int heads = 2;
 
   @Mixin RandomModelArgs shape = new RandomModelArgs();
 
-  @Option(
-      names = "--warmup",
-      description = "untimed batches first, at least 1 (graph build and optimiser)")
+  @Option(names = "--warmup")
   int warmup = 1;
 
-  @Option(names = "--repeats", description = "timed batches per order, side and batch size")
+  @Option(names = "--repeats")
   int repeats = 3;
 
-  @Option(
-      names = "--tag",
-      description =
-          "names the files: <results>/<tag>.csv (one row per run; rows there are kept),"
-              + " <results>/<tag>-slopes.csv, <figures>/<tag>.png")
+  @Option(names = "--tag")
   String tag = "complexity";
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
@@ -91,7 +73,7 @@ public final class BenchComplexityCommand extends Var4jCommand {
     shape.check();
     Check.positive("--warmup", warmup);
     Check.positive("--repeats", repeats);
-    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    Check.tag(tag);
     Path csv = output.results(results).resolve(tag + ".csv");
     Path png = output.figures(figures).resolve(tag + ".png");
     SamplingComplexity bench =

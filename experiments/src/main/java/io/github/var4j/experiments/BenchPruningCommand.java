@@ -15,44 +15,35 @@ import picocli.CommandLine.Option;
  * --cvae 32 --classes 1000}) against the same sampler without it; {@link PruningBenchmark} does the
  * work.
  */
-@Command(
-    name = "bench-pruning",
-    description =
-        "Sampling time of token pruning at the fine scales on a random VAR (default: d16 at 256 px;"
-            + " the official shapes with --vocab 4096 --cvae 32 --classes 1000) against the plain"
-            + " sampler, in one process; resumable.")
+@Command(name = "bench-pruning")
 public final class BenchPruningCommand extends Var4jCommand {
-  @Option(names = "--side", description = "token map side n of the last scale (4, 8, 16, 32)")
+  @Option(names = "--side")
   int side = 16;
 
-  @Option(names = "--depth", description = "transformer blocks")
+  @Option(names = "--depth")
   int depth = 16;
 
-  @Option(names = "--width", description = "C; 0 = 64*depth (the official rule)")
+  @Option(names = "--width")
   int width = 0;
 
-  @Option(names = "--heads", description = "attention heads; 0 = depth (the official rule)")
+  @Option(names = "--heads")
   int heads = 0;
 
   @Mixin RandomModelArgs shape = new RandomModelArgs();
 
-  @Option(names = "--batches", split = ",", defaultValue = "1,8", description = "images per run")
+  @Option(names = "--batches", split = ",", defaultValue = "1,8")
   int[] batches;
 
-  @Option(
-      names = "--keep",
-      split = ",",
-      defaultValue = "1,0.75,0.5,0.25",
-      description = "fractions of a pruned scale's tokens computed, each in (0, 1]")
+  @Option(names = "--keep", split = ",", defaultValue = "1,0.75,0.5,0.25")
   double[] keep;
 
-  @Option(names = "--pruned-scales", description = "how many of the last scales are pruned")
+  @Option(names = "--pruned-scales")
   int prunedScales = 2;
 
-  @Option(names = "--repeats", description = "timed runs per setting (after one untimed)")
+  @Option(names = "--repeats")
   int repeats = 3;
 
-  @Option(names = "--tag", description = "names the file: <results>/<tag>.csv")
+  @Option(names = "--tag")
   String tag = "pruning-official";
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
@@ -81,7 +72,7 @@ public final class BenchPruningCommand extends Var4jCommand {
     int k = SamplingComplexity.varSchedule(side).K();
     Check.index("--pruned-scales", prunedScales, 1, k, "a scale count");
     Check.positive("--repeats", repeats);
-    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    Check.tag(tag);
     Path csv = output.results(results).resolve(tag + ".csv");
     SamplingComplexity bench =
         new SamplingComplexity(

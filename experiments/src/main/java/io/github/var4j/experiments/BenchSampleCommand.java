@@ -26,51 +26,35 @@ import picocli.CommandLine.Option;
  * KV-cached sampling loop, unrolled into one graph: one Session.run per batch. Prints the
  * configuration and images/s; makes no assertion on time.
  */
-@Command(
-    name = "bench-sample",
-    description = "Images/s of VAR sampling (KV cache, CFG) vs a token-by-token raster baseline.")
+@Command(name = "bench-sample")
 public final class BenchSampleCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(
-      names = "--var-depth",
-      description =
-          "time a randomly initialised VAR of this depth (C = 64*depth, heads = depth) instead of"
-              + " --var, on --tokenizer or, where that is absent, a random default tokenizer"
-              + " (timings do not depend on the weights; default: none, the model of --var)")
+  @Option(names = "--var-depth")
   Integer varDepth;
 
-  @Option(names = "--classes", description = "classes of the random VAR of --var-depth")
+  @Option(names = "--classes")
   int classes = 10;
 
-  @Option(names = "--batch", description = "images per batch (B)")
+  @Option(names = "--batch")
   int batch = 64;
 
-  @Option(names = "--warmup", description = "untimed batches first (graph build, grappler)")
+  @Option(names = "--warmup")
   int warmup = 1;
 
-  @Option(names = "--repeats", description = "timed batches")
+  @Option(names = "--repeats")
   int repeats = 3;
 
-  @Option(
-      names = "--raster",
-      paramLabel = "DIR",
-      description =
-          "the trained raster-order baseline (train-var --raster); absent: a randomly initialised"
-              + " raster model of the VAR's size on the last scale (timings do not depend on the"
-              + " weights)")
+  @Option(names = "--raster", paramLabel = "DIR")
   Path raster = Path.of("models/fmnist-raster-var");
 
-  @Option(
-      names = "--raster-tokenizer",
-      paramLabel = "DIR",
-      description = "its single-scale tokenizer (train-tokenizer --patch-nums 8)")
+  @Option(names = "--raster-tokenizer", paramLabel = "DIR")
   Path rasterTokenizer = Path.of("models/fmnist-tokenizer-raster");
 
-  @Option(names = "--raster-repeats", description = "timed raster batches (0 = skip the baseline)")
+  @Option(names = "--raster-repeats")
   int rasterRepeats = 1;
 
   @Override

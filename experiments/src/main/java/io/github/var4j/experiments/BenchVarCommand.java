@@ -33,50 +33,33 @@ import picocli.CommandLine.Option;
  * each depth; prints tokens/s, images/s, the forward-only (evaluation) time, JVM heap and process
  * peak RSS. No assertions.
  */
-@Command(
-    name = "bench-var",
-    description =
-        "VAR training throughput (tokens/s) and peak memory at depth 4 and 6 on the default configuration.")
+@Command(name = "bench-var")
 public final class BenchVarCommand extends Var4jCommand {
 
-  @Option(names = "--depths", split = ",", defaultValue = "4,6", description = "depths to measure")
+  @Option(names = "--depths", split = ",", defaultValue = "4,6")
   int[] depths;
 
-  @Option(
-      names = "--width",
-      description = "C; 0 = the official rule 64*depth (default: the train-var default, 128)")
+  @Option(names = "--width")
   Integer width;
 
-  @Option(
-      names = "--heads",
-      description =
-          "heads; 0 = the rule's (depth for the official width, else width/64) (default 0)")
+  @Option(names = "--heads")
   Integer heads;
 
-  @Option(names = "--batch", description = "images per step")
+  @Option(names = "--batch")
   int batch = 64;
 
-  @Option(names = "--warmup", description = "untimed steps first (default 3; quick mode 1)")
+  @Option(names = "--warmup")
   Integer warmup;
 
-  @Option(names = "--steps", description = "timed steps (default 10; quick mode 2)")
+  @Option(names = "--steps")
   Integer steps;
 
   @Mixin RandomModelArgs shape = new RandomModelArgs();
 
-  @Option(
-      names = "--patch-nums",
-      split = ",",
-      defaultValue = "1,2,3,4,5,6,8",
-      description = "token map sides (the default: L = 155)")
+  @Option(names = "--patch-nums", split = ",", defaultValue = "1,2,3,4,5,6,8")
   int[] patchNums;
 
-  @Option(
-      names = "--tokenizer",
-      paramLabel = "DIR",
-      description =
-          "if this tokenizer exists, also time its teacher-forcing input (Tokenizer.varInput) per"
-              + " batch")
+  @Option(names = "--tokenizer", paramLabel = "DIR")
   Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
 
   @Mixin OutputArgs output = new OutputArgs();

@@ -58,6 +58,12 @@ final class Check {
     return v;
   }
 
+  /** A {@code --tag}: it names files, so letters, digits, '.', '_' and '-' only. */
+  static String tag(String tag) {
+    that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    return tag;
+  }
+
   /** A number in [lo, hi]. */
   static double inRange(String option, double v, double lo, double hi) {
     that(

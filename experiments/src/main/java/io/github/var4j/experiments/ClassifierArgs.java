@@ -19,12 +19,7 @@ final class ClassifierArgs {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description =
-          "the classifier model directory: the feature network of FID, IS, precision/recall and"
-              + " class accuracy (and of the perceptual loss, rejection sampling)")
+  @Option(names = "--classifier", paramLabel = "DIR")
   Path dir = Path.of("models/fmnist-classifier");
 
   /** Whether the user named {@code --classifier}. */

@@ -9,25 +9,13 @@ import picocli.CommandLine.Option;
  * scripts/cluster.sh N COMMAND …} starts N tasks on this machine.
  */
 final class ClusterArgs {
-  @Option(
-      names = "--cluster",
-      description =
-          "data-parallel on TF's distributed runtime: host:port of every task, chief first (e.g."
-              + " host0:2222,host1:2222); every task runs the same command with its own --task"
-              + " (scripts/cluster.sh N COMMAND … starts N tasks on this machine; default: none, one"
-              + " process)")
+  @Option(names = "--cluster")
   String cluster;
 
-  @Option(
-      names = "--task",
-      description = "this task's index in --cluster, 0 = the chief (default: none, as --cluster)")
+  @Option(names = "--task")
   Integer task;
 
-  @Option(
-      names = "--collective-timeout",
-      description =
-          "seconds a task waits for the others in a step before failing (longer than the chief's"
-              + " evaluations)")
+  @Option(names = "--collective-timeout")
   double collectiveTimeout = 600;
 
   /** Checks that --cluster and --task come together, well formed. */

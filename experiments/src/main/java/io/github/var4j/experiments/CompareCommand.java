@@ -21,38 +21,18 @@ import picocli.CommandLine.Option;
  * The table that ends the main job: a run's models and results (an {@code --out-dir} of the
  * training commands) against the committed ones ({@link RunComparison}).
  */
-@Command(
-    name = "compare",
-    description =
-        "Compare a run (the --out-dir of train-tokenizer / train-var) with the committed models:"
-            + " tokenizer PSNR and rFID, VAR test loss, FID and class accuracy of samples of both"
-            + " VARs drawn now with the same options, training times. Writes"
-            + " <run>/results/compare.md.")
+@Command(name = "compare")
 public final class CompareCommand extends Var4jCommand {
 
-  @Option(
-      names = "--run",
-      paramLabel = "DIR",
-      required = true,
-      description =
-          "the run: DIR/models/fmnist-var (and DIR/models/fmnist-tokenizer if the run trained"
-              + " one, else the committed tokenizer), DIR/results")
+  @Option(names = "--run", paramLabel = "DIR", required = true)
   Path run;
 
-  @Option(
-      names = "--per-class",
-      paramLabel = "N",
-      description =
-          "samples per class of each VAR (default 1000, as the committed quality table; quick"
-              + " mode 10)")
+  @Option(names = "--per-class", paramLabel = "N")
   Integer perClass;
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
-  @Option(
-      names = "--committed-results",
-      paramLabel = "DIR",
-      description = "the committed result files")
+  @Option(names = "--committed-results", paramLabel = "DIR")
   Path committedResults = Path.of("experiments/results");
 
   @Mixin ModelArgs committed = new ModelArgs();

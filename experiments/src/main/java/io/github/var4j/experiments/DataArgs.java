@@ -17,12 +17,10 @@ final class DataArgs {
   /** The built-in data sets. */
   static final List<String> BUILT_IN = List.of("fashion-mnist", "mnist");
 
-  @Option(
-      names = "--data",
-      description = "fashion-mnist, mnist, or a folder of class sub-folders of images")
+  @Option(names = "--data")
   String data = "fashion-mnist";
 
-  @Option(names = "--image-size", description = "image side of --data <folder>")
+  @Option(names = "--image-size")
   int imageSize = 32;
 
   /**

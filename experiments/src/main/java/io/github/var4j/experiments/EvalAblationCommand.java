@@ -2,7 +2,6 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.app.AblationRows;
 import io.github.var4j.app.QualityTable;
-import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.KeyedCsv;
@@ -22,28 +21,15 @@ import picocli.CommandLine.Option;
  * accuracy, images/s) with one feature network, plus each row's training FLOPs. Resumable: rows
  * already in {@code <results>/<tag>.csv} are skipped.
  */
-@Command(
-    name = "eval-ablation",
-    description =
-        "Score the rows of an ablation (a rows file: model, tokenizer, sampling setting, training"
-            + " steps) with one feature network; writes <results>/<tag>.csv, <tag>-training.csv,"
-            + " <tag>-table.csv (FID against the first row) and <figures>/<tag>.png; resumable.")
+@Command(name = "eval-ablation")
 public final class EvalAblationCommand extends Var4jCommand {
-  @Option(
-      names = "--rows",
-      paramLabel = "FILE",
-      required = true,
-      description =
-          "the rows: CSV with the columns name,model,tokenizer,cfg,top_k,top_p,train_steps,"
-              + "train_batch (paths relative to the working folder)")
+  @Option(names = "--rows", paramLabel = "FILE", required = true)
   Path rows;
 
-  @Option(
-      names = "--tag",
-      description = "names the result files: <results>/<tag>.csv, <tag>-training.csv")
+  @Option(names = "--tag")
   String tag = "ablation";
 
-  @Option(names = "--seed", description = "sampling seed of every row")
+  @Option(names = "--seed")
   long seed = 0;
 
   @Mixin QualityArgs quality = new QualityArgs();
@@ -53,7 +39,7 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Override
   public Integer call() throws Exception {
     Check.file("--rows", rows);
-    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
+    Check.tag(tag);
     ClassifierConfig cc = quality.check();
     List<AblationRows.Row> table;
     try {
@@ -82,10 +68,7 @@ public final class EvalAblationCommand extends Var4jCommand {
             + quality.perClass()
             + " per class per row; features of "
             + quality.classifier.dir);
-    try (Classifier c = quality.classifier.load()) {
-      QualityTable t = quality.table(csv, output.run("eval-" + tag), c, ref);
-      quality.runAll(t, table.stream().map(AblationRows.Row::spec).toList());
-    }
+    quality.scoreAll(output, tag, ref, table.stream().map(AblationRows.Row::spec).toList());
     String base = table.get(0).spec().name();
     Map<String, Map<String, String>> joined =
         AblationRows.table(QualityTable.read(csv), training, base);

@@ -2,9 +2,6 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
-import io.github.var4j.classifier.Classifier;
-import io.github.var4j.classifier.ClassifierConfig;
-import io.github.var4j.eval.SampleSet;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.transformer.VarConfig;
@@ -21,34 +18,19 @@ import picocli.CommandLine.Option;
  * table ({@link QualityTable}) with one feature network; then the speed/quality plane at batch size
  * and one image at a time. Resumable: rows in {@code <results>/<tag>.csv} are skipped.
  */
-@Command(
-    name = "eval-code",
-    description =
-        "Collaborative decoding: a large VAR (--var) drafts the coarse scales, a small one"
-            + " (--refiner) the fine ones; FID, class accuracy and images/s of each switch scale"
-            + " against each model alone; resumable.")
+@Command(name = "eval-code")
 public final class EvalCodeCommand extends Var4jCommand {
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(
-      names = "--refiner",
-      paramLabel = "DIR",
-      required = true,
-      description = "the refiner: a VAR on the same tokenizer, with the same classes")
+  @Option(names = "--refiner", paramLabel = "DIR", required = true)
   Path refiner;
 
-  @Option(
-      names = "--switch-scales",
-      split = ",",
-      description =
-          "the first scales the refiner draws, 1-based, each in 2..K (default: every one)")
+  @Option(names = "--switch-scales", split = ",")
   int[] switchScales;
 
-  @Option(
-      names = "--tag",
-      description = "names the files: <results>/<tag>.csv, <figures>/<tag>-pareto.png")
+  @Option(names = "--tag")
   String tag = "code";
 
   @Mixin QualityArgs quality = new QualityArgs();
@@ -58,8 +40,8 @@ public final class EvalCodeCommand extends Var4jCommand {
   @Override
   public Integer call() throws Exception {
     SampleOptions opts = sampling.options();
-    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
-    ClassifierConfig cc = quality.check();
+    Check.tag(tag);
+    quality.check();
     int per = quality.perClass();
     models.check();
     VarConfig drafter = models.varConfig();
@@ -81,9 +63,6 @@ public final class EvalCodeCommand extends Var4jCommand {
     List<Integer> from = new ArrayList<>();
     if (switchScales == null) for (int s = 2; s <= k; s++) from.add(s);
     else for (int s : switchScales) from.add(Check.index("--switch-scales", s, 2, k + 1, "scale"));
-    Path res = output.results();
-    Path csv = res.resolve(tag + ".csv");
-    SampleSet refSet = quality.reference(cc.imageSize());
     List<QualityRow> rows = new ArrayList<>();
     rows.add(new QualityRow("drafter alone", models.var, models.tokenizer, opts, 1));
     rows.add(new QualityRow("refiner alone", refiner, models.tokenizer, opts, 1));
@@ -102,14 +81,7 @@ public final class EvalCodeCommand extends Var4jCommand {
         rows.size(),
         per,
         quality.classifier.dir);
-    try (Classifier c = quality.classifier.load()) {
-      QualityTable t = quality.table(csv, output.run("eval-" + tag), c, refSet);
-      quality.runAll(t, rows);
-    }
-    Path fig = output.figures();
-    quality.paretoFigures(csv, "Collaborative decoding", fig, tag);
-    System.out.print(QualityTable.markdown(csv, "drafter alone"));
-    System.out.println("[eval-code] wrote " + csv + " and the figures in " + fig);
+    quality.compare(output, tag, rows, "Collaborative decoding", "drafter alone");
     return 0;
   }
 }

@@ -14,14 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Scores an {@code .npz} of samples against the test split with the classifier's features. */
-@Command(
-    name = "eval",
-    description =
-        "FID, IS, precision/recall and class accuracy of an .npz of samples (arr_0 uint8 NxHxWxC,"
-            + " optional arr_1 labels) against the test split.")
+@Command(name = "eval")
 public final class EvalCommand extends Var4jCommand {
 
-  @Option(names = "--npz", paramLabel = "FILE", required = true, description = "the samples")
+  @Option(names = "--npz", paramLabel = "FILE", required = true)
   Path npz;
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();

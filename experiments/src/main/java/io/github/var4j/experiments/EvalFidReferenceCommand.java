@@ -28,11 +28,7 @@ import picocli.CommandLine.Option;
  * vs the test split (its rFID), plus the class accuracy of the reconstructions. Writes {@code
  * <results>/fid-reference.csv} (or {@code --out}).
  */
-@Command(
-    name = "eval-fid-reference",
-    description =
-        "Reference FIDs with the classifier's features: train vs test, tokenizer reconstructions"
-            + " vs test.")
+@Command(name = "eval-fid-reference")
 public final class EvalFidReferenceCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
@@ -45,25 +41,17 @@ public final class EvalFidReferenceCommand extends Var4jCommand {
       split = ",",
       defaultValue =
           ModelArgs.DEFAULT_TOKENIZER
-              + ",models/fmnist-tokenizer-l1l2,models/fmnist-tokenizer-raster",
-      description =
-          "tokenizers whose reconstructions are scored, one row each; missing ones are skipped"
-              + " unless given")
+              + ",models/fmnist-tokenizer-l1l2,models/fmnist-tokenizer-raster")
   List<Path> tokenizers;
 
-  @Option(names = "--images", description = "images per set (quick mode at most 500)")
+  @Option(names = "--images")
   int images = 10000;
 
   @Mixin OutputArgs output = new OutputArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
 
-  @Option(
-      names = "--out",
-      paramLabel = "FILE",
-      description =
-          "the CSV to write, e.g. experiments/results/fid-reference-audit.csv for another feature"
-              + " network; default: <results>/fid-reference.csv")
+  @Option(names = "--out", paramLabel = "FILE")
   Path out;
 
   @Override

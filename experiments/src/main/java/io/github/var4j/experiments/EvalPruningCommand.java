@@ -2,12 +2,9 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
-import io.github.var4j.classifier.Classifier;
-import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.TokenPruning;
 import io.github.var4j.transformer.VarConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,34 +18,19 @@ import picocli.CommandLine.Option;
  * ({@link QualityTable}) with one feature network; then the speed/quality plane at batch size and
  * one image at a time. Resumable: rows in {@code <results>/<tag>.csv} are skipped.
  */
-@Command(
-    name = "eval-pruning",
-    description =
-        "Token pruning at the fine scales (FastVAR): FID, class accuracy and images/s of the VAR"
-            + " with its last scales computing only a fraction of their tokens, against the VAR"
-            + " as it is; resumable.")
+@Command(name = "eval-pruning")
 public final class EvalPruningCommand extends Var4jCommand {
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(
-      names = "--keep",
-      split = ",",
-      defaultValue = "0.75,0.5,0.25",
-      description = "fractions of a pruned scale's tokens that the blocks compute, each in (0, 1]")
+  @Option(names = "--keep", split = ",", defaultValue = "0.75,0.5,0.25")
   double[] keep;
 
-  @Option(
-      names = "--pruned-scales",
-      split = ",",
-      defaultValue = "1,2",
-      description = "how many of the last scales are pruned, each in 1..K-1 (FastVAR: 2)")
+  @Option(names = "--pruned-scales", split = ",", defaultValue = "1,2")
   int[] prunedScales;
 
-  @Option(
-      names = "--tag",
-      description = "names the files: <results>/<tag>.csv, <figures>/<tag>-pareto.png")
+  @Option(names = "--tag")
   String tag = "pruning";
 
   @Mixin QualityArgs quality = new QualityArgs();
@@ -58,8 +40,8 @@ public final class EvalPruningCommand extends Var4jCommand {
   @Override
   public Integer call() throws Exception {
     SampleOptions opts = sampling.options();
-    Check.that(tag.matches("[A-Za-z0-9._-]+"), "--tag may hold letters, digits, '.', '_', '-'");
-    ClassifierConfig cc = quality.check();
+    Check.tag(tag);
+    quality.check();
     models.check();
     VarConfig var = models.varConfig();
     int k = var.patchNums().K();
@@ -90,16 +72,7 @@ public final class EvalPruningCommand extends Var4jCommand {
         rows.size(),
         quality.perClass(),
         quality.classifier.dir);
-    Path csv = output.results().resolve(tag + ".csv");
-    try (Classifier c = quality.classifier.load()) {
-      QualityTable t =
-          quality.table(csv, output.run("eval-" + tag), c, quality.reference(cc.imageSize()));
-      quality.runAll(t, rows);
-    }
-    Path fig = output.figures();
-    quality.paretoFigures(csv, "Token pruning (FastVAR)", fig, tag);
-    System.out.print(QualityTable.markdown(csv, "VAR"));
-    System.out.println("[eval-pruning] wrote " + csv + " and the figures in " + fig);
+    quality.compare(output, tag, rows, "Token pruning (FastVAR)", "VAR");
     return 0;
   }
 }

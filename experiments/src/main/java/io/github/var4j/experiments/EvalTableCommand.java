@@ -24,57 +24,32 @@ import picocli.CommandLine.Option;
  * {@code eval-topk-sweep.csv}, draws {@code <figures>/eval-{cfg,topk}-sweep.png}; the samples stay
  * in the run directory as {@code .npz}.
  */
-@Command(
-    name = "eval-table",
-    description =
-        "Sample-quality table (raster AR vs VAR rows) and CFG / top-k sweeps; resumable, skips"
-            + " finished rows (those in --results); each row's samples are kept in"
-            + " <out-dir>/runs/eval.")
+@Command(name = "eval-table")
 public final class EvalTableCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(
-      names = "--raster",
-      paramLabel = "DIR",
-      description =
-          "the raster-order baseline (train-var --raster): the raster AR row, last, so that the"
-              + " VAR rows can run before it is trained (skipped if the default is absent)")
+  @Option(names = "--raster", paramLabel = "DIR")
   Path raster = Path.of("models/fmnist-raster-var");
 
-  @Option(
-      names = "--raster-tokenizer",
-      paramLabel = "DIR",
-      description = "the baseline's single-scale tokenizer")
+  @Option(names = "--raster-tokenizer", paramLabel = "DIR")
   Path rasterTokenizer = Path.of("models/fmnist-tokenizer-raster");
 
-  @Option(
-      names = "--l1l2-var",
-      paramLabel = "DIR",
-      description =
-          "the VAR trained on the first (L1 + L2) tokenizer: one row, VAR + CFG, so that the"
-              + " effect of the tokenizer shows (skipped if absent)")
+  @Option(names = "--l1l2-var", paramLabel = "DIR")
   Path l1l2Var = Path.of("models/fmnist-var-l1l2");
 
-  @Option(
-      names = "--l1l2-tokenizer",
-      paramLabel = "DIR",
-      description = "the first (L1 + L2) tokenizer, of --l1l2-var")
+  @Option(names = "--l1l2-tokenizer", paramLabel = "DIR")
   Path l1l2Tokenizer = Path.of("models/fmnist-tokenizer-l1l2");
 
-  @Option(
-      names = "--sweep-per-class",
-      description = "images per class of the sweep points (default 500; quick mode 20)")
+  @Option(names = "--sweep-per-class")
   Integer sweepPerClass;
 
-  @Option(
-      names = "--rejection",
-      description = "candidates per image of the -re row (default 4; quick mode 2)")
+  @Option(names = "--rejection")
   Integer rejection;
 
-  @Option(names = "--only", description = "table, cfg, topk or all")
+  @Option(names = "--only")
   String only = "all";
 
   @Mixin QualityArgs quality = new QualityArgs();

@@ -7,17 +7,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Evaluates an exported tokenizer on the test split and writes its results and figures. */
-@Command(
-    name = "eval-tokenizer",
-    description =
-        "Test PSNR, codebook usage per scale and figures of a trained tokenizer; the training"
-            + " curves come from its run, <out-dir>/runs/tokenizer-<tag> (skipped if it has none).")
+@Command(name = "eval-tokenizer")
 public final class EvalTokenizerCommand extends Var4jCommand {
 
-  @Option(
-      names = "--tokenizer",
-      paramLabel = "DIR",
-      description = "the tokenizer model directory to evaluate")
+  @Option(names = "--tokenizer", paramLabel = "DIR")
   Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
 
   @Mixin DataArgs dataArgs = new DataArgs();

@@ -14,29 +14,17 @@ import picocli.CommandLine.Option;
  * float32, plus the buffers the official classes register, so that {@code load_state_dict(...,
  * strict=True)} accepts it ({@link OfficialCheckpoints#export}).
  */
-@Command(
-    name = "export-safetensors",
-    description =
-        "Write a model's weights as safetensors (official names, PyTorch layouts, F32): the VAR of"
-            + " --var, or the model of --tokenizer or --classifier when one of those is given"
-            + " instead.")
+@Command(name = "export-safetensors")
 public final class ExportSafeTensorsCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 
-  @Option(
-      names = "--classifier",
-      paramLabel = "DIR",
-      description = "export this classifier model directory instead of the VAR (default: none)")
+  @Option(names = "--classifier", paramLabel = "DIR")
   Path classifier;
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(
-      names = "--out",
-      paramLabel = "FILE",
-      description =
-          "the .safetensors file to write; default: <out-dir>/safetensors/<model's name>.safetensors")
+  @Option(names = "--out", paramLabel = "FILE")
   Path out;
 
   @Override

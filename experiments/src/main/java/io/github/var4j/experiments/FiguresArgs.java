@@ -8,9 +8,6 @@ import picocli.CommandLine.Option;
  * OutputArgs#figures(FiguresArgs)} resolves it against {@code --out-dir}).
  */
 final class FiguresArgs {
-  @Option(
-      names = "--figures",
-      paramLabel = "DIR",
-      description = "where figures are written; default: <out-dir>/figures")
+  @Option(names = "--figures", paramLabel = "DIR")
   Path dir;
 }

@@ -25,16 +25,10 @@ final class ModelArgs {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
-  @Option(
-      names = "--var",
-      paramLabel = "DIR",
-      description = "the VAR model directory (config.json + .npy weights, as train-var writes it)")
+  @Option(names = "--var", paramLabel = "DIR")
   Path var = Path.of(DEFAULT_VAR);
 
-  @Option(
-      names = "--tokenizer",
-      paramLabel = "DIR",
-      description = "the VAR's tokenizer model directory (as train-tokenizer writes it)")
+  @Option(names = "--tokenizer", paramLabel = "DIR")
   Path tokenizer = Path.of(DEFAULT_TOKENIZER);
 
   boolean varGiven() {

@@ -18,48 +18,22 @@ final class OfficialArgs {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
-  @Option(
-      names = "--official",
-      paramLabel = "DIR",
-      description =
-          "use the released ImageNet models: a directory with vae_ch160v4096z32.pth and"
-              + " var_d<depth>.pth (default: none, the var4j models)")
+  @Option(names = "--official", paramLabel = "DIR")
   Path dir;
 
-  @Option(
-      names = "--official-vae",
-      paramLabel = "FILE",
-      description =
-          "an official-format VAE file (.pth or .safetensors), with --official-var (default: none)")
+  @Option(names = "--official-vae", paramLabel = "FILE")
   Path vae;
 
-  @Option(
-      names = "--official-var",
-      paramLabel = "FILE",
-      description =
-          "an official-format VAR file (.pth or .safetensors), with --official-vae (default: none)")
+  @Option(names = "--official-var", paramLabel = "FILE")
   Path var;
 
-  @Option(
-      names = "--depth",
-      description =
-          "with --official DIR: which var_d<depth>.pth (default: the smallest there); with"
-              + " --random-weights: the depth (default 16)")
+  @Option(names = "--depth")
   Integer depth;
 
-  @Option(
-      names = "--patch-nums",
-      split = ",",
-      description =
-          "with --official-vae/--official-var: their scale schedule (default: the released 256-px"
-              + " one)")
+  @Option(names = "--patch-nums", split = ",")
   int[] patchNums;
 
-  @Option(
-      names = "--random-weights",
-      description =
-          "models of the official shapes (d16 unless --depth) with seeded random weights, for"
-              + " timing without the files")
+  @Option(names = "--random-weights")
   boolean randomWeights;
 
   /** Whether any official source was given. */

@@ -12,13 +12,7 @@ import picocli.CommandLine.Option;
  * are written only where the user names them.
  */
 final class OutputArgs {
-  @Option(
-      names = "--out-dir",
-      paramLabel = "DIR",
-      description =
-          "root of what this command writes (DIR/models/<name>, DIR/runs/<name>, DIR/results,"
-              + " DIR/figures) unless --out, --run-dir, --results or --figures name a place"
-              + " (default: out; quick mode: out/quick)")
+  @Option(names = "--out-dir", paramLabel = "DIR")
   Path outDir;
 
   /** The root: {@code --out-dir}, else {@link #defaultRoot()}. */

@@ -24,24 +24,16 @@ final class QualityArgs {
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
-  @Option(
-      names = "--per-class",
-      description = "images per class of every row (default 1000; quick mode 20)")
+  @Option(names = "--per-class")
   Integer perClass;
 
-  @Option(
-      names = "--retime",
-      description =
-          "measure the speed columns of the finished rows again, one after another, the first"
-              + " row once more at the end (on a quiet machine), instead of evaluating")
+  @Option(names = "--retime")
   boolean retime;
 
-  @Option(names = "--batch", description = "images per graph run")
+  @Option(names = "--batch")
   int batch = 64;
 
-  @Option(
-      names = "--singles",
-      description = "images timed one at a time (default 16; quick mode 2)")
+  @Option(names = "--singles")
   Integer singles;
 
   /**
@@ -86,6 +78,33 @@ final class QualityArgs {
       else t.run(r);
     }
     if (retime && !rows.isEmpty()) t.retime(rows.get(0));
+  }
+
+  /**
+   * Scores {@code rows} into {@code <results>/<tag>.csv} (samples kept in the run {@code
+   * eval-<tag>}) with the feature network against {@code ref}; returns the CSV.
+   */
+  Path scoreAll(RunOutputArgs output, String tag, SampleSet ref, List<QualityRow> rows)
+      throws IOException {
+    Path csv = output.results().resolve(tag + ".csv");
+    try (Classifier c = classifier.load()) {
+      runAll(table(csv, output.run("eval-" + tag), c, ref), rows);
+    }
+    return csv;
+  }
+
+  /**
+   * A faster sampler's rows against its reference row {@code base}: scored ({@link #scoreAll}),
+   * then the speed/quality planes ({@link #paretoFigures}) and the table printed.
+   *
+   * @param what names the method in the figures' titles
+   */
+  void compare(RunOutputArgs output, String tag, List<QualityRow> rows, String what, String base)
+      throws IOException {
+    Path csv = scoreAll(output, tag, reference(classifier.config().imageSize()), rows);
+    paretoFigures(csv, what, output.figures(), tag);
+    System.out.print(QualityTable.markdown(csv, base));
+    System.out.println("wrote " + csv + " and the figures in " + output.figures());
   }
 
   /**

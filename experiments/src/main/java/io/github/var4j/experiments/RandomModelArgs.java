@@ -8,13 +8,13 @@ import picocli.CommandLine.Option;
  * defaults are the Fashion-MNIST tokenizer's.
  */
 final class RandomModelArgs {
-  @Option(names = "--vocab", description = "vocabulary size V")
+  @Option(names = "--vocab")
   int vocab = 512;
 
-  @Option(names = "--cvae", description = "latent channels Cvae")
+  @Option(names = "--cvae")
   int cvae = 16;
 
-  @Option(names = "--classes", description = "classes")
+  @Option(names = "--classes")
   int classes = 10;
 
   /** Checks the values. */

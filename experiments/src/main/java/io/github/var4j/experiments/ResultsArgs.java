@@ -8,11 +8,6 @@ import picocli.CommandLine.Option;
  * OutputArgs#results(ResultsArgs)} resolves it against {@code --out-dir}).
  */
 final class ResultsArgs {
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      description =
-          "where result files are written (the commands that resume read their finished rows back"
-              + " from there); default: <out-dir>/results")
+  @Option(names = "--results", paramLabel = "DIR")
   Path dir;
 }

@@ -8,11 +8,6 @@ import picocli.CommandLine.Option;
  * OutputArgs#run(RunDirArgs, String)} resolves it against {@code --out-dir}).
  */
 final class RunDirArgs {
-  @Option(
-      names = "--run-dir",
-      paramLabel = "DIR",
-      description =
-          "where the command keeps its run: checkpoints, metrics, caches (an interrupted run"
-              + " resumes there); default: <out-dir>/runs/<the name the description above gives>")
+  @Option(names = "--run-dir", paramLabel = "DIR")
   Path dir;
 }

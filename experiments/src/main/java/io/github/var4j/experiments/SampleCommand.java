@@ -21,11 +21,7 @@ import picocli.CommandLine.Option;
  * {@code <figures>/var-<tag>-{samples,cfg-sweep,topk-topp,coarse-to-fine,token-maps}.png}; with the
  * official models {@code <figures>/<tag>-{samples,coarse-to-fine,token-maps}.png}.
  */
-@Command(
-    name = "sample",
-    description =
-        "Figures of class-conditional VAR sampling: class grid, CFG sweep, top-k/top-p grid, "
-            + "coarse-to-fine sequence, token maps.")
+@Command(name = "sample")
 public final class SampleCommand extends Var4jCommand {
   private static final String P = "[sample]";
 
@@ -33,67 +29,40 @@ public final class SampleCommand extends Var4jCommand {
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(
-      names = "--data",
-      description =
-          "the VAR's data set, for class names and the figure tag: fashion-mnist, mnist or an"
-              + " image folder")
+  @Option(names = "--data")
   String data = "fashion-mnist";
 
   @Mixin OutputArgs output = new OutputArgs();
 
   @Mixin FiguresArgs figures = new FiguresArgs();
 
-  @Option(
-      names = "--per-class",
-      description = "images per class in the class grid (default 10; quick mode 3)")
+  @Option(names = "--per-class")
   Integer perClass;
 
-  @Option(
-      names = "--cfg-sweep",
-      split = ",",
-      description = "guidance strengths of the CFG sweep (default 0,1,1.5,3,5; quick mode 0,1.5,5)")
+  @Option(names = "--cfg-sweep", split = ",")
   double[] cfgSweep;
 
-  @Option(
-      names = "--grid-class",
-      description = "class of the top-k/top-p grid (clipped to the model's classes)")
+  @Option(names = "--grid-class")
   int gridClass = 8;
 
-  @Option(
-      names = "--grid-top-k",
-      split = ",",
-      description =
-          "top-k per row of the top-k/top-p grid, 0 = off (default 0,100,10,0,0,100; quick mode"
-              + " 0,10,0)")
+  @Option(names = "--grid-top-k", split = ",")
   int[] gridTopK;
 
-  @Option(
-      names = "--grid-top-p",
-      split = ",",
-      description =
-          "top-p per row of the top-k/top-p grid, 0 = off (default 0,0,0,0.9,0.6,0.9; quick mode"
-              + " 0,0,0.6)")
+  @Option(names = "--grid-top-p", split = ",")
   double[] gridTopP;
 
-  @Option(
-      names = "--grid-samples",
-      description = "images per row of the top-k/top-p grid (default 8; quick mode 4)")
+  @Option(names = "--grid-samples")
   Integer gridSamples;
 
-  @Option(names = "--scale", description = "pixel scale of the sample pictures")
+  @Option(names = "--scale")
   int scale = 2;
 
   @Mixin OfficialArgs officialArgs = new OfficialArgs();
 
-  @Option(
-      names = "--classes",
-      split = ",",
-      defaultValue = "207,360,387,974,88,979,417,279",
-      description = "with the official models: the classes to sample (the official demo's)")
+  @Option(names = "--classes", split = ",", defaultValue = "207,360,387,974,88,979,417,279")
   int[] classes;
 
-  @Option(names = "--tag", description = "with the official models: prefix of the figure files")
+  @Option(names = "--tag")
   String officialTag = "official";
 
   @Override

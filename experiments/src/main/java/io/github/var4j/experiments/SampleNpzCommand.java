@@ -17,36 +17,27 @@ import picocli.CommandLine.Option;
  * Writes class-conditional samples as an {@code .npz} in the layout of OpenAI's guided-diffusion
  * evaluator: {@code arr_0} uint8 (N, H, W, C), {@code arr_1} int64 labels.
  */
-@Command(
-    name = "sample-npz",
-    description =
-        "Write N class-conditional samples of a trained VAR or raster model as an .npz (arr_0"
-            + " uint8 NxHxWxC, arr_1 labels).")
+@Command(name = "sample-npz")
 public final class SampleNpzCommand extends Var4jCommand {
 
   @Mixin ModelArgs models = new ModelArgs();
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(names = "--per-class", description = "images per class")
+  @Option(names = "--per-class")
   int perClass = 1000;
 
-  @Option(
-      names = "--rejection",
-      description = "candidates per image, keeping the classifier's most confident (1 = none)")
+  @Option(names = "--rejection")
   int rejection = 1;
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
-  @Option(names = "--batch", description = "images per graph run")
+  @Option(names = "--batch")
   int batch = 64;
 
   @Mixin OutputArgs output = new OutputArgs();
 
-  @Option(
-      names = "--out",
-      paramLabel = "FILE",
-      description = "the .npz to write; default: <out-dir>/samples/<--var's name>.npz")
+  @Option(names = "--out", paramLabel = "FILE")
   Path out;
 
   @Override

@@ -11,24 +11,19 @@ import picocli.CommandLine.Option;
 final class SamplingArgs {
   private static final SampleOptions STANDARD = SampleOptions.standard(0);
 
-  @Option(names = "--cfg", description = "classifier-free guidance strength (0 = none)")
+  @Option(names = "--cfg")
   double cfg = STANDARD.cfg();
 
-  @Option(names = "--top-k", description = "sample among the k most likely tokens only (0 = off)")
+  @Option(names = "--top-k")
   int topK = STANDARD.topK();
 
-  @Option(
-      names = "--top-p",
-      description =
-          "nucleus sampling: among the most likely tokens of this total probability (0 = off)")
+  @Option(names = "--top-p")
   double topP = STANDARD.topP();
 
-  @Option(
-      names = "--more-smooth",
-      description = "gumbel-softmax smoothing of the sampled tokens (for pictures only)")
+  @Option(names = "--more-smooth")
   boolean moreSmooth = STANDARD.moreSmooth();
 
-  @Option(names = "--seed", description = "sampling seed: the same seed gives the same images")
+  @Option(names = "--seed")
   long seed = STANDARD.seed();
 
   /** Checks the values. */

@@ -14,30 +14,21 @@ import picocli.CommandLine.Option;
  * checkpoint in the run directory), then fits the laws ({@code <results>/scaling/fits.csv}) and
  * draws {@code <figures>/scaling-*.png}.
  */
-@Command(
-    name = "scaling",
-    description =
-        "Scaling-law sweep: train each depth on the same tokens, evaluate at log-spaced steps, fit"
-            + " L = (beta X)^alpha and L = E + (X0/X)^alpha against N and C; resumable. Recipe:"
-            + " 1,000 steps of 64 images per size (quick mode 12 of 8); the runs go to"
-            + " <out-dir>/runs/scaling, the results to <results>/scaling.")
+@Command(name = "scaling")
 public final class ScalingCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--depths",
-      split = ",",
-      description = "sizes of the family (default 1,2,3,4,5,6,7; quick mode 1,2,3)")
+  @Option(names = "--depths", split = ",")
   int[] depths;
 
-  @Option(names = "--eval-points", description = "log-spaced test evaluations per size")
+  @Option(names = "--eval-points")
   int evalPoints = 10;
 
-  @Option(names = "--tokenizer", paramLabel = "DIR", description = "the frozen tokenizer")
+  @Option(names = "--tokenizer", paramLabel = "DIR")
   Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
 
-  @Option(names = "--fit-only", description = "only fit the result files there are")
+  @Option(names = "--fit-only")
   boolean fitOnly;
 
   @Mixin RunOutputArgs output = new RunOutputArgs();

@@ -38,12 +38,7 @@ import picocli.CommandLine.Option;
  * means every TF Tensor, Result and Session is closed. The training data are random token maps (a
  * leak does not depend on what is learnt), so no data set or token cache is needed.
  */
-@Command(
-    name = "soak",
-    description =
-        "Memory soak: train the VAR and sample in a loop, printing process RSS and JVM heap every --every "
-            + "steps, then the RSS slope in MB per 1000 steps (flat = no leak of TF tensors/results/sessions)."
-            + " Recipe: 600 steps of 16 images; the run goes to a temporary folder unless --run-dir names one.")
+@Command(name = "soak")
 public final class SoakCommand extends Var4jCommand {
   @Mixin StepsArgs budget = new StepsArgs();
 
@@ -51,38 +46,30 @@ public final class SoakCommand extends Var4jCommand {
 
   private static final String P = "[soak]";
 
-  @Option(
-      names = "--tokenizer",
-      paramLabel = "DIR",
-      description =
-          "the tokenizer model directory (teacher-forcing input and decoding); where the default"
-              + " is absent, a randomly initialised Fashion-MNIST default tokenizer")
+  @Option(names = "--tokenizer", paramLabel = "DIR")
   Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
-  @Option(
-      names = "--every",
-      defaultValue = "50",
-      description = "steps between measurements, sampling rounds, evaluations and checkpoints")
+  @Option(names = "--every", defaultValue = "50")
   long every;
 
-  @Option(names = "--samples", defaultValue = "2", description = "batches sampled per round")
+  @Option(names = "--samples", defaultValue = "2")
   int samples;
 
-  @Option(names = "--sample-batch", defaultValue = "10", description = "images per sampled batch")
+  @Option(names = "--sample-batch", defaultValue = "10")
   int sampleBatch;
 
-  @Option(names = "--depth", defaultValue = "2", description = "transformer blocks")
+  @Option(names = "--depth", defaultValue = "2")
   int depth;
 
-  @Option(names = "--width", defaultValue = "64", description = "C")
+  @Option(names = "--width", defaultValue = "64")
   int width;
 
-  @Option(names = "--heads", defaultValue = "2", description = "attention heads")
+  @Option(names = "--heads", defaultValue = "2")
   int heads;
 
-  @Option(names = "--images", defaultValue = "1024", description = "random training token maps")
+  @Option(names = "--images", defaultValue = "1024")
   int images;
 
   /** One measurement: step, process RSS and JVM heap after GC, in MB. */

@@ -8,16 +8,10 @@ import picocli.CommandLine.Option;
  * mode's).
  */
 final class StepsArgs {
-  @Option(
-      names = "--steps",
-      paramLabel = "N",
-      description = "optimisation steps (default: the recipe's, as the description above says)")
+  @Option(names = "--steps", paramLabel = "N")
   Long steps;
 
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "images per step (default: the recipe's, as the description above says)")
+  @Option(names = "--batch", paramLabel = "N")
   Integer batch;
 
   /** Checks the values that were given. */

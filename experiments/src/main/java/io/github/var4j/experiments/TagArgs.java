@@ -4,10 +4,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code --tag} option: the name of a command's result files, figures and model (a mixin). */
 final class TagArgs {
-  @Option(
-      names = "--tag",
-      description =
-          "name of the result files, figures and model (default: the data set's, e.g. fmnist)")
+  @Option(names = "--tag")
   String value;
 
   /** {@code --tag}, else {@code dataTag}. */

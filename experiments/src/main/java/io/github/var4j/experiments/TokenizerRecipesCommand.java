@@ -31,43 +31,26 @@ import picocli.CommandLine.Option;
  * discriminators' curves ({@code <figures>/tokenizer-recipes-*.png}). Resumable: recipes in the CSV
  * are skipped, an interrupted one continues from its last checkpoint in the run directory.
  */
-@Command(
-    name = "tokenizer-recipes",
-    description =
-        "Sweep of tokenizer loss recipes (L1 + L2, perceptual, GAN, both) judged by rFID;"
-            + " resumable from <results>/tokenizer-recipes.csv. Recipe: the default tokenizer's"
-            + " 3,000 steps of 64 images (quick mode 30); the runs go to"
-            + " <out-dir>/runs/tokenizer-recipes/<recipe>.")
+@Command(name = "tokenizer-recipes")
 public final class TokenizerRecipesCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--recipes",
-      split = ",",
-      defaultValue = "l1-l2,perceptual,both,gan",
-      description = "recipes, run in this order")
+  @Option(names = "--recipes", split = ",", defaultValue = "l1-l2,perceptual,both,gan")
   List<String> recipes;
 
-  @Option(
-      names = "--baseline",
-      paramLabel = "DIR",
-      description =
-          "an existing tokenizer trained with the l1-l2 recipe and the same steps, scored as the"
-              + " l1-l2 row instead of training it again (needs --baseline-seconds; default: none)")
+  @Option(names = "--baseline", paramLabel = "DIR")
   Path baseline;
 
-  @Option(
-      names = "--baseline-seconds",
-      description = "the recorded training time of --baseline (default: none)")
+  @Option(names = "--baseline-seconds")
   Double baselineSeconds;
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
-  @Option(names = "--images", description = "test images scored (quick mode at most 500)")
+  @Option(names = "--images")
   int images = 10000;
 
-  @Option(names = "--min-psnr", description = "the new default must keep at least this PSNR (dB)")
+  @Option(names = "--min-psnr")
   double minPsnr = 24;
 
   @Mixin RunOutputArgs output = new RunOutputArgs();

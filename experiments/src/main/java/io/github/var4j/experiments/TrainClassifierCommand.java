@@ -20,26 +20,17 @@ import picocli.CommandLine.Option;
  * model directory and writes {@code <results>/classifier-<tag>.csv} (test accuracy, training
  * minutes, parameters).
  */
-@Command(
-    name = "train-classifier",
-    description =
-        "Train the CNN classifier of the FID features (default: Fashion-MNIST 32x32). Recipe:"
-            + " --epochs passes of batches of 128 (quick mode 30 steps); the run goes to"
-            + " <out-dir>/runs/classifier-<tag>.")
+@Command(name = "train-classifier")
 public final class TrainClassifierCommand extends Var4jCommand {
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(names = "--epochs", description = "epochs of the train split (quick mode: 30 steps)")
+  @Option(names = "--epochs")
   double epochs = 8;
 
-  @Option(
-      names = "--seed",
-      description =
-          "seed of initialisation and data order (another seed trains an independent network, e.g."
-              + " to audit an rFID measured with the default one)")
+  @Option(names = "--seed")
   long seed = ClassifierTrainConfig.fashionMnistDefault(1000).seed();
 
-  @Option(names = "--width", description = "channels of the first stage (widths w-2w-4w)")
+  @Option(names = "--width")
   int width = ClassifierConfig.fashionMnistDefault().width();
 
   @Mixin OutputArgs output = new OutputArgs();
@@ -52,12 +43,7 @@ public final class TrainClassifierCommand extends Var4jCommand {
 
   @Mixin ResultsArgs results = new ResultsArgs();
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "the exported classifier directory; default: <out-dir>/models/<data>-classifier (e.g."
-              + " fmnist-classifier; --tag fmnist-audit: fmnist-classifier-audit)")
+  @Option(names = "--out", paramLabel = "DIR")
   Path out;
 
   @Override

@@ -18,55 +18,32 @@ import picocli.CommandLine.Option;
  * Trains the multi-scale VQ-VAE tokenizer, exports it and (by default) evaluates it and writes its
  * figures.
  */
-@Command(
-    name = "train-tokenizer",
-    description =
-        "Train the multi-scale VQ-VAE tokenizer (default: Fashion-MNIST 32x32 grey, 8x8 latent)."
-            + " Recipe: 3,000 steps of 64 images (quick mode 30 of 16), about 72 minutes on 2 CPU"
-            + " cores; the run goes to <out-dir>/runs/tokenizer-<tag>.")
+@Command(name = "train-tokenizer")
 public final class TrainTokenizerCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--recipe",
-      description =
-          "loss recipe: l1-l2, perceptual, gan or both (README, 'Tokenizer recipes'; default:"
-              + " perceptual on fashion-mnist, whose classifier the perceptual loss uses, l1-l2 on"
-              + " other data)")
+  @Option(names = "--recipe")
   String recipe;
 
-  @Option(
-      names = "--perceptual-weight",
-      description = "override the recipe's perceptual-loss weight, 0 = off (default: the recipe's)")
+  @Option(names = "--perceptual-weight")
   Double perceptualWeight;
 
-  @Option(
-      names = "--gan-weight",
-      description = "override the recipe's PatchGAN weight, 0 = off (default: the recipe's)")
+  @Option(names = "--gan-weight")
   Double ganWeight;
 
-  @Option(
-      names = "--gan-start",
-      description = "step at which the discriminator starts (default: the recipe's, 1000)")
+  @Option(names = "--gan-start")
   Long ganStart;
 
-  @Option(
-      names = "--gan-fixed",
-      description = "use the GAN weight as a fixed weight instead of VQGAN's adaptive one")
+  @Option(names = "--gan-fixed")
   boolean ganFixed;
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
-  @Option(
-      names = "--patch-nums",
-      split = ",",
-      description =
-          "the scale schedule, e.g. 8 (a single-scale VQ-VAE, the raster baseline's tokenizer)"
-              + " (default 1,2,3,4,5,6,8)")
+  @Option(names = "--patch-nums", split = ",")
   int[] patchNums;
 
-  @Option(names = "--no-eval", description = "skip the evaluation and figures")
+  @Option(names = "--no-eval")
   boolean noEval;
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
@@ -75,12 +52,7 @@ public final class TrainTokenizerCommand extends Var4jCommand {
 
   @Mixin TagArgs tag = new TagArgs();
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "the exported tokenizer directory; default: <out-dir>/models/<data>-tokenizer (e.g."
-              + " fmnist-tokenizer; --tag fmnist-raster: fmnist-tokenizer-raster)")
+  @Option(names = "--out", paramLabel = "DIR")
   Path out;
 
   @Override

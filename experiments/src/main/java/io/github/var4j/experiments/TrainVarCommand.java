@@ -32,90 +32,52 @@ import picocli.CommandLine.Option;
  * Trains the VAR transformer on the token maps of a trained tokenizer (default: Fashion-MNIST),
  * exports it, and writes the test curves, the final metrics and the loss/accuracy figures.
  */
-@Command(
-    name = "train-var",
-    description =
-        "Train the next-scale VAR transformer on tokenizer token maps (default: Fashion-MNIST, depth"
-            + " 4, width 128). Recipe: 2,000 steps of 64 images (quick mode 20 of 16), about 30"
-            + " minutes on 2 CPU cores; the run goes to <out-dir>/runs/var-<tag>.")
+@Command(name = "train-var")
 public final class TrainVarCommand extends Var4jCommand {
 
-  @Option(
-      names = "--tokenizer",
-      paramLabel = "DIR",
-      description =
-          "the tokenizer model directory (default models/fmnist-tokenizer; with --raster"
-              + " models/fmnist-tokenizer-raster)")
+  @Option(names = "--tokenizer", paramLabel = "DIR")
   Path tokenizer;
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(
-      names = "--raster",
-      description =
-          "train the raster-order baseline (one token per step, causal mask) on a single-scale"
-              + " tokenizer (train-tokenizer --patch-nums 8); result tag <data>-raster")
+  @Option(names = "--raster")
   boolean raster;
 
-  @Option(
-      names = "--no-adaln",
-      description =
-          "plain pre-LN blocks and head (learned LayerNorms; the class enters only through the start"
-              + " token): the paper's Table 3 rows before '+ AdaLN'")
+  @Option(names = "--no-adaln")
   boolean noAdaLN;
 
-  @Option(
-      names = "--no-l2-attention",
-      description =
-          "scaled dot-product attention instead of VAR's L2-normalised (cosine) attention")
+  @Option(names = "--no-l2-attention")
   boolean noL2Attention;
 
-  @Option(names = "--seed", description = "seed of initialisation, data order and dropout")
+  @Option(names = "--seed")
   long seed = VarTrainConfig.fashionMnistDefault().seed();
 
-  @Option(names = "--depth", description = "transformer blocks (default 4; quick mode 2)")
+  @Option(names = "--depth")
   Integer depth;
 
-  @Option(
-      names = "--width",
-      description = "C; 0 = the official rule 64*depth (default 128; quick mode 64)")
+  @Option(names = "--width")
   Integer width;
 
-  @Option(
-      names = "--heads",
-      description =
-          "attention heads; 0 = the rule's (depth for the official width, else width/64)"
-              + " (default 0)")
+  @Option(names = "--heads")
   Integer heads;
 
-  @Option(
-      names = "--epochs",
-      description = "alternative to --steps: passes over the training images (default: --steps)")
+  @Option(names = "--epochs")
   Double epochs;
 
-  @Option(names = "--lr", description = "peak learning rate (default 1e-3; quick mode 2e-3)")
+  @Option(names = "--lr")
   Double lr;
 
-  @Option(names = "--eval-every", description = "steps between test evaluations (default 250)")
+  @Option(names = "--eval-every")
   Long evalEvery;
 
-  @Option(
-      names = "--eval-images",
-      description =
-          "test images per periodic evaluation, 0 = all (default 2000); the "
-              + "final evaluation always uses every test image")
+  @Option(names = "--eval-images")
   Integer evalImages;
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Mixin StepsArgs budget = new StepsArgs();
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "the exported VAR model directory; default: <out-dir>/models/<tag>-var (e.g."
-              + " fmnist-var, with --raster fmnist-raster-var)")
+  @Option(names = "--out", paramLabel = "DIR")
   Path out;
 
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();

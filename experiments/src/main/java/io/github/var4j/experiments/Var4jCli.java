@@ -17,15 +17,19 @@ import picocli.CommandLine.ScopeType;
  * command line that cannot run as given (an unknown option, a bad value, options that conflict or
  * do not apply, a path that does not exist or holds the wrong thing) and 1 for a run that failed;
  * {@code --verbose} adds the Java stack trace.
+ *
+ * <p>The help text is in the resource bundle {@code io/github/var4j/experiments/CliHelp.properties}
+ * (picocli's usage-help bundle): an option's description under its longest name without dashes
+ * ({@code cfg}), or under {@code var4j.<command>.<name>} where a command's option means something
+ * of its own; a command's description under {@code var4j.<command>.usage.description}. The
+ * declarations in the command classes then read as a list of names, types and defaults.
  */
 @Command(
     name = "var4j",
+    resourceBundle = "io.github.var4j.experiments.CliHelp",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     version = "var4j 0.1.0",
-    description =
-        "Reproducible VAR experiments (tokenizer, transformer, sampling, benchmarks). Commands write"
-            + " under out/ unless --out-dir, --out, --run-dir, --results or --figures say where.",
     subcommands = {
       TrainTokenizerCommand.class,
       TokenizerRecipesCommand.class,
@@ -59,8 +63,7 @@ public final class Var4jCli implements Runnable {
 
   @Option(
       names = {"-v", "--verbose"},
-      scope = ScopeType.INHERIT,
-      description = "on an error, print the Java stack trace too")
+      scope = ScopeType.INHERIT)
   boolean verbose;
 
   @Override

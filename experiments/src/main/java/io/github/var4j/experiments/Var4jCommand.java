@@ -8,7 +8,9 @@ import picocli.CommandLine.Spec;
 /**
  * What every var4j command shares: the standard {@code --help}/{@code --version} options, help that
  * shows every default, and its picocli spec (for the checks that ask whether an option was typed).
- * A command subclass gives its {@code name} and {@code description} in its own {@code @Command}.
+ * A command subclass gives its {@code name} in its own {@code @Command}; its description and the
+ * help text of its options are in the resource bundle {@code CliHelp.properties} (see {@link
+ * Var4jCli}).
  */
 @Command(mixinStandardHelpOptions = true, showDefaultValues = true)
 abstract class Var4jCommand implements Callable<Integer> {

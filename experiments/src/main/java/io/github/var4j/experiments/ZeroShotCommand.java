@@ -30,10 +30,7 @@ import picocli.CommandLine.Option;
  * tinted, and several results. With the official models it edits one picture ({@code --photo}) and
  * writes {@code <figures>/official-{inpaint,outpaint,edit}.png}.
  */
-@Command(
-    name = "zero-shot",
-    description =
-        "Zero-shot in-painting, out-painting and class-conditional editing figures of a trained VAR.")
+@Command(name = "zero-shot")
 public final class ZeroShotCommand extends Var4jCommand {
   private static final String P = "[zero-shot]";
 
@@ -47,57 +44,36 @@ public final class ZeroShotCommand extends Var4jCommand {
 
   @Mixin FiguresArgs figures = new FiguresArgs();
 
-  @Option(names = "--images", description = "test images per figure (default 4; quick mode 3)")
+  @Option(names = "--images")
   Integer images;
 
-  @Option(names = "--per-image", description = "results per image (default 4; quick mode 2)")
+  @Option(names = "--per-image")
   Integer perImage;
 
-  @Option(
-      names = "--edit-cfg",
-      description =
-          "guidance of class-conditional editing (--cfg is that of in/out-painting, whose label is"
-              + " the null class, so it has no effect there)")
+  @Option(names = "--edit-cfg")
   double editCfg = 3;
 
-  @Option(
-      names = "--inpaint-box",
-      split = ",",
-      defaultValue = "0.25,0.75,0.25,0.75",
-      description = "regenerated box of in-painting: y0,y1,x0,x1 as fractions of the image side")
+  @Option(names = "--inpaint-box", split = ",", defaultValue = "0.25,0.75,0.25,0.75")
   double[] inpaintBox;
 
-  @Option(
-      names = "--outpaint-box",
-      split = ",",
-      defaultValue = "0.25,0.75,0.25,0.75",
-      description = "kept box of out-painting (the rest is regenerated): y0,y1,x0,x1")
+  @Option(names = "--outpaint-box", split = ",", defaultValue = "0.25,0.75,0.25,0.75")
   double[] outpaintBox;
 
-  @Option(
-      names = "--edit-box",
-      split = ",",
-      defaultValue = "0,0.5,0,1",
-      description = "regenerated box of class-conditional editing: y0,y1,x0,x1 (the upper half)")
+  @Option(names = "--edit-box", split = ",", defaultValue = "0,0.5,0,1")
   double[] editBox;
 
-  @Option(names = "--edit-from", description = "class of the edited test images (7 = Sneaker)")
+  @Option(names = "--edit-from")
   int editFrom = 7;
 
-  @Option(names = "--edit-to", description = "class the box is regenerated as (9 = Ankle boot)")
+  @Option(names = "--edit-to")
   int editTo = 9;
 
-  @Option(names = "--scale", description = "pixel scale of the pictures")
+  @Option(names = "--scale")
   int scale = 2;
 
   @Mixin OfficialArgs officialArgs = new OfficialArgs();
 
-  @Option(
-      names = "--photo",
-      paramLabel = "FILE",
-      description =
-          "with the official models: the picture to edit (PNG or JPEG; its centre square is"
-              + " scaled to the model's size; default: none)")
+  @Option(names = "--photo", paramLabel = "FILE")
   Path photo;
 
   @Override

@@ -115,6 +115,33 @@ class CliConsistencyTest {
     assertTrue(bad.isEmpty(), String.join("\n", bad));
   }
 
+  /**
+   * The help text lives in the resource bundle {@code CliHelp.properties}: every entry there is the
+   * description of an option or a command that exists (a renamed option or command leaves no stale
+   * text behind), and every command has its own description.
+   */
+  @Test
+  void everyHelpEntryBelongsToAnOptionOrCommand() {
+    java.util.ResourceBundle help =
+        java.util.ResourceBundle.getBundle("io.github.var4j.experiments.CliHelp");
+    java.util.Set<String> used = new java.util.HashSet<>();
+    used.add("var4j.usage.description");
+    for (OptionSpec o : Var4jCli.commandLine().getCommandSpec().options())
+      used.add(o.longestName().replaceFirst("^-+", ""));
+    for (Map.Entry<String, CommandSpec> c : commands().entrySet()) {
+      String q = "var4j." + c.getKey() + ".";
+      assertTrue(help.containsKey(q + "usage.description"), c.getKey() + " has no description");
+      used.add(q + "usage.description");
+      for (OptionSpec o : c.getValue().options()) {
+        String key = o.longestName().replaceFirst("^-+", "");
+        used.add(help.containsKey(q + key) ? q + key : key);
+      }
+    }
+    List<String> stale = new ArrayList<>();
+    for (String k : java.util.Collections.list(help.getKeys())) if (!used.contains(k)) stale.add(k);
+    assertEquals(List.of(), stale, "CliHelp.properties entries of no option or command");
+  }
+
   @Test
   void everyCommandAcceptsVerbose() {
     for (Map.Entry<String, CommandSpec> c : commands().entrySet())

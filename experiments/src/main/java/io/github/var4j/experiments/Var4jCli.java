@@ -44,7 +44,7 @@ import picocli.CommandLine.ScopeType;
       EvalAblationCommand.class,
       EvalCodeCommand.class,
       EvalPruningCommand.class,
-      BenchPruningCommand.class,
+      BenchFasterCommand.class,
       SampleCommand.class,
       SampleNpzCommand.class,
       EvalCommand.class,

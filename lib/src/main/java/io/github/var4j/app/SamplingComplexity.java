@@ -5,7 +5,6 @@ import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.CoreSampler;
 import io.github.var4j.sample.RasterSampler;
 import io.github.var4j.sample.SampleOptions;
-import io.github.var4j.sample.TokenSelection;
 import io.github.var4j.sample.VarSampler;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.transformer.Flops;
@@ -201,17 +200,31 @@ public final class SamplingComplexity {
     return rows;
   }
 
+  /**
+   * How a timed sampler is opened: from the random model's configuration, the random tokenizer and
+   * a seed for the weights (e.g. with token pruning, or a random refiner beside the model).
+   */
+  @FunctionalInterface
+  public interface Opener {
+    CoreSampler open(VarConfig cfg, VqVaeConfig vae, StateDict vaeSd, long seed, int batch);
+  }
+
   /** Times one (order, n, batch) on a random model and a random tokenizer. */
   public Row measure(TokenOrder order, int n, int batch) {
-    return measure(order, n, batch, TokenSelection.ALL);
+    return measure(
+        order,
+        n,
+        batch,
+        order == TokenOrder.RASTER
+            ? (cfg, vae, sd, seed, b) -> RasterSampler.randomVar(cfg, seed, vae, sd, b)
+            : (cfg, vae, sd, seed, b) -> VarSampler.randomVar(cfg, seed, vae, sd));
   }
 
   /**
-   * As {@link #measure(TokenOrder, int, int)}, the next-scale sampler computing the tokens of
-   * {@code selection} (e.g. {@link io.github.var4j.sample.TokenPruning}); the row's FLOPs are those
-   * of the full computation.
+   * As {@link #measure(TokenOrder, int, int)}, with the sampler that {@code opener} opens (the
+   * row's FLOPs are those of the order's plain sampler).
    */
-  public Row measure(TokenOrder order, int n, int batch, TokenSelection selection) {
+  public Row measure(TokenOrder order, int n, int batch, Opener opener) {
     Require.atLeast("batch", batch, 1);
     ScaleSchedule pns = schedule(order, n);
     VarConfig cfg = model.config(pns, order);
@@ -240,10 +253,7 @@ public final class SamplingComplexity {
         cfg.numSteps(),
         batch,
         cfg.numParams());
-    try (CoreSampler s =
-        order == TokenOrder.RASTER
-            ? RasterSampler.randomVar(cfg, seed + 2, vae, vaeSd, batch)
-            : VarSampler.randomVar(cfg, seed + 2, vae, vaeSd, selection)) {
+    try (CoreSampler s = opener.open(cfg, vae, vaeSd, seed + 2, batch)) {
       for (int i = 0; i < warmup; i++) s.sampleTokenMaps(labels, opts.withSeed(seed + 100 + i));
       double setup = (System.nanoTime() - t0) / 1e9;
       double[] timed = new double[repeats];

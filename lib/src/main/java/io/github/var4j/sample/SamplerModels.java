@@ -78,6 +78,12 @@ public final class SamplerModels implements AutoCloseable {
    *     another token order, or the prefix is taken
    */
   public VarModel addVar(String prefix, VarConfig cfg, StateDict sd) {
+    VarModel m = newVar(prefix, cfg);
+    m.params().load(rt.session(), sd);
+    return m;
+  }
+
+  private VarModel newVar(String prefix, VarConfig cfg) {
     VarSampler.checkAgree(cfg, vaeCfg);
     if (cfg.numClasses() != varCfg.numClasses() || cfg.order() != varCfg.order()) {
       String want = varCfg.numClasses() + " classes, " + varCfg.order();
@@ -86,9 +92,18 @@ public final class SamplerModels implements AutoCloseable {
     }
     if (prefix.equals(varPs.prefix()) || prefix.equals(vaePs.prefix()))
       throw new IllegalArgumentException("prefix " + prefix + " is taken");
-    ParamStore ps = new ParamStore(rt.tf(), prefix);
-    VarModel m = new VarModel(ps, cfg);
-    ps.load(rt.session(), sd);
+    return new VarModel(new ParamStore(rt.tf(), prefix), cfg);
+  }
+
+  /**
+   * Adds a randomly initialised VAR (official init, seeded) under {@code prefix}: a refiner for
+   * benchmarks, whose timing does not depend on the weights.
+   *
+   * @throws IllegalArgumentException as {@link #addVar}
+   */
+  public VarModel addRandomVar(String prefix, VarConfig cfg, long seed) {
+    VarModel m = newVar(prefix, cfg);
+    m.params().initialize(rt.session(), seed);
     return m;
   }
 

@@ -269,7 +269,7 @@ public final class SafeTensors {
       int len = isFloat ? t.floats().length : t.longs().length;
       if (len != n)
         throw new IllegalArgumentException(
-            "tensor '%s' has shape %s but %d values"
+            "tensor '%s' has shape %s but %s values"
                 .formatted(e.getKey(), Arrays.toString(t.shape()), len));
       ByteBuffer bb = ByteBuffer.allocate(len * (isFloat ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
       if (isFloat) bb.asFloatBuffer().put(t.floats());

@@ -346,7 +346,7 @@ public final class Sampling {
     checkShape(gumbelNV, n, vocab);
     if (codebookVC.length != (long) vocab * cvae) {
       throw new IllegalArgumentException(
-          "codebook must hold V*Cvae = %d*%d floats, got %d"
+          "codebook must hold V*Cvae = %s*%s floats, got %s"
               .formatted(vocab, cvae, codebookVC.length));
     }
     try (GraphRuntime rt = new GraphRuntime()) {
@@ -383,7 +383,7 @@ public final class Sampling {
       throw new IllegalArgumentException("n and V must be positive, got n=" + n + ", V=" + vocab);
     if (a.length != (long) n * vocab) {
       throw new IllegalArgumentException(
-          "expected n*V = %d*%d = %d floats, got %d"
+          "expected n*V = %s*%s = %s floats, got %s"
               .formatted(n, vocab, (long) n * vocab, a.length));
     }
   }

@@ -70,7 +70,7 @@ public final class VarSampler extends CoreSampler {
   public static void checkAgree(VarConfig varCfg, VqVaeConfig vaeCfg) {
     if (vaeCfg.vocabSize() != varCfg.vocabSize()) {
       throw new IllegalArgumentException(
-          "tokenizer and VAR disagree: vocabSize %d vs %d"
+          "tokenizer and VAR disagree: vocabSize %s vs %s"
               .formatted(vaeCfg.vocabSize(), varCfg.vocabSize()));
     }
     if (vaeCfg.zChannels() != varCfg.cvae()) {

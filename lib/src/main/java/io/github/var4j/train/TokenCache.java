@@ -82,7 +82,7 @@ public final class TokenCache {
     this.l = patchNums.L();
     if ((long) n * l != tokens.length) {
       throw new IllegalArgumentException(
-          "tokens must hold N*L = %d*%d = %d ids, got %d"
+          "tokens must hold N*L = %s*%s = %s ids, got %s"
               .formatted(n, l, (long) n * l, tokens.length));
     }
     for (int i = 0; i < n; i++) {

@@ -108,7 +108,7 @@ final class TokenCacheEncoder {
     var cfg = tok.config();
     if (data.channels() != cfg.inChannels()) {
       throw new IllegalArgumentException(
-          "images have %d channels, the tokenizer expects %d"
+          "images have %s channels, the tokenizer expects %s"
               .formatted(data.channels(), cfg.inChannels()));
     }
     if (data.height() > cfg.imageSize() || data.width() > cfg.imageSize()) {

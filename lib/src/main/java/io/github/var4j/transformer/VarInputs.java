@@ -59,7 +59,7 @@ public final class VarInputs {
     int l = cfg.patchNums().L();
     if ((long) batch * l != targetBL.length) {
       throw new IllegalArgumentException(
-          "target must hold B*L = %d*%d = %d ids, got %d"
+          "target must hold B*L = %s*%s = %s ids, got %s"
               .formatted(batch, l, (long) batch * l, targetBL.length));
     }
     for (int i = 0; i < targetBL.length; i++) {

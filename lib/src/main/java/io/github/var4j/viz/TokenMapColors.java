@@ -65,7 +65,7 @@ public final class TokenMapColors {
     VizChecks.checkPositive("cvae", cvae);
     if (codebook.length != (long) vocabSize * cvae) {
       throw new IllegalArgumentException(
-          "codebook.length must be vocabSize*cvae = %d*%d = %d, got %d"
+          "codebook.length must be vocabSize*cvae = %s*%s = %s, got %s"
               .formatted(vocabSize, cvae, (long) vocabSize * cvae, codebook.length));
     }
     for (int i = 0; i < codebook.length; i++) {

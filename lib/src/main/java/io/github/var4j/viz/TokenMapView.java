@@ -211,7 +211,7 @@ public final class TokenMapView {
     if (idxPerScale == null) throw new IllegalArgumentException("idxPerScale must not be null");
     if (idxPerScale.size() != patchNums.K()) {
       throw new IllegalArgumentException(
-          "idxPerScale must have one array per scale (%d), got %d"
+          "idxPerScale must have one array per scale (%s), got %s"
               .formatted(patchNums.K(), idxPerScale.size()));
     }
     int batch = -1;

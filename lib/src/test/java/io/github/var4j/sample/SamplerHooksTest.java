@@ -122,7 +122,11 @@ class SamplerHooksTest {
   /**
    * Pruning half of the last scale's positions: the computed ones go through the blocks, the others
    * take the output of the nearest coarser position, so their logits are that position's logits of
-   * the previous scale, exactly; the earlier scales are unchanged.
+   * the previous scale; the earlier scales are unchanged. The copied rows are compared to within
+   * 1e-5 of their largest magnitude, not bit for bit: the head normalises and projects (2B, q²)
+   * rows here and (2B, p²) rows at the previous scale, and the CPU's SIMD kernels may round one row
+   * differently at another offset or row count (seen here on the FastVAR test below: 1.4e-7
+   * relative); a computed position differs from its coarser cell by far more.
    */
   @Test
   void prunedPositionsCopyTheCoarserScale() {
@@ -146,7 +150,8 @@ class SamplerHooksTest {
           float[] a = Arrays.copyOfRange(now, (r * q * q + j) * V, (r * q * q + j + 1) * V);
           float[] b =
               Arrays.copyOfRange(before, (r * p * p + cell) * V, (r * p * p + cell + 1) * V);
-          assertArrayEquals(b, a, 0f, "row " + r + ", pruned position " + j);
+          float tol = 1e-5f * Math.max(1f, maxAbs(b));
+          assertArrayEquals(b, a, tol, "row " + r + ", pruned position " + j);
         }
       }
       for (int tok : pruned.result().tokens().get(last)) assertTrue(tok >= 0 && tok < V);

@@ -1,5 +1,6 @@
 package io.github.var4j.sample;
 
+import java.util.Arrays;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gather;
@@ -57,6 +58,40 @@ public record TokenPruning(double keep, int firstStep) implements TokenSelection
   /** Tokens computed of a pruned step's l: l - floor(l·(1 - keep)), at least 1. */
   public int kept(int tokens) {
     return Math.max(1, tokens - (int) Math.floor(tokens * (1 - keep)));
+  }
+
+  /**
+   * The selection of {@link #computedRows} on host arrays, for figures and exercises: whether each
+   * position of each row is computed at a pruned step (the {@link #kept} largest scores; ties to
+   * the lower position, as TensorFlow's top-k). Computed in double, so a position whose score is
+   * within float rounding of the cut may come out otherwise than in the graph.
+   *
+   * @param x2BLC a step's input (rows, l, C), e.g. {@link StepTrace#tokenMapIn}
+   * @return (rows)[l]
+   */
+  public boolean[][] keptOnHost(float[] x2BLC, int rows, int tokens, int channels) {
+    if (x2BLC.length != (long) rows * tokens * channels)
+      throw new IllegalArgumentException(
+          "x must hold rows*l*C = %s*%s*%s floats, got %s"
+              .formatted(rows, tokens, channels, x2BLC.length));
+    int k = kept(tokens);
+    boolean[][] keptBL = new boolean[rows][tokens];
+    for (int r = 0; r < rows; r++) {
+      double[] mean = new double[channels], score = new double[tokens];
+      for (int j = 0; j < tokens; j++)
+        for (int c = 0; c < channels; c++) mean[c] += x2BLC[(r * tokens + j) * channels + c];
+      for (int c = 0; c < channels; c++) mean[c] /= tokens;
+      for (int j = 0; j < tokens; j++)
+        for (int c = 0; c < channels; c++) {
+          double d = x2BLC[(r * tokens + j) * channels + c] - mean[c];
+          score[j] += d * d;
+        }
+      Integer[] order = new Integer[tokens];
+      for (int j = 0; j < tokens; j++) order[j] = j;
+      Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a])); // stable
+      for (int i = 0; i < k; i++) keptBL[r][order[i]] = true;
+    }
+    return keptBL;
   }
 
   /** No positions common to all rows: the selection is per row ({@link #computedRows}). */

@@ -197,6 +197,7 @@ class SamplerHooksTest {
       float[] now = pruned.steps().get(last).logits2B(); // (2B, l, V)
       float[] before = pruned.steps().get(last - 1).logits2B(); // (2B, p², V)
       int checked = 0;
+      boolean[][] keptOnHost = pruning.keptOnHost(x, 2 * T.B(), l, c);
       for (int r = 0; r < 2 * T.B(); r++) {
         double[] score = new double[l], mean = new double[c];
         for (int j = 0; j < l; j++)
@@ -210,6 +211,8 @@ class SamplerHooksTest {
                 .toList()
                 .get(kept - 1); // the smallest kept score
         for (int j = 0; j < l; j++) {
+          if (Math.abs(score[j] - cut) > 1e-4 * cut)
+            assertEquals(score[j] > cut, keptOnHost[r][j], "keptOnHost, row " + r + ", " + j);
           if (score[j] >= cut - 1e-4 * cut) continue; // kept, or too near the cut to tell
           int cell = j / q * p / q * p + j % q * p / q;
           float[] a = Arrays.copyOfRange(now, (r * l + j) * V, (r * l + j + 1) * V);

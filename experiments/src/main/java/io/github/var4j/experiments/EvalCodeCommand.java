@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,11 +18,7 @@ import picocli.CommandLine.Option;
  * and one image at a time. Resumable: rows in {@code <results>/<tag>.csv} are skipped.
  */
 @Command(name = "eval-code")
-public final class EvalCodeCommand extends Var4jCommand {
-  @Mixin ModelArgs models = new ModelArgs();
-
-  @Mixin SamplingArgs sampling = new SamplingArgs();
-
+public final class EvalCodeCommand extends FasterSamplingEval {
   @Option(names = "--refiner", paramLabel = "DIR", required = true)
   Path refiner;
 
@@ -33,18 +28,18 @@ public final class EvalCodeCommand extends Var4jCommand {
   @Option(names = "--tag")
   String tag = "code";
 
-  @Mixin QualityArgs quality = new QualityArgs();
-
-  @Mixin RunOutputArgs output = new RunOutputArgs();
+  @Override
+  String tag() {
+    return tag;
+  }
 
   @Override
-  public Integer call() throws Exception {
-    SampleOptions opts = sampling.options();
-    Check.tag(tag);
-    quality.check();
-    int per = quality.perClass();
-    models.check();
-    VarConfig drafter = models.varConfig();
+  String method() {
+    return "Collaborative decoding";
+  }
+
+  @Override
+  List<QualityRow> rows(SampleOptions opts, VarConfig drafter) throws Exception {
     VarConfig ref = Check.model("--refiner", refiner, ModelKind.VAR, true, "");
     Check.that(
         ref.patchNums().equals(drafter.patchNums()) && ref.numClasses() == drafter.numClasses(),
@@ -72,16 +67,8 @@ public final class EvalCodeCommand extends Var4jCommand {
           new QualityRow(name, models.var, models.tokenizer, opts, 1).withRefiner(refiner, s - 1));
     }
     System.out.printf(
-        "[eval-code] drafter %s (%,d parameters), refiner %s (%,d); %d rows, %d per class; features"
-            + " of %s%n",
-        models.var,
-        drafter.numParams(),
-        refiner,
-        ref.numParams(),
-        rows.size(),
-        per,
-        quality.classifier.dir);
-    quality.compare(output, tag, rows, "Collaborative decoding", "drafter alone");
-    return 0;
+        "[eval-code] drafter %s (%,d parameters), refiner %s (%,d parameters)%n",
+        models.var, drafter.numParams(), refiner, ref.numParams());
+    return rows;
   }
 }

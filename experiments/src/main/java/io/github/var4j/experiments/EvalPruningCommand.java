@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,11 +18,7 @@ import picocli.CommandLine.Option;
  * one image at a time. Resumable: rows in {@code <results>/<tag>.csv} are skipped.
  */
 @Command(name = "eval-pruning")
-public final class EvalPruningCommand extends Var4jCommand {
-  @Mixin ModelArgs models = new ModelArgs();
-
-  @Mixin SamplingArgs sampling = new SamplingArgs();
-
+public final class EvalPruningCommand extends FasterSamplingEval {
   @Option(names = "--keep", split = ",", defaultValue = "0.75,0.5,0.25")
   double[] keep;
 
@@ -33,17 +28,18 @@ public final class EvalPruningCommand extends Var4jCommand {
   @Option(names = "--tag")
   String tag = "pruning";
 
-  @Mixin QualityArgs quality = new QualityArgs();
-
-  @Mixin RunOutputArgs output = new RunOutputArgs();
+  @Override
+  String tag() {
+    return tag;
+  }
 
   @Override
-  public Integer call() throws Exception {
-    SampleOptions opts = sampling.options();
-    Check.tag(tag);
-    quality.check();
-    models.check();
-    VarConfig var = models.varConfig();
+  String method() {
+    return "Token pruning (FastVAR)";
+  }
+
+  @Override
+  List<QualityRow> rows(SampleOptions opts, VarConfig var) {
     int k = var.patchNums().K();
     Check.nonEmpty("--keep", keep.length);
     Check.nonEmpty("--pruned-scales", prunedScales.length);
@@ -65,14 +61,8 @@ public final class EvalPruningCommand extends Var4jCommand {
                     1)
                 .withPruning(TokenPruning.lastScales(f, m, k)));
     System.out.printf(
-        "[eval-pruning] %s (%,d parameters, scales %s); %d rows, %d per class; features of %s%n",
-        models.var,
-        var.numParams(),
-        var.patchNums(),
-        rows.size(),
-        quality.perClass(),
-        quality.classifier.dir);
-    quality.compare(output, tag, rows, "Token pruning (FastVAR)", "VAR");
-    return 0;
+        "[eval-pruning] %s (%,d parameters, scales %s)%n",
+        models.var, var.numParams(), var.patchNums());
+    return rows;
   }
 }

@@ -1,0 +1,52 @@
+package io.github.var4j.experiments;
+
+import io.github.var4j.app.QualityRow;
+import io.github.var4j.app.QualityTable;
+import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.transformer.VarConfig;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+
+/**
+ * What the commands that measure a faster sampler share ({@code eval-code}, {@code eval-pruning}):
+ * the VAR and its tokenizer, the sampling options, the quality table's options and the outputs; a
+ * command supplies its rows (the reference first), its tag and its method's name, and the rows are
+ * scored into {@code <results>/<tag>.csv} ({@link QualityTable}, resumable), then drawn as
+ * speed/quality planes ({@link QualityArgs#compare}).
+ */
+abstract class FasterSamplingEval extends Var4jCommand {
+  @Mixin ModelArgs models = new ModelArgs();
+
+  @Mixin SamplingArgs sampling = new SamplingArgs();
+
+  @Mixin QualityArgs quality = new QualityArgs();
+
+  @Mixin RunOutputArgs output = new RunOutputArgs();
+
+  /** The {@code --tag} of the command. */
+  abstract String tag();
+
+  /** The method's name in the figures' titles, e.g. "Collaborative decoding". */
+  abstract String method();
+
+  /**
+   * The rows to score, the reference first, after the command's own options are checked.
+   *
+   * @param var the configuration of {@code --var}
+   */
+  abstract List<QualityRow> rows(SampleOptions opts, VarConfig var) throws Exception;
+
+  @Override
+  public final Integer call() throws Exception {
+    SampleOptions opts = sampling.options();
+    Check.tag(tag());
+    quality.check();
+    models.check();
+    List<QualityRow> rows = rows(opts, models.varConfig());
+    System.out.printf(
+        "[%s] %d rows, %d per class; features of %s%n",
+        spec.name(), rows.size(), quality.perClass(), quality.classifier.dir);
+    quality.compare(output, tag(), rows, method(), rows.get(0).name());
+    return 0;
+  }
+}

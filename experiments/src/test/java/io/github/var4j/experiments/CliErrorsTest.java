@@ -67,6 +67,32 @@ class CliErrorsTest {
     failsWith(2, "'--model'", "sample-npz", "--model", "models/fmnist-var");
   }
 
+  /**
+   * The faster-sampling benchmark checks its settings before it builds any model (a d16 would take
+   * half a minute): keep fractions, switch scales and pruned scales against the schedule of --side.
+   */
+  @Test
+  void fasterSamplingSettingsAreCheckedFirst() {
+    fails(2, "--keep must be in (0, 1], got 0", "bench-faster", "--keep", "0");
+    fails(2, "--keep must be in (0, 1], got 1.5", "bench-faster", "--keep", "1,1.5");
+    fails(
+        2,
+        "--switch-scales must be a scale in [2, 11), got 1",
+        "bench-faster",
+        "--switch-scales",
+        "1");
+    fails(
+        2,
+        "--pruned-scales must be a scale count in [1, 7), got 7",
+        "bench-faster",
+        "--side",
+        "8",
+        "--pruned-scales",
+        "7");
+    failsWith(2, "--side: ", "bench-faster", "--side", "12");
+    fails(2, "--tag may hold letters, digits, '.', '_', '-'", "bench-faster", "--tag", "a/b");
+  }
+
   @Test
   void aGivenModelDirectoryWithoutModelIsNamed() {
     Path nope = dir.resolve("nope");

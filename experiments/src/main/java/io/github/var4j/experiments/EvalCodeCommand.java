@@ -4,6 +4,7 @@ import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.store.ModelKind;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class EvalCodeCommand extends FasterSamplingEval {
   @Override
   List<QualityRow> rows(SampleOptions opts, VarConfig drafter) throws Exception {
     VarConfig ref = Check.model("--refiner", refiner, ModelKind.VAR, true, "");
+    Check.that(
+        ref.order() == TokenOrder.NEXT_SCALE,
+        "--refiner " + refiner + " is a raster-order model: eval-code needs a next-scale VAR");
     Check.that(
         ref.patchNums().equals(drafter.patchNums()) && ref.numClasses() == drafter.numClasses(),
         "--refiner "

@@ -4,7 +4,6 @@ import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.TokenPruning;
-import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +40,6 @@ public final class EvalPruningCommand extends FasterSamplingEval {
 
   @Override
   List<QualityRow> rows(SampleOptions opts, VarConfig var) {
-    Check.that(
-        var.order() == TokenOrder.NEXT_SCALE,
-        "--var " + models.var + " is a raster-order model: token pruning needs a next-scale VAR");
     int k = var.patchNums().K();
     Check.nonEmpty("--keep", keep.length);
     Check.nonEmpty("--pruned-scales", prunedScales.length);

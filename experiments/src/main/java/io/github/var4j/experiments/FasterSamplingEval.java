@@ -3,6 +3,7 @@ package io.github.var4j.experiments;
 import io.github.var4j.app.QualityRow;
 import io.github.var4j.app.QualityTable;
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -42,7 +43,15 @@ abstract class FasterSamplingEval extends Var4jCommand {
     Check.tag(tag());
     quality.check();
     models.check();
-    List<QualityRow> rows = rows(opts, models.varConfig());
+    VarConfig var = models.varConfig();
+    Check.that(
+        var.order() == TokenOrder.NEXT_SCALE,
+        "--var "
+            + models.var
+            + " is a raster-order model: "
+            + spec.name()
+            + " needs a next-scale VAR");
+    List<QualityRow> rows = rows(opts, var);
     System.out.printf(
         "[%s] %d rows, %d per class; features of %s%n",
         spec.name(), rows.size(), quality.perClass(), quality.classifier.dir);

@@ -65,10 +65,7 @@ public final class BenchFasterCommand extends Var4jCommand {
     Check.nonEmpty("--batches", batches.length);
     for (int b : batches) bs.add(Check.positive("--batches", b));
     List<Double> ks = new ArrayList<>();
-    for (double f : keep) {
-      Check.that(f > 0 && f <= 1, "--keep must be in (0, 1], got " + Check.num(f));
-      ks.add(f);
-    }
+    for (double f : keep) ks.add(Check.positiveFraction("--keep", f));
     int k = pns.K();
     Check.index("--pruned-scales", prunedScales, 1, k, "a scale count");
     List<Integer> from = new ArrayList<>();

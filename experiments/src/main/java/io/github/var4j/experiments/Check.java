@@ -64,6 +64,12 @@ final class Check {
     return tag;
   }
 
+  /** A fraction in (0, 1], e.g. of tokens kept. */
+  static double positiveFraction(String option, double v) {
+    that(v > 0 && v <= 1, option + " must be in (0, 1], got " + num(v));
+    return v;
+  }
+
   /** A number in [lo, hi]. */
   static double inRange(String option, double v, double lo, double hi) {
     that(

@@ -53,7 +53,6 @@ public final class EvalAblationCommand extends Var4jCommand {
       Check.model(what + ", tokenizer", r.spec().tokenizer(), ModelKind.TOKENIZER, true, "");
     }
     Path res = output.results();
-    Path csv = res.resolve(tag + ".csv");
     Map<String, Map<String, String>> training = AblationRows.trainingTable(table);
     KeyedCsv.write(res.resolve(tag + "-training.csv"), AblationRows.TRAINING_HEADER, training);
     SampleSet ref = quality.reference(cc.imageSize());
@@ -68,7 +67,8 @@ public final class EvalAblationCommand extends Var4jCommand {
             + quality.perClass()
             + " per class per row; features of "
             + quality.classifier.dir);
-    quality.scoreAll(output, tag, ref, table.stream().map(AblationRows.Row::spec).toList());
+    Path csv =
+        quality.scoreAll(output, tag, ref, table.stream().map(AblationRows.Row::spec).toList());
     String base = table.get(0).spec().name();
     Map<String, Map<String, String>> joined =
         AblationRows.table(QualityTable.read(csv), training, base);

@@ -43,8 +43,7 @@ public final class EvalPruningCommand extends FasterSamplingEval {
     int k = var.patchNums().K();
     Check.nonEmpty("--keep", keep.length);
     Check.nonEmpty("--pruned-scales", prunedScales.length);
-    for (double f : keep)
-      Check.that(f > 0 && f <= 1, "--keep must be in (0, 1], got " + Check.num(f));
+    for (double f : keep) Check.positiveFraction("--keep", f);
     for (int m : prunedScales) Check.index("--pruned-scales", m, 1, k, "a scale count");
     List<QualityRow> rows = new ArrayList<>();
     QualityRow plain = new QualityRow("VAR", models.var, models.tokenizer, opts, 1);

@@ -75,9 +75,10 @@ public final class FasterSamplingBenchmark {
       if (s < 2 || s > k)
         throw new IllegalArgumentException("switch scales must be in [2, " + k + "], got " + s);
     Map<String, Map<String, String>> done = KeyedCsv.read(csv, HEADER, "faster-sampling timings");
+    Setting plainSetting = new Setting("plain", null, 0, null);
     for (int batch : batches) {
       List<Setting> settings = new ArrayList<>();
-      settings.add(new Setting("plain", null, 0, null));
+      settings.add(plainSetting);
       for (double keep : plan.keeps())
         settings.add(
             new Setting("pruning", TokenPruning.lastScales(keep, plan.prunedScales(), k), 0, null));
@@ -93,7 +94,7 @@ public final class FasterSamplingBenchmark {
           continue;
         }
         SamplingComplexity.Row r = bench.measure(TokenOrder.NEXT_SCALE, n, batch, st::open);
-        Map<String, String> plain = done.get(new Setting("plain", null, 0, null).key(n, batch));
+        Map<String, String> plain = done.get(plainSetting.key(n, batch));
         double base =
             plain == null ? r.medianSeconds() : Double.parseDouble(plain.get("median_s_per_batch"));
         Map<String, String> c = r.csv();
@@ -138,15 +139,13 @@ public final class FasterSamplingBenchmark {
 
     VarSampler open(VarConfig cfg, VqVaeConfig vae, StateDict vaeSd, long seed, int batch) {
       if (method.equals("refiner")) return VarSampler.randomVar(refiner, seed + 7, vae, vaeSd);
-      TokenSelection sel = pruning == null ? TokenSelection.ALL : pruning;
+      if (!method.equals("code"))
+        return VarSampler.randomVar(
+            cfg, seed, vae, vaeSd, pruning == null ? TokenSelection.ALL : pruning);
       SamplerModels m = SamplerModels.randomVar(cfg, seed, vae, vaeSd);
       try {
-        ModelSchedule sched = ModelSchedule.single(m.var());
-        if (method.equals("code")) {
-          VarModel r = m.addRandomVar("refiner.", refiner, seed + 7);
-          sched = ModelSchedule.handOff(m.var(), r, from - 1);
-        }
-        return VarSampler.of(m, sched, sel);
+        VarModel r = m.addRandomVar("refiner.", refiner, seed + 7);
+        return VarSampler.of(m, ModelSchedule.handOff(m.var(), r, from - 1), TokenSelection.ALL);
       } catch (RuntimeException e) {
         m.close();
         throw e;

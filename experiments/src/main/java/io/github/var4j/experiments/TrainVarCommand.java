@@ -43,6 +43,9 @@ public final class TrainVarCommand extends Var4jCommand {
   @Option(names = "--raster")
   boolean raster;
 
+  @Option(names = "--rar")
+  boolean rar;
+
   @Option(names = "--no-adaln")
   boolean noAdaLN;
 
@@ -96,6 +99,7 @@ public final class TrainVarCommand extends Var4jCommand {
         budget.steps == null || epochs == null,
         "--steps and --epochs exclude each other: give one");
     if (lr != null) Check.positive("--lr", lr);
+    Check.that(!rar || raster, "--rar trains a raster-order model: give --raster with it");
     if (evalEvery != null) Check.nonNegative("--eval-every", evalEvery);
     if (evalImages != null) Check.nonNegative("--eval-images", evalImages);
     clusterArgs.check();
@@ -171,7 +175,8 @@ public final class TrainVarCommand extends Var4jCommand {
           cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums())
               .withOrder(raster ? TokenOrder.RASTER : TokenOrder.NEXT_SCALE)
               .withAttnL2Norm(!noL2Attention)
-              .withAdaLN(!noAdaLN);
+              .withAdaLN(!noAdaLN)
+              .withRandomOrder(rar);
       VarTrainer.XSource xs = VarTrainer.XSource.of(modelCfg, tok);
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run, cl)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, xs, System.out);

@@ -69,9 +69,16 @@ public final class VarTrainGraph implements AutoCloseable {
 
   /**
    * One batch on the host: labels (B), teacher-forcing input (B·(L-firstL)·Cvae floats), targets
-   * (B·L ids).
+   * (B·L ids), and for a {@link VarConfig#randomOrder} (RAR) model the order of each image's tokens
+   * (B·L positions; x and the targets are given in that order, see {@link RandomOrder}), or null:
+   * the model's own order.
    */
-  public record Batch(int[] labelB, float[] xBLCv, int[] targetBL) {
+  public record Batch(int[] labelB, float[] xBLCv, int[] targetBL, int[] orderBL) {
+    /** A batch in the model's own order. */
+    public Batch(int[] labelB, float[] xBLCv, int[] targetBL) {
+      this(labelB, xBLCv, targetBL, null);
+    }
+
     public int size() {
       return labelB.length;
     }
@@ -94,6 +101,7 @@ public final class VarTrainGraph implements AutoCloseable {
   private final Placeholder<TInt32> label, target;
   private final Placeholder<TFloat32> x;
   private final PlaceholderWithDefault<TBool> condDrop, dropPath;
+  private final PlaceholderWithDefault<TInt32> order; // (B, L), RAR models only (else null)
   private final VarModel.Forward fwd;
   private final VarLoss.Output metrics;
   private final AdamW opt;
@@ -135,7 +143,8 @@ public final class VarTrainGraph implements AutoCloseable {
           tf.withName("var.cond_drop").placeholderWithDefault(tf.constant(false), Shape.scalar());
       dropPath =
           tf.withName("var.drop_path").placeholderWithDefault(tf.constant(false), Shape.scalar());
-      fwd = model.forward(label, x, condDrop, dropPath);
+      order = cfg.randomOrder() ? orderInput(tf, cfg, label) : null;
+      fwd = model.forward(label, x, condDrop, dropPath, order);
       metrics = VarLoss.build(tf, cfg, fwd.logitsBLV(), target, opts.labelSmoothing());
       List<Operand<TFloat32>> local =
           List.of(
@@ -156,6 +165,18 @@ public final class VarTrainGraph implements AutoCloseable {
       rt.close();
       throw e;
     }
+  }
+
+  /** {@code var.order} (B, L) int32, by default the raster order of every image. */
+  private static PlaceholderWithDefault<TInt32> orderInput(
+      Ops tf, VarConfig cfg, Operand<TInt32> labelB) {
+    int[] raster = new int[cfg.L()];
+    for (int i = 0; i < raster.length; i++) raster[i] = i;
+    Operand<TInt32> rasterBL =
+        tf.tile(
+            tf.constant(new int[][] {raster}),
+            tf.concat(List.of(tf.shape(labelB), tf.constant(new int[] {1})), tf.constant(0)));
+    return tf.withName("var.order").placeholderWithDefault(rasterBL, Shape.of(-1, cfg.L()));
   }
 
   public VarConfig config() {
@@ -247,9 +268,19 @@ public final class VarTrainGraph implements AutoCloseable {
     VarInputs.checkX(cfg, n, b.xBLCv());
     VarInputs.checkTargets(cfg, n, b.targetBL());
     int l = cfg.patchNums().L();
-    return run.feed(label, b.labelB(), n)
+    run.feed(label, b.labelB(), n)
         .feed(x, b.xBLCv(), n, l - cfg.firstL(), cfg.cvae())
         .feed(target, b.targetBL(), n, l);
+    if (b.orderBL() != null) {
+      if (order == null)
+        throw new IllegalArgumentException(
+            "a batch with a token order needs a randomOrder (RAR) model: " + cfg.describe());
+      if (b.orderBL().length != n * l)
+        throw new IllegalArgumentException(
+            "orderBL must hold B*L = %s*%s positions, got %s".formatted(n, l, b.orderBL().length));
+      run.feed(order, b.orderBL(), n, l);
+    }
+    return run;
   }
 
   /**

@@ -108,6 +108,7 @@ public final class VarTrainer extends LoopTrainer {
   private final VarTrainConfig cfg;
   private final VarTrainGraph tg;
   private final TrainableGraph graph;
+  private final RandomOrder rar; // the token orders of a randomOrder (RAR) model; else null
 
   /**
    * Builds the training graph (model, loss, AdamW with clip {@code cfg.clip()}) and its session.
@@ -150,6 +151,7 @@ public final class VarTrainer extends LoopTrainer {
     VarTrainGraph.Options opts =
         new VarTrainGraph.Options(
             cfg.labelSmoothing(), new AdamW.Config(0.9, 0.95, 1e-8, cfg.clip()), noiseSeed);
+    this.rar = model.randomOrder() ? new RandomOrder(cfg.steps(), noiseSeed) : null;
     this.tg = new VarTrainGraph(model, opts, cluster);
     try {
       graph = TrainableGraph.of(tg.runtime(), List.of(tg.optimizer()), tg.params());
@@ -320,7 +322,8 @@ public final class VarTrainer extends LoopTrainer {
 
     @Override
     public Step step(long it, int[] idx, LrSchedule.Values v) {
-      VarTrainGraph.StepStats st = tg.trainStep(xs.batch(data, idx), v, true); // x: (B, L-1, Cvae)
+      VarTrainGraph.Batch b = rar == null ? xs.batch(data, idx) : permuted(it, idx);
+      VarTrainGraph.StepStats st = tg.trainStep(b, v, true); // x: (B, L-1, Cvae)
       if (!Float.isFinite(st.loss())) return Step.failed("loss is " + st.loss());
       if (!Float.isFinite(st.gradNorm())) return Step.failed("gradient norm is " + st.gradNorm());
       Map<String, Double> shown = new LinkedHashMap<>();
@@ -330,6 +333,15 @@ public final class VarTrainer extends LoopTrainer {
       shown.put("grad_norm", (double) st.gradNorm());
       shown.put("lr", v.lr());
       return Step.of(new double[] {st.loss(), st.accMean(), st.accTail(), st.gradNorm()}, shown);
+    }
+
+    /** RAR: the images of step {@code it} with their tokens in the step's random orders. */
+    private VarTrainGraph.Batch permuted(long it, int[] idx) {
+      int n = idx.length, l = model.L();
+      int[] order = rar.orders(it, n, l);
+      int[] tokens = RandomOrder.permute(data.targets(idx), order, l);
+      return new VarTrainGraph.Batch(
+          data.labels(idx), xs.varInput(List.of(tokens), n), tokens, order);
     }
 
     @Override
@@ -351,6 +363,12 @@ public final class VarTrainer extends LoopTrainer {
           cfg.weightDecay(),
           cfg.clip(),
           model.condDropRate());
+      if (rar != null)
+        log.printf(
+            Locale.ROOT,
+            "[var] RAR: random token orders, annealed to raster from step %d to %d%n",
+            rar.annealStart(),
+            rar.annealEnd());
     }
   }
 }

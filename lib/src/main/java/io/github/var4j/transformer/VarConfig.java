@@ -40,6 +40,12 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param order next-scale prediction (VAR, the default; null means it) or raster order (the
  *     baseline: {@code patchNums} must then have a single scale, whose pn² tokens are generated one
  *     at a time)
+ * @param randomOrder RAR (Yu et al. 2024, {@code bytedance/1d-tokenizer modeling/rar.py}): a
+ *     raster-order model trained on per-image random permutations of its tokens, annealed to the
+ *     raster order ({@code train.RandomOrder}), with a second position embedding {@code
+ *     input_pos_1LC} (1, L, C) that tells each input token where it came from, while {@code
+ *     pos_1LC} tells the position the slot predicts (RAR's target-aware embedding); sampling stays
+ *     raster (null means false; needs {@code order} RASTER)
  */
 @RecordBuilder
 public record VarConfig(
@@ -61,12 +67,14 @@ public record VarConfig(
     double initHead,
     double initStd,
     TokenOrder order,
-    Boolean adaLN)
+    Boolean adaLN,
+    Boolean randomOrder)
     implements VarConfigBuilder.With {
 
   public VarConfig {
     if (order == null) order = TokenOrder.NEXT_SCALE; // configurations saved before the field
     if (adaLN == null) adaLN = true; // configurations saved before the field
+    if (randomOrder == null) randomOrder = false; // configurations saved before the field
     positive("vocabSize", vocabSize);
     positive("cvae", cvae);
     positive("numClasses", numClasses);
@@ -105,6 +113,9 @@ public record VarConfig(
     if (initStd == 0)
       throw new IllegalArgumentException(
           "initStd must be positive (or negative for sqrt(1/(3C))), got 0.0");
+    if (randomOrder && order != TokenOrder.RASTER)
+      throw new IllegalArgumentException(
+          "randomOrder (RAR) needs the raster order: it trains a raster model on permuted orders");
     if (sharedAdaLN && !adaLN)
       throw new IllegalArgumentException(
           "sharedAdaLN needs adaLN: a shared AdaLN is still an AdaLN");
@@ -137,7 +148,8 @@ public record VarConfig(
         0.02,
         -1,
         TokenOrder.NEXT_SCALE,
-        true);
+        true,
+        false);
   }
 
   private static void positive(String name, int v) {
@@ -227,6 +239,7 @@ public record VarConfig(
     total += (long) cvae * c + c; // word_embed
     total += (numClasses + 1L) * c; // class_emb
     total += (long) firstL() * c + (long) patchNums.L() * c; // pos_start, pos_1LC
+    if (randomOrder) total += (long) patchNums.L() * c; // input_pos_1LC
     total += (long) patchNums.K() * c; // lvl_embed
     total += adaLN ? 2 * c * c + 2 * c : 2 * c; // head_nm: ada_lin or ln
     total += c * vocabSize + vocabSize; // head
@@ -247,6 +260,7 @@ public record VarConfig(
             + (numClasses + 1L) * c // class_emb
             + (long) firstL() * c
             + (long) patchNums.L() * c // pos_start, pos_1LC
+            + (randomOrder ? (long) patchNums.L() * c : 0) // input_pos_1LC
             + (long) patchNums.K() * c // lvl_embed
             + c * vocabSize
             + vocabSize; // head
@@ -282,7 +296,8 @@ public record VarConfig(
         + " classes, patchNums "
         + patchNums()
         + (adaLN ? "" : ", no AdaLN")
-        + (attnL2Norm ? "" : ", plain attention");
+        + (attnL2Norm ? "" : ", plain attention")
+        + (randomOrder ? ", random-order training (RAR)" : "");
   }
 
   @Override
@@ -322,6 +337,7 @@ public record VarConfig(
         + ", initStd="
         + initStd
         + (adaLN ? "" : ", adaLN=false")
+        + (randomOrder ? ", randomOrder=true" : "")
         + "]";
   }
 

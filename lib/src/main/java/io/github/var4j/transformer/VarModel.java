@@ -98,6 +98,9 @@ public final class VarModel {
     // official state-dict order: own parameters, then submodules in construction order
     ps.create("pos_start", new long[] {1, cfg.firstL(), c}, Layout.AS_IS, init.position());
     ps.create("pos_1LC", new long[] {1, cfg.patchNums().L(), c}, Layout.AS_IS, init.position());
+    if (cfg.randomOrder())
+      ps.create(
+          "input_pos_1LC", new long[] {1, cfg.patchNums().L(), c}, Layout.AS_IS, init.position());
     wordEmbed = new Linear(ps, "word_embed", cfg.cvae(), c, true, init.weight(), init.zeros());
     classEmb = new Embedding(ps, "class_emb", cfg.numClasses() + 1, c, init.weight());
     lvlEmbed = new Embedding(ps, "lvl_embed", cfg.patchNums().K(), c, init.weight());
@@ -167,15 +170,54 @@ public final class VarModel {
     return attnBias;
   }
 
-  /** lvl_embed(lvl_1L) + pos_1LC (1, L, C), built once per model. */
+  /**
+   * lvl_embed(lvl_1L) + pos_1LC (1, L, C), built once per model; with {@link VarConfig#randomOrder}
+   * also the raster order's input positions, {@code input_pos_1LC[i - 1]} at slot i ≥ 1 (the slot's
+   * input token is the one before it).
+   */
   public Operand<TFloat32> lvlPos1LC() {
     if (lvlPos == null) {
       Ops tf = ps.tf();
       Operand<TFloat32> lvl =
           lvlEmbed.apply(tf.constant(new int[][] {cfg.patchNums().levels()})); // (1, L, C)
       lvlPos = tf.math.add(lvl, ps.get("pos_1LC"));
+      if (cfg.randomOrder()) {
+        int[] raster = new int[cfg.L()];
+        for (int i = 0; i < raster.length; i++) raster[i] = i;
+        lvlPos = tf.math.add(lvlPos, inputPositions(tf.constant(new int[][] {raster})));
+      }
     }
     return lvlPos;
+  }
+
+  /**
+   * The position embeddings of a random order (RAR, {@code modeling/rar.py forward_fn}): slot i
+   * predicts token π(i) and reads token π(i-1), so it gets lvl_embed + pos_1LC[π(i)] (the target
+   * position) + input_pos_1LC[π(i-1)] (the input's own position; none at slot 0, which reads the
+   * class token). (B, L, C) from orderBL (B, L) int32, a permutation of 0..L-1 per row.
+   */
+  public Operand<TFloat32> orderedPositions(Operand<TInt32> orderBL) {
+    Ops tf = ps.tf();
+    Operand<TFloat32> lvl =
+        lvlEmbed.apply(tf.constant(new int[][] {cfg.patchNums().levels()})); // (1, L, C)
+    Operand<TFloat32> target = tf.gather(squeeze0(ps.get("pos_1LC")), orderBL, tf.constant(0));
+    return tf.math.add(tf.math.add(lvl, target), inputPositions(orderBL)); // (B, L, C)
+  }
+
+  /** input_pos_1LC[π(i-1)] at slot i ≥ 1 and zeros at slot 0: (B, L, C) from orderBL (B, L). */
+  private Operand<TFloat32> inputPositions(Operand<TInt32> orderBL) {
+    Ops tf = ps.tf();
+    int l = cfg.L();
+    Operand<TInt32> previous = // π(0..L-2): (B, L-1)
+        tf.slice(orderBL, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, l - 1}));
+    Operand<TFloat32> inputs =
+        tf.gather(squeeze0(ps.get("input_pos_1LC")), previous, tf.constant(0)); // (B, L-1, C)
+    return tf.pad(inputs, tf.constant(new int[][] {{0, 0}, {1, 0}, {0, 0}}), tf.constant(0f));
+  }
+
+  private Operand<TFloat32> squeeze0(Operand<TFloat32> x1LC) {
+    Ops tf = ps.tf();
+    return tf.reshape(x1LC, tf.constant(new long[] {cfg.L(), cfg.embedDim()}));
   }
 
   /** class_emb(label) (B, C); label numClasses is the null (unconditional) class. */
@@ -213,7 +255,20 @@ public final class VarModel {
         labelB,
         xBLCvWoFirstL,
         condDrop ? tf.constant(true) : null,
-        dropPath ? tf.constant(true) : null);
+        dropPath ? tf.constant(true) : null,
+        null);
+  }
+
+  /**
+   * Teacher-forcing forward in the model's own order ({@link #forward(Operand, Operand, Operand,
+   * Operand, Operand)} without an order).
+   */
+  public Forward forward(
+      Operand<TInt32> labelB,
+      Operand<TFloat32> xBLCvWoFirstL,
+      Operand<TBool> condDrop,
+      Operand<TBool> dropPath) {
+    return forward(labelB, xBLCvWoFirstL, condDrop, dropPath, null);
   }
 
   /**
@@ -223,14 +278,21 @@ public final class VarModel {
    * @param xBLCvWoFirstL teacher-forcing input (B, L - firstL, Cvae) ({@code idxBl_to_var_input})
    * @param condDrop condition-dropout switch (scalar bool; null = off)
    * @param dropPath drop-path switch (scalar bool; null = off)
+   * @param orderBL RAR's order of each image's tokens (B, L) int32, slot i predicting token π(i)
+   *     (the input and targets are given in that order: x holds E[r_π(0)], ..., E[r_π(L-2)]); null
+   *     is the model's own order. Only for a {@link VarConfig#randomOrder} model.
    */
   public Forward forward(
       Operand<TInt32> labelB,
       Operand<TFloat32> xBLCvWoFirstL,
       Operand<TBool> condDrop,
-      Operand<TBool> dropPath) {
+      Operand<TBool> dropPath,
+      Operand<TInt32> orderBL) {
     Ops tf = ps.tf();
     checkInputs(labelB, xBLCvWoFirstL);
+    if (orderBL != null && !cfg.randomOrder())
+      throw new IllegalArgumentException(
+          "a token order is only fed to a randomOrder (RAR) model: " + cfg.describe());
     long call = ++forwardCalls;
     boolean anyDropPath = false;
     for (double r : cfg.dropPathRates()) anyDropPath |= r > 0;
@@ -253,7 +315,8 @@ public final class VarModel {
         tf.math.add(tf.expandDims(condBD, tf.constant(1)), ps.get("pos_start")); // (B, first, C)
     Operand<TFloat32> xBLC =
         tf.concat(List.of(sos, wordEmbed.apply(xBLCvWoFirstL)), tf.constant(1));
-    xBLC = tf.math.add(xBLC, lvlPos1LC()); // (B, L, C)
+    xBLC =
+        tf.math.add(xBLC, orderBL == null ? lvlPos1LC() : orderedPositions(orderBL)); // (B, L, C)
     Operand<TFloat32> x0 = xBLC;
 
     Blocks b = applyBlocks(xBLC, blockCondition(condBD), attnBias(), null, dropPath, key);

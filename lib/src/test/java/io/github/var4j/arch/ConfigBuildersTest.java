@@ -80,6 +80,7 @@ class ConfigBuildersTest {
                   .initStd(0.01)
                   .order(TokenOrder.RASTER)
                   .adaLN(false)
+                  .randomOrder(true)
                   .build()),
           new Pair(
               VqVaeConfig.fashionMnistDefault(),

@@ -3,6 +3,7 @@ package io.github.var4j.experiments;
 import io.github.var4j.app.ComplexityReport;
 import io.github.var4j.app.SamplingComplexity;
 import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.viz.Images;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,14 +26,7 @@ public final class BenchComplexityCommand extends Var4jCommand {
   @Option(names = "--batches", split = ",", defaultValue = "1,64")
   int[] batches;
 
-  @Option(names = "--depth")
-  int depth = 4;
-
-  @Option(names = "--width")
-  int width = 128;
-
-  @Option(names = "--heads")
-  int heads = 2;
+  @Mixin SizeArgs size = new SizeArgs(4, 128, 2);
 
   @Mixin RandomModelArgs shape = new RandomModelArgs();
 
@@ -54,7 +48,7 @@ public final class BenchComplexityCommand extends Var4jCommand {
   @Mixin FiguresArgs figures = new FiguresArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     Check.nonEmpty("--sides", sides.length);
     List<Integer> ns = new ArrayList<>();
     for (int n : sides) {
@@ -64,13 +58,7 @@ public final class BenchComplexityCommand extends Var4jCommand {
     Check.nonEmpty("--batches", batches.length);
     List<Integer> bs = new ArrayList<>();
     for (int b : batches) bs.add(Check.positive("--batches", b));
-    Check.positive("--depth", depth);
-    Check.positive("--width", width);
-    Check.positive("--heads", heads);
-    Check.that(
-        width % heads == 0,
-        "--width " + width + " does not split into --heads " + heads + " heads");
-    shape.check();
+    VarTrainConfig model = size.apply(VarTrainConfig.fashionMnistDefault());
     Check.positive("--warmup", warmup);
     Check.positive("--repeats", repeats);
     Check.tag(tag);
@@ -79,7 +67,12 @@ public final class BenchComplexityCommand extends Var4jCommand {
     SamplingComplexity bench =
         new SamplingComplexity(
             new SamplingComplexity.Model(
-                depth, width, heads, shape.vocab, shape.cvae, shape.classes),
+                model.depth(),
+                model.resolvedWidth(),
+                model.resolvedHeads(),
+                shape.vocab,
+                shape.cvae,
+                shape.classes),
             sampling.options(),
             warmup,
             repeats,

@@ -56,11 +56,10 @@ public final class BenchFasterCommand extends Var4jCommand {
   @Mixin ResultsArgs results = new ResultsArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     ScaleSchedule pns = Check.value("--side", () -> SamplingComplexity.varSchedule(side));
     Check.positive("--depth", depth);
     Check.nonNegative("--refiner-depth", refinerDepth);
-    shape.check();
     List<Integer> bs = new ArrayList<>();
     Check.nonEmpty("--batches", batches.length);
     for (int b : batches) bs.add(Check.positive("--batches", b));

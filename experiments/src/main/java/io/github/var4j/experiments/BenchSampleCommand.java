@@ -58,7 +58,7 @@ public final class BenchSampleCommand extends Var4jCommand {
   int rasterRepeats = 1;
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     SampleOptions opts = sampling.options();
     long seed = opts.seed();
     Check.positive("--batch", batch);

@@ -21,8 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +71,7 @@ public final class BenchVarCommand extends Var4jCommand {
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     boolean quick = Quick.enabled();
     Check.nonEmpty("--depths", depths.length);
     for (int d : depths) Check.positive("--depths", d);
@@ -78,11 +80,9 @@ public final class BenchVarCommand extends Var4jCommand {
     Check.positive("--batch", batch);
     if (warmup != null) Check.nonNegative("--warmup", warmup);
     if (steps != null) Check.positive("--steps", steps);
-    shape.check();
     ScaleSchedule pns = Check.value("--patch-nums", () -> ScaleSchedule.of(patchNums));
     if (Check.given(spec, "--tokenizer"))
       Check.model("--tokenizer", tokenizer, ModelKind.TOKENIZER, true, "");
-    clusterArgs.check();
     Cluster cl = clusterArgs.start("bench-var");
     int tasks = cl == null ? 1 : cl.size();
     Check.that(
@@ -91,9 +91,6 @@ public final class BenchVarCommand extends Var4jCommand {
     int nWarm = warmup != null ? warmup : quick ? 1 : 3;
     int nSteps = steps != null ? steps : quick ? 2 : 10;
     List<String> csv = new ArrayList<>();
-    csv.add(
-        "depth,width,heads,params,batch,L,sec_per_step,tokens_per_sec,images_per_sec,eval_sec_per_batch,"
-            + "varinput_ms_per_batch,heap_used_mb,heap_peak_mb,rss_peak_mb,cores");
     System.out.printf(
         Locale.ROOT,
         "[bench-var] %d cores, max heap %d MB, warm-up %d + %d timed steps, batch %d, "
@@ -134,48 +131,38 @@ public final class BenchVarCommand extends Var4jCommand {
         secEval = (System.nanoTime() - t1) / 1e9 / nSteps;
       }
       double tokensPerSec = (double) batch * cfg.patchNums().L() / secStep;
-      long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-      long heapPeak = heapPeakMb();
-      long rss = ProcStatus.mb("VmHWM");
-      System.out.printf(
-          Locale.ROOT,
-          "[bench-var] %s%s; %,d params; batch %d x L %d: %.3f s/step = %,.0f tokens/s "
-              + "(%.1f images/s); forward only %.3f s/batch%s; JVM heap used %d MB (peak %d MB), process peak RSS "
-              + "(VmHWM, whole process so far) %d MB%n",
-          cfg.describe(),
-          cl == null ? "" : ", " + tasks + " tasks of " + batch / tasks + " images",
-          params,
-          batch,
-          cfg.patchNums().L(),
-          secStep,
-          tokensPerSec,
-          batch / secStep,
-          secEval,
-          Double.isNaN(varInputMs)
-              ? ""
-              : String.format(Locale.ROOT, "; + Tokenizer.varInput %.1f ms/batch", varInputMs),
-          heapUsed,
-          heapPeak,
-          rss);
-      csv.add(
-          String.format(
-              Locale.ROOT,
-              "%d,%d,%d,%d,%d,%d,%.4f,%.1f,%.2f,%.4f,%s,%d,%d,%d,%d",
-              d,
-              cfg.embedDim(),
-              cfg.numHeads(),
-              params,
-              batch,
-              cfg.patchNums().L(),
-              secStep,
-              tokensPerSec,
-              batch / secStep,
-              secEval,
-              Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs),
-              heapUsed,
-              heapPeak,
-              rss,
-              Runtime.getRuntime().availableProcessors()));
+      // one row of bench-var.csv; the console shows the same columns
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("depth", "" + d);
+      row.put("width", "" + cfg.embedDim());
+      row.put("heads", "" + cfg.numHeads());
+      row.put("params", "" + params);
+      row.put("batch", "" + batch);
+      row.put("L", "" + cfg.patchNums().L());
+      row.put("sec_per_step", String.format(Locale.ROOT, "%.4f", secStep));
+      row.put("tokens_per_sec", String.format(Locale.ROOT, "%.1f", tokensPerSec));
+      row.put("images_per_sec", String.format(Locale.ROOT, "%.2f", batch / secStep));
+      row.put("eval_sec_per_batch", String.format(Locale.ROOT, "%.4f", secEval));
+      row.put(
+          "varinput_ms_per_batch",
+          Double.isNaN(varInputMs) ? "" : String.format(Locale.ROOT, "%.2f", varInputMs));
+      row.put(
+          "heap_used_mb",
+          "" + (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20));
+      row.put("heap_peak_mb", "" + heapPeakMb());
+      row.put("rss_peak_mb", "" + ProcStatus.mb("VmHWM")); // VmHWM: the whole process so far
+      row.put("cores", "" + Runtime.getRuntime().availableProcessors());
+      if (csv.isEmpty()) csv.add(String.join(",", row.keySet()));
+      csv.add(String.join(",", row.values()));
+      StringBuilder line = new StringBuilder("[bench-var] " + cfg.describe());
+      if (cl != null) line.append(", ").append(tasks).append(" tasks of ").append(batch / tasks);
+      String sep = ": "; // describe() already says depth, width and heads
+      for (var e : row.entrySet()) {
+        if (List.of("depth", "width", "heads").contains(e.getKey())) continue;
+        line.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+        sep = ", ";
+      }
+      System.out.println(line);
     }
     Path dir = output.results(results);
     if (cl != null && !cl.isChief()) return 0; // the chief writes the results

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * --collective-timeout}), shared by {@code train-var} and {@code bench-var}; {@code
  * scripts/cluster.sh N COMMAND …} starts N tasks on this machine.
  */
-final class ClusterArgs {
+final class ClusterArgs implements CheckedArgs {
   @Option(names = "--cluster")
   String cluster;
 
@@ -19,7 +19,8 @@ final class ClusterArgs {
   double collectiveTimeout = 600;
 
   /** Checks that --cluster and --task come together, well formed. */
-  void check() {
+  @Override
+  public void check() {
     if (cluster == null && task == null) return;
     Check.that(cluster != null && task != null, "--cluster and --task go together");
     Check.positive("--collective-timeout", collectiveTimeout);

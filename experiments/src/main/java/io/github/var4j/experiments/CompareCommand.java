@@ -40,11 +40,10 @@ public final class CompareCommand extends Var4jCommand {
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     int per =
         Check.positive("--per-class", perClass != null ? perClass : Quick.enabled() ? 10 : 1000);
     Check.folder("--run", run);
-    sampling.check();
     committed.check();
     Path runVar = run.resolve("models/fmnist-var");
     Check.model("--run", runVar, ModelKind.VAR, true, "scripts/var4j train-var --out-dir " + run);

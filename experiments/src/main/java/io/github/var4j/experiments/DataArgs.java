@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * The {@code --data} and {@code --image-size} options of the commands that read images (a picocli
  * mixin): fashion-mnist, mnist, or an image folder (split 6/7 train per class).
  */
-final class DataArgs {
+final class DataArgs implements CheckedArgs {
   /** The built-in data sets. */
   static final List<String> BUILT_IN = List.of("fashion-mnist", "mnist");
 
@@ -27,7 +27,8 @@ final class DataArgs {
    * Checks that {@code --data} is a built-in name or a folder, and {@code --image-size}; a usage
    * error otherwise.
    */
-  void check() {
+  @Override
+  public void check() {
     check(data);
     Check.positive("--image-size", imageSize);
   }
@@ -52,6 +53,14 @@ final class DataArgs {
   /** The tag of figures and result files: fmnist, mnist or folder. */
   String tag() {
     return tag(data);
+  }
+
+  /**
+   * The console line of a training command's data: "data fashion-mnist: 60000 train / 10000 test
+   * images".
+   */
+  String summary(int train, int test) {
+    return "data " + data + ": " + train + " train / " + test + " test images";
   }
 
   /** True for Fashion-MNIST. */

@@ -37,7 +37,7 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     Check.file("--rows", rows);
     Check.tag(tag);
     ClassifierConfig cc = quality.check();

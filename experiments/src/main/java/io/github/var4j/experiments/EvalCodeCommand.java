@@ -20,24 +20,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval-code")
 public final class EvalCodeCommand extends FasterSamplingEval {
+  public EvalCodeCommand() {
+    super("code", "Collaborative decoding");
+  }
+
   @Option(names = "--refiner", paramLabel = "DIR", required = true)
   Path refiner;
 
   @Option(names = "--switch-scales", split = ",")
   int[] switchScales;
-
-  @Option(names = "--tag")
-  String tag = "code";
-
-  @Override
-  String tag() {
-    return tag;
-  }
-
-  @Override
-  String method() {
-    return "Collaborative decoding";
-  }
 
   @Override
   List<QualityRow> rows(SampleOptions opts, VarConfig drafter) throws Exception {

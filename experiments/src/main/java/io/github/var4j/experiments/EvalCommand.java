@@ -25,9 +25,8 @@ public final class EvalCommand extends Var4jCommand {
   @Mixin DataArgs dataArgs = new DataArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     Check.file("--npz", npz);
-    dataArgs.check();
     ClassifierConfig cc = classifier.config();
     SampleSet gen = SampleSet.readNpz(npz);
     SampleQuality.checkFits(cc, gen);

@@ -55,8 +55,7 @@ public final class EvalFidReferenceCommand extends Var4jCommand {
   Path out;
 
   @Override
-  public Integer call() throws Exception {
-    dataArgs.check();
+  Integer run() throws Exception {
     Check.positive("--images", images);
     ClassifierConfig cc = classifier.config();
     if (Check.given(spec, "--tokenizer"))

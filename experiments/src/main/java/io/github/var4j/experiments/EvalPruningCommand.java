@@ -19,24 +19,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval-pruning")
 public final class EvalPruningCommand extends FasterSamplingEval {
+  public EvalPruningCommand() {
+    super("pruning", "Token pruning (FastVAR)");
+  }
+
   @Option(names = "--keep", split = ",", defaultValue = "0.75,0.5,0.25")
   double[] keep;
 
   @Option(names = "--pruned-scales", split = ",", defaultValue = "1,2")
   int[] prunedScales;
-
-  @Option(names = "--tag")
-  String tag = "pruning";
-
-  @Override
-  String tag() {
-    return tag;
-  }
-
-  @Override
-  String method() {
-    return "Token pruning (FastVAR)";
-  }
 
   @Override
   List<QualityRow> rows(SampleOptions opts, VarConfig var) {

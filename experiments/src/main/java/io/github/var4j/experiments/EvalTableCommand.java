@@ -57,7 +57,7 @@ public final class EvalTableCommand extends Var4jCommand {
   @Mixin RunOutputArgs output = new RunOutputArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     boolean quick = Quick.enabled();
     Check.oneOf("--only", only, "table", "cfg", "topk", "all");
     SampleOptions dflt = sampling.options();

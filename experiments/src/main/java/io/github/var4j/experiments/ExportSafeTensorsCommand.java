@@ -28,7 +28,7 @@ public final class ExportSafeTensorsCommand extends Var4jCommand {
   Path out;
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     List<String> picked = Check.givenOf(spec, "--var", "--tokenizer", "--classifier");
     Check.that(picked.size() <= 1, "export one model: give one of " + String.join(", ", picked));
     String which = picked.isEmpty() ? "--var" : picked.get(0);

@@ -7,12 +7,13 @@ import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * What the commands that measure a faster sampler share ({@code eval-code}, {@code eval-pruning}):
  * the VAR and its tokenizer, the sampling options, the quality table's options and the outputs; a
- * command supplies its rows (the reference first), its tag and its method's name, and the rows are
- * scored into {@code <results>/<tag>.csv} ({@link QualityTable}, resumable), then drawn as
+ * command supplies its rows (the reference first), its default tag and its method's name, and the
+ * rows are scored into {@code <results>/<tag>.csv} ({@link QualityTable}, resumable), then drawn as
  * speed/quality planes ({@link QualityArgs#compare}).
  */
 abstract class FasterSamplingEval extends Var4jCommand {
@@ -24,11 +25,20 @@ abstract class FasterSamplingEval extends Var4jCommand {
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
 
-  /** The {@code --tag} of the command. */
-  abstract String tag();
+  @Option(names = "--tag")
+  String tag;
 
   /** The method's name in the figures' titles, e.g. "Collaborative decoding". */
-  abstract String method();
+  private final String method;
+
+  /**
+   * @param defaultTag the default of {@code --tag}
+   * @param method the method's name in the figures' titles, e.g. "Collaborative decoding"
+   */
+  FasterSamplingEval(String defaultTag, String method) {
+    this.tag = defaultTag;
+    this.method = method;
+  }
 
   /**
    * The rows to score, the reference first, after the command's own options are checked.
@@ -38,9 +48,9 @@ abstract class FasterSamplingEval extends Var4jCommand {
   abstract List<QualityRow> rows(SampleOptions opts, VarConfig var) throws Exception;
 
   @Override
-  public final Integer call() throws Exception {
+  final Integer run() throws Exception {
     SampleOptions opts = sampling.options();
-    Check.tag(tag());
+    Check.tag(tag);
     quality.check();
     models.check();
     VarConfig var = models.varConfig();
@@ -55,7 +65,7 @@ abstract class FasterSamplingEval extends Var4jCommand {
     System.out.printf(
         "[%s] %d rows, %d per class; features of %s%n",
         spec.name(), rows.size(), quality.perClass(), quality.classifier.dir);
-    quality.compare(output, tag(), rows, method(), rows.get(0).name());
+    quality.compare(output, tag, rows, method, rows.get(0).name());
     return 0;
   }
 }

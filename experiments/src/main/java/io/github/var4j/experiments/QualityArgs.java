@@ -55,7 +55,6 @@ final class QualityArgs {
     perClass();
     batch();
     singles();
-    data.check();
     return classifier.config();
   }
 

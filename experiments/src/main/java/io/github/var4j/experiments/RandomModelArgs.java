@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * benchmarks time (a picocli mixin: {@code --vocab}, {@code --cvae}, {@code --classes}); their
  * defaults are the Fashion-MNIST tokenizer's.
  */
-final class RandomModelArgs {
+final class RandomModelArgs implements CheckedArgs {
   @Option(names = "--vocab")
   int vocab = 512;
 
@@ -18,7 +18,8 @@ final class RandomModelArgs {
   int classes = 10;
 
   /** Checks the values. */
-  void check() {
+  @Override
+  public void check() {
     Check.positive("--vocab", vocab);
     Check.positive("--cvae", cvae);
     Check.positive("--classes", classes);

@@ -66,7 +66,7 @@ public final class SampleCommand extends Var4jCommand {
   String officialTag = "official";
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     officialArgs.checkMode(
         new String[] {
           "--var",

@@ -41,7 +41,7 @@ public final class SampleNpzCommand extends Var4jCommand {
   Path out;
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     SampleOptions opts = sampling.options();
     Check.positive("--per-class", perClass);
     Check.positive("--rejection", rejection);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * --top-k}, {@code --top-p}, {@code --more-smooth}, {@code --seed}. Their defaults are {@link
  * SampleOptions#standard}, the setting of the committed sample-quality table.
  */
-final class SamplingArgs {
+final class SamplingArgs implements CheckedArgs {
   private static final SampleOptions STANDARD = SampleOptions.standard(0);
 
   @Option(names = "--cfg")
@@ -27,7 +27,8 @@ final class SamplingArgs {
   long seed = STANDARD.seed();
 
   /** Checks the values. */
-  void check() {
+  @Override
+  public void check() {
     Check.nonNegative("--cfg", cfg);
     Check.nonNegative("--top-k", topK);
     Check.inRange("--top-p", topP, 0, 1);

@@ -2,8 +2,6 @@ package io.github.var4j.experiments;
 
 import io.github.var4j.scaling.ScalingStudy;
 import io.github.var4j.store.ModelDir;
-import io.github.var4j.store.ModelKind;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,8 +23,7 @@ public final class ScalingCommand extends Var4jCommand {
   @Option(names = "--eval-points")
   int evalPoints = 10;
 
-  @Option(names = "--tokenizer", paramLabel = "DIR")
-  Path tokenizer = Path.of(ModelArgs.DEFAULT_TOKENIZER);
+  @Mixin TokenizerArgs tokenizer = new TokenizerArgs();
 
   @Option(names = "--fit-only")
   boolean fitOnly;
@@ -38,21 +35,14 @@ public final class ScalingCommand extends Var4jCommand {
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
 
   @Override
-  public Integer call() throws Exception {
-    dataArgs.check();
-    budget.check();
+  Integer run() throws Exception {
     Check.that(
         evalPoints >= 2,
         "--eval-points must be >= 2 (a fit needs points along training), got " + evalPoints);
     if (depths != null)
       for (int d : depths)
         Check.index("--depths", d, 1, ScalingStudy.MAX_DEPTH + 1, "a depth of the family");
-    Check.model(
-        "--tokenizer",
-        tokenizer,
-        ModelKind.TOKENIZER,
-        Check.given(spec, "--tokenizer"),
-        "scripts/var4j train-tokenizer");
+    tokenizer.config();
     ScalingStudy study =
         new ScalingStudy(
             output.results().resolve("scaling"),
@@ -63,7 +53,7 @@ public final class ScalingCommand extends Var4jCommand {
       study.train(
           dataArgs.load(),
           dataArgs.tag(),
-          tokenizer,
+          tokenizer.dir,
           depths != null ? depths : study.defaultDepths(),
           study.base(budget.steps, budget.batch),
           evalPoints,
@@ -77,7 +67,10 @@ public final class ScalingCommand extends Var4jCommand {
               + classifier.dir
               + ": the sample grid shows no per-size FIDs");
     study.fitAndDraw(
-        tokenizer, fids ? classifier.dir : null, fids ? dataArgs.load().test() : null, System.out);
+        tokenizer.dir,
+        fids ? classifier.dir : null,
+        fids ? dataArgs.load().test() : null,
+        System.out);
     return 0;
   }
 }

@@ -51,6 +51,8 @@ public final class SoakCommand extends Var4jCommand {
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
+  @Mixin SizeArgs size = new SizeArgs(2, 64, 2);
+
   @Option(names = "--every", defaultValue = "50")
   long every;
 
@@ -60,15 +62,6 @@ public final class SoakCommand extends Var4jCommand {
   @Option(names = "--sample-batch", defaultValue = "10")
   int sampleBatch;
 
-  @Option(names = "--depth", defaultValue = "2")
-  int depth;
-
-  @Option(names = "--width", defaultValue = "64")
-  int width;
-
-  @Option(names = "--heads", defaultValue = "2")
-  int heads;
-
   @Option(names = "--images", defaultValue = "1024")
   int images;
 
@@ -76,16 +69,13 @@ public final class SoakCommand extends Var4jCommand {
   record Point(long step, double rssMb, double heapMb) {}
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     long steps = budget.steps(600);
     int batch = budget.batch(16);
     Check.that(steps >= 2, "--steps must be >= 2, got " + steps);
     Check.positive("--every", every);
     Check.nonNegative("--samples", samples);
     Check.positive("--sample-batch", sampleBatch);
-    Check.positive("--depth", depth);
-    Check.positive("--width", width);
-    Check.positive("--heads", heads);
     Check.positive("--batch", batch);
     Check.positive("--images", images);
     SampleOptions opts = sampling.options();
@@ -108,9 +98,7 @@ public final class SoakCommand extends Var4jCommand {
     }
     int classes = 10;
     VarTrainConfig cfg =
-        VarTrainConfig.quick(steps)
-            .withDepth(depth)
-            .withWidth(width, heads)
+        size.apply(VarTrainConfig.quick(steps))
             .withBatchSize(batch)
             .withEval(every, 64)
             .withCheckpointEvery(every)

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * --batch}; unset, each command uses its recipe's values (its description says which, and quick
  * mode's).
  */
-final class StepsArgs {
+final class StepsArgs implements CheckedArgs {
   @Option(names = "--steps", paramLabel = "N")
   Long steps;
 
@@ -15,7 +15,8 @@ final class StepsArgs {
   Integer batch;
 
   /** Checks the values that were given. */
-  void check() {
+  @Override
+  public void check() {
     if (steps != null) Check.positive("--steps", steps);
     if (batch != null) Check.positive("--batch", batch);
   }

@@ -58,11 +58,9 @@ public final class TokenizerRecipesCommand extends Var4jCommand {
   @Mixin StepsArgs budget = new StepsArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     boolean quick = Quick.enabled();
-    dataArgs.check();
     Check.nonEmpty("--recipes", recipes.size());
-    budget.check();
     Check.positive("--images", images);
     if (baseline != null) {
       Check.that(baselineSeconds != null, "--baseline needs --baseline-seconds");

@@ -37,24 +37,19 @@ public final class TrainClassifierCommand extends Var4jCommand {
 
   @Mixin StepsArgs budget = new StepsArgs();
 
-  @Mixin TagArgs tag = new TagArgs();
-
   @Mixin RunDirArgs runDir = new RunDirArgs();
 
   @Mixin ResultsArgs results = new ResultsArgs();
 
-  @Option(names = "--out", paramLabel = "DIR")
-  Path out;
+  @Mixin TrainedModelArgs trained = new TrainedModelArgs();
 
   @Override
-  public Integer call() throws Exception {
-    dataArgs.check();
-    budget.check();
+  Integer run() throws Exception {
     int batch = budget.batch(128);
     Check.positive("--epochs", epochs);
     Check.positive("--width", width);
-    String name = tag.or(dataArgs.tag());
-    Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), name, "classifier"));
+    String name = trained.name(dataArgs);
+    Path model = trained.model(output, dataArgs, "classifier");
     Path run = output.run(runDir, "classifier-" + name);
     DataSplit split = dataArgs.load();
     int S = Math.max(32, ((split.train().height() + 7) / 8) * 8);
@@ -78,13 +73,7 @@ public final class TrainClassifierCommand extends Var4jCommand {
     System.out.println("[classifier] " + net);
     System.out.println("[classifier] " + cfg);
     System.out.println(
-        "[classifier] data "
-            + dataArgs.data
-            + ": "
-            + split.train().size()
-            + " train / "
-            + split.test().size()
-            + " test");
+        "[classifier] " + dataArgs.summary(split.train().size(), split.test().size()));
     try (ClassifierTrainer t = new ClassifierTrainer(net, cfg, run)) {
       ClassifierTrainer.Summary s = t.train(split.train(), System.out);
       RunDir.TrainingTime time = t.runDir().trainingTime().orElseThrow();

@@ -50,15 +50,10 @@ public final class TrainTokenizerCommand extends Var4jCommand {
 
   @Mixin StepsArgs budget = new StepsArgs();
 
-  @Mixin TagArgs tag = new TagArgs();
-
-  @Option(names = "--out", paramLabel = "DIR")
-  Path out;
+  @Mixin TrainedModelArgs trained = new TrainedModelArgs();
 
   @Override
-  public Integer call() throws Exception {
-    dataArgs.check();
-    budget.check();
+  Integer run() throws Exception {
     if (perceptualWeight != null) Check.nonNegative("--perceptual-weight", perceptualWeight);
     if (ganWeight != null) Check.nonNegative("--gan-weight", ganWeight);
     if (ganStart != null) Check.nonNegative("--gan-start", ganStart);
@@ -81,8 +76,8 @@ public final class TrainTokenizerCommand extends Var4jCommand {
             ganStart != null ? ganStart : cfg.ganStartStep(),
             !ganFixed);
     if (cfg.perceptualEnabled()) classifier.config();
-    String t = tag.or(dataArgs.tag());
-    Path model = output.model(out, OutputArgs.modelName(dataArgs.tag(), t, "tokenizer"));
+    String t = trained.name(dataArgs);
+    Path model = trained.model(output.output, dataArgs, "tokenizer");
     Path run = output.run("tokenizer-" + t);
 
     DataSplit split = dataArgs.load();
@@ -104,13 +99,7 @@ public final class TrainTokenizerCommand extends Var4jCommand {
     System.out.println("[tokenizer] " + vae);
     System.out.println("[tokenizer] " + cfg);
     System.out.println(
-        "[tokenizer] data "
-            + dataArgs.data
-            + ": "
-            + split.train().size()
-            + " train / "
-            + split.test().size()
-            + " test");
+        "[tokenizer] " + dataArgs.summary(split.train().size(), split.test().size()));
     PerceptualLoss.FeatureNet net =
         cfg.perceptualEnabled() ? PerceptualLoss.FeatureNet.load(classifier.dir) : null;
     try (TokenizerTrainer tr = new TokenizerTrainer(vae, cfg, run, net)) {

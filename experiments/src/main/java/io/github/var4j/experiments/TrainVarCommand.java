@@ -14,7 +14,6 @@ import io.github.var4j.train.VarEvaluator;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.train.VarTrainer;
 import io.github.var4j.transformer.Flops;
-import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -40,29 +39,12 @@ public final class TrainVarCommand extends Var4jCommand {
 
   @Mixin DataArgs dataArgs = new DataArgs();
 
-  @Option(names = "--raster")
-  boolean raster;
+  @Mixin VariantArgs variant = new VariantArgs();
 
-  @Option(names = "--rar")
-  boolean rar;
-
-  @Option(names = "--no-adaln")
-  boolean noAdaLN;
-
-  @Option(names = "--no-l2-attention")
-  boolean noL2Attention;
+  @Mixin SizeArgs size = new SizeArgs();
 
   @Option(names = "--seed")
   long seed = VarTrainConfig.fashionMnistDefault().seed();
-
-  @Option(names = "--depth")
-  Integer depth;
-
-  @Option(names = "--width")
-  Integer width;
-
-  @Option(names = "--heads")
-  Integer heads;
 
   @Option(names = "--epochs")
   Double epochs;
@@ -86,37 +68,31 @@ public final class TrainVarCommand extends Var4jCommand {
   @Mixin ClusterArgs clusterArgs = new ClusterArgs();
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     long t0 = System.nanoTime();
     boolean quick = Quick.enabled();
-    dataArgs.check();
-    if (depth != null) Check.positive("--depth", depth);
-    if (width != null) Check.nonNegative("--width", width);
-    if (heads != null) Check.nonNegative("--heads", heads);
-    budget.check();
     if (epochs != null) Check.positive("--epochs", epochs);
     Check.that(
         budget.steps == null || epochs == null,
         "--steps and --epochs exclude each other: give one");
     if (lr != null) Check.positive("--lr", lr);
-    Check.that(!rar || raster, "--rar trains a raster-order model: give --raster with it");
     if (evalEvery != null) Check.nonNegative("--eval-every", evalEvery);
     if (evalImages != null) Check.nonNegative("--eval-images", evalImages);
-    clusterArgs.check();
     Path tokenizer =
         this.tokenizer != null
             ? this.tokenizer
-            : Path.of(raster ? "models/fmnist-tokenizer-raster" : ModelArgs.DEFAULT_TOKENIZER);
+            : Path.of(
+                variant.raster ? "models/fmnist-tokenizer-raster" : ModelArgs.DEFAULT_TOKENIZER);
     VqVaeConfig vae =
         Check.model(
             "--tokenizer",
             tokenizer,
             ModelKind.TOKENIZER,
             this.tokenizer != null,
-            raster
+            variant.raster
                 ? "scripts/var4j train-tokenizer --patch-nums 8 --tag fmnist-raster"
                 : "scripts/var4j train-tokenizer");
-    String tag = dataArgs.tag() + (raster ? "-raster" : "");
+    String tag = dataArgs.tag() + (variant.raster ? "-raster" : "");
     Path run = output.run("var-" + tag);
     Path model = output.model(out, tag + "-var");
     Path results = output.results();
@@ -134,13 +110,7 @@ public final class TrainVarCommand extends Var4jCommand {
       train = train.subset(Subsets.evenlySpaced(train.size(), 1024));
       test = test.subset(Subsets.evenlySpaced(test.size(), 256));
     }
-    if (depth != null) cfg = cfg.withDepth(depth);
-    if (width != null || heads != null) {
-      cfg =
-          cfg.withWidth(
-              width != null ? width : cfg.width(),
-              heads != null ? heads : width != null ? 0 : cfg.heads());
-    }
+    cfg = size.apply(cfg);
     cfg = cfg.withBatchSize(budget.batch(cfg.batchSize()));
     if (budget.steps != null) cfg = cfg.withSteps(budget.steps);
     else if (epochs != null) cfg = cfg.withEpochs(epochs, train.size());
@@ -155,13 +125,8 @@ public final class TrainVarCommand extends Var4jCommand {
 
     System.out.println("[train-var] tokenizer " + tokenizer + ": " + vae);
     System.out.println(
-        "[train-var] data "
-            + dataArgs.data
-            + ": "
-            + train.size()
-            + " train / "
-            + test.size()
-            + " test images"
+        "[train-var] "
+            + dataArgs.summary(train.size(), test.size())
             + (quick ? " (quick mode subsets)" : ""));
     System.out.println("[train-var] " + cfg);
     try (Tokenizer tok = Tokenizer.loadNpyDir(vae, tokenizer)) {
@@ -172,11 +137,9 @@ public final class TrainVarCommand extends Var4jCommand {
           TokenCache.loadOrEncode(
               cacheDir.resolve("tokens-test.v4jt"), tok, test, "test", System.out);
       VarConfig modelCfg =
-          cfg.modelConfig(vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums())
-              .withOrder(raster ? TokenOrder.RASTER : TokenOrder.NEXT_SCALE)
-              .withAttnL2Norm(!noL2Attention)
-              .withAdaLN(!noAdaLN)
-              .withRandomOrder(rar);
+          variant.apply(
+              cfg.modelConfig(
+                  vae.vocabSize(), vae.zChannels(), train.numClasses(), vae.patchNums()));
       VarTrainer.XSource xs = VarTrainer.XSource.of(modelCfg, tok);
       try (VarTrainer trainer = new VarTrainer(modelCfg, cfg, run, cl)) {
         VarTrainer.Summary s = trainer.train(trainTok, testTok, xs, System.out);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,7 +78,7 @@ public final class ZeroShotCommand extends Var4jCommand {
   Path photo;
 
   @Override
-  public Integer call() throws Exception {
+  Integer run() throws Exception {
     officialArgs.checkMode(
         new String[] {
           "--var", "--tokenizer", "--data", "--image-size", "--images", "--edit-from", "--scale"
@@ -100,7 +101,6 @@ public final class ZeroShotCommand extends Var4jCommand {
     }
     int n = Check.positive("--images", images != null ? images : quick ? 3 : 4);
     Check.positive("--scale", scale);
-    dataArgs.check();
     int nc = models.check().numClasses();
     Check.index("--edit-to", editTo, 0, nc, "a class of the VAR");
     return run(n, per, opts);
@@ -137,7 +137,6 @@ public final class ZeroShotCommand extends Var4jCommand {
               + ch);
       List<String> names = CommandSupport.classNames(dataArgs.data, nc, P);
       int pnLast = sampler.varConfig().patchNums().latentSide();
-      SampleOptions editOpts = opts.withCfg(editCfg);
 
       // in/out-painting: the first test image of n classes spread over the data set's classes
       int[] spread = new int[n];
@@ -163,26 +162,19 @@ public final class ZeroShotCommand extends Var4jCommand {
               + per
               + " results per image");
 
-      Edited in = run(sampler, test, spread, per, S, keep.in(), sampler.nullClass(), opts);
-      Edited out = run(sampler, test, spread, per, S, keep.out(), sampler.nullClass(), opts);
-      Edited ed = run(sampler, test, edit, per, S, keep.edit(), editTo, editOpts);
       List<Path> written =
-          writeFigures(
-              in,
-              out,
-              ed,
-              keep,
-              pnLast,
+          editAndWrite(
+              sampler,
+              test.toFloatBatch(spread, S),
+              spread.length,
+              test.toFloatBatch(edit, S),
+              edit.length,
               per,
+              keep,
+              opts,
               settings,
-              CommandSupport.className(test.classNames(), editFrom)
-                  + ", red regenerated as "
-                  + CommandSupport.className(names, editTo)
-                  + " (cfg "
-                  + CommandSupport.trim(editCfg)
-                  + ", "
-                  + settings
-                  + ")",
+              CommandSupport.className(test.classNames(), editFrom) + ", red regenerated as ",
+              CommandSupport.className(names, editTo),
               scale,
               "var-" + tag);
       System.out.printf(
@@ -205,71 +197,56 @@ public final class ZeroShotCommand extends Var4jCommand {
         Masks.invert(Masks.box(pnLast, editBox[0], editBox[1], editBox[2], editBox[3])));
   }
 
-  /** Writes {@code <prefix>-inpaint.png}, {@code -outpaint.png} and {@code -edit.png}. */
-  private List<Path> writeFigures(
-      Edited in,
-      Edited out,
-      Edited ed,
-      Keeps keep,
-      int pnLast,
+  /**
+   * In-painting and out-painting (null class) of the n images xs, class-conditional editing to
+   * {@code --edit-to} of the m images xEdit (cfg {@code --edit-cfg}), and their figures {@code
+   * <prefix>-inpaint.png}, {@code -outpaint.png} and {@code -edit.png}.
+   */
+  private List<Path> editAndWrite(
+      VarSampler sampler,
+      float[] xs,
+      int n,
+      float[] xEdit,
+      int m,
       int per,
+      Keeps keep,
+      SampleOptions opts,
       String settings,
-      String editTitle,
+      String editFrom,
+      String editToName,
       int scale,
       String prefix)
       throws IOException {
+    int S = sampler.vaeConfig().imageSize(), pnLast = sampler.varConfig().patchNums().latentSide();
+    Edited in = run(sampler, xs, n, per, S, keep.in(), sampler.nullClass(), opts);
+    Edited out = run(sampler, xs, n, per, S, keep.out(), sampler.nullClass(), opts);
+    Edited ed = run(sampler, xEdit, m, per, S, keep.edit(), editTo, opts.withCfg(editCfg));
+    String editTitle =
+        editFrom + editToName + " (cfg " + CommandSupport.trim(editCfg) + ", " + settings + ")";
+    String noClass = ", red = regenerated, no class (" + settings + ")";
     List<Path> written = new ArrayList<>();
-    written.add(
-        CommandSupport.writeFigure(
-            SampleFigures.editPanels(
-                in.originals,
-                keep.in(),
-                pnLast,
-                in.result,
-                per,
-                "in-painting, red = regenerated, no class (" + settings + ")",
-                scale),
-            output.figures(figures),
-            prefix + "-inpaint.png",
-            P));
-    written.add(
-        CommandSupport.writeFigure(
-            SampleFigures.editPanels(
-                out.originals,
-                keep.out(),
-                pnLast,
-                out.result,
-                per,
-                "out-painting, red = regenerated, no class (" + settings + ")",
-                scale),
-            output.figures(figures),
-            prefix + "-outpaint.png",
-            P));
-    written.add(
-        CommandSupport.writeFigure(
-            SampleFigures.editPanels(
-                ed.originals, keep.edit(), pnLast, ed.result, per, editTitle, scale),
-            output.figures(figures),
-            prefix + "-edit.png",
-            P));
+    for (var f :
+        List.of(
+            Map.entry("inpaint", new Figure(in, keep.in(), "in-painting" + noClass)),
+            Map.entry("outpaint", new Figure(out, keep.out(), "out-painting" + noClass)),
+            Map.entry("edit", new Figure(ed, keep.edit(), editTitle)))) {
+      Figure g = f.getValue();
+      written.add(
+          CommandSupport.writeFigure(
+              SampleFigures.editPanels(
+                  g.edited.originals, g.keep, pnLast, g.edited.result, per, g.title, scale),
+              output.figures(figures),
+              prefix + "-" + f.getKey() + ".png",
+              P));
+    }
     return written;
   }
 
+  /** One figure: the edits, the mask they kept and the title. */
+  private record Figure(Edited edited, float[] keep, String title) {}
+
   /** The originals (as pictures at the tokenizer's size) and the image-major edited results. */
   private record Edited(List<BufferedImage> originals, SampleResult result) {}
-
-  private static Edited run(
-      VarSampler sampler,
-      ImageDataset test,
-      int[] idx,
-      int per,
-      int S,
-      float[] keep,
-      int label,
-      SampleOptions opts) {
-    // (n, S, S, ch) in [-1, 1], centred on an S x S canvas
-    return run(sampler, test.toFloatBatch(idx, S), idx.length, per, S, keep, label, opts);
-  }
 
   /** Edits n images x (n, S, S, ch) in [-1, 1], {@code per} results each. */
   private static Edited run(
@@ -311,33 +288,23 @@ public final class ZeroShotCommand extends Var4jCommand {
       Check.index("--edit-to", editTo, 0, nc, "a class of the VAR");
       int S = sampler.vaeConfig().imageSize(), ch = sampler.vaeConfig().inChannels();
       float[] x = Images.toNHWC(Images.readSquare(photo, S), ch, ValueRange.MINUS_ONE_ONE);
-      List<String> names = OfficialCheckpoints.classNames(nc);
-      int pnLast = sampler.varConfig().patchNums().latentSide();
-      Keeps keep = keeps(pnLast);
+      Keeps keep = keeps(sampler.varConfig().patchNums().latentSide());
       String settings =
           CommandSupport.settings(opts.topK(), opts.topP(), opts.moreSmooth(), opts.seed());
-      int sc = Math.max(1, 128 / S);
-      Edited in = run(sampler, x, 1, per, S, keep.in(), sampler.nullClass(), opts);
-      Edited out = run(sampler, x, 1, per, S, keep.out(), sampler.nullClass(), opts);
-      Edited ed = run(sampler, x, 1, per, S, keep.edit(), editTo, opts.withCfg(editCfg));
-      String to = CommandSupport.className(names, editTo);
       List<Path> written =
-          writeFigures(
-              in,
-              out,
-              ed,
-              keep,
-              pnLast,
+          editAndWrite(
+              sampler,
+              x,
+              1,
+              x,
+              1,
               per,
+              keep,
+              opts,
               settings,
-              "red regenerated as "
-                  + to
-                  + " (cfg "
-                  + CommandSupport.trim(editCfg)
-                  + ", "
-                  + settings
-                  + ")",
-              sc,
+              "red regenerated as ",
+              CommandSupport.className(OfficialCheckpoints.classNames(nc), editTo),
+              Math.max(1, 128 / S),
               "official");
       System.out.printf(
           Locale.ROOT,

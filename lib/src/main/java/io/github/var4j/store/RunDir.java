@@ -172,29 +172,23 @@ public final class RunDir {
       try {
         step = Long.parseLong(key.substring(0, Math.max(0, dot)));
       } catch (NumberFormatException e) {
-        throw new IOException(
-            f
-                + ": key '"
-                + Excerpts.of(key)
-                + "' is not of the form <step>.<name>; the file is damaged (delete "
-                + "it to resume without the state)",
-            e);
+        throw damaged(f, "key '" + Excerpts.of(key) + "' is not of the form <step>.<name>", e);
       }
       try {
         states
             .computeIfAbsent(step, st -> new ResumeState(st, f.toString()))
             .put(key.substring(dot + 1), p.getProperty(key).trim());
       } catch (IllegalArgumentException e) {
-        throw new IOException(
-            f
-                + ": "
-                + Excerpts.of(e.getMessage(), 200)
-                + "; the file is damaged (delete it to resume without the "
-                + "state)",
-            e);
+        throw damaged(f, Excerpts.of(e.getMessage(), 200), e);
       }
     }
     return states;
+  }
+
+  /** {@code <f>: <what>; the file is damaged (delete it to resume without the state)}. */
+  private static IOException damaged(Path f, String what, Exception cause) {
+    return new IOException(
+        f + ": " + what + "; the file is damaged (delete it to resume without the state)", cause);
   }
 
   private static String formatResumeStates(Map<Long, ResumeState> states) {

@@ -28,7 +28,7 @@ public record ModelKind<C>(String name, Class<C> configType, Map<String, Object>
    * written before {@code adaLN} existed have AdaLN.
    */
   public static final ModelKind<VarConfig> VAR =
-      new ModelKind<>("var", VarConfig.class, Map.of("adaLN", true));
+      new ModelKind<>("var", VarConfig.class, Map.of("adaLN", true, "randomOrder", false));
 
   /**
    * The CNN classifier of the sample-quality metrics ({@link ClassifierConfig}; weights {@code

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.var4j.nn.HostTensor;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -47,6 +48,24 @@ class ModelDirTest {
     Files.writeString(file, json.replaceAll(",\\s*\"adaLN\" : false", ""));
     assertFalse(Files.readString(file).contains("adaLN"));
     assertEquals(plain.withAdaLN(true), ModelDir.config(dir, ModelKind.VAR));
+  }
+
+  /** A VAR written before {@code randomOrder} existed was not trained on random orders. */
+  @Test
+  void aVarConfigWithoutRandomOrderReadsAsNotRandom() throws IOException {
+    VarConfig rar =
+        VarConfig.ofDepth(2, 16, 4, 3, ScaleSchedule.of(2))
+            .withOrder(TokenOrder.RASTER)
+            .withRandomOrder(true);
+    Path dir = tmp.resolve("old-raster");
+    ModelDir.writeConfig(dir, ModelKind.VAR, rar, null);
+    assertEquals(rar, ModelDir.config(dir, ModelKind.VAR));
+    Path file = dir.resolve(ModelDir.CONFIG);
+    String json = Files.readString(file);
+    assertTrue(json.contains("\"randomOrder\" : true"), json);
+    Files.writeString(file, json.replaceAll(",\\s*\"randomOrder\" : true", ""));
+    assertFalse(Files.readString(file).contains("randomOrder"));
+    assertEquals(rar.withRandomOrder(false), ModelDir.config(dir, ModelKind.VAR));
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * What the commands that score sample quality share (a picocli mixin): the data set and the feature
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
  * --per-class}, {@code --batch}, {@code --singles}; quick mode takes smaller defaults.
  */
 final class QualityArgs {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   @Mixin DataArgs data = new DataArgs();
 
   @Mixin ClassifierArgs classifier = new ClassifierArgs();
@@ -103,7 +108,8 @@ final class QualityArgs {
     Path csv = scoreAll(output, tag, reference(classifier.config().imageSize()), rows);
     paretoFigures(csv, what, output.figures(), tag);
     System.out.print(QualityTable.markdown(csv, base));
-    System.out.println("wrote " + csv + " and the figures in " + output.figures());
+    System.out.println(
+        "[" + mixee.name() + "] wrote " + csv + " and the figures in " + output.figures());
   }
 
   /**

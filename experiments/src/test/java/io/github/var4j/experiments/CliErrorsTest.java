@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +50,25 @@ class CliErrorsTest {
     assertTrue(lines[0].startsWith("var4j: error: "), lines[0]);
     assertTrue(lines[0].contains(part), lines[0]);
     return lines[0];
+  }
+
+  /**
+   * The faster-sampling evaluations need next-scale VARs: a raster model (the committed Table 3 AR
+   * row; the tests run in experiments/) is refused with one usage line before anything is sampled.
+   */
+  @Test
+  void theFasterSamplingEvaluationsRefuseARasterModel() {
+    String ar = "../models/fmnist-table3-ar", tok = "../models/fmnist-tokenizer-raster-perceptual";
+    String cls = "../models/fmnist-classifier";
+    for (String cmd : new String[] {"eval-pruning", "eval-code"}) {
+      List<String> args =
+          new ArrayList<>(List.of(cmd, "--var", ar, "--tokenizer", tok, "--classifier", cls));
+      if (cmd.equals("eval-code")) args.addAll(List.of("--refiner", ar));
+      fails(
+          2,
+          "--var " + ar + " is a raster-order model: " + cmd + " needs a next-scale VAR",
+          args.toArray(String[]::new));
+    }
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.github.var4j.store.ModelKind;
 import io.github.var4j.store.RunDir;
 import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
-import io.github.var4j.transformer.VarModel;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
 import java.io.IOException;
@@ -208,20 +207,7 @@ public final class TrainedModels {
    */
   public static VarSampler openPruned(
       Path varDir, TokenPruning pruning, Path tokenizerDir, int batch) throws IOException {
-    VarConfig cfg = ModelDir.config(varDir, ModelKind.VAR);
-    VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
-    checkPruning(pruning, cfg);
-    SamplerModels m =
-        SamplerModels.load(
-            cfg, StateDict.loadNpyDir(varDir), vae, StateDict.loadNpyDir(tokenizerDir));
-    try {
-      VarSampler s = VarSampler.of(m, ModelSchedule.single(m.var()), pruning);
-      s.setChunkSize(batch);
-      return s;
-    } catch (RuntimeException e) {
-      m.close();
-      throw e;
-    }
+    return openCollaborative(varDir, null, 0, pruning, tokenizerDir, batch);
   }
 
   private static void checkPruning(TokenPruning pruning, VarConfig cfg) {
@@ -250,7 +236,8 @@ public final class TrainedModels {
 
   /**
    * As {@link #openCollaborative(Path, Path, int, Path, int)}, with token pruning of the fine
-   * scales ({@code pruning}, or null for none) in whichever model computes them.
+   * scales ({@code pruning}, or null for none) in whichever model computes them; without a refiner
+   * ({@code refinerDir} null, {@code firstRefinerStep} ignored) the VAR alone, pruned.
    */
   public static VarSampler openCollaborative(
       Path drafterDir,
@@ -261,26 +248,26 @@ public final class TrainedModels {
       int batch)
       throws IOException {
     VarConfig drafter = ModelDir.config(drafterDir, ModelKind.VAR);
-    VarConfig refiner = ModelDir.config(refinerDir, ModelKind.VAR);
+    VarConfig refiner = refinerDir == null ? null : ModelDir.config(refinerDir, ModelKind.VAR);
     VqVaeConfig vae = ModelDir.config(tokenizerDir, ModelKind.TOKENIZER);
-    if (firstRefinerStep < 1 || firstRefinerStep >= drafter.numSteps())
+    if (refiner != null && (firstRefinerStep < 1 || firstRefinerStep >= drafter.numSteps()))
       throw new IllegalArgumentException(
           "the refiner's first step must be in [1, "
               + drafter.numSteps()
               + "), got "
               + firstRefinerStep);
     checkPruning(pruning, drafter);
-    StateDict refinerSd = StateDict.loadNpyDir(refinerDir);
+    StateDict refinerSd = refiner == null ? null : StateDict.loadNpyDir(refinerDir);
     SamplerModels m =
         SamplerModels.load(
             drafter, StateDict.loadNpyDir(drafterDir), vae, StateDict.loadNpyDir(tokenizerDir));
     try {
-      VarModel r = m.addVar("refiner.", refiner, refinerSd);
-      VarSampler s =
-          VarSampler.of(
-              m,
-              ModelSchedule.handOff(m.var(), r, firstRefinerStep),
-              pruning == null ? TokenSelection.ALL : pruning);
+      ModelSchedule schedule =
+          refiner == null
+              ? ModelSchedule.single(m.var())
+              : ModelSchedule.handOff(
+                  m.var(), m.addVar("refiner.", refiner, refinerSd), firstRefinerStep);
+      VarSampler s = VarSampler.of(m, schedule, pruning == null ? TokenSelection.ALL : pruning);
       s.setChunkSize(batch);
       return s;
     } catch (RuntimeException e) {

@@ -42,8 +42,10 @@ import java.util.Map;
  *
  * <p><b>Exact resume.</b> Besides what the loop restores (see {@link TrainingLoop}), a step depends
  * on the condition-dropout / drop-path draws: stateless ops keyed by (noise seed, step), see {@link
- * VarTrainGraph#trainStep}. So a run killed at any point and resumed writes the same metrics, bit
- * for bit, as an uninterrupted one (on the same machine and thread settings).
+ * VarTrainGraph#trainStep}, and for a {@link VarConfig#randomOrder} (RAR) model on the step's token
+ * orders, a function of the same seed and the step ({@link RandomOrder}). So a run killed at any
+ * point and resumed writes the same metrics, bit for bit, as an uninterrupted one (on the same
+ * machine and thread settings).
  *
  * <p>A loss or gradient norm that is NaN/infinite stops training with an {@link
  * IllegalStateException}; the last checkpoint on disk is kept (a checkpoint is written only when

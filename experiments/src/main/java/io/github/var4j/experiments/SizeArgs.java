@@ -35,6 +35,10 @@ final class SizeArgs implements CheckedArgs {
     if (depth != null) Check.positive("--depth", depth);
     if (width != null) Check.nonNegative("--width", width);
     if (heads != null) Check.nonNegative("--heads", heads);
+    if (width != null && heads != null && width > 0 && heads > 0)
+      Check.that(
+          width % heads == 0,
+          "--width " + width + " does not split into --heads " + heads + " heads");
   }
 
   /**

@@ -75,6 +75,14 @@ class CliErrorsTest {
   void badValuesAreUsageErrorsNamedAsTyped() {
     fails(2, "--batch must be >= 1, got -8", "train-var", "--batch", "-8");
     fails(2, "--rar trains a raster-order model: give --raster with it", "train-var", "--rar");
+    fails(
+        2,
+        "--width 100 does not split into --heads 3 heads",
+        "soak",
+        "--width",
+        "100",
+        "--heads",
+        "3");
     fails(2, "--batch must be >= 1, got 0", "sample-npz", "--batch", "0");
     fails(2, "--top-p must be in [0, 1], got 2", "sample", "--top-p", "2");
     fails(2, "--cfg must be >= 0, got -1", "zero-shot", "--cfg", "-1");

@@ -105,13 +105,9 @@ public final class BenchVarCommand extends Var4jCommand {
         Arrays.toString(patchNums));
     double varInputMs = cl == null ? timeVarInput(pns, nSteps) : Double.NaN;
     for (int d : depths) {
-      VarTrainConfig tc = VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch);
-      if (width != null || heads != null) {
-        tc =
-            tc.withWidth(
-                width != null ? width : tc.width(),
-                heads != null ? heads : width != null ? 0 : tc.heads());
-      }
+      VarTrainConfig tc =
+          SizeArgs.resize(
+              VarTrainConfig.fashionMnistDefault().withDepth(d).withBatchSize(batch), width, heads);
       VarConfig cfg = tc.modelConfig(shape.vocab, shape.cvae, shape.classes, pns);
       // each task takes its part of the global batch (different images per task)
       VarTrainGraph.Batch b = randomBatch(cfg, batch / tasks, 1 + (cl == null ? 0 : cl.task()));

@@ -48,7 +48,17 @@ final class SizeArgs implements CheckedArgs {
    * @throws UsageException naming the options if the width does not split into the heads
    */
   VarTrainConfig apply(VarTrainConfig base) {
-    VarTrainConfig c = depth != null ? base.withDepth(depth) : base;
+    return resize(depth != null ? base.withDepth(depth) : base, width, heads);
+  }
+
+  /**
+   * {@code c} with a new {@code --width} and {@code --heads} where given (null: unchanged); a new
+   * width without heads takes the rule's heads. Also for commands whose depth comes otherwise
+   * (bench-var's {@code --depths}).
+   *
+   * @throws UsageException naming the options if the width does not split into the heads
+   */
+  static VarTrainConfig resize(VarTrainConfig c, Integer width, Integer heads) {
     if (width == null && heads == null) return c;
     int w = width != null ? width : c.width(),
         h = heads != null ? heads : width != null ? 0 : c.heads();

@@ -28,12 +28,10 @@ final class ClusterArgs implements CheckedArgs {
   }
 
   /**
-   * The cluster of this task with its TF server started, or null without {@code --cluster}.
-   *
-   * @throws UsageException if only one of --cluster and --task is given, or either is malformed
+   * The cluster of this task with its TF server started, or null without {@code --cluster} (the
+   * options were checked before the command ran, as every {@link CheckedArgs}).
    */
   Cluster start(String command) {
-    check();
     if (cluster == null) return null;
     Cluster c = Cluster.parse(cluster, task, collectiveTimeout);
     c.startServer();

@@ -44,9 +44,8 @@ final class DataArgs implements CheckedArgs {
             + ") and not a folder either");
   }
 
-  /** The data set's train/test split, after {@link #check}. */
+  /** The data set's train/test split ({@link #check}ed before the command ran). */
   DataSplit load() throws IOException {
-    check();
     return load(data, imageSize);
   }
 

@@ -34,9 +34,8 @@ final class SamplingArgs implements CheckedArgs {
     Check.inRange("--top-p", topP, 0, 1);
   }
 
-  /** The options, checked. */
+  /** The options (checked before the command runs, as every {@link CheckedArgs}). */
   SampleOptions options() {
-    check();
     return SampleOptions.builder()
         .cfg(cfg)
         .topK(topK)

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -225,25 +224,24 @@ public final class ZeroShotCommand extends Var4jCommand {
         editFrom + editToName + " (cfg " + CommandSupport.trim(editCfg) + ", " + settings + ")";
     String noClass = ", red = regenerated, no class (" + settings + ")";
     List<Path> written = new ArrayList<>();
-    for (var f :
+    for (Figure f :
         List.of(
-            Map.entry("inpaint", new Figure(in, keep.in(), "in-painting" + noClass)),
-            Map.entry("outpaint", new Figure(out, keep.out(), "out-painting" + noClass)),
-            Map.entry("edit", new Figure(ed, keep.edit(), editTitle)))) {
-      Figure g = f.getValue();
+            new Figure("inpaint", in, keep.in(), "in-painting" + noClass),
+            new Figure("outpaint", out, keep.out(), "out-painting" + noClass),
+            new Figure("edit", ed, keep.edit(), editTitle))) {
       written.add(
           CommandSupport.writeFigure(
               SampleFigures.editPanels(
-                  g.edited.originals, g.keep, pnLast, g.edited.result, per, g.title, scale),
+                  f.edited.originals, f.keep, pnLast, f.edited.result, per, f.title, scale),
               output.figures(figures),
-              prefix + "-" + f.getKey() + ".png",
+              prefix + "-" + f.name + ".png",
               P));
     }
     return written;
   }
 
-  /** One figure: the edits, the mask they kept and the title. */
-  private record Figure(Edited edited, float[] keep, String title) {}
+  /** One figure: its file name's suffix, the edits, the mask they kept and the title. */
+  private record Figure(String name, Edited edited, float[] keep, String title) {}
 
   /** The originals (as pictures at the tokenizer's size) and the image-major edited results. */
   private record Edited(List<BufferedImage> originals, SampleResult result) {}

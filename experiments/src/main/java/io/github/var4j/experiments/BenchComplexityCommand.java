@@ -30,14 +30,9 @@ public final class BenchComplexityCommand extends Var4jCommand {
 
   @Mixin RandomModelArgs shape = new RandomModelArgs();
 
-  @Option(names = "--warmup")
-  int warmup = 1;
+  @Mixin TimingArgs timing = new TimingArgs(true);
 
-  @Option(names = "--repeats")
-  int repeats = 3;
-
-  @Option(names = "--tag")
-  String tag = "complexity";
+  @Mixin TagArgs tag = new TagArgs("complexity");
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
@@ -59,11 +54,8 @@ public final class BenchComplexityCommand extends Var4jCommand {
     List<Integer> bs = new ArrayList<>();
     for (int b : batches) bs.add(Check.positive("--batches", b));
     VarTrainConfig model = size.apply(VarTrainConfig.fashionMnistDefault());
-    Check.positive("--warmup", warmup);
-    Check.positive("--repeats", repeats);
-    Check.tag(tag);
-    Path csv = output.results(results).resolve(tag + ".csv");
-    Path png = output.figures(figures).resolve(tag + ".png");
+    Path csv = output.results(results).resolve(tag.value() + ".csv");
+    Path png = output.figures(figures).resolve(tag.value() + ".png");
     SamplingComplexity bench =
         new SamplingComplexity(
             new SamplingComplexity.Model(
@@ -74,14 +66,14 @@ public final class BenchComplexityCommand extends Var4jCommand {
                 shape.cvae,
                 shape.classes),
             sampling.options(),
-            warmup,
-            repeats,
+            timing.warmup,
+            timing.repeats,
             System.out);
     System.out.printf(
         "[complexity] %d CPU cores; results %s (rows already there are kept)%n",
         Runtime.getRuntime().availableProcessors(), csv);
     List<SamplingComplexity.Row> rows = bench.runAll(ns, bs, csv);
-    Path slopes = csv.resolveSibling(tag + "-slopes.csv");
+    Path slopes = csv.resolveSibling(tag.value() + "-slopes.csv");
     KeyedCsv.write(slopes, ComplexityReport.SLOPE_HEADER, ComplexityReport.slopeRows(rows));
     Images.writePng(ComplexityReport.figure(rows), png);
     System.out.println("[complexity] wrote " + csv + ", " + slopes + " and " + png);

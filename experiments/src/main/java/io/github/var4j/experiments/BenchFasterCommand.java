@@ -43,11 +43,9 @@ public final class BenchFasterCommand extends Var4jCommand {
   @Option(names = "--pruned-scales")
   int prunedScales = 2;
 
-  @Option(names = "--repeats")
-  int repeats = 3;
+  @Mixin TimingArgs timing = new TimingArgs(true);
 
-  @Option(names = "--tag")
-  String tag = "faster-official";
+  @Mixin TagArgs tag = new TagArgs("faster-official");
 
   @Mixin SamplingArgs sampling = new SamplingArgs();
 
@@ -69,14 +67,13 @@ public final class BenchFasterCommand extends Var4jCommand {
     Check.index("--pruned-scales", prunedScales, 1, k, "a scale count");
     List<Integer> from = new ArrayList<>();
     for (int s : switchScales) from.add(Check.index("--switch-scales", s, 2, k + 1, "a scale"));
-    Check.positive("--repeats", repeats);
-    Check.tag(tag);
     SamplingComplexity.Model drafter = official(depth);
     VarConfig refiner =
         refinerDepth == 0 ? null : official(refinerDepth).config(pns, TokenOrder.NEXT_SCALE);
-    Path csv = output.results(results).resolve(tag + ".csv");
+    Path csv = output.results(results).resolve(tag.value() + ".csv");
     SamplingComplexity bench =
-        new SamplingComplexity(drafter, sampling.options(), 1, repeats, System.out);
+        new SamplingComplexity(
+            drafter, sampling.options(), timing.warmup, timing.repeats, System.out);
     System.out.printf(
         "[faster] drafter d%d, refiner %s, side %d (%s); %d CPU cores; %s%n",
         depth,

@@ -42,11 +42,7 @@ public final class BenchSampleCommand extends Var4jCommand {
   @Option(names = "--batch")
   int batch = 64;
 
-  @Option(names = "--warmup")
-  int warmup = 1;
-
-  @Option(names = "--repeats")
-  int repeats = 3;
+  @Mixin TimingArgs timing = new TimingArgs(false);
 
   @Option(names = "--raster", paramLabel = "DIR")
   Path raster = Path.of("models/fmnist-raster-var");
@@ -62,8 +58,6 @@ public final class BenchSampleCommand extends Var4jCommand {
     SampleOptions opts = sampling.options();
     long seed = opts.seed();
     Check.positive("--batch", batch);
-    Check.positive("--repeats", repeats);
-    Check.nonNegative("--warmup", warmup);
     Check.nonNegative("--raster-repeats", rasterRepeats);
     Check.positive("--classes", classes);
     boolean random = varDepth != null;
@@ -157,8 +151,8 @@ public final class BenchSampleCommand extends Var4jCommand {
           Locale.ROOT,
           "[bench-sample] setup (load, build) %.1f s%n",
           (System.nanoTime() - t0) / 1e9);
-      double[] w = time(warmup, i -> sampler.sample(labels, opts.withSeed(seed + 100 + i)));
-      double[] ts = time(repeats, i -> sampler.sample(labels, opts.withSeed(seed + i)));
+      double[] w = time(timing.warmup, i -> sampler.sample(labels, opts.withSeed(seed + 100 + i)));
+      double[] ts = time(timing.repeats, i -> sampler.sample(labels, opts.withSeed(seed + i)));
       varIps = batch / median(ts);
       System.out.printf(
           Locale.ROOT,
@@ -197,7 +191,7 @@ public final class BenchSampleCommand extends Var4jCommand {
       }
       try (RasterSampler r = sampler) {
         double[] w =
-            time(Math.min(warmup, 1), i -> r.images(labels, opts.withSeed(seed + 100 + i)));
+            time(Math.min(timing.warmup, 1), i -> r.images(labels, opts.withSeed(seed + 100 + i)));
         double[] ts = time(rasterRepeats, i -> r.images(labels, opts.withSeed(seed + i)));
         double rIps = batch / median(ts);
         System.out.printf(

@@ -26,8 +26,7 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Option(names = "--rows", paramLabel = "FILE", required = true)
   Path rows;
 
-  @Option(names = "--tag")
-  String tag = "ablation";
+  @Mixin TagArgs tagArgs = new TagArgs("ablation");
 
   @Option(names = "--seed")
   long seed = 0;
@@ -39,7 +38,7 @@ public final class EvalAblationCommand extends Var4jCommand {
   @Override
   Integer run() throws Exception {
     Check.file("--rows", rows);
-    Check.tag(tag);
+    String tag = tagArgs.value();
     ClassifierConfig cc = quality.check();
     List<AblationRows.Row> table;
     try {

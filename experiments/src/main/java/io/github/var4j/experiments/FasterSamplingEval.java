@@ -7,7 +7,6 @@ import io.github.var4j.transformer.TokenOrder;
 import io.github.var4j.transformer.VarConfig;
 import java.util.List;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * What the commands that measure a faster sampler share ({@code eval-code}, {@code eval-pruning}):
@@ -25,8 +24,7 @@ abstract class FasterSamplingEval extends Var4jCommand {
 
   @Mixin RunOutputArgs output = new RunOutputArgs();
 
-  @Option(names = "--tag")
-  String tag;
+  @Mixin TagArgs tag;
 
   /** The method's name in the figures' titles, e.g. "Collaborative decoding". */
   private final String method;
@@ -36,7 +34,7 @@ abstract class FasterSamplingEval extends Var4jCommand {
    * @param method the method's name in the figures' titles, e.g. "Collaborative decoding"
    */
   FasterSamplingEval(String defaultTag, String method) {
-    this.tag = defaultTag;
+    this.tag = new TagArgs(defaultTag);
     this.method = method;
   }
 
@@ -50,7 +48,6 @@ abstract class FasterSamplingEval extends Var4jCommand {
   @Override
   final Integer run() throws Exception {
     SampleOptions opts = sampling.options();
-    Check.tag(tag);
     quality.check();
     models.check();
     VarConfig var = models.varConfig();
@@ -65,7 +62,7 @@ abstract class FasterSamplingEval extends Var4jCommand {
     System.out.printf(
         "[%s] %d rows, %d per class; features of %s%n",
         spec.name(), rows.size(), quality.perClass(), quality.classifier.dir);
-    quality.compare(output, tag, rows, method, rows.get(0).name());
+    quality.compare(output, tag.value(), rows, method, rows.get(0).name());
     return 0;
   }
 }

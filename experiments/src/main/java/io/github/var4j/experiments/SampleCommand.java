@@ -62,8 +62,7 @@ public final class SampleCommand extends Var4jCommand {
   @Option(names = "--classes", split = ",", defaultValue = "207,360,387,974,88,979,417,279")
   int[] classes;
 
-  @Option(names = "--tag")
-  String officialTag = "official";
+  @Mixin TagArgs officialTag = new TagArgs("official");
 
   @Override
   Integer run() throws Exception {
@@ -86,7 +85,8 @@ public final class SampleCommand extends Var4jCommand {
     Path figureDir = output.figures(figures);
     if (officialArgs.given()) {
       Check.nonEmpty("--classes", classes.length);
-      return OfficialSample.run(officialArgs.source(), classes, opts, figureDir, officialTag);
+      return OfficialSample.run(
+          officialArgs.source(), classes, opts, figureDir, officialTag.value());
     }
     boolean quick = Quick.enabled();
     int perCls = Check.positive("--per-class", perClass != null ? perClass : quick ? 3 : 10);

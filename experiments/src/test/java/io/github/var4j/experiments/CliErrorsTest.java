@@ -121,6 +121,38 @@ class CliErrorsTest {
         "7");
     failsWith(2, "--side: ", "bench-faster", "--side", "12");
     fails(2, "--tag may hold letters, digits, '.', '_', '-'", "bench-faster", "--tag", "a/b");
+    fails(2, "--warmup must be >= 1, got 0", "bench-faster", "--warmup", "0");
+    fails(2, "--repeats must be >= 1, got 0", "bench-faster", "--repeats", "0");
+  }
+
+  /**
+   * {@code --tag} names files, so every command that takes it refuses a path in it before any work,
+   * the training commands too (their tag names the run and the model directory).
+   */
+  @Test
+  void everyTagIsCheckedBeforeAnyWork() {
+    String message = "--tag may hold letters, digits, '.', '_', '-'";
+    for (List<String> command :
+        List.of(
+            List.of("train-tokenizer"),
+            List.of("train-classifier"),
+            List.of("eval-tokenizer"),
+            List.of("bench-complexity"),
+            List.of("eval-ablation", "--rows", "rows.csv"),
+            List.of("eval-code", "--refiner", "refiner"),
+            List.of("eval-pruning"))) {
+      List<String> args = new ArrayList<>(command);
+      args.addAll(List.of("--tag", "../x"));
+      fails(2, message, args.toArray(String[]::new));
+    }
+    fails(2, message, "sample", "--random-weights", "--tag", "a b");
+  }
+
+  @Test
+  void benchmarkTimingsAreChecked() {
+    fails(2, "--warmup must be >= 1, got 0", "bench-complexity", "--warmup", "0");
+    fails(2, "--warmup must be >= 0, got -1", "bench-sample", "--warmup", "-1");
+    fails(2, "--repeats must be >= 1, got 0", "bench-sample", "--repeats", "0");
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.hipparchus.stat.descriptive.rank.Median;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -282,8 +283,8 @@ public final class QualityTable {
         throw new IllegalArgumentException(
             npz + " holds " + set.n() + " samples, the table needs " + n + ": delete it");
       SampleQuality.Scores sc = quality.score(set);
-      ipsBatch = timeBatches(s, spec);
-      if (timedSingles > 0) ips1 = timeSingles(spec);
+      ipsBatch = timeBatches(s, spec, 1);
+      if (timedSingles > 0) ips1 = timeSingles(spec, 1);
       Map<String, String> row = new LinkedHashMap<>();
       row.put("name", spec.name());
       row.put("params", Long.toString(params));
@@ -325,7 +326,9 @@ public final class QualityTable {
 
   /**
    * Measures the speed columns of a finished row again (e.g. on a quiet machine, after the rows
-   * were generated beside other work) and rewrites them; the scores stay.
+   * were generated beside other work) and rewrites them; the scores stay. Each column is the median
+   * of {@value #RETIME_ROUNDS} rounds (a round: two batches, or the timed single images), which
+   * keeps one slow round (another process, the VM's neighbours) out of the table.
    *
    * @throws IllegalArgumentException if the table has no such row
    */
@@ -335,10 +338,11 @@ public final class QualityTable {
     if (row == null)
       throw new IllegalArgumentException("the table " + csv + " has no row '" + spec.name() + "'");
     try (ImageSampler s = TrainedModels.openImageSampler(spec, batch)) {
-      row.put("images_per_s_batch", num(timeBatches(s, spec)));
+      row.put("images_per_s_batch", num(timeBatches(s, spec, RETIME_ROUNDS)));
       row.put("batch", Integer.toString(batch));
     }
-    row.put("images_per_s_1", num(timedSingles > 0 ? timeSingles(spec) : Double.NaN));
+    row.put(
+        "images_per_s_1", num(timedSingles > 0 ? timeSingles(spec, RETIME_ROUNDS) : Double.NaN));
     log.printf(
         Locale.ROOT,
         "[quality] %s: re-timed %s images/s at batch %d, %s at batch 1%n",
@@ -368,27 +372,44 @@ public final class QualityTable {
             out);
   }
 
-  /** Images/s of two timed runs of {@code batch} images (after one untimed), rejection included. */
-  private double timeBatches(ImageSampler s, QualityRow spec) {
+  /** Timing rounds of {@link #retime}; a row's first timing, beside its scoring, takes one. */
+  static final int RETIME_ROUNDS = 3;
+
+  /**
+   * Images/s of two timed runs of {@code batch} images (after one untimed), rejection included: the
+   * median over {@code rounds} such rounds.
+   */
+  private double timeBatches(ImageSampler s, QualityRow spec, int rounds) {
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = i % classifier.config().numClasses();
     QualityRow timed = spec.withOpts(spec.opts().withSeed(spec.opts().seed() + 91));
     generate(s, timed, labels, "warm-up", QUIET);
-    long t0 = System.nanoTime();
-    for (int r = 0; r < 2; r++) generate(s, timed, labels, "timed", QUIET);
-    return 2.0 * batch / ((System.nanoTime() - t0) / 1e9);
+    double[] rates = new double[rounds];
+    for (int k = 0; k < rounds; k++) {
+      long t0 = System.nanoTime();
+      for (int r = 0; r < 2; r++) generate(s, timed, labels, "timed", QUIET);
+      rates[k] = 2.0 * batch / ((System.nanoTime() - t0) / 1e9);
+    }
+    return new Median().evaluate(rates);
   }
 
-  /** Images/s generating one image per run (after one untimed image), rejection included. */
-  private double timeSingles(QualityRow spec) throws IOException {
+  /**
+   * Images/s generating one image per run (after one untimed image), rejection included: the median
+   * over {@code rounds} rounds of {@code timedSingles} images.
+   */
+  private double timeSingles(QualityRow spec, int rounds) throws IOException {
     try (ImageSampler one = TrainedModels.openImageSampler(spec, 1)) {
       int classes = classifier.config().numClasses();
       QualityRow o = spec.withOpts(spec.opts().withSeed(spec.opts().seed() + 77));
       generate(one, o, new int[] {0}, "warm-up", QUIET);
-      long t0 = System.nanoTime();
-      for (int i = 0; i < timedSingles; i++)
-        generate(one, o, new int[] {i % classes}, "timed", QUIET);
-      return timedSingles / ((System.nanoTime() - t0) / 1e9);
+      double[] rates = new double[rounds];
+      for (int k = 0; k < rounds; k++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < timedSingles; i++)
+          generate(one, o, new int[] {i % classes}, "timed", QUIET);
+        rates[k] = timedSingles / ((System.nanoTime() - t0) / 1e9);
+      }
+      return new Median().evaluate(rates);
     }
   }
 

@@ -5,16 +5,28 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.var4j.classifier.Classifier;
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.eval.SampleSet;
+import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.SampleOptions;
+import io.github.var4j.sample.VarSampler;
+import io.github.var4j.scale.ScaleSchedule;
+import io.github.var4j.store.ModelDir;
+import io.github.var4j.store.ModelKind;
+import io.github.var4j.transformer.VarConfig;
+import io.github.var4j.vae.Tokenizer;
+import io.github.var4j.vae.VqVaeConfig;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The resumable table's bookkeeping: finished rows are skipped, one N per table. */
+/**
+ * The resumable table's bookkeeping: finished rows are skipped, one N per table, and a re-timing
+ * rewrites the speed columns of its row alone.
+ */
 class QualityTableTest {
   @TempDir Path tmp;
 
@@ -22,10 +34,14 @@ class QualityTableTest {
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   private QualityTable table(Path csv, Classifier c, int perClass) {
+    return new QualityTable(csv, tmp.resolve("samples"), c, reference(), perClass, 8, 0, QUIET);
+  }
+
+  /** 40 reference images, 16x16 grey. */
+  private static SampleSet reference() {
     float[] x = new float[40 * 256];
     for (int i = 0; i < x.length; i++) x[i] = (float) Math.abs(Math.sin(i * 0.37));
-    SampleSet ref = SampleSet.ofUnitFloats(x, 40, 16, 1, null);
-    return new QualityTable(csv, tmp.resolve("samples"), c, ref, perClass, 8, 0, QUIET);
+    return SampleSet.ofUnitFloats(x, 40, 16, 1, null);
   }
 
   private static String row(String name, int n) {
@@ -82,5 +98,76 @@ class QualityTableTest {
         "another rejection count");
     Files.write(model.resolve("w.npy"), new byte[] {1, 2, 4}); // a retrained model
     assertNotEquals(a, QualityTable.samplesSource(spec, 30), "a changed weight file");
+  }
+
+  /**
+   * {@link QualityTable#retime} on a tiny random VAR (2 classes, 16x16 grey): the row's scores and
+   * the other rows stay as they were, its speed columns are measured again (positive, the table's
+   * batch), the batch-1 column only where single images are timed; an unknown row is refused.
+   */
+  @Test
+  void retimeRewritesTheSpeedColumnsOfItsRowAlone() throws Exception {
+    VqVaeConfig vae =
+        VqVaeConfig.builder()
+            .inChannels(1)
+            .ch(32)
+            .chMult(new int[] {1, 1, 1})
+            .numResBlocks(1)
+            .zChannels(4)
+            .vocabSize(32)
+            .patchNums(ScaleSchedule.of(1, 2, 4))
+            .beta(0.25)
+            .quantResi(0.5)
+            .shareQuantResi(4)
+            .imageSize(16)
+            .build();
+    Path tok = tmp.resolve("tok"), var = tmp.resolve("var");
+    StateDict vaeSd;
+    try (Tokenizer t = Tokenizer.initialized(vae, 1)) {
+      vaeSd = t.params().stateDict(t.session());
+    }
+    ModelDir.save(tok, ModelKind.TOKENIZER, vae, vaeSd);
+    VarConfig vc = VarConfig.ofDepth(1, vae.vocabSize(), vae.zChannels(), 2, vae.patchNums());
+    try (VarSampler s = VarSampler.randomVar(vc, 2, vae, vaeSd)) {
+      ModelDir.save(var, ModelKind.VAR, vc, s.varStateDict());
+    }
+    Path csv = tmp.resolve("t.csv");
+    Files.writeString(
+        csv,
+        String.join(",", QualityTable.HEADER)
+            + "\n"
+            + row("VAR", 20)
+            + "\n"
+            + row("raster AR", 20)
+            + "\n");
+    Map<String, Map<String, String>> before = QualityTable.read(csv);
+    SampleSet ref = reference();
+    QualityRow spec = new QualityRow("VAR", var, tok, SampleOptions.defaults(), 1);
+    List<String> speed = List.of("images_per_s_batch", "batch", "images_per_s_1");
+    try (Classifier c = Classifier.initialized(new ClassifierConfig(1, 16, 4, 2, 4), 1)) {
+      for (int singles : new int[] {0, 2}) {
+        new QualityTable(csv, tmp.resolve("samples"), c, ref, 10, 8, singles, QUIET).retime(spec);
+        Map<String, Map<String, String>> after = QualityTable.read(csv);
+        assertEquals(before.get("raster AR"), after.get("raster AR"), "another row");
+        for (String col : QualityTable.HEADER) {
+          if (!speed.contains(col))
+            assertEquals(before.get("VAR").get(col), after.get("VAR").get(col), col);
+        }
+        assertEquals("8", after.get("VAR").get("batch"));
+        assertTrue(Double.parseDouble(after.get("VAR").get("images_per_s_batch")) > 0);
+        String ips1 = after.get("VAR").get("images_per_s_1");
+        if (singles == 0) assertEquals("", ips1);
+        else assertTrue(Double.parseDouble(ips1) > 0, ips1);
+      }
+      QualityRow missing = new QualityRow("VAR + CFG", var, tok, SampleOptions.defaults(), 1);
+      assertEquals(
+          "the table " + csv + " has no row 'VAR + CFG'",
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () ->
+                      new QualityTable(csv, tmp.resolve("samples"), c, ref, 10, 8, 0, QUIET)
+                          .retime(missing))
+              .getMessage());
+    }
   }
 }

@@ -54,12 +54,15 @@ class CliErrorsTest {
 
   /**
    * The faster-sampling evaluations need next-scale VARs: a raster model (the committed Table 3 AR
-   * row; the tests run in experiments/) is refused with one usage line before anything is sampled.
+   * row, under the repository root {@code var4j.root}) is refused with one usage line before
+   * anything is sampled.
    */
   @Test
   void theFasterSamplingEvaluationsRefuseARasterModel() {
-    String ar = "../models/fmnist-table3-ar", tok = "../models/fmnist-tokenizer-raster-perceptual";
-    String cls = "../models/fmnist-classifier";
+    Path models = Path.of(System.getProperty("var4j.root", "..")).resolve("models");
+    String ar = models.resolve("fmnist-table3-ar").toString();
+    String tok = models.resolve("fmnist-tokenizer-raster-perceptual").toString();
+    String cls = models.resolve("fmnist-classifier").toString();
     for (String cmd : new String[] {"eval-pruning", "eval-code"}) {
       List<String> args =
           new ArrayList<>(List.of(cmd, "--var", ar, "--tokenizer", tok, "--classifier", cls));

@@ -241,7 +241,9 @@ class VarSamplerTest {
       differs |= !Arrays.equals(a.tokens().get(si), c.tokens().get(si));
     assertTrue(differs, "seed 43 must give different tokens than seed 42");
     // the tokens without decoding (one run of all labels, as chunk 0): the same draws as a
-    // sample() that runs them as one chunk
+    // sample() that runs them as one chunk. Exact on any CPU: both execute the same nodes on the
+    // same shapes up to the tokens; sample() also fetches the images and each scale's f̂, which
+    // feed later scales in both runs (two consumers either way), so no fusion differs
     int oldChunk = sampler.chunkSize();
     try {
       sampler.setChunkSize(Math.max(oldChunk, labels.length));

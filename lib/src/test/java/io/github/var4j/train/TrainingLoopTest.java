@@ -68,6 +68,10 @@ class TrainingLoopTest {
         eval.stream().skip(1).map(l -> l.split(",")[0]).toList());
     assertTrue(eval.get(1).contains(",,"), "no train mean before training: " + eval.get(1));
     double first = col(eval.get(1), 4), last = col(eval.get(eval.size() - 1), 4);
+    // the loop trains: the data, the initialisation and the batches are fixed by seeds on the host,
+    // and the test loss ends at 0.018 of its start (measured); another CPU's rounding moves that
+    // ratio by far less than the 2.7x margin to 0.05 (a float64 simulation of this recipe over 200
+    // other seeds: median 0.016, at most 0.1, so the bound is about this seed, not every seed)
     assertTrue(last < 0.05 * first, "test loss should fall: " + first + " -> " + last);
     assertEquals(last, r.lastEval().testLoss(), 1e-4 * last);
     assertTrue(log.toString().contains("[linear] eval step 30: test loss"), log.toString());

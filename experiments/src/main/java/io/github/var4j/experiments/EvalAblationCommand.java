@@ -5,10 +5,12 @@ import io.github.var4j.app.QualityTable;
 import io.github.var4j.classifier.ClassifierConfig;
 import io.github.var4j.eval.SampleSet;
 import io.github.var4j.io.KeyedCsv;
+import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
 import io.github.var4j.viz.Charts;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
  * An ablation table in the style of the VAR paper's Table 3 ({@link AblationRows}): every row of a
  * rows file scored like the quality table ({@link QualityTable}: FID, IS, precision, recall, class
  * accuracy, images/s) with one feature network, plus each row's training FLOPs. Resumable: rows
- * already in {@code <results>/<tag>.csv} are skipped.
+ * already in {@code <results>/<tag>.csv} are skipped; with {@code --trained-only}, so are the rows
+ * whose model is not trained yet (while the ablation's runs are still training).
  */
 @Command(name = "eval-ablation")
 public final class EvalAblationCommand extends Var4jCommand {
@@ -30,6 +33,9 @@ public final class EvalAblationCommand extends Var4jCommand {
 
   @Option(names = "--seed")
   long seed = 0;
+
+  @Option(names = "--trained-only")
+  boolean trainedOnly;
 
   @Mixin QualityArgs quality = new QualityArgs();
 
@@ -46,6 +52,7 @@ public final class EvalAblationCommand extends Var4jCommand {
     } catch (IOException e) {
       throw new UsageException("--rows " + e.getMessage());
     }
+    if (trainedOnly) table = trained(table);
     for (AblationRows.Row r : table) {
       String what = "--rows " + rows + ", row '" + r.spec().name() + "'";
       Check.model(what + ", model", r.spec().model(), ModelKind.VAR, true, "");
@@ -81,5 +88,33 @@ public final class EvalAblationCommand extends Var4jCommand {
     System.out.println(
         "[eval-ablation] wrote " + csv + ", " + res.resolve(tag + "-table.csv") + " and " + fig);
     return 0;
+  }
+
+  /**
+   * The rows whose model directory holds a model, the others named and left out; the first row, the
+   * table's reference, must be among them.
+   */
+  private List<AblationRows.Row> trained(List<AblationRows.Row> table) {
+    AblationRows.Row first = table.get(0);
+    Check.that(
+        ModelDir.exists(first.spec().model()),
+        "--rows "
+            + rows
+            + ": the first row '"
+            + first.spec().name()
+            + "' is the table's reference and has no model yet at "
+            + first.spec().model());
+    List<AblationRows.Row> kept = new ArrayList<>();
+    for (AblationRows.Row r : table) {
+      if (ModelDir.exists(r.spec().model())) kept.add(r);
+      else
+        System.out.println(
+            "[eval-ablation] row '"
+                + r.spec().name()
+                + "': no model yet at "
+                + r.spec().model()
+                + ", skipped (--trained-only)");
+    }
+    return kept;
   }
 }

@@ -151,6 +151,44 @@ class CliErrorsTest {
     fails(2, message, "sample", "--random-weights", "--tag", "a b");
   }
 
+  /**
+   * A row of an ablation whose model is not trained yet: an error naming the row, or with {@code
+   * --trained-only} skipped, except the first row, which the table is relative to.
+   */
+  @Test
+  void anAblationRowWithoutModelIsNamed() throws IOException {
+    Path untrained = dir.resolve("untrained"), rowsFile = dir.resolve("rows.csv");
+    Files.writeString(
+        rowsFile,
+        "name,model,tokenizer,cfg,top_k,top_p,train_steps,train_batch\n"
+            + ("A," + untrained + "," + m.tokenizer() + ",0,0,0,10,4\n")
+            + ("B," + m.var() + "," + m.tokenizer() + ",0,0,0,10,4\n"));
+    String cls =
+        Path.of(System.getProperty("var4j.root", ".."))
+            .resolve("models/fmnist-classifier")
+            .toString();
+    fails(
+        2,
+        "--rows "
+            + rowsFile
+            + ": the first row 'A' is the table's reference and has no model yet at "
+            + untrained,
+        "eval-ablation",
+        "--rows",
+        rowsFile.toString(),
+        "--classifier",
+        cls,
+        "--trained-only");
+    failsWith(
+        2,
+        "--rows " + rowsFile + ", row 'A', model",
+        "eval-ablation",
+        "--rows",
+        rowsFile.toString(),
+        "--classifier",
+        cls);
+  }
+
   @Test
   void benchmarkTimingsAreChecked() {
     fails(2, "--warmup must be >= 1, got 0", "bench-complexity", "--warmup", "0");

@@ -2,6 +2,7 @@ package io.github.var4j.sample;
 
 import io.github.var4j.nn.GraphRuntime;
 import io.github.var4j.nn.ParamStore;
+import io.github.var4j.nn.Sessions;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.transformer.VarModel;
@@ -30,7 +31,7 @@ public final class SamplerModels implements AutoCloseable {
     VarSampler.checkAgree(varCfg, vaeCfg);
     this.varCfg = varCfg;
     this.vaeCfg = vaeCfg;
-    this.rt = new GraphRuntime();
+    this.rt = new GraphRuntime(Sessions::createForSampling);
     try {
       this.varPs = new ParamStore(rt.tf(), "var.");
       this.vaePs = new ParamStore(rt.tf(), "vae.");

@@ -115,7 +115,7 @@ public final class TrainVarCommand extends Var4jCommand {
     if (budget.steps != null) cfg = cfg.withSteps(budget.steps);
     else if (epochs != null) cfg = cfg.withEpochs(epochs, train.size());
     if (lr != null) cfg = cfg.withPeakLr(lr);
-    cfg = cfg.withSeed(seed);
+    cfg = variant.apply(cfg.withSeed(seed));
     if (evalEvery != null || evalImages != null) {
       cfg =
           cfg.withEval(

@@ -80,6 +80,37 @@ class CliErrorsTest {
     fails(2, "--rar trains a raster-order model: give --raster with it", "train-var", "--rar");
     fails(
         2,
+        "--rar-anneal sets the annealing of --rar: give --rar with it",
+        "train-var",
+        "--raster",
+        "--rar-anneal",
+        "0.25,0.5");
+    fails(
+        2,
+        "--rar-anneal takes two fractions START,END, got 3 values",
+        "train-var",
+        "--raster",
+        "--rar",
+        "--rar-anneal",
+        "0.1,0.2,0.3");
+    fails(
+        2,
+        "--rar-anneal must be in [0, 1], got 1.5",
+        "train-var",
+        "--raster",
+        "--rar",
+        "--rar-anneal",
+        "0.5,1.5");
+    fails(
+        2,
+        "--rar-anneal must end no earlier than it starts",
+        "train-var",
+        "--raster",
+        "--rar",
+        "--rar-anneal",
+        "0.75,0.5");
+    fails(
+        2,
         "--width 100 does not split into --heads 3 heads",
         "soak",
         "--width",

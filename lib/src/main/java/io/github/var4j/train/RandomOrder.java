@@ -1,6 +1,7 @@
 package io.github.var4j.train;
 
 import io.github.var4j.util.Require;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -15,35 +16,55 @@ import java.util.SplittableRandom;
  *        0                                   t &gt; end
  * </pre>
  *
- * and start, end at 1/2 and 3/4 of the training steps, as RAR's configuration puts them (125,000
- * and 187,500 of 250,000 steps, {@code configs/training/generator/rar.yaml}). So the model learns
- * from every order first and ends on the raster order, in which it samples.
+ * and start, end at fractions of the training steps: by default 1/2 and 3/4, as RAR's configuration
+ * puts them (125,000 and 187,500 of 250,000 steps, {@code configs/training/generator/rar.yaml};
+ * {@link Anneal#RAR}). So the model learns from every order first and ends on the raster order, in
+ * which it samples.
  *
  * <p>The draws of step t are a pure function of (seed, t): a resumed run permutes exactly what the
  * uninterrupted one did.
  *
  * @param steps the run's training steps
  * @param seed seed of the draws
+ * @param anneal where r(t) starts to fall and where it reaches 0, as fractions of the steps
  */
-public record RandomOrder(long steps, long seed) {
+public record RandomOrder(long steps, long seed, Anneal anneal) {
   /**
-   * Where the annealing starts and ends, as fractions of the training steps (RAR's 200 and 300 of
-   * 400 epochs).
+   * Where the annealing starts and ends, as fractions of the training steps, {@code 0 ≤ start ≤ end
+   * ≤ 1}: r(t) = 1 before {@code start}, 0 after {@code end}.
    */
-  public static final double ANNEAL_START = 0.5, ANNEAL_END = 0.75;
+  public record Anneal(double start, double end) {
+    /** RAR's: 1/2 and 3/4 (200 and 300 of 400 epochs). */
+    public static final Anneal RAR = new Anneal(0.5, 0.75);
+
+    public Anneal {
+      Require.fraction("anneal start", start);
+      Require.fraction("anneal end", end);
+      if (end < start)
+        throw new IllegalArgumentException(
+            "the annealing must end no earlier than it starts, got start %s and end %s"
+                .formatted(start, end));
+    }
+  }
 
   public RandomOrder {
     Require.positive("steps", steps);
+    Objects.requireNonNull(anneal, "anneal");
   }
 
-  /** The first step of the annealing: round(steps · 1/2). */
+  /** RAR's annealing ({@link Anneal#RAR}). */
+  public RandomOrder(long steps, long seed) {
+    this(steps, seed, Anneal.RAR);
+  }
+
+  /** The first step of the annealing: round(steps · start). */
   public long annealStart() {
-    return Math.round(steps * ANNEAL_START);
+    return Math.round(steps * anneal.start());
   }
 
-  /** The step from which every image is in raster order: round(steps · 3/4). */
+  /** The step from which every image is in raster order: round(steps · end). */
   public long annealEnd() {
-    return Math.round(steps * ANNEAL_END);
+    return Math.round(steps * anneal.end());
   }
 
   /** r(t), the probability that an image of step t is permuted. */

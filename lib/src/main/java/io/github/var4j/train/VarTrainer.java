@@ -153,7 +153,8 @@ public final class VarTrainer extends LoopTrainer {
     VarTrainGraph.Options opts =
         new VarTrainGraph.Options(
             cfg.labelSmoothing(), new AdamW.Config(0.9, 0.95, 1e-8, cfg.clip()), noiseSeed);
-    this.rar = model.randomOrder() ? new RandomOrder(cfg.steps(), noiseSeed) : null;
+    this.rar =
+        model.randomOrder() ? new RandomOrder(cfg.steps(), noiseSeed, cfg.rarAnneal()) : null;
     this.tg = new VarTrainGraph(model, opts, cluster);
     try {
       graph = TrainableGraph.of(tg.runtime(), List.of(tg.optimizer()), tg.params());

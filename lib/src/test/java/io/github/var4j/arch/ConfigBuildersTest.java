@@ -14,6 +14,7 @@ import io.github.var4j.quant.QuantizerConfig;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.train.ClassifierTrainConfig;
+import io.github.var4j.train.RandomOrder;
 import io.github.var4j.train.TokenizerTrainConfig;
 import io.github.var4j.train.VarTrainConfig;
 import io.github.var4j.transformer.TokenOrder;
@@ -127,6 +128,7 @@ class ConfigBuildersTest {
                   .checkpointEvery(200)
                   .logEvery(10)
                   .seed(5)
+                  .rarAnneal(new RandomOrder.Anneal(0.25, 0.5))
                   .build()),
           new Pair(
               TokenizerTrainConfig.fashionMnistDefault(),

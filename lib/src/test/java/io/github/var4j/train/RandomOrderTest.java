@@ -33,6 +33,36 @@ class RandomOrderTest {
   }
 
   @Test
+  void theAnnealingCanStartAndEndElsewhere() {
+    RandomOrder r = new RandomOrder(400, 1, new RandomOrder.Anneal(0.25, 0.5));
+    assertEquals(100, r.annealStart());
+    assertEquals(200, r.annealEnd());
+    assertEquals(1.0, r.ratio(99));
+    assertEquals(0.5, r.ratio(150));
+    assertEquals(0.0, r.ratio(200));
+    // a step: shuffled before 1/2, raster from there on
+    RandomOrder step = new RandomOrder(400, 1, new RandomOrder.Anneal(0.5, 0.5));
+    assertEquals(1.0, step.ratio(199));
+    assertEquals(0.0, step.ratio(200));
+    // never shuffled, always shuffled
+    assertEquals(0.0, new RandomOrder(400, 1, new RandomOrder.Anneal(0, 0)).ratio(0));
+    assertEquals(1.0, new RandomOrder(400, 1, new RandomOrder.Anneal(1, 1)).ratio(399));
+    assertEquals(new RandomOrder(400, 1, RandomOrder.Anneal.RAR), new RandomOrder(400, 1));
+    assertEquals(
+        RandomOrder.Anneal.RAR,
+        VarTrainConfig.fashionMnistDefault().toBuilder().rarAnneal(null).build().rarAnneal(),
+        "a training configuration without an annealing gets RAR's");
+    assertEquals(
+        "the annealing must end no earlier than it starts, got start 0.75 and end 0.5",
+        assertThrows(IllegalArgumentException.class, () -> new RandomOrder.Anneal(0.75, 0.5))
+            .getMessage());
+    assertEquals(
+        "anneal end must be in [0, 1], got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> new RandomOrder.Anneal(0.5, 1.5))
+            .getMessage());
+  }
+
+  @Test
   void everyRowIsAPermutationRandomBeforeTheAnnealingAndRasterAfterIt() {
     int n = 50, l = 16;
     RandomOrder r = new RandomOrder(400, 7);

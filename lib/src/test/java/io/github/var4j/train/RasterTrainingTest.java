@@ -198,5 +198,17 @@ class RasterTrainingTest {
     List<String> b = Files.readAllLines(plain.resolve("metrics.csv"));
     assertEquals(a.get(0), b.get(0));
     assertNotEquals(a.get(2), b.get(2), "step 2 of RAR sees other orders than raster");
+    // the trainer follows the configuration's annealing: never shuffled from step 0 on, the RAR
+    // model's step 2 is no longer RAR's default (which shuffles it)
+    Path raster = tmp.resolve("rar-raster");
+    try (VarTrainer tr =
+        new VarTrainer(
+            rar,
+            train.withCheckpointEvery(10).withRarAnneal(new RandomOrder.Anneal(0, 0)),
+            raster)) {
+      tr.train(data, null, xs, quiet);
+    }
+    List<String> c = Files.readAllLines(raster.resolve("metrics.csv"));
+    assertNotEquals(a.get(2), c.get(2), "step 2 in raster order, not shuffled");
   }
 }

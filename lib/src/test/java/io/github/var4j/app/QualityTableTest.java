@@ -8,9 +8,9 @@ import io.github.var4j.eval.SampleSet;
 import io.github.var4j.nn.StateDict;
 import io.github.var4j.sample.SampleOptions;
 import io.github.var4j.sample.VarSampler;
-import io.github.var4j.scale.ScaleSchedule;
 import io.github.var4j.store.ModelDir;
 import io.github.var4j.store.ModelKind;
+import io.github.var4j.testutil.TinyVae;
 import io.github.var4j.transformer.VarConfig;
 import io.github.var4j.vae.Tokenizer;
 import io.github.var4j.vae.VqVaeConfig;
@@ -101,26 +101,14 @@ class QualityTableTest {
   }
 
   /**
-   * {@link QualityTable#retime} on a tiny random VAR (2 classes, 16x16 grey): the row's scores and
-   * the other rows stay as they were, its speed columns are measured again (positive, the table's
-   * batch), the batch-1 column only where single images are timed; an unknown row is refused.
+   * {@link QualityTable#retime} on a tiny random VAR (2 classes, 16x16 grey, {@link TinyVae}): the
+   * row's scores and the other rows stay as they were, its speed columns are measured again
+   * (positive, the table's batch), the batch-1 column only where single images are timed; an
+   * unknown row is refused.
    */
   @Test
   void retimeRewritesTheSpeedColumnsOfItsRowAlone() throws Exception {
-    VqVaeConfig vae =
-        VqVaeConfig.builder()
-            .inChannels(1)
-            .ch(32)
-            .chMult(new int[] {1, 1, 1})
-            .numResBlocks(1)
-            .zChannels(4)
-            .vocabSize(32)
-            .patchNums(ScaleSchedule.of(1, 2, 4))
-            .beta(0.25)
-            .quantResi(0.5)
-            .shareQuantResi(4)
-            .imageSize(16)
-            .build();
+    VqVaeConfig vae = TinyVae.grey16();
     Path tok = tmp.resolve("tok"), var = tmp.resolve("var");
     StateDict vaeSd;
     try (Tokenizer t = Tokenizer.initialized(vae, 1)) {

@@ -3,8 +3,8 @@ package io.github.var4j.experiments;
 import picocli.CommandLine.Option;
 
 /**
- * How a benchmark times (a mixin): {@code --warmup} untimed runs first (graph set-up, caches),
- * then {@code --repeats} timed ones.
+ * How a benchmark times (a mixin): {@code --warmup} untimed runs first (graph set-up, caches), then
+ * {@code --repeats} timed ones.
  */
 final class TimingArgs implements CheckedArgs {
   @Option(names = "--warmup")

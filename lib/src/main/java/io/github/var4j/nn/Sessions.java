@@ -21,10 +21,11 @@ public final class Sessions {
   /**
    * A session without grappler's graph rewrites, for the sampling graphs: their steps are unrolled
    * into one graph (64 KV-cached steps for the raster baseline), which grappler takes seconds to
-   * rewrite at the first run for no gain after it. Measured with {@code bench-sample} on 2 cores:
-   * the raster baseline's first batch 12 s with the rewrites, 3 s without, VAR's 2.2 s and 1.4 s,
-   * and the same time per batch afterwards. {@code VAR4J_SAMPLER_GRAPPLER=on} keeps the rewrites
-   * (to compare).
+   * rewrite at the first run, and which run no faster after it. Measured on 2 cores: the raster
+   * baseline's first batch 12 s with the rewrites, 3 s without, VAR's 2.2 s and 1.4 s, the same
+   * time per batch afterwards ({@code bench-sample}); a 256-step raster graph at batch 1 0.43 s per
+   * image with them and 0.23 s without ({@code bench-complexity}). {@code
+   * VAR4J_SAMPLER_GRAPPLER=on} keeps the rewrites (to compare).
    */
   public static Session createForSampling(Graph g) {
     boolean rewrites = "on".equals(System.getenv("VAR4J_SAMPLER_GRAPPLER"));

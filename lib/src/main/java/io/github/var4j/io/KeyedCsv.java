@@ -42,7 +42,14 @@ public final class KeyedCsv {
     for (String line : lines.subList(1, lines.size())) {
       String[] v = line.split(",", -1);
       if (v.length != head.length)
-        throw new IOException(csv + " has a malformed row: " + Excerpts.of(line, 200));
+        throw new IOException(
+            csv
+                + " has a malformed row ("
+                + v.length
+                + " fields, the header "
+                + head.length
+                + "; a value cannot hold a comma): "
+                + Excerpts.of(line, 200));
       Map<String, String> row = new LinkedHashMap<>();
       for (int i = 0; i < head.length; i++) row.put(head[i], v[i]);
       rows.put(v[0], row);

@@ -38,7 +38,15 @@ class KeyedCsvTest {
     assertEquals(csv + " is not a recipe table: its header is name,score", e.getMessage());
     Files.writeString(csv, "name,value,note\na,1\n");
     e = assertThrows(IOException.class, () -> KeyedCsv.read(csv, H, "recipe table"));
-    assertEquals(csv + " has a malformed row: a,1", e.getMessage());
+    assertEquals(
+        csv + " has a malformed row (2 fields, the header 3; a value cannot hold a comma): a,1",
+        e.getMessage());
+    Files.writeString(csv, "name,value,note\na, b,1,x\n"); // a name with a comma
+    e = assertThrows(IOException.class, () -> KeyedCsv.read(csv, H, "recipe table"));
+    assertEquals(
+        csv
+            + " has a malformed row (4 fields, the header 3; a value cannot hold a comma): a, b,1,x",
+        e.getMessage());
     var e2 =
         assertThrows(
             IllegalArgumentException.class,

@@ -384,13 +384,12 @@ public final class QualityTable {
     for (int i = 0; i < batch; i++) labels[i] = i % classifier.config().numClasses();
     QualityRow timed = spec.withOpts(spec.opts().withSeed(spec.opts().seed() + 91));
     generate(s, timed, labels, "warm-up", QUIET);
-    double[] rates = new double[rounds];
-    for (int k = 0; k < rounds; k++) {
-      long t0 = System.nanoTime();
-      for (int r = 0; r < 2; r++) generate(s, timed, labels, "timed", QUIET);
-      rates[k] = 2.0 * batch / ((System.nanoTime() - t0) / 1e9);
-    }
-    return new Median().evaluate(rates);
+    return medianRate(
+        rounds,
+        2 * batch,
+        () -> {
+          for (int r = 0; r < 2; r++) generate(s, timed, labels, "timed", QUIET);
+        });
   }
 
   /**
@@ -402,15 +401,25 @@ public final class QualityTable {
       int classes = classifier.config().numClasses();
       QualityRow o = spec.withOpts(spec.opts().withSeed(spec.opts().seed() + 77));
       generate(one, o, new int[] {0}, "warm-up", QUIET);
-      double[] rates = new double[rounds];
-      for (int k = 0; k < rounds; k++) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < timedSingles; i++)
-          generate(one, o, new int[] {i % classes}, "timed", QUIET);
-        rates[k] = timedSingles / ((System.nanoTime() - t0) / 1e9);
-      }
-      return new Median().evaluate(rates);
+      return medianRate(
+          rounds,
+          timedSingles,
+          () -> {
+            for (int i = 0; i < timedSingles; i++)
+              generate(one, o, new int[] {i % classes}, "timed", QUIET);
+          });
     }
+  }
+
+  /** The median over {@code rounds} runs of {@code round} of its images per second. */
+  private static double medianRate(int rounds, int images, Runnable round) {
+    double[] rates = new double[rounds];
+    for (int k = 0; k < rounds; k++) {
+      long t0 = System.nanoTime();
+      round.run();
+      rates[k] = images / ((System.nanoTime() - t0) / 1e9);
+    }
+    return new Median().evaluate(rates);
   }
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
